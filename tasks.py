@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Set up and run desktop-auth with nothing but Python 3.11+.
+
+    python3 tasks.py run     # make .venv, install, start the program (SQLite store)
+    python3 tasks.py test    # make .venv, install test tools, run every check and test
+
+It makes its own virtual environment in .venv and installs the project into
+it; on Debian/Ubuntu it installs the few system packages the tests need
+(dbus, gnome-keyring) with apt-get when run as root or with password-less sudo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".tasks-stamp"
+MIN_PYTHON = (3, 11)
+
+#: Command the tests need → the Debian package that provides it.
+TEST_SYSTEM_TOOLS = {"dbus-run-session": "dbus", "gnome-keyring-daemon": "gnome-keyring"}
+
+
+def say(message: str) -> None:
+    print(f"[tasks] {message}", flush=True)
+
+
+def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
+    say(" ".join(str(part) for part in command))
+    subprocess.run([str(part) for part in command], check=True, cwd=ROOT, env=env)
+
+
+def venv_bin(name: str) -> Path:
+    folder = VENV / ("Scripts" if os.name == "nt" else "bin")
+    return folder / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def apt_install(packages: list[str]) -> None:
+    """Install Debian packages, or say exactly what to install when we cannot."""
+    if not packages:
+        return
+    if shutil.which("apt-get") is None:
+        sys.exit(f"[tasks] please install: {' '.join(packages)}")
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if (
+            shutil.which("sudo") is None
+            or subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False).returncode
+        ):
+            sys.exit(f"[tasks] please run: sudo apt-get install {' '.join(packages)}")
+        prefix = ["sudo", "-n"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(*prefix, "apt-get", "update", "-qq", env=env)
+    run(*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, env=env)
+
+
+def ensure_system_tools(tools: dict[str, str]) -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    missing = sorted({package for tool, package in tools.items() if shutil.which(tool) is None})
+    apt_install(missing)
+
+
+def ensure_venv(extras: str) -> None:
+    if sys.version_info < MIN_PYTHON:
+        sys.exit(f"[tasks] desktop-auth needs Python {'.'.join(map(str, MIN_PYTHON))} or newer")
+    if not venv_bin("python").exists():
+        say(f"creating {VENV}")
+        created = subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=False)
+        if created.returncode != 0:
+            # Debian ships venv's pip bootstrap separately.
+            shutil.rmtree(VENV, ignore_errors=True)
+            version = f"{sys.version_info.major}.{sys.version_info.minor}"
+            apt_install([f"python{version}-venv"])
+            run(sys.executable, "-m", "venv", VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    python = venv_bin("python")
+    run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(python, "-m", "pip", "install", "--quiet", "--editable", target)
+    STAMP.write_text(wanted)
+
+
+def command_run(arguments: list[str]) -> int:
+    ensure_venv("")
+    return subprocess.run([str(venv_bin("desktop-auth")), *arguments], cwd=ROOT).returncode
+
+
+def command_test(arguments: list[str]) -> int:
+    ensure_system_tools(TEST_SYSTEM_TOOLS)
+    ensure_venv("test,dev")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
+    checks = [
+        [venv_bin("ruff"), "check", "."],
+        [venv_bin("ruff"), "format", "--check", "."],
+        [venv_bin("mypy")],
+        [venv_bin("lint-imports")],
+        [venv_bin("python"), "-m", "pytest", *arguments],
+    ]
+    for check in checks:
+        try:
+            run(*check, env=env)
+        except subprocess.CalledProcessError as failed:
+            say(f"failed: {' '.join(str(p) for p in check)}")
+            return failed.returncode or 1
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("task", choices=["run", "test", "system-deps"])
+    parser.add_argument(
+        "arguments",
+        nargs=argparse.REMAINDER,
+        help="passed on to desktop-auth (run) or pytest (test)",
+    )
+    args = parser.parse_args()
+    if args.task == "system-deps":
+        ensure_system_tools(TEST_SYSTEM_TOOLS)
+        return 0
+    if args.task == "run":
+        return command_run(args.arguments)
+    return command_test(args.arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
