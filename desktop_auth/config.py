@@ -1,0 +1,122 @@
+"""Configuration: one TOML file, overridden by environment variables and options.
+
+Precedence, strongest first: a command-line option, ``DESKTOP_AUTH_*``
+variables, the TOML file (``DESKTOP_AUTH_CONFIG`` or the user config dir),
+built-in defaults.  Passwords never live here (SECURITY.md C4): a database URL
+with a password in the file is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from desktop_auth.core.passwords import Argon2Parameters
+from desktop_auth.errors import ConfigError
+
+APP_NAME = "desktop-auth"
+ENV_CONFIG = "DESKTOP_AUTH_CONFIG"
+ENV_DATABASE_URL = "DESKTOP_AUTH_DATABASE_URL"
+ENV_DATA_KEY_FILE = "DESKTOP_AUTH_DATA_KEY_FILE"
+ENV_LANGUAGE = "DESKTOP_AUTH_LANGUAGE"
+
+_TOP_LEVEL_KEYS = {"database_url", "data_key_file", "language", "argon2"}
+_ARGON2_KEYS = {"time_cost", "memory_kib", "parallelism"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    database_url: str
+    data_key_file: Path | None = None
+    language: str | None = None
+    argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
+    #: The TOML file this came from, if any (shown by ``doctor``).
+    source: Path | None = None
+
+
+def default_config_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def default_database_url() -> str:
+    data_dir = platformdirs.user_data_path(APP_NAME, appauthor=False)
+    return f"sqlite:///{data_dir / 'desktop-auth.sqlite3'}"
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("error.config_syntax", path=str(path)) from exc
+    except OSError as exc:
+        raise ConfigError("error.config_unreadable", path=str(path)) from exc
+
+
+def _check_url(url: str, *, from_file: Path | None) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError("error.database_url_invalid") from exc
+    if from_file is not None and parsed.password:
+        raise ConfigError("error.config_password_in_file", path=str(from_file))
+    return url
+
+
+def _argon2_from(table: Any, path: Path) -> Argon2Parameters:
+    if not isinstance(table, dict) or set(table) - _ARGON2_KEYS:
+        raise ConfigError("error.config_unknown_key", path=str(path), key="argon2")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in table.values()):
+        raise ConfigError("error.config_unknown_key", path=str(path), key="argon2")
+    parameters = Argon2Parameters(**table)
+    parameters.check_minimum()
+    return parameters
+
+
+def load_config(
+    *,
+    config_path: Path | None = None,
+    database_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    env = os.environ if environ is None else environ
+    explicit_path = config_path or (Path(env[ENV_CONFIG]) if env.get(ENV_CONFIG) else None)
+    path = explicit_path or default_config_path()
+    data: dict[str, Any] = {}
+    source: Path | None = None
+    if path.is_file():
+        data, source = _read_file(path), path
+    elif explicit_path is not None:
+        raise ConfigError("error.config_unreadable", path=str(path))
+    unknown = set(data) - _TOP_LEVEL_KEYS
+    if unknown:
+        raise ConfigError("error.config_unknown_key", path=str(path), key=sorted(unknown)[0])
+
+    if database_url:
+        url = _check_url(database_url, from_file=None)
+    elif env.get(ENV_DATABASE_URL):
+        url = _check_url(env[ENV_DATABASE_URL], from_file=None)
+    elif "database_url" in data:
+        url = _check_url(str(data["database_url"]), from_file=source)
+    else:
+        url = default_database_url()
+
+    key_file_text = env.get(ENV_DATA_KEY_FILE) or data.get("data_key_file")
+    key_file = Path(str(key_file_text)).expanduser() if key_file_text else None
+    language = env.get(ENV_LANGUAGE) or data.get("language")
+    argon2 = _argon2_from(data["argon2"], path) if "argon2" in data else Argon2Parameters()
+    return Config(
+        database_url=url,
+        data_key_file=key_file,
+        language=str(language) if language else None,
+        argon2=argon2,
+        source=source,
+    )

@@ -1,0 +1,164 @@
+"""One error hierarchy for the whole product.
+
+Every error carries a stable ``code`` (callers and tests branch on it, never on
+text) and a ``message_key`` into the message catalogue (``desktop_auth.messages``),
+which the GUI and the CLI translate.  ``params`` fill the message's
+placeholders; they never hold a secret, because an error can reach a log line,
+the audit log and the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+
+ParamValue = str | int | datetime
+
+
+class DesktopAuthError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    code = "error"
+    message_key = "error.generic"
+
+    def __init__(self, message_key: str | None = None, **params: ParamValue) -> None:
+        self.message_key = message_key or type(self).message_key
+        self.params: Mapping[str, ParamValue] = MappingProxyType(dict(params))
+        # The exception text is the code and key only: no parameter values, so
+        # a traceback in a log can never carry user input.
+        super().__init__(f"{self.code}: {self.message_key}")
+
+
+# --- configuration and environment -------------------------------------------------------
+
+
+class ConfigError(DesktopAuthError):
+    code = "config_invalid"
+    message_key = "error.config_invalid"
+
+
+class StoreUnavailableError(DesktopAuthError):
+    code = "store_unavailable"
+    message_key = "error.store_unavailable"
+
+
+class StoreNotInitializedError(DesktopAuthError):
+    code = "store_not_initialized"
+    message_key = "error.store_not_initialized"
+
+
+class StoreAlreadyInitializedError(DesktopAuthError):
+    code = "store_already_initialized"
+    message_key = "error.store_already_initialized"
+
+
+class KeyringUnavailableError(DesktopAuthError):
+    code = "keyring_unavailable"
+    message_key = "error.keyring_unavailable"
+
+
+class DataKeyError(DesktopAuthError):
+    """The data key that seals secrets is missing, unreadable or the wrong one."""
+
+    code = "data_key"
+    message_key = "error.data_key_missing"
+
+
+class SecretUnreadableError(DesktopAuthError):
+    """A sealed secret failed to open: wrong key, wrong row, or tampered with."""
+
+    code = "secret_unreadable"
+    message_key = "error.secret_unreadable"
+
+
+# --- input -------------------------------------------------------------------------------
+
+
+class InvalidInputError(DesktopAuthError):
+    code = "invalid_input"
+    message_key = "error.invalid_input"
+
+
+class InvalidEmailError(InvalidInputError):
+    code = "invalid_email"
+    message_key = "error.invalid_email"
+
+
+class InvalidRoleError(InvalidInputError):
+    code = "invalid_role"
+    message_key = "error.invalid_role"
+
+
+class WeakPasswordError(InvalidInputError):
+    """The password breaks the policy; ``reasons`` name every rule it broke."""
+
+    code = "weak_password"
+    message_key = "error.weak_password"
+
+    def __init__(self, reasons: tuple[str, ...], **params: ParamValue) -> None:
+        super().__init__(None, **params)
+        self.reasons = reasons
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+class UserNotFoundError(DesktopAuthError):
+    code = "user_not_found"
+    message_key = "error.user_not_found"
+
+
+class UserExistsError(DesktopAuthError):
+    code = "user_exists"
+    message_key = "error.user_exists"
+
+
+class LastAdministratorError(DesktopAuthError):
+    code = "last_administrator"
+    message_key = "error.last_administrator"
+
+
+class PermissionDeniedError(DesktopAuthError):
+    code = "permission_denied"
+    message_key = "error.permission_denied"
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+
+class AuthenticationError(DesktopAuthError):
+    code = "authentication_failed"
+    message_key = "error.authentication_failed"
+
+
+class InvalidCredentialsError(AuthenticationError):
+    """Unknown e-mail address or wrong password: deliberately one error."""
+
+    code = "invalid_credentials"
+    message_key = "error.invalid_credentials"
+
+
+class ReauthenticationRequiredError(AuthenticationError):
+    code = "reauthentication_required"
+    message_key = "error.reauthentication_required"
+
+
+class SignInExpiredError(AuthenticationError):
+    """The ticket of a sign-in in progress is unknown, used or expired."""
+
+    code = "sign_in_expired"
+    message_key = "error.sign_in_expired"
+
+
+class SessionExpiredError(AuthenticationError):
+    code = "session_expired"
+    message_key = "error.session_expired"
+
+
+# --- audit -------------------------------------------------------------------------------
+
+
+class AuditLogError(DesktopAuthError):
+    code = "audit_log"
+    message_key = "error.audit_log"

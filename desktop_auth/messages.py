@@ -1,0 +1,59 @@
+"""Message catalogue: turns a message key and its parameters into text.
+
+The core never formats user-facing text itself; it names a key.  The CLI prints
+``translate(key, …)``; the GUI uses the same catalogue for messages that come
+from below it (errors, reasons) beside Qt's own translations for widget labels.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+
+from desktop_auth.resources import resource_path
+
+SUPPORTED_LANGUAGES = ("en", "nl")
+DEFAULT_LANGUAGE = "en"
+
+
+@cache
+def catalogue(language: str) -> Mapping[str, str]:
+    """Return the messages of one language (keys to format strings)."""
+    if language not in SUPPORTED_LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    with resource_path(f"translations/messages.{language}.json").open(encoding="utf-8") as fh:
+        data: dict[str, str] = json.load(fh)
+    return data
+
+
+def detect_language(environ: Mapping[str, str] | None = None) -> str:
+    """Pick the user's language from the usual locale variables (POSIX order)."""
+    env = os.environ if environ is None else environ
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(variable, "")
+        for candidate in value.split(":"):
+            code = candidate.split("_")[0].split(".")[0].lower()
+            if code in SUPPORTED_LANGUAGES:
+                return code
+    if environ is None:
+        system = locale.getlocale()[0] or ""
+        code = system.split("_")[0].lower()
+        if code in SUPPORTED_LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def _format_param(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def translate(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """Return the text for ``key``; an unknown key falls back to English, then the key."""
+    template = catalogue(language).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    return template.format_map({name: _format_param(v) for name, v in params.items()})
