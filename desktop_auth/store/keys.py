@@ -1,0 +1,119 @@
+"""Where the SecretBox's data key lives: the OS keyring, or a key file IT deploys."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import stat
+from pathlib import Path
+from typing import Protocol
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from desktop_auth.errors import DataKeyError, KeyringUnavailableError
+from desktop_auth.store.secretbox import KEY_BYTES
+
+KEYRING_SERVICE = "desktop-auth"
+
+
+def _keyring_username(store_id: str) -> str:
+    return f"data-key/{store_id}"
+
+
+class DataKeyStore(Protocol):
+    """Keeps one data key per store (a store is named by its random ``store_id``)."""
+
+    def describe(self) -> str: ...
+
+    def load(self, store_id: str) -> bytes | None: ...
+
+    def save(self, store_id: str, key: bytes) -> None: ...
+
+
+def _decode_key(text: str, source: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise DataKeyError("error.data_key_malformed", source=source) from exc
+    if len(key) != KEY_BYTES:
+        raise DataKeyError("error.data_key_malformed", source=source)
+    return key
+
+
+def backend_is_usable(backend: KeyringBackend) -> bool:
+    """False for keyring's "fail" and "null" stand-ins, which keep nothing."""
+    module = type(backend).__module__
+    return not (module.endswith(".fail") or module.endswith(".null"))
+
+
+class KeyringDataKeyStore:
+    """The data key in the OS keyring (Secret Service, Windows Credential Locker, Keychain)."""
+
+    def __init__(self, backend: KeyringBackend | None = None) -> None:
+        self._backend = backend
+
+    def _usable_backend(self) -> KeyringBackend:
+        backend = self._backend or keyring.get_keyring()
+        if not backend_is_usable(backend):
+            raise KeyringUnavailableError(backend=type(backend).__name__)
+        return backend
+
+    def describe(self) -> str:
+        backend = self._backend or keyring.get_keyring()
+        return f"keyring: {type(backend).__module__}.{type(backend).__name__}"
+
+    def load(self, store_id: str) -> bytes | None:
+        backend = self._usable_backend()
+        try:
+            text = backend.get_password(KEYRING_SERVICE, _keyring_username(store_id))
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailableError(backend=type(backend).__name__) from exc
+        return None if text is None else _decode_key(text, "keyring")
+
+    def save(self, store_id: str, key: bytes) -> None:
+        backend = self._usable_backend()
+        try:
+            backend.set_password(
+                KEYRING_SERVICE, _keyring_username(store_id), base64.b64encode(key).decode()
+            )
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailableError(backend=type(backend).__name__) from exc
+
+
+class KeyFileDataKeyStore:
+    """The data key in a file readable by its owner only (mode 0600, checked on POSIX).
+
+    One file holds one store's key; it is created on first use when absent.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def describe(self) -> str:
+        return f"key file: {self.path}"
+
+    def _check_permissions(self) -> None:
+        if os.name != "posix":
+            return
+        info = self.path.stat()
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or info.st_uid != os.geteuid():
+            raise DataKeyError("error.data_key_file_permissions", path=str(self.path))
+
+    def load(self, store_id: str) -> bytes | None:
+        if not self.path.exists():
+            return None
+        self._check_permissions()
+        return _decode_key(self.path.read_text(encoding="ascii"), str(self.path))
+
+    def save(self, store_id: str, key: bytes) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: never overwrite a key that might still seal data elsewhere.
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError as exc:
+            raise DataKeyError("error.data_key_file_exists", path=str(self.path)) from exc
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(base64.b64encode(key).decode() + "\n")

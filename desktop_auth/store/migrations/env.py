@@ -1,0 +1,22 @@
+"""Alembic environment: runs on the connection ``Store.upgrade`` hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from desktop_auth.store.models import Base
+
+connection: Connection | None = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through `desktop-auth admin db upgrade`")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
+    render_as_batch=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,85 @@
+"""The tables.  Factor tables arrive with their factors, each through a migration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from desktop_auth.store.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    ADMIN = "admin"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The address as the user typed it, NFKC-normalised (shown in lists and e-mails).
+    email: Mapped[str] = mapped_column(String(320))
+    #: The sign-in name: NFKC + case-folded, so "Jan@X.nl" and "jan@x.nl" are one account.
+    email_key: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default=Role.EMPLOYEE.value)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Consecutive failed password attempts; changed only by one atomic UPDATE.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Setting(Base):
+    """Store-wide values shared by every workstation (organisation, policy, key fingerprint)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """One link of the append-only, hash-chained audit log.
+
+    ``id`` is the position in the chain (1, 2, 3, … without gaps); database
+    triggers refuse UPDATE and DELETE on this table.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    event_type: Mapped[str] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(400))
+    subject: Mapped[str | None] = mapped_column(String(320), nullable=True, index=True)
+    workstation: Mapped[str] = mapped_column(String(255))
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's newest link, in one row.
+
+    Appending locks this row, so concurrent writers queue instead of forking
+    the chain; it also lets ``verify`` notice events cut off the end.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: 0 while the log is empty.
+    last_event_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))

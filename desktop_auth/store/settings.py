@@ -1,0 +1,25 @@
+"""Store-wide settings as JSON values in the ``settings`` table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop_auth.store.models import Setting
+
+ORGANISATION_NAME = "organisation_name"
+RP_ID = "rp_id"
+STORE_ID = "store_id"
+POLICY = "policy"
+DATA_KEY_FINGERPRINT = "data_key_fingerprint"
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return None if row is None else json.loads(row.value)
+
+
+def put_setting(session: Session, key: str, value: Any) -> None:
+    session.merge(Setting(key=key, value=json.dumps(value, sort_keys=True)))
