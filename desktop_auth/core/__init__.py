@@ -1,0 +1,1 @@
+"""The rules: sign-in flow, passwords, throttling, audit, sessions.  No Qt here."""

@@ -1,0 +1,275 @@
+"""The audit log: append-only, each event chained to the one before by SHA-256.
+
+An event's ``hash`` covers its own fields and ``prev_hash``; ``verify`` walks
+the chain from the first event and names the first link that does not hold,
+and compares the end with the chain head so events cut off the end show too.
+Details are non-secret by construction: ``append`` refuses keys that name a
+secret, and callers pass identifiers, counts and codes only.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_auth.store.models import AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+# Names that must never be audit details, whatever a future caller passes.
+FORBIDDEN_DETAIL_WORDS = ("password", "secret", "seed", "code", "token", "key")
+
+JSONScalar = str | int | float | bool | None
+
+
+class AuditEventType(StrEnum):
+    STORE_INITIALIZED = "store.initialized"
+    USER_CREATED = "user.created"
+    USER_DISABLED = "user.disabled"
+    USER_ENABLED = "user.enabled"
+    USER_UNLOCKED = "user.unlocked"
+    USER_ROLE_CHANGED = "user.role_changed"
+    PASSWORD_RESET = "password.reset_by_admin"  # noqa: S105 - an event name
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name
+    PASSWORD_REHASHED = "password.rehashed"  # noqa: S105 - an event name
+    SIGN_IN_SUCCEEDED = "sign_in.succeeded"
+    SIGN_IN_FAILED = "sign_in.failed"
+    SIGN_IN_REFUSED = "sign_in.refused"
+    SIGN_IN_CONTINUES = "sign_in.password_accepted"
+    ACCOUNT_LOCKED = "account.locked"
+    AUDIT_EXPORTED = "audit.exported"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditEntry:
+    id: int
+    occurred_at: datetime
+    event_type: str
+    actor: str
+    subject: str | None
+    workstation: str
+    details: Mapping[str, JSONScalar]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditVerification:
+    ok: bool
+    events_checked: int
+    #: The first event whose link is broken (or the last good id + 1 for a cut end).
+    first_broken_id: int | None = None
+    #: A message key saying what was wrong.
+    problem: str | None = None
+
+
+def _event_hash(
+    *,
+    event_id: int,
+    occurred_at: datetime,
+    event_type: str,
+    actor: str,
+    subject: str | None,
+    workstation: str,
+    details: str,
+    prev_hash: str,
+) -> str:
+    canonical = json.dumps(
+        {
+            "id": event_id,
+            "occurred_at": occurred_at.isoformat(),
+            "event_type": event_type,
+            "actor": actor,
+            "subject": subject,
+            "workstation": workstation,
+            "details": details,
+            "prev_hash": prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _check_details(details: Mapping[str, JSONScalar]) -> str:
+    for name in details:
+        lowered = name.lower()
+        if any(word in lowered for word in FORBIDDEN_DETAIL_WORDS):
+            raise ValueError(f"audit detail name {name!r} suggests a secret")
+    return json.dumps(dict(details), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def append_event(
+    session: Session,
+    *,
+    event_type: AuditEventType,
+    actor: str,
+    subject: str | None,
+    workstation: str,
+    occurred_at: datetime,
+    details: Mapping[str, JSONScalar] | None = None,
+) -> int:
+    """Add one event inside the caller's transaction, so action and record commit together."""
+    details_text = _check_details(details or {})
+    # The head row lock (SQLite: the IMMEDIATE transaction) queues concurrent writers.
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).scalar_one()
+    event_id = head.last_event_id + 1
+    # Hash the UTC form: that is what the column gives back to ``verify``.
+    occurred_at = occurred_at.astimezone(UTC)
+    digest = _event_hash(
+        event_id=event_id,
+        occurred_at=occurred_at,
+        event_type=event_type.value,
+        actor=actor,
+        subject=subject,
+        workstation=workstation,
+        details=details_text,
+        prev_hash=head.last_hash,
+    )
+    session.add(
+        AuditEvent(
+            id=event_id,
+            occurred_at=occurred_at,
+            event_type=event_type.value,
+            actor=actor,
+            subject=subject,
+            workstation=workstation,
+            details=details_text,
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
+    )
+    head.last_event_id = event_id
+    head.last_hash = digest
+    session.flush()
+    return event_id
+
+
+def verify_chain(session: Session, batch_size: int = 2000) -> AuditVerification:
+    """Walk the whole chain; stop at the first link that does not hold."""
+    expected_prev = GENESIS_HASH
+    expected_id = 1
+    checked = 0
+    rows = session.execute(
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch_size)
+    ).scalars()
+    for event in rows:
+        if event.id != expected_id:
+            return AuditVerification(
+                ok=False,
+                events_checked=checked,
+                first_broken_id=expected_id,
+                problem="audit.problem.missing_event",
+            )
+        if event.prev_hash != expected_prev:
+            return AuditVerification(
+                ok=False,
+                events_checked=checked,
+                first_broken_id=event.id,
+                problem="audit.problem.broken_link",
+            )
+        recomputed = _event_hash(
+            event_id=event.id,
+            occurred_at=event.occurred_at,
+            event_type=event.event_type,
+            actor=event.actor,
+            subject=event.subject,
+            workstation=event.workstation,
+            details=event.details,
+            prev_hash=event.prev_hash,
+        )
+        if recomputed != event.hash:
+            return AuditVerification(
+                ok=False,
+                events_checked=checked,
+                first_broken_id=event.id,
+                problem="audit.problem.altered_event",
+            )
+        expected_prev = event.hash
+        expected_id += 1
+        checked += 1
+    head = session.get(AuditHead, HEAD_ID)
+    if head is None or head.last_event_id != checked or head.last_hash != expected_prev:
+        return AuditVerification(
+            ok=False,
+            events_checked=checked,
+            first_broken_id=checked + 1,
+            problem="audit.problem.truncated",
+        )
+    return AuditVerification(ok=True, events_checked=checked)
+
+
+def _to_entry(event: AuditEvent) -> AuditEntry:
+    return AuditEntry(
+        id=event.id,
+        occurred_at=event.occurred_at,
+        event_type=event.event_type,
+        actor=event.actor,
+        subject=event.subject,
+        workstation=event.workstation,
+        details=json.loads(event.details),
+    )
+
+
+def list_events(
+    session: Session,
+    *,
+    subject: str | None = None,
+    event_type: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = 100,
+    newest_first: bool = True,
+) -> Iterator[AuditEntry]:
+    query = select(AuditEvent)
+    if subject is not None:
+        query = query.where(AuditEvent.subject == subject)
+    if event_type is not None:
+        query = query.where(AuditEvent.event_type == event_type)
+    if since is not None:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.occurred_at < until)
+    query = query.order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id)
+    if limit is not None:
+        query = query.limit(limit)
+    for event in session.execute(query.execution_options(yield_per=1000)).scalars():
+        yield _to_entry(event)
+
+
+CSV_COLUMNS = ("id", "occurred_at", "event_type", "actor", "subject", "workstation", "details")
+
+
+def write_csv(entries: Iterator[AuditEntry], stream: IO[str]) -> int:
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.id,
+                entry.occurred_at.isoformat(),
+                entry.event_type,
+                _csv_safe(entry.actor),
+                _csv_safe(entry.subject or ""),
+                _csv_safe(entry.workstation),
+                _csv_safe(json.dumps(dict(entry.details), sort_keys=True, ensure_ascii=False)),
+            ]
+        )
+        count += 1
+    return count
+
+
+def _csv_safe(value: str) -> str:
+    # A spreadsheet runs cells that start with these as formulas (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,96 @@
+"""What every part of the core shares: the store, the clock, the hasher, the workstation.
+
+``AuthService`` builds one ``ServiceContext`` and hands it to the flows; the
+helpers here are the single place that audits, loads the policy and checks a
+new password, so no flow does these its own way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session as DbSession
+
+from desktop_auth.core.audit import AuditEventType, JSONScalar, append_event
+from desktop_auth.core.clock import Clock
+from desktop_auth.core.identity import email_local_part
+from desktop_auth.core.password_policy import PasswordAssessment, assess_password
+from desktop_auth.core.passwords import PasswordHasher
+from desktop_auth.core.policy import Policy, load_policy
+from desktop_auth.core.throttle import UnknownAccountThrottle
+from desktop_auth.core.users import Actor
+from desktop_auth.errors import WeakPasswordError
+from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
+from desktop_auth.store.db import Store
+from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
+
+log = logging.getLogger("desktop_auth.audit")
+
+
+@dataclass(kw_only=True)
+class ServiceContext:
+    store: Store
+    clock: Clock
+    hasher: PasswordHasher
+    workstation: str
+    factors: Sequence[SecondFactorProvider] = ()
+    unknown_accounts: UnknownAccountThrottle = field(
+        default_factory=lambda: UnknownAccountThrottle(Policy().throttle)
+    )
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def policy(self, db: DbSession) -> Policy:
+        policy = load_policy(db)
+        if policy.throttle != self.unknown_accounts.policy:
+            self.unknown_accounts.policy = policy.throttle
+        return policy
+
+    def audit(
+        self,
+        db: DbSession,
+        event_type: AuditEventType,
+        *,
+        actor: Actor | str,
+        subject: str | None,
+        details: Mapping[str, JSONScalar] | None = None,
+    ) -> None:
+        label = actor.label if isinstance(actor, Actor) else actor
+        append_event(
+            db,
+            event_type=event_type,
+            actor=label,
+            subject=subject,
+            workstation=self.workstation,
+            occurred_at=self.now(),
+            details=details,
+        )
+        # Identifiers and event names only: the audit trail's safe fields.
+        log.info("%s actor=%s subject=%s", event_type.value, label, subject)
+
+    def assess_new_password(
+        self, db: DbSession, password: str, email: str, *, organisation: str | None = None
+    ) -> PasswordAssessment:
+        if organisation is None:
+            organisation = get_setting(db, ORGANISATION_NAME) or ""
+        context = [email_local_part(email), organisation]
+        return assess_password(password, self.policy(db).passwords, context)
+
+    def require_acceptable_password(
+        self, db: DbSession, password: str, email: str, *, organisation: str | None = None
+    ) -> None:
+        assessment = self.assess_new_password(db, password, email, organisation=organisation)
+        if not assessment.acceptable:
+            raise WeakPasswordError(
+                tuple(p.value for p in assessment.problems),
+                min_length=self.policy(db).passwords.min_length,
+            )
+
+    def enrolled_methods(self, db: DbSession, user_id: int) -> list[EnrolledMethod]:
+        now = self.now()
+        methods = [m for f in self.factors for m in f.enrolled_methods(db, user_id, now)]
+        return sorted(methods, key=lambda m: m.strength, reverse=True)

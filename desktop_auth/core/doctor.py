@@ -1,0 +1,218 @@
+"""`desktop-auth admin doctor`: what is wrong with this workstation, and how to fix it.
+
+Each check returns message keys, never text, so the CLI (and later the GUI)
+translate them.  Qt is probed in a child process: a missing platform plugin
+aborts the process that loads it, and the core never imports Qt.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import keyring
+from keyring.backend import KeyringBackend
+
+from desktop_auth.config import Config
+from desktop_auth.core.data_key import DataKeyState, inspect_data_key
+from desktop_auth.devices.ctap import list_usb_authenticators
+from desktop_auth.errors import DesktopAuthError
+from desktop_auth.store.db import Store
+from desktop_auth.store.keys import (
+    DataKeyStore,
+    KeyFileDataKeyStore,
+    KeyringDataKeyStore,
+    backend_is_usable,
+)
+from desktop_auth.store.settings import STORE_ID, get_setting
+
+QT_PROBE = (
+    "import sys\n"
+    "from PySide6.QtWidgets import QApplication\n"
+    "app = QApplication(sys.argv[:1])\n"
+    "print(app.platformName())\n"
+)
+QT_PROBE_SECONDS = 30
+
+
+class CheckStatus(StrEnum):
+    OK = "ok"
+    WARNING = "warning"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckResult:
+    name_key: str
+    status: CheckStatus
+    detail_key: str
+    params: dict[str, str] = field(default_factory=dict)
+    fix_key: str | None = None
+
+
+def _check_database(config: Config) -> CheckResult:
+    name = "doctor.database"
+    store = Store.open(config.database_url)
+    try:
+        current, head = store.current_revision(), store.head_revision()
+        if current != head:
+            return CheckResult(
+                name_key=name,
+                status=CheckStatus.FAILED,
+                detail_key="doctor.database.behind",
+                params={"current": current or "-", "head": head or "-"},
+                fix_key="doctor.fix.db_upgrade",
+            )
+        with store.transaction() as db:
+            initialized = get_setting(db, STORE_ID) is not None
+        if not initialized:
+            return CheckResult(
+                name_key=name,
+                status=CheckStatus.WARNING,
+                detail_key="doctor.database.empty",
+                fix_key="doctor.fix.init",
+            )
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.OK,
+            detail_key="doctor.database.ok",
+            params={"head": head or "-"},
+        )
+    except DesktopAuthError:
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.FAILED,
+            detail_key="doctor.database.unreachable",
+            fix_key="doctor.fix.database_url",
+        )
+    finally:
+        store.dispose()
+
+
+def _data_keys(config: Config, keyring_backend: KeyringBackend | None) -> DataKeyStore:
+    if config.data_key_file is not None:
+        return KeyFileDataKeyStore(config.data_key_file)
+    return KeyringDataKeyStore(keyring_backend)
+
+
+_DATA_KEY_STATUS = {
+    DataKeyState.NOT_INITIALIZED: CheckStatus.WARNING,
+    DataKeyState.NOT_CREATED: CheckStatus.OK,
+    DataKeyState.PRESENT: CheckStatus.OK,
+    DataKeyState.MISSING: CheckStatus.FAILED,
+    DataKeyState.MISMATCH: CheckStatus.FAILED,
+}
+
+
+def _check_data_key(config: Config, keyring_backend: KeyringBackend | None) -> CheckResult:
+    name = "doctor.data_key"
+    keys = _data_keys(config, keyring_backend)
+    store = Store.open(config.database_url)
+    try:
+        state, _ = inspect_data_key(store, keys)
+    except DesktopAuthError as exc:
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.FAILED,
+            detail_key=exc.message_key,
+            params={k: str(v) for k, v in exc.params.items()},
+        )
+    finally:
+        store.dispose()
+    status = _DATA_KEY_STATUS[state]
+    return CheckResult(
+        name_key=name,
+        status=status,
+        detail_key=f"doctor.data_key.{state.value}",
+        params={"where": keys.describe()},
+        fix_key=None if status is CheckStatus.OK else f"doctor.fix.data_key_{state.value}",
+    )
+
+
+def _check_keyring(keyring_backend: KeyringBackend | None) -> CheckResult:
+    backend = keyring_backend or keyring.get_keyring()
+    label = f"{type(backend).__module__}.{type(backend).__name__}"
+    if backend_is_usable(backend):
+        return CheckResult(
+            name_key="doctor.keyring",
+            status=CheckStatus.OK,
+            detail_key="doctor.keyring.ok",
+            params={"backend": label},
+        )
+    return CheckResult(
+        name_key="doctor.keyring",
+        status=CheckStatus.FAILED,
+        detail_key="doctor.keyring.none",
+        params={"backend": label},
+        fix_key="error.keyring_unavailable",
+    )
+
+
+def _check_qt() -> CheckResult:
+    name = "doctor.qt"
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", QT_PROBE],
+            capture_output=True,
+            text=True,
+            timeout=QT_PROBE_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.FAILED,
+            detail_key="doctor.qt.hung",
+            fix_key="doctor.fix.qt_libraries",
+        )
+    if probe.returncode == 0:
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.OK,
+            detail_key="doctor.qt.ok",
+            params={"platform": probe.stdout.strip()},
+        )
+    lines = [line for line in probe.stderr.strip().splitlines() if line.strip()]
+    return CheckResult(
+        name_key=name,
+        status=CheckStatus.FAILED,
+        detail_key="doctor.qt.failed",
+        params={"reason": lines[-1][:200] if lines else "-"},
+        fix_key="doctor.fix.qt_libraries",
+    )
+
+
+def _check_fido_devices() -> CheckResult:
+    name = "doctor.fido"
+    try:
+        devices = list_usb_authenticators()
+    except OSError as exc:
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.WARNING,
+            detail_key="doctor.fido.unreadable",
+            params={"reason": type(exc).__name__},
+            fix_key="doctor.fix.fido_udev",
+        )
+    if not devices:
+        return CheckResult(name_key=name, status=CheckStatus.WARNING, detail_key="doctor.fido.none")
+    return CheckResult(
+        name_key=name,
+        status=CheckStatus.OK,
+        detail_key="doctor.fido.found",
+        params={"devices": ", ".join(devices)},
+    )
+
+
+def run_checks(config: Config, keyring_backend: KeyringBackend | None = None) -> list[CheckResult]:
+    checks: list[Callable[[], CheckResult]] = [
+        lambda: _check_database(config),
+        lambda: _check_keyring(keyring_backend),
+        lambda: _check_data_key(config, keyring_backend),
+        _check_qt,
+        _check_fido_devices,
+    ]
+    return [check() for check in checks]

@@ -1,0 +1,61 @@
+"""The organisation's policy, one value kept in the store and shared by every workstation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop_auth.core.password_policy import PasswordPolicy
+from desktop_auth.core.throttle import ThrottlePolicy
+from desktop_auth.errors import ConfigError
+from desktop_auth.store.settings import POLICY, get_setting, put_setting
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy:
+    passwords: PasswordPolicy = field(default_factory=PasswordPolicy)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    #: The manual's "verplichte tweefactorauthenticatie": on unless an admin turns it off.
+    second_factor_required: bool = True
+    session_hours: int = 10
+    #: Sensitive actions need a sign-in at most this old (SECURITY.md S1).
+    reauthentication_minutes: int = 5
+    #: How long a sign-in may sit between its steps (password → second factor).
+    sign_in_step_minutes: int = 5
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(hours=self.session_hours)
+
+    @property
+    def sign_in_step_window(self) -> timedelta:
+        return timedelta(minutes=self.sign_in_step_minutes)
+
+    @property
+    def reauthentication_window(self) -> timedelta:
+        return timedelta(minutes=self.reauthentication_minutes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Policy:
+        try:
+            values = dict(data)
+            values["passwords"] = PasswordPolicy(**values.get("passwords", {}))
+            values["throttle"] = ThrottlePolicy(**values.get("throttle", {}))
+            return cls(**values)
+        except TypeError as exc:
+            raise ConfigError("error.policy_unreadable") from exc
+
+
+def load_policy(session: Session) -> Policy:
+    stored = get_setting(session, POLICY)
+    return Policy() if stored is None else Policy.from_dict(stored)
+
+
+def save_policy(session: Session, policy: Policy) -> None:
+    put_setting(session, POLICY, policy.to_dict())

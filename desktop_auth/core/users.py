@@ -1,0 +1,133 @@
+"""Accounts: reading and changing user rows, and who is acting."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session as DbSession
+
+from desktop_auth.core.identity import normalize_email
+from desktop_auth.core.session import Session
+from desktop_auth.errors import InvalidInputError, InvalidRoleError, UserNotFoundError
+from desktop_auth.store.models import Role, User
+
+MAX_DISPLAY_NAME = 200
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserSummary:
+    """A user as admins see them; no hash, nothing secret."""
+
+    id: int
+    email: str
+    display_name: str
+    role: str
+    disabled: bool
+    locked_until: datetime | None
+    failed_attempts: int
+    must_change_password: bool
+    created_at: datetime
+    password_changed_at: datetime
+    last_sign_in_at: datetime | None
+
+    def status(self, now: datetime) -> UserStatus:
+        if self.disabled:
+            return UserStatus.DISABLED
+        if self.locked_until is not None and self.locked_until > now:
+            return UserStatus.LOCKED
+        return UserStatus.ACTIVE
+
+
+def summarize(user: User) -> UserSummary:
+    return UserSummary(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        disabled=user.disabled,
+        locked_until=user.locked_until,
+        failed_attempts=user.failed_attempts,
+        must_change_password=user.must_change_password,
+        created_at=user.created_at,
+        password_changed_at=user.password_changed_at,
+        last_sign_in_at=user.last_sign_in_at,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Actor:
+    """Who performs an action, as the audit log names them.
+
+    A local administrator is someone running ``desktop-auth admin`` with direct
+    access to the store (trusted as the operating system trusts them); a user
+    actor is a signed-in session, which must hold the admin role for admin work.
+    """
+
+    label: str
+    session: Session | None = None
+
+    @classmethod
+    def local_administrator(cls, workstation: str) -> Actor:
+        return cls(label=f"cli:{getpass.getuser()}@{workstation}")
+
+    @classmethod
+    def for_session(cls, session: Session) -> Actor:
+        return cls(label=f"user:{session.email}", session=session)
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError as exc:
+        raise InvalidRoleError(role=value, roles=", ".join(r.value for r in Role)) from exc
+
+
+def clean_display_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name or len(name) > MAX_DISPLAY_NAME or not name.isprintable():
+        raise InvalidInputError("error.invalid_display_name", maximum=MAX_DISPLAY_NAME)
+    return name
+
+
+def find_user(db: DbSession, email: str) -> User | None:
+    _, email_key = normalize_email(email)
+    return db.execute(select(User).where(User.email_key == email_key)).scalar_one_or_none()
+
+
+def get_user(db: DbSession, email: str) -> User:
+    user = find_user(db, email)
+    if user is None:
+        raise UserNotFoundError()
+    return user
+
+
+def count_admins(db: DbSession, *, enabled_only: bool = True) -> int:
+    query = select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)
+    if enabled_only:
+        query = query.where(User.disabled.is_(False))
+    return int(db.execute(query).scalar_one())
+
+
+def search_users(
+    db: DbSession, *, search: str | None, role: Role | None, limit: int, offset: int
+) -> list[UserSummary]:
+    query = select(User)
+    if search:
+        pattern = f"%{search.casefold().replace('%', '').replace('_', '')}%"
+        query = query.where(
+            or_(User.email_key.like(pattern), func.lower(User.display_name).like(pattern))
+        )
+    if role is not None:
+        query = query.where(User.role == role.value)
+    query = query.order_by(User.email_key).limit(limit).offset(offset)
+    return [summarize(user) for user in db.execute(query).scalars()]

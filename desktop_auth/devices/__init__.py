@@ -1,0 +1,1 @@
+"""The outside world's authenticators behind narrow interfaces.  No Qt here."""

@@ -1,0 +1,4 @@
+"""Second factors.
+
+Each module has the same verbs: begin/finish enrollment, begin/verify, remove.
+"""

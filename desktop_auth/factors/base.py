@@ -1,0 +1,37 @@
+"""What the sign-in flow needs to know about any second factor.
+
+The flow never names a factor: it asks each registered provider which
+methods a user has, offers the strongest first, and hands verification back
+to the provider.  Adding a factor means adding a provider, not editing the flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnrolledMethod:
+    """One active second factor of a user, safe to show (no secret in it)."""
+
+    kind: str
+    method_id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    #: Higher is stronger: the flow offers the strongest enrolled method first.
+    strength: int
+
+
+class SecondFactorProvider(Protocol):
+    kind: str
+
+    def enrolled_methods(
+        self, session: Session, user_id: int, now: datetime
+    ) -> list[EnrolledMethod]:
+        """Active (proven) methods only; unconfirmed enrollments never count."""
+        ...
