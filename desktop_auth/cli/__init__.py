@@ -1,0 +1,85 @@
+"""The ``desktop-auth`` command: the GUI (with its issue) and ``admin`` subcommands.
+
+Thin by rule: it parses, calls ``AuthService``, prints translated messages.
+Bad input ends in one translated line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop_auth.cli.context import CliContext
+from desktop_auth.cli.parser import build_parser
+from desktop_auth.config import load_config
+from desktop_auth.errors import DesktopAuthError, WeakPasswordError
+from desktop_auth.messages import detect_language, translate
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NO_GUI = 3
+EXIT_INTERRUPTED = 130
+
+
+def _language(argv: Sequence[str]) -> str:
+    # The language must be known before parsing, to translate the help texts.
+    for index, arg in enumerate(argv):
+        if arg.startswith("--language="):
+            return arg.split("=", 1)[1]
+        if arg == "--language" and index + 1 < len(argv):
+            return argv[index + 1]
+    return detect_language()
+
+
+def _configure_logging(level: str, log_file: Path | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("desktop_auth")
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    language = _language(args_list)
+    parser = build_parser(language)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_request:  # --help, or a usage error already printed
+        return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
+    language = args.language or language
+    _configure_logging(args.log_level, args.log_file)
+    try:
+        config = load_config(config_path=args.config, database_url=args.database)
+        if config.language and not args.language:
+            language = config.language
+        context = CliContext(config=config, language=language, args=args)
+        if getattr(args, "handler", None) is None:
+            # The employee app arrives with its own issue; no pretend window until then.
+            context.error("cli.no_gui")
+            return EXIT_NO_GUI
+        result: int = args.handler(context)
+        return result
+    except DesktopAuthError as exc:
+        message = translate(exc.message_key, language, **exc.params)
+        print(f"desktop-auth: {message}", file=sys.stderr)
+        if isinstance(exc, WeakPasswordError):
+            for reason in exc.reasons:
+                print(
+                    f"  - {translate(f'password.problem.{reason}', language, **exc.params)}",
+                    file=sys.stderr,
+                )
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        root = logging.getLogger("desktop_auth")
+        for handler in root.handlers:
+            handler.close()
+        root.handlers.clear()

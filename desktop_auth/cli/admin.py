@@ -1,0 +1,169 @@
+"""Handlers for ``desktop-auth admin`` (store, users, doctor).  Each returns an exit code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from desktop_auth.cli.context import CliContext
+from desktop_auth.core.service import AuthService, CheckStatus, TemporaryPassword, UserSummary
+
+_STATUS_MARK = {CheckStatus.OK: "ok", CheckStatus.WARNING: "!!", CheckStatus.FAILED: "XX"}
+
+
+def _when(value: object, ctx: CliContext) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return ctx.t("cli.never")
+
+
+def init(ctx: CliContext) -> int:
+    args = ctx.args
+    service = ctx.service()
+    password = ctx.read_new_password(from_stdin=args.password_stdin)
+    admin = service.initialize(
+        actor=service.local_administrator(),
+        organisation_name=args.organisation,
+        rp_id=args.rp_id,
+        admin_email=args.email,
+        admin_display_name=args.name,
+        admin_password=password,
+    )
+    ctx.out("cli.init.done", organisation=service.organisation().name, email=admin.email)
+    return 0
+
+
+def _print_temporary(ctx: CliContext, issued: TemporaryPassword, key: str) -> None:
+    ctx.out(key, email=issued.user.email)
+    # Shown once, on purpose: the admin hands it over; it must be changed at first sign-in.
+    print(f"\n    {issued.temporary_password}\n")
+    ctx.out("cli.temporary_password_note")
+
+
+def user_add(ctx: CliContext) -> int:
+    service = ctx.service()
+    issued = service.create_user(
+        actor=service.local_administrator(),
+        email=ctx.args.email,
+        display_name=ctx.args.name,
+        role=ctx.args.role,
+        language=ctx.language,
+    )
+    _print_temporary(ctx, issued, "cli.user.created")
+    return 0
+
+
+def user_list(ctx: CliContext) -> int:
+    service = ctx.service()
+    users = service.list_users(search=ctx.args.search, role=ctx.args.role, limit=ctx.args.limit)
+    now = service.now()
+    header = (
+        ctx.t("cli.col.email"),
+        ctx.t("cli.col.name"),
+        ctx.t("cli.col.role"),
+        ctx.t("cli.col.status"),
+        ctx.t("cli.col.last_sign_in"),
+    )
+    rows = [
+        (
+            u.email,
+            u.display_name,
+            ctx.t(f"role.{u.role}"),
+            ctx.t(f"status.{u.status(now).value}"),
+            _when(u.last_sign_in_at, ctx),
+        )
+        for u in users
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    if not rows:
+        ctx.out("cli.user.none")
+    return 0
+
+
+def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
+    now = service.now()
+    lines = [
+        ("cli.col.email", user.email),
+        ("cli.col.name", user.display_name),
+        ("cli.col.role", ctx.t(f"role.{user.role}")),
+        ("cli.col.status", ctx.t(f"status.{user.status(now).value}")),
+        ("cli.col.locked_until", _when(user.locked_until, ctx) if user.locked_until else "-"),
+        ("cli.col.failed_attempts", str(user.failed_attempts)),
+        (
+            "cli.col.must_change_password",
+            ctx.t("cli.yes") if user.must_change_password else ctx.t("cli.no"),
+        ),
+        ("cli.col.created", _when(user.created_at, ctx)),
+        ("cli.col.password_changed", _when(user.password_changed_at, ctx)),
+        ("cli.col.last_sign_in", _when(user.last_sign_in_at, ctx)),
+    ]
+    width = max(len(ctx.t(key)) for key, _ in lines)
+    for key, value in lines:
+        print(f"{ctx.t(key).ljust(width)}  {value}")
+
+
+def user_show(ctx: CliContext) -> int:
+    service = ctx.service()
+    _show(ctx, service.get_user(ctx.args.email), service)
+    return 0
+
+
+def user_disable(ctx: CliContext) -> int:
+    service = ctx.service()
+    user = service.set_user_disabled(
+        actor=service.local_administrator(), email=ctx.args.email, disabled=True
+    )
+    ctx.out("cli.user.disabled", email=user.email)
+    return 0
+
+
+def user_enable(ctx: CliContext) -> int:
+    service = ctx.service()
+    user = service.set_user_disabled(
+        actor=service.local_administrator(), email=ctx.args.email, disabled=False
+    )
+    ctx.out("cli.user.enabled", email=user.email)
+    return 0
+
+
+def user_unlock(ctx: CliContext) -> int:
+    service = ctx.service()
+    user = service.unlock_user(actor=service.local_administrator(), email=ctx.args.email)
+    ctx.out("cli.user.unlocked", email=user.email)
+    return 0
+
+
+def user_set_role(ctx: CliContext) -> int:
+    service = ctx.service()
+    user = service.set_user_role(
+        actor=service.local_administrator(), email=ctx.args.email, role=ctx.args.role
+    )
+    ctx.out("cli.user.role_set", email=user.email, role=ctx.t(f"role.{user.role}"))
+    return 0
+
+
+def user_reset_password(ctx: CliContext) -> int:
+    service = ctx.service()
+    issued = service.reset_password(
+        actor=service.local_administrator(), email=ctx.args.email, language=ctx.language
+    )
+    _print_temporary(ctx, issued, "cli.user.password_reset")
+    return 0
+
+
+def db_upgrade(ctx: CliContext) -> int:
+    ctx.service()  # opening the service applies the migrations
+    ctx.out("cli.db.upgraded")
+    return 0
+
+
+def doctor(ctx: CliContext) -> int:
+    results = AuthService.diagnose(ctx.config)
+    ctx.out("cli.doctor.config", source=str(ctx.config.source or ctx.t("cli.doctor.defaults")))
+    for result in results:
+        detail = ctx.t(result.detail_key, **result.params)
+        print(f"[{_STATUS_MARK[result.status]}] {ctx.t(result.name_key)}: {detail}")
+        if result.fix_key:
+            print(f"     → {ctx.t(result.fix_key, **result.params)}")
+    return 1 if any(r.status is CheckStatus.FAILED for r in results) else 0

@@ -1,0 +1,52 @@
+"""What every command handler gets: config, language, parsed options, the service."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hmac
+import sys
+from dataclasses import dataclass, field
+
+from desktop_auth.config import Config
+from desktop_auth.core.service import AuthService
+from desktop_auth.errors import InvalidInputError
+from desktop_auth.messages import translate
+
+
+@dataclass
+class CliContext:
+    config: Config
+    language: str
+    args: argparse.Namespace
+    _service: AuthService | None = field(default=None, init=False)
+
+    def t(self, key: str, **params: object) -> str:
+        return translate(key, self.language, **params)
+
+    def out(self, key: str, **params: object) -> None:
+        print(self.t(key, **params))
+
+    def error(self, key: str, **params: object) -> None:
+        print(f"desktop-auth: {self.t(key, **params)}", file=sys.stderr)
+
+    def service(self) -> AuthService:
+        if self._service is None:
+            self._service = AuthService.open(self.config)
+        return self._service
+
+    def read_new_password(self, *, from_stdin: bool) -> str:
+        """A password from standard input (one line) or typed twice at a hidden prompt."""
+        if from_stdin:
+            line = sys.stdin.readline()
+            password = line[:-1] if line.endswith("\n") else line
+            if not password:
+                raise InvalidInputError("error.password_stdin_empty")
+            return password
+        if not sys.stdin.isatty():
+            raise InvalidInputError("error.password_needs_terminal")
+        first = getpass.getpass(self.t("cli.prompt.new_password"))
+        second = getpass.getpass(self.t("cli.prompt.repeat_password"))
+        if not hmac.compare_digest(first.encode(), second.encode()):
+            raise InvalidInputError("error.passwords_differ")
+        return first

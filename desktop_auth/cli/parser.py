@@ -1,0 +1,99 @@
+"""The argument parser (argparse), with translated help and one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from desktop_auth.cli import admin, audit
+from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line, not the whole usage block."""
+
+    hint = "--help"
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} ({self.hint})\n")
+
+
+def build_parser(language: str) -> argparse.ArgumentParser:
+    def t(key: str) -> str:
+        return translate(key, language)
+
+    OneLineErrorParser.hint = t("cli.see_help")
+    parser = OneLineErrorParser(prog="desktop-auth", description=t("cli.description"))
+    parser.add_argument("--database", metavar="URL", help=t("cli.opt.database"))
+    parser.add_argument("--config", metavar="FILE", type=Path, help=t("cli.opt.config"))
+    parser.add_argument("--language", choices=SUPPORTED_LANGUAGES, help=t("cli.opt.language"))
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help=t("cli.opt.log_level"),
+    )
+    parser.add_argument("--log-file", metavar="FILE", type=Path, help=t("cli.opt.log_file"))
+    parser.set_defaults(handler=None)
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    admin_parser = commands.add_parser("admin", help=t("cli.cmd.admin"))
+    admin_commands = admin_parser.add_subparsers(
+        dest="admin_command", metavar="COMMAND", required=True
+    )
+
+    init = admin_commands.add_parser("init", help=t("cli.cmd.init"))
+    init.add_argument("--organisation", required=True, help=t("cli.opt.organisation"))
+    init.add_argument("--rp-id", required=True, help=t("cli.opt.rp_id"))
+    init.add_argument("--email", required=True, help=t("cli.opt.admin_email"))
+    init.add_argument("--name", required=True, help=t("cli.opt.admin_name"))
+    init.add_argument("--password-stdin", action="store_true", help=t("cli.opt.password_stdin"))
+    init.set_defaults(handler=admin.init)
+
+    _add_user_commands(admin_commands.add_parser("user", help=t("cli.cmd.user")), t)
+    audit.add_commands(admin_commands.add_parser("audit", help=t("cli.cmd.audit")), t)
+
+    db = admin_commands.add_parser("db", help=t("cli.cmd.db"))
+    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    db_commands.add_parser("upgrade", help=t("cli.cmd.db_upgrade")).set_defaults(
+        handler=admin.db_upgrade
+    )
+
+    admin_commands.add_parser("doctor", help=t("cli.cmd.doctor")).set_defaults(handler=admin.doctor)
+    return parser
+
+
+def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
+    commands = user.add_subparsers(dest="user_command", metavar="COMMAND", required=True)
+
+    add = commands.add_parser("add", help=t("cli.cmd.user_add"))
+    add.add_argument("email", help=t("cli.arg.email"))
+    add.add_argument("--name", required=True, help=t("cli.opt.name"))
+    add.add_argument(
+        "--role", default="employee", choices=["employee", "admin"], help=t("cli.opt.role")
+    )
+    add.set_defaults(handler=admin.user_add)
+
+    listing = commands.add_parser("list", help=t("cli.cmd.user_list"))
+    listing.add_argument("--search", help=t("cli.opt.search"))
+    listing.add_argument("--role", choices=["employee", "admin"], help=t("cli.opt.role"))
+    listing.add_argument("--limit", type=int, default=100, help=t("cli.opt.limit"))
+    listing.set_defaults(handler=admin.user_list)
+
+    for name, handler in (
+        ("show", admin.user_show),
+        ("disable", admin.user_disable),
+        ("enable", admin.user_enable),
+        ("unlock", admin.user_unlock),
+        ("reset-password", admin.user_reset_password),
+    ):
+        command = commands.add_parser(name, help=t(f"cli.cmd.user_{name.replace('-', '_')}"))
+        command.add_argument("email", help=t("cli.arg.email"))
+        command.set_defaults(handler=handler)
+
+    role = commands.add_parser("set-role", help=t("cli.cmd.user_set_role"))
+    role.add_argument("email", help=t("cli.arg.email"))
+    role.add_argument("role", choices=["employee", "admin"], help=t("cli.opt.role"))
+    role.set_defaults(handler=admin.user_set_role)
