@@ -1,0 +1,33 @@
+"""Racing workstations on one SQLite file (SECURITY.md T4, L2)."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+from desktop_auth.core.service import Actor, AuthService
+from tests.integration.workers import fail_and_audit
+
+PROCESSES = 8
+ROUNDS = 25
+
+
+def test_t4_failure_counter_is_exact_across_eight_processes(
+    service: AuthService, admin: Actor, database_url: str
+) -> None:
+    """T4: 8 processes × N failures → counter exactly 8N; the audit chain stays one chain."""
+    user = service.create_user(actor=admin, email="race@example.nl", display_name="Race").user
+    events_before = service.verify_audit().events_checked
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=fail_and_audit, args=(database_url, user.id, ROUNDS, n))
+        for n in range(PROCESSES)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=240)
+    assert [w.exitcode for w in workers] == [0] * PROCESSES
+    assert service.get_user("race@example.nl").failed_attempts == PROCESSES * ROUNDS
+    verification = service.verify_audit()
+    assert verification.ok
+    assert verification.events_checked == events_before + PROCESSES * ROUNDS

@@ -1,0 +1,113 @@
+"""No secret in the database file, the logs, the audit log or CLI output (SECURITY.md C2)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_auth.cli import main
+
+ADMIN_PASSWORD = "Planted-Admin-Secret-Walvis-Orgel"
+WRONG_PASSWORD = "Planted-Wrong-Secret-Zeppelin-Haring"
+USER_PASSWORD = "Planted-User-Secret-Kameel-Tulp"
+NEXT_PASSWORD = "Planted-Next-Secret-Molen-Kaas"
+
+
+def run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = ""
+) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_c2_planted_secrets_appear_nowhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_auth.config import load_config
+    from desktop_auth.core.service import AuthService
+
+    database = tmp_path / "store.sqlite3"
+    log_file = tmp_path / "debug.log"
+    config = tmp_path / "config.toml"
+    config.write_text("[argon2]\nmemory_kib = 19456\ntime_cost = 2\nparallelism = 1\n")
+    monkeypatch.setenv("DESKTOP_AUTH_CONFIG", str(config))
+    monkeypatch.setenv("DESKTOP_AUTH_DATABASE_URL", f"sqlite:///{database}")
+    logs = ["--log-level", "DEBUG", "--log-file", str(log_file)]
+    output = []
+
+    code, text = run(
+        monkeypatch,
+        capsys,
+        *logs,
+        "admin",
+        "init",
+        "--organisation",
+        "Salariszaken",
+        "--rp-id",
+        "salariszaken.nl",
+        "--email",
+        "beheer@salariszaken.nl",
+        "--name",
+        "Anna",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert code == 0
+    output.append(text)
+    code, text = run(
+        monkeypatch, capsys, *logs, "admin", "user", "add", "jan@example.nl", "--name", "Jan"
+    )
+    assert code == 0
+    temporary = next(line.strip() for line in text.splitlines() if line.startswith("    "))
+    # Shown once on purpose, to the admin; from here on it must appear nowhere.
+    output.append(text.replace(temporary, ""))
+
+    # The same core the GUI uses, with its logging captured at DEBUG.
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    root = logging.getLogger("desktop_auth")
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    service = AuthService.open(load_config())
+    try:
+        ticket = service.sign_in_with_password("jan@example.nl", temporary).ticket
+        assert ticket
+        with pytest.raises(Exception, match="weak_password") as weak:
+            service.complete_password_change(ticket, "Welkom01!")
+        output.append(repr(weak.value) + str(weak.value))
+        service.complete_password_change(ticket, USER_PASSWORD)
+        for _ in range(3):
+            with pytest.raises(Exception, match="invalid_credentials") as failure:
+                service.sign_in_with_password("jan@example.nl", WRONG_PASSWORD)
+            output.append(repr(failure.value) + str(dict(failure.value.params)))
+        with pytest.raises(Exception, match="invalid_credentials"):
+            service.sign_in_with_password("niemand@example.nl", WRONG_PASSWORD)
+    finally:
+        service.close()
+        root.removeHandler(handler)
+        handler.close()
+
+    for argv in (
+        ("admin", "audit", "list", "--limit", "100"),
+        ("admin", "audit", "export", "--csv"),
+        ("admin", "user", "show", "jan@example.nl"),
+        ("admin", "user", "list"),
+    ):
+        code, text = run(monkeypatch, capsys, *logs, *argv)
+        assert code == 0
+        output.append(text)
+
+    secrets = [ADMIN_PASSWORD, WRONG_PASSWORD, USER_PASSWORD, temporary, "Welkom01!"]
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("store.sqlite3")]
+    assert database in files and log_file.stat().st_size > 0
+    haystacks = {p.name: p.read_bytes() for p in [*files, log_file]}
+    haystacks["output"] = "\n".join(output).encode()
+    for name, data in haystacks.items():
+        for secret in secrets:
+            for encoding in ("utf-8", "utf-16-le"):
+                assert secret.encode(encoding) not in data, f"a planted secret is in {name}"

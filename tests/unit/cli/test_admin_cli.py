@@ -1,0 +1,254 @@
+"""`desktop-auth admin …`: every command, its output and its exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_auth.cli import main
+
+ADMIN_PASSWORD = "koffie tafel regen zomer fiets"
+
+
+class Cli:
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+
+    def __call__(self, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+        self.monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(argv))
+        captured = self.capsys.readouterr()
+        return code, captured.out, captured.err
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    config = tmp_path / "config.toml"
+    # The OWASP floor: the cheapest hashing the configuration accepts.
+    config.write_text("[argon2]\nmemory_kib = 19456\ntime_cost = 2\nparallelism = 1\n")
+    monkeypatch.setenv("DESKTOP_AUTH_CONFIG", str(config))
+    monkeypatch.setenv("DESKTOP_AUTH_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    return Cli(capsys, monkeypatch)
+
+
+@pytest.fixture
+def initialized(cli: Cli) -> Cli:
+    code, out, err = cli(
+        "admin",
+        "init",
+        "--organisation",
+        "Salariszaken",
+        "--rp-id",
+        "salariszaken.nl",
+        "--email",
+        "beheer@salariszaken.nl",
+        "--name",
+        "Anna Beheer",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert (code, err) == (0, "")
+    assert "Salariszaken" in out and "beheer@salariszaken.nl" in out
+    return cli
+
+
+def temporary_password(out: str) -> str:
+    return next(line.strip() for line in out.splitlines() if line.startswith("    "))
+
+
+def test_without_a_gui_the_program_says_so_and_fails(cli: Cli) -> None:
+    code, out, err = cli()
+    assert code == 3 and out == ""
+    assert "not part of this version" in err
+
+
+def test_init_twice_is_refused(initialized: Cli) -> None:
+    code, _, err = initialized(
+        "admin",
+        "init",
+        "--organisation",
+        "X",
+        "--rp-id",
+        "x.nl",
+        "--email",
+        "x@x.nl",
+        "--name",
+        "X",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert code == 1 and err.strip() == "desktop-auth: This sign-in database is already set up."
+
+
+def test_init_with_a_weak_password_explains_why_and_writes_nothing(cli: Cli) -> None:
+    code, _, err = cli(
+        "admin",
+        "init",
+        "--organisation",
+        "Salariszaken",
+        "--rp-id",
+        "salariszaken.nl",
+        "--email",
+        "beheer@salariszaken.nl",
+        "--name",
+        "A",
+        "--password-stdin",
+        stdin="Welkom01!\n",
+    )
+    assert code == 1
+    assert "too short" in err and "most common passwords" in err
+    assert "Welkom01!" not in err
+    code, out, _ = cli("admin", "user", "list")
+    assert code == 0 and "No users found." in out
+
+
+def test_init_without_a_terminal_needs_password_stdin(cli: Cli) -> None:
+    code, _, err = cli(
+        "admin",
+        "init",
+        "--organisation",
+        "S",
+        "--rp-id",
+        "s.nl",
+        "--email",
+        "a@s.nl",
+        "--name",
+        "A",
+    )
+    assert code == 1 and "--password-stdin" in err
+
+
+def test_user_lifecycle(initialized: Cli) -> None:
+    cli = initialized
+    code, out, _ = cli("admin", "user", "add", "Jan@Example.nl", "--name", "Jan de Vries")
+    assert code == 0 and "Created Jan@example.nl" in out
+    assert len(temporary_password(out).split("-")) >= 6
+
+    code, out, _ = cli("admin", "user", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["E-mail", "Name", "Role", "Status", "Last", "sign-in"]
+    assert any(
+        line.startswith("Jan@example.nl") and "employee" in line and "active" in line
+        for line in lines
+    )
+
+    assert cli("admin", "user", "disable", "jan@example.nl")[0] == 0
+    assert "disabled" in cli("admin", "user", "show", "jan@example.nl")[1]
+    assert cli("admin", "user", "enable", "jan@example.nl")[0] == 0
+    code, out, _ = cli("admin", "user", "set-role", "jan@example.nl", "admin")
+    assert code == 0 and "administrator" in out
+    code, out, _ = cli("admin", "user", "reset-password", "jan@example.nl")
+    assert code == 0 and "temporary password" in out
+    code, out, _ = cli("admin", "user", "unlock", "jan@example.nl")
+    assert code == 0 and "unlocked" in out
+    code, out, _ = cli("admin", "user", "show", "jan@example.nl")
+    assert "Must change password  yes" in out
+
+    code, out, _ = cli("admin", "audit", "list", "--user", "jan@example.nl")
+    types = [line.split()[3] for line in out.splitlines()]
+    assert types == [
+        "user.created",
+        "user.disabled",
+        "user.enabled",
+        "user.role_changed",
+        "password.reset_by_admin",
+        "user.unlocked",
+    ]
+
+
+def test_dutch_output(initialized: Cli) -> None:
+    code, out, _ = initialized("--language", "nl", "admin", "user", "list")
+    assert code == 0 and "beheerder" in out and "Laatst ingelogd" in out
+    code, _, err = initialized("--language", "nl", "admin", "user", "show", "x@example.nl")
+    assert code == 1 and err.strip() == "desktop-auth: Er is geen gebruiker met dit e-mailadres."
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected_code", "fragment"),
+    [
+        (("admin", "user", "add", "not-an-address", "--name", "X"), 1, "valid e-mail address"),
+        (("admin", "user", "add", "x@example.nl"), 2, "--name"),
+        (("admin", "user", "set-role", "x@example.nl", "god"), 2, "invalid choice"),
+        (("admin", "user", "show", "nobody@example.nl"), 1, "no user with that"),
+        (("admin", "frobnicate"), 2, "invalid choice"),
+        (("admin", "audit", "list", "--limit", "many"), 2, "invalid int"),
+    ],
+)
+def test_bad_input_is_one_line_and_non_zero(
+    initialized: Cli, argv: tuple[str, ...], expected_code: int, fragment: str
+) -> None:
+    code, out, err = initialized(*argv)
+    assert (code, out) == (expected_code, "")
+    assert len(err.strip().splitlines()) == 1 and fragment in err
+    assert "Traceback" not in err
+
+
+def test_audit_verify_and_export(initialized: Cli, tmp_path: Path) -> None:
+    cli = initialized
+    cli("admin", "user", "add", "jan@example.nl", "--name", "Jan")
+    code, out, _ = cli("admin", "audit", "verify")
+    assert code == 0 and "intact: 2 events" in out
+    target = tmp_path / "audit.csv"
+    code, out, _ = cli("admin", "audit", "export", "--csv", "--output", str(target))
+    assert code == 0 and "Exported 2 events" in out
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r[2] for r in rows[1:]] == ["store.initialized", "user.created"]
+    assert not (tmp_path / "audit.csv.partial").exists()
+    code, out, _ = cli("admin", "audit", "export", "--csv")
+    assert code == 0 and out.startswith("id,occurred_at,event_type")
+
+
+def test_audit_verify_names_the_broken_event(initialized: Cli, tmp_path: Path) -> None:
+    import sqlite3
+
+    initialized("admin", "user", "add", "jan@example.nl", "--name", "Jan")
+    db = sqlite3.connect(tmp_path / "store.sqlite3")
+    db.execute("DROP TRIGGER audit_events_no_UPDATE")
+    db.execute("UPDATE audit_events SET details = '{}' WHERE id = 2")
+    db.commit()
+    db.close()
+    code, out, _ = initialized("admin", "audit", "verify")
+    assert code == 1
+    assert "NOT intact: at event 2, the event was changed after it was written." in out
+
+
+def test_db_upgrade_and_doctor(initialized: Cli) -> None:
+    code, out, _ = initialized("admin", "db", "upgrade")
+    assert code == 0 and "up to date" in out
+    code, out, _ = initialized("admin", "doctor")
+    assert "[ok] Database: reachable, schema up to date (0001)" in out
+    assert "Qt window system" in out and "Security keys" in out and "System keyring" in out
+    assert code in (0, 1)
+    assert (code == 1) == ("[XX]" in out)
+
+
+def test_entry_points_run_as_programs(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DESKTOP_AUTH_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}",
+        "LANG": "en_GB.UTF-8",
+    }
+    env.pop("LANGUAGE", None)
+    module = subprocess.run(
+        [sys.executable, "-m", "desktop_auth"], capture_output=True, text=True, env=env, check=False
+    )
+    assert module.returncode == 3 and "admin --help" in module.stderr
+    script = Path(sys.executable).with_name("desktop-auth")
+    helped = subprocess.run(
+        [str(script), "admin", "--help"], capture_output=True, text=True, env=env, check=False
+    )
+    assert helped.returncode == 0
+    for command in ("init", "user", "audit", "db", "doctor"):
+        assert command in helped.stdout

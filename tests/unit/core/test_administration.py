@@ -1,0 +1,158 @@
+"""Helpdesk actions on accounts (SECURITY.md P8, S1)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from desktop_auth.core.passphrase import suggest_passphrase, wordlist
+from desktop_auth.core.service import Actor, AuthService, SignInOutcome
+from desktop_auth.errors import (
+    InvalidEmailError,
+    InvalidInputError,
+    InvalidRoleError,
+    LastAdministratorError,
+    PermissionDeniedError,
+    ReauthenticationRequiredError,
+    StoreAlreadyInitializedError,
+    UserExistsError,
+    UserNotFoundError,
+)
+from tests.conftest import ADMIN_PASSWORD
+from tests.helpers import PinnedClock
+from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+
+
+def admin_session_actor(service: AuthService, admin: Actor) -> Actor:
+    policy = dataclasses.replace(service.policy(), second_factor_required=False)
+    service.set_policy(actor=admin, policy=policy)
+    session = service.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
+    assert session is not None
+    return Actor.for_session(session)
+
+
+def test_initialize_only_once(service: AuthService, admin: Actor) -> None:
+    assert service.organisation().name == "Salariszaken"
+    assert service.organisation().rp_id == "salariszaken.nl"
+    with pytest.raises(StoreAlreadyInitializedError):
+        service.initialize(
+            actor=admin,
+            organisation_name="Ander",
+            rp_id="ander.nl",
+            admin_email="x@ander.nl",
+            admin_display_name="X",
+            admin_password="nog een heel lang wachtwoord",
+        )
+    assert service.organisation().name == "Salariszaken"
+
+
+@pytest.mark.parametrize("rp_id", ["not a domain", "", "http://x.nl", "x..nl"])
+def test_initialize_refuses_a_bad_relying_party_id(service: AuthService, rp_id: str) -> None:
+    with pytest.raises(InvalidInputError):
+        service.initialize(
+            actor=service.local_administrator(),
+            organisation_name="O",
+            rp_id=rp_id,
+            admin_email="a@o.nl",
+            admin_display_name="A",
+            admin_password=ADMIN_PASSWORD,
+        )
+    assert not service.is_initialized()
+
+
+def test_create_user_rejects_duplicates_and_bad_input(service: AuthService, admin: Actor) -> None:
+    service.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
+    with pytest.raises(UserExistsError):
+        service.create_user(actor=admin, email="JAN@example.nl", display_name="Jan 2")
+    with pytest.raises(InvalidEmailError):
+        service.create_user(actor=admin, email="jan", display_name="Jan")
+    with pytest.raises(InvalidRoleError):
+        service.create_user(actor=admin, email="piet@example.nl", display_name="P", role="god")
+    with pytest.raises(InvalidInputError):
+        service.create_user(actor=admin, email="piet@example.nl", display_name="   ")
+    assert [u.email for u in service.list_users()] == ["beheer@salariszaken.nl", "jan@example.nl"]
+
+
+def test_p8_reset_gives_a_one_time_temporary_password(service: AuthService, admin: Actor) -> None:
+    """P8: the admin never chooses the password; the temporary one must be changed."""
+    email = make_user(service, admin)
+    issued = service.reset_password(actor=admin, email=email, language="nl")
+    words = issued.temporary_password.split("-")
+    assert len(words) >= 6 and all(w in wordlist("nl") for w in words)
+    assert issued.user.must_change_password
+    with pytest.raises(Exception, match="invalid_credentials"):
+        service.sign_in_with_password(email, USER_PASSWORD)
+    result = service.sign_in_with_password(email, issued.temporary_password)
+    assert result.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
+
+
+def test_the_last_administrator_cannot_be_demoted_or_disabled(
+    service: AuthService, admin: Actor
+) -> None:
+    with pytest.raises(LastAdministratorError):
+        service.set_user_role(actor=admin, email="beheer@salariszaken.nl", role="employee")
+    with pytest.raises(LastAdministratorError):
+        service.set_user_disabled(actor=admin, email="beheer@salariszaken.nl", disabled=True)
+    make_user(service, admin)
+    service.set_user_role(actor=admin, email="jan@example.nl", role="admin")
+    demoted = service.set_user_role(actor=admin, email="beheer@salariszaken.nl", role="employee")
+    assert demoted.role == "employee"
+
+
+def test_employees_cannot_do_admin_work(service: AuthService, admin: Actor) -> None:
+    policy = dataclasses.replace(service.policy(), second_factor_required=False)
+    service.set_policy(actor=admin, policy=policy)
+    email = make_user(service, admin)
+    session = service.sign_in_with_password(email, USER_PASSWORD).session
+    assert session is not None
+    with pytest.raises(PermissionDeniedError):
+        service.create_user(
+            actor=Actor.for_session(session), email="x@example.nl", display_name="X"
+        )
+
+
+def test_s1_destructive_admin_actions_need_a_recent_sign_in(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """S1: re-authentication within 5 minutes before a destructive admin action."""
+    actor = admin_session_actor(service, admin)
+    email = make_user(service, admin)
+    service.reset_password(actor=actor, email=email)
+    clock.advance(minutes=6)
+    service.unlock_user(actor=actor, email=email)  # not destructive: allowed
+    with pytest.raises(ReauthenticationRequiredError):
+        service.reset_password(actor=actor, email=email)
+    with pytest.raises(ReauthenticationRequiredError):
+        service.set_user_disabled(actor=actor, email=email, disabled=True)
+
+
+def test_unknown_user_is_reported(service: AuthService, admin: Actor) -> None:
+    with pytest.raises(UserNotFoundError):
+        service.get_user("niemand@example.nl")
+    with pytest.raises(UserNotFoundError):
+        service.unlock_user(actor=admin, email="niemand@example.nl")
+
+
+def test_list_users_searches_email_and_name(service: AuthService, admin: Actor) -> None:
+    service.create_user(actor=admin, email="jan@example.nl", display_name="Jan de Vries")
+    service.create_user(actor=admin, email="piet@example.nl", display_name="Piet Jansen")
+    assert [u.email for u in service.list_users(search="JAN")] == [
+        "jan@example.nl",
+        "piet@example.nl",
+    ]
+    assert [u.email for u in service.list_users(search="vries")] == ["jan@example.nl"]
+    assert [u.email for u in service.list_users(role="admin")] == ["beheer@salariszaken.nl"]
+    assert len(service.list_users(limit=1, offset=1)) == 1
+
+
+def test_passphrase_suggestions_reach_77_bits_from_the_shipped_lists() -> None:
+    """M2-style entropy check: bits follow from list length and word count."""
+    for language in ("en", "nl"):
+        suggestion = suggest_passphrase(language)
+        assert suggestion.bits >= 77
+        assert len(suggestion.text.split("-")) == suggestion.words
+        assert suggestion.text not in repr(suggestion)
+    assert len(wordlist("en")) == 7776
+    assert len(wordlist("nl")) > 8000
+    assert len({suggest_passphrase("en").text for _ in range(20)}) == 20

@@ -1,0 +1,132 @@
+"""SecretBox and where its key lives (SECURITY.md C1, C4)."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+
+from desktop_auth.core.service import Actor, AuthService
+from desktop_auth.errors import (
+    DataKeyError,
+    KeyringUnavailableError,
+    SecretUnreadableError,
+    StoreNotInitializedError,
+)
+from desktop_auth.store.db import Store
+from desktop_auth.store.keys import KeyFileDataKeyStore, KeyringDataKeyStore
+from desktop_auth.store.secretbox import SecretBox, new_data_key
+from tests.helpers import MemoryKeyring
+
+
+def test_c1_seal_and_open_round_trip() -> None:
+    box = SecretBox(new_data_key())
+    sealed = box.seal(b"JBSWY3DPEHPK3PXP", table="totp_credentials", row_id=7, purpose="seed")
+    assert b"JBSWY3DPEHPK3PXP" not in sealed
+    assert box.open(sealed, table="totp_credentials", row_id=7, purpose="seed") == (
+        b"JBSWY3DPEHPK3PXP"
+    )
+
+
+def test_c1_swapping_two_rows_ciphertexts_fails_to_open() -> None:
+    """C1: associated data binds a ciphertext to its table, row and purpose."""
+    box = SecretBox(new_data_key())
+    row_1 = box.seal(b"seed of row 1", table="totp_credentials", row_id=1, purpose="seed")
+    row_2 = box.seal(b"seed of row 2", table="totp_credentials", row_id=2, purpose="seed")
+    with pytest.raises(SecretUnreadableError):
+        box.open(row_2, table="totp_credentials", row_id=1, purpose="seed")
+    with pytest.raises(SecretUnreadableError):
+        box.open(row_1, table="totp_credentials", row_id=2, purpose="seed")
+    with pytest.raises(SecretUnreadableError):
+        box.open(row_1, table="totp_credentials", row_id=1, purpose="other")
+    with pytest.raises(SecretUnreadableError):
+        box.open(row_1, table="other_table", row_id=1, purpose="seed")
+
+
+def test_c1_tampered_or_foreign_ciphertext_fails() -> None:
+    box = SecretBox(new_data_key())
+    sealed = bytearray(box.seal(b"x", table="t", row_id=1, purpose="p"))
+    sealed[-1] ^= 1
+    with pytest.raises(SecretUnreadableError):
+        box.open(bytes(sealed), table="t", row_id=1, purpose="p")
+    other = SecretBox(new_data_key()).seal(b"x", table="t", row_id=1, purpose="p")
+    with pytest.raises(SecretUnreadableError):
+        box.open(other, table="t", row_id=1, purpose="p")
+    with pytest.raises(SecretUnreadableError):
+        box.open(b"\x01short", table="t", row_id=1, purpose="p")
+    assert "key" not in repr(box).replace("fingerprint", "")
+
+
+def test_data_key_made_on_first_use_and_kept_in_the_keyring(
+    service: AuthService, admin: Actor, memory_keyring: MemoryKeyring, store: Store
+) -> None:
+    assert memory_keyring.entries == {}
+    box = service.secret_box()
+    assert len(memory_keyring.entries) == 1
+    (service_name, username), stored = next(iter(memory_keyring.entries.items()))
+    assert service_name == "desktop-auth" and username.startswith("data-key/")
+    key = base64.b64decode(stored)
+    # The store holds the fingerprint, never the key.
+    with store.engine.connect() as conn:
+        dump = "\n".join(conn.connection.iterdump())  # type: ignore[attr-defined]
+    assert stored not in dump and box.fingerprint in dump
+    assert SecretBox(key).fingerprint == box.fingerprint
+
+
+def test_a_workstation_without_the_key_refuses_instead_of_making_a_new_one(
+    service: AuthService, admin: Actor, store: Store, memory_keyring: MemoryKeyring
+) -> None:
+    sealed = service.secret_box().seal(b"s", table="t", row_id=1, purpose="p")
+    elsewhere = AuthService(store, data_keys=KeyringDataKeyStore(MemoryKeyring()))
+    with pytest.raises(DataKeyError) as missing:
+        elsewhere.secret_box()
+    assert missing.value.message_key == "error.data_key_missing"
+    wrong_keys = MemoryKeyring()
+    username = next(iter(memory_keyring.entries))[1]
+    wrong_keys.set_password("desktop-auth", username, base64.b64encode(new_data_key()).decode())
+    with pytest.raises(DataKeyError) as mismatch:
+        AuthService(store, data_keys=KeyringDataKeyStore(wrong_keys)).secret_box()
+    assert mismatch.value.message_key == "error.data_key_mismatch"
+    assert service.secret_box().open(sealed, table="t", row_id=1, purpose="p") == b"s"
+
+
+def test_no_secret_box_before_the_store_is_set_up(service: AuthService) -> None:
+    with pytest.raises(StoreNotInitializedError):
+        service.secret_box()
+
+
+def test_no_keyring_backend_gives_an_error_naming_the_fixes(
+    service: AuthService, admin: Actor, store: Store
+) -> None:
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from desktop_auth.messages import translate
+
+    headless = AuthService(store, data_keys=KeyringDataKeyStore(FailKeyring()))
+    with pytest.raises(KeyringUnavailableError) as info:
+        headless.secret_box()
+    message = translate(info.value.message_key, "en", **info.value.params)
+    assert "gnome-keyring" in message and "data_key_file" in message and "0600" in message
+
+
+def test_key_file_is_created_with_mode_0600_and_checked(
+    service: AuthService, admin: Actor, store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "keys" / "data.key"
+    with_file = AuthService(store, data_keys=KeyFileDataKeyStore(path))
+    box = with_file.secret_box()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box().fingerprint == (
+        box.fingerprint
+    )
+    os.chmod(path, 0o644)
+    with pytest.raises(DataKeyError) as info:
+        AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box()
+    assert info.value.message_key == "error.data_key_file_permissions"
+    os.chmod(path, 0o600)
+    path.write_text("not base64 at all!\n")
+    with pytest.raises(DataKeyError) as bad:
+        AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box()
+    assert bad.value.message_key == "error.data_key_malformed"

@@ -1,0 +1,82 @@
+"""Configuration precedence and what it refuses (SECURITY.md C4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_auth.config import load_config
+from desktop_auth.core.passwords import Argon2Parameters
+from desktop_auth.errors import ConfigError
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_put_sqlite_in_the_user_data_dir() -> None:
+    import platformdirs
+
+    config = load_config(config_path=None, environ={})
+    data_dir = platformdirs.user_data_path("desktop-auth", appauthor=False)
+    assert config.database_url == f"sqlite:///{data_dir / 'desktop-auth.sqlite3'}"
+    assert config.argon2 == Argon2Parameters()
+    assert config.data_key_file is None
+
+
+def test_option_beats_environment_beats_file(tmp_path: Path) -> None:
+    file = write(tmp_path / "c.toml", 'database_url = "sqlite:////file.db"\nlanguage = "nl"\n')
+    assert load_config(config_path=file, environ={}).database_url == "sqlite:////file.db"
+    env = {"DESKTOP_AUTH_DATABASE_URL": "sqlite:////env.db"}
+    assert load_config(config_path=file, environ=env).database_url == "sqlite:////env.db"
+    chosen = load_config(config_path=file, environ=env, database_url="sqlite:////opt.db")
+    assert chosen.database_url == "sqlite:////opt.db"
+    assert chosen.language == "nl" and chosen.source == file
+    env_file = load_config(environ={"DESKTOP_AUTH_CONFIG": str(file)})
+    assert env_file.source == file
+
+
+def test_c4_a_database_password_in_the_file_is_refused(tmp_path: Path) -> None:
+    """C4: database passwords belong in the keyring, not in config files."""
+    file = write(
+        tmp_path / "c.toml",
+        'database_url = "postgresql+psycopg://auth:Geheim123@db.example.nl/auth"\n',
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(config_path=file, environ={})
+    assert info.value.message_key == "error.config_password_in_file"
+    assert "Geheim123" not in str(info.value) and "Geheim123" not in repr(dict(info.value.params))
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("database_url = [", "error.config_syntax"),
+        ("unknown = 1\n", "error.config_unknown_key"),
+        ("[argon2]\nmemory_kib = 1024\ntime_cost = 1\n", "error.argon2_too_weak"),
+        ("[argon2]\nmemory = 1\n", "error.config_unknown_key"),
+        ('database_url = "::not a url::"\n', "error.database_url_invalid"),
+    ],
+)
+def test_bad_files_get_a_clear_error(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(config_path=write(tmp_path / "c.toml", text), environ={})
+    assert info.value.message_key == key
+
+
+def test_an_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        load_config(config_path=tmp_path / "absent.toml", environ={})
+
+
+def test_argon2_can_be_raised_and_key_file_set(tmp_path: Path) -> None:
+    file = write(
+        tmp_path / "c.toml", "[argon2]\nmemory_kib = 131072\ntime_cost = 4\nparallelism = 4\n"
+    )
+    config = load_config(
+        config_path=file, environ={"DESKTOP_AUTH_DATA_KEY_FILE": str(tmp_path / "k")}
+    )
+    assert config.argon2.memory_kib == 131072 and config.argon2.time_cost == 4
+    assert config.data_key_file == tmp_path / "k"

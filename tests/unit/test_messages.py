@@ -1,0 +1,90 @@
+"""Every message key the code names exists in Dutch and English, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+import desktop_auth
+from desktop_auth import errors
+from desktop_auth.core.audit import AuditEventType, AuditVerification
+from desktop_auth.core.data_key import DataKeyState
+from desktop_auth.core.password_policy import PasswordProblem
+from desktop_auth.core.users import UserStatus
+from desktop_auth.messages import SUPPORTED_LANGUAGES, catalogue, detect_language, translate
+from desktop_auth.store.models import Role
+
+PACKAGE = Path(desktop_auth.__file__).parent
+KEY_PATTERN = re.compile(r"""["']((?:error|cli|doctor|password|audit|role|status)\.[a-z_.]+)["']""")
+
+
+def keys_named_in_code() -> set[str]:
+    keys: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        keys.update(KEY_PATTERN.findall(path.read_text(encoding="utf-8")))
+    # Keys built from enum values.
+    keys.update(p.message_key for p in PasswordProblem)
+    keys.update(f"status.{s.value}" for s in UserStatus)
+    keys.update(f"role.{r.value}" for r in Role)
+    keys.update(f"doctor.data_key.{s.value}" for s in DataKeyState)
+    keys.update(
+        f"doctor.fix.data_key_{s.value}"
+        for s in DataKeyState
+        if s not in (DataKeyState.PRESENT, DataKeyState.NOT_CREATED)
+    )
+    keys.update(
+        cls.message_key
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.DesktopAuthError)
+    )
+    assert AuditVerification(ok=True, events_checked=0).problem is None
+    # Audit event types look like keys but are stored identifiers, not messages.
+    keys -= {event.value for event in AuditEventType}
+    return {k for k in keys if not k.endswith(".")}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_named_key_exists_in_every_language() -> None:
+    named = keys_named_in_code()
+    assert len(named) > 100
+    for language in SUPPORTED_LANGUAGES:
+        missing = named - set(catalogue(language))
+        assert not missing, f"{language} lacks {sorted(missing)}"
+
+
+def test_languages_have_the_same_keys_and_placeholders() -> None:
+    english, dutch = catalogue("en"), catalogue("nl")
+    assert set(english) == set(dutch)
+    for key, text in english.items():
+        assert placeholders(text) == placeholders(dutch[key]), key
+        assert text != dutch[key] or key in {
+            "cli.col.email",
+            "cli.col.status",
+            "doctor.database",
+            "doctor.keyring.ok",
+        }, key
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "nl_NL.UTF-8"}, "nl"),
+        ({"LANGUAGE": "nl:en", "LANG": "en_US.UTF-8"}, "nl"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_language_comes_from_the_locale(env: dict[str, str], expected: str) -> None:
+    assert detect_language(env) == expected
+
+
+def test_translate_fills_placeholders_and_falls_back() -> None:
+    assert translate("cli.user.disabled", "nl", email="a@b.nl") == "a@b.nl is uitgeschakeld."
+    assert translate("no.such.key", "nl") == "no.such.key"
