@@ -10,6 +10,8 @@ from __future__ import annotations
 import hmac
 from enum import StrEnum
 
+from sqlalchemy.orm import Session as DbSession
+
 from desktop_auth.errors import DataKeyError, StoreNotInitializedError
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore
@@ -28,8 +30,12 @@ class DataKeyState(StrEnum):
 def inspect_data_key(store: Store, keys: DataKeyStore) -> tuple[DataKeyState, bytes | None]:
     """Look without changing anything (``doctor`` uses this)."""
     with store.transaction() as db:
-        store_id = get_setting(db, STORE_ID)
-        fingerprint = get_setting(db, DATA_KEY_FINGERPRINT)
+        return _inspect(db, keys)
+
+
+def _inspect(db: DbSession, keys: DataKeyStore) -> tuple[DataKeyState, bytes | None]:
+    store_id = get_setting(db, STORE_ID)
+    fingerprint = get_setting(db, DATA_KEY_FINGERPRINT)
     if not store_id:
         return DataKeyState.NOT_INITIALIZED, None
     key = keys.load(store_id)
@@ -42,7 +48,17 @@ def inspect_data_key(store: Store, keys: DataKeyStore) -> tuple[DataKeyState, by
 
 def open_secret_box(store: Store, keys: DataKeyStore) -> SecretBox:
     """The SecretBox for this store, making the data key on first use."""
-    state, key = inspect_data_key(store, keys)
+    with store.transaction() as db:
+        return open_secret_box_in(db, keys)
+
+
+def open_secret_box_in(db: DbSession, keys: DataKeyStore) -> SecretBox:
+    """The same, inside the caller's transaction.
+
+    A factor first needs the box while its own transaction is open; on SQLite a
+    second transaction would wait for the first's write lock forever.
+    """
+    state, key = _inspect(db, keys)
     if state is DataKeyState.NOT_INITIALIZED:
         raise StoreNotInitializedError()
     if state is DataKeyState.MISSING:
@@ -53,13 +69,7 @@ def open_secret_box(store: Store, keys: DataKeyStore) -> SecretBox:
         raise DataKeyError("error.data_key_mismatch", where=keys.describe())
     if key is None:
         key = new_data_key()
-        with store.transaction() as db:
-            keys.save(get_setting(db, STORE_ID), key)
-    with store.transaction() as db:
-        stored = get_setting(db, DATA_KEY_FINGERPRINT)
-        if stored is None:
-            put_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key))
-        elif not hmac.compare_digest(stored, key_fingerprint(key)):
-            # Another workstation made the first key a moment ago.
-            raise DataKeyError("error.data_key_mismatch", where=keys.describe())
+        keys.save(get_setting(db, STORE_ID), key)
+    if get_setting(db, DATA_KEY_FINGERPRINT) is None:
+        put_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key))
     return SecretBox(key)

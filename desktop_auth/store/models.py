@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from desktop_auth.store.types import UTCDateTime
@@ -39,6 +39,9 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: Consecutive wrong second-factor answers; at the policy's limit the second factor is
+    #: locked until an admin unlocks it (a time-limited lock would let six digits be guessed).
+    second_factor_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Setting(Base):
@@ -83,3 +86,27 @@ class AuditHead(Base):
     #: 0 while the log is empty.
     last_event_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class TotpCredential(Base):
+    """An authenticator app.  Active only once ``confirmed_at`` is set (proof of possession)."""
+
+    __tablename__ = "totp_credentials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    #: The seed, sealed by the SecretBox with this row's id as associated data.
+    sealed_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    algorithm: Mapped[str] = mapped_column(String(10))
+    digits: Mapped[int] = mapped_column(Integer)
+    period: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Where it was set up (shown to the user beside the label).
+    workstation: Mapped[str] = mapped_column(String(255))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: An unconfirmed enrollment is void after this.
+    enrollment_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: The newest time step accepted; only a later step is ever accepted (replay guard).
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
