@@ -25,7 +25,11 @@ STAMP = VENV / ".tasks-stamp"
 MIN_PYTHON = (3, 11)
 
 #: Command the tests need → the Debian package that provides it.
-TEST_SYSTEM_TOOLS = {"dbus-run-session": "dbus", "gnome-keyring-daemon": "gnome-keyring"}
+TEST_SYSTEM_TOOLS = {
+    "dbus-run-session": "dbus",
+    "gnome-keyring-daemon": "gnome-keyring",
+    "oathtool": "oathtool",  # an independent TOTP generator to check ours against
+}
 
 
 def say(message: str) -> None:

@@ -101,6 +101,18 @@ class WeakPasswordError(InvalidInputError):
         self.reasons = reasons
 
 
+class InvalidCodeFormatError(InvalidInputError):
+    """A typed code is not the right number of digits."""
+
+    code = "code_format"
+    message_key = "error.code_format"
+
+
+class InvalidLabelError(InvalidInputError):
+    code = "invalid_label"
+    message_key = "error.invalid_label"
+
+
 # --- accounts ----------------------------------------------------------------------------
 
 
@@ -154,6 +166,57 @@ class SignInExpiredError(AuthenticationError):
 class SessionExpiredError(AuthenticationError):
     code = "session_expired"
     message_key = "error.session_expired"
+
+
+# --- second factors ----------------------------------------------------------------------
+
+
+class SecondFactorError(AuthenticationError):
+    code = "second_factor_failed"
+    message_key = "error.second_factor_failed"
+
+
+class InvalidCodeError(SecondFactorError):
+    """The code is not right (or not right now)."""
+
+    code = "invalid_code"
+    message_key = "error.invalid_code"
+
+
+class CodeAlreadyUsedError(SecondFactorError):
+    """A code that worked once; each works only once (SECURITY.md M1)."""
+
+    code = "code_already_used"
+    message_key = "error.code_already_used"
+
+
+class SecondFactorLockedError(SecondFactorError):
+    code = "second_factor_locked"
+    message_key = "error.second_factor_locked"
+
+
+class EnrollmentExpiredError(SecondFactorError):
+    code = "enrollment_expired"
+    message_key = "error.enrollment_expired"
+
+
+class MethodNotFoundError(DesktopAuthError):
+    code = "method_not_found"
+    message_key = "error.method_not_found"
+
+
+class LastFactorError(DesktopAuthError):
+    """Removing this method would leave no second factor while policy requires one."""
+
+    code = "last_factor"
+    message_key = "error.last_factor"
+
+
+class InsufficientAssuranceError(DesktopAuthError):
+    """Binding a new factor needs a session at AAL2 or above (SECURITY.md M7)."""
+
+    code = "insufficient_assurance"
+    message_key = "error.insufficient_assurance"
 
 
 # --- audit -------------------------------------------------------------------------------

@@ -90,6 +90,7 @@ def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
         ("cli.col.status", ctx.t(f"status.{user.status(now).value}")),
         ("cli.col.locked_until", _when(user.locked_until, ctx) if user.locked_until else "-"),
         ("cli.col.failed_attempts", str(user.failed_attempts)),
+        ("cli.col.second_factor_failures", str(user.second_factor_failures)),
         (
             "cli.col.must_change_password",
             ctx.t("cli.yes") if user.must_change_password else ctx.t("cli.no"),
@@ -101,6 +102,23 @@ def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
     width = max(len(ctx.t(key)) for key, _ in lines)
     for key, value in lines:
         print(f"{ctx.t(key).ljust(width)}  {value}")
+    methods = service.user_methods(user.email)
+    print(
+        f"{ctx.t('cli.col.methods').ljust(width)}  {'' if methods else ctx.t('cli.methods.none')}"
+    )
+    for method in methods:
+        print(
+            "    "
+            + ctx.t(
+                "cli.methods.line",
+                id=method.method_id,
+                kind=ctx.t(f"kind.{method.kind}"),
+                label=method.label,
+                created=_when(method.created_at, ctx),
+                workstation=method.workstation,
+                last_used=_when(method.last_used_at, ctx),
+            )
+        )
 
 
 def user_show(ctx: CliContext) -> int:
@@ -149,6 +167,20 @@ def user_reset_password(ctx: CliContext) -> int:
         actor=service.local_administrator(), email=ctx.args.email, language=ctx.language
     )
     _print_temporary(ctx, issued, "cli.user.password_reset")
+    return 0
+
+
+def user_remove_method(ctx: CliContext) -> int:
+    service = ctx.service()
+    method = service.remove_user_method(
+        actor=service.local_administrator(),
+        email=ctx.args.email,
+        kind=ctx.args.kind,
+        method_id=ctx.args.method_id,
+    )
+    ctx.out(
+        "cli.user.method_removed", label=method.label, email=service.get_user(ctx.args.email).email
+    )
     return 0
 
 

@@ -93,6 +93,12 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
         command.add_argument("email", help=t("cli.arg.email"))
         command.set_defaults(handler=handler)
 
+    remove = commands.add_parser("remove-method", help=t("cli.cmd.user_remove_method"))
+    remove.add_argument("email", help=t("cli.arg.email"))
+    remove.add_argument("kind", choices=["totp"], help=t("cli.arg.kind"))
+    remove.add_argument("method_id", type=int, help=t("cli.arg.method_id"))
+    remove.set_defaults(handler=admin.user_remove_method)
+
     role = commands.add_parser("set-role", help=t("cli.cmd.user_set_role"))
     role.add_argument("email", help=t("cli.arg.email"))
     role.add_argument("role", choices=["employee", "admin"], help=t("cli.opt.role"))

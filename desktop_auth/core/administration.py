@@ -19,7 +19,7 @@ from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.passphrase import suggest_passphrase
-from desktop_auth.core.throttle import clear_user_failures
+from desktop_auth.core.throttle import clear_second_factor_failures, clear_user_failures
 from desktop_auth.core.users import (
     Actor,
     UserSummary,
@@ -221,6 +221,7 @@ class UserAdministration:
         with self.ctx.store.transaction() as db:
             user = get_user(db, email)
             clear_user_failures(db, user.id)
+            clear_second_factor_failures(db, user.id)
             self.ctx.audit(db, AuditEventType.USER_UNLOCKED, actor=actor, subject=user.email)
             db.refresh(user)
             return summarize(user)

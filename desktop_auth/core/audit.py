@@ -46,6 +46,12 @@ class AuditEventType(StrEnum):
     SIGN_IN_REFUSED = "sign_in.refused"
     SIGN_IN_CONTINUES = "sign_in.password_accepted"
     ACCOUNT_LOCKED = "account.locked"
+    SECOND_FACTOR_SUCCEEDED = "second_factor.succeeded"
+    SECOND_FACTOR_FAILED = "second_factor.failed"
+    SECOND_FACTOR_LOCKED = "second_factor.locked"
+    FACTOR_ENROLLMENT_STARTED = "factor.enrollment_started"
+    FACTOR_ADDED = "factor.added"
+    FACTOR_REMOVED = "factor.removed"
     AUDIT_EXPORTED = "audit.exported"
 
 

@@ -25,6 +25,17 @@ class Policy:
     reauthentication_minutes: int = 5
     #: How long a sign-in may sit between its steps (password → second factor).
     sign_in_step_minutes: int = 5
+    #: Authenticator codes: accept this many 30-second steps either side of now (0–2).
+    totp_window: int = 1
+    #: Consecutive wrong second-factor answers that lock the second factor until an admin
+    #: unlocks it.  With a window of 1, a guesser's chance per lock is 10 × 3 / 10^6.
+    second_factor_lock_after: int = 10
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.totp_window <= 2:
+            raise ConfigError("error.policy_totp_window")
+        if not 1 <= self.second_factor_lock_after <= 100:
+            raise ConfigError("error.policy_throttle")
 
     @property
     def session_lifetime(self) -> timedelta:

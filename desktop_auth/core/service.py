@@ -19,25 +19,29 @@ from datetime import datetime
 from typing import IO
 
 from keyring.backend import KeyringBackend
+from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.config import Config
 from desktop_auth.core import audit, doctor
 from desktop_auth.core.administration import TemporaryPassword, UserAdministration
 from desktop_auth.core.audit import AuditEntry, AuditEventType, AuditVerification
+from desktop_auth.core.authenticator_apps import DEFAULT_LABEL, AuthenticatorApps
 from desktop_auth.core.clock import Clock, SystemClock
 from desktop_auth.core.context import ServiceContext
-from desktop_auth.core.data_key import open_secret_box
+from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
 from desktop_auth.core.doctor import CheckResult, CheckStatus
 from desktop_auth.core.flow import SignInOutcome, SignInResult
 from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
 from desktop_auth.core.password_policy import PasswordAssessment, PasswordProblem
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy, save_policy
+from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.errors import StoreNotInitializedError
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
+from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDataKeyStore
 from desktop_auth.store.secretbox import SecretBox
@@ -61,6 +65,7 @@ __all__ = [
     "SignInOutcome",
     "SignInResult",
     "TemporaryPassword",
+    "TotpEnrollment",
     "UserStatus",
     "UserSummary",
 ]
@@ -83,18 +88,21 @@ class AuthService:
         clock: Clock | None = None,
         hasher: PasswordHasher | None = None,
         workstation: str | None = None,
-        factors: Sequence[SecondFactorProvider] = (),
+        extra_factors: Sequence[SecondFactorProvider] = (),
     ) -> None:
+        self._data_keys = data_keys or KeyringDataKeyStore()
+        self._secret_box: SecretBox | None = None
+        totp = TotpFactor(self._secret_box_in, lambda db: load_policy(db).totp_window)
         self._context = ServiceContext(
             store=store,
             clock=clock or SystemClock(),
             hasher=hasher or PasswordHasher(),
             workstation=workstation or socket.gethostname(),
-            factors=factors,
+            factors=[totp, *extra_factors],
         )
-        self._data_keys = data_keys or KeyringDataKeyStore()
-        self._secret_box: SecretBox | None = None
         self._sign_in = SignInFlow(self._context)
+        self._second_factor = SecondFactorFlow(self._context, self._sign_in)
+        self._apps = AuthenticatorApps(self._context, self._second_factor, totp)
         self._admin = UserAdministration(self._context)
 
     @classmethod
@@ -209,6 +217,41 @@ class AuthService:
     def suggest_passphrase(self, language: str = "en") -> Passphrase:
         return suggest_passphrase(language)
 
+    # --- second factors ----------------------------------------------------------------
+
+    def verify_second_factor(self, ticket: str, kind: str, response: str) -> SignInResult:
+        """Answer SECOND_FACTOR_REQUIRED with one method's response (for "totp": the code)."""
+        return self._second_factor.complete(ticket, kind, response)
+
+    def begin_totp_setup(self, ticket: str, label: str = DEFAULT_LABEL) -> TotpEnrollment:
+        """Answer SETUP_REQUIRED with an authenticator app: a QR code and the typed key."""
+        return self._apps.begin_setup(ticket, label)
+
+    def finish_totp_setup(self, ticket: str, enrollment_id: int, code: str) -> SignInResult:
+        """A current code proves the app; the sign-in completes at AAL2."""
+        return self._apps.finish_setup(ticket, enrollment_id, code)
+
+    def begin_add_totp(self, session: Session, label: str) -> TotpEnrollment:
+        """Another app (a tablet beside the phone), from a session at AAL2 or above."""
+        return self._apps.begin_add(session, label)
+
+    def finish_add_totp(self, session: Session, enrollment_id: int, code: str) -> EnrolledMethod:
+        return self._apps.finish_add(session, enrollment_id, code)
+
+    def my_methods(self, session: Session) -> list[EnrolledMethod]:
+        with self._context.store.transaction() as db:
+            return self._context.enrolled_methods(db, session.user_id)
+
+    def remove_my_method(self, session: Session, kind: str, method_id: int) -> EnrolledMethod:
+        """Needs a sign-in within the last minutes; never the last method while 2FA is required."""
+        return self._second_factor.remove(
+            actor_label=f"user:{session.email}",
+            user_id=session.user_id,
+            kind=kind,
+            method_id=method_id,
+            session=session,
+        )
+
     # --- accounts (helpdesk) -----------------------------------------------------------
 
     def create_user(
@@ -250,6 +293,22 @@ class AuthService:
         self, *, actor: Actor, email: str, language: str = "en"
     ) -> TemporaryPassword:
         return self._admin.reset_password(actor=actor, email=email, language=language)
+
+    def user_methods(self, email: str) -> list[EnrolledMethod]:
+        """A user's active second factors, for the helpdesk (no secret in them)."""
+        user = self._admin.get(email)
+        with self._context.store.transaction() as db:
+            return self._context.enrolled_methods(db, user.id)
+
+    def remove_user_method(
+        self, *, actor: Actor, email: str, kind: str, method_id: int
+    ) -> EnrolledMethod:
+        """Revoke a lost phone or key (SECURITY.md M5); with none left, the user sets up again."""
+        self._admin.authorize(actor, destructive=True)
+        user = self._admin.get(email)
+        return self._second_factor.remove(
+            actor_label=actor.label, user_id=user.id, kind=kind, method_id=method_id, session=None
+        )
 
     # --- audit -------------------------------------------------------------------------
 
@@ -298,4 +357,10 @@ class AuthService:
         """The store's SecretBox; the data key is made on first use."""
         if self._secret_box is None:
             self._secret_box = open_secret_box(self._context.store, self._data_keys)
+        return self._secret_box
+
+    def _secret_box_in(self, db: DbSession) -> SecretBox:
+        """For the factors, which need the box inside their own transaction."""
+        if self._secret_box is None:
+            self._secret_box = open_secret_box_in(db, self._data_keys)
         return self._secret_box

@@ -99,6 +99,26 @@ def clear_user_failures(session: Session, user_id: int) -> None:
     )
 
 
+def record_second_factor_failure(session: Session, user_id: int) -> int:
+    """Count one wrong second-factor answer atomically; returns the new count."""
+    return int(
+        session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(second_factor_failures=User.second_factor_failures + 1)
+            .returning(User.second_factor_failures)
+        ).scalar_one()
+    )
+
+
+def clear_second_factor_failures(session: Session, user_id: int) -> None:
+    session.execute(
+        update(User)
+        .where(User.id == user_id, User.second_factor_failures != 0)
+        .values(second_factor_failures=0)
+    )
+
+
 class UnknownAccountThrottle:
     """The same delays and locks for addresses that match no account, kept in memory."""
 

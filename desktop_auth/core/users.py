@@ -35,6 +35,7 @@ class UserSummary:
     disabled: bool
     locked_until: datetime | None
     failed_attempts: int
+    second_factor_failures: int
     must_change_password: bool
     created_at: datetime
     password_changed_at: datetime
@@ -57,6 +58,7 @@ def summarize(user: User) -> UserSummary:
         disabled=user.disabled,
         locked_until=user.locked_until,
         failed_attempts=user.failed_attempts,
+        second_factor_failures=user.second_factor_failures,
         must_change_password=user.must_change_password,
         created_at=user.created_at,
         password_changed_at=user.password_changed_at,

@@ -23,6 +23,8 @@ class EnrolledMethod:
     label: str
     created_at: datetime
     last_used_at: datetime | None
+    #: The workstation it was set up on.
+    workstation: str
     #: Higher is stronger: the flow offers the strongest enrolled method first.
     strength: int
 
@@ -30,8 +32,14 @@ class EnrolledMethod:
 class SecondFactorProvider(Protocol):
     kind: str
 
-    def enrolled_methods(
-        self, session: Session, user_id: int, now: datetime
-    ) -> list[EnrolledMethod]:
+    def enrolled_methods(self, db: Session, user_id: int, now: datetime) -> list[EnrolledMethod]:
         """Active (proven) methods only; unconfirmed enrollments never count."""
+        ...
+
+    def verify(self, db: Session, *, user_id: int, response: str, now: datetime) -> EnrolledMethod:
+        """Check one answer (a code, an assertion); raise a ``SecondFactorError`` if wrong."""
+        ...
+
+    def remove(self, db: Session, *, user_id: int, method_id: int) -> EnrolledMethod:
+        """Delete one method of this user; ``MethodNotFoundError`` if it is not theirs."""
         ...

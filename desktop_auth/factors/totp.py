@@ -1,0 +1,243 @@
+"""Authenticator apps (TOTP, RFC 6238) as a second factor.
+
+Same verbs as every factor: begin enrollment → finish enrollment (a current
+code proves possession; only then is the app active) → verify → remove.  The
+seed is sealed by the SecretBox, bound to its row.  Throttling and auditing are
+the sign-in flow's, not this module's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import Session as DbSession
+
+from desktop_auth.errors import (
+    CodeAlreadyUsedError,
+    EnrollmentExpiredError,
+    InvalidCodeError,
+    InvalidLabelError,
+    MethodNotFoundError,
+)
+from desktop_auth.factors import otp_codes
+from desktop_auth.factors.base import EnrolledMethod
+from desktop_auth.store.models import TotpCredential
+from desktop_auth.store.secretbox import SecretBox
+
+KIND = "totp"
+STRENGTH = 10  # below security keys: a code can be phished, a key cannot
+ENROLLMENT_LIFETIME = timedelta(minutes=10)
+MAX_LABEL = 60
+SEAL_PURPOSE = "totp-seed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TotpEnrollment:
+    """What the setup screen shows: a QR code and the key in groups for typing."""
+
+    enrollment_id: int
+    label: str
+    expires_at: datetime
+    uri: str = field(repr=False)
+    secret_groups: str = field(repr=False)
+
+    def qr_svg(self) -> str:
+        return otp_codes.qr_svg(self.uri)
+
+    def qr_png(self) -> bytes:
+        return otp_codes.qr_png(self.uri)
+
+
+def clean_label(label: str) -> str:
+    text = " ".join(label.split())
+    if not text or len(text) > MAX_LABEL or not text.isprintable():
+        raise InvalidLabelError(maximum=MAX_LABEL)
+    return text
+
+
+def _method(credential: TotpCredential) -> EnrolledMethod:
+    return EnrolledMethod(
+        kind=KIND,
+        method_id=credential.id,
+        label=credential.label,
+        created_at=credential.created_at,
+        last_used_at=credential.last_used_at,
+        workstation=credential.workstation,
+        strength=STRENGTH,
+    )
+
+
+def _parameters(credential: TotpCredential) -> otp_codes.OtpParameters:
+    return otp_codes.OtpParameters(
+        algorithm=credential.algorithm, digits=credential.digits, period=credential.period
+    )
+
+
+class TotpFactor:
+    kind = KIND
+
+    def __init__(
+        self,
+        secret_box: Callable[[DbSession], SecretBox],
+        window: Callable[[DbSession], int],
+    ) -> None:
+        # Injected so this module needs nothing from the core: the SecretBox opens
+        # lazily (keyring access), the accepted window comes from the stored policy.
+        self._secret_box = secret_box
+        self._window = window
+
+    def _secret(self, db: DbSession, credential: TotpCredential) -> bytes:
+        return self._secret_box(db).open(
+            credential.sealed_secret,
+            table=TotpCredential.__tablename__,
+            row_id=credential.id,
+            purpose=SEAL_PURPOSE,
+        )
+
+    def enrolled_methods(self, db: DbSession, user_id: int, now: datetime) -> list[EnrolledMethod]:
+        query = select(TotpCredential).where(
+            TotpCredential.user_id == user_id, TotpCredential.confirmed_at.isnot(None)
+        )
+        return [_method(c) for c in db.execute(query.order_by(TotpCredential.id)).scalars()]
+
+    # --- enrollment -----------------------------------------------------------------
+
+    def begin_enrollment(
+        self,
+        db: DbSession,
+        *,
+        user_id: int,
+        account: str,
+        issuer: str,
+        label: str,
+        workstation: str,
+        now: datetime,
+    ) -> TotpEnrollment:
+        name = clean_label(label)
+        box = self._secret_box(db)
+        # Abandoned set-ups of this user are void anyway; clear them out.
+        db.execute(
+            delete(TotpCredential).where(
+                TotpCredential.user_id == user_id,
+                TotpCredential.confirmed_at.is_(None),
+                TotpCredential.enrollment_expires_at <= now,
+            )
+        )
+        secret = otp_codes.new_secret()
+        parameters = otp_codes.OtpParameters()
+        credential = TotpCredential(
+            user_id=user_id,
+            label=name,
+            sealed_secret=b"",
+            algorithm=parameters.algorithm,
+            digits=parameters.digits,
+            period=parameters.period,
+            created_at=now,
+            workstation=workstation,
+            enrollment_expires_at=now + ENROLLMENT_LIFETIME,
+        )
+        db.add(credential)
+        db.flush()  # the row id is part of the seal's associated data
+        credential.sealed_secret = box.seal(
+            secret, table=TotpCredential.__tablename__, row_id=credential.id, purpose=SEAL_PURPOSE
+        )
+        db.flush()
+        return TotpEnrollment(
+            enrollment_id=credential.id,
+            label=name,
+            expires_at=now + ENROLLMENT_LIFETIME,
+            uri=otp_codes.provisioning_uri(secret, account=account, issuer=issuer),
+            secret_groups=otp_codes.grouped(otp_codes.base32_secret(secret)),
+        )
+
+    def finish_enrollment(
+        self, db: DbSession, *, user_id: int, enrollment_id: int, code: str, now: datetime
+    ) -> EnrolledMethod:
+        credential = db.get(TotpCredential, enrollment_id)
+        if credential is None or credential.user_id != user_id or credential.confirmed_at:
+            raise MethodNotFoundError()
+        expires = credential.enrollment_expires_at
+        if expires is None or expires <= now:
+            raise EnrollmentExpiredError()
+        typed = otp_codes.normalize_code(code, credential.digits)
+        step = otp_codes.matching_step(
+            self._secret(db, credential),
+            typed,
+            now=now,
+            window=self._window(db),
+            parameters=_parameters(credential),
+        )
+        if step is None:
+            raise InvalidCodeError()
+        # Activate and spend the proving code in one compare-and-set.
+        activated = db.execute(
+            update(TotpCredential)
+            .where(TotpCredential.id == credential.id, TotpCredential.confirmed_at.is_(None))
+            .values(confirmed_at=now, enrollment_expires_at=None, last_used_step=step)
+        )
+        if activated.rowcount != 1:  # type: ignore[attr-defined]
+            raise MethodNotFoundError()
+        db.refresh(credential)
+        return _method(credential)
+
+    # --- verification ---------------------------------------------------------------
+
+    def verify(
+        self, db: DbSession, *, user_id: int, response: str, now: datetime
+    ) -> EnrolledMethod:
+        """Accept a current code of any of the user's apps, each time step at most once."""
+        credentials = list(
+            db.execute(
+                select(TotpCredential).where(
+                    TotpCredential.user_id == user_id, TotpCredential.confirmed_at.isnot(None)
+                )
+            ).scalars()
+        )
+        if not credentials:
+            raise MethodNotFoundError()
+        typed = otp_codes.normalize_code(response, credentials[0].digits)
+        window = self._window(db)
+        replayed = False
+        for credential in credentials:
+            step = otp_codes.matching_step(
+                self._secret(db, credential),
+                typed,
+                now=now,
+                window=window,
+                parameters=_parameters(credential),
+            )
+            if step is None:
+                continue
+            # Compare-and-set: of two workstations racing with one code, one wins.
+            won = db.execute(
+                update(TotpCredential)
+                .where(
+                    and_(
+                        TotpCredential.id == credential.id,
+                        or_(
+                            TotpCredential.last_used_step.is_(None),
+                            TotpCredential.last_used_step < step,
+                        ),
+                    )
+                )
+                .values(last_used_step=step, last_used_at=now)
+            )
+            if won.rowcount == 1:  # type: ignore[attr-defined]
+                db.refresh(credential)
+                return _method(credential)
+            replayed = True
+        raise CodeAlreadyUsedError() if replayed else InvalidCodeError()
+
+    # --- removal --------------------------------------------------------------------
+
+    def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
+        credential = db.get(TotpCredential, method_id)
+        if credential is None or credential.user_id != user_id:
+            raise MethodNotFoundError()
+        method = _method(credential)
+        db.delete(credential)
+        db.flush()
+        return method
