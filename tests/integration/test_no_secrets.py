@@ -111,3 +111,74 @@ def test_c2_planted_secrets_appear_nowhere(
         for secret in secrets:
             for encoding in ("utf-8", "utf-16-le"):
                 assert secret.encode(encoding) not in data, f"a planted secret is in {name}"
+
+
+def test_c2_authenticator_seed_and_codes_appear_nowhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The seed (raw, Base32, hex) and the typed codes stay out of the DB, logs and output."""
+    from desktop_auth.config import load_config
+    from desktop_auth.core.service import AuthService
+    from desktop_auth.errors import InvalidCodeError
+    from tests.helpers import PinnedClock
+    from tests.totp_helpers import phone_code, secret_bytes, sign_in_ticket, user_with_app
+
+    database = tmp_path / "store.sqlite3"
+    log_file = tmp_path / "debug.log"
+    config = tmp_path / "config.toml"
+    config.write_text("[argon2]\nmemory_kib = 19456\ntime_cost = 2\nparallelism = 1\n")
+    monkeypatch.setenv("DESKTOP_AUTH_CONFIG", str(config))
+    monkeypatch.setenv("DESKTOP_AUTH_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    root = logging.getLogger("desktop_auth")
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    clock = PinnedClock()
+    service = AuthService.open(load_config(), clock=clock)
+    output = []
+    try:
+        admin = service.local_administrator()
+        service.initialize(
+            actor=admin,
+            organisation_name="Salariszaken",
+            rp_id="salariszaken.nl",
+            admin_email="beheer@salariszaken.nl",
+            admin_display_name="Anna",
+            admin_password=ADMIN_PASSWORD,
+        )
+        user = user_with_app(service, admin, clock)
+        ticket = sign_in_ticket(service, user.email)
+        code = phone_code(user.secret, clock)
+        wrong = str((int(code) + 1) % 10**6).zfill(6)
+        with pytest.raises(InvalidCodeError) as failure:
+            service.verify_second_factor(ticket, "totp", wrong)
+        output.append(repr(failure.value) + str(dict(failure.value.params)))
+        done = service.verify_second_factor(ticket, "totp", code)
+        output.append(repr(done) + repr(done.session))
+        output.append(repr(service.user_methods(user.email)))
+    finally:
+        service.close()
+        root.removeHandler(handler)
+        handler.close()
+
+    for argv in (
+        ("admin", "audit", "list", "--limit", "100"),
+        ("admin", "audit", "export", "--csv"),
+        ("admin", "user", "show", user.email),
+    ):
+        exit_code, text = run(monkeypatch, capsys, "--log-file", str(log_file), *argv)
+        assert exit_code == 0
+        output.append(text)
+
+    raw = secret_bytes(user.secret)
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("store.sqlite3")]
+    haystacks = {p.name: p.read_bytes() for p in files}
+    for name, data in haystacks.items():
+        for planted in (raw, user.secret.encode(), raw.hex().encode()):
+            assert planted not in data, f"the seed is in {name}"
+    texts = {"log": log_file.read_text(encoding="utf-8"), "output": "\n".join(output)}
+    assert texts["log"] and "second_factor.failed" in texts["log"]
+    for name, text in texts.items():
+        for planted in (user.secret, raw.hex(), code, wrong):
+            assert planted not in text, f"a planted secret is in {name}"

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from desktop_auth.core.audit import AuditEventType, append_event
+from desktop_auth.core.passwords import PasswordHasher
+from desktop_auth.core.service import AuthService
 from desktop_auth.core.throttle import ThrottlePolicy, record_user_failure
+from desktop_auth.errors import DesktopAuthError
 from desktop_auth.store.db import Store
+from desktop_auth.store.keys import KeyFileDataKeyStore
+from tests.helpers import FAST_ARGON2, PinnedClock
 
 NO_LOCK = ThrottlePolicy(delay_after=100, lock_after=100)
 
@@ -29,3 +37,38 @@ def fail_and_audit(database_url: str, user_id: int, rounds: int, worker: int) ->
                 )
     finally:
         store.dispose()
+
+
+def race_one_code(
+    database_url: str,
+    key_file: str,
+    email: str,
+    password: str,
+    rounds: list[tuple[float, str]],
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One workstation: each round, sign in with the password, then on the barrier's
+    signal answer with the same code as every other workstation."""
+    clock = PinnedClock()
+    service = AuthService(
+        Store.open(database_url),
+        data_keys=KeyFileDataKeyStore(Path(key_file)),
+        clock=clock,
+        hasher=PasswordHasher(FAST_ARGON2),
+        workstation=f"WS-{os.getpid()}",
+    )
+    try:
+        for round_number, (timestamp, code) in enumerate(rounds):
+            clock.current = datetime.fromtimestamp(timestamp, UTC)
+            ticket = service.sign_in_with_password(email, password).ticket
+            assert ticket is not None
+            barrier.wait(timeout=120)
+            try:
+                done = service.verify_second_factor(ticket, "totp", code)
+                outcome = "done" if done.session is not None else "no-session"
+            except DesktopAuthError as error:
+                outcome = error.code
+            results.put((round_number, outcome))
+    finally:
+        service.close()

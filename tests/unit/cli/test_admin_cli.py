@@ -228,7 +228,7 @@ def test_db_upgrade_and_doctor(initialized: Cli) -> None:
     code, out, _ = initialized("admin", "db", "upgrade")
     assert code == 0 and "up to date" in out
     code, out, _ = initialized("admin", "doctor")
-    assert "[ok] Database: reachable, schema up to date (0001)" in out
+    assert "[ok] Database: reachable, schema up to date (0002)" in out
     assert "Qt window system" in out and "Security keys" in out and "System keyring" in out
     assert code in (0, 1)
     assert (code == 1) == ("[XX]" in out)
@@ -252,3 +252,36 @@ def test_entry_points_run_as_programs(tmp_path: Path) -> None:
     assert helped.returncode == 0
     for command in ("init", "user", "audit", "db", "doctor"):
         assert command in helped.stdout
+
+
+def test_helpdesk_sees_and_removes_a_lost_phone(
+    initialized: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """M5 from the command line: `user show` lists the methods, `remove-method` revokes one."""
+    from desktop_auth.config import load_config
+    from desktop_auth.core.service import AuthService
+    from tests.helpers import PinnedClock
+    from tests.totp_helpers import user_with_app
+
+    monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
+    clock = PinnedClock()
+    service = AuthService.open(load_config(), clock=clock, workstation="WS-042")
+    try:
+        user = user_with_app(service, service.local_administrator(), clock)
+    finally:
+        service.close()
+
+    code, out, _ = initialized("admin", "user", "show", "jan@example.nl")
+    assert code == 0
+    assert f"#{user.method_id} authenticator app: Telefoon — added " in out
+    assert "on WS-042, last used" in out and user.secret not in out
+    code, _, err = initialized("admin", "user", "remove-method", "jan@example.nl", "totp", "999")
+    assert code == 1 and "does not exist" in err and len(err.strip().splitlines()) == 1
+    code, out, _ = initialized(
+        "admin", "user", "remove-method", "jan@example.nl", "totp", str(user.method_id)
+    )
+    assert (code, out.strip()) == (0, "Removed Telefoon from jan@example.nl.")
+    code, out, _ = initialized("admin", "user", "show", "jan@example.nl")
+    assert "Verification methods" in out and "none" in out and "Telefoon" not in out
+    code, out, _ = initialized("admin", "audit", "list", "--user", "jan@example.nl")
+    assert "factor.removed" in out
