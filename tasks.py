@@ -29,6 +29,7 @@ TEST_SYSTEM_TOOLS = {
     "dbus-run-session": "dbus",
     "gnome-keyring-daemon": "gnome-keyring",
     "oathtool": "oathtool",  # an independent TOTP generator to check ours against
+    "pdftotext": "poppler-utils",  # reads back the recovery sheet's PDF
 }
 
 

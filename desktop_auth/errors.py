@@ -190,6 +190,13 @@ class CodeAlreadyUsedError(SecondFactorError):
     message_key = "error.code_already_used"
 
 
+class CodeExpiredError(SecondFactorError):
+    """A backup code past its lifetime, or replaced by a newer one."""
+
+    code = "code_expired"
+    message_key = "error.backup_code_expired"
+
+
 class SecondFactorLockedError(SecondFactorError):
     code = "second_factor_locked"
     message_key = "error.second_factor_locked"

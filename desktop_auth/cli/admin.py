@@ -184,6 +184,21 @@ def user_remove_method(ctx: CliContext) -> int:
     return 0
 
 
+def user_backup_code(ctx: CliContext) -> int:
+    service = ctx.service()
+    issued = service.issue_backup_code(
+        actor=service.local_administrator(),
+        email=ctx.args.email,
+        remove_methods=ctx.args.remove_methods,
+    )
+    if ctx.args.remove_methods:
+        ctx.out("cli.user.methods_removed", email=issued.email)
+    ctx.out("cli.user.backup_code", email=issued.email, expires=_when(issued.expires_at, ctx))
+    # Shown once, on purpose, to the admin who hands it over.
+    print(f"    {issued.code}")
+    return 0
+
+
 def db_upgrade(ctx: CliContext) -> int:
     ctx.service()  # opening the service applies the migrations
     ctx.out("cli.db.upgraded")

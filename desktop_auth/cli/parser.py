@@ -99,6 +99,11 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
     remove.add_argument("method_id", type=int, help=t("cli.arg.method_id"))
     remove.set_defaults(handler=admin.user_remove_method)
 
+    backup = commands.add_parser("backup-code", help=t("cli.cmd.user_backup_code"))
+    backup.add_argument("email", help=t("cli.arg.email"))
+    backup.add_argument("--remove-methods", action="store_true", help=t("cli.opt.remove_methods"))
+    backup.set_defaults(handler=admin.user_backup_code)
+
     role = commands.add_parser("set-role", help=t("cli.cmd.user_set_role"))
     role.add_argument("email", help=t("cli.arg.email"))
     role.add_argument("role", choices=["employee", "admin"], help=t("cli.opt.role"))

@@ -52,6 +52,8 @@ class AuditEventType(StrEnum):
     FACTOR_ENROLLMENT_STARTED = "factor.enrollment_started"
     FACTOR_ADDED = "factor.added"
     FACTOR_REMOVED = "factor.removed"
+    RECOVERY_CODES_CREATED = "recovery_codes.created"
+    BACKUP_CODE_ISSUED = "backup_code.issued"
     AUDIT_EXPORTED = "audit.exported"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import SignInResult
+from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import Session
 from desktop_auth.factors.base import EnrolledMethod
@@ -51,7 +52,8 @@ class AuthenticatorApps:
                 db, user_id=user_id, enrollment_id=enrollment_id, code=code, now=ctx.now()
             )
             self.flow.audit_added(db, user.email, user.email, method)
-            return method
+        ctx.notify(SecurityNotice.FACTOR_ADDED, user.email)
+        return method
 
     # --- first factor, inside a sign-in -----------------------------------------------
 

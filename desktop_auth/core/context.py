@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.audit import AuditEventType, JSONScalar, append_event
 from desktop_auth.core.clock import Clock
 from desktop_auth.core.identity import email_local_part
+from desktop_auth.core.notifications import SecurityNotice, SecurityNotifier, announce
 from desktop_auth.core.password_policy import PasswordAssessment, assess_password
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy
@@ -37,6 +38,7 @@ class ServiceContext:
     hasher: PasswordHasher
     workstation: str
     factors: Sequence[SecondFactorProvider] = ()
+    notifiers: Sequence[SecurityNotifier] = ()
     unknown_accounts: UnknownAccountThrottle = field(
         default_factory=lambda: UnknownAccountThrottle(Policy().throttle)
     )
@@ -71,6 +73,10 @@ class ServiceContext:
         )
         # Identifiers and event names only: the audit trail's safe fields.
         log.info("%s actor=%s subject=%s", event_type.value, label, subject)
+
+    def notify(self, notice: SecurityNotice, email: str) -> None:
+        """Call after the change is committed."""
+        announce(self.notifiers, notice, email)
 
     def assess_new_password(
         self, db: DbSession, password: str, email: str, *, organisation: str | None = None

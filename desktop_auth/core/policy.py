@@ -30,12 +30,20 @@ class Policy:
     #: Consecutive wrong second-factor answers that lock the second factor until an admin
     #: unlocks it.  With a window of 1, a guesser's chance per lock is 10 × 3 / 10^6.
     second_factor_lock_after: int = 10
+    #: Recovery codes in a batch (5–16).
+    recovery_code_count: int = 10
+    #: How long a helpdesk backup code works (1 hour to 7 days).
+    backup_code_hours: int = 24
 
     def __post_init__(self) -> None:
         if not 0 <= self.totp_window <= 2:
             raise ConfigError("error.policy_totp_window")
         if not 1 <= self.second_factor_lock_after <= 100:
             raise ConfigError("error.policy_throttle")
+        if not 5 <= self.recovery_code_count <= 16:
+            raise ConfigError("error.policy_recovery_code_count")
+        if not 1 <= self.backup_code_hours <= 168:
+            raise ConfigError("error.policy_backup_code_hours")
 
     @property
     def session_lifetime(self) -> timedelta:
@@ -44,6 +52,10 @@ class Policy:
     @property
     def sign_in_step_window(self) -> timedelta:
         return timedelta(minutes=self.sign_in_step_minutes)
+
+    @property
+    def backup_code_lifetime(self) -> timedelta:
+        return timedelta(hours=self.backup_code_hours)
 
     @property
     def reauthentication_window(self) -> timedelta:

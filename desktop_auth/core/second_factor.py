@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import PendingSignIn, PendingStage, SignInOutcome, SignInResult
+from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
@@ -31,11 +32,16 @@ from desktop_auth.errors import (
     SecondFactorLockedError,
     SessionExpiredError,
 )
-from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
+from desktop_auth.factors.base import AfterSignIn, EnrolledMethod, SecondFactorProvider
 from desktop_auth.store.models import User
 
 #: What a second factor of each kind proves, for the session's assurance level.
-ASSURANCE_BY_KIND = {"totp": AssuranceLevel.AAL2}
+ASSURANCE_BY_KIND = {"totp": AssuranceLevel.AAL2, "recovery": AssuranceLevel.AAL2}
+#: Signing in with a way back in is news the account's owner must hear.
+NOTICE_AFTER_SIGN_IN = {
+    AfterSignIn.RECOVERED_SESSION: SecurityNotice.RECOVERY_CODE_USED,
+    AfterSignIn.SETUP_AGAIN: SecurityNotice.BACKUP_CODE_USED,
+}
 _AAL_ORDER = [AssuranceLevel.AAL1, AssuranceLevel.AAL2, AssuranceLevel.AAL3]
 
 
@@ -64,23 +70,34 @@ class SecondFactorFlow:
         with ctx.store.transaction() as db:
             user = db.get_one(User, pending.user_id)
             policy = ctx.policy(db)
-            self.check_not_locked(db, user, policy)
+            if provider.guessable:
+                self.check_not_locked(db, user, policy)
         method = self.checked(
             lambda db: provider.verify(db, user_id=user.id, response=response, now=ctx.now()),
             user,
             policy,
+            lockable=provider.guessable,
         )
         pending = self.sign_in.pending.take(ticket, PendingStage.SECOND_FACTOR, ctx.now())
+        methods_used = [*pending.methods_used, method.kind]
         with ctx.store.transaction() as db:
             user = db.get_one(User, pending.user_id)
-            session = self.sign_in.open_session(
-                db,
-                user,
-                policy,
-                [*pending.methods_used, method.kind],
-                ASSURANCE_BY_KIND.get(method.kind, AssuranceLevel.AAL2),
-            )
-        return SignInResult(outcome=SignInOutcome.DONE, session=session)
+            if provider.after_sign_in is AfterSignIn.SETUP_AGAIN:
+                result = self.sign_in.continue_to_setup(db, user, policy, methods_used)
+            else:
+                session = self.sign_in.open_session(
+                    db,
+                    user,
+                    policy,
+                    methods_used,
+                    ASSURANCE_BY_KIND.get(method.kind, AssuranceLevel.AAL2),
+                    recovered=provider.after_sign_in is AfterSignIn.RECOVERED_SESSION,
+                )
+                result = SignInResult(outcome=SignInOutcome.DONE, session=session)
+        notice = NOTICE_AFTER_SIGN_IN.get(provider.after_sign_in)
+        if notice is not None:
+            ctx.notify(notice, user.email)
+        return result
 
     def check_not_locked(self, db: DbSession, user: User, policy: Policy) -> None:
         if user.second_factor_failures >= policy.second_factor_lock_after:
@@ -94,7 +111,12 @@ class SecondFactorFlow:
             raise SecondFactorLockedError()
 
     def checked(
-        self, verify: Callable[[DbSession], EnrolledMethod], user: User, policy: Policy
+        self,
+        verify: Callable[[DbSession], EnrolledMethod],
+        user: User,
+        policy: Policy,
+        *,
+        lockable: bool = True,
     ) -> EnrolledMethod:
         """Run a provider's check in its own transaction; count and audit a wrong answer."""
         ctx = self.ctx
@@ -128,7 +150,7 @@ class SecondFactorFlow:
                         subject=user.email,
                         details={"failures": failures},
                     )
-            if failures >= policy.second_factor_lock_after:
+            if lockable and failures >= policy.second_factor_lock_after:
                 raise SecondFactorLockedError() from wrong
             raise
 
@@ -206,7 +228,8 @@ class SecondFactorFlow:
                 subject=user.email,
                 details={"kind": kind, "method": method_id, "label": method.label},
             )
-            return method
+        ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
+        return method
 
     @staticmethod
     def _require_recent(session: Session, policy: Policy, now: datetime) -> None:

@@ -31,16 +31,20 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
 from desktop_auth.core.doctor import CheckResult, CheckStatus
 from desktop_auth.core.flow import SignInOutcome, SignInResult
+from desktop_auth.core.notifications import SecurityNotice, SecurityNotifier
 from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
 from desktop_auth.core.password_policy import PasswordAssessment, PasswordProblem
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy, save_policy
+from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.errors import StoreNotInitializedError
+from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
+from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDataKeyStore
@@ -56,11 +60,16 @@ __all__ = [
     "CheckResult",
     "CheckStatus",
     "EnrolledMethod",
+    "IssuedBackupCode",
     "Organisation",
     "Passphrase",
     "PasswordAssessment",
     "PasswordProblem",
     "Policy",
+    "RecoverySheet",
+    "RecoveryStatus",
+    "SecurityNotice",
+    "SecurityNotifier",
     "Session",
     "SignInOutcome",
     "SignInResult",
@@ -89,20 +98,25 @@ class AuthService:
         hasher: PasswordHasher | None = None,
         workstation: str | None = None,
         extra_factors: Sequence[SecondFactorProvider] = (),
+        notifiers: Sequence[SecurityNotifier] = (),
     ) -> None:
         self._data_keys = data_keys or KeyringDataKeyStore()
         self._secret_box: SecretBox | None = None
         totp = TotpFactor(self._secret_box_in, lambda db: load_policy(db).totp_window)
+        recovery = RecoveryCodeFactor(self._secret_box_in)
+        backup = BackupCodeFactor(self._secret_box_in)
         self._context = ServiceContext(
             store=store,
             clock=clock or SystemClock(),
             hasher=hasher or PasswordHasher(),
             workstation=workstation or socket.gethostname(),
-            factors=[totp, *extra_factors],
+            factors=[totp, recovery, backup, *extra_factors],
+            notifiers=notifiers,
         )
         self._sign_in = SignInFlow(self._context)
         self._second_factor = SecondFactorFlow(self._context, self._sign_in)
         self._apps = AuthenticatorApps(self._context, self._second_factor, totp)
+        self._recovery = RecoveryCodes(self._context, self._second_factor, recovery, backup)
         self._admin = UserAdministration(self._context)
 
     @classmethod
@@ -250,6 +264,28 @@ class AuthService:
             kind=kind,
             method_id=method_id,
             session=session,
+        )
+
+    # --- recovery codes and backup codes -----------------------------------------------
+
+    def generate_recovery_codes(self, session: Session) -> RecoverySheet:
+        """A new batch (the old stops working at once); needs a sign-in within 5 minutes.
+
+        The codes exist only in the returned sheet: show, print or save them now.
+        """
+        return self._recovery.generate(session)
+
+    def recovery_codes_left(self, session: Session) -> RecoveryStatus:
+        """How many are left (``running_low`` at 3 or fewer); never the codes."""
+        return self._recovery.status(session.user_id)
+
+    def issue_backup_code(
+        self, *, actor: Actor, email: str, remove_methods: bool = False
+    ) -> IssuedBackupCode:
+        """Helpdesk: a one-time code (24 h) that leads only to setting up 2FA again."""
+        self._admin.authorize(actor, destructive=True)
+        return self._recovery.issue_backup_code(
+            actor=actor, email=email, remove_methods=remove_methods
         )
 
     # --- accounts (helpdesk) -----------------------------------------------------------

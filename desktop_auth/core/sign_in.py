@@ -189,6 +189,15 @@ class SignInFlow:
         session = self.open_session(db, user, policy, methods_used, AssuranceLevel.AAL1)
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
 
+    def continue_to_setup(
+        self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
+    ) -> SignInResult:
+        """A helpdesk backup code was right: the only way on is setting up 2FA again."""
+        expires = self.ctx.now() + policy.sign_in_step_window
+        return self._continue(
+            db, user, PendingStage.SETUP, expires, methods_used, SignInOutcome.SETUP_REQUIRED
+        )
+
     def _continue(
         self,
         db: DbSession,

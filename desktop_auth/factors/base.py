@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -29,8 +30,20 @@ class EnrolledMethod:
     strength: int
 
 
+class AfterSignIn(StrEnum):
+    """Where a right answer of this kind leads."""
+
+    SESSION = "session"  # an everyday second factor
+    RECOVERED_SESSION = "recovered_session"  # a recovery code: in, then set up 2FA again
+    SETUP_AGAIN = "setup_again"  # a helpdesk backup code: only into setting up 2FA again
+
+
 class SecondFactorProvider(Protocol):
     kind: str
+    after_sign_in: AfterSignIn
+    #: A short code (six digits) that the second-factor lock must guard; look-up
+    #: secrets of 60+ bits need no lock and stay usable while it is closed.
+    guessable: bool
 
     def enrolled_methods(self, db: Session, user_id: int, now: datetime) -> list[EnrolledMethod]:
         """Active (proven) methods only; unconfirmed enrollments never count."""

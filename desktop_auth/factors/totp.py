@@ -23,7 +23,7 @@ from desktop_auth.errors import (
     MethodNotFoundError,
 )
 from desktop_auth.factors import otp_codes
-from desktop_auth.factors.base import EnrolledMethod
+from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.models import TotpCredential
 from desktop_auth.store.secretbox import SecretBox
 
@@ -78,6 +78,8 @@ def _parameters(credential: TotpCredential) -> otp_codes.OtpParameters:
 
 class TotpFactor:
     kind = KIND
+    after_sign_in = AfterSignIn.SESSION
+    guessable = True
 
     def __init__(
         self,

@@ -110,3 +110,36 @@ class TotpCredential(Base):
     #: The newest time step accepted; only a later step is ever accepted (replay guard).
     last_used_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class RecoveryCode(Base):
+    """One code of a user's recovery batch, as a keyed hash.  Spent once, in any order."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The batch (and printed sheet) this code belongs to; a new batch replaces the old.
+    batch_id: Mapped[str] = mapped_column(String(32))
+    #: Its number on the sheet, so the user can cross it off.
+    position: Mapped[int] = mapped_column(Integer)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class BackupCode(Base):
+    """A helpdesk's one-time code: one sign-in, straight to setting up 2FA again."""
+
+    __tablename__ = "backup_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    issued_by: Mapped[str] = mapped_column(String(320))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    workstation: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: Set when a newer code replaced this one (at most one live code per user).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -1,8 +1,9 @@
-"""SecretBox: seals secrets that must be read back (TOTP seeds) with AES-256-GCM.
+"""SecretBox: seals secrets that must be read back (TOTP seeds) with AES-256-GCM,
+and hashes under a key those that need only checking (recovery and backup codes).
 
 Associated data binds each ciphertext to the table, row and purpose it was
 sealed for, so a ciphertext copied into another row (or another column) does
-not open.  Secrets that need only checking are hashed elsewhere, never sealed.
+not open.  Secrets that need only checking are never sealed, only keyed-hashed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import hmac
 import secrets
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from desktop_auth.errors import SecretUnreadableError
 
@@ -43,6 +46,8 @@ class SecretBox:
         if len(key) != KEY_BYTES:
             raise ValueError("a SecretBox key has 32 bytes")
         self._aead = AESGCM(key)
+        self._key = key
+        self._subkeys: dict[str, bytes] = {}
         self.fingerprint = key_fingerprint(key)
 
     def __repr__(self) -> str:  # never show the key
@@ -61,3 +66,22 @@ class SecretBox:
             return self._aead.decrypt(nonce, body, _associated_data(table, row_id, purpose))
         except InvalidTag as exc:
             raise SecretUnreadableError(table=table, purpose=purpose) from exc
+
+    def keyed_hash(self, data: bytes, *, purpose: str) -> bytes:
+        """HMAC-SHA256 under a subkey for ``purpose``, for secrets that need only checking.
+
+        Recovery and backup codes are stored this way (SECURITY.md M3): a stolen
+        database without the data key gives nothing to test guesses against.
+        """
+        return hmac.new(self._subkey(purpose), data, hashlib.sha256).digest()
+
+    def _subkey(self, purpose: str) -> bytes:
+        if purpose not in self._subkeys:
+            hkdf = HKDF(
+                algorithm=hashes.SHA256(),
+                length=32,
+                salt=None,
+                info=b"desktop-auth/keyed-hash/v1/" + purpose.encode(),
+            )
+            self._subkeys[purpose] = hkdf.derive(self._key)
+        return self._subkeys[purpose]

@@ -1,0 +1,39 @@
+"""Security notices: what the user must hear about on another channel (SECURITY.md M7).
+
+The core announces each notice once the change is committed; a notifier turns
+it into an e-mail (the rollout work adds the SMTP notifier and its queue).  A
+notifier that fails never undoes or blocks what happened: the failure is logged
+without any detail that could be secret, and the audit log has the event anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Protocol
+
+log = logging.getLogger("desktop_auth.notifications")
+
+
+class SecurityNotice(StrEnum):
+    FACTOR_ADDED = "factor_added"
+    FACTOR_REMOVED = "factor_removed"
+    RECOVERY_CODES_CREATED = "recovery_codes_created"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    BACKUP_CODE_ISSUED = "backup_code_issued"
+    BACKUP_CODE_USED = "backup_code_used"
+
+
+class SecurityNotifier(Protocol):
+    def notify(self, notice: SecurityNotice, email: str) -> None:
+        """Tell the account's owner; never given a secret."""
+        ...
+
+
+def announce(notifiers: Sequence[SecurityNotifier], notice: SecurityNotice, email: str) -> None:
+    for notifier in notifiers:
+        try:
+            notifier.notify(notice, email)
+        except Exception:  # a notifier's failure must not turn into a failed sign-in
+            log.exception("notifier %s failed for %s", type(notifier).__name__, notice.value)

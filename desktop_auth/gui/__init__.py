@@ -1,0 +1,1 @@
+"""The desktop app (PySide6).  Everything here reaches the rules through AuthService."""

@@ -1,0 +1,172 @@
+"""The printable recovery sheet: one page, painted by one function for PDF and printer.
+
+"Save as PDF" paints on a QPdfWriter, "Print" on the QPrinter the print dialog
+set up; both call ``render_sheet``, so what is printed is what was saved.  The
+codes are large, monospaced and numbered, each with a box to cross it off, and
+the font shrinks until two columns fit inside the page margins.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QWidget
+
+from desktop_auth.core.service import RecoverySheet
+from desktop_auth.messages import translate
+
+MARGIN_MM = 20
+CODE_POINT_SIZE = 16
+MIN_CODE_POINT_SIZE = 8
+COLUMN_GUTTER_MM = 10
+PDF_RESOLUTION = 300
+
+
+def _font(point_size: float, *, bold: bool = False, monospace: bool = False) -> QFont:
+    font = (
+        QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if monospace
+        else QFont(QGuiApplication.font())
+    )
+    if monospace:
+        font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+def _paragraph(painter: QPainter, top: float, width: float, text: str, font: QFont) -> float:
+    """Draw wrapped text at ``top``; return where the next block starts."""
+    painter.setFont(font)
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
+        Qt.TextFlag.TextWordWrap
+    )
+    bounds = painter.boundingRect(QRectF(0, top, width, 1e6), flags, text)
+    painter.drawText(QRectF(0, top, width, bounds.height()), flags, text)
+    return top + bounds.height()
+
+
+def _fitting_code_font(entries: list[str], column_width: float, box: float) -> QFont:
+    size = float(CODE_POINT_SIZE)
+    while True:
+        font = _font(size, monospace=True)
+        widest = max(QFontMetricsF(font).horizontalAdvance(e) for e in entries)
+        if widest + box * 2 <= column_width or size <= MIN_CODE_POINT_SIZE:
+            return font
+        size -= 0.5
+
+
+def render_sheet(
+    painter: QPainter, page: QRectF, sheet: RecoverySheet, language: str, dpi: float
+) -> None:
+    """Paint the sheet inside ``page`` (the area within the margins)."""
+    painter.save()
+    painter.translate(page.topLeft())
+    width = page.width()
+    mm = dpi / 25.4
+    top = _paragraph(painter, 0, width, translate("sheet.title", language), _font(20, bold=True))
+    top += 3 * mm
+    for line in sheet.header_lines(language):
+        top = _paragraph(painter, top, width, line, _font(10))
+    top += 5 * mm
+    top = _paragraph(painter, top, width, translate("sheet.intro", language), _font(11))
+    top += 6 * mm
+
+    entries = sheet.numbered_codes()
+    columns = 2
+    column_width = (width - COLUMN_GUTTER_MM * mm) / columns
+    probe = QFontMetricsF(_font(CODE_POINT_SIZE, monospace=True))
+    code_font = _fitting_code_font(entries, column_width, probe.ascent())
+    metrics = QFontMetricsF(code_font)
+    box = metrics.ascent()
+    row_height = metrics.height() * 1.9
+    rows = math.ceil(len(entries) / columns)
+    painter.setFont(code_font)
+    painter.setPen(QPen(Qt.GlobalColor.black, max(1.0, dpi / 150)))
+    for index, entry in enumerate(entries):
+        column, row = divmod(index, rows)
+        left = column * (column_width + COLUMN_GUTTER_MM * mm)
+        baseline = top + row * row_height + metrics.ascent()
+        painter.drawRect(QRectF(left, baseline - box, box, box))
+        painter.drawText(
+            QRectF(
+                left + box * 1.6,
+                baseline - metrics.ascent(),
+                column_width - box * 1.6,
+                metrics.height(),
+            ),
+            int(Qt.AlignmentFlag.AlignLeft),
+            entry,
+        )
+    top += rows * row_height + 4 * mm
+
+    for rule in sheet.rules(language):
+        top = _paragraph(painter, top, width, f"•  {rule}", _font(10))
+        top += 1.5 * mm
+    painter.restore()
+
+
+def _prepare(device: QPagedPaintDevice) -> None:
+    device.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    device.setPageMargins(
+        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
+    )
+
+
+def paint_on(device: QPagedPaintDevice, sheet: RecoverySheet, language: str) -> None:
+    """Paint one page on a PDF writer or a printer that is ready to print."""
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("cannot paint on the output device")
+    try:
+        dpi = float(device.logicalDpiY())
+        area = device.pageLayout().paintRectPixels(round(dpi))
+        render_sheet(painter, QRectF(0, 0, area.width(), area.height()), sheet, language, dpi)
+    finally:
+        painter.end()
+
+
+def save_pdf(sheet: RecoverySheet, path: Path, language: str) -> None:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(PDF_RESOLUTION)
+    writer.setTitle(translate("sheet.title", language))  # metadata: never a code
+    writer.setCreator("desktop-auth")
+    _prepare(writer)
+    paint_on(writer, sheet, language)
+
+
+def print_sheet(sheet: RecoverySheet, language: str, parent: QWidget | None = None) -> bool:
+    """Ask for a printer, then print; False when the user cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    _prepare(printer)
+    if QPrintDialog(printer, parent).exec() != QDialog.DialogCode.Accepted:
+        return False
+    paint_on(printer, sheet, language)
+    return True
+
+
+def save_text(sheet: RecoverySheet, path: Path, language: str) -> None:
+    """The codes as a text file only its owner can read."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(sheet.as_text(language))
+
+
+def copy_to_clipboard(sheet: RecoverySheet, language: str) -> None:
+    QGuiApplication.clipboard().setText(sheet.as_text(language))
