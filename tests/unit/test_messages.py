@@ -18,7 +18,9 @@ from desktop_auth.messages import SUPPORTED_LANGUAGES, catalogue, detect_languag
 from desktop_auth.store.models import Role
 
 PACKAGE = Path(desktop_auth.__file__).parent
-KEY_PATTERN = re.compile(r"""["']((?:error|cli|doctor|password|audit|role|status)\.[a-z_.]+)["']""")
+KEY_PATTERN = re.compile(
+    r"""["']((?:error|cli|doctor|password|audit|role|status|kind|sheet)\.[a-z_.]+)["']"""
+)
 
 
 def keys_named_in_code() -> set[str]:
@@ -68,6 +70,7 @@ def test_languages_have_the_same_keys_and_placeholders() -> None:
             "cli.col.status",
             "doctor.database",
             "doctor.keyring.ok",
+            "sheet.account",
         }, key
 
 

@@ -228,7 +228,7 @@ def test_db_upgrade_and_doctor(initialized: Cli) -> None:
     code, out, _ = initialized("admin", "db", "upgrade")
     assert code == 0 and "up to date" in out
     code, out, _ = initialized("admin", "doctor")
-    assert "[ok] Database: reachable, schema up to date (0002)" in out
+    assert "[ok] Database: reachable, schema up to date (0003)" in out
     assert "Qt window system" in out and "Security keys" in out and "System keyring" in out
     assert code in (0, 1)
     assert (code == 1) == ("[XX]" in out)
@@ -285,3 +285,37 @@ def test_helpdesk_sees_and_removes_a_lost_phone(
     assert "Verification methods" in out and "none" in out and "Telefoon" not in out
     code, out, _ = initialized("admin", "audit", "list", "--user", "jan@example.nl")
     assert "factor.removed" in out
+
+
+def test_helpdesk_issues_a_backup_code(
+    initialized: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`user backup-code`: shown once to the admin, usable once by the user (M8)."""
+    from desktop_auth.config import load_config
+    from desktop_auth.core.service import AuthService, SignInOutcome
+    from tests.helpers import PinnedClock
+    from tests.totp_helpers import user_with_app
+    from tests.unit.core.test_sign_in import USER_PASSWORD
+
+    monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
+    clock = PinnedClock()
+    service = AuthService.open(load_config(), clock=clock)
+    user = user_with_app(service, service.local_administrator(), clock)
+
+    code, out, err = initialized("admin", "user", "backup-code", user.email, "--remove-methods")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert "All verification methods of jan@example.nl are removed" in lines[0]
+    assert lines[1].startswith("One-time backup code for jan@example.nl, valid until ")
+    backup = lines[2].strip()
+    assert len(backup) == 19 and backup.count("-") == 3
+    assert "backup_code.issued" in initialized("admin", "audit", "list")[1]
+
+    result = service.sign_in_with_password(user.email, USER_PASSWORD)
+    assert result.ticket and [m.kind for m in result.methods] == ["backup"]
+    after = service.verify_second_factor(result.ticket, "backup", backup)
+    assert after.outcome is SignInOutcome.SETUP_REQUIRED
+    service.close()
+
+    code, out, err = initialized("admin", "user", "backup-code", "niemand@example.nl")
+    assert code == 1 and out == "" and "no user with that" in err

@@ -1,0 +1,306 @@
+"""Recovery codes through AuthService (SECURITY.md M1, M2, M3, M8, S1, C3, L1)."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop_auth.core.service import (
+    Actor,
+    AssuranceLevel,
+    AuthService,
+    SecurityNotice,
+    Session,
+    SignInOutcome,
+)
+from desktop_auth.errors import (
+    CodeAlreadyUsedError,
+    ConfigError,
+    InsufficientAssuranceError,
+    InvalidCodeError,
+    InvalidCodeFormatError,
+    ReauthenticationRequiredError,
+    SecondFactorLockedError,
+)
+from desktop_auth.factors import lookup_secrets
+from desktop_auth.store.db import Store
+from tests.helpers import PinnedClock
+from tests.totp_helpers import EnrolledUser, phone_code, sign_in_ticket, user_with_app
+
+
+def with_codes(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> tuple[EnrolledUser, tuple[str, ...]]:
+    user = user_with_app(service, admin, clock)
+    sheet = service.generate_recovery_codes(user.session)
+    return user, sheet.codes
+
+
+def recover(service: AuthService, email: str, code: str) -> Session:
+    done = service.verify_second_factor(sign_in_ticket(service, email), "recovery", code)
+    assert done.outcome is SignInOutcome.DONE and done.session is not None
+    return done.session
+
+
+# --- the codes themselves ------------------------------------------------------------------
+
+
+def test_m2_m3_alphabet_has_no_look_alikes_and_codes_carry_over_60_bits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert not set("0O1IL") & set(lookup_secrets.ALPHABET)
+    assert len(set(lookup_secrets.ALPHABET)) == len(lookup_secrets.ALPHABET) == 31
+    assert lookup_secrets.ENTROPY_BITS >= 60
+    drawn: list[str] = []
+    real = lookup_secrets.secrets.choice
+
+    def spy(alphabet: str) -> str:
+        drawn.append(alphabet)
+        return real(alphabet)
+
+    monkeypatch.setattr(lookup_secrets.secrets, "choice", spy)
+    code = lookup_secrets.new_code()
+    assert drawn == [lookup_secrets.ALPHABET] * 16
+    assert [len(g) for g in code.split("-")] == [4, 4, 4, 4]
+    assert "secrets.choice" in inspect.getsource(lookup_secrets.new_code)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["{c}", "{lower}", "{plain}", " {spaced} ", "{fullwidth}", "{c}\n", "{lower_plain}"],
+)
+def test_entry_ignores_case_spaces_and_dashes(typed: str) -> None:
+    code = "7KQ4-M2XD-9HTR-P3WN"
+    plain = code.replace("-", "")
+    variants = {
+        "c": code,
+        "lower": code.lower(),
+        "plain": plain,
+        "spaced": " ".join(plain[i : i + 4] for i in range(0, 16, 4)),
+        "fullwidth": "".join(chr(ord(ch) + 0xFEE0) for ch in code),
+        "lower_plain": plain.lower(),
+    }
+    assert lookup_secrets.normalize(typed.format(**variants)) == plain
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["7KQ4-M2XD-9HTR", "7KQ4-M2XD-9HTR-P3WN-A", "0KQ4-M2XD-9HTR-P3WN", "7KQ4-M2XD-9HTR-P3W!", ""],
+)
+def test_malformed_codes_get_a_clear_message(typed: str) -> None:
+    with pytest.raises(InvalidCodeFormatError) as error:
+        lookup_secrets.normalize(typed)
+    assert error.value.message_key == "error.lookup_code_format"
+
+
+# --- making and spending -----------------------------------------------------------------
+
+
+def test_a_batch_of_ten_is_shown_once_then_only_counted(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    user = user_with_app(service, admin, clock)
+    assert service.recovery_codes_left(user.session).total == 0
+    sheet = service.generate_recovery_codes(user.session)
+    assert len(sheet.codes) == len(set(sheet.codes)) == 10
+    assert (sheet.email, sheet.organisation) == (user.email, "Salariszaken")
+    assert sheet.codes[0] not in repr(sheet)
+    status = service.recovery_codes_left(user.session)
+    assert (status.total, status.left, status.running_low) == (10, 10, False)
+    assert status.batch_id == sheet.sheet_id
+    created = [
+        e
+        for e in service.audit_events(subject=user.email)
+        if e.event_type == "recovery_codes.created"
+    ]
+    assert created and created[0].details["count"] == 10
+
+
+def test_m8_password_and_a_recovery_code_give_a_recovered_session(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    user, codes = with_codes(service, admin, clock)
+    session = recover(service, user.email, codes[6].lower().replace("-", " "))
+    assert session.recovered and session.assurance is AssuranceLevel.AAL2
+    assert session.methods == ("password", "recovery")
+    assert service.recovery_codes_left(session).left == 9
+    events = service.audit_events(subject=user.email, limit=None)
+    used = next(e for e in events if e.event_type == "second_factor.succeeded")
+    assert used.details["kind"] == "recovery"
+    success = next(e for e in events if e.event_type == "sign_in.succeeded")
+    assert success.details["methods"] == "password,recovery"
+
+
+def test_m1_each_code_once_in_any_order_and_running_low_at_three(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    user, codes = with_codes(service, admin, clock)
+    for code in (codes[9], codes[0], codes[4], codes[2], codes[7], codes[1]):
+        assert recover(service, user.email, code).recovered
+    ticket = sign_in_ticket(service, user.email)
+    with pytest.raises(CodeAlreadyUsedError):
+        service.verify_second_factor(ticket, "recovery", codes[4])
+    session = recover(service, user.email, codes[3])
+    status = service.recovery_codes_left(session)
+    assert (status.left, status.running_low) == (3, True)
+
+
+def test_a_code_of_another_user_is_wrong(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan, jan_codes = with_codes(service, admin, clock)
+    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    ticket = sign_in_ticket(service, piet.email)
+    with pytest.raises(InvalidCodeError):
+        service.verify_second_factor(ticket, "recovery", jan_codes[0])
+    assert recover(service, jan.email, jan_codes[0]).recovered
+
+
+def test_regenerating_replaces_the_whole_batch_at_once(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """S1: needs a sign-in within 5 minutes; old codes stop exactly when new ones start."""
+    user, old = with_codes(service, admin, clock)
+    clock.advance(minutes=6)
+    with pytest.raises(ReauthenticationRequiredError):
+        service.generate_recovery_codes(user.session)
+    assert recover(service, user.email, old[0]).recovered  # the old batch still stands
+    fresh = recover(service, user.email, old[1])
+    new = service.generate_recovery_codes(fresh).codes
+    assert not set(new) & set(old)
+    ticket = sign_in_ticket(service, user.email)
+    with pytest.raises(InvalidCodeError):
+        service.verify_second_factor(ticket, "recovery", old[2])
+    assert service.verify_second_factor(ticket, "recovery", new[2]).session is not None
+    assert service.recovery_codes_left(fresh).left == 9
+
+
+def test_password_only_session_cannot_make_codes(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    user = user_with_app(service, admin, clock)
+    weak = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1)
+    with pytest.raises(InsufficientAssuranceError):
+        service.generate_recovery_codes(weak)
+
+
+def test_recovery_codes_are_no_second_factor_of_their_own(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """With its last app revoked, a user sets up again even while holding codes."""
+    user, _ = with_codes(service, admin, clock)
+    service.remove_user_method(actor=admin, email=user.email, kind="totp", method_id=user.method_id)
+    result = service.sign_in_with_password(user.email, "groene appel boven de rivier")
+    assert result.outcome is SignInOutcome.SETUP_REQUIRED
+    assert service.user_methods(user.email) == []
+
+
+def test_a_recovery_code_gets_past_a_locked_authenticator_and_clears_the_lock(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    user, codes = with_codes(service, admin, clock)
+    ticket = sign_in_ticket(service, user.email)
+    right = phone_code(user.secret, clock)
+    wrong = str((int(right) + 1) % 10**6).zfill(6)
+    for _ in range(9):
+        with pytest.raises(InvalidCodeError):
+            service.verify_second_factor(ticket, "totp", wrong)
+    with pytest.raises(SecondFactorLockedError):
+        service.verify_second_factor(ticket, "totp", wrong)
+    assert service.verify_second_factor(ticket, "recovery", codes[0]).session is not None
+    assert service.get_user(user.email).second_factor_failures == 0
+
+
+def test_wrong_recovery_codes_are_counted_and_audited(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    user, _ = with_codes(service, admin, clock)
+    ticket = sign_in_ticket(service, user.email)
+    with pytest.raises(InvalidCodeError) as error:
+        service.verify_second_factor(ticket, "recovery", "2345-6789-ABCD-EFGH")
+    assert error.value.message_key == "error.invalid_lookup_code"
+    assert service.get_user(user.email).second_factor_failures == 1
+    failed = [
+        e
+        for e in service.audit_events(subject=user.email)
+        if e.event_type == "second_factor.failed"
+    ]
+    assert failed and failed[0].details["reason"] == "invalid_code"
+
+
+def test_policy_sets_the_batch_size_within_5_to_16(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    policy = dataclasses.replace(service.policy(), recovery_code_count=5)
+    service.set_policy(actor=admin, policy=policy)
+    user = user_with_app(service, admin, clock)
+    assert len(service.generate_recovery_codes(user.session).codes) == 5
+    for bad in (4, 17):
+        with pytest.raises(ConfigError):
+            dataclasses.replace(policy, recovery_code_count=bad)
+
+
+def test_m3_database_holds_no_code(
+    service: AuthService, admin: Actor, clock: PinnedClock, store: Store, tmp_path: Path
+) -> None:
+    """Only keyed hashes are stored: neither display nor typed form is in the file or a dump."""
+    user, codes = with_codes(service, admin, clock)
+    recover(service, user.email, codes[0])
+    store.dispose()
+    database = tmp_path / "store.sqlite3"
+    connection = sqlite3.connect(database)
+    dump = "\n".join(connection.iterdump())
+    connection.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("store"))
+    for code in codes:
+        for form in (code, code.replace("-", ""), code.lower()):
+            assert form not in dump and form.encode() not in raw
+
+
+def test_m7_security_notices_for_codes(
+    store: Store, clock: PinnedClock, memory_keyring: object
+) -> None:
+    """The hook the security e-mails hang on: told after each change, never given a code."""
+    from desktop_auth.core.passwords import PasswordHasher
+    from desktop_auth.store.keys import KeyringDataKeyStore
+    from tests.helpers import FAST_ARGON2
+
+    heard: list[tuple[SecurityNotice, str]] = []
+
+    class Recorder:
+        def notify(self, notice: SecurityNotice, email: str) -> None:
+            heard.append((notice, email))
+
+    class Broken:
+        def notify(self, notice: SecurityNotice, email: str) -> None:
+            raise RuntimeError("mail server down")
+
+    service = AuthService(
+        store,
+        data_keys=KeyringDataKeyStore(memory_keyring),  # type: ignore[arg-type]
+        clock=clock,
+        hasher=PasswordHasher(FAST_ARGON2),
+        notifiers=[Broken(), Recorder()],
+    )
+    admin = service.local_administrator()
+    service.initialize(
+        actor=admin,
+        organisation_name="Salariszaken",
+        rp_id="salariszaken.nl",
+        admin_email="beheer@salariszaken.nl",
+        admin_display_name="Anna",
+        admin_password="koffie tafel regen zomer fiets",
+    )
+    user, codes = with_codes(service, admin, clock)
+    recover(service, user.email, codes[0])
+    service.issue_backup_code(actor=admin, email=user.email)
+    assert heard == [
+        (SecurityNotice.FACTOR_ADDED, user.email),
+        (SecurityNotice.RECOVERY_CODES_CREATED, user.email),
+        (SecurityNotice.RECOVERY_CODE_USED, user.email),
+        (SecurityNotice.BACKUP_CODE_ISSUED, user.email),
+    ]
