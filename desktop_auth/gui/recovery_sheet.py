@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
     QPen,
@@ -62,11 +63,13 @@ def _paragraph(painter: QPainter, top: float, width: float, text: str, font: QFo
     return top + bounds.height()
 
 
-def _fitting_code_font(entries: list[str], column_width: float, box: float) -> QFont:
+def _fitting_code_font(
+    entries: list[str], column_width: float, box: float, device: QPaintDevice
+) -> QFont:
     size = float(CODE_POINT_SIZE)
     while True:
         font = _font(size, monospace=True)
-        widest = max(QFontMetricsF(font).horizontalAdvance(e) for e in entries)
+        widest = max(QFontMetricsF(font, device).horizontalAdvance(e) for e in entries)
         if widest + box * 2 <= column_width or size <= MIN_CODE_POINT_SIZE:
             return font
         size -= 0.5
@@ -91,9 +94,11 @@ def render_sheet(
     entries = sheet.numbered_codes()
     columns = 2
     column_width = (width - COLUMN_GUTTER_MM * mm) / columns
-    probe = QFontMetricsF(_font(CODE_POINT_SIZE, monospace=True))
-    code_font = _fitting_code_font(entries, column_width, probe.ascent())
-    metrics = QFontMetricsF(code_font)
+    # Measure on the page's own device: a screen's metrics would be at another DPI.
+    device = painter.device()
+    probe = QFontMetricsF(_font(CODE_POINT_SIZE, monospace=True), device)
+    code_font = _fitting_code_font(entries, column_width, probe.ascent(), device)
+    metrics = QFontMetricsF(code_font, device)
     box = metrics.ascent()
     row_height = metrics.height() * 1.9
     rows = math.ceil(len(entries) / columns)
@@ -122,7 +127,8 @@ def render_sheet(
     painter.restore()
 
 
-def _prepare(device: QPagedPaintDevice) -> None:
+def prepare_page(device: QPagedPaintDevice) -> None:
+    """A4 with the sheet's margins."""
     device.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     device.setPageMargins(
         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
@@ -147,14 +153,14 @@ def save_pdf(sheet: RecoverySheet, path: Path, language: str) -> None:
     writer.setResolution(PDF_RESOLUTION)
     writer.setTitle(translate("sheet.title", language))  # metadata: never a code
     writer.setCreator("desktop-auth")
-    _prepare(writer)
+    prepare_page(writer)
     paint_on(writer, sheet, language)
 
 
 def print_sheet(sheet: RecoverySheet, language: str, parent: QWidget | None = None) -> bool:
     """Ask for a printer, then print; False when the user cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    _prepare(printer)
+    prepare_page(printer)
     if QPrintDialog(printer, parent).exec() != QDialog.DialogCode.Accepted:
         return False
     paint_on(printer, sheet, language)

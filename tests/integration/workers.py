@@ -44,6 +44,7 @@ def race_one_code(
     key_file: str,
     email: str,
     password: str,
+    kind: str,
     rounds: list[tuple[float, str]],
     barrier: Any,
     results: Any,
@@ -65,7 +66,7 @@ def race_one_code(
             assert ticket is not None
             barrier.wait(timeout=120)
             try:
-                done = service.verify_second_factor(ticket, "totp", code)
+                done = service.verify_second_factor(ticket, kind, code)
                 outcome = "done" if done.session is not None else "no-session"
             except DesktopAuthError as error:
                 outcome = error.code

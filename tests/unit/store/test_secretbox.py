@@ -130,3 +130,16 @@ def test_key_file_is_created_with_mode_0600_and_checked(
     with pytest.raises(DataKeyError) as bad:
         AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box()
     assert bad.value.message_key == "error.data_key_malformed"
+
+
+def test_keyed_hash_depends_on_key_and_purpose() -> None:
+    """M3: codes are kept as keyed hashes; a subkey per purpose keeps uses apart."""
+    from desktop_auth.store.secretbox import SecretBox, new_data_key
+
+    box, other = SecretBox(new_data_key()), SecretBox(new_data_key())
+    first = box.keyed_hash(b"7:2345ABCD", purpose="recovery-code")
+    assert len(first) == 32
+    assert first == box.keyed_hash(b"7:2345ABCD", purpose="recovery-code")
+    assert first != box.keyed_hash(b"7:2345ABCD", purpose="backup-code")
+    assert first != box.keyed_hash(b"8:2345ABCD", purpose="recovery-code")
+    assert first != other.keyed_hash(b"7:2345ABCD", purpose="recovery-code")

@@ -1,0 +1,125 @@
+"""Eight workstations race with one code on one store (SECURITY.md M1).
+
+The last accepted time step, and a recovery code's use, are compared-and-set in
+one statement, so of the workstations answering with the same code at the same
+moment exactly one signs in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+from collections import Counter
+from pathlib import Path
+
+from desktop_auth.core.passwords import PasswordHasher
+from desktop_auth.core.service import AuthService
+from desktop_auth.store.db import Store
+from desktop_auth.store.keys import KeyFileDataKeyStore
+from tests.helpers import FAST_ARGON2, PinnedClock
+from tests.integration.workers import race_one_code
+from tests.totp_helpers import phone_code, user_with_app
+from tests.unit.core.test_sign_in import USER_PASSWORD
+
+PROCESSES = 8
+ROUNDS = 6
+
+
+def shared_service(store: Store, key_file: Path, clock: PinnedClock) -> AuthService:
+    service = AuthService(
+        store,
+        data_keys=KeyFileDataKeyStore(key_file),
+        clock=clock,
+        hasher=PasswordHasher(FAST_ARGON2),
+        workstation="WS-001",
+    )
+    admin = service.local_administrator()
+    service.initialize(
+        actor=admin,
+        organisation_name="Salariszaken",
+        rp_id="salariszaken.nl",
+        admin_email="beheer@salariszaken.nl",
+        admin_display_name="Anna",
+        admin_password="koffie tafel regen zomer fiets",
+    )
+    # Losing a race counts as a wrong answer; keep the lock out of this test's way.
+    policy = dataclasses.replace(service.policy(), second_factor_lock_after=100)
+    service.set_policy(actor=admin, policy=policy)
+    return service
+
+
+def race(
+    database_url: str, key_file: Path, email: str, kind: str, rounds: list[tuple[float, str]]
+) -> list[tuple[int, str]]:
+    """Run PROCESSES workstations over ``rounds``; return (round, outcome) of every answer."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(PROCESSES)
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=race_one_code,
+            args=(
+                database_url,
+                str(key_file),
+                email,
+                USER_PASSWORD,
+                kind,
+                rounds,
+                barrier,
+                results,
+            ),
+        )
+        for _ in range(PROCESSES)
+    ]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=240) for _ in range(PROCESSES * len(rounds))]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [w.exitcode for w in workers] == [0] * PROCESSES
+    return outcomes
+
+
+def assert_one_winner_per_round(outcomes: list[tuple[int, str]], rounds: int) -> None:
+    for round_number in range(rounds):
+        tally = Counter(outcome for r, outcome in outcomes if r == round_number)
+        assert tally == {"done": 1, "code_already_used": PROCESSES - 1}, (round_number, tally)
+
+
+def test_m1_one_code_signs_in_exactly_one_of_eight_racing_workstations(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    clock = PinnedClock()
+    service = shared_service(store, tmp_path / "data.key", clock)
+    user = user_with_app(service, service.local_administrator(), clock)
+    rounds = []
+    for _ in range(ROUNDS):
+        clock.advance(seconds=90)
+        rounds.append((clock.now().timestamp(), phone_code(user.secret, clock)))
+
+    outcomes = race(database_url, tmp_path / "data.key", user.email, "totp", rounds)
+
+    assert_one_winner_per_round(outcomes, ROUNDS)
+    successes = [
+        e for e in service.audit_events(limit=None) if e.event_type == "second_factor.succeeded"
+    ]
+    assert len(successes) == ROUNDS
+    assert service.verify_audit().ok
+    service.close()
+
+
+def test_m1_a_recovery_code_is_spent_by_exactly_one_of_eight_workstations(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    clock = PinnedClock()
+    service = shared_service(store, tmp_path / "data.key", clock)
+    user = user_with_app(service, service.local_administrator(), clock)
+    codes = service.generate_recovery_codes(user.session).codes
+    rounds = [(clock.now().timestamp(), code) for code in codes[:ROUNDS]]
+
+    outcomes = race(database_url, tmp_path / "data.key", user.email, "recovery", rounds)
+
+    assert_one_winner_per_round(outcomes, ROUNDS)
+    assert service.recovery_codes_left(user.session).left == len(codes) - ROUNDS
+    assert service.verify_audit().ok
+    service.close()
