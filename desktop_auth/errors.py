@@ -207,6 +207,43 @@ class EnrollmentExpiredError(SecondFactorError):
     message_key = "error.enrollment_expired"
 
 
+class SecurityKeyRejectedError(SecondFactorError):
+    """The relying party did not accept a security key's answer (WebAuthn §7)."""
+
+    code = "security_key_rejected"
+    message_key = "error.security_key_rejected"
+
+
+class SecurityKeyClonedError(SecondFactorError):
+    """The signature counter went backwards: the key may have been copied (W1)."""
+
+    code = "security_key_cloned"
+    message_key = "error.security_key_cloned"
+
+    def __init__(self, credential_row: int) -> None:
+        super().__init__()
+        self.credential_row = credential_row
+
+
+class SecurityKeyNotAllowedError(SecondFactorError):
+    """Policy refuses this kind of authenticator (AAGUID, attestation or UV, W5)."""
+
+    code = "security_key_not_allowed"
+    message_key = "error.security_key_not_allowed"
+
+
+class SecurityKeyRegisteredError(SecondFactorError):
+    """This credential is registered already, to this account or another (W2)."""
+
+    code = "security_key_registered"
+    message_key = "error.security_key_registered"
+
+
+class PasswordlessDisabledError(AuthenticationError):
+    code = "passwordless_disabled"
+    message_key = "error.passwordless_disabled"
+
+
 class MethodNotFoundError(DesktopAuthError):
     code = "method_not_found"
     message_key = "error.method_not_found"
@@ -232,3 +269,43 @@ class InsufficientAssuranceError(DesktopAuthError):
 class AuditLogError(DesktopAuthError):
     code = "audit_log"
     message_key = "error.audit_log"
+
+
+# --- devices (the client side of security keys) ------------------------------------------
+
+
+class DeviceError(DesktopAuthError):
+    """Talking to a security key or Windows Hello went wrong; ``message_key`` says how."""
+
+    code = "device_error"
+    message_key = "error.device_error"
+
+
+class NoSecurityKeyError(DeviceError):
+    code = "no_security_key"
+    message_key = "error.no_security_key"
+
+
+class SecurityKeyNotRegisteredError(DeviceError):
+    code = "security_key_not_registered"
+    message_key = "error.security_key_not_registered"
+
+
+class SecurityKeyPinError(DeviceError):
+    code = "security_key_pin"
+    message_key = "error.security_key_pin_wrong"
+
+
+class SecurityKeyTimeoutError(DeviceError):
+    code = "security_key_timeout"
+    message_key = "error.security_key_timeout"
+
+
+class SecurityKeyCancelledError(DeviceError):
+    code = "security_key_cancelled"
+    message_key = "error.security_key_cancelled"
+
+
+class SecurityKeyUnsupportedError(DeviceError):
+    code = "security_key_unsupported"
+    message_key = "error.security_key_unsupported"

@@ -118,6 +118,7 @@ def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
                 workstation=method.workstation,
                 last_used=_when(method.last_used_at, ctx),
             )
+            + (f"  {ctx.t('cli.methods.flagged')}" if method.flagged else "")
         )
 
 

@@ -95,7 +95,7 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
 
     remove = commands.add_parser("remove-method", help=t("cli.cmd.user_remove_method"))
     remove.add_argument("email", help=t("cli.arg.email"))
-    remove.add_argument("kind", choices=["totp"], help=t("cli.arg.kind"))
+    remove.add_argument("kind", choices=["webauthn", "totp"], help=t("cli.arg.kind"))
     remove.add_argument("method_id", type=int, help=t("cli.arg.method_id"))
     remove.set_defaults(handler=admin.user_remove_method)
 

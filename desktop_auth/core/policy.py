@@ -34,6 +34,15 @@ class Policy:
     recovery_code_count: int = 10
     #: How long a helpdesk backup code works (1 hour to 7 days).
     backup_code_hours: int = 24
+    #: Security keys: "required", "preferred" or "discouraged" user verification (PIN,
+    #: fingerprint, face) as a second factor; passwordless sign-in always requires it.
+    webauthn_user_verification: str = "preferred"
+    #: "Sign in with security key or fingerprint", without a password.
+    passwordless_allowed: bool = True
+    #: Require an attestation (not "none" or self-signed) from an allowed model.
+    attestation_required: bool = False
+    #: The models (AAGUIDs) allowed; empty means any.
+    aaguid_allowlist: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.totp_window <= 2:
@@ -44,6 +53,11 @@ class Policy:
             raise ConfigError("error.policy_recovery_code_count")
         if not 1 <= self.backup_code_hours <= 168:
             raise ConfigError("error.policy_backup_code_hours")
+        if self.webauthn_user_verification not in ("required", "preferred", "discouraged"):
+            raise ConfigError("error.policy_user_verification")
+        object.__setattr__(
+            self, "aaguid_allowlist", tuple(str(a).lower() for a in self.aaguid_allowlist)
+        )
 
     @property
     def session_lifetime(self) -> timedelta:

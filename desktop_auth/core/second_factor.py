@@ -35,14 +35,17 @@ from desktop_auth.errors import (
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod, SecondFactorProvider
 from desktop_auth.store.models import User
 
-#: What a second factor of each kind proves, for the session's assurance level.
-ASSURANCE_BY_KIND = {"totp": AssuranceLevel.AAL2, "recovery": AssuranceLevel.AAL2}
 #: Signing in with a way back in is news the account's owner must hear.
 NOTICE_AFTER_SIGN_IN = {
     AfterSignIn.RECOVERED_SESSION: SecurityNotice.RECOVERY_CODE_USED,
     AfterSignIn.SETUP_AGAIN: SecurityNotice.BACKUP_CODE_USED,
 }
 _AAL_ORDER = [AssuranceLevel.AAL1, AssuranceLevel.AAL2, AssuranceLevel.AAL3]
+
+
+def assurance_of(method: EnrolledMethod) -> AssuranceLevel:
+    """Password plus this method: AAL3 only for a verifying, hardware-bound key (S2)."""
+    return AssuranceLevel.AAL3 if method.aal3 else AssuranceLevel.AAL2
 
 
 def at_least(level: AssuranceLevel, minimum: AssuranceLevel) -> bool:
@@ -73,10 +76,10 @@ class SecondFactorFlow:
             if provider.guessable:
                 self.check_not_locked(db, user, policy)
         method = self.checked(
+            provider,
             lambda db: provider.verify(db, user_id=user.id, response=response, now=ctx.now()),
             user,
             policy,
-            lockable=provider.guessable,
         )
         pending = self.sign_in.pending.take(ticket, PendingStage.SECOND_FACTOR, ctx.now())
         methods_used = [*pending.methods_used, method.kind]
@@ -90,7 +93,7 @@ class SecondFactorFlow:
                     user,
                     policy,
                     methods_used,
-                    ASSURANCE_BY_KIND.get(method.kind, AssuranceLevel.AAL2),
+                    assurance_of(method),
                     recovered=provider.after_sign_in is AfterSignIn.RECOVERED_SESSION,
                 )
                 result = SignInResult(outcome=SignInOutcome.DONE, session=session)
@@ -112,11 +115,10 @@ class SecondFactorFlow:
 
     def checked(
         self,
+        provider: SecondFactorProvider,
         verify: Callable[[DbSession], EnrolledMethod],
         user: User,
         policy: Policy,
-        *,
-        lockable: bool = True,
     ) -> EnrolledMethod:
         """Run a provider's check in its own transaction; count and audit a wrong answer."""
         ctx = self.ctx
@@ -134,6 +136,7 @@ class SecondFactorFlow:
                 return method
         except SecondFactorError as wrong:
             with ctx.store.transaction() as db:
+                provider.after_failure(db, user_id=user.id, error=wrong)
                 failures = record_second_factor_failure(db, user.id)
                 ctx.audit(
                     db,
@@ -150,7 +153,7 @@ class SecondFactorFlow:
                         subject=user.email,
                         details={"failures": failures},
                     )
-            if lockable and failures >= policy.second_factor_lock_after:
+            if provider.guessable and failures >= policy.second_factor_lock_after:
                 raise SecondFactorLockedError() from wrong
             raise
 
@@ -189,7 +192,7 @@ class SecondFactorFlow:
                 user,
                 ctx.policy(db),
                 [*pending.methods_used, method.kind],
-                ASSURANCE_BY_KIND.get(method.kind, AssuranceLevel.AAL2),
+                assurance_of(method),
             )
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
 

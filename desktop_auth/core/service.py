@@ -13,10 +13,10 @@ Example::
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 from keyring.backend import KeyringBackend
 from sqlalchemy.orm import Session as DbSession
@@ -38,6 +38,7 @@ from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy, save_policy
 from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
 from desktop_auth.core.second_factor import SecondFactorFlow
+from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
@@ -46,6 +47,7 @@ from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
+from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDataKeyStore
 from desktop_auth.store.secretbox import SecretBox
@@ -57,6 +59,7 @@ __all__ = [
     "AuditEntry",
     "AuditVerification",
     "AuthService",
+    "Ceremony",
     "CheckResult",
     "CheckStatus",
     "EnrolledMethod",
@@ -68,6 +71,7 @@ __all__ = [
     "Policy",
     "RecoverySheet",
     "RecoveryStatus",
+    "RelyingParty",
     "SecurityNotice",
     "SecurityNotifier",
     "Session",
@@ -99,24 +103,32 @@ class AuthService:
         workstation: str | None = None,
         extra_factors: Sequence[SecondFactorProvider] = (),
         notifiers: Sequence[SecurityNotifier] = (),
+        extra_origins: Sequence[str] = (),
+        demo: bool = False,
     ) -> None:
+        """``extra_origins``: WebAuthn origins accepted beside ``https://<rp id>``;
+        ``demo``: demo mode, where the software security key is accepted."""
         self._data_keys = data_keys or KeyringDataKeyStore()
         self._secret_box: SecretBox | None = None
         totp = TotpFactor(self._secret_box_in, lambda db: load_policy(db).totp_window)
         recovery = RecoveryCodeFactor(self._secret_box_in)
         backup = BackupCodeFactor(self._secret_box_in)
+        self._demo = demo
+        self._extra_origins = tuple(extra_origins)
+        webauthn = WebAuthnFactor(self._relying_party, self._key_policy)
         self._context = ServiceContext(
             store=store,
             clock=clock or SystemClock(),
             hasher=hasher or PasswordHasher(),
             workstation=workstation or socket.gethostname(),
-            factors=[totp, recovery, backup, *extra_factors],
+            factors=[webauthn, totp, recovery, backup, *extra_factors],
             notifiers=notifiers,
         )
         self._sign_in = SignInFlow(self._context)
         self._second_factor = SecondFactorFlow(self._context, self._sign_in)
         self._apps = AuthenticatorApps(self._context, self._second_factor, totp)
         self._recovery = RecoveryCodes(self._context, self._second_factor, recovery, backup)
+        self._keys = SecurityKeys(self._context, self._second_factor, webauthn)
         self._admin = UserAdministration(self._context)
 
     @classmethod
@@ -264,6 +276,63 @@ class AuthService:
             kind=kind,
             method_id=method_id,
             session=session,
+        )
+
+    # --- security keys and Windows Hello (WebAuthn) ------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        return self._demo
+
+    def begin_security_key_setup(self, ticket: str, nickname: str) -> Ceremony:
+        """Answer SETUP_REQUIRED with a security key: hand ``options`` to a WebAuthn client."""
+        return self._keys.begin_setup(ticket, nickname)
+
+    def finish_security_key_setup(
+        self, ticket: str, response: str | Mapping[str, Any]
+    ) -> SignInResult:
+        """The RegistrationResponseJSON; the new key completes the sign-in."""
+        return self._keys.finish_setup(ticket, response)
+
+    def begin_add_security_key(self, session: Session, nickname: str) -> Ceremony:
+        return self._keys.begin_add(session, nickname)
+
+    def finish_add_security_key(
+        self, session: Session, response: str | Mapping[str, Any]
+    ) -> EnrolledMethod:
+        return self._keys.finish_add(session, response)
+
+    def begin_security_key_sign_in(self, ticket: str) -> Ceremony:
+        """Answer SECOND_FACTOR_REQUIRED with a key; pass the client's AuthenticationResponseJSON
+        to ``verify_second_factor(ticket, "webauthn", response)``."""
+        return self._keys.begin_second_factor(ticket)
+
+    def begin_passwordless_sign_in(self) -> Ceremony:
+        """ "Sign in with security key or fingerprint": no e-mail, no password."""
+        return self._keys.begin_passwordless()
+
+    def complete_passwordless_sign_in(self, response: str) -> SignInResult:
+        return self._keys.complete_passwordless(response)
+
+    def relying_party(self) -> RelyingParty:
+        with self._context.store.transaction() as db:
+            return self._relying_party(db)
+
+    def _relying_party(self, db: DbSession) -> RelyingParty:
+        name, rp_id = get_setting(db, ORGANISATION_NAME), get_setting(db, RP_ID)
+        if name is None or rp_id is None:
+            raise StoreNotInitializedError()
+        return RelyingParty(
+            rp_id=rp_id, name=name, origins=(f"https://{rp_id}", *self._extra_origins)
+        )
+
+    def _key_policy(self, db: DbSession) -> KeyPolicy:
+        policy = load_policy(db)
+        return KeyPolicy(
+            user_verification=policy.webauthn_user_verification,
+            attestation_required=policy.attestation_required,
+            aaguid_allowlist=policy.aaguid_allowlist,
+            allow_soft_authenticator=self._demo,
         )
 
     # --- recovery codes and backup codes -----------------------------------------------

@@ -189,6 +189,25 @@ class SignInFlow:
         session = self.open_session(db, user, policy, methods_used, AssuranceLevel.AAL1)
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
 
+    def refusal(self, db: DbSession, user: User, policy: Policy) -> SignInResult | None:
+        """For sign-ins without a password step: a disabled or locked account stays shut."""
+        now = self.ctx.now()
+        if user.disabled:
+            reason, result = "disabled", SignInResult(outcome=SignInOutcome.DISABLED)
+        elif user.locked_until is not None and user.locked_until > now:
+            reason = "locked"
+            result = _closed_result(user.locked_until, user.failed_attempts, policy)
+        else:
+            return None
+        self.ctx.audit(
+            db,
+            AuditEventType.SIGN_IN_REFUSED,
+            actor=user.email,
+            subject=user.email,
+            details={"reason": reason},
+        )
+        return result
+
     def continue_to_setup(
         self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
     ) -> SignInResult:

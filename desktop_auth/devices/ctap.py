@@ -1,8 +1,42 @@
-"""FIDO2 authenticators on this workstation (USB HID for now; Windows Hello with its issue)."""
+"""The client side of security keys: USB/NFC keys and Windows Hello, through python-fido2.
+
+``SecurityKeyClient`` takes the relying party's options (W3C JSON), finds an
+authenticator, asks the person for a touch, PIN or fingerprint through
+``KeyPrompts`` (which the GUI implements; this module never knows Qt), and
+returns the W3C JSON response for ``AuthService``.  Cancellation is a
+``threading.Event``; every fido2 failure becomes one of our ``DeviceError``s
+with a calm, translated message.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from threading import Event
+from typing import Any, Protocol
+
+from fido2.client import (
+    ClientError,
+    DefaultClientDataCollector,
+    Fido2Client,
+    PinRequiredError,
+    UserInteraction,
+    WebAuthnClient,
+)
+from fido2.ctap import CtapDevice, CtapError
+from fido2.ctap2.pin import ClientPin
 from fido2.hid import CtapHidDevice
+
+from desktop_auth.errors import (
+    DeviceError,
+    NoSecurityKeyError,
+    SecurityKeyCancelledError,
+    SecurityKeyNotRegisteredError,
+    SecurityKeyPinError,
+    SecurityKeyRegisteredError,
+    SecurityKeyTimeoutError,
+    SecurityKeyUnsupportedError,
+)
 
 
 def list_usb_authenticators() -> list[str]:
@@ -12,3 +46,131 @@ def list_usb_authenticators() -> list[str]:
         descriptor = device.descriptor
         names.append(descriptor.product_name or f"{descriptor.vid:04x}:{descriptor.pid:04x}")
     return names
+
+
+class KeyPrompts(Protocol):
+    """What a security key may need from the person in front of it."""
+
+    def touch(self) -> None:
+        """The key waits for a touch ("Touch your security key")."""
+
+    def pin(self) -> str | None:
+        """The key's PIN, or None to cancel."""
+
+    def verify_user(self) -> bool:
+        """The key will read a fingerprint or face; False cancels."""
+
+
+class SilentPrompts:
+    """For keys that need nothing but a touch the person gives unasked."""
+
+    def touch(self) -> None:
+        return None
+
+    def pin(self) -> str | None:
+        return None
+
+    def verify_user(self) -> bool:
+        return True
+
+
+class _Bridge(UserInteraction):
+    def __init__(self, prompts: KeyPrompts) -> None:
+        self._prompts = prompts
+
+    def prompt_up(self) -> None:
+        self._prompts.touch()
+
+    def request_pin(self, permissions: ClientPin.PERMISSION, rp_id: str | None) -> str | None:
+        return self._prompts.pin()
+
+    def request_uv(self, permissions: ClientPin.PERMISSION, rp_id: str | None) -> bool:
+        return self._prompts.verify_user()
+
+
+def windows_hello_available() -> bool:
+    """True on Windows 10+ where the WebAuthn API (Windows Hello) can be used."""
+    return sys.platform == "win32" and _windows_api_present()
+
+
+def _windows_api_present() -> bool:
+    from fido2.client.windows import WindowsClient
+
+    return bool(WindowsClient.is_available())
+
+
+def _device_error(
+    error: Exception, *, registering: bool
+) -> DeviceError | SecurityKeyRegisteredError:
+    if isinstance(error, PinRequiredError):
+        return SecurityKeyCancelledError()
+    cause = error.cause if isinstance(error, ClientError) else error
+    code = cause.code if isinstance(cause, CtapError) else None
+    if code in (CtapError.ERR.PIN_BLOCKED, CtapError.ERR.PIN_AUTH_BLOCKED):
+        return SecurityKeyPinError("error.security_key_pin_blocked")
+    if code == CtapError.ERR.PIN_INVALID:
+        return SecurityKeyPinError()
+    if code == CtapError.ERR.KEEPALIVE_CANCEL:
+        return SecurityKeyCancelledError()
+    if code in (CtapError.ERR.USER_ACTION_TIMEOUT, CtapError.ERR.ACTION_TIMEOUT):
+        return SecurityKeyTimeoutError()
+    if isinstance(error, ClientError):
+        if error.code == ClientError.ERR.DEVICE_INELIGIBLE:
+            return SecurityKeyRegisteredError() if registering else SecurityKeyNotRegisteredError()
+        if error.code == ClientError.ERR.TIMEOUT:
+            return SecurityKeyTimeoutError()
+        if error.code == ClientError.ERR.CONFIGURATION_UNSUPPORTED:
+            return SecurityKeyUnsupportedError()
+    return DeviceError()
+
+
+class SecurityKeyClient:
+    """Registers and uses credentials on the first authenticator found."""
+
+    def __init__(
+        self,
+        origin: str,
+        *,
+        prompts: KeyPrompts | None = None,
+        devices: Callable[[], Iterable[CtapDevice]] = CtapHidDevice.list_devices,
+        use_windows_hello: bool = False,
+    ) -> None:
+        self._origin = origin
+        self._prompts = prompts or SilentPrompts()
+        self._devices = devices
+        self._use_windows_hello = use_windows_hello
+
+    def _client(self) -> WebAuthnClient:
+        collector = DefaultClientDataCollector(self._origin)
+        if self._use_windows_hello and windows_hello_available():
+            from fido2.client.windows import WindowsClient
+
+            return WindowsClient(collector)
+        for device in self._devices():
+            return Fido2Client(device, collector, _Bridge(self._prompts))
+        raise NoSecurityKeyError()
+
+    def register(self, options: Mapping[str, Any], cancel: Event | None = None) -> dict[str, Any]:
+        """PublicKeyCredentialCreationOptionsJSON in, RegistrationResponseJSON out."""
+        client = self._client()
+        try:
+            response = client.make_credential(options, event=cancel)  # type: ignore[arg-type]
+        except (ClientError, CtapError) as error:
+            raise _device_error(error, registering=True) from error
+        return dict(response)
+
+    def authenticate(
+        self, options: Mapping[str, Any], cancel: Event | None = None
+    ) -> dict[str, Any]:
+        """PublicKeyCredentialRequestOptionsJSON in, AuthenticationResponseJSON out.
+
+        A key holding several discoverable credentials for this site answers
+        with the first; the relying party then tells whose it is.
+        """
+        client = self._client()
+        try:
+            selection = client.get_assertion(options, event=cancel)  # type: ignore[arg-type]
+            response = selection.get_response(0)
+        except (ClientError, CtapError) as error:
+            raise _device_error(error, registering=False) from error
+        return dict(response)

@@ -20,6 +20,7 @@ from desktop_auth.errors import (
     CodeExpiredError,
     InvalidCodeError,
     MethodNotFoundError,
+    SecondFactorError,
 )
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
@@ -136,6 +137,9 @@ class BackupCodeFactor:
             raise CodeAlreadyUsedError("error.lookup_code_used")
         db.refresh(match)
         return _method(match)
+
+    def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
+        """Nothing beyond the shared counter."""
 
     def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
         raise MethodNotFoundError()  # revoked by issuing a new one, or by expiry

@@ -14,6 +14,8 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from desktop_auth.errors import SecondFactorError
+
 
 @dataclass(frozen=True, kw_only=True)
 class EnrolledMethod:
@@ -28,6 +30,10 @@ class EnrolledMethod:
     workstation: str
     #: Higher is stronger: the flow offers the strongest enrolled method first.
     strength: int
+    #: Needs an admin's eye: a security key whose counter went backwards (possibly cloned).
+    flagged: bool = False
+    #: This use verified the user on a hardware-bound authenticator (SECURITY.md S2: AAL3).
+    aal3: bool = False
 
 
 class AfterSignIn(StrEnum):
@@ -55,4 +61,8 @@ class SecondFactorProvider(Protocol):
 
     def remove(self, db: Session, *, user_id: int, method_id: int) -> EnrolledMethod:
         """Delete one method of this user; ``MethodNotFoundError`` if it is not theirs."""
+        ...
+
+    def after_failure(self, db: Session, *, user_id: int, error: SecondFactorError) -> None:
+        """Record what a wrong answer means for the method (in the failure's transaction)."""
         ...

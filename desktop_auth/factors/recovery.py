@@ -18,7 +18,12 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.errors import CodeAlreadyUsedError, InvalidCodeError, MethodNotFoundError
+from desktop_auth.errors import (
+    CodeAlreadyUsedError,
+    InvalidCodeError,
+    MethodNotFoundError,
+    SecondFactorError,
+)
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.models import RecoveryCode
@@ -133,6 +138,9 @@ class RecoveryCodeFactor:
             workstation="",
             strength=0,
         )
+
+    def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
+        """Nothing beyond the shared counter."""
 
     def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
         raise MethodNotFoundError()  # a batch is replaced, never removed code by code

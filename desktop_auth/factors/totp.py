@@ -21,6 +21,7 @@ from desktop_auth.errors import (
     InvalidCodeError,
     InvalidLabelError,
     MethodNotFoundError,
+    SecondFactorError,
 )
 from desktop_auth.factors import otp_codes
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
@@ -234,6 +235,9 @@ class TotpFactor:
         raise CodeAlreadyUsedError() if replayed else InvalidCodeError()
 
     # --- removal --------------------------------------------------------------------
+
+    def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
+        """Nothing beyond the shared counter."""
 
     def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
         credential = db.get(TotpCredential, method_id)

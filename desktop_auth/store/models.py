@@ -42,6 +42,9 @@ class User(Base):
     #: Consecutive wrong second-factor answers; at the policy's limit the second factor is
     #: locked until an admin unlocks it (a time-limited lock would let six digits be guessed).
     second_factor_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The WebAuthn user handle: random, made at the first security key, never the e-mail
+    #: (it is stored on keys and must not identify the person to anyone else).
+    webauthn_handle: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, unique=True)
 
 
 class Setting(Base):
@@ -143,3 +146,30 @@ class BackupCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     #: Set when a newer code replaced this one (at most one live code per user).
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WebAuthnCredential(Base):
+    """A security key or platform authenticator (Windows Hello) registered to a user."""
+
+    __tablename__ = "webauthn_credentials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Unique over all accounts: one credential is never registered twice (W2).
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    #: The COSE public key, CBOR-encoded as the authenticator sent it.
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger)
+    aaguid: Mapped[str] = mapped_column(String(36))
+    transports: Mapped[str] = mapped_column(String(100))
+    attestation_format: Mapped[str] = mapped_column(String(32))
+    user_verified: Mapped[bool] = mapped_column(Boolean)
+    backup_eligible: Mapped[bool] = mapped_column(Boolean)
+    backup_state: Mapped[bool] = mapped_column(Boolean)
+    discoverable: Mapped[bool] = mapped_column(Boolean)
+    nickname: Mapped[str] = mapped_column(String(100))
+    workstation: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: Set when the signature counter went backwards; the key is refused until removed.
+    possibly_cloned: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,280 @@
+"""A software CTAP2 authenticator: the stand-in for a USB security key.
+
+It implements python-fido2's ``CtapDevice`` (one ``call``), so the real
+``Fido2Client`` → ``Ctap2`` stack drives it exactly as it drives a YubiKey:
+getInfo, makeCredential and getAssertion (with getNextAssertion), ES256 keys,
+packed self-attestation, resident (discoverable) credentials and built-in user
+verification.  It powers demo mode and the end-to-end tests; its own AAGUID
+lets the relying party refuse it outside demo mode.  Its keys live in memory
+only: it is no place for a real secret.
+
+Knobs for tests: ``verifies_user`` (a key without a fingerprint reader),
+``uv_flag`` (a lying authenticator: always or never reports user verification),
+``next_credential_id`` (a credential id chosen by the test), ``wind_back_counter``
+(a cloned key), and ``touch`` (called where a real key waits for a touch; return
+False to act as if nobody touched it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from threading import Event
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from fido2 import cbor
+from fido2.cose import ES256
+from fido2.ctap import STATUS, CtapDevice, CtapError
+from fido2.ctap2.base import Ctap2
+from fido2.hid import CAPABILITY, CTAPHID
+from fido2.webauthn import AttestedCredentialData, AuthenticatorData
+
+#: This authenticator's model id.  The relying party refuses it outside demo mode.
+SOFT_AAGUID = uuid.UUID("6d44ba9b-f6ec-2e49-b930-0c8fe920cb73")
+ES256_ALG = -7
+FLAG = AuthenticatorData.FLAG
+
+
+@dataclass(kw_only=True)
+class SoftCredential:
+    credential_id: bytes
+    rp_id: str
+    user_id: bytes
+    user_name: str
+    private_key: ec.EllipticCurvePrivateKey = field(repr=False)
+    resident: bool
+    counter: int = 0
+
+
+def _ok(response: Mapping[int, Any] | None = None) -> bytes:
+    return b"\x00" + (cbor.encode(response) if response else b"")
+
+
+class SoftAuthenticator(CtapDevice):
+    """A FIDO2 authenticator in memory, speaking CTAP2 over ``call``."""
+
+    def __init__(
+        self,
+        *,
+        aaguid: uuid.UUID = SOFT_AAGUID,
+        verifies_user: bool = True,
+        touch: Callable[[], bool] | None = None,
+    ) -> None:
+        self.aaguid = aaguid
+        self.verifies_user = verifies_user
+        self.uv_flag: bool | None = None
+        self.next_credential_id: bytes | None = None
+        self.touch = touch or (lambda: True)
+        self.credentials: list[SoftCredential] = []
+        self._pending_assertions: list[bytes] = []
+        self._pending_flags = FLAG(0)
+
+    # --- CtapDevice ---------------------------------------------------------------
+
+    @property
+    def capabilities(self) -> int:
+        return int(CAPABILITY.CBOR | CAPABILITY.NMSG)  # CTAP2 only, no U2F
+
+    def call(
+        self,
+        cmd: int,
+        data: bytes = b"",
+        event: Event | None = None,
+        on_keepalive: Callable[[STATUS], None] | None = None,
+    ) -> bytes:
+        if cmd != CTAPHID.CBOR or not data:
+            raise CtapError(CtapError.ERR.INVALID_COMMAND)
+        command, payload = data[0], data[1:]
+        decoded = cbor.decode(payload) if payload else {}
+        if not isinstance(decoded, Mapping):
+            return bytes([CtapError.ERR.INVALID_CBOR])
+        request: Mapping[int, Any] = decoded
+        try:
+            if command == Ctap2.CMD.GET_INFO:
+                return _ok(self._info())
+            if command == Ctap2.CMD.MAKE_CREDENTIAL:
+                return _ok(self._make_credential(request, event, on_keepalive))
+            if command == Ctap2.CMD.GET_ASSERTION:
+                return _ok(self._get_assertion(request, event, on_keepalive))
+            if command == Ctap2.CMD.GET_NEXT_ASSERTION:
+                return _ok(self._next_assertion())
+            if command == Ctap2.CMD.SELECTION:
+                self._wait_for_touch(event, on_keepalive)
+                return _ok()
+        except CtapError as error:
+            return bytes([error.code])
+        return bytes([CtapError.ERR.INVALID_COMMAND])
+
+    @classmethod
+    def list_devices(cls) -> Iterator[SoftAuthenticator]:
+        yield cls()
+
+    # --- test knobs ---------------------------------------------------------------
+
+    def wind_back_counter(self, credential_id: bytes, counter: int) -> None:
+        """Act as a clone made earlier: its counter is behind the original's."""
+        self._find(credential_id).counter = counter
+
+    # --- commands -----------------------------------------------------------------
+
+    def _info(self) -> Mapping[int, Any]:
+        options = {"rk": True, "up": True, "plat": False}
+        if self.verifies_user:
+            options["uv"] = True
+        return {
+            0x01: ["FIDO_2_0"],
+            0x03: self.aaguid.bytes,
+            0x04: options,
+            0x05: 2048,
+            0x06: [2, 1],  # protocols offered; no PIN is set, UV is built in
+            0x09: ["usb"],
+            0x0A: [{"type": "public-key", "alg": ES256_ALG}],
+        }
+
+    def _wait_for_touch(
+        self, event: Event | None, on_keepalive: Callable[[STATUS], None] | None
+    ) -> None:
+        if on_keepalive is not None:
+            on_keepalive(STATUS.UPNEEDED)
+        if event is not None and event.is_set():
+            raise CtapError(CtapError.ERR.KEEPALIVE_CANCEL)
+        if not self.touch():
+            raise CtapError(CtapError.ERR.USER_ACTION_TIMEOUT)
+        if event is not None and event.is_set():
+            raise CtapError(CtapError.ERR.KEEPALIVE_CANCEL)
+
+    def _uv(self, options: Mapping[str, bool]) -> bool:
+        wants_uv = bool(options.get("uv"))
+        if wants_uv and not self.verifies_user:
+            raise CtapError(CtapError.ERR.UNSUPPORTED_OPTION)
+        return wants_uv
+
+    def _flags(self, *, up: bool, uv: bool) -> AuthenticatorData.FLAG:
+        flags = FLAG(0)
+        if up:
+            flags |= FLAG.UP
+        if self.uv_flag if self.uv_flag is not None else uv:
+            flags |= FLAG.UV
+        return flags
+
+    def _make_credential(
+        self,
+        request: Mapping[int, Any],
+        event: Event | None,
+        on_keepalive: Callable[[STATUS], None] | None,
+    ) -> Mapping[int, Any]:
+        client_data_hash, rp, user, params = request[1], request[2], request[3], request[4]
+        options: Mapping[str, bool] = request.get(7) or {}
+        if not any(p.get("alg") == ES256_ALG for p in params):
+            raise CtapError(CtapError.ERR.UNSUPPORTED_ALGORITHM)
+        excluded = {d["id"] for d in request.get(5) or []}
+        uv = self._uv(options)
+        if any(c.credential_id in excluded and c.rp_id == rp["id"] for c in self.credentials):
+            self._wait_for_touch(event, on_keepalive)  # a real key also waits first
+            raise CtapError(CtapError.ERR.CREDENTIAL_EXCLUDED)
+        self._wait_for_touch(event, on_keepalive)
+
+        credential = SoftCredential(
+            credential_id=self.next_credential_id or secrets.token_bytes(32),
+            rp_id=rp["id"],
+            user_id=user["id"],
+            user_name=user.get("name", ""),
+            private_key=ec.generate_private_key(ec.SECP256R1()),
+            resident=bool(options.get("rk")),
+        )
+        if credential.resident:  # one resident credential per account and site
+            self.credentials = [
+                c
+                for c in self.credentials
+                if not (c.resident and c.rp_id == credential.rp_id and c.user_id == user["id"])
+            ]
+        self.credentials.append(credential)
+        attested = AttestedCredentialData.create(
+            self.aaguid.bytes,
+            credential.credential_id,
+            ES256.from_cryptography_key(  # type: ignore[no-untyped-call]
+                credential.private_key.public_key()
+            ),
+        )
+        auth_data = AuthenticatorData.create(
+            hashlib.sha256(credential.rp_id.encode()).digest(),
+            self._flags(up=True, uv=uv) | FLAG.AT,
+            credential.counter,
+            attested,
+        )
+        signature = credential.private_key.sign(
+            auth_data + client_data_hash, ec.ECDSA(hashes.SHA256())
+        )
+        return {1: "packed", 2: auth_data, 3: {"alg": ES256_ALG, "sig": signature}}
+
+    def _get_assertion(
+        self,
+        request: Mapping[int, Any],
+        event: Event | None,
+        on_keepalive: Callable[[STATUS], None] | None,
+    ) -> Mapping[int, Any]:
+        rp_id, client_data_hash = request[1], request[2]
+        allowed = [d["id"] for d in request.get(3) or []]
+        options: Mapping[str, bool] = request.get(5) or {}
+        up = options.get("up", True)
+        uv = self._uv(options)
+        if allowed:
+            found = [c for c in self.credentials if c.rp_id == rp_id and c.credential_id in allowed]
+        else:
+            found = [c for c in self.credentials if c.rp_id == rp_id and c.resident]
+        if not found:
+            if up:
+                self._wait_for_touch(event, on_keepalive)
+            raise CtapError(CtapError.ERR.NO_CREDENTIALS)
+        if up:
+            self._wait_for_touch(event, on_keepalive)
+        self._pending_assertions = [client_data_hash + c.credential_id for c in found[1:]]
+        self._pending_flags = self._flags(up=up, uv=uv)
+        response = dict(self._assert(found[0], client_data_hash, self._pending_flags, up))
+        if not allowed and len(found) > 1:
+            response[5] = len(found)
+        return response
+
+    def _next_assertion(self) -> Mapping[int, Any]:
+        if not self._pending_assertions:
+            raise CtapError(CtapError.ERR.NOT_ALLOWED)
+        pending = self._pending_assertions.pop(0)
+        client_data_hash, credential_id = pending[:32], pending[32:]
+        return self._assert(
+            self._find(credential_id), client_data_hash, self._pending_flags, up=True
+        )
+
+    def _assert(
+        self,
+        credential: SoftCredential,
+        client_data_hash: bytes,
+        flags: AuthenticatorData.FLAG,
+        up: bool,
+    ) -> Mapping[int, Any]:
+        if up:  # a silent probe (up=False) must not move the counter
+            credential.counter += 1
+        auth_data = AuthenticatorData.create(
+            hashlib.sha256(credential.rp_id.encode()).digest(), flags, credential.counter
+        )
+        signature = credential.private_key.sign(
+            auth_data + client_data_hash, ec.ECDSA(hashes.SHA256())
+        )
+        response: dict[int, Any] = {
+            1: {"type": "public-key", "id": credential.credential_id},
+            2: auth_data,
+            3: signature,
+        }
+        if credential.resident:
+            response[4] = {"id": credential.user_id}
+        return response
+
+    def _find(self, credential_id: bytes) -> SoftCredential:
+        for credential in self.credentials:
+            if credential.credential_id == credential_id:
+                return credential
+        raise CtapError(CtapError.ERR.NO_CREDENTIALS)

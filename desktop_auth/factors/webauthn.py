@@ -1,0 +1,368 @@
+"""Security keys and Windows Hello (WebAuthn relying party, on python-fido2's Fido2Server).
+
+Options and responses cross this boundary in the W3C JSON forms, so any
+conforming client can drive it.  ``Fido2Server`` checks type, challenge, origin,
+rp id hash, UP, UV when required and the signature; this module adds what it
+leaves to us (SECURITY.md W1-W6): the signature counter, unique credential ids,
+the credential belonging to the account, single-use expiring challenges, the
+authenticator policy (UV, attestation, AAGUID allow-list, the demo key) and
+exact origins.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+from uuid import UUID
+
+from fido2 import cbor
+from fido2.cose import CoseKey
+from fido2.server import Fido2Server
+from fido2.utils import websafe_encode
+from fido2.webauthn import (
+    AttestationConveyancePreference,
+    AttestedCredentialData,
+    AuthenticationResponse,
+    AuthenticatorData,
+    PublicKeyCredentialRpEntity,
+    PublicKeyCredentialUserEntity,
+    RegistrationResponse,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session as DbSession
+
+from desktop_auth.devices.soft import SOFT_AAGUID
+from desktop_auth.errors import (
+    MethodNotFoundError,
+    SecondFactorError,
+    SecurityKeyClonedError,
+    SecurityKeyRegisteredError,
+    SecurityKeyRejectedError,
+)
+from desktop_auth.factors import attestation
+from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
+from desktop_auth.factors.ceremonies import LIFETIME, Ceremonies, PendingCeremony
+from desktop_auth.factors.totp import clean_label
+from desktop_auth.store.models import User, WebAuthnCredential
+
+KIND = "webauthn"
+STRENGTH = 20  # offered first: phishing-resistant
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelyingParty:
+    rp_id: str
+    name: str
+    #: Exact origins accepted in clientDataJSON (W6); the first is ``https://<rp id>``.
+    origins: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyPolicy:
+    user_verification: str
+    attestation_required: bool
+    aaguid_allowlist: tuple[str, ...]
+    #: Demo mode: the software authenticator is welcome.
+    allow_soft_authenticator: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ceremony:
+    """Hand ``options`` to a WebAuthn client; the answer comes back with the challenge."""
+
+    ceremony_id: str
+    options: Mapping[str, Any]
+    expires_at: datetime
+
+
+def _method(row: WebAuthnCredential, *, aal3: bool = False) -> EnrolledMethod:
+    return EnrolledMethod(
+        kind=KIND,
+        method_id=row.id,
+        label=row.nickname,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        workstation=row.workstation,
+        strength=STRENGTH,
+        flagged=row.possibly_cloned,
+        aal3=aal3,
+    )
+
+
+def _attested(row: WebAuthnCredential) -> AttestedCredentialData:
+    key = CoseKey.parse(cast(Mapping[int, Any], cbor.decode(row.public_key)))
+    return AttestedCredentialData.create(UUID(row.aaguid).bytes, row.credential_id, key)
+
+
+def _parse(response: str | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(response, str):
+        try:
+            loaded = json.loads(response)
+        except ValueError as exc:
+            raise SecurityKeyRejectedError() from exc
+        if not isinstance(loaded, dict):
+            raise SecurityKeyRejectedError()
+        return loaded
+    return response
+
+
+class WebAuthnFactor:
+    kind = KIND
+    after_sign_in = AfterSignIn.SESSION
+    guessable = False  # a signature cannot be guessed
+
+    def __init__(
+        self,
+        relying_party: Callable[[DbSession], RelyingParty],
+        key_policy: Callable[[DbSession], KeyPolicy],
+    ) -> None:
+        self._relying_party = relying_party
+        self._key_policy = key_policy
+        self.ceremonies = Ceremonies()
+
+    def _server(self, db: DbSession) -> Fido2Server:
+        rp = self._relying_party(db)
+        return Fido2Server(
+            PublicKeyCredentialRpEntity(id=rp.rp_id, name=rp.name),
+            attestation=(
+                AttestationConveyancePreference.DIRECT
+                if self._key_policy(db).attestation_required
+                else AttestationConveyancePreference.NONE
+            ),
+            verify_origin=lambda origin: origin in rp.origins,  # exact match only (W6)
+        )
+
+    def _rows(self, db: DbSession, user_id: int) -> list[WebAuthnCredential]:
+        query = select(WebAuthnCredential).where(WebAuthnCredential.user_id == user_id)
+        return list(db.execute(query.order_by(WebAuthnCredential.id)).scalars())
+
+    def enrolled_methods(self, db: DbSession, user_id: int, now: datetime) -> list[EnrolledMethod]:
+        return [_method(row) for row in self._rows(db, user_id)]
+
+    # --- registration -----------------------------------------------------------------
+
+    def begin_registration(
+        self, db: DbSession, *, user: User, nickname: str, now: datetime
+    ) -> Ceremony:
+        name = clean_label(nickname)
+        if user.webauthn_handle is None:
+            user.webauthn_handle = secrets.token_bytes(32)
+            db.flush()
+        policy = self._key_policy(db)
+        options, state = self._server(db).register_begin(
+            PublicKeyCredentialUserEntity(
+                id=user.webauthn_handle, name=user.email, display_name=user.display_name
+            ),
+            credentials=[_attested(row) for row in self._rows(db, user.id)],
+            resident_key_requirement=ResidentKeyRequirement.PREFERRED,
+            user_verification=UserVerificationRequirement(policy.user_verification),
+            extensions={"credProps": True},  # the client tells whether it became discoverable
+        )
+        pending = PendingCeremony(
+            purpose="register",
+            user_id=user.id,
+            state=state,
+            expires_at=now + LIFETIME,
+            nickname=name,
+        )
+        ceremony_id = self.ceremonies.open(pending, now)
+        return Ceremony(
+            ceremony_id=ceremony_id, options=dict(options.public_key), expires_at=pending.expires_at
+        )
+
+    def finish_registration(
+        self,
+        db: DbSession,
+        *,
+        user_id: int,
+        response: str | Mapping[str, Any],
+        workstation: str,
+        now: datetime,
+    ) -> EnrolledMethod:
+        """Verify the new credential (it proves possession) and store it."""
+        data = _parse(response)
+        try:
+            registration = RegistrationResponse.from_dict(data)
+            challenge = websafe_encode(registration.response.client_data.challenge)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SecurityKeyRejectedError() from exc
+        pending = self.ceremonies.take(challenge, "register", user_id, now)
+        server = self._server(db)
+        try:
+            auth_data = server.register_complete(pending.state, registration)
+        except ValueError as exc:
+            raise SecurityKeyRejectedError() from exc
+        credential = auth_data.credential_data
+        if credential is None:
+            raise SecurityKeyRejectedError()
+        policy = self._key_policy(db)
+        attestation.check(
+            registration.response.attestation_object,
+            registration.response.client_data.hash,
+            UUID(bytes=bytes(credential.aaguid)),
+            required=policy.attestation_required,
+            allowlist=policy.aaguid_allowlist,
+            soft_allowed=policy.allow_soft_authenticator,
+            soft_aaguid=SOFT_AAGUID,
+        )
+        taken = db.execute(
+            select(WebAuthnCredential.id).where(
+                WebAuthnCredential.credential_id == credential.credential_id
+            )
+        ).first()
+        if taken is not None:
+            raise SecurityKeyRegisteredError()
+        flags = auth_data.flags
+        row = WebAuthnCredential(
+            user_id=user_id,
+            credential_id=credential.credential_id,
+            public_key=cbor.encode(dict(credential.public_key)),
+            sign_count=auth_data.counter,
+            aaguid=str(UUID(bytes=bytes(credential.aaguid))),
+            transports=",".join(data.get("response", {}).get("transports") or []),
+            attestation_format=registration.response.attestation_object.fmt,
+            user_verified=bool(flags & AuthenticatorData.FLAG.UV),
+            backup_eligible=bool(flags & AuthenticatorData.FLAG.BE),
+            backup_state=bool(flags & AuthenticatorData.FLAG.BS),
+            discoverable=bool(
+                (data.get("clientExtensionResults") or {}).get("credProps", {}).get("rk", False)
+            ),
+            nickname=pending.nickname,
+            workstation=workstation,
+            created_at=now,
+        )
+        db.add(row)
+        db.flush()
+        return _method(row)
+
+    # --- authentication ---------------------------------------------------------------
+
+    def begin_authentication(
+        self, db: DbSession, *, user_id: int | None, now: datetime
+    ) -> Ceremony:
+        """For a known account (second factor), or for whoever's key answers (passwordless)."""
+        if user_id is None:
+            purpose, credentials, uv = "passwordless", None, "required"
+        else:
+            rows = [r for r in self._rows(db, user_id) if not r.possibly_cloned]
+            if not rows:
+                raise MethodNotFoundError()
+            purpose, credentials, uv = "authenticate", [_attested(r) for r in rows], None
+        policy = self._key_policy(db)
+        options, state = self._server(db).authenticate_begin(
+            credentials,
+            user_verification=UserVerificationRequirement(uv or policy.user_verification),
+        )
+        pending = PendingCeremony(
+            purpose=purpose, user_id=user_id, state=state, expires_at=now + LIFETIME
+        )
+        ceremony_id = self.ceremonies.open(pending, now)
+        return Ceremony(
+            ceremony_id=ceremony_id, options=dict(options.public_key), expires_at=pending.expires_at
+        )
+
+    def verify(
+        self, db: DbSession, *, user_id: int, response: str, now: datetime
+    ) -> EnrolledMethod:
+        """The second factor: an assertion from one of this user's keys (W3)."""
+        assertion = self._assertion(response)
+        pending = self.ceremonies.take(self._challenge(assertion), "authenticate", user_id, now)
+        return self._check(db, pending, assertion, user_id, now)
+
+    def identify(
+        self, db: DbSession, *, response: str, now: datetime
+    ) -> tuple[int, EnrolledMethod]:
+        """Passwordless: the user handle names an account, and the key must be its key (W3)."""
+        assertion = self._assertion(response)
+        pending = self.ceremonies.take(self._challenge(assertion), "passwordless", None, now)
+        handle = assertion.response.user_handle
+        user = (
+            db.execute(select(User).where(User.webauthn_handle == handle)).scalar_one_or_none()
+            if handle
+            else None
+        )
+        if user is None:
+            raise SecurityKeyRejectedError("error.security_key_unknown")
+        return user.id, self._check(db, pending, assertion, user.id, now)
+
+    @staticmethod
+    def _assertion(response: str | Mapping[str, Any]) -> AuthenticationResponse:
+        try:
+            return AuthenticationResponse.from_dict(_parse(response))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SecurityKeyRejectedError() from exc
+
+    @staticmethod
+    def _challenge(assertion: AuthenticationResponse) -> str:
+        return websafe_encode(assertion.response.client_data.challenge)
+
+    def _check(
+        self,
+        db: DbSession,
+        pending: PendingCeremony,
+        assertion: AuthenticationResponse,
+        user_id: int,
+        now: datetime,
+    ) -> EnrolledMethod:
+        rows = {r.credential_id: r for r in self._rows(db, user_id)}
+        row = rows.get(assertion.raw_id)
+        if row is None:  # not this account's key (W3)
+            raise SecurityKeyRejectedError("error.security_key_unknown")
+        if row.possibly_cloned:
+            raise SecurityKeyClonedError(row.id)
+        try:
+            self._server(db).authenticate_complete(pending.state, [_attested(row)], assertion)
+        except ValueError as exc:
+            raise SecurityKeyRejectedError() from exc
+        auth_data = assertion.response.authenticator_data
+        new_count = auth_data.counter
+        # W1: the counter must move forward whenever either value is non-zero; compare
+        # and set in one statement, so two workstations cannot both pass one value.
+        moved = db.execute(
+            update(WebAuthnCredential)
+            .where(
+                WebAuthnCredential.id == row.id,
+                WebAuthnCredential.possibly_cloned.is_(False),
+                or_(
+                    WebAuthnCredential.sign_count < new_count,
+                    (WebAuthnCredential.sign_count == 0) & (new_count == 0),
+                ),
+            )
+            .values(
+                sign_count=new_count,
+                last_used_at=now,
+                backup_state=bool(auth_data.flags & AuthenticatorData.FLAG.BS),
+            )
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise SecurityKeyClonedError(row.id)
+        db.refresh(row)
+        verified = bool(auth_data.flags & AuthenticatorData.FLAG.UV)
+        hardware = not row.backup_eligible and UUID(row.aaguid) != SOFT_AAGUID
+        return _method(row, aal3=verified and hardware)
+
+    def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
+        """A counter that went backwards blocks the key until an admin removes it (W1)."""
+        if isinstance(error, SecurityKeyClonedError):
+            db.execute(
+                update(WebAuthnCredential)
+                .where(WebAuthnCredential.id == error.credential_row)
+                .values(possibly_cloned=True)
+            )
+
+    # --- removal ----------------------------------------------------------------------
+
+    def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
+        row = db.get(WebAuthnCredential, method_id)
+        if row is None or row.user_id != user_id:
+            raise MethodNotFoundError()
+        method = _method(row)
+        db.delete(row)
+        db.flush()
+        return method
