@@ -108,6 +108,11 @@ class InvalidCodeFormatError(InvalidInputError):
     message_key = "error.code_format"
 
 
+class TooManyAppsError(InvalidInputError):
+    code = "too_many_apps"
+    message_key = "error.too_many_apps"
+
+
 class InvalidLabelError(InvalidInputError):
     code = "invalid_label"
     message_key = "error.invalid_label"

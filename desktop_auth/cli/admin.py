@@ -190,9 +190,9 @@ def user_backup_code(ctx: CliContext) -> int:
     issued = service.issue_backup_code(
         actor=service.local_administrator(),
         email=ctx.args.email,
-        remove_methods=ctx.args.remove_methods,
+        remove_methods=not ctx.args.keep_methods,
     )
-    if ctx.args.remove_methods:
+    if not ctx.args.keep_methods:
         ctx.out("cli.user.methods_removed", email=issued.email)
     ctx.out("cli.user.backup_code", email=issued.email, expires=_when(issued.expires_at, ctx))
     # Shown once, on purpose, to the admin who hands it over.

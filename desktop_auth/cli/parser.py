@@ -101,7 +101,7 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
 
     backup = commands.add_parser("backup-code", help=t("cli.cmd.user_backup_code"))
     backup.add_argument("email", help=t("cli.arg.email"))
-    backup.add_argument("--remove-methods", action="store_true", help=t("cli.opt.remove_methods"))
+    backup.add_argument("--keep-methods", action="store_true", help=t("cli.opt.keep_methods"))
     backup.set_defaults(handler=admin.user_backup_code)
 
     role = commands.add_parser("set-role", help=t("cli.cmd.user_set_role"))

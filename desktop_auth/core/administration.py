@@ -19,6 +19,7 @@ from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.passphrase import suggest_passphrase
+from desktop_auth.core.session import AssuranceLevel
 from desktop_auth.core.throttle import clear_second_factor_failures, clear_user_failures
 from desktop_auth.core.users import (
     Actor,
@@ -31,6 +32,7 @@ from desktop_auth.core.users import (
     summarize,
 )
 from desktop_auth.errors import (
+    InsufficientAssuranceError,
     InvalidInputError,
     LastAdministratorError,
     PermissionDeniedError,
@@ -87,6 +89,9 @@ class UserAdministration:
             window = self.ctx.policy(db).reauthentication_window
         if destructive and not session.authenticated_within(now, window):
             raise ReauthenticationRequiredError()
+        if destructive and session.assurance is AssuranceLevel.AAL1:
+            # Resetting someone's 2FA or password needs the admin's own second factor.
+            raise InsufficientAssuranceError()
 
     # --- first run ---------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from desktop_auth.core.flow import SignInResult
 from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import Session
+from desktop_auth.core.users import lock_user
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
 from desktop_auth.store.models import User
@@ -47,11 +48,11 @@ class AuthenticatorApps:
     def _finish(self, user_id: int, enrollment_id: int, code: str) -> EnrolledMethod:
         ctx = self.ctx
         with ctx.store.transaction() as db:
-            user = db.get_one(User, user_id)
+            user = lock_user(db, user_id)
             method = self.totp.finish_enrollment(
                 db, user_id=user_id, enrollment_id=enrollment_id, code=code, now=ctx.now()
             )
-            self.flow.audit_added(db, user.email, user.email, method)
+            self.flow.factor_added(db, user, method)
         ctx.notify(SecurityNotice.FACTOR_ADDED, user.email)
         return method
 

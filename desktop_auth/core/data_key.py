@@ -16,7 +16,12 @@ from desktop_auth.errors import DataKeyError, StoreNotInitializedError
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore
 from desktop_auth.store.secretbox import SecretBox, key_fingerprint, new_data_key
-from desktop_auth.store.settings import DATA_KEY_FINGERPRINT, STORE_ID, get_setting, put_setting
+from desktop_auth.store.settings import (
+    DATA_KEY_FINGERPRINT,
+    STORE_ID,
+    get_setting,
+    insert_setting,
+)
 
 
 class DataKeyState(StrEnum):
@@ -49,14 +54,17 @@ def _inspect(db: DbSession, keys: DataKeyStore) -> tuple[DataKeyState, bytes | N
 def open_secret_box(store: Store, keys: DataKeyStore) -> SecretBox:
     """The SecretBox for this store, making the data key on first use."""
     with store.transaction() as db:
-        return open_secret_box_in(db, keys)
+        box, _ = open_secret_box_in(db, keys)
+    return box
 
 
-def open_secret_box_in(db: DbSession, keys: DataKeyStore) -> SecretBox:
-    """The same, inside the caller's transaction.
+def open_secret_box_in(db: DbSession, keys: DataKeyStore) -> tuple[SecretBox, bool]:
+    """The same, inside the caller's transaction; also says whether the store's claim
+    on the key is new (then it holds only once the caller's transaction commits).
 
     A factor first needs the box while its own transaction is open; on SQLite a
-    second transaction would wait for the first's write lock forever.
+    second transaction would wait for the first's write lock forever.  A new key
+    counts only once that transaction commits, so callers must not keep it before.
     """
     state, key = _inspect(db, keys)
     if state is DataKeyState.NOT_INITIALIZED:
@@ -67,9 +75,14 @@ def open_secret_box_in(db: DbSession, keys: DataKeyStore) -> SecretBox:
         raise DataKeyError("error.data_key_missing", where=keys.describe())
     if state is DataKeyState.MISMATCH:
         raise DataKeyError("error.data_key_mismatch", where=keys.describe())
-    if key is None:
-        key = new_data_key()
+    if key is not None and get_setting(db, DATA_KEY_FINGERPRINT) is not None:
+        return SecretBox(key), False
+    created = key is None
+    key = key or new_data_key()
+    # Claim the store for this key first (an insert, never an overwrite): of two
+    # workstations making the first key at once, the second finds the claim taken.
+    if not insert_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key)):
+        raise DataKeyError("error.data_key_mismatch", where=keys.describe())
+    if created:
         keys.save(get_setting(db, STORE_ID), key)
-    if get_setting(db, DATA_KEY_FINGERPRINT) is None:
-        put_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key))
-    return SecretBox(key)
+    return SecretBox(key), True

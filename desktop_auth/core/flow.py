@@ -56,6 +56,8 @@ class PendingSignIn:
     stage: PendingStage
     expires_at: datetime
     methods_used: list[str] = field(default_factory=lambda: ["password"])
+    #: Came in with a recovery or backup code: the setup replaces the old methods.
+    recovered: bool = False
 
 
 class PendingSignIns:
@@ -83,6 +85,11 @@ class PendingSignIns:
             pending = self._find(ticket, stage, now)
             del self._pending[ticket]
             return pending
+
+    def restore(self, ticket: str, pending: PendingSignIn) -> None:
+        """Give a taken ticket back after an answer that was not accepted."""
+        with self._lock:
+            self._pending[ticket] = pending
 
     def _find(self, ticket: str, stage: PendingStage, now: datetime) -> PendingSignIn:
         pending = self._pending.get(ticket)

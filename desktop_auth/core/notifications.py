@@ -35,5 +35,11 @@ def announce(notifiers: Sequence[SecurityNotifier], notice: SecurityNotice, emai
     for notifier in notifiers:
         try:
             notifier.notify(notice, email)
-        except Exception:  # a notifier's failure must not turn into a failed sign-in
-            log.exception("notifier %s failed for %s", type(notifier).__name__, notice.value)
+        except Exception as error:  # a notifier's failure must not turn into a failed sign-in
+            # The error's type only: its text may quote a server's reply or an address.
+            log.error(
+                "notifier %s failed for %s: %s",
+                type(notifier).__name__,
+                notice.value,
+                type(error).__name__,
+            )

@@ -15,7 +15,7 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.second_factor import SecondFactorFlow, at_least
 from desktop_auth.core.session import AssuranceLevel, Session
-from desktop_auth.core.users import Actor, get_user
+from desktop_auth.core.users import Actor, get_user, lock_user
 from desktop_auth.errors import (
     InsufficientAssuranceError,
     ReauthenticationRequiredError,
@@ -24,7 +24,6 @@ from desktop_auth.errors import (
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.messages import translate
-from desktop_auth.store.models import User
 from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
 
 
@@ -97,7 +96,7 @@ class RecoveryCodes:
             policy = ctx.policy(db)
             if not session.authenticated_within(now, policy.reauthentication_window):
                 raise ReauthenticationRequiredError()
-            user = db.get_one(User, session.user_id)
+            user = lock_user(db, session.user_id)
             batch = self.recovery.replace_batch(
                 db, user_id=user.id, count=policy.recovery_code_count, now=now
             )
@@ -126,29 +125,22 @@ class RecoveryCodes:
     def issue_backup_code(
         self, *, actor: Actor, email: str, remove_methods: bool
     ) -> IssuedBackupCode:
-        """For a user who lost their authenticator; optionally revoke their methods too."""
+        """For a user who lost their authenticator.
+
+        With ``remove_methods`` the lost methods and the recovery codes stop working at
+        once, so the phone's finder cannot use them while the code is on its way.
+        """
         ctx = self.ctx
         now = ctx.now()
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
-            user = get_user(db, email)
+            user = lock_user(db, get_user(db, email).id)
             removed = []
             if remove_methods:
                 for method in ctx.enrolled_methods(db, user.id):
                     if method.kind != self.backup.kind:
-                        removed.append(
-                            self.flow.provider(method.kind).remove(
-                                db, user_id=user.id, method_id=method.method_id
-                            )
-                        )
-            for method in removed:
-                ctx.audit(
-                    db,
-                    AuditEventType.FACTOR_REMOVED,
-                    actor=actor,
-                    subject=user.email,
-                    details={"kind": method.kind, "method": method.method_id},
-                )
+                        removed.append(self.flow.remove_in(db, user, method, actor=actor.label))
+                self.recovery.revoke_batch(db, user_id=user.id)
             issued = self.backup.issue(
                 db,
                 user_id=user.id,
@@ -163,7 +155,11 @@ class RecoveryCodes:
                 AuditEventType.BACKUP_CODE_ISSUED,
                 actor=actor,
                 subject=user.email,
-                details={"expires_at": issued.expires_at.isoformat(), "removed": len(removed)},
+                details={
+                    "expires_at": issued.expires_at.isoformat(),
+                    "removed": len(removed),
+                    "recovery_batch_revoked": remove_methods,
+                },
             )
         if removed:
             ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)

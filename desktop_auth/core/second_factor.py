@@ -22,7 +22,13 @@ from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
-from desktop_auth.core.throttle import clear_second_factor_failures, record_second_factor_failure
+from desktop_auth.core.throttle import (
+    clear_second_factor_failures,
+    record_second_factor_failure,
+    release_second_factor_attempt,
+    reserve_second_factor_attempt,
+)
+from desktop_auth.core.users import lock_user
 from desktop_auth.errors import (
     InsufficientAssuranceError,
     LastFactorError,
@@ -35,11 +41,6 @@ from desktop_auth.errors import (
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod, SecondFactorProvider
 from desktop_auth.store.models import User
 
-#: Signing in with a way back in is news the account's owner must hear.
-NOTICE_AFTER_SIGN_IN = {
-    AfterSignIn.RECOVERED_SESSION: SecurityNotice.RECOVERY_CODE_USED,
-    AfterSignIn.SETUP_AGAIN: SecurityNotice.BACKUP_CODE_USED,
-}
 _AAL_ORDER = [AssuranceLevel.AAL1, AssuranceLevel.AAL2, AssuranceLevel.AAL3]
 
 
@@ -66,52 +67,41 @@ class SecondFactorFlow:
     # --- the sign-in step -------------------------------------------------------------
 
     def complete(self, ticket: str, kind: str, response: str) -> SignInResult:
-        """Check the second factor of a sign-in; a wrong answer keeps the ticket for a retry."""
+        """Check the second factor of a sign-in; a wrong answer gives the ticket back.
+
+        The ticket is taken before the check, so one ticket never carries two
+        answers at once (two workstations racing on it cannot both spend a code).
+        """
         ctx = self.ctx
-        pending = self.sign_in.pending.peek(ticket, PendingStage.SECOND_FACTOR, ctx.now())
         provider = self.provider(kind)
-        with ctx.store.transaction() as db:
-            user = db.get_one(User, pending.user_id)
-            policy = ctx.policy(db)
-            if provider.guessable:
-                self.check_not_locked(db, user, policy)
-        method = self.checked(
-            provider,
-            lambda db: provider.verify(db, user_id=user.id, response=response, now=ctx.now()),
-            user,
-            policy,
-        )
         pending = self.sign_in.pending.take(ticket, PendingStage.SECOND_FACTOR, ctx.now())
+        try:
+            with ctx.store.transaction() as db:
+                user = db.get_one(User, pending.user_id)
+                policy = ctx.policy(db)
+            method = self.checked(
+                provider,
+                lambda db: provider.verify(db, user_id=user.id, response=response, now=ctx.now()),
+                user,
+                policy,
+            )
+        except BaseException:
+            self.sign_in.pending.restore(ticket, pending)
+            raise
         methods_used = [*pending.methods_used, method.kind]
         with ctx.store.transaction() as db:
             user = db.get_one(User, pending.user_id)
             if provider.after_sign_in is AfterSignIn.SETUP_AGAIN:
+                # A recovery or backup code: the way back in leads only to setting up again.
                 result = self.sign_in.continue_to_setup(db, user, policy, methods_used)
             else:
                 session = self.sign_in.open_session(
-                    db,
-                    user,
-                    policy,
-                    methods_used,
-                    assurance_of(method),
-                    recovered=provider.after_sign_in is AfterSignIn.RECOVERED_SESSION,
+                    db, user, policy, methods_used, assurance_of(method)
                 )
                 result = SignInResult(outcome=SignInOutcome.DONE, session=session)
-        notice = NOTICE_AFTER_SIGN_IN.get(provider.after_sign_in)
-        if notice is not None:
-            ctx.notify(notice, user.email)
+        if provider.used_notice is not None:
+            ctx.notify(SecurityNotice(provider.used_notice), user.email)
         return result
-
-    def check_not_locked(self, db: DbSession, user: User, policy: Policy) -> None:
-        if user.second_factor_failures >= policy.second_factor_lock_after:
-            self.ctx.audit(
-                db,
-                AuditEventType.SIGN_IN_REFUSED,
-                actor=user.email,
-                subject=user.email,
-                details={"reason": "second_factor_locked"},
-            )
-            raise SecondFactorLockedError()
 
     def checked(
         self,
@@ -120,8 +110,28 @@ class SecondFactorFlow:
         user: User,
         policy: Policy,
     ) -> EnrolledMethod:
-        """Run a provider's check in its own transaction; count and audit a wrong answer."""
+        """Run a provider's check in its own transaction; count and audit a wrong answer.
+
+        A guessable code first reserves one attempt under the lock (SECURITY.md T3):
+        the reservation is one atomic UPDATE that refuses once the limit is reached,
+        so parallel guesses from many workstations still get ``limit`` tries in all.
+        """
         ctx = self.ctx
+        limit = policy.second_factor_lock_after
+        reserved: int | None = None
+        if provider.guessable:
+            with ctx.store.transaction() as db:
+                reserved = reserve_second_factor_attempt(db, user.id, limit)
+                if reserved is None:
+                    ctx.audit(
+                        db,
+                        AuditEventType.SIGN_IN_REFUSED,
+                        actor=user.email,
+                        subject=user.email,
+                        details={"reason": "second_factor_locked"},
+                    )
+            if reserved is None:
+                raise SecondFactorLockedError()
         try:
             with ctx.store.transaction() as db:
                 method: EnrolledMethod = verify(db)
@@ -137,7 +147,7 @@ class SecondFactorFlow:
         except SecondFactorError as wrong:
             with ctx.store.transaction() as db:
                 provider.after_failure(db, user_id=user.id, error=wrong)
-                failures = record_second_factor_failure(db, user.id)
+                failures = reserved or record_second_factor_failure(db, user.id)
                 ctx.audit(
                     db,
                     AuditEventType.SECOND_FACTOR_FAILED,
@@ -145,7 +155,7 @@ class SecondFactorFlow:
                     subject=user.email,
                     details={"reason": wrong.code, "failures": failures},
                 )
-                if failures == policy.second_factor_lock_after:
+                if provider.guessable and failures == limit:
                     ctx.audit(
                         db,
                         AuditEventType.SECOND_FACTOR_LOCKED,
@@ -153,8 +163,13 @@ class SecondFactorFlow:
                         subject=user.email,
                         details={"failures": failures},
                     )
-            if provider.guessable and failures >= policy.second_factor_lock_after:
+            if provider.guessable and failures >= limit:
                 raise SecondFactorLockedError() from wrong
+            raise
+        except BaseException:
+            if reserved is not None:  # not an answer (mistyped, store trouble): no guess spent
+                with ctx.store.transaction() as db:
+                    release_second_factor_attempt(db, user.id)
             raise
 
     # --- who may bind or remove ---------------------------------------------------------
@@ -182,55 +197,78 @@ class SecondFactorFlow:
             raise ReauthenticationRequiredError()
 
     def finish_setup(self, ticket: str, method: EnrolledMethod) -> SignInResult:
-        """The first factor is proven: that proof completes the sign-in at its level."""
+        """The new factor is proven: that proof completes the sign-in at its level.
+
+        After a recovery or backup code the other methods are presumed lost (else
+        the user would have used one): the new one replaces them (SECURITY.md M8).
+        """
         ctx = self.ctx
         pending = self.sign_in.pending.take(ticket, PendingStage.SETUP, ctx.now())
+        replaced: list[EnrolledMethod] = []
         with ctx.store.transaction() as db:
-            user = db.get_one(User, pending.user_id)
+            user = lock_user(db, pending.user_id)
+            if pending.recovered:
+                for old in ctx.enrolled_methods(db, user.id):
+                    if (old.kind, old.method_id) != (method.kind, method.method_id):
+                        replaced.append(self.remove_in(db, user, old, actor=user.email))
             session = self.sign_in.open_session(
                 db,
                 user,
                 ctx.policy(db),
                 [*pending.methods_used, method.kind],
                 assurance_of(method),
+                recovered=pending.recovered,
             )
+        if replaced:
+            ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
 
-    def audit_added(self, db: DbSession, actor: str, subject: str, method: EnrolledMethod) -> None:
+    def factor_added(self, db: DbSession, user: User, method: EnrolledMethod) -> None:
+        """Audit a proven new factor and remember that this account has had 2FA."""
         self.ctx.audit(
             db,
             AuditEventType.FACTOR_ADDED,
-            actor=actor,
-            subject=subject,
+            actor=user.email,
+            subject=user.email,
             details={"kind": method.kind, "method": method.method_id, "label": method.label},
         )
+        if user.second_factor_enrolled_at is None:
+            user.second_factor_enrolled_at = self.ctx.now()
+
+    def remove_in(
+        self, db: DbSession, user: User, method: EnrolledMethod, *, actor: str
+    ) -> EnrolledMethod:
+        removed = self.provider(method.kind).remove(db, user_id=user.id, method_id=method.method_id)
+        self.ctx.audit(
+            db,
+            AuditEventType.FACTOR_REMOVED,
+            actor=actor,
+            subject=user.email,
+            details={"kind": method.kind, "method": method.method_id, "label": removed.label},
+        )
+        return removed
 
     def remove(
         self, *, actor_label: str, user_id: int, kind: str, method_id: int, session: Session | None
     ) -> EnrolledMethod:
         ctx = self.ctx
         now = ctx.now()
-        provider = self.provider(kind)
+        self.provider(kind)
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
             if session is not None:
                 self._require_recent(session, policy, now)
-            user = db.get_one(User, user_id)
-            remaining = [
-                m
-                for m in ctx.enrolled_methods(db, user_id)
-                if (m.kind, m.method_id) != (kind, method_id)
-            ]
-            method = provider.remove(db, user_id=user_id, method_id=method_id)
+            # The user's row lock serialises factor changes: two workstations removing
+            # the last two methods at once cannot both pass the last-factor rule.
+            user = lock_user(db, user_id)
+            methods = ctx.enrolled_methods(db, user_id)
+            target = next((m for m in methods if (m.kind, m.method_id) == (kind, method_id)), None)
+            if target is None:
+                raise MethodNotFoundError()
+            remaining = [m for m in methods if m is not target]
             if not remaining and policy.second_factor_required and session is not None:
                 raise LastFactorError()
-            ctx.audit(
-                db,
-                AuditEventType.FACTOR_REMOVED,
-                actor=actor_label,
-                subject=user.email,
-                details={"kind": kind, "method": method_id, "label": method.label},
-            )
+            method = self.remove_in(db, user, target, actor=actor_label)
         ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
         return method
 

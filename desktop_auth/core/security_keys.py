@@ -17,6 +17,7 @@ from desktop_auth.core.flow import PendingStage, SignInOutcome, SignInResult
 from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import Session
+from desktop_auth.core.users import lock_user
 from desktop_auth.errors import PasswordlessDisabledError, SecondFactorError
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.factors.webauthn import Ceremony, WebAuthnFactor
@@ -54,11 +55,11 @@ class SecurityKeys:
     def _finish(self, user_id: int, response: Response) -> EnrolledMethod:
         ctx = self.ctx
         with ctx.store.transaction() as db:
-            user = db.get_one(User, user_id)
+            user = lock_user(db, user_id)
             method = self.webauthn.finish_registration(
                 db, user_id=user.id, response=response, workstation=ctx.workstation, now=ctx.now()
             )
-            self.flow.audit_added(db, user.email, user.email, method)
+            self.flow.factor_added(db, user, method)
         ctx.notify(SecurityNotice.FACTOR_ADDED, user.email)
         return method
 

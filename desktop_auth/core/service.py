@@ -349,9 +349,14 @@ class AuthService:
         return self._recovery.status(session.user_id)
 
     def issue_backup_code(
-        self, *, actor: Actor, email: str, remove_methods: bool = False
+        self, *, actor: Actor, email: str, remove_methods: bool = True
     ) -> IssuedBackupCode:
-        """Helpdesk: a one-time code (24 h) that leads only to setting up 2FA again."""
+        """Helpdesk: a one-time code (24 h) that leads only to setting up 2FA again.
+
+        By default the user's methods and recovery codes stop working at once (they
+        may be lost with the phone); ``remove_methods=False`` keeps them until the
+        user has set up again, when the new method replaces them anyway.
+        """
         self._admin.authorize(actor, destructive=True)
         return self._recovery.issue_backup_code(
             actor=actor, email=email, remove_methods=remove_methods
@@ -466,6 +471,9 @@ class AuthService:
 
     def _secret_box_in(self, db: DbSession) -> SecretBox:
         """For the factors, which need the box inside their own transaction."""
-        if self._secret_box is None:
-            self._secret_box = open_secret_box_in(db, self._data_keys)
-        return self._secret_box
+        if self._secret_box is not None:
+            return self._secret_box
+        box, created = open_secret_box_in(db, self._data_keys)
+        if not created:  # a new key is kept only once its transaction has committed
+            self._secret_box = box
+        return box

@@ -172,7 +172,11 @@ class SignInFlow:
                 SignInOutcome.MUST_CHANGE_PASSWORD,
             )
         methods = ctx.enrolled_methods(db, user.id)
-        if methods:
+        # An account that had 2FA and lost every method (the helpdesk removed a lost
+        # phone) gets in only with a recovery or backup code, never by setting up anew
+        # with the password alone (SECURITY.md M8).
+        had_second_factor = user.second_factor_enrolled_at is not None
+        if methods or (had_second_factor and policy.second_factor_required):
             return self._continue(
                 db,
                 user,
@@ -211,10 +215,16 @@ class SignInFlow:
     def continue_to_setup(
         self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
     ) -> SignInResult:
-        """A helpdesk backup code was right: the only way on is setting up 2FA again."""
+        """A recovery or backup code was right: the only way on is setting up 2FA again."""
         expires = self.ctx.now() + policy.sign_in_step_window
         return self._continue(
-            db, user, PendingStage.SETUP, expires, methods_used, SignInOutcome.SETUP_REQUIRED
+            db,
+            user,
+            PendingStage.SETUP,
+            expires,
+            methods_used,
+            SignInOutcome.SETUP_REQUIRED,
+            recovered=True,
         )
 
     def _continue(
@@ -226,9 +236,15 @@ class SignInFlow:
         methods_used: list[str],
         outcome: SignInOutcome,
         methods: tuple[EnrolledMethod, ...] = (),
+        *,
+        recovered: bool = False,
     ) -> SignInResult:
         pending = PendingSignIn(
-            user_id=user.id, stage=stage, expires_at=expires, methods_used=list(methods_used)
+            user_id=user.id,
+            stage=stage,
+            expires_at=expires,
+            methods_used=list(methods_used),
+            recovered=recovered,
         )
         ticket = self.pending.open(pending, self.ctx.now())
         self.ctx.audit(

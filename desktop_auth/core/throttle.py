@@ -111,6 +111,26 @@ def record_second_factor_failure(session: Session, user_id: int) -> int:
     )
 
 
+def reserve_second_factor_attempt(session: Session, user_id: int, limit: int) -> int | None:
+    """Count one attempt before it is checked, unless ``limit`` is reached (then None)."""
+    reserved = session.execute(
+        update(User)
+        .where(User.id == user_id, User.second_factor_failures < limit)
+        .values(second_factor_failures=User.second_factor_failures + 1)
+        .returning(User.second_factor_failures)
+    ).scalar_one_or_none()
+    return None if reserved is None else int(reserved)
+
+
+def release_second_factor_attempt(session: Session, user_id: int) -> None:
+    """Give back a reserved attempt that turned out not to be an answer."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id, User.second_factor_failures > 0)
+        .values(second_factor_failures=User.second_factor_failures - 1)
+    )
+
+
 def clear_second_factor_failures(session: Session, user_id: int) -> None:
     session.execute(
         update(User)

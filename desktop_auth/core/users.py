@@ -113,6 +113,12 @@ def get_user(db: DbSession, email: str) -> User:
     return user
 
 
+def lock_user(db: DbSession, user_id: int) -> User:
+    """The user's row, locked until the transaction ends (PostgreSQL ``FOR UPDATE``;
+    SQLite already serialises writers).  Every change to a user's factors takes it."""
+    return db.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one()
+
+
 def count_admins(db: DbSession, *, enabled_only: bool = True) -> int:
     query = select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)
     if enabled_only:

@@ -55,6 +55,7 @@ def _method(row: BackupCode) -> EnrolledMethod:
 class BackupCodeFactor:
     kind = KIND
     after_sign_in = AfterSignIn.SETUP_AGAIN
+    used_notice: str | None = "backup_code_used"
     guessable = False
 
     def __init__(self, secret_box: Callable[[DbSession], SecretBox]) -> None:
@@ -118,10 +119,7 @@ class BackupCodeFactor:
     ) -> EnrolledMethod:
         candidate = self._hash(db, user_id, lookup_secrets.normalize(response))
         rows = db.execute(select(BackupCode).where(BackupCode.user_id == user_id)).scalars()
-        match = None
-        for row in rows:
-            if lookup_secrets.matches(candidate, row.code_hash):
-                match = row
+        match = lookup_secrets.find_match(candidate, rows)
         if match is None:
             raise InvalidCodeError("error.invalid_lookup_code")
         if match.revoked_at is not None:
@@ -130,7 +128,12 @@ class BackupCodeFactor:
             raise CodeExpiredError("error.backup_code_expired")
         spent = db.execute(
             update(BackupCode)
-            .where(BackupCode.id == match.id, BackupCode.used_at.is_(None))
+            .where(
+                BackupCode.id == match.id,
+                BackupCode.used_at.is_(None),
+                BackupCode.revoked_at.is_(None),  # not replaced meanwhile
+                BackupCode.expires_at > now,
+            )
             .values(used_at=now)
         )
         if spent.rowcount != 1:  # type: ignore[attr-defined]

@@ -40,13 +40,14 @@ class AfterSignIn(StrEnum):
     """Where a right answer of this kind leads."""
 
     SESSION = "session"  # an everyday second factor
-    RECOVERED_SESSION = "recovered_session"  # a recovery code: in, then set up 2FA again
-    SETUP_AGAIN = "setup_again"  # a helpdesk backup code: only into setting up 2FA again
+    SETUP_AGAIN = "setup_again"  # a recovery or backup code: only into setting up 2FA again
 
 
 class SecondFactorProvider(Protocol):
     kind: str
     after_sign_in: AfterSignIn
+    #: The security notice (a ``SecurityNotice`` value) owed to the user when this is used.
+    used_notice: str | None
     #: A short code (six digits) that the second-factor lock must guard; look-up
     #: secrets of 60+ bits need no lock and stay usable while it is closed.
     guessable: bool

@@ -12,6 +12,8 @@ import hmac
 import math
 import secrets
 import unicodedata
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 from desktop_auth.errors import InvalidCodeFormatError
 from desktop_auth.store.secretbox import SecretBox
@@ -47,5 +49,22 @@ def code_hash(box: SecretBox, *, purpose: str, user_id: int, code: str) -> bytes
     return box.keyed_hash(f"{user_id}:{code}".encode(), purpose=purpose)
 
 
+class HasCodeHash(Protocol):
+    code_hash: bytes
+
+
+Row = TypeVar("Row", bound=HasCodeHash)
+
+
 def matches(candidate: bytes, stored: bytes) -> bool:
     return hmac.compare_digest(candidate, stored)  # SECURITY.md C3
+
+
+def find_match(candidate: bytes, rows: Iterable[Row]) -> Row | None:
+    """The row whose hash is ``candidate``, comparing with every row in constant time
+    (not a lookup by hash, whose timing could tell how close a guess came)."""
+    found = None
+    for row in rows:
+        if matches(candidate, row.code_hash):
+            found = row
+    return found

@@ -62,7 +62,8 @@ def new_batch_id() -> str:
 
 class RecoveryCodeFactor:
     kind = KIND
-    after_sign_in = AfterSignIn.RECOVERED_SESSION
+    after_sign_in = AfterSignIn.SETUP_AGAIN
+    used_notice: str | None = "recovery_code_used"
     guessable = False
 
     def __init__(self, secret_box: Callable[[DbSession], SecretBox]) -> None:
@@ -96,6 +97,10 @@ class RecoveryCodeFactor:
         db.flush()
         return RecoveryBatch(batch_id=batch_id, created_at=now, codes=codes)
 
+    def revoke_batch(self, db: DbSession, *, user_id: int) -> None:
+        """The helpdesk reset a lost account: the codes may be lost with the phone."""
+        db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+
     def status(self, db: DbSession, user_id: int) -> RecoveryStatus:
         rows = list(
             db.execute(select(RecoveryCode).where(RecoveryCode.user_id == user_id)).scalars()
@@ -115,11 +120,7 @@ class RecoveryCodeFactor:
         typed = lookup_secrets.normalize(response)
         candidate = self._hash(db, user_id, typed)
         rows = db.execute(select(RecoveryCode).where(RecoveryCode.user_id == user_id)).scalars()
-        # Compare with every code (constant time each), not a lookup by hash.
-        match = None
-        for row in rows:
-            if lookup_secrets.matches(candidate, row.code_hash):
-                match = row
+        match = lookup_secrets.find_match(candidate, rows)
         if match is None:
             raise InvalidCodeError("error.invalid_lookup_code")
         spent = db.execute(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.errors import (
@@ -22,6 +22,7 @@ from desktop_auth.errors import (
     InvalidLabelError,
     MethodNotFoundError,
     SecondFactorError,
+    TooManyAppsError,
 )
 from desktop_auth.factors import otp_codes
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
@@ -32,6 +33,8 @@ KIND = "totp"
 STRENGTH = 10  # below security keys: a code can be phished, a key cannot
 ENROLLMENT_LIFETIME = timedelta(minutes=10)
 MAX_LABEL = 60
+#: Each app adds its codes to what one guess can hit; five is plenty for anyone.
+MAX_APPS = 5
 SEAL_PURPOSE = "totp-seed"
 
 
@@ -80,6 +83,7 @@ def _parameters(credential: TotpCredential) -> otp_codes.OtpParameters:
 class TotpFactor:
     kind = KIND
     after_sign_in = AfterSignIn.SESSION
+    used_notice: str | None = None
     guessable = True
 
     def __init__(
@@ -120,6 +124,13 @@ class TotpFactor:
         now: datetime,
     ) -> TotpEnrollment:
         name = clean_label(label)
+        active = db.execute(
+            select(func.count())
+            .select_from(TotpCredential)
+            .where(TotpCredential.user_id == user_id, TotpCredential.confirmed_at.isnot(None))
+        ).scalar_one()
+        if active >= MAX_APPS:
+            raise TooManyAppsError(maximum=MAX_APPS)
         box = self._secret_box(db)
         # Abandoned set-ups of this user are void anyway; clear them out.
         db.execute(

@@ -115,6 +115,7 @@ def _parse(response: str | Mapping[str, Any]) -> Mapping[str, Any]:
 class WebAuthnFactor:
     kind = KIND
     after_sign_in = AfterSignIn.SESSION
+    used_notice: str | None = None
     guessable = False  # a signature cannot be guessed
 
     def __init__(

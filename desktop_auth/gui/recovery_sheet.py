@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
@@ -148,13 +150,35 @@ def paint_on(device: QPagedPaintDevice, sheet: RecoverySheet, language: str) -> 
         painter.end()
 
 
+def _private_file(path: Path, write: Callable[[Path], object]) -> None:
+    """Write a new file only its owner can read, then move it into place.
+
+    The codes never sit in a file with looser rights, and an existing file or
+    a symbolic link at ``path`` is replaced, not written through.
+    """
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    fd = os.open(
+        partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
+    )
+    os.close(fd)
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def save_pdf(sheet: RecoverySheet, path: Path, language: str) -> None:
-    writer = QPdfWriter(str(path))
-    writer.setResolution(PDF_RESOLUTION)
-    writer.setTitle(translate("sheet.title", language))  # metadata: never a code
-    writer.setCreator("desktop-auth")
-    prepare_page(writer)
-    paint_on(writer, sheet, language)
+    def write(target: Path) -> None:
+        writer = QPdfWriter(str(target))
+        writer.setResolution(PDF_RESOLUTION)
+        writer.setTitle(translate("sheet.title", language))  # metadata: never a code
+        writer.setCreator("desktop-auth")
+        prepare_page(writer)
+        paint_on(writer, sheet, language)
+        del writer  # closes the file
+
+    _private_file(path, write)
 
 
 def print_sheet(sheet: RecoverySheet, language: str, parent: QWidget | None = None) -> bool:
@@ -169,9 +193,7 @@ def print_sheet(sheet: RecoverySheet, language: str, parent: QWidget | None = No
 
 def save_text(sheet: RecoverySheet, path: Path, language: str) -> None:
     """The codes as a text file only its owner can read."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(sheet.as_text(language))
+    _private_file(path, lambda target: target.write_text(sheet.as_text(language), "utf-8"))
 
 
 def copy_to_clipboard(sheet: RecoverySheet, language: str) -> None:

@@ -45,6 +45,9 @@ class User(Base):
     #: The WebAuthn user handle: random, made at the first security key, never the e-mail
     #: (it is stored on keys and must not identify the person to anyone else).
     webauthn_handle: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, unique=True)
+    #: When the first second factor was proven.  Once set, losing every method means
+    #: a recovery or backup code is needed: the password alone never sets up anew.
+    second_factor_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Setting(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_auth.store.models import Setting
@@ -23,3 +24,13 @@ def get_setting(session: Session, key: str) -> Any:
 
 def put_setting(session: Session, key: str, value: Any) -> None:
     session.merge(Setting(key=key, value=json.dumps(value, sort_keys=True)))
+
+
+def insert_setting(session: Session, key: str, value: Any) -> bool:
+    """Set ``key`` only if it has no value yet; False when another writer was first."""
+    try:
+        with session.begin_nested():
+            session.add(Setting(key=key, value=json.dumps(value, sort_keys=True)))
+    except IntegrityError:
+        return False
+    return True

@@ -1,4 +1,4 @@
-"""Security keys and platform authenticators (WebAuthn).
+"""Security keys and platform authenticators (WebAuthn); when 2FA was first set up.
 
 Revision ID: 0004
 Revises: 0003
@@ -21,6 +21,7 @@ depends_on: str | None = None
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(sa.Column("webauthn_handle", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column("second_factor_enrolled_at", UTCDateTime(), nullable=True))
         batch_op.create_unique_constraint("uq_users_webauthn_handle", ["webauthn_handle"])
     op.create_table(
         "webauthn_credentials",
@@ -52,4 +53,5 @@ def downgrade() -> None:
     op.drop_table("webauthn_credentials")
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_constraint("uq_users_webauthn_handle", type_="unique")
+        batch_op.drop_column("second_factor_enrolled_at")
         batch_op.drop_column("webauthn_handle")
