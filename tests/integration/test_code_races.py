@@ -17,7 +17,7 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.helpers import FAST_ARGON2, PinnedClock
-from tests.integration.workers import race_one_code
+from tests.integration.workers import guess_codes, race_one_code
 from tests.totp_helpers import phone_code, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
 
@@ -80,10 +80,12 @@ def race(
     return outcomes
 
 
-def assert_one_winner_per_round(outcomes: list[tuple[int, str]], rounds: int) -> None:
+def assert_one_winner_per_round(
+    outcomes: list[tuple[int, str]], rounds: int, winner: str = "done"
+) -> None:
     for round_number in range(rounds):
         tally = Counter(outcome for r, outcome in outcomes if r == round_number)
-        assert tally == {"done": 1, "code_already_used": PROCESSES - 1}, (round_number, tally)
+        assert tally == {winner: 1, "code_already_used": PROCESSES - 1}, (round_number, tally)
 
 
 def test_m1_one_code_signs_in_exactly_one_of_eight_racing_workstations(
@@ -119,7 +121,75 @@ def test_m1_a_recovery_code_is_spent_by_exactly_one_of_eight_workstations(
 
     outcomes = race(database_url, tmp_path / "data.key", user.email, "recovery", rounds)
 
-    assert_one_winner_per_round(outcomes, ROUNDS)
+    # A recovery code leads to setting up 2FA again (SECURITY.md M8).
+    assert_one_winner_per_round(outcomes, ROUNDS, winner="setup_required")
     assert service.recovery_codes_left(user.session).left == len(codes) - ROUNDS
+    assert service.verify_audit().ok
+    service.close()
+
+
+def test_m1_a_backup_code_is_spent_by_exactly_one_of_eight_workstations(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    clock = PinnedClock()
+    service = shared_service(store, tmp_path / "data.key", clock)
+    admin = service.local_administrator()
+    user = user_with_app(service, admin, clock)
+    issued = service.issue_backup_code(actor=admin, email=user.email)
+    rounds = [(clock.now().timestamp(), issued.code)]
+
+    outcomes = race(database_url, tmp_path / "data.key", user.email, "backup", rounds)
+
+    assert_one_winner_per_round(outcomes, 1, winner="setup_required")
+    assert service.verify_audit().ok
+    service.close()
+
+
+def test_t3_t4_parallel_guesses_get_exactly_the_locks_number_of_tries(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """Eight workstations guessing at once: exactly 10 guesses are checked, then all are
+    locked out; the counter is exact (no lost update) and the audit chain one chain."""
+    clock = PinnedClock()
+    service = shared_service(store, tmp_path / "data.key", clock)
+    admin = service.local_administrator()
+    service.set_policy(
+        actor=admin, policy=dataclasses.replace(service.policy(), second_factor_lock_after=10)
+    )
+    user = user_with_app(service, admin, clock)
+    right = {phone_code(user.secret, clock, step) for step in range(-40, 40)}
+    wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" not in right][:5]
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(PROCESSES)
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=guess_codes,
+            args=(
+                database_url,
+                str(tmp_path / "data.key"),
+                user.email,
+                USER_PASSWORD,
+                wrong,
+                barrier,
+                results,
+            ),
+        )
+        for _ in range(PROCESSES)
+    ]
+    for worker in workers:
+        worker.start()
+    outcomes = Counter(results.get(timeout=240) for _ in range(PROCESSES * len(wrong)))
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [w.exitcode for w in workers] == [0] * PROCESSES
+
+    assert outcomes["accepted"] == 0
+    checked = outcomes["invalid_code"] + outcomes["code_already_used"]
+    assert checked == 9  # the tenth wrong guess is answered "locked"
+    assert outcomes["second_factor_locked"] == PROCESSES * len(wrong) - 9
+    assert service.get_user(user.email).second_factor_failures == 10
+    failed = [e for e in service.audit_events(limit=None) if e.event_type == "second_factor.failed"]
+    assert len(failed) == 10
     assert service.verify_audit().ok
     service.close()

@@ -116,7 +116,8 @@ def test_c2_planted_secrets_appear_nowhere(
 def test_c2_authenticator_seed_and_codes_appear_nowhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The seed (raw, Base32, hex) and the typed codes stay out of the DB, logs and output."""
+    """The seed (raw, Base32, hex), typed codes, recovery and backup codes stay out of the
+    DB, the logs, the audit log and the output."""
     from desktop_auth.config import load_config
     from desktop_auth.core.service import AuthService
     from desktop_auth.errors import InvalidCodeError
@@ -157,6 +158,21 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
         done = service.verify_second_factor(ticket, "totp", code)
         output.append(repr(done) + repr(done.session))
         output.append(repr(service.user_methods(user.email)))
+        # Recovery and backup codes: made, mistyped, used.
+        assert done.session is not None
+        sheet = service.generate_recovery_codes(done.session)
+        output.append(repr(sheet) + repr(service.recovery_codes_left(done.session)))
+        clock.advance(seconds=30)
+        ticket = sign_in_ticket(service, user.email)
+        with pytest.raises(InvalidCodeError) as wrong_code:
+            service.verify_second_factor(ticket, "recovery", "2345-6789-ABCD-EFGH")
+        output.append(repr(wrong_code.value) + str(dict(wrong_code.value.params)))
+        output.append(repr(service.verify_second_factor(ticket, "recovery", sheet.codes[0])))
+        issued = service.issue_backup_code(actor=admin, email=user.email)
+        output.append(repr(issued))
+        ticket = sign_in_ticket(service, user.email)
+        output.append(repr(service.verify_second_factor(ticket, "backup", issued.code)))
+        lookup_codes = [*sheet.codes, issued.code]
     finally:
         service.close()
         root.removeHandler(handler)
@@ -172,13 +188,14 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
         output.append(text)
 
     raw = secret_bytes(user.secret)
+    codes = [form for c in lookup_codes for form in (c, c.replace("-", ""))]
     files = [p for p in tmp_path.iterdir() if p.name.startswith("store.sqlite3")]
     haystacks = {p.name: p.read_bytes() for p in files}
     for name, data in haystacks.items():
-        for planted in (raw, user.secret.encode(), raw.hex().encode()):
-            assert planted not in data, f"the seed is in {name}"
+        for planted in (raw, user.secret.encode(), raw.hex().encode(), *map(str.encode, codes)):
+            assert planted not in data, f"a secret is in {name}"
     texts = {"log": log_file.read_text(encoding="utf-8"), "output": "\n".join(output)}
     assert texts["log"] and "second_factor.failed" in texts["log"]
     for name, text in texts.items():
-        for planted in (user.secret, raw.hex(), code, wrong):
+        for planted in (user.secret, raw.hex(), code, wrong, *codes):
             assert planted not in text, f"a planted secret is in {name}"

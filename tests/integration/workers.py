@@ -66,10 +66,39 @@ def race_one_code(
             assert ticket is not None
             barrier.wait(timeout=120)
             try:
-                done = service.verify_second_factor(ticket, kind, code)
-                outcome = "done" if done.session is not None else "no-session"
+                outcome = service.verify_second_factor(ticket, kind, code).outcome.value
             except DesktopAuthError as error:
                 outcome = error.code
             results.put((round_number, outcome))
+    finally:
+        service.close()
+
+
+def guess_codes(
+    database_url: str,
+    key_file: str,
+    email: str,
+    password: str,
+    guesses: list[str],
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One workstation of an attacker who knows the password: fire wrong codes at once."""
+    service = AuthService(
+        Store.open(database_url),
+        data_keys=KeyFileDataKeyStore(Path(key_file)),
+        hasher=PasswordHasher(FAST_ARGON2),
+        workstation=f"WS-{os.getpid()}",
+    )
+    try:
+        ticket = service.sign_in_with_password(email, password).ticket
+        assert ticket is not None
+        barrier.wait(timeout=120)
+        for guess in guesses:
+            try:
+                service.verify_second_factor(ticket, "totp", guess)
+                results.put("accepted")
+            except DesktopAuthError as error:
+                results.put(error.code)
     finally:
         service.close()

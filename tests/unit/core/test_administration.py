@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from urllib.parse import parse_qs, urlparse
 
+import pyotp
 import pytest
 
 from desktop_auth.core.passphrase import suggest_passphrase, wordlist
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
 from desktop_auth.errors import (
+    InsufficientAssuranceError,
     InvalidEmailError,
     InvalidInputError,
     InvalidRoleError,
@@ -25,11 +28,29 @@ from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
 
 
 def admin_session_actor(service: AuthService, admin: Actor) -> Actor:
+    """The first administrator signed in with password and authenticator app (AAL2)."""
+    setup = service.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD)
+    assert setup.ticket
+    enrollment = service.begin_totp_setup(setup.ticket, "Telefoon")
+    secret = parse_qs(urlparse(enrollment.uri).query)["secret"][0]
+    code = pyotp.TOTP(secret).at(service.now())
+    session = service.finish_totp_setup(setup.ticket, enrollment.enrollment_id, code).session
+    assert session is not None
+    return Actor.for_session(session)
+
+
+def test_destructive_admin_actions_need_the_admins_second_factor(
+    service: AuthService, admin: Actor
+) -> None:
+    """Resetting someone else's password or 2FA needs more than the admin's password."""
     policy = dataclasses.replace(service.policy(), second_factor_required=False)
     service.set_policy(actor=admin, policy=policy)
     session = service.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
     assert session is not None
-    return Actor.for_session(session)
+    email = make_user(service, admin)
+    with pytest.raises(InsufficientAssuranceError):
+        service.reset_password(actor=Actor.for_session(session), email=email)
+    service.unlock_user(actor=Actor.for_session(session), email=email)  # not destructive
 
 
 def test_initialize_only_once(service: AuthService, admin: Actor) -> None:

@@ -29,7 +29,13 @@ from desktop_auth.errors import (
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.store.db import Store
 from tests.helpers import PinnedClock
-from tests.totp_helpers import EnrolledUser, phone_code, sign_in_ticket, user_with_app
+from tests.totp_helpers import (
+    EnrolledUser,
+    phone_code,
+    secret_from_uri,
+    sign_in_ticket,
+    user_with_app,
+)
 
 
 def with_codes(
@@ -40,9 +46,16 @@ def with_codes(
     return user, sheet.codes
 
 
-def recover(service: AuthService, email: str, code: str) -> Session:
-    done = service.verify_second_factor(sign_in_ticket(service, email), "recovery", code)
+def recover(service: AuthService, email: str, code: str, clock: PinnedClock) -> Session:
+    """M8: a recovery code leads only to setting up again; the new app completes it."""
+    result = service.verify_second_factor(sign_in_ticket(service, email), "recovery", code)
+    assert result.outcome is SignInOutcome.SETUP_REQUIRED and result.session is None
+    assert result.ticket
+    enrollment = service.begin_totp_setup(result.ticket, "Nieuwe telefoon")
+    code_now = phone_code(secret_from_uri(enrollment.uri), clock)
+    done = service.finish_totp_setup(result.ticket, enrollment.enrollment_id, code_now)
     assert done.outcome is SignInOutcome.DONE and done.session is not None
+    clock.advance(seconds=30)
     return done.session
 
 
@@ -120,19 +133,24 @@ def test_a_batch_of_ten_is_shown_once_then_only_counted(
     assert created and created[0].details["count"] == 10
 
 
-def test_m8_password_and_a_recovery_code_give_a_recovered_session(
+def test_m8_a_recovery_code_forces_setting_up_again_and_replaces_the_lost_app(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     user, codes = with_codes(service, admin, clock)
-    session = recover(service, user.email, codes[6].lower().replace("-", " "))
+    session = recover(service, user.email, codes[6].lower().replace("-", " "), clock)
     assert session.recovered and session.assurance is AssuranceLevel.AAL2
-    assert session.methods == ("password", "recovery")
+    assert session.methods == ("password", "recovery", "totp")
     assert service.recovery_codes_left(session).left == 9
+    # The lost phone's app is replaced by the new one: its codes no longer work.
+    assert [m.label for m in service.user_methods(user.email)] == ["Nieuwe telefoon"]
+    ticket = sign_in_ticket(service, user.email)
+    with pytest.raises(InvalidCodeError):
+        service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock))
     events = service.audit_events(subject=user.email, limit=None)
     used = next(e for e in events if e.event_type == "second_factor.succeeded")
     assert used.details["kind"] == "recovery"
     success = next(e for e in events if e.event_type == "sign_in.succeeded")
-    assert success.details["methods"] == "password,recovery"
+    assert success.details["methods"] == "password,recovery,totp"
 
 
 def test_m1_each_code_once_in_any_order_and_running_low_at_three(
@@ -140,11 +158,11 @@ def test_m1_each_code_once_in_any_order_and_running_low_at_three(
 ) -> None:
     user, codes = with_codes(service, admin, clock)
     for code in (codes[9], codes[0], codes[4], codes[2], codes[7], codes[1]):
-        assert recover(service, user.email, code).recovered
+        assert recover(service, user.email, code, clock).recovered
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(CodeAlreadyUsedError):
         service.verify_second_factor(ticket, "recovery", codes[4])
-    session = recover(service, user.email, codes[3])
+    session = recover(service, user.email, codes[3], clock)
     status = service.recovery_codes_left(session)
     assert (status.left, status.running_low) == (3, True)
 
@@ -157,7 +175,7 @@ def test_a_code_of_another_user_is_wrong(
     ticket = sign_in_ticket(service, piet.email)
     with pytest.raises(InvalidCodeError):
         service.verify_second_factor(ticket, "recovery", jan_codes[0])
-    assert recover(service, jan.email, jan_codes[0]).recovered
+    assert recover(service, jan.email, jan_codes[0], clock).recovered
 
 
 def test_regenerating_replaces_the_whole_batch_at_once(
@@ -168,14 +186,14 @@ def test_regenerating_replaces_the_whole_batch_at_once(
     clock.advance(minutes=6)
     with pytest.raises(ReauthenticationRequiredError):
         service.generate_recovery_codes(user.session)
-    assert recover(service, user.email, old[0]).recovered  # the old batch still stands
-    fresh = recover(service, user.email, old[1])
+    assert recover(service, user.email, old[0], clock).recovered  # the old batch stands
+    fresh = recover(service, user.email, old[1], clock)
     new = service.generate_recovery_codes(fresh).codes
     assert not set(new) & set(old)
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeError):
         service.verify_second_factor(ticket, "recovery", old[2])
-    assert service.verify_second_factor(ticket, "recovery", new[2]).session is not None
+    assert service.verify_second_factor(ticket, "recovery", new[2]).ticket
     assert service.recovery_codes_left(fresh).left == 9
 
 
@@ -188,15 +206,16 @@ def test_password_only_session_cannot_make_codes(
         service.generate_recovery_codes(weak)
 
 
-def test_recovery_codes_are_no_second_factor_of_their_own(
+def test_m8_without_any_method_left_a_recovery_code_is_the_way_back(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    """With its last app revoked, a user sets up again even while holding codes."""
-    user, _ = with_codes(service, admin, clock)
+    """Recovery codes are no method of their own, and the password alone sets nothing up."""
+    user, codes = with_codes(service, admin, clock)
     service.remove_user_method(actor=admin, email=user.email, kind="totp", method_id=user.method_id)
-    result = service.sign_in_with_password(user.email, "groene appel boven de rivier")
-    assert result.outcome is SignInOutcome.SETUP_REQUIRED
     assert service.user_methods(user.email) == []
+    result = service.sign_in_with_password(user.email, "groene appel boven de rivier")
+    assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.methods == ()
+    assert recover(service, user.email, codes[0], clock).recovered
 
 
 def test_a_recovery_code_gets_past_a_locked_authenticator_and_clears_the_lock(
@@ -211,7 +230,8 @@ def test_a_recovery_code_gets_past_a_locked_authenticator_and_clears_the_lock(
             service.verify_second_factor(ticket, "totp", wrong)
     with pytest.raises(SecondFactorLockedError):
         service.verify_second_factor(ticket, "totp", wrong)
-    assert service.verify_second_factor(ticket, "recovery", codes[0]).session is not None
+    after = service.verify_second_factor(ticket, "recovery", codes[0])
+    assert after.outcome is SignInOutcome.SETUP_REQUIRED
     assert service.get_user(user.email).second_factor_failures == 0
 
 
@@ -249,7 +269,7 @@ def test_m3_database_holds_no_code(
 ) -> None:
     """Only keyed hashes are stored: neither display nor typed form is in the file or a dump."""
     user, codes = with_codes(service, admin, clock)
-    recover(service, user.email, codes[0])
+    recover(service, user.email, codes[0], clock)
     store.dispose()
     database = tmp_path / "store.sqlite3"
     connection = sqlite3.connect(database)
@@ -296,11 +316,46 @@ def test_m7_security_notices_for_codes(
         admin_password="koffie tafel regen zomer fiets",
     )
     user, codes = with_codes(service, admin, clock)
-    recover(service, user.email, codes[0])
+    recover(service, user.email, codes[0], clock)
     service.issue_backup_code(actor=admin, email=user.email)
+    ticket = sign_in_ticket(service, user.email)
     assert heard == [
         (SecurityNotice.FACTOR_ADDED, user.email),
         (SecurityNotice.RECOVERY_CODES_CREATED, user.email),
         (SecurityNotice.RECOVERY_CODE_USED, user.email),
+        (SecurityNotice.FACTOR_ADDED, user.email),  # the new phone
+        (SecurityNotice.FACTOR_REMOVED, user.email),  # the lost one, replaced
+        (SecurityNotice.FACTOR_REMOVED, user.email),  # the helpdesk's reset
         (SecurityNotice.BACKUP_CODE_ISSUED, user.email),
     ]
+    heard.clear()
+    assert ticket  # the helpdesk's code, used
+    issued = service.issue_backup_code(actor=admin, email=user.email)
+    heard.clear()
+    service.verify_second_factor(sign_in_ticket(service, user.email), "backup", issued.code)
+    assert heard == [(SecurityNotice.BACKUP_CODE_USED, user.email)]
+
+
+def test_c3_codes_are_compared_in_constant_time() -> None:
+    """C3: every comparison of a typed code with a stored one uses hmac.compare_digest."""
+    from desktop_auth.factors import backup_code, otp_codes, recovery
+
+    assert "hmac.compare_digest" in inspect.getsource(lookup_secrets.matches)
+    assert "matches(" in inspect.getsource(lookup_secrets.find_match)
+    assert "hmac.compare_digest" in inspect.getsource(otp_codes.matching_step)
+    for module in (recovery, backup_code):
+        verify = inspect.getsource(module).split("def verify")[1].split("def ")[0]
+        assert "lookup_secrets.find_match(candidate, rows)" in verify
+        assert "code_hash ==" not in verify and "== candidate" not in verify
+
+
+def test_m3_database_holds_no_backup_code(
+    service: AuthService, admin: Actor, clock: PinnedClock, store: Store, tmp_path: Path
+) -> None:
+    user = user_with_app(service, admin, clock)
+    issued = [service.issue_backup_code(actor=admin, email=user.email).code for _ in range(3)]
+    store.dispose()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("store"))
+    for code in issued:
+        for form in (code, code.replace("-", "")):
+            assert form.encode() not in raw

@@ -387,14 +387,22 @@ def test_s1_m5_user_removes_an_app_after_recent_sign_in_but_not_the_last(
         service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock))
 
 
-def test_m5_admin_revokes_a_lost_phone_and_the_user_sets_up_again(
+def test_m5_m8_admin_revokes_a_lost_phone_and_only_a_backup_code_leads_to_setup(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
+    """After the helpdesk removes the last app, the password alone never sets up anew."""
     user = user_with_app(service, admin, clock)
     service.remove_user_method(actor=admin, email=user.email, kind="totp", method_id=user.method_id)
     assert service.user_methods(user.email) == []
     result = service.sign_in_with_password(user.email, USER_PASSWORD)
-    assert result.outcome is SignInOutcome.SETUP_REQUIRED
+    assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.methods == ()
+    assert result.ticket
+    with pytest.raises(MethodNotFoundError):
+        service.verify_second_factor(result.ticket, "totp", phone_code(user.secret, clock))
+    issued = service.issue_backup_code(actor=admin, email=user.email)
+    ticket = sign_in_ticket(service, user.email)
+    after = service.verify_second_factor(ticket, "backup", issued.code)
+    assert after.outcome is SignInOutcome.SETUP_REQUIRED
     removed = [
         e for e in service.audit_events(subject=user.email) if e.event_type == "factor.removed"
     ]
@@ -432,3 +440,63 @@ def test_c1_seed_is_sealed_and_bound_to_its_row(
     ticket = sign_in_ticket(service, jan.email)
     with pytest.raises(SecretUnreadableError):
         service.verify_second_factor(ticket, "totp", phone_code(piet.secret, clock))
+
+
+def test_m7_the_user_hears_of_every_added_and_removed_app(
+    store: Store, clock: PinnedClock, memory_keyring: object
+) -> None:
+    from desktop_auth.core.passwords import PasswordHasher
+    from desktop_auth.core.service import SecurityNotice
+    from desktop_auth.store.keys import KeyringDataKeyStore
+    from tests.helpers import FAST_ARGON2
+
+    heard: list[SecurityNotice] = []
+
+    class Recorder:
+        def notify(self, notice: SecurityNotice, email: str) -> None:
+            assert email == "jan@example.nl"
+            heard.append(notice)
+
+    service = AuthService(
+        store,
+        data_keys=KeyringDataKeyStore(memory_keyring),  # type: ignore[arg-type]
+        clock=clock,
+        hasher=PasswordHasher(FAST_ARGON2),
+        notifiers=[Recorder()],
+    )
+    admin = service.local_administrator()
+    service.initialize(
+        actor=admin,
+        organisation_name="Salariszaken",
+        rp_id="salariszaken.nl",
+        admin_email="beheer@salariszaken.nl",
+        admin_display_name="Anna",
+        admin_password="koffie tafel regen zomer fiets",
+    )
+    user = user_with_app(service, admin, clock)
+    enrollment = service.begin_add_totp(user.session, "Tablet")
+    tablet = secret_from_uri(enrollment.uri)
+    method = service.finish_add_totp(
+        user.session, enrollment.enrollment_id, phone_code(tablet, clock)
+    )
+    service.remove_my_method(user.session, "totp", method.method_id)
+    service.remove_user_method(actor=admin, email=user.email, kind="totp", method_id=user.method_id)
+    assert heard == [
+        SecurityNotice.FACTOR_ADDED,
+        SecurityNotice.FACTOR_ADDED,
+        SecurityNotice.FACTOR_REMOVED,
+        SecurityNotice.FACTOR_REMOVED,
+    ]
+
+
+def test_at_most_five_apps(service: AuthService, admin: Actor, clock: PinnedClock) -> None:
+    """Each app adds codes a guess can hit; the README's bound counts on this cap."""
+    from desktop_auth.errors import TooManyAppsError
+
+    user = user_with_app(service, admin, clock)
+    for n in range(4):
+        enrollment = service.begin_add_totp(user.session, f"App {n}")
+        secret = secret_from_uri(enrollment.uri)
+        service.finish_add_totp(user.session, enrollment.enrollment_id, phone_code(secret, clock))
+    with pytest.raises(TooManyAppsError):
+        service.begin_add_totp(user.session, "Zesde")

@@ -136,3 +136,24 @@ def test_text_file_and_clipboard(
     assert f"[ ] 10. {sheet.codes[9]}" in text and f"[ ]  1. {sheet.codes[0]}" in text
     recovery_sheet.copy_to_clipboard(sheet, "en")
     assert QGuiApplication.clipboard().text() == sheet.as_text("en")
+
+
+def test_saved_files_are_private_and_replace_what_was_there(
+    qapp: QGuiApplication, sheet: RecoverySheet, tmp_path: Path
+) -> None:
+    """An old world-readable file or a symbolic link at the path is replaced, not reused."""
+    old = tmp_path / "codes.txt"
+    old.write_text("old")
+    old.chmod(0o644)
+    victim = tmp_path / "elsewhere.txt"
+    victim.write_text("do not touch")
+    link = tmp_path / "codes.pdf"
+    link.symlink_to(victim)
+    recovery_sheet.save_text(sheet, old, "en")
+    recovery_sheet.save_pdf(sheet, link, "en")
+    for path in (old, link):
+        assert not path.is_symlink()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert victim.read_text() == "do not touch"
+    assert sheet.codes[0] in old.read_text() and sheet.codes[0] in pdf_text(link)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
