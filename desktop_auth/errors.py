@@ -244,6 +244,13 @@ class SecurityKeyRegisteredError(SecondFactorError):
     message_key = "error.security_key_registered"
 
 
+class SetupNotDeferrableError(AuthenticationError):
+    """From the enforcement date, setting up 2FA is the only way on."""
+
+    code = "setup_not_deferrable"
+    message_key = "error.setup_not_deferrable"
+
+
 class PasswordlessDisabledError(AuthenticationError):
     code = "passwordless_disabled"
     message_key = "error.passwordless_disabled"

@@ -41,6 +41,7 @@ from desktop_auth.errors import (
     StoreAlreadyInitializedError,
     UserExistsError,
 )
+from desktop_auth.messages import SUPPORTED_LANGUAGES
 from desktop_auth.store.models import Role, User
 from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, STORE_ID, put_setting
 
@@ -145,6 +146,7 @@ class UserAdministration:
         password_hash: str,
         *,
         must_change: bool,
+        language: str = "en",
     ) -> User:
         now = self.ctx.now()
         user = User(
@@ -158,6 +160,7 @@ class UserAdministration:
             must_change_password=must_change,
             failed_attempts=0,
             created_at=now,
+            language=language if language in SUPPORTED_LANGUAGES else "en",
         )
         db.add(user)
         try:
@@ -183,7 +186,14 @@ class UserAdministration:
         password_hash = self.ctx.hasher.hash(temporary)
         with self.ctx.store.transaction() as db:
             user = self._insert(
-                db, address, email_key, name, parsed_role, password_hash, must_change=True
+                db,
+                address,
+                email_key,
+                name,
+                parsed_role,
+                password_hash,
+                must_change=True,
+                language=language,
             )
             self.ctx.audit(
                 db,
@@ -193,6 +203,48 @@ class UserAdministration:
                 details={"role": parsed_role.value},
             )
             return TemporaryPassword(user=summarize(user), temporary_password=temporary)
+
+    def create_users(
+        self, *, actor: Actor, rows: list[tuple[str, str, str]], language: str
+    ) -> list[TemporaryPassword]:
+        """Several checked (email, name, role) rows in one transaction: all or none."""
+        self.authorize(actor, destructive=False)
+        prepared = []
+        for email, display_name, role in rows:
+            address, email_key = normalize_email(email)
+            temporary = suggest_passphrase(language).text
+            prepared.append(
+                (
+                    address,
+                    email_key,
+                    clean_display_name(display_name),
+                    parse_role(role),
+                    temporary,
+                    self.ctx.hasher.hash(temporary),
+                )
+            )
+        issued = []
+        with self.ctx.store.transaction() as db:
+            for address, email_key, name, role, temporary, password_hash in prepared:
+                user = self._insert(
+                    db,
+                    address,
+                    email_key,
+                    name,
+                    role,
+                    password_hash,
+                    must_change=True,
+                    language=language,
+                )
+                self.ctx.audit(
+                    db,
+                    AuditEventType.USER_CREATED,
+                    actor=actor,
+                    subject=address,
+                    details={"role": role.value, "imported": True},
+                )
+                issued.append(TemporaryPassword(user=summarize(user), temporary_password=temporary))
+        return issued
 
     def get(self, email: str) -> UserSummary:
         with self.ctx.store.transaction() as db:

@@ -54,6 +54,11 @@ class AuditEventType(StrEnum):
     FACTOR_REMOVED = "factor.removed"
     RECOVERY_CODES_CREATED = "recovery_codes.created"
     BACKUP_CODE_ISSUED = "backup_code.issued"
+    SETUP_DEFERRED = "setup.deferred"
+    USER_EXEMPTION_CHANGED = "user.exemption_changed"
+    USER_DEADLINE_CHANGED = "user.deadline_changed"
+    FACTORS_RETIRED = "factors.retired"
+    USERS_IMPORTED = "users.imported"
     AUDIT_EXPORTED = "audit.exported"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -45,6 +45,10 @@ class ServiceContext:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def today(self) -> date:
+        """The workstation's calendar day, for dates like the enforcement date."""
+        return self.now().astimezone().date()
 
     def policy(self, db: DbSession) -> Policy:
         policy = load_policy(db)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from desktop_auth.core.session import Session
@@ -39,6 +39,9 @@ class SignInResult:
     methods: tuple[EnrolledMethod, ...] = ()
     #: For THROTTLED and LOCKED: when to try again.
     retry_at: datetime | None = None
+    #: For SETUP_REQUIRED before the enforcement date: "Remind me later" is allowed
+    #: (``AuthService.remind_me_later``) until this day.
+    setup_deadline: date | None = None
 
     def __repr__(self) -> str:  # the ticket is a bearer value; keep it out of logs
         return f"SignInResult(outcome={self.outcome.value!r})"
@@ -58,6 +61,8 @@ class PendingSignIn:
     methods_used: list[str] = field(default_factory=lambda: ["password"])
     #: Came in with a recovery or backup code: the setup replaces the old methods.
     recovered: bool = False
+    #: Setup may still wait until this day ("Remind me later").
+    deferrable_until: date | None = None
 
 
 class PendingSignIns:

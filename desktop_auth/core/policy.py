@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +20,11 @@ class Policy:
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     #: The manual's "verplichte tweefactorauthenticatie": on unless an admin turns it off.
     second_factor_required: bool = True
+    #: From this day (ISO date, e.g. "2026-07-01") a second factor is required; before it
+    #: users without one are reminded and may choose "Remind me later".  None: now.
+    enforcement_date: str | None = None
+    #: Shown with the reminder before the enforcement date (empty: the standard text).
+    reminder_text: str = ""
     session_hours: int = 10
     #: Sensitive actions need a sign-in at most this old (SECURITY.md S1).
     reauthentication_minutes: int = 5
@@ -53,11 +58,22 @@ class Policy:
             raise ConfigError("error.policy_recovery_code_count")
         if not 1 <= self.backup_code_hours <= 168:
             raise ConfigError("error.policy_backup_code_hours")
+        if self.enforcement_date is not None:
+            try:
+                date.fromisoformat(self.enforcement_date)
+            except ValueError as exc:
+                raise ConfigError("error.policy_enforcement_date") from exc
+        if len(self.reminder_text) > 500:
+            raise ConfigError("error.policy_reminder_text")
         if self.webauthn_user_verification not in ("required", "preferred", "discouraged"):
             raise ConfigError("error.policy_user_verification")
         object.__setattr__(
             self, "aaguid_allowlist", tuple(str(a).lower() for a in self.aaguid_allowlist)
         )
+
+    @property
+    def enforcement_day(self) -> date | None:
+        return None if self.enforcement_date is None else date.fromisoformat(self.enforcement_date)
 
     @property
     def session_lifetime(self) -> timedelta:

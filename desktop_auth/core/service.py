@@ -15,7 +15,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any
 
 from keyring.backend import KeyringBackend
@@ -37,6 +37,7 @@ from desktop_auth.core.password_policy import PasswordAssessment, PasswordProble
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy, save_policy
 from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
+from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import AssuranceLevel, Session
@@ -63,6 +64,8 @@ __all__ = [
     "CheckResult",
     "CheckStatus",
     "EnrolledMethod",
+    "ImportReport",
+    "ImportRow",
     "IssuedBackupCode",
     "Organisation",
     "Passphrase",
@@ -72,6 +75,7 @@ __all__ = [
     "RecoverySheet",
     "RecoveryStatus",
     "RelyingParty",
+    "RetirementReport",
     "SecurityNotice",
     "SecurityNotifier",
     "Session",
@@ -125,11 +129,12 @@ class AuthService:
             notifiers=notifiers,
         )
         self._sign_in = SignInFlow(self._context)
+        self._admin = UserAdministration(self._context)
         self._second_factor = SecondFactorFlow(self._context, self._sign_in)
         self._apps = AuthenticatorApps(self._context, self._second_factor, totp)
         self._recovery = RecoveryCodes(self._context, self._second_factor, recovery, backup)
         self._keys = SecurityKeys(self._context, self._second_factor, webauthn)
-        self._admin = UserAdministration(self._context)
+        self._rollout = Rollout(self._context, self._second_factor, self._admin)
 
     @classmethod
     def open(
@@ -361,6 +366,29 @@ class AuthService:
         return self._recovery.issue_backup_code(
             actor=actor, email=email, remove_methods=remove_methods
         )
+
+    # --- rollout ------------------------------------------------------------------------
+
+    def remind_me_later(self, ticket: str) -> SignInResult:
+        """Answer SETUP_REQUIRED that carries a ``setup_deadline``: in at AAL1 for now."""
+        return self._sign_in.remind_me_later(ticket)
+
+    def set_second_factor_exemption(self, *, actor: Actor, email: str, exempt: bool) -> UserSummary:
+        return self._rollout.set_exemption(actor=actor, email=email, exempt=exempt)
+
+    def set_setup_deadline(self, *, actor: Actor, email: str, until: date | None) -> UserSummary:
+        """A later enforcement date for one user (None: the organisation's date)."""
+        return self._rollout.set_deadline(actor=actor, email=email, until=until)
+
+    def retire_factors(
+        self, *, actor: Actor, kind: str, enrolled_before: datetime | None = None
+    ) -> RetirementReport:
+        """Switch off the old 2FA: every method of ``kind``; its users set up again."""
+        return self._rollout.retire(actor=actor, kind=kind, enrolled_before=enrolled_before)
+
+    def import_users(self, *, actor: Actor, csv_text: str, language: str = "en") -> ImportReport:
+        """Existing accounts from CSV (email, name, role): all rows or none."""
+        return self._rollout.import_csv(actor=actor, text=csv_text, language=language)
 
     # --- accounts (helpdesk) -----------------------------------------------------------
 

@@ -8,13 +8,14 @@ is audited; failures feed the throttle.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.enforcement import setup_rule
 from desktop_auth.core.flow import (
     PendingSignIn,
     PendingSignIns,
@@ -30,6 +31,7 @@ from desktop_auth.core.throttle import FailureOutcome, clear_user_failures, reco
 from desktop_auth.errors import (
     InvalidCredentialsError,
     SessionExpiredError,
+    SetupNotDeferrableError,
     WeakPasswordError,
 )
 from desktop_auth.factors.base import EnrolledMethod
@@ -176,7 +178,8 @@ class SignInFlow:
         # phone) gets in only with a recovery or backup code, never by setting up anew
         # with the password alone (SECURITY.md M8).
         had_second_factor = user.second_factor_enrolled_at is not None
-        if methods or (had_second_factor and policy.second_factor_required):
+        rule = setup_rule(user, policy, ctx.today())
+        if methods or (had_second_factor and rule.required):
             return self._continue(
                 db,
                 user,
@@ -186,9 +189,15 @@ class SignInFlow:
                 SignInOutcome.SECOND_FACTOR_REQUIRED,
                 tuple(methods),
             )
-        if policy.second_factor_required:
+        if rule.required:
             return self._continue(
-                db, user, PendingStage.SETUP, expires, methods_used, SignInOutcome.SETUP_REQUIRED
+                db,
+                user,
+                PendingStage.SETUP,
+                expires,
+                methods_used,
+                SignInOutcome.SETUP_REQUIRED,
+                deferrable_until=rule.deferrable_until,
             )
         session = self.open_session(db, user, policy, methods_used, AssuranceLevel.AAL1)
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
@@ -211,6 +220,27 @@ class SignInFlow:
             details={"reason": reason},
         )
         return result
+
+    def remind_me_later(self, ticket: str) -> SignInResult:
+        """Before the enforcement date: in with the password only (AAL1), reminded next time."""
+        ctx = self.ctx
+        pending = self.pending.take(ticket, PendingStage.SETUP, ctx.now())
+        if pending.deferrable_until is None or ctx.today() >= pending.deferrable_until:
+            self.pending.restore(ticket, pending)
+            raise SetupNotDeferrableError()
+        with ctx.store.transaction() as db:
+            user = db.get_one(User, pending.user_id)
+            ctx.audit(
+                db,
+                AuditEventType.SETUP_DEFERRED,
+                actor=user.email,
+                subject=user.email,
+                details={"until": pending.deferrable_until.isoformat()},
+            )
+            session = self.open_session(
+                db, user, ctx.policy(db), pending.methods_used, AssuranceLevel.AAL1
+            )
+        return SignInResult(outcome=SignInOutcome.DONE, session=session)
 
     def continue_to_setup(
         self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
@@ -238,6 +268,7 @@ class SignInFlow:
         methods: tuple[EnrolledMethod, ...] = (),
         *,
         recovered: bool = False,
+        deferrable_until: date | None = None,
     ) -> SignInResult:
         pending = PendingSignIn(
             user_id=user.id,
@@ -245,6 +276,7 @@ class SignInFlow:
             expires_at=expires,
             methods_used=list(methods_used),
             recovered=recovered,
+            deferrable_until=deferrable_until,
         )
         ticket = self.pending.open(pending, self.ctx.now())
         self.ctx.audit(
@@ -254,7 +286,9 @@ class SignInFlow:
             subject=user.email,
             details={"next": stage.value},
         )
-        return SignInResult(outcome=outcome, ticket=ticket, methods=methods)
+        return SignInResult(
+            outcome=outcome, ticket=ticket, methods=methods, setup_deadline=deferrable_until
+        )
 
     def open_session(
         self,

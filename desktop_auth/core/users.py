@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import func, or_, select
@@ -40,6 +40,9 @@ class UserSummary:
     created_at: datetime
     password_changed_at: datetime
     last_sign_in_at: datetime | None
+    language: str = "en"
+    second_factor_exempt: bool = False
+    setup_deadline: date | None = None
 
     def status(self, now: datetime) -> UserStatus:
         if self.disabled:
@@ -63,6 +66,9 @@ def summarize(user: User) -> UserSummary:
         created_at=user.created_at,
         password_changed_at=user.password_changed_at,
         last_sign_in_at=user.last_sign_in_at,
+        language=user.language,
+        second_factor_exempt=user.second_factor_exempt,
+        setup_deadline=user.setup_deadline,
     )
 
 

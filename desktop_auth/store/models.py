@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from desktop_auth.store.types import UTCDateTime
@@ -48,6 +58,14 @@ class User(Base):
     #: When the first second factor was proven.  Once set, losing every method means
     #: a recovery or backup code is needed: the password alone never sets up anew.
     second_factor_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: The language of the user's security e-mails ("en" or "nl").
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    #: Exempted by an admin from the organisation's 2FA requirement.
+    second_factor_exempt: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
+    #: An admin's extension of the organisation's enforcement date for this user.
+    setup_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Setting(Base):
@@ -176,3 +194,21 @@ class WebAuthnCredential(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     #: Set when the signature counter went backwards; the key is refused until removed.
     possibly_cloned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class QueuedMail(Base):
+    """A security e-mail waiting to be sent, or sent.  It never holds a secret."""
+
+    __tablename__ = "mail_queue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(8))
+    #: A ``SecurityNotice`` value: the text is made from the catalogue when sending.
+    notice: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: Why the last attempt failed, as an error class name (never the server's text).
+    last_error: Mapped[str | None] = mapped_column(String(100), nullable=True)
