@@ -54,6 +54,7 @@ class AuditEventType(StrEnum):
     FACTOR_REMOVED = "factor.removed"
     RECOVERY_CODES_CREATED = "recovery_codes.created"
     BACKUP_CODE_ISSUED = "backup_code.issued"
+    POLICY_CHANGED = "policy.changed"
     SETUP_DEFERRED = "setup.deferred"
     USER_EXEMPTION_CHANGED = "user.exemption_changed"
     USER_DEADLINE_CHANGED = "user.deadline_changed"

@@ -43,7 +43,7 @@ from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
-from desktop_auth.errors import StoreNotInitializedError
+from desktop_auth.errors import InvalidInputError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
@@ -222,6 +222,33 @@ class AuthService:
         self._admin.authorize(actor, destructive=True)
         with self._context.store.transaction() as db:
             save_policy(db, policy)
+            self._context.audit(db, AuditEventType.POLICY_CHANGED, actor=actor, subject=None)
+
+    def update_policy(self, *, actor: Actor, changes: Mapping[str, object]) -> Policy:
+        """Change some settings ("throttle.lock_after" reaches inside); all checked, audited."""
+        self._admin.authorize(actor, destructive=True)
+        with self._context.store.transaction() as db:
+            current = load_policy(db).to_dict()
+            for key, value in changes.items():
+                section, _, name = key.rpartition(".")
+                target = current.get(section) if section else current
+                if not isinstance(target, dict) or name not in target:
+                    raise InvalidInputError("error.policy_unknown_setting", setting=key)
+                old = target[name]
+                if old is not None and not isinstance(value, type(old) if old != () else list):
+                    if not (isinstance(old, list | tuple) and isinstance(value, list)):
+                        raise InvalidInputError("error.policy_bad_value", setting=key)
+                target[name] = value
+            policy = Policy.from_dict(current)
+            save_policy(db, policy)
+            self._context.audit(
+                db,
+                AuditEventType.POLICY_CHANGED,
+                actor=actor,
+                subject=None,
+                details={"settings": ",".join(sorted(changes))},
+            )
+        return policy
 
     def local_administrator(self) -> Actor:
         """The actor for someone running admin commands with direct access to the store."""

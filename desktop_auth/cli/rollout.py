@@ -1,0 +1,150 @@
+"""`admin rollout …` and `admin policy …`: the organisation's 2FA rollout from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop_auth.cli.context import CliContext
+from desktop_auth.errors import InvalidInputError
+
+
+def _day_or_none(text: str) -> date | None:
+    return None if text.lower() in ("none", "-") else date.fromisoformat(text)
+
+
+def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], str]) -> None:  # type: ignore[type-arg]
+    rollout = admin_commands.add_parser("rollout", help=t("cli.cmd.rollout"))
+    commands = rollout.add_subparsers(dest="rollout_command", metavar="COMMAND", required=True)
+
+    exempt = commands.add_parser("exempt", help=t("cli.cmd.rollout_exempt"))
+    exempt.add_argument("email", help=t("cli.arg.email"))
+    exempt.add_argument("--off", action="store_true", help=t("cli.opt.exempt_off"))
+    exempt.set_defaults(handler=rollout_exempt)
+
+    deadline = commands.add_parser("deadline", help=t("cli.cmd.rollout_deadline"))
+    deadline.add_argument("email", help=t("cli.arg.email"))
+    deadline.add_argument("until", type=_day_or_none, help=t("cli.arg.until"))
+    deadline.set_defaults(handler=rollout_deadline)
+
+    retire = commands.add_parser("retire", help=t("cli.cmd.rollout_retire"))
+    retire.add_argument("kind", choices=["totp", "webauthn"], help=t("cli.arg.kind"))
+    retire.add_argument("--before", type=date.fromisoformat, help=t("cli.opt.before"))
+    retire.set_defaults(handler=rollout_retire)
+
+    importing = commands.add_parser("import", help=t("cli.cmd.rollout_import"))
+    importing.add_argument("file", type=Path, help=t("cli.arg.csv_file"))
+    importing.add_argument("--passwords-file", type=Path, help=t("cli.opt.passwords_file"))
+    importing.set_defaults(handler=rollout_import)
+
+    policy = admin_commands.add_parser("policy", help=t("cli.cmd.policy"))
+    policy_commands = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)
+    policy_commands.add_parser("show", help=t("cli.cmd.policy_show")).set_defaults(
+        handler=policy_show
+    )
+    setting = policy_commands.add_parser("set", help=t("cli.cmd.policy_set"))
+    setting.add_argument("changes", nargs="+", metavar="KEY=VALUE", help=t("cli.arg.policy_change"))
+    setting.set_defaults(handler=policy_set)
+
+
+def rollout_exempt(ctx: CliContext) -> int:
+    service = ctx.service()
+    user = service.set_second_factor_exemption(
+        actor=service.local_administrator(), email=ctx.args.email, exempt=not ctx.args.off
+    )
+    ctx.out(
+        "cli.rollout.exempt" if user.second_factor_exempt else "cli.rollout.not_exempt",
+        email=user.email,
+    )
+    return 0
+
+
+def rollout_deadline(ctx: CliContext) -> int:
+    service = ctx.service()
+    user = service.set_setup_deadline(
+        actor=service.local_administrator(), email=ctx.args.email, until=ctx.args.until
+    )
+    if user.setup_deadline is None:
+        ctx.out("cli.rollout.deadline_cleared", email=user.email)
+    else:
+        ctx.out("cli.rollout.deadline", email=user.email, until=user.setup_deadline.isoformat())
+    return 0
+
+
+def rollout_retire(ctx: CliContext) -> int:
+    service = ctx.service()
+    before = ctx.args.before
+    report = service.retire_factors(
+        actor=service.local_administrator(),
+        kind=ctx.args.kind,
+        enrolled_before=datetime.combine(before, datetime.min.time()).astimezone()
+        if before
+        else None,
+    )
+    ctx.out("cli.rollout.retired", methods=report.methods_removed, users=report.users_affected)
+    return 0
+
+
+def rollout_import(ctx: CliContext) -> int:
+    try:
+        text = ctx.args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError("error.import_unreadable", path=str(ctx.args.file)) from exc
+    service = ctx.service()
+    report = service.import_users(
+        actor=service.local_administrator(), csv_text=text, language=ctx.language
+    )
+    if not report.ok:
+        for row in report.rows:
+            if row.problem is not None:
+                reason = ctx.t(row.problem, **row.params)
+                ctx.error("cli.rollout.import_row", line=row.line, email=row.email, reason=reason)
+        ctx.error("cli.rollout.import_nothing")
+        return 1
+    if ctx.args.passwords_file is not None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["email", "temporary_password"])
+        for issued in report.created:
+            writer.writerow([issued.user.email, issued.temporary_password])
+        fd = os.open(ctx.args.passwords_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
+        ctx.out(
+            "cli.rollout.imported_to_file",
+            users=len(report.created),
+            path=str(ctx.args.passwords_file),
+        )
+        return 0
+    ctx.out("cli.rollout.imported", users=len(report.created))
+    # Shown once, on purpose, to the admin who hands them over.
+    for issued in report.created:
+        print(f"    {issued.user.email}  {issued.temporary_password}")
+    return 0
+
+
+def policy_show(ctx: CliContext) -> int:
+    print(json.dumps(ctx.service().policy().to_dict(), indent=2, sort_keys=True))
+    return 0
+
+
+def policy_set(ctx: CliContext) -> int:
+    changes: dict[str, object] = {}
+    for change in ctx.args.changes:
+        key, separator, value = change.partition("=")
+        if not separator or not key:
+            raise InvalidInputError("error.policy_change_format", change=change)
+        try:
+            changes[key.strip()] = json.loads(value)
+        except ValueError:
+            changes[key.strip()] = value  # a bare word, such as a date
+    service = ctx.service()
+    service.update_policy(actor=service.local_administrator(), changes=changes)
+    ctx.out("cli.policy.saved")
+    return policy_show(ctx)
