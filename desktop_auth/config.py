@@ -19,6 +19,7 @@ import platformdirs
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from desktop_auth.core.mail import SmtpSettings
 from desktop_auth.core.passwords import Argon2Parameters
 from desktop_auth.errors import ConfigError
 
@@ -28,7 +29,15 @@ ENV_DATABASE_URL = "DESKTOP_AUTH_DATABASE_URL"
 ENV_DATA_KEY_FILE = "DESKTOP_AUTH_DATA_KEY_FILE"
 ENV_LANGUAGE = "DESKTOP_AUTH_LANGUAGE"
 
-_TOP_LEVEL_KEYS = {"database_url", "data_key_file", "language", "argon2"}
+_TOP_LEVEL_KEYS = {
+    "database_url",
+    "data_key_file",
+    "language",
+    "argon2",
+    "smtp",
+    "webauthn_origins",
+}
+_SMTP_KEYS = {"host", "port", "security", "sender", "username", "ca_file", "timeout"}
 _ARGON2_KEYS = {"time_cost", "memory_kib", "parallelism"}
 
 
@@ -38,6 +47,10 @@ class Config:
     data_key_file: Path | None = None
     language: str | None = None
     argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
+    #: Where security e-mails go out; None: they wait in the queue.
+    smtp: SmtpSettings | None = None
+    #: WebAuthn origins accepted beside ``https://<rp id>`` (exact matches).
+    webauthn_origins: tuple[str, ...] = ()
     #: The TOML file this came from, if any (shown by ``doctor``).
     source: Path | None = None
 
@@ -81,6 +94,34 @@ def _argon2_from(table: Any, path: Path) -> Argon2Parameters:
     return parameters
 
 
+def _smtp_from(table: Any, path: Path) -> SmtpSettings:
+    if not isinstance(table, dict) or set(table) - _SMTP_KEYS:
+        raise ConfigError("error.config_unknown_key", path=str(path), key="smtp")
+    security = str(table.get("security", "starttls"))
+    if security not in ("starttls", "tls") or "password" in table:
+        raise ConfigError("error.config_smtp", path=str(path))
+    try:
+        return SmtpSettings(
+            host=str(table["host"]),
+            port=int(table.get("port", 465 if security == "tls" else 587)),
+            security=security,
+            sender=str(table["sender"]),
+            username=str(table["username"]) if table.get("username") else None,
+            ca_file=Path(str(table["ca_file"])).expanduser() if table.get("ca_file") else None,
+            timeout=float(table.get("timeout", 15)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError("error.config_smtp", path=str(path)) from exc
+
+
+def _origins_from(value: Any, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(o, str) and o.startswith("https://") for o in value
+    ):
+        raise ConfigError("error.config_origins", path=str(path))
+    return tuple(value)
+
+
 def load_config(
     *,
     config_path: Path | None = None,
@@ -118,5 +159,7 @@ def load_config(
         data_key_file=key_file,
         language=str(language) if language else None,
         argon2=argon2,
+        smtp=_smtp_from(data["smtp"], path) if "smtp" in data else None,
+        webauthn_origins=_origins_from(data.get("webauthn_origins", []), path),
         source=source,
     )

@@ -55,6 +55,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     _add_user_commands(admin_commands.add_parser("user", help=t("cli.cmd.user")), t)
     audit.add_commands(admin_commands.add_parser("audit", help=t("cli.cmd.audit")), t)
     rollout.add_commands(admin_commands, t)
+    rollout.add_mail_commands(admin_commands, t)
 
     db = admin_commands.add_parser("db", help=t("cli.cmd.db"))
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)

@@ -148,3 +148,34 @@ def policy_set(ctx: CliContext) -> int:
     service.update_policy(actor=service.local_administrator(), changes=changes)
     ctx.out("cli.policy.saved")
     return policy_show(ctx)
+
+
+def add_mail_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], str]) -> None:  # type: ignore[type-arg]
+    mail = admin_commands.add_parser("mail", help=t("cli.cmd.mail"))
+    commands = mail.add_subparsers(dest="mail_command", metavar="COMMAND", required=True)
+    commands.add_parser("queue", help=t("cli.cmd.mail_queue")).set_defaults(handler=mail_queue)
+    commands.add_parser("send", help=t("cli.cmd.mail_send")).set_defaults(handler=mail_send)
+
+
+def mail_queue(ctx: CliContext) -> int:
+    waiting = ctx.service().queued_mail()
+    if not waiting:
+        ctx.out("cli.mail.none")
+    for mail in waiting:
+        ctx.out(
+            "cli.mail.line",
+            id=mail.id,
+            notice=mail.notice,
+            recipient=mail.recipient,
+            created=mail.created_at,
+            attempts=mail.attempts,
+            next=mail.next_attempt_at,
+            error=f" ({mail.last_error})" if mail.last_error else "",
+        )
+    return 0
+
+
+def mail_send(ctx: CliContext) -> int:
+    sent, waiting = ctx.service().send_queued_mail()
+    ctx.out("cli.mail.sent", sent=sent, waiting=waiting)
+    return 0 if waiting == 0 else 1

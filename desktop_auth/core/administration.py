@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.identity import normalize_email
+from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.passphrase import suggest_passphrase
 from desktop_auth.core.session import AssuranceLevel
 from desktop_auth.core.throttle import clear_second_factor_failures, clear_user_failures
@@ -314,7 +315,9 @@ class UserAdministration:
             clear_user_failures(db, user.id)
             self.ctx.audit(db, AuditEventType.PASSWORD_RESET, actor=actor, subject=user.email)
             db.refresh(user)
-            return TemporaryPassword(user=summarize(user), temporary_password=temporary)
+            issued = TemporaryPassword(user=summarize(user), temporary_password=temporary)
+        self.ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
+        return issued
 
     def _keep_an_admin(self, db: DbSession) -> None:
         if count_admins(db) <= 1:

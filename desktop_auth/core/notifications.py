@@ -23,6 +23,8 @@ class SecurityNotice(StrEnum):
     RECOVERY_CODE_USED = "recovery_code_used"
     BACKUP_CODE_ISSUED = "backup_code_issued"
     BACKUP_CODE_USED = "backup_code_used"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a notice name
+    ACCOUNT_LOCKED = "account_locked"
 
 
 class SecurityNotifier(Protocol):

@@ -163,6 +163,8 @@ class SecondFactorFlow:
                         subject=user.email,
                         details={"failures": failures},
                     )
+            if provider.guessable and failures == limit:
+                ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
             if provider.guessable and failures >= limit:
                 raise SecondFactorLockedError() from wrong
             raise

@@ -31,6 +31,7 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
 from desktop_auth.core.doctor import CheckResult, CheckStatus
 from desktop_auth.core.flow import SignInOutcome, SignInResult
+from desktop_auth.core.mail import MailQueue, QueuedMailSummary, SmtpSender
 from desktop_auth.core.notifications import SecurityNotice, SecurityNotifier
 from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
 from desktop_auth.core.password_policy import PasswordAssessment, PasswordProblem
@@ -88,6 +89,17 @@ __all__ = [
 ]
 
 
+def _fits(current: object, value: object) -> bool:
+    """A new policy value has the type of the one it replaces (None accepts text)."""
+    if current is None:
+        return value is None or isinstance(value, str)
+    if isinstance(current, list | tuple):
+        return isinstance(value, list)
+    if isinstance(current, bool) or isinstance(value, bool):
+        return isinstance(current, bool) and isinstance(value, bool)
+    return isinstance(value, type(current))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Organisation:
     name: str
@@ -109,6 +121,7 @@ class AuthService:
         notifiers: Sequence[SecurityNotifier] = (),
         extra_origins: Sequence[str] = (),
         demo: bool = False,
+        mail_queue: MailQueue | None = None,
     ) -> None:
         """``extra_origins``: WebAuthn origins accepted beside ``https://<rp id>``;
         ``demo``: demo mode, where the software security key is accepted."""
@@ -126,8 +139,9 @@ class AuthService:
             hasher=hasher or PasswordHasher(),
             workstation=workstation or socket.gethostname(),
             factors=[webauthn, totp, recovery, backup, *extra_factors],
-            notifiers=notifiers,
+            notifiers=[*notifiers, *([mail_queue] if mail_queue else [])],
         )
+        self._mail = mail_queue
         self._sign_in = SignInFlow(self._context)
         self._admin = UserAdministration(self._context)
         self._second_factor = SecondFactorFlow(self._context, self._sign_in)
@@ -156,12 +170,23 @@ class AuthService:
             if config.data_key_file is not None
             else KeyringDataKeyStore(keyring_backend)
         )
+        clock = clock or SystemClock()
+        workstation = workstation or socket.gethostname()
+        mail_queue = MailQueue(
+            store,
+            clock,
+            sender=SmtpSender(config.smtp, keyring_backend) if config.smtp else None,
+            from_address=config.smtp.sender if config.smtp else "",
+            workstation=workstation,
+        )
         return cls(
             store,
             data_keys=data_keys,
             clock=clock,
             hasher=hasher or PasswordHasher(config.argon2),
             workstation=workstation,
+            extra_origins=config.webauthn_origins,
+            mail_queue=mail_queue,
         )
 
     @staticmethod
@@ -172,7 +197,19 @@ class AuthService:
         return doctor.run_checks(config, keyring_backend)
 
     def close(self) -> None:
+        if self._mail is not None:
+            self._mail.wait()
         self._context.store.dispose()
+
+    # --- security e-mails --------------------------------------------------------------
+
+    def queued_mail(self) -> list[QueuedMailSummary]:
+        """Security e-mails not sent yet, for admins (what, to whom, why not)."""
+        return self._mail.waiting() if self._mail else []
+
+    def send_queued_mail(self) -> tuple[int, int]:
+        """Try every due e-mail now; returns (sent, still waiting)."""
+        return self._mail.deliver_due() if self._mail else (0, 0)
 
     @property
     def workstation(self) -> str:
@@ -234,10 +271,8 @@ class AuthService:
                 target = current.get(section) if section else current
                 if not isinstance(target, dict) or name not in target:
                     raise InvalidInputError("error.policy_unknown_setting", setting=key)
-                old = target[name]
-                if old is not None and not isinstance(value, type(old) if old != () else list):
-                    if not (isinstance(old, list | tuple) and isinstance(value, list)):
-                        raise InvalidInputError("error.policy_bad_value", setting=key)
+                if not _fits(target[name], value):
+                    raise InvalidInputError("error.policy_bad_value", setting=key)
                 target[name] = value
             policy = Policy.from_dict(current)
             save_policy(db, policy)

@@ -24,6 +24,7 @@ from desktop_auth.core.flow import (
     SignInResult,
 )
 from desktop_auth.core.identity import normalize_email
+from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.password_policy import PasswordProblem
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import AssuranceLevel, Session
@@ -100,6 +101,8 @@ class SignInFlow:
                         subject=user.email,
                         details={"failures": outcome.failures},
                     )
+            if outcome.failures == policy.throttle.lock_after:
+                ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
             raise _credentials_error(outcome)
 
         with ctx.store.transaction() as db:
@@ -362,6 +365,7 @@ class SignInFlow:
         new_hash = ctx.hasher.hash(new_password)
         with ctx.store.transaction() as db:
             self._store_password(db, db.get_one(User, user.id), new_hash, actor=user.email)
+        ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
 
     def _check_new_password(self, db: DbSession, user: User, new_password: str) -> None:
         self.ctx.require_acceptable_password(db, new_password, user.email)

@@ -206,6 +206,8 @@ class QueuedMail(Base):
     language: Mapped[str] = mapped_column(String(8))
     #: A ``SecurityNotice`` value: the text is made from the catalogue when sending.
     notice: Mapped[str] = mapped_column(String(64))
+    #: Where it happened, for the mail's "on workstation …" line.
+    workstation: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -80,3 +80,31 @@ def test_argon2_can_be_raised_and_key_file_set(tmp_path: Path) -> None:
     )
     assert config.argon2.memory_kib == 131072 and config.argon2.time_cost == 4
     assert config.data_key_file == tmp_path / "k"
+
+
+def test_smtp_section_and_webauthn_origins(tmp_path: Path) -> None:
+    file = write(
+        tmp_path / "c.toml",
+        'webauthn_origins = ["https://login.salariszaken.nl"]\n'
+        '[smtp]\nhost = "mail.salariszaken.nl"\nsender = "beveiliging@salariszaken.nl"\n'
+        'username = "desktop-auth"\n',
+    )
+    config = load_config(config_path=file, environ={})
+    assert config.smtp is not None
+    assert (config.smtp.port, config.smtp.security) == (587, "starttls")
+    assert config.smtp.keyring_username == "smtp/desktop-auth@mail.salariszaken.nl"
+    assert config.webauthn_origins == ("https://login.salariszaken.nl",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[smtp]\nhost = "m"\nsender = "s@x.nl"\npassword = "geheim"\n',  # C4
+        '[smtp]\nhost = "m"\nsender = "s@x.nl"\nsecurity = "none"\n',  # never plain text
+        '[smtp]\nsender = "s@x.nl"\n',
+        'webauthn_origins = ["http://insecure.example"]\n',
+    ],
+)
+def test_c4_smtp_password_plain_text_and_bad_origins_are_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConfigError):
+        load_config(config_path=write(tmp_path / "c.toml", text), environ={})

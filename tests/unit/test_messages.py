@@ -12,6 +12,7 @@ import desktop_auth
 from desktop_auth import errors
 from desktop_auth.core.audit import AuditEventType, AuditVerification
 from desktop_auth.core.data_key import DataKeyState
+from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.password_policy import PasswordProblem
 from desktop_auth.core.users import UserStatus
 from desktop_auth.messages import SUPPORTED_LANGUAGES, catalogue, detect_language, translate
@@ -19,7 +20,7 @@ from desktop_auth.store.models import Role
 
 PACKAGE = Path(desktop_auth.__file__).parent
 KEY_PATTERN = re.compile(
-    r"""["']((?:error|cli|doctor|password|audit|role|status|kind|sheet)\.[a-z_.]+)["']"""
+    r"""["']((?:error|cli|doctor|password|audit|role|status|kind|sheet|mail)\.[a-z_.]+)["']"""
 )
 
 
@@ -31,6 +32,7 @@ def keys_named_in_code() -> set[str]:
     keys.update(p.message_key for p in PasswordProblem)
     keys.update(f"status.{s.value}" for s in UserStatus)
     keys.update(f"role.{r.value}" for r in Role)
+    keys.update(f"mail.{part}.{n.value}" for n in SecurityNotice for part in ("subject", "body"))
     keys.update(f"doctor.data_key.{s.value}" for s in DataKeyState)
     keys.update(
         f"doctor.fix.data_key_{s.value}"

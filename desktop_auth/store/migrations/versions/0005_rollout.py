@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("recipient", sa.String(length=320), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("notice", sa.String(length=64), nullable=False),
+        sa.Column("workstation", sa.String(length=255), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
