@@ -43,6 +43,10 @@ def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], 
     importing.add_argument("--passwords-file", type=Path, help=t("cli.opt.passwords_file"))
     importing.set_defaults(handler=rollout_import)
 
+    report = admin_commands.add_parser("report", help=t("cli.cmd.report"))
+    report.add_argument("--limit", type=int, default=50, help=t("cli.opt.limit"))
+    report.set_defaults(handler=enrollment)
+
     policy = admin_commands.add_parser("policy", help=t("cli.cmd.policy"))
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)
     policy_commands.add_parser("show", help=t("cli.cmd.policy_show")).set_defaults(
@@ -126,6 +130,36 @@ def rollout_import(ctx: CliContext) -> int:
     # Shown once, on purpose, to the admin who hands them over.
     for issued in report.created:
         print(f"    {issued.user.email}  {issued.temporary_password}")
+    return 0
+
+
+def enrollment(ctx: CliContext) -> int:
+    service = ctx.service()
+    report = service.enrollment_report(actor=service.local_administrator(), limit=ctx.args.limit)
+    ctx.out(
+        "cli.report.enrolled",
+        enrolled=report.enrolled,
+        users=report.active_users,
+        percent=round(100 * report.share_enrolled),
+    )
+    ctx.out(
+        "cli.report.by_kind",
+        keys=report.by_kind["webauthn"],
+        apps=report.by_kind["totp"],
+        exempt=report.exempt,
+    )
+    if report.enforcement_date is not None:
+        ctx.out("cli.report.deadline", date=report.enforcement_date.isoformat())
+    ctx.out("cli.report.failures", failures=report.recent_failures)
+    for key, rows in (
+        ("cli.report.not_enrolled", report.not_enrolled),
+        ("cli.report.locked", report.locked),
+        ("cli.report.cloned", [f"{k.email} ({k.nickname})" for k in report.possibly_cloned]),
+    ):
+        if rows:
+            ctx.out(key, count=len(rows))
+            for row in rows:
+                print(f"    {row}")
     return 0
 
 

@@ -38,6 +38,7 @@ from desktop_auth.core.password_policy import PasswordAssessment, PasswordProble
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy, save_policy
 from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
+from desktop_auth.core.reports import EnrollmentReport, enrollment_report
 from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys
@@ -65,6 +66,7 @@ __all__ = [
     "CheckResult",
     "CheckStatus",
     "EnrolledMethod",
+    "EnrollmentReport",
     "ImportReport",
     "ImportRow",
     "IssuedBackupCode",
@@ -451,6 +453,12 @@ class AuthService:
     def import_users(self, *, actor: Actor, csv_text: str, language: str = "en") -> ImportReport:
         """Existing accounts from CSV (email, name, role): all rows or none."""
         return self._rollout.import_csv(actor=actor, text=csv_text, language=language)
+
+    def enrollment_report(self, *, actor: Actor, limit: int = 100) -> EnrollmentReport:
+        """The dashboard: who has 2FA by method, who not yet, possibly copied keys, locks."""
+        self._admin.authorize(actor, destructive=False)
+        with self._context.store.transaction() as db:
+            return enrollment_report(db, self._context.policy(db), self.now(), limit)
 
     # --- accounts (helpdesk) -----------------------------------------------------------
 

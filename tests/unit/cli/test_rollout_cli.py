@@ -70,3 +70,15 @@ def test_retire_from_the_command_line(initialized: Cli) -> None:
     assert code == 0 and "Switched off 0 methods of 0 users" in out
     code, _, err = initialized("admin", "rollout", "retire", "sms")
     assert code == 2 and "invalid choice" in err
+
+
+def test_report(initialized: Cli) -> None:
+    initialized("admin", "user", "add", "jan@example.nl", "--name", "Jan")
+    initialized("admin", "policy", "set", "enforcement_date=2026-07-01")
+    code, out, _ = initialized("admin", "report")
+    assert code == 0
+    assert "Two-step verification set up: 0 of 2 active users (0 %)." in out
+    assert "Required from: 2026-07-01." in out
+    assert "    jan@example.nl" in out
+    code, out, _ = initialized("--language", "nl", "admin", "report")
+    assert "Nog niet ingesteld (2 getoond):" in out
