@@ -59,6 +59,7 @@ def test_c1_tampered_or_foreign_ciphertext_fails() -> None:
     assert "key" not in repr(box).replace("fingerprint", "")
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # reads the file's dump
 def test_data_key_made_on_first_use_and_kept_in_the_keyring(
     service: AuthService, admin: Actor, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
