@@ -115,6 +115,22 @@ def _check_details(details: Mapping[str, JSONScalar]) -> str:
     return json.dumps(dict(details), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def lock_audit_head(session: Session) -> AuditHead:
+    """Lock the chain's head row until the transaction ends, and read it fresh.
+
+    The lock queues concurrent writers: SELECT … FOR UPDATE on PostgreSQL (under
+    READ COMMITTED the waiter then reads the winner's committed head), the
+    IMMEDIATE transaction on SQLite.  populate_existing: a head this session
+    loaded earlier without the lock must not shadow the row just locked.
+    """
+    return session.execute(
+        select(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def append_event(
     session: Session,
     *,
@@ -127,16 +143,7 @@ def append_event(
 ) -> int:
     """Add one event inside the caller's transaction, so action and record commit together."""
     details_text = _check_details(details or {})
-    # The head row lock queues concurrent writers: SELECT … FOR UPDATE on PostgreSQL
-    # (under READ COMMITTED the waiter then reads the winner's committed head), the
-    # IMMEDIATE transaction on SQLite.  populate_existing: a head this session loaded
-    # earlier without the lock must not shadow the row just locked.
-    head = session.execute(
-        select(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    head = lock_audit_head(session)
     event_id = head.last_event_id + 1
     # Hash the UTC form: that is what the column gives back to ``verify``.
     occurred_at = occurred_at.astimezone(UTC)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.errors import DataKeyError, StoreNotInitializedError
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore
+from desktop_auth.store.locks import lock_setting
 from desktop_auth.store.secretbox import SecretBox, key_fingerprint, new_data_key
 from desktop_auth.store.settings import DATA_KEY_FINGERPRINT, STORE_ID, get_setting, put_setting
 
@@ -67,9 +68,29 @@ def open_secret_box_in(db: DbSession, keys: DataKeyStore) -> SecretBox:
         raise DataKeyError("error.data_key_missing", where=keys.describe())
     if state is DataKeyState.MISMATCH:
         raise DataKeyError("error.data_key_mismatch", where=keys.describe())
+    if key is None or get_setting(db, DATA_KEY_FINGERPRINT) is None:
+        return SecretBox(_claim_first_key(db, keys))
+    return SecretBox(key)
+
+
+def _claim_first_key(db: DbSession, keys: DataKeyStore) -> bytes:
+    """The store's first data key, made here or brought by this workstation.
+
+    Two workstations starting on a fresh PostgreSQL store must not each make a
+    key: the store-id row is locked, the state read again, and the one that
+    comes second finds the first one's fingerprint (and is told to import the
+    key) instead of sealing secrets under a second key.
+    """
+    lock_setting(db, STORE_ID)
+    db.expire_all()
+    state, key = _inspect(db, keys)
+    if state is DataKeyState.MISSING:
+        raise DataKeyError("error.data_key_missing", where=keys.describe())
+    if state is DataKeyState.MISMATCH:
+        raise DataKeyError("error.data_key_mismatch", where=keys.describe())
     if key is None:
         key = new_data_key()
         keys.save(get_setting(db, STORE_ID), key)
     if get_setting(db, DATA_KEY_FINGERPRINT) is None:
         put_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key))
-    return SecretBox(key)
+    return key

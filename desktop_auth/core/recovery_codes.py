@@ -24,6 +24,7 @@ from desktop_auth.errors import (
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.messages import translate
+from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import User
 from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
 
@@ -132,6 +133,7 @@ class RecoveryCodes:
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
             user = get_user(db, email)
+            lock_user(db, user.id)  # before the methods are read: see store.locks
             removed = []
             if remove_methods:
                 for method in ctx.enrolled_methods(db, user.id):

@@ -33,6 +33,7 @@ from desktop_auth.errors import (
     SessionExpiredError,
 )
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod, SecondFactorProvider
+from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import User
 
 #: What a second factor of each kind proves, for the session's assurance level.
@@ -122,6 +123,9 @@ class SecondFactorFlow:
         ctx = self.ctx
         try:
             with ctx.store.transaction() as db:
+                # One user's answers queue (user row, then factor rows, then the audit
+                # head): the same lock order as removing a method, so no deadlock.
+                lock_user(db, user.id)
                 method: EnrolledMethod = verify(db)
                 clear_second_factor_failures(db, user.id)
                 ctx.audit(
@@ -212,6 +216,8 @@ class SecondFactorFlow:
             policy = ctx.policy(db)
             if session is not None:
                 self._require_recent(session, policy, now)
+            # Two removals at once must not each count the other's method as left.
+            lock_user(db, user_id)
             user = db.get_one(User, user_id)
             remaining = [
                 m
