@@ -131,7 +131,7 @@ class AuthService:
         migrate: bool = True,
     ) -> AuthService:
         """Open the configured store, bringing its schema up to date first."""
-        store = Store.open(config.database_url)
+        store = Store.open(config.database_url, keyring_backend=keyring_backend)
         if migrate:
             store.upgrade()
         data_keys: DataKeyStore = (
