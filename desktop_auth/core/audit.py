@@ -55,6 +55,8 @@ class AuditEventType(StrEnum):
     RECOVERY_CODES_CREATED = "recovery_codes.created"
     BACKUP_CODE_ISSUED = "backup_code.issued"
     AUDIT_EXPORTED = "audit.exported"
+    DATA_KEY_EXPORTED = "data_key.exported"
+    DATA_KEY_IMPORTED = "data_key.imported"
 
 
 @dataclass(frozen=True, kw_only=True)
