@@ -57,7 +57,9 @@ def _free_port() -> int:
 class PostgresServer:
     """initdb + pg_ctl start in a temporary folder; ``stop`` and ``start`` for outage tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        #: A test server skips fsync; a benchmark's server keeps PostgreSQL's defaults.
+        self.durable = durable
         self.bin = postgres_bin()
         self.root = Path(tempfile.mkdtemp(prefix="desktop-auth-pg-"))
         self.data = self.root / "data"
@@ -116,17 +118,16 @@ class PostgresServer:
             conn.execute(f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{self.app_password}' CREATEDB")
 
     def start(self) -> None:
-        options = " ".join(
-            [
-                "-c listen_addresses=127.0.0.1",
-                f"-c port={self.port}",
-                f"-c unix_socket_directories={self.sockets}",
-                "-c max_connections=300",
-                # A test server: losing it in a power cut loses nothing of value.
-                "-c fsync=off",
-                "-c full_page_writes=off",
-            ]
-        )
+        settings = [
+            "-c listen_addresses=127.0.0.1",
+            f"-c port={self.port}",
+            f"-c unix_socket_directories={self.sockets}",
+            "-c max_connections=300",
+        ]
+        if not self.durable:
+            # A test server: losing it in a power cut loses nothing of value.
+            settings += ["-c fsync=off", "-c full_page_writes=off"]
+        options = " ".join(settings)
         self._run(
             "pg_ctl",
             "start",
