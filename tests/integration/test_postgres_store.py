@@ -3,6 +3,8 @@ passed through, a calm error when the server says no (SECURITY.md C4)."""
 
 from __future__ import annotations
 
+import logging
+import traceback
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,37 @@ def test_a_plain_postgresql_url_uses_psycopg(postgres_server: PostgresServer) ->
     store.upgrade()
     assert store.current_revision() == store.head_revision()
     store.dispose()
+
+
+def test_c2_the_database_password_appears_in_no_log_and_no_error(
+    postgres_server: PostgresServer, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    database = postgres_server.new_database()
+    url = postgres_server.url(database, with_password=False)
+    config = load_config(environ={"DESKTOP_AUTH_DATABASE_URL": url}, config_path=None)
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)
+    logging.getLogger("sqlalchemy.pool").setLevel(logging.DEBUG)
+    try:
+        service = AuthService.open(
+            config, keyring_backend=keyring_with_password(postgres_server, database)
+        )
+        assert repr(service) and postgres_server.app_password not in repr(
+            service._context.store.engine
+        )
+        assert not service.is_initialized()
+        service.close()
+
+        planted = "Planted-Wrong-Db-Password-Zeehond"
+        wrong = MemoryKeyring()
+        wrong.set_password("desktop-auth", str(database_keyring_name(url)), planted)
+        with pytest.raises(StoreUnavailableError) as refused:
+            AuthService.open(config, keyring_backend=wrong)
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+        logging.getLogger("sqlalchemy.pool").setLevel(logging.WARNING)
+    error_text = "".join(traceback.format_exception(refused.value))
+    assert "password authentication failed" in error_text  # the cause is kept, for admins
+    for secret in (postgres_server.app_password, planted):
+        assert secret not in caplog.text
+        assert secret not in error_text
