@@ -113,13 +113,6 @@ def get_user(db: DbSession, email: str) -> User:
     return user
 
 
-def count_admins(db: DbSession, *, enabled_only: bool = True) -> int:
-    query = select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)
-    if enabled_only:
-        query = query.where(User.disabled.is_(False))
-    return int(db.execute(query).scalar_one())
-
-
 def search_users(
     db: DbSession, *, search: str | None, role: Role | None, limit: int, offset: int
 ) -> list[UserSummary]:
