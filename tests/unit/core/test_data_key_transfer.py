@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 
 import pytest
 
@@ -16,6 +17,8 @@ from desktop_auth.config import Config
 from desktop_auth.core.service import AuthService, SignInOutcome
 from desktop_auth.errors import DataKeyError, InvalidInputError
 from desktop_auth.messages import translate
+from desktop_auth.store.db import Store
+from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.secretbox import new_data_key
 from tests.conftest import ENGINES
 from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
@@ -140,3 +143,33 @@ def test_c2_the_file_holds_the_key_only_sealed_and_a_wrong_passphrase_opens_noth
     assert short.value.message_key == "error.key_passphrase_short"
     for entry in service.audit_events(limit=None):
         assert PASSPHRASE not in json.dumps(dict(entry.details))
+
+
+def test_two_workstations_starting_together_never_make_two_keys(
+    store: Store, admin: object, clock: PinnedClock
+) -> None:
+    """On a fresh store the first key is claimed under a row lock: the workstation that
+    comes second is told to import the key, instead of sealing under a key of its own."""
+    keyrings = [MemoryKeyring(), MemoryKeyring()]
+    services = [
+        AuthService(store, data_keys=KeyringDataKeyStore(k), clock=clock, workstation=f"WS-{n}")
+        for n, k in enumerate(keyrings)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def start(service: AuthService) -> None:
+        barrier.wait(timeout=30)
+        try:
+            service.secret_box()
+            outcomes.append("made")
+        except DataKeyError as refused:
+            outcomes.append(refused.message_key)
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in services]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["error.data_key_missing", "made"]
+    assert sum(len(k.entries) for k in keyrings) == 1
