@@ -17,6 +17,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -70,11 +71,12 @@ class PostgresServer:
         self.app_password = secrets.token_urlsafe(18)
         self._as_postgres = hasattr(os, "geteuid") and os.geteuid() == 0
         self._databases = 0
+        self._watchdog: subprocess.Popen[bytes] | None = None
         self._init()
 
     # --- running PostgreSQL's programs ---------------------------------------------
 
-    def _run(self, *command: str, timeout: float = START_SECONDS) -> None:
+    def _argv(self, *command: str) -> list[str]:
         argv = [str(self.bin / command[0]), *command[1:]]
         if self._as_postgres:
             runuser = shutil.which("runuser")
@@ -82,6 +84,10 @@ class PostgresServer:
                 argv = [runuser, "-u", SUPERUSER, "--", *argv]
             else:
                 argv = ["su", SUPERUSER, "-s", "/bin/sh", "-c", " ".join(argv)]
+        return argv
+
+    def _run(self, *command: str, timeout: float = START_SECONDS) -> None:
+        argv = self._argv(*command)
         result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
         if result.returncode != 0:
             log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
@@ -114,6 +120,7 @@ class PostgresServer:
         )
         password_file.unlink()
         self.start()
+        self._start_watchdog()
         with self.admin_connection() as conn:
             conn.execute(f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{self.app_password}' CREATEDB")
 
@@ -150,7 +157,30 @@ class PostgresServer:
             if (self.data / "postmaster.pid").exists():
                 self.stop()
         finally:
+            if self._watchdog is not None:
+                self._watchdog.kill()
+                self._watchdog.wait()
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def _start_watchdog(self) -> None:
+        """Stop the server and remove its folder if this process dies without ``destroy``
+        (killed, or aborted by a crashing library): no orphaned server outlives a run."""
+        stop = self._argv("pg_ctl", "stop", "--pgdata", str(self.data), "--mode", "immediate")
+        script = (
+            "import os, shutil, subprocess, sys, time\n"
+            "parent, root, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3:]\n"
+            "while os.getppid() == parent:\n"
+            "    time.sleep(0.5)\n"
+            "subprocess.run(stop, capture_output=True, check=False)\n"
+            "shutil.rmtree(root, ignore_errors=True)\n"
+        )
+        self._watchdog = subprocess.Popen(
+            [sys.executable, "-c", script, str(os.getpid()), str(self.root), *stop],
+            start_new_session=True,  # a Ctrl-C to the test run must not kill it first
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     # --- databases -------------------------------------------------------------------
 
