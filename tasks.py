@@ -6,12 +6,13 @@
 
 It makes its own virtual environment in .venv and installs the project into
 it; on Debian/Ubuntu it installs the few system packages the tests need
-(dbus, gnome-keyring) with apt-get when run as root or with password-less sudo.
+(dbus, gnome-keyring, postgresql) with apt-get when run as root or with password-less sudo.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
 import os
 import shutil
@@ -30,7 +31,10 @@ TEST_SYSTEM_TOOLS = {
     "gnome-keyring-daemon": "gnome-keyring",
     "oathtool": "oathtool",  # an independent TOTP generator to check ours against
     "pdftotext": "poppler-utils",  # reads back the recovery sheet's PDF
+    "initdb": "postgresql",  # the tests start their own PostgreSQL server on loopback
 }
+#: Debian keeps PostgreSQL's server programs off PATH, in a folder per major version.
+POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
 
 def say(message: str) -> None:
@@ -66,10 +70,16 @@ def apt_install(packages: list[str]) -> None:
     run(*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, env=env)
 
 
+def have_tool(tool: str) -> bool:
+    if shutil.which(tool) is not None:
+        return True
+    return any(Path(folder, tool).is_file() for folder in glob.glob(POSTGRES_BIN_GLOB))
+
+
 def ensure_system_tools(tools: dict[str, str]) -> None:
     if not sys.platform.startswith("linux"):
         return
-    missing = sorted({package for tool, package in tools.items() if shutil.which(tool) is None})
+    missing = sorted({package for tool, package in tools.items() if not have_tool(tool)})
     apt_install(missing)
 
 
@@ -96,13 +106,13 @@ def ensure_venv(extras: str) -> None:
 
 
 def command_run(arguments: list[str]) -> int:
-    ensure_venv("")
+    ensure_venv("postgresql")
     return subprocess.run([str(venv_bin("desktop-auth")), *arguments], cwd=ROOT).returncode
 
 
 def command_test(arguments: list[str]) -> int:
     ensure_system_tools(TEST_SYSTEM_TOOLS)
-    ensure_venv("test,dev")
+    ensure_venv("postgresql,test,dev")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
     checks = [
         [venv_bin("ruff"), "check", "."],

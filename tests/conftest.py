@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,14 +11,44 @@ from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
+from tests.postgres_server import PostgresServer
 
 ADMIN_PASSWORD = "koffie tafel regen zomer fiets"
 ORGANISATION = "Salariszaken"
 
 
+#: Both engines the product supports; modules that must hold on both say
+#: ``pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)``.
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run; a missing PostgreSQL fails, never skips."""
+    try:
+        server = PostgresServer()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.destroy()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+def engine(request: pytest.FixtureRequest) -> str:
+    """The store's engine: SQLite unless a test is parametrised over ``ENGINES``.
+
+    ``DESKTOP_AUTH_TEST_ENGINE=postgresql`` runs every other store test on PostgreSQL.
+    """
+    return str(getattr(request, "param", os.environ.get("DESKTOP_AUTH_TEST_ENGINE", "sqlite")))
+
+
+@pytest.fixture
+def database_url(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty store: a SQLite file, or a new database on the test PostgreSQL server."""
+    if engine == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.url(server.new_database())
 
 
 @pytest.fixture

@@ -201,7 +201,7 @@ def user_backup_code(ctx: CliContext) -> int:
 
 
 def db_upgrade(ctx: CliContext) -> int:
-    ctx.service()  # opening the service applies the migrations
+    ctx.service(check_data_key=False)  # opening the service applies the migrations
     ctx.out("cli.db.upgraded")
     return 0
 

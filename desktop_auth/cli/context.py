@@ -30,10 +30,28 @@ class CliContext:
     def error(self, key: str, **params: object) -> None:
         print(f"desktop-auth: {self.t(key, **params)}", file=sys.stderr)
 
-    def service(self) -> AuthService:
+    def service(self, *, check_data_key: bool = True) -> AuthService:
+        """The service; it refuses to start with a wrong data key unless told not to check."""
         if self._service is None:
-            self._service = AuthService.open(self.config)
+            self._service = AuthService.open(self.config, check_data_key=check_data_key)
         return self._service
+
+    def read_passphrase(self, *, from_stdin: bool, twice: bool) -> str:
+        """A key file's passphrase from standard input (one line) or a hidden prompt."""
+        if from_stdin:
+            line = sys.stdin.readline()
+            passphrase = line[:-1] if line.endswith("\n") else line
+            if not passphrase:
+                raise InvalidInputError("error.passphrase_stdin_empty")
+            return passphrase
+        if not sys.stdin.isatty():
+            raise InvalidInputError("error.passphrase_needs_terminal")
+        first = getpass.getpass(self.t("cli.prompt.key_passphrase"))
+        if twice:
+            second = getpass.getpass(self.t("cli.prompt.repeat_key_passphrase"))
+            if not hmac.compare_digest(first.encode(), second.encode()):
+                raise InvalidInputError("error.passphrases_differ")
+        return first
 
     def read_new_password(self, *, from_stdin: bool) -> str:
         """A password from standard input (one line) or typed twice at a hidden prompt."""

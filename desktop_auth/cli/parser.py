@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from desktop_auth.cli import admin, audit, rollout
+from desktop_auth.cli import admin, audit, keys, rollout
 from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
 
 
@@ -56,6 +56,8 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     audit.add_commands(admin_commands.add_parser("audit", help=t("cli.cmd.audit")), t)
     rollout.add_commands(admin_commands, t)
     rollout.add_mail_commands(admin_commands, t)
+
+    keys.add_commands(admin_commands.add_parser("key", help=t("cli.cmd.key")), t)
 
     db = admin_commands.add_parser("db", help=t("cli.cmd.db"))
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import AuditEventType
+from desktop_auth.core.audit import AuditEventType, lock_audit_head
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.notifications import SecurityNotice
@@ -26,7 +26,6 @@ from desktop_auth.core.users import (
     Actor,
     UserSummary,
     clean_display_name,
-    count_admins,
     get_user,
     parse_role,
     search_users,
@@ -43,6 +42,7 @@ from desktop_auth.errors import (
     UserExistsError,
 )
 from desktop_auth.messages import SUPPORTED_LANGUAGES
+from desktop_auth.store.locks import lock_enabled_admins
 from desktop_auth.store.models import Role, User
 from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, STORE_ID, put_setting
 
@@ -118,6 +118,9 @@ class UserAdministration:
             ctx.require_acceptable_password(db, admin_password, email, organisation=organisation)
         password_hash = ctx.hasher.hash(admin_password)
         with ctx.store.transaction() as db:
+            # Two workstations initialising one empty PostgreSQL store at once: the
+            # audit head (made by the migration) is the one row both can lock.
+            lock_audit_head(db)
             if db.execute(select(func.count()).select_from(User)).scalar_one():
                 raise StoreAlreadyInitializedError()
             put_setting(db, ORGANISATION_NAME, organisation)
@@ -320,5 +323,5 @@ class UserAdministration:
         return issued
 
     def _keep_an_admin(self, db: DbSession) -> None:
-        if count_admins(db) <= 1:
+        if len(lock_enabled_admins(db)) <= 1:
             raise LastAdministratorError()

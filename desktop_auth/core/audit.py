@@ -61,6 +61,8 @@ class AuditEventType(StrEnum):
     FACTORS_RETIRED = "factors.retired"
     USERS_IMPORTED = "users.imported"
     AUDIT_EXPORTED = "audit.exported"
+    DATA_KEY_EXPORTED = "data_key.exported"
+    DATA_KEY_IMPORTED = "data_key.imported"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,6 +123,22 @@ def _check_details(details: Mapping[str, JSONScalar]) -> str:
     return json.dumps(dict(details), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def lock_audit_head(session: Session) -> AuditHead:
+    """Lock the chain's head row until the transaction ends, and read it fresh.
+
+    The lock queues concurrent writers: SELECT … FOR UPDATE on PostgreSQL (under
+    READ COMMITTED the waiter then reads the winner's committed head), the
+    IMMEDIATE transaction on SQLite.  populate_existing: a head this session
+    loaded earlier without the lock must not shadow the row just locked.
+    """
+    return session.execute(
+        select(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def append_event(
     session: Session,
     *,
@@ -133,10 +151,7 @@ def append_event(
 ) -> int:
     """Add one event inside the caller's transaction, so action and record commit together."""
     details_text = _check_details(details or {})
-    # The head row lock (SQLite: the IMMEDIATE transaction) queues concurrent writers.
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
-    ).scalar_one()
+    head = lock_audit_head(session)
     event_id = head.last_event_id + 1
     # Hash the UTC form: that is what the column gives back to ``verify``.
     occurred_at = occurred_at.astimezone(UTC)
@@ -174,44 +189,47 @@ def verify_chain(session: Session, batch_size: int = 2000) -> AuditVerification:
     expected_prev = GENESIS_HASH
     expected_id = 1
     checked = 0
-    rows = session.execute(
+    result = session.execute(
         select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch_size)
-    ).scalars()
-    for event in rows:
-        if event.id != expected_id:
-            return AuditVerification(
-                ok=False,
-                events_checked=checked,
-                first_broken_id=expected_id,
-                problem="audit.problem.missing_event",
+    )
+    # yield_per reads through a server-side cursor on PostgreSQL: ``with`` closes it
+    # on every way out, the early returns at a broken link included.
+    with result:
+        for event in result.scalars():
+            if event.id != expected_id:
+                return AuditVerification(
+                    ok=False,
+                    events_checked=checked,
+                    first_broken_id=expected_id,
+                    problem="audit.problem.missing_event",
+                )
+            if event.prev_hash != expected_prev:
+                return AuditVerification(
+                    ok=False,
+                    events_checked=checked,
+                    first_broken_id=event.id,
+                    problem="audit.problem.broken_link",
+                )
+            recomputed = _event_hash(
+                event_id=event.id,
+                occurred_at=event.occurred_at,
+                event_type=event.event_type,
+                actor=event.actor,
+                subject=event.subject,
+                workstation=event.workstation,
+                details=event.details,
+                prev_hash=event.prev_hash,
             )
-        if event.prev_hash != expected_prev:
-            return AuditVerification(
-                ok=False,
-                events_checked=checked,
-                first_broken_id=event.id,
-                problem="audit.problem.broken_link",
-            )
-        recomputed = _event_hash(
-            event_id=event.id,
-            occurred_at=event.occurred_at,
-            event_type=event.event_type,
-            actor=event.actor,
-            subject=event.subject,
-            workstation=event.workstation,
-            details=event.details,
-            prev_hash=event.prev_hash,
-        )
-        if recomputed != event.hash:
-            return AuditVerification(
-                ok=False,
-                events_checked=checked,
-                first_broken_id=event.id,
-                problem="audit.problem.altered_event",
-            )
-        expected_prev = event.hash
-        expected_id += 1
-        checked += 1
+            if recomputed != event.hash:
+                return AuditVerification(
+                    ok=False,
+                    events_checked=checked,
+                    first_broken_id=event.id,
+                    problem="audit.problem.altered_event",
+                )
+            expected_prev = event.hash
+            expected_id += 1
+            checked += 1
     head = session.get(AuditHead, HEAD_ID)
     if head is None or head.last_event_id != checked or head.last_hash != expected_prev:
         return AuditVerification(
@@ -257,8 +275,10 @@ def list_events(
     query = query.order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id)
     if limit is not None:
         query = query.limit(limit)
-    for event in session.execute(query.execution_options(yield_per=1000)).scalars():
-        yield _to_entry(event)
+    # Closed even when the caller stops early (a server-side cursor on PostgreSQL).
+    with session.execute(query.execution_options(yield_per=1000)) as result:
+        for event in result.scalars():
+            yield _to_entry(event)
 
 
 CSV_COLUMNS = ("id", "occurred_at", "event_type", "actor", "subject", "workstation", "details")

@@ -12,16 +12,16 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session as DbSession
 
+from desktop_auth.core.audit import AuditEventType
+from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.users import Actor
 from desktop_auth.errors import DataKeyError, StoreNotInitializedError
 from desktop_auth.store.db import Store
+from desktop_auth.store.key_envelope import check_passphrase, open_key, seal_key
 from desktop_auth.store.keys import DataKeyStore
+from desktop_auth.store.locks import lock_setting
 from desktop_auth.store.secretbox import SecretBox, key_fingerprint, new_data_key
-from desktop_auth.store.settings import (
-    DATA_KEY_FINGERPRINT,
-    STORE_ID,
-    get_setting,
-    insert_setting,
-)
+from desktop_auth.store.settings import DATA_KEY_FINGERPRINT, STORE_ID, get_setting, put_setting
 
 
 class DataKeyState(StrEnum):
@@ -59,30 +59,127 @@ def open_secret_box(store: Store, keys: DataKeyStore) -> SecretBox:
 
 
 def open_secret_box_in(db: DbSession, keys: DataKeyStore) -> tuple[SecretBox, bool]:
-    """The same, inside the caller's transaction; also says whether the store's claim
-    on the key is new (then it holds only once the caller's transaction commits).
+    """The same, inside the caller's transaction; also says whether this claimed the
+    store for the key just now (then the claim holds only once that transaction
+    commits, and callers must not keep the box before).
 
     A factor first needs the box while its own transaction is open; on SQLite a
-    second transaction would wait for the first's write lock forever.  A new key
-    counts only once that transaction commits, so callers must not keep it before.
+    second transaction would wait for the first's write lock forever.
     """
+    key, claimed = _current_key(db, keys)
+    return SecretBox(key), claimed
+
+
+def current_key(db: DbSession, keys: DataKeyStore) -> bytes:
+    """This store's data key as this workstation holds it, made on first use."""
+    return _current_key(db, keys)[0]
+
+
+def _current_key(db: DbSession, keys: DataKeyStore) -> tuple[bytes, bool]:
     state, key = _inspect(db, keys)
     if state is DataKeyState.NOT_INITIALIZED:
         raise StoreNotInitializedError()
+    _refuse_wrong_key(state, keys)
+    if key is None or get_setting(db, DATA_KEY_FINGERPRINT) is None:
+        return _claim_first_key(db, keys), True
+    return key, False
+
+
+def _refuse_wrong_key(state: DataKeyState, keys: DataKeyStore) -> None:
     if state is DataKeyState.MISSING:
         # Secrets exist under a key this workstation lacks: a new key would orphan
         # them.  The fix is to bring the key here, not to start over.
         raise DataKeyError("error.data_key_missing", where=keys.describe())
     if state is DataKeyState.MISMATCH:
         raise DataKeyError("error.data_key_mismatch", where=keys.describe())
-    if key is not None and get_setting(db, DATA_KEY_FINGERPRINT) is not None:
-        return SecretBox(key), False
-    created = key is None
-    key = key or new_data_key()
-    # Claim the store for this key first (an insert, never an overwrite): of two
-    # workstations making the first key at once, the second finds the claim taken.
-    if not insert_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key)):
-        raise DataKeyError("error.data_key_mismatch", where=keys.describe())
-    if created:
+
+
+def check_data_key(store: Store, keys: DataKeyStore) -> None:
+    """Refuse to start with a key that cannot open this store's secrets (or none at all)."""
+    state, _ = inspect_data_key(store, keys)
+    _refuse_wrong_key(state, keys)
+
+
+def export_data_key(store: Store, keys: DataKeyStore, passphrase: str) -> tuple[bytes, str]:
+    """The data key sealed under ``passphrase`` (the file's content), and its fingerprint."""
+    check_passphrase(passphrase)
+    with store.transaction() as db:
+        key = current_key(db, keys)
+    return seal_key(key, passphrase), key_fingerprint(key)
+
+
+def import_data_key(store: Store, keys: DataKeyStore, content: bytes, passphrase: str) -> str:
+    """Keep the key from an exported file on this workstation; returns its fingerprint.
+
+    Only a key whose fingerprint is the store's is taken (or any key while the
+    store has none yet): a file from another store is refused before anything
+    is written.  A wrong key already here is replaced, which is the fix for
+    ``error.data_key_mismatch``.
+    """
+    opened = open_key(content, passphrase)
+    with store.transaction() as db:
+        store_id = get_setting(db, STORE_ID)
+        if not store_id:
+            raise StoreNotInitializedError()
+        lock_setting(db, STORE_ID)
+        db.expire_all()
+        fingerprint = get_setting(db, DATA_KEY_FINGERPRINT)
+        if fingerprint is None:
+            put_setting(db, DATA_KEY_FINGERPRINT, opened.fingerprint)
+        elif not hmac.compare_digest(fingerprint, opened.fingerprint):
+            raise DataKeyError("error.key_file_other_store")
+        try:
+            held = keys.load(store_id)
+        except DataKeyError:  # a damaged key here is what the import repairs
+            held = None
+        if held is None or not hmac.compare_digest(held, opened.key):
+            keys.save(store_id, opened.key)
+    return opened.fingerprint
+
+
+def _claim_first_key(db: DbSession, keys: DataKeyStore) -> bytes:
+    """The store's first data key, made here or brought by this workstation.
+
+    Two workstations starting on a fresh PostgreSQL store must not each make a
+    key: the store-id row is locked, the state read again, and the one that
+    comes second finds the first one's fingerprint (and is told to import the
+    key) instead of sealing secrets under a second key.
+    """
+    lock_setting(db, STORE_ID)
+    db.expire_all()
+    state, key = _inspect(db, keys)
+    _refuse_wrong_key(state, keys)
+    if key is None:
+        key = new_data_key()
         keys.save(get_setting(db, STORE_ID), key)
-    return SecretBox(key), True
+    stored = get_setting(db, DATA_KEY_FINGERPRINT)
+    if stored is None:
+        put_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key))
+    elif not hmac.compare_digest(stored, key_fingerprint(key)):
+        # Never seal under a key the store does not know (fail closed).
+        raise DataKeyError("error.data_key_mismatch", where=keys.describe())
+    return key
+
+
+class KeyTransfer:
+    """``admin key export`` / ``import`` for the service, each audited with the fingerprint."""
+
+    def __init__(self, context: ServiceContext, keys: DataKeyStore) -> None:
+        self.ctx = context
+        self.keys = keys
+
+    def export(self, passphrase: str, *, actor: Actor) -> bytes:
+        content, fingerprint = export_data_key(self.ctx.store, self.keys, passphrase)
+        self._audit(AuditEventType.DATA_KEY_EXPORTED, actor, fingerprint)
+        return content
+
+    def import_(self, content: bytes, passphrase: str, *, actor: Actor) -> str:
+        fingerprint = import_data_key(self.ctx.store, self.keys, content, passphrase)
+        self._audit(AuditEventType.DATA_KEY_IMPORTED, actor, fingerprint)
+        return fingerprint
+
+    def _audit(self, event: AuditEventType, actor: Actor, fingerprint: str) -> None:
+        with self.ctx.store.transaction() as db:
+            self.ctx.audit(
+                db, event, actor=actor, subject=None, details={"fingerprint": fingerprint}
+            )

@@ -53,9 +53,9 @@ class CheckResult:
     fix_key: str | None = None
 
 
-def _check_database(config: Config) -> CheckResult:
+def _check_database(config: Config, keyring_backend: KeyringBackend | None) -> CheckResult:
     name = "doctor.database"
-    store = Store.open(config.database_url)
+    store = Store.open(config.database_url, keyring_backend=keyring_backend)
     try:
         current, head = store.current_revision(), store.head_revision()
         if current != head:
@@ -110,7 +110,7 @@ _DATA_KEY_STATUS = {
 def _check_data_key(config: Config, keyring_backend: KeyringBackend | None) -> CheckResult:
     name = "doctor.data_key"
     keys = _data_keys(config, keyring_backend)
-    store = Store.open(config.database_url)
+    store = Store.open(config.database_url, keyring_backend=keyring_backend)
     try:
         state, _ = inspect_data_key(store, keys)
     except DesktopAuthError as exc:
@@ -209,7 +209,7 @@ def _check_fido_devices() -> CheckResult:
 
 def run_checks(config: Config, keyring_backend: KeyringBackend | None = None) -> list[CheckResult]:
     checks: list[Callable[[], CheckResult]] = [
-        lambda: _check_database(config),
+        lambda: _check_database(config, keyring_backend),
         lambda: _check_keyring(keyring_backend),
         lambda: _check_data_key(config, keyring_backend),
         _check_qt,

@@ -134,6 +134,9 @@ class SecondFactorFlow:
                 raise SecondFactorLockedError()
         try:
             with ctx.store.transaction() as db:
+                # One user's answers queue (user row, then factor rows, then the audit
+                # head): the same lock order as removing a method, so no deadlock.
+                lock_user(db, user.id)
                 method: EnrolledMethod = verify(db)
                 clear_second_factor_failures(db, user.id)
                 ctx.audit(

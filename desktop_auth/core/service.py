@@ -22,7 +22,7 @@ from keyring.backend import KeyringBackend
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.config import Config
-from desktop_auth.core import audit, doctor
+from desktop_auth.core import audit, data_key, doctor
 from desktop_auth.core.administration import TemporaryPassword, UserAdministration
 from desktop_auth.core.audit import AuditEntry, AuditEventType, AuditVerification
 from desktop_auth.core.authenticator_apps import DEFAULT_LABEL, AuthenticatorApps
@@ -45,7 +45,7 @@ from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
-from desktop_auth.errors import InvalidInputError, StoreNotInitializedError
+from desktop_auth.errors import InvalidInputError, KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
@@ -151,6 +151,7 @@ class AuthService:
         self._recovery = RecoveryCodes(self._context, self._second_factor, recovery, backup)
         self._keys = SecurityKeys(self._context, self._second_factor, webauthn)
         self._rollout = Rollout(self._context, self._second_factor, self._admin)
+        self._key_transfer = data_key.KeyTransfer(self._context, self._data_keys)
 
     @classmethod
     def open(
@@ -162,9 +163,16 @@ class AuthService:
         hasher: PasswordHasher | None = None,
         workstation: str | None = None,
         migrate: bool = True,
+        check_data_key: bool = True,
     ) -> AuthService:
-        """Open the configured store, bringing its schema up to date first."""
-        store = Store.open(config.database_url)
+        """Open the configured store, bringing its schema up to date first.
+
+        A workstation whose data key cannot open the store's secrets (another
+        store's key, or none while secrets exist) refuses to start with a
+        ``DataKeyError`` that says how to fix it; ``check_data_key=False`` is for
+        the commands that fix it (``admin key import``) or do not need it.
+        """
+        store = Store.open(config.database_url, keyring_backend=keyring_backend)
         if migrate:
             store.upgrade()
         data_keys: DataKeyStore = (
@@ -181,7 +189,7 @@ class AuthService:
             from_address=config.smtp.sender if config.smtp else "",
             workstation=workstation,
         )
-        return cls(
+        service = cls(
             store,
             data_keys=data_keys,
             clock=clock,
@@ -190,6 +198,15 @@ class AuthService:
             extra_origins=config.webauthn_origins,
             mail_queue=mail_queue,
         )
+        if check_data_key:
+            try:
+                data_key.check_data_key(store, data_keys)
+            except KeyringUnavailableError:
+                pass  # said when a secret is first needed; password sign-in still works
+            except BaseException:
+                store.dispose()
+                raise
+        return service
 
     @staticmethod
     def diagnose(
@@ -566,6 +583,23 @@ class AuthService:
         if self._secret_box is None:
             self._secret_box = open_secret_box(self._context.store, self._data_keys)
         return self._secret_box
+
+    def export_data_key(self, passphrase: str, *, actor: Actor) -> bytes:
+        """The data key sealed under ``passphrase``: the content of a file for another
+        workstation (``admin key export``).  Made first if the store has none yet."""
+        self._admin.authorize(actor, destructive=True)
+        return self._key_transfer.export(passphrase, actor=actor)
+
+    def import_data_key(self, content: bytes, passphrase: str, *, actor: Actor) -> str:
+        """Keep the data key from an exported file on this workstation; returns its
+        fingerprint.  A file from another store is refused; a wrong key here is replaced."""
+        self._admin.authorize(actor, destructive=True)
+        self._secret_box = None
+        return self._key_transfer.import_(content, passphrase, actor=actor)
+
+    def check_data_key(self) -> None:
+        """Raise ``DataKeyError`` unless this workstation's key opens the store's secrets."""
+        data_key.check_data_key(self._context.store, self._data_keys)
 
     def _secret_box_in(self, db: DbSession) -> SecretBox:
         """For the factors, which need the box inside their own transaction."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.session import Session
 from desktop_auth.errors import InvalidInputError, InvalidRoleError, UserNotFoundError
+from desktop_auth.store import locks
 from desktop_auth.store.models import Role, User
 
 MAX_DISPLAY_NAME = 200
@@ -120,16 +121,10 @@ def get_user(db: DbSession, email: str) -> User:
 
 
 def lock_user(db: DbSession, user_id: int) -> User:
-    """The user's row, locked until the transaction ends (PostgreSQL ``FOR UPDATE``;
-    SQLite already serialises writers).  Every change to a user's factors takes it."""
-    return db.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one()
-
-
-def count_admins(db: DbSession, *, enabled_only: bool = True) -> int:
-    query = select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)
-    if enabled_only:
-        query = query.where(User.disabled.is_(False))
-    return int(db.execute(query).scalar_one())
+    """The user's row, locked until the transaction ends (see ``store.locks``).
+    Every change to a user's factors and codes takes it first."""
+    locks.lock_user(db, user_id)
+    return db.get_one(User, user_id)
 
 
 def search_users(

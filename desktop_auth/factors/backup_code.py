@@ -24,6 +24,7 @@ from desktop_auth.errors import (
 )
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
+from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import BackupCode
 from desktop_auth.store.secretbox import SecretBox
 
@@ -90,7 +91,12 @@ class BackupCodeFactor:
         lifetime: timedelta,
         now: datetime,
     ) -> IssuedBackupCode:
-        """A new code; any live older one is revoked in the same transaction."""
+        """A new code; any live older one is revoked in the same transaction.
+
+        The user's row lock keeps it at one live code when two helpdesk desks issue
+        at once (on PostgreSQL each would otherwise revoke only what it saw).
+        """
+        lock_user(db, user_id)
         db.execute(
             update(BackupCode)
             .where(

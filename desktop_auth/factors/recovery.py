@@ -26,6 +26,7 @@ from desktop_auth.errors import (
 )
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
+from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import RecoveryCode
 from desktop_auth.store.secretbox import SecretBox
 
@@ -80,7 +81,12 @@ class RecoveryCodeFactor:
     def replace_batch(
         self, db: DbSession, *, user_id: int, count: int, now: datetime
     ) -> RecoveryBatch:
-        """Make ``count`` new codes and drop the old batch, in the caller's transaction."""
+        """Make ``count`` new codes and drop the old batch, in the caller's transaction.
+
+        The user's row is locked first: on PostgreSQL two workstations replacing at
+        once would each delete only the rows they saw and leave two live batches.
+        """
+        lock_user(db, user_id)
         batch_id = new_batch_id()
         codes = tuple(lookup_secrets.new_code() for _ in range(count))
         db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))

@@ -11,20 +11,27 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from keyring.backend import KeyringBackend
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop_auth.errors import StoreUnavailableError
+from desktop_auth.errors import ConfigError, StoreUnavailableError
+from desktop_auth.store.credentials import with_keyring_password
 
 MIGRATIONS_LOCATION = str(Path(__file__).resolve().parent / "migrations")
 
 #: How long a SQLite writer waits for another workstation process's write to finish.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: How long a workstation waits for a PostgreSQL server that does not answer, before
+#: sign-in fails closed with "cannot reach the sign-in database".
+POSTGRES_CONNECT_TIMEOUT_S = 10
+#: A random, constant number for PostgreSQL's advisory lock around migrations.
+MIGRATION_LOCK_ID = 0x6465736B61757468  # "deskauth"
 
 
-def is_sqlite(url: str) -> bool:
+def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
@@ -48,8 +55,14 @@ def _prepare_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_store_engine(url: str) -> Engine:
-    """Create an engine for ``url``; a SQLite file's folder is created when missing."""
+def create_store_engine(url: str | URL) -> Engine:
+    """Create an engine for ``url``; a SQLite file's folder is created when missing.
+
+    Other engines get a pool that tests each connection before lending it out
+    (pre-ping: a server restarted overnight costs no failed sign-in), and the
+    URL's query options (``sslmode``, ``sslrootcert``, …) reach the driver as
+    they are.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -58,7 +71,17 @@ def create_store_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _prepare_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, our driver
+        connect_args["application_name"] = "desktop-auth"
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
+    try:
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except ModuleNotFoundError as exc:
+        raise ConfigError("error.database_driver_missing", driver=parsed.drivername) from exc
 
 
 class Store:
@@ -69,8 +92,9 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        return cls(create_store_engine(url))
+    def open(cls, url: str, *, keyring_backend: KeyringBackend | None = None) -> Store:
+        """Open ``url``; a server's password comes from the keyring (SECURITY.md C4)."""
+        return cls(create_store_engine(with_keyring_password(url, keyring_backend)))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -100,6 +124,10 @@ class Store:
         config = self._alembic_config()
         try:
             with self.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    # Workstations starting together on a new server migrate one by one;
+                    # the lock ends with the transaction.
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except (OperationalError, InterfaceError) as exc:

@@ -2,7 +2,7 @@
 
 The last accepted time step, and a recovery code's use, are compared-and-set in
 one statement, so of the workstations answering with the same code at the same
-moment exactly one signs in.
+moment exactly one signs in — on one SQLite file and on PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -12,14 +12,19 @@ import multiprocessing
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
+from tests.conftest import ENGINES
 from tests.helpers import FAST_ARGON2, PinnedClock
-from tests.integration.workers import guess_codes, race_one_code
+from tests.integration.workers import guess_codes, race_one_code, replace_codes_at_once
 from tests.totp_helpers import phone_code, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
+
+pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
 PROCESSES = 8
 ROUNDS = 6
@@ -121,9 +126,50 @@ def test_m1_a_recovery_code_is_spent_by_exactly_one_of_eight_workstations(
 
     outcomes = race(database_url, tmp_path / "data.key", user.email, "recovery", rounds)
 
-    # A recovery code leads to setting up 2FA again (SECURITY.md M8).
     assert_one_winner_per_round(outcomes, ROUNDS, winner="setup_required")
     assert service.recovery_codes_left(user.session).left == len(codes) - ROUNDS
+    assert service.verify_audit().ok
+    service.close()
+
+
+def test_m1_racing_replacements_leave_one_batch_and_one_live_backup_code(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    """Eight workstations replace one user's recovery codes, and issue a backup code, at
+    the same moment: afterwards exactly one batch is valid (never two, never none) and
+    one backup code is live.  On PostgreSQL this needs the user's row lock."""
+    clock = PinnedClock()
+    service = shared_service(store, tmp_path / "data.key", clock)
+    user = user_with_app(service, service.local_administrator(), clock)
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    workers = [
+        context.Process(
+            target=replace_codes_at_once,
+            args=(
+                database_url,
+                str(tmp_path / "data.key"),
+                user.session,
+                clock.now().timestamp(),
+                ROUNDS,
+                barrier,
+                results,
+            ),
+        )
+        for _ in range(PROCESSES)
+    ]
+    for worker in workers:
+        worker.start()
+    shown = {results.get(timeout=240) for _ in range(PROCESSES * ROUNDS)}
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [w.exitcode for w in workers] == [0] * PROCESSES
+
+    status = service.recovery_codes_left(user.session)
+    assert status.batch_id in shown
+    assert (status.total, status.left) == (10, 10)
+    live = [m for m in service.user_methods(user.email) if m.kind == "backup"]
+    assert len(live) == 1
     assert service.verify_audit().ok
     service.close()
 

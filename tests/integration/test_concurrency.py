@@ -1,11 +1,20 @@
-"""Racing workstations on one SQLite file (SECURITY.md T4, L2)."""
+"""Racing workstations on one store, SQLite file or PostgreSQL (SECURITY.md T4, L2).
+
+On PostgreSQL (READ COMMITTED) the counter is exact because it changes in one
+UPDATE … RETURNING, and the chain stays one because appending locks its head row.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 
+import pytest
+
 from desktop_auth.core.service import Actor, AuthService
+from tests.conftest import ENGINES
 from tests.integration.workers import fail_and_audit
+
+pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
 PROCESSES = 8
 ROUNDS = 25

@@ -9,7 +9,7 @@ from typing import Any
 
 from desktop_auth.core.audit import AuditEventType, append_event
 from desktop_auth.core.passwords import PasswordHasher
-from desktop_auth.core.service import AuthService
+from desktop_auth.core.service import AuthService, Session
 from desktop_auth.core.throttle import ThrottlePolicy, record_user_failure
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.store.db import Store
@@ -100,5 +100,36 @@ def guess_codes(
                 results.put("accepted")
             except DesktopAuthError as error:
                 results.put(error.code)
+    finally:
+        service.close()
+
+
+def replace_codes_at_once(
+    database_url: str,
+    key_file: str,
+    session: Session,
+    now: float,
+    rounds: int,
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One workstation: each round, on the barrier's signal, make new recovery codes
+    and then issue a helpdesk backup code, at the same moment as every other one."""
+    service = AuthService(
+        Store.open(database_url),
+        data_keys=KeyFileDataKeyStore(Path(key_file)),
+        clock=PinnedClock(datetime.fromtimestamp(now, UTC)),
+        hasher=PasswordHasher(FAST_ARGON2),
+        workstation=f"WS-{os.getpid()}",
+    )
+    try:
+        for _ in range(rounds):
+            barrier.wait(timeout=120)
+            batch = service.generate_recovery_codes(session).sheet_id
+            barrier.wait(timeout=120)
+            service.issue_backup_code(
+                actor=service.local_administrator(), email=session.email, remove_methods=False
+            )
+            results.put(batch)
     finally:
         service.close()

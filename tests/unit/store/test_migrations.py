@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import Base
+from tests.conftest import ENGINES
 
 
+@pytest.mark.parametrize("engine", ENGINES, indirect=True)
 def test_empty_database_migrates_to_head_and_matches_the_models(database_url: str) -> None:
+    """The same migrations give the same schema on SQLite and PostgreSQL."""
     store = Store.open(database_url)
     assert store.current_revision() is None
     store.upgrade()
@@ -22,6 +26,7 @@ def test_empty_database_migrates_to_head_and_matches_the_models(database_url: st
     store.dispose()
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_sqlite_store_uses_wal_and_foreign_keys(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

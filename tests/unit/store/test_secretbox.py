@@ -59,6 +59,7 @@ def test_c1_tampered_or_foreign_ciphertext_fails() -> None:
     assert "key" not in repr(box).replace("fingerprint", "")
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # reads the file's dump
 def test_data_key_made_on_first_use_and_kept_in_the_keyring(
     service: AuthService, admin: Actor, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
@@ -143,22 +144,3 @@ def test_keyed_hash_depends_on_key_and_purpose() -> None:
     assert first != box.keyed_hash(b"7:2345ABCD", purpose="backup-code")
     assert first != box.keyed_hash(b"8:2345ABCD", purpose="recovery-code")
     assert first != other.keyed_hash(b"7:2345ABCD", purpose="recovery-code")
-
-
-def test_two_workstations_making_the_first_key_at_once(
-    service: AuthService, admin: Actor, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The second to claim the store gets a clear error and keeps no stray key."""
-    from desktop_auth.core import data_key
-    from desktop_auth.errors import DataKeyError
-
-    service.secret_box()  # workstation A made the key and claimed the store
-    other = MemoryKeyring()
-    # Workstation B looked before A committed: it saw no key and no claim.
-    monkeypatch.setattr(
-        data_key, "_inspect", lambda db, keys: (data_key.DataKeyState.NOT_CREATED, None)
-    )
-    with pytest.raises(DataKeyError) as error, store.transaction() as db:
-        data_key.open_secret_box_in(db, KeyringDataKeyStore(other))
-    assert error.value.message_key == "error.data_key_mismatch"
-    assert other.entries == {}

@@ -1,0 +1,59 @@
+"""Handlers for ``desktop-auth admin key``: bring the data key to another workstation."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_auth.cli.context import CliContext
+from desktop_auth.errors import InvalidInputError
+
+
+def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
+    commands = key.add_subparsers(dest="key_command", metavar="COMMAND", required=True)
+    export = commands.add_parser("export", help=t("cli.cmd.key_export"))
+    export.add_argument("file", metavar="FILE", type=Path, help=t("cli.arg.key_file_out"))
+    export.add_argument(
+        "--passphrase-stdin", action="store_true", help=t("cli.opt.passphrase_stdin")
+    )
+    export.set_defaults(handler=export_key)
+    load = commands.add_parser("import", help=t("cli.cmd.key_import"))
+    load.add_argument("file", metavar="FILE", type=Path, help=t("cli.arg.key_file_in"))
+    load.add_argument("--passphrase-stdin", action="store_true", help=t("cli.opt.passphrase_stdin"))
+    load.set_defaults(handler=import_key)
+
+
+def export_key(ctx: CliContext) -> int:
+    path: Path = ctx.args.file
+    if path.exists():
+        raise InvalidInputError("error.key_export_exists", path=str(path))
+    service = ctx.service()
+    passphrase = ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=True)
+    content = service.export_data_key(passphrase, actor=service.local_administrator())
+    try:
+        # Only its owner may read it, and an existing file is never overwritten.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise InvalidInputError("error.key_export_exists", path=str(path)) from exc
+    except OSError as exc:
+        raise InvalidInputError("error.key_file_unwritable", path=str(path)) from exc
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+    ctx.out("cli.key.exported", path=str(path))
+    return 0
+
+
+def import_key(ctx: CliContext) -> int:
+    path: Path = ctx.args.file
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError("error.key_file_unreadable", path=str(path)) from exc
+    # The check would refuse exactly the workstation this command is meant to repair.
+    service = ctx.service(check_data_key=False)
+    passphrase = ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=False)
+    fingerprint = service.import_data_key(content, passphrase, actor=service.local_administrator())
+    ctx.out("cli.key.imported", fingerprint=fingerprint[:16])
+    return 0
