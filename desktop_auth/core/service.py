@@ -266,6 +266,12 @@ class AuthService:
             session=session,
         )
 
+    def rename_my_method(
+        self, session: Session, kind: str, method_id: int, label: str
+    ) -> EnrolledMethod:
+        """A new nickname (at most 60 characters) for one of the user's own methods."""
+        return self._second_factor.rename(session, kind, method_id, label)
+
     # --- recovery codes and backup codes -----------------------------------------------
 
     def generate_recovery_codes(self, session: Session) -> RecoverySheet:
