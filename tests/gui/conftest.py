@@ -12,7 +12,7 @@ from PIL import Image
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_auth.core.service import AuthService
+from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.gui.app import application
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.main_window import MainWindow
@@ -31,7 +31,18 @@ def english(qapp: QApplication) -> Iterator[None]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, service: AuthService, admin: Actor) -> Iterator[MainWindow]:
+    """The window on a store that has its organisation and administrator."""
+    yield from _window(qtbot, service)
+
+
+@pytest.fixture
+def empty_window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
+    """The window on a new, empty store: first run."""
+    yield from _window(qtbot, service)
+
+
+def _window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
     main = MainWindow(lambda: service)
     qtbot.addWidget(main)
     main.show()

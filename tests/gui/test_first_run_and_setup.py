@@ -27,8 +27,9 @@ ADMIN_PASSWORD = "koffie tafel regen zomer fiets"
 
 
 def test_first_run_makes_the_organisation_and_admin_then_sets_up_an_app(
-    qtbot: QtBot, window: MainWindow, service: AuthService, clock: PinnedClock, tmp_path: Path
+    qtbot: QtBot, empty_window: MainWindow, service: AuthService, clock: PinnedClock, tmp_path: Path
 ) -> None:
+    window = empty_window
     page = window.first_run
     wait_page(qtbot, window, page)
     assert not page.create_button.isEnabled()
