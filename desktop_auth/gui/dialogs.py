@@ -88,6 +88,7 @@ class ReauthDialog(_Dialog):
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
         self.retranslate()
 
     def submit(self) -> None:

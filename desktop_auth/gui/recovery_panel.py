@@ -86,7 +86,7 @@ class RecoveryCodesPanel(QWidget):
         entries = sheet.numbered_codes()
         half = (len(entries) + 1) // 2
         rows = [
-            f"{entries[i]:<24}{entries[i + half] if i + half < len(entries) else ''}"
+            f"{entries[i]:<26}{entries[i + half] if i + half < len(entries) else ''}"
             for i in range(half)
         ]
         self.codes.setText("\n".join(rows))
