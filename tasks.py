@@ -3,6 +3,7 @@
 
     python3 tasks.py run     # make .venv, install, start the program (SQLite store)
     python3 tasks.py test    # make .venv, install test tools, run every check and test
+    python3 tasks.py translations  # after changing GUI texts: update .ts, build .qm
 
 It makes its own virtual environment in .venv and installs the project into
 it; on Debian/Ubuntu it installs the few system packages the tests need
@@ -130,11 +131,35 @@ def command_test(arguments: list[str]) -> int:
     return 0
 
 
+def command_translations(arguments: list[str]) -> int:
+    """Refresh the .ts sources from the GUI code, then build the .qm files the app ships."""
+    ensure_venv("test,dev")
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop_auth" / "gui").glob("*.py"))
+    for ts in sorted((ROOT / "resources" / "translations").glob("desktop_auth_*.ts")):
+        language = ts.stem.rsplit("_", 1)[1]
+        if "--check" not in arguments:
+            run(
+                venv_bin("pyside6-lupdate"),
+                *sources,
+                "-source-language",
+                "en",
+                "-target-language",
+                language,
+                "-no-obsolete",
+                "-locations",
+                "none",
+                "-ts",
+                ts,
+            )
+        run(venv_bin("pyside6-lrelease"), "-silent", ts, "-qm", ts.with_suffix(".qm"))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("task", choices=["run", "test", "system-deps"])
+    parser.add_argument("task", choices=["run", "test", "system-deps", "translations"])
     parser.add_argument(
         "arguments",
         nargs=argparse.REMAINDER,
@@ -144,6 +169,8 @@ def main() -> int:
     if args.task == "system-deps":
         ensure_system_tools(TEST_SYSTEM_TOOLS)
         return 0
+    if args.task == "translations":
+        return command_translations(args.arguments)
     if args.task == "run":
         return command_run(args.arguments)
     return command_test(args.arguments)

@@ -21,6 +21,9 @@ REQUIRED_RESOURCES = (
     "wordlists/nl-opentaal-short.LICENSE.txt",
     "translations/messages.en.json",
     "translations/messages.nl.json",
+    "translations/desktop_auth_nl.qm",
+    "icons/desktop-auth.svg",
+    "desktop-auth.desktop",
 )
 
 

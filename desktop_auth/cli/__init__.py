@@ -1,4 +1,4 @@
-"""The ``desktop-auth`` command: the GUI (with its issue) and ``admin`` subcommands.
+"""The ``desktop-auth`` command: the employee app (no command, or ``--demo``) and ``admin``.
 
 Thin by rule: it parses, calls ``AuthService``, prints translated messages.
 Bad input ends in one translated line and a non-zero exit, never a traceback.
@@ -13,14 +13,13 @@ from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
 from desktop_auth.cli.parser import build_parser
-from desktop_auth.config import load_config
+from desktop_auth.config import Config, load_config
 from desktop_auth.errors import DesktopAuthError, WeakPasswordError
 from desktop_auth.messages import detect_language, translate
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-EXIT_NO_GUI = 3
 EXIT_INTERRUPTED = 130
 
 
@@ -44,6 +43,13 @@ def _configure_logging(level: str, log_file: Path | None) -> None:
     root.setLevel(level.upper())
 
 
+def _run_gui(config: Config, language: str, *, demo: bool) -> int:
+    # Imported here: the admin commands never load Qt.
+    from desktop_auth.gui.app import run
+
+    return run(config, language=language, demo=demo)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     language = _language(args_list)
@@ -60,9 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             language = config.language
         context = CliContext(config=config, language=language, args=args)
         if getattr(args, "handler", None) is None:
-            # The employee app arrives with its own issue; no pretend window until then.
-            context.error("cli.no_gui")
-            return EXIT_NO_GUI
+            return _run_gui(config, language, demo=args.demo)
         result: int = args.handler(context)
         return result
     except DesktopAuthError as exc:

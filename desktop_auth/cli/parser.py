@@ -36,6 +36,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
         help=t("cli.opt.log_level"),
     )
     parser.add_argument("--log-file", metavar="FILE", type=Path, help=t("cli.opt.log_file"))
+    parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
     parser.set_defaults(handler=None)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

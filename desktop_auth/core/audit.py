@@ -52,6 +52,7 @@ class AuditEventType(StrEnum):
     FACTOR_ENROLLMENT_STARTED = "factor.enrollment_started"
     FACTOR_ADDED = "factor.added"
     FACTOR_REMOVED = "factor.removed"
+    FACTOR_RENAMED = "factor.renamed"
     RECOVERY_CODES_CREATED = "recovery_codes.created"
     BACKUP_CODE_ISSUED = "backup_code.issued"
     POLICY_CHANGED = "policy.changed"

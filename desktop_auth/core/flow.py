@@ -42,6 +42,9 @@ class SignInResult:
     #: For SETUP_REQUIRED before the enforcement date: "Remind me later" is allowed
     #: (``AuthService.remind_me_later``) until this day.
     setup_deadline: date | None = None
+    #: For SETUP_REQUIRED after a recovery or backup code: the new method will replace
+    #: the old ones (the setup screen says so).
+    recovered: bool = False
 
     def __repr__(self) -> str:  # the ticket is a bearer value; keep it out of logs
         return f"SignInResult(outcome={self.outcome.value!r})"

@@ -38,7 +38,12 @@ from desktop_auth.errors import (
     SecondFactorLockedError,
     SessionExpiredError,
 )
-from desktop_auth.factors.base import AfterSignIn, EnrolledMethod, SecondFactorProvider
+from desktop_auth.factors.base import (
+    AfterSignIn,
+    EnrolledMethod,
+    RenamableFactor,
+    SecondFactorProvider,
+)
 from desktop_auth.store.models import User
 
 _AAL_ORDER = [AssuranceLevel.AAL1, AssuranceLevel.AAL2, AssuranceLevel.AAL3]
@@ -275,6 +280,25 @@ class SecondFactorFlow:
                 raise LastFactorError()
             method = self.remove_in(db, user, target, actor=actor_label)
         ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
+        return method
+
+    def rename(self, session: Session, kind: str, method_id: int, label: str) -> EnrolledMethod:
+        """A new nickname for one of the signed-in user's own methods; audited, no re-auth."""
+        ctx = self.ctx
+        if not session.is_active(ctx.now()):
+            raise SessionExpiredError()
+        provider = self.provider(kind)
+        if not isinstance(provider, RenamableFactor):
+            raise MethodNotFoundError()
+        with ctx.store.transaction() as db:
+            method = provider.rename(db, user_id=session.user_id, method_id=method_id, label=label)
+            ctx.audit(
+                db,
+                AuditEventType.FACTOR_RENAMED,
+                actor=f"user:{session.email}",
+                subject=session.email,
+                details={"kind": kind, "method": method_id, "label": method.label},
+            )
         return method
 
     @staticmethod

@@ -421,6 +421,12 @@ class AuthService:
             allow_soft_authenticator=self._demo,
         )
 
+    def rename_my_method(
+        self, session: Session, kind: str, method_id: int, label: str
+    ) -> EnrolledMethod:
+        """A new nickname (at most 60 characters) for one of the user's own methods."""
+        return self._second_factor.rename(session, kind, method_id, label)
+
     # --- recovery codes and backup codes -----------------------------------------------
 
     def generate_recovery_codes(self, session: Session) -> RecoverySheet:

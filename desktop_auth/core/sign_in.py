@@ -290,7 +290,11 @@ class SignInFlow:
             details={"next": stage.value},
         )
         return SignInResult(
-            outcome=outcome, ticket=ticket, methods=methods, setup_deadline=deferrable_until
+            outcome=outcome,
+            ticket=ticket,
+            methods=methods,
+            setup_deadline=deferrable_until,
+            recovered=recovered,
         )
 
     def open_session(

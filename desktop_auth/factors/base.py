@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -66,4 +66,15 @@ class SecondFactorProvider(Protocol):
 
     def after_failure(self, db: Session, *, user_id: int, error: SecondFactorError) -> None:
         """Record what a wrong answer means for the method (in the failure's transaction)."""
+        ...
+
+
+@runtime_checkable
+class RenamableFactor(Protocol):
+    """A factor whose methods carry a nickname the user may change (apps, keys)."""
+
+    kind: str
+
+    def rename(self, db: Session, *, user_id: int, method_id: int, label: str) -> EnrolledMethod:
+        """Set a new nickname; ``InvalidLabelError`` or ``MethodNotFoundError`` if not allowed."""
         ...

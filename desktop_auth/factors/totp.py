@@ -245,7 +245,17 @@ class TotpFactor:
             replayed = True
         raise CodeAlreadyUsedError() if replayed else InvalidCodeError()
 
-    # --- removal --------------------------------------------------------------------
+    # --- nickname and removal -------------------------------------------------------
+
+    def rename(self, db: DbSession, *, user_id: int, method_id: int, label: str) -> EnrolledMethod:
+        """Give an active app another nickname; ``MethodNotFoundError`` if it is not theirs."""
+        name = clean_label(label)
+        credential = db.get(TotpCredential, method_id)
+        if credential is None or credential.user_id != user_id or credential.confirmed_at is None:
+            raise MethodNotFoundError()
+        credential.label = name
+        db.flush()
+        return _method(credential)
 
     def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
         """Nothing beyond the shared counter."""

@@ -357,7 +357,15 @@ class WebAuthnFactor:
                 .values(possibly_cloned=True)
             )
 
-    # --- removal ----------------------------------------------------------------------
+    # --- nickname and removal ---------------------------------------------------------
+
+    def rename(self, db: DbSession, *, user_id: int, method_id: int, label: str) -> EnrolledMethod:
+        row = db.get(WebAuthnCredential, method_id)
+        if row is None or row.user_id != user_id:
+            raise MethodNotFoundError()
+        row.nickname = clean_label(label)
+        db.flush()
+        return _method(row)
 
     def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
         row = db.get(WebAuthnCredential, method_id)

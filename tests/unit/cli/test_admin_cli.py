@@ -18,10 +18,21 @@ def temporary_password(out: str) -> str:
     return next(line.strip() for line in out.splitlines() if line.startswith("    "))
 
 
-def test_without_a_gui_the_program_says_so_and_fails(cli: Cli) -> None:
-    code, out, err = cli()
-    assert code == 3 and out == ""
-    assert "not part of this version" in err
+def test_without_a_command_the_program_opens_the_window(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_auth.gui import app as gui_app
+
+    opened: list[bool] = []
+
+    def run(config: object, *, language: str, demo: bool = False) -> int:
+        opened.append(demo)
+        return 0
+
+    monkeypatch.setattr(gui_app, "run", run)
+    code, out, _err = cli()
+    assert code == 0 and out == "" and opened == [False]
+    assert cli("--demo")[0] == 0 and opened == [False, True]
 
 
 def test_init_twice_is_refused(initialized: Cli) -> None:
@@ -192,10 +203,15 @@ def test_entry_points_run_as_programs(tmp_path: Path) -> None:
         "LANG": "en_GB.UTF-8",
     }
     env.pop("LANGUAGE", None)
+    # Without a command the program opens the window (tests/gui); --help shows how.
     module = subprocess.run(
-        [sys.executable, "-m", "desktop_auth"], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "desktop_auth", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
-    assert module.returncode == 3 and "admin --help" in module.stderr
+    assert module.returncode == 0 and "--demo" in module.stdout
     script = Path(sys.executable).with_name("desktop-auth")
     helped = subprocess.run(
         [str(script), "admin", "--help"], capture_output=True, text=True, env=env, check=False

@@ -1,0 +1,307 @@
+"""My security settings: methods, recovery codes and password, each on its own tab.
+
+Sensitive changes ask the core; when it answers ReauthenticationRequired the
+user signs in again (``ReauthDialog``) and the change is tried once more.  The
+core decides what is allowed (re-authentication within 5 minutes, never the
+last factor); this screen only shows its answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_auth.core.service import (
+    AuthService,
+    EnrolledMethod,
+    RecoverySheet,
+    RecoveryStatus,
+    Session,
+)
+from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
+from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
+from desktop_auth.gui.i18n import local_time, message
+from desktop_auth.gui.password_form import NewPasswordForm
+from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph
+from desktop_auth.gui.workers import TaskRunner
+
+
+class AccountDialog(QDialog):
+    """``session_changed(session)`` after a fresh sign-in for a sensitive change."""
+
+    session_changed = Signal(object)
+    enrollment_shown = Signal(str)
+
+    def __init__(self, service: AuthService, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.session = session
+        self.methods: list[EnrolledMethod] = []
+        self.runner = TaskRunner(self)
+        self.busy = BusyBar(self.runner)
+        self.tabs = QTabWidget()
+
+        self.table = QTableWidget(0, 5)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.add_button = QPushButton()
+        self.rename_button = QPushButton()
+        self.remove_button = QPushButton()
+        self.add_button.clicked.connect(self.add_app)
+        self.rename_button.clicked.connect(self.rename)
+        self.remove_button.clicked.connect(self.remove)
+        self.methods_error = ErrorLabel()
+        method_buttons = QHBoxLayout()
+        for button in (self.add_button, self.rename_button, self.remove_button):
+            method_buttons.addWidget(button)
+        method_buttons.addStretch(1)
+        methods_tab = QWidget()
+        methods_layout = QVBoxLayout(methods_tab)
+        methods_layout.addWidget(self.table)
+        methods_layout.addLayout(method_buttons)
+        methods_layout.addWidget(self.methods_error)
+
+        self.codes_left = paragraph()
+        self.regenerate_button = QPushButton()
+        self.regenerate_button.clicked.connect(self.regenerate)
+        self.codes_hint = paragraph()
+        self.codes_error = ErrorLabel()
+        codes_tab = QWidget()
+        codes_layout = QVBoxLayout(codes_tab)
+        codes_layout.addWidget(self.codes_left)
+        codes_layout.addWidget(self.codes_hint)
+        codes_layout.addWidget(self.regenerate_button)
+        codes_layout.addWidget(self.codes_error)
+        codes_layout.addStretch(1)
+
+        self.current_label = QLabel()
+        self.current = PasswordField()
+        self.current_label.setBuddy(self.current.edit)
+        self.new_password = NewPasswordForm(service)
+        self.new_password.set_email(session.email)
+        self.change_button = QPushButton()
+        self.change_button.setEnabled(False)
+        self.new_password.ready_changed.connect(self.change_button.setEnabled)
+        self.change_button.clicked.connect(self.change_password)
+        self.new_password.submitted.connect(self.change_password)
+        self.password_error = ErrorLabel()
+        self.password_done = QLabel()
+        password_tab = QWidget()
+        password_form = QFormLayout()
+        password_form.addRow(self.current_label, self.current)
+        password_layout = QVBoxLayout(password_tab)
+        password_layout.addLayout(password_form)
+        password_layout.addWidget(self.new_password)
+        password_layout.addWidget(self.password_error)
+        password_layout.addWidget(self.password_done)
+        password_layout.addWidget(self.change_button)
+        password_layout.addStretch(1)
+
+        self.tabs.addTab(methods_tab, "")
+        self.tabs.addTab(codes_tab, "")
+        self.tabs.addTab(password_tab, "")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
+        self.resize(760, 480)
+        self.retranslate()
+        self.refresh()
+
+    # --- loading ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        service, session = self.service, self.session
+
+        def load() -> tuple[list[EnrolledMethod], RecoveryStatus]:
+            return service.my_methods(session), service.recovery_codes_left(session)
+
+        self.runner.start(load, self._loaded, self.methods_error.show_error)
+
+    def _loaded(self, loaded: tuple[list[EnrolledMethod], RecoveryStatus]) -> None:
+        self.methods = [m for m in loaded[0] if m.kind not in ("recovery", "backup")]
+        self._status = loaded[1]
+        self.table.setRowCount(len(self.methods))
+        for row, method in enumerate(self.methods):
+            cells = [
+                method.label,
+                message(f"kind.{method.kind}"),
+                local_time(method.created_at),
+                local_time(method.last_used_at) if method.last_used_at else self.tr("never"),
+                method.workstation,
+            ]
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        if self.methods and not self.table.selectedItems():
+            self.table.selectRow(0)
+        self._show_codes_left()
+
+    def _show_codes_left(self) -> None:
+        status = getattr(self, "_status", None)
+        if status is None:
+            return
+        text = self.tr("You have %1 unused recovery codes.").replace("%1", str(status.left))
+        if status.running_low:
+            text += " " + self.tr("That is running low: make new ones.")
+        self.codes_left.setText(text)
+
+    def selected(self) -> EnrolledMethod | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.methods[rows[0].row()] if rows else None
+
+    # --- actions ----------------------------------------------------------------------
+
+    def _sensitive(
+        self,
+        work: Callable[[Session], Any],
+        done: Callable[[Any], None],
+        shown: ErrorLabel,
+    ) -> None:
+        """Run ``work``; if the core wants a fresh sign-in, get one and run it again."""
+        service = self.service
+
+        def failed(error: DesktopAuthError) -> None:
+            if isinstance(error, ReauthenticationRequiredError):
+                dialog = ReauthDialog(service, self.session.email, self)
+                dialog.reauthenticated.connect(
+                    lambda session: self._retry(session, work, done, shown)
+                )
+                dialog.open()
+            else:
+                shown.show_error(error)
+
+        shown.clear_error()
+        session = self.session
+        self.runner.start(lambda: work(session), done, failed)
+
+    def _retry(
+        self,
+        session: Session,
+        work: Callable[[Session], Any],
+        done: Callable[[Any], None],
+        shown: ErrorLabel,
+    ) -> None:
+        self.session = session
+        self.session_changed.emit(session)
+        self.runner.start(lambda: work(session), done, shown.show_error)
+
+    def add_app(self) -> None:
+        dialog = AddAppDialog(self.service, self.session, self)
+        dialog.added.connect(lambda _method: self.refresh())
+        dialog.enrollment_shown.connect(self.enrollment_shown)
+        dialog.open()
+
+    def rename(self) -> None:
+        method = self.selected()
+        if method is None:
+            return
+        label, ok = QInputDialog.getText(
+            self, self.tr("Rename"), self.tr("New name:"), text=method.label
+        )
+        if not ok:
+            return
+        service, session = self.service, self.session
+        self.methods_error.clear_error()
+        self.runner.start(
+            lambda: service.rename_my_method(session, method.kind, method.method_id, label),
+            lambda _renamed: self.refresh(),
+            self.methods_error.show_error,
+        )
+
+    def remove(self) -> None:
+        method = self.selected()
+        if method is None:
+            return
+        service = self.service
+        self._sensitive(
+            lambda session: service.remove_my_method(session, method.kind, method.method_id),
+            lambda _removed: self.refresh(),
+            self.methods_error,
+        )
+
+    def regenerate(self) -> None:
+        service = self.service
+        self._sensitive(service.generate_recovery_codes, self._new_codes, self.codes_error)
+
+    def _new_codes(self, sheet: RecoverySheet) -> None:
+        dialog = RecoveryCodesDialog(sheet, self)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+
+    def change_password(self) -> None:
+        if not self.new_password.ready:
+            return
+        service, current, new = self.service, self.current.text(), self.new_password.text()
+        self.password_done.clear()
+        self._sensitive(
+            lambda session: service.change_password(session, current, new),
+            self._password_changed,
+            self.password_error,
+        )
+
+    def _password_changed(self, _result: object) -> None:
+        self.current.clear()
+        self.new_password.clear()
+        self.password_done.setText(self.tr("Your password is changed."))
+
+    # --- texts ------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("My security settings"))
+        self.tabs.setTabText(0, self.tr("&Verification methods"))
+        self.tabs.setTabText(1, self.tr("&Recovery codes"))
+        self.tabs.setTabText(2, self.tr("&Password"))
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Type"),
+                self.tr("Added"),
+                self.tr("Last used"),
+                self.tr("Set up on"),
+            ]
+        )
+        self.table.setAccessibleName(self.tr("Your verification methods"))
+        self.add_button.setText(self.tr("&Add an app…"))
+        self.rename_button.setText(self.tr("Re&name…"))
+        self.remove_button.setText(self.tr("Re&move"))
+        self.codes_hint.setText(
+            self.tr(
+                "New codes replace the old ones at once: the old sheet stops working. "
+                "For this you confirm it is you."
+            )
+        )
+        self.regenerate_button.setText(self.tr("Make &new recovery codes…"))
+        self.current_label.setText(self.tr("&Current password:"))
+        self.current.set_accessible_name(self.tr("Current password"))
+        self.change_button.setText(self.tr("&Change password"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        self._show_codes_left()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,103 @@
+"""Start the employee app: configuration, language, the store (opened in a worker), the window.
+
+``desktop-auth`` without a command lands here; ``--demo`` uses a throw-away
+store in a temporary folder with its own key file.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop_auth.config import Config
+from desktop_auth.core.service import AuthService
+from desktop_auth.gui import demo as demo_mode
+from desktop_auth.gui.i18n import install_language
+from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.workers import wait_for_workers
+from desktop_auth.resources import resource_path
+
+APP_ID = "desktop-auth"
+
+
+def application() -> QApplication:
+    """The one QApplication, with the name, icon and desktop file Linux shells look for."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(window_icon())
+    return app
+
+
+def window_icon() -> QIcon:
+    return QIcon(str(resource_path("icons/desktop-auth.svg")))
+
+
+@dataclass
+class Demo:
+    """The demo's temporary folder, the accounts made in it, and the on-screen phone."""
+
+    folder: tempfile.TemporaryDirectory[str]
+    phone: demo_mode.AuthenticatorAppWindow
+    uris: list[str] = field(default_factory=list)
+
+    def open_service(self) -> AuthService:
+        service = AuthService.open(demo_mode.demo_config(Path(self.folder.name)))
+        self.uris = list(demo_mode.prepare_demo(service).app_uris)
+        return service
+
+    def opened(self, _service: object) -> None:
+        for uri in self.uris:
+            self.phone.add_uri(uri)
+        self.phone.show()
+
+
+def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Demo | None]:
+    """The main window (not shown yet) and, in demo mode, what the demo needs."""
+    if not demo:
+        window = MainWindow(lambda: AuthService.open(config))
+        return window, None
+    session = Demo(
+        folder=tempfile.TemporaryDirectory(prefix="desktop-auth-demo-"),
+        phone=demo_mode.AuthenticatorAppWindow(),
+    )
+    hint = QCoreApplication.translate(
+        "Demo",
+        "DEMO — sign in as %1 (authenticator app already set up) or %2 (new: sets up "
+        "two-step sign-in). Password for both: %3",
+    )
+    hint = (
+        hint.replace("%1", demo_mode.EMPLOYEE_EMAIL)
+        .replace("%2", demo_mode.NEW_EMPLOYEE_EMAIL)
+        .replace("%3", demo_mode.DEMO_PASSWORD)
+    )
+    opener: Callable[[], AuthService] = session.open_service
+    window = MainWindow(opener, demo=True, demo_hint=hint)
+    window.service_opened.connect(session.opened)
+    window.enrollment_shown.connect(session.phone.add_uri)
+    return window, session
+
+
+def run(config: Config, *, language: str, demo: bool = False) -> int:
+    """The event loop until the window closes; the exit status."""
+    app = application()
+    install_language(language)
+    window, demo_session = build_window(config, demo=demo)
+    window.show()
+    window.open_store()
+    status = app.exec()
+    wait_for_workers()
+    if window.service is not None:
+        window.service.close()
+    if demo_session is not None:
+        demo_session.phone.close()
+        demo_session.folder.cleanup()
+    return status

@@ -1,0 +1,246 @@
+"""The sign-in window: one stack of screens, and the flow between them.
+
+The flow follows ``SignInResult.outcome``; every rule behind it is the core's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop_auth.core.service import AuthService, Session, SignInOutcome, SignInResult
+from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.account import AccountDialog
+from desktop_auth.gui.i18n import current_language, install_language
+from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
+from desktop_auth.gui.second_factor import SecondFactorPage
+from desktop_auth.gui.setup_wizard import SetupWizard
+from desktop_auth.gui.sign_in import SignInPage
+from desktop_auth.gui.widgets import ErrorLabel, Screen, heading
+from desktop_auth.gui.workers import TaskRunner
+
+LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
+
+
+class StartPage(Screen):
+    """While the store opens (a network database can take a moment), or when it cannot."""
+
+    retry = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = heading()
+        self.error = ErrorLabel()
+        self.retry_button = QPushButton()
+        self.retry_button.hide()
+        self.retry_button.clicked.connect(self.retry)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.error)
+        layout.addWidget(self.retry_button)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        self.busy.cancel_button.hide()  # nothing to go back to yet
+        self.retranslate()
+
+    def show_failure(self, error: DesktopAuthError) -> None:
+        self.error.show_error(error)
+        self.retry_button.show()
+        self.retry_button.setFocus()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Opening the sign-in database…"))
+        self.retry_button.setText(self.tr("Try again"))
+
+
+class MainWindow(QMainWindow):
+    """``session_started(session)`` after every complete sign-in."""
+
+    session_started = Signal(object)
+    service_opened = Signal(object)
+    enrollment_shown = Signal(str)
+
+    def __init__(
+        self, open_service: Callable[[], AuthService], *, demo: bool = False, demo_hint: str = ""
+    ) -> None:
+        super().__init__()
+        self.open_service = open_service
+        self.demo = demo
+        self.demo_hint = demo_hint
+        self.service: AuthService | None = None
+        self.session: Session | None = None
+        self.email = ""
+        self.runner = TaskRunner(self)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.start_page = StartPage()
+        self.start_page.retry.connect(self.open_store)
+        self.stack.addWidget(self.start_page)
+        self.runner.busy_changed.connect(self.start_page.busy.setVisible)
+        self.wizard: SetupWizard | None = None
+        self.account: AccountDialog | None = None
+        self._build_menus()
+        self.resize(540, 420)
+        self.retranslate()
+
+    # --- start --------------------------------------------------------------------------
+
+    def open_store(self) -> None:
+        open_service = self.open_service
+
+        def work() -> tuple[AuthService, bool]:
+            service = open_service()
+            return service, service.is_initialized()
+
+        self.stack.setCurrentWidget(self.start_page)
+        self.runner.start(work, self._opened, self.start_page.show_failure)
+
+    def _opened(self, opened: tuple[AuthService, bool]) -> None:
+        service, initialized = opened
+        self.service = service
+        self.first_run = FirstRunPage(service)
+        self.sign_in = SignInPage(service)
+        self.second_factor = SecondFactorPage(service)
+        self.new_password = NewPasswordPage(service)
+        self.home = HomePage()
+        for page in (
+            self.first_run,
+            self.sign_in,
+            self.second_factor,
+            self.new_password,
+            self.home,
+        ):
+            self.stack.addWidget(page)
+        self.sign_in.set_demo_hint(self.demo_hint)
+        self.first_run.signed_in.connect(self._first_admin_signed_in)
+        self.sign_in.signed_in.connect(self.route)
+        self.second_factor.signed_in.connect(self.route)
+        self.second_factor.cancelled.connect(self.back_to_sign_in)
+        self.new_password.signed_in.connect(self.route)
+        self.home.settings_requested.connect(self.open_settings)
+        self.home.sign_out_requested.connect(self.sign_out)
+        self.service_opened.emit(service)
+        if initialized:
+            self.show_page(self.sign_in)
+        else:
+            self.show_page(self.first_run)
+            self.first_run.organisation.setFocus()
+
+    def show_page(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        self.retranslate()
+        if page is self.sign_in:
+            self.sign_in.reset()
+
+    # --- the flow -----------------------------------------------------------------------
+
+    def _first_admin_signed_in(self, result: SignInResult) -> None:
+        self.sign_in.email.setText(self.first_run.admin_email.text().strip())
+        self.route(result)
+
+    def route(self, result: SignInResult) -> None:
+        """Where each outcome leads; THROTTLED, LOCKED and DISABLED stay on the sign-in page."""
+        email = self.sign_in.email.text().strip()
+        outcome = result.outcome
+        if outcome is SignInOutcome.DONE and result.session is not None:
+            self.signed_in(result.session)
+        elif outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket:
+            self.show_page(self.second_factor)
+            self.second_factor.start(result.ticket, result.methods)
+        elif outcome is SignInOutcome.MUST_CHANGE_PASSWORD and result.ticket:
+            self.show_page(self.new_password)
+            self.new_password.start(result.ticket, email)
+        elif outcome is SignInOutcome.SETUP_REQUIRED and result.ticket:
+            self.run_setup_wizard(ticket=result.ticket, recovered=result.recovered)
+        else:
+            self.back_to_sign_in("")
+
+    def run_setup_wizard(
+        self, *, ticket: str | None = None, session: Session | None = None, recovered: bool = False
+    ) -> None:
+        assert self.service is not None
+        wizard = SetupWizard(
+            self.service, ticket=ticket, session=session, recovered=recovered, parent=self
+        )
+        wizard.completed.connect(self.signed_in)
+        wizard.rejected.connect(lambda: self.back_to_sign_in(""))
+        wizard.enrollment_shown.connect(self.enrollment_shown)
+        wizard.setWindowIcon(self.windowIcon())
+        self.wizard = wizard
+        wizard.open()
+
+    def signed_in(self, session: Session) -> None:
+        self.session = session
+        self.home.show_session(session)
+        self.show_page(self.home)
+        self.session_started.emit(session)
+
+    def back_to_sign_in(self, message: str) -> None:
+        self.show_page(self.sign_in)
+        self.sign_in.reset(message)
+
+    def sign_out(self) -> None:
+        self.session = None
+        self.back_to_sign_in("")
+
+    def open_settings(self) -> None:
+        if self.service is None or self.session is None:
+            return
+        dialog = AccountDialog(self.service, self.session, self)
+        dialog.session_changed.connect(self._session_renewed)
+        dialog.enrollment_shown.connect(self.enrollment_shown)
+        self.account = dialog
+        dialog.open()
+
+    def _session_renewed(self, session: Session) -> None:
+        self.session = session
+        self.home.show_session(session)
+
+    # --- language and texts -----------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGES:
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == current_language())
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.quit_action = QAction(self)
+        self.quit_action.triggered.connect(self.close)
+        self.language_menu.addSeparator()
+        self.language_menu.addAction(self.quit_action)
+
+    def set_language(self, language: str) -> None:
+        install_language(language)  # Qt sends LanguageChange to every widget
+        self.language_actions[current_language()].setChecked(True)
+
+    def retranslate(self) -> None:
+        titles = {
+            "sign_in": self.tr("Sign in"),
+            "home": self.tr("Signed in"),
+            "first_run": self.tr("First run"),
+        }
+        page = self.stack.currentWidget()
+        key = "home" if page is getattr(self, "home", None) else "sign_in"
+        if page is getattr(self, "first_run", None):
+            key = "first_run"
+        title = f"{titles[key]} — desktop-auth"
+        self.setWindowTitle(f"DEMO — {title}" if self.demo else title)
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.quit_action.setText(self.tr("&Quit"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.runner.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,226 @@
+"""The main window's smaller screens: a new password, first run, and signed in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop_auth.core.service import AuthService, Session, SignInResult
+from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.password_form import NewPasswordForm
+from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
+
+
+class NewPasswordPage(Screen):
+    """MUST_CHANGE_PASSWORD: the temporary password from the helpdesk is replaced."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, service: AuthService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.ticket = ""
+        self.title = heading()
+        self.intro = paragraph()
+        self.form = NewPasswordForm(service)
+        self.error = ErrorLabel()
+        self.save_button = QPushButton()
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.submit)
+        self.form.ready_changed.connect(self.save_button.setEnabled)
+        self.form.submitted.connect(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.save_button)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def inputs(self) -> list[QWidget]:
+        return [self.form, self.save_button]
+
+    def start(self, ticket: str, email: str) -> None:
+        self.ticket = ticket
+        self.form.clear()
+        self.form.set_email(email)
+        self.error.clear_error()
+        self.form.password.setFocus()
+
+    def submit(self) -> None:
+        if self.runner.busy or not self.form.ready:
+            return
+        service, ticket, password = self.service, self.ticket, self.form.text()
+        self.runner.start(
+            lambda: service.complete_password_change(ticket, password), self._done, self._failed
+        )
+
+    def _done(self, result: SignInResult) -> None:
+        self.form.clear()
+        self.signed_in.emit(result)
+
+    def _failed(self, error: DesktopAuthError) -> None:
+        self.error.show_error(error)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Choose your own password"))
+        self.intro.setText(
+            self.tr(
+                "You signed in with a temporary password. Choose a password only you know. "
+                "A sentence of a few words is long, strong and easy to remember."
+            )
+        )
+        self.save_button.setText(self.tr("Save password and continue"))
+
+
+class FirstRunPage(Screen):
+    """An empty store: name the organisation and make the first administrator."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, service: AuthService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.title = heading()
+        self.intro = paragraph()
+        self.organisation = QLineEdit()
+        self.rp_id = QLineEdit()
+        self.rp_id.setPlaceholderText("example.com")
+        self.admin_name = QLineEdit()
+        self.admin_email = QLineEdit()
+        self.form = NewPasswordForm(service)
+        self.admin_email.textChanged.connect(lambda text: self.form.set_email(text.strip()))
+        self.labels = [QLabel() for _ in range(4)]
+        self.error = ErrorLabel()
+        self.create_button = QPushButton()
+        self.create_button.setEnabled(False)
+        self.create_button.clicked.connect(self.submit)
+        self.form.ready_changed.connect(lambda _ready: self._update())
+        self.form.submitted.connect(self.submit)
+        fields = QFormLayout()
+        for label, field in zip(
+            self.labels,
+            [self.organisation, self.rp_id, self.admin_name, self.admin_email],
+            strict=True,
+        ):
+            label.setBuddy(field)
+            field.textChanged.connect(lambda _text: self._update())
+            fields.addRow(label, field)
+        self.admin_title = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addLayout(fields)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.create_button)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def inputs(self) -> list[QWidget]:
+        return [self.organisation, self.rp_id, self.admin_name, self.admin_email, self.form]
+
+    def _fields(self) -> list[str]:
+        return [
+            w.text().strip()
+            for w in (self.organisation, self.rp_id, self.admin_name, self.admin_email)
+        ]
+
+    def _update(self) -> None:
+        self.create_button.setEnabled(all(self._fields()) and self.form.ready)
+
+    def submit(self) -> None:
+        if self.runner.busy or not self.create_button.isEnabled():
+            return
+        organisation, rp_id, name, email = self._fields()
+        password, service = self.form.text(), self.service
+        self.error.clear_error()
+
+        def work() -> SignInResult:
+            service.initialize(
+                actor=service.local_administrator(),
+                organisation_name=organisation,
+                rp_id=rp_id,
+                admin_email=email,
+                admin_display_name=name,
+                admin_password=password,
+            )
+            return service.sign_in_with_password(email, password)
+
+        self.runner.start(work, self._done, self.error.show_error)
+
+    def _done(self, result: SignInResult) -> None:
+        self.form.clear()
+        self.signed_in.emit(result)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Welcome: set up desktop-auth"))
+        self.intro.setText(
+            self.tr(
+                "This sign-in database is new. Name your organisation and create the first "
+                "administrator; then you set up two-step sign-in for that account."
+            )
+        )
+        texts = [
+            self.tr("&Organisation:"),
+            self.tr("&Domain name:"),
+            self.tr("Your &name:"),
+            self.tr("Your &e-mail address:"),
+        ]
+        names = [
+            self.tr("Organisation name"),
+            self.tr("Domain name of the organisation"),
+            self.tr("Administrator's name"),
+            self.tr("Administrator's e-mail address"),
+        ]
+        fields = [self.organisation, self.rp_id, self.admin_name, self.admin_email]
+        for label, field, text, name in zip(self.labels, fields, texts, names, strict=True):
+            label.setText(text)
+            field.setAccessibleName(name)
+        self.rp_id.setToolTip(self.tr("The organisation's internet domain, such as example.com."))
+        self.create_button.setText(self.tr("Create and continue"))
+
+
+class HomePage(Screen):
+    """Signed in: who, how, and the way to one's security settings."""
+
+    settings_requested = Signal()
+    sign_out_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: Session | None = None
+        self.title = heading()
+        self.details = paragraph()
+        self.settings_button = QPushButton()
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.sign_out_button = QPushButton()
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.details)
+        layout.addWidget(self.settings_button)
+        layout.addWidget(self.sign_out_button)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def show_session(self, session: Session) -> None:
+        self.session = session
+        self.retranslate()
+        self.settings_button.setFocus()
+
+    def retranslate(self) -> None:
+        session = self.session
+        name = session.display_name if session else ""
+        self.title.setText(self.tr("Welcome, %1").replace("%1", name))
+        if session is not None:
+            self.details.setText(
+                self.tr("You are signed in as %1 (%2).")
+                .replace("%1", session.email)
+                .replace("%2", session.assurance.value)
+            )
+        self.settings_button.setText(self.tr("My &security settings"))
+        self.sign_out_button.setText(self.tr("Sign &out"))

@@ -1,0 +1,176 @@
+"""The sign-in window's second step: a code, or "Use another method"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_auth.core.service import AuthService, EnrolledMethod, SignInResult
+from desktop_auth.errors import DesktopAuthError, SignInExpiredError
+from desktop_auth.gui.i18n import error_text
+from desktop_auth.gui.widgets import CodeField, ErrorLabel, Screen, heading, monospace, paragraph
+
+#: What a person can answer with, in the order "Use another method" offers them.
+KINDS = ("totp", "recovery", "backup")
+
+
+class SecondFactorPage(Screen):
+    """``signed_in(result)`` on a right answer; ``cancelled(message)`` back to the start."""
+
+    signed_in = Signal(object)
+    cancelled = Signal(str)
+
+    def __init__(self, service: AuthService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.ticket = ""
+        self.kind = "totp"
+        self.title = heading()
+        self.explanation = paragraph()
+        self.code = CodeField()
+        self.code.code_complete.connect(lambda _digits: self.submit())
+        self.code.returnPressed.connect(self.submit)
+        self.lookup = QLineEdit()
+        self.lookup.setFont(monospace(1.3))
+        self.lookup.setMaxLength(40)
+        self.lookup.setPlaceholderText("7KQ4-M2XD-9HTR-P3WN")
+        self.lookup.returnPressed.connect(self.submit)
+        self.fields = QStackedWidget()
+        self.fields.addWidget(self.code)
+        self.fields.addWidget(self.lookup)
+        self.fields.setMaximumHeight(self.code.sizeHint().height() + 12)
+        self.error = ErrorLabel()
+        self.continue_button = QPushButton()
+        self.continue_button.clicked.connect(self.submit)
+        self.other_button = QPushButton()
+        self.other_button.setFlat(True)
+        self.other_button.clicked.connect(self.show_choices)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(lambda: self.cancelled.emit(""))
+
+        self.choices = QWidget()
+        self.choice_title = QLabel()
+        self.choice_buttons = {kind: QPushButton() for kind in KINDS}
+        choice_layout = QVBoxLayout(self.choices)
+        choice_layout.setContentsMargins(0, 0, 0, 0)
+        choice_layout.addWidget(self.choice_title)
+        for kind, button in self.choice_buttons.items():
+            button.clicked.connect(lambda _checked=False, k=kind: self.use(k))
+            choice_layout.addWidget(button)
+        self.choices.hide()
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.continue_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addLayout(buttons)
+        layout.addWidget(self.other_button)
+        layout.addWidget(self.choices)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def inputs(self) -> list[QWidget]:
+        return [self.code, self.lookup, self.continue_button, self.other_button, self.choices]
+
+    def start(self, ticket: str, methods: tuple[EnrolledMethod, ...]) -> None:
+        """A new second step; offer the strongest method the user has."""
+        self.ticket = ticket
+        kinds = [m.kind for m in methods if m.kind in KINDS]
+        self.use(kinds[0] if kinds else "totp")
+
+    def use(self, kind: str) -> None:
+        self.kind = kind
+        self.choices.hide()
+        self.error.clear_error()
+        self.code.reset()
+        self.lookup.clear()
+        field = self.code if kind == "totp" else self.lookup
+        self.fields.setCurrentWidget(field)
+        self.continue_button.setVisible(kind != "totp")
+        self.retranslate()
+        field.setFocus()
+
+    def show_choices(self) -> None:
+        self.choices.setVisible(not self.choices.isVisible())
+        if self.choices.isVisible():
+            self.choice_buttons["totp"].setFocus()
+
+    def submit(self) -> None:
+        if self.runner.busy or not self.ticket:
+            return
+        field = self.code if self.kind == "totp" else self.lookup
+        response = field.text().strip()
+        if not response:
+            field.setFocus()
+            return
+        self.error.clear_error()
+        service, ticket, kind = self.service, self.ticket, self.kind
+        self.runner.start(
+            lambda: service.verify_second_factor(ticket, kind, response),
+            self._answered,
+            self._failed,
+        )
+
+    def _answered(self, result: SignInResult) -> None:
+        self.ticket = ""
+        self.signed_in.emit(result)
+
+    def _failed(self, error: DesktopAuthError) -> None:
+        if isinstance(error, SignInExpiredError):
+            self.cancelled.emit(error_text(error))
+            return
+        self.error.show_error(error)
+        field = self.code if self.kind == "totp" else self.lookup
+        if self.kind == "totp":
+            self.code.reset()
+        else:
+            field.selectAll()
+        field.setFocus()
+
+    def retranslate(self) -> None:
+        titles = {
+            "totp": self.tr("Enter the code from your authenticator app"),
+            "recovery": self.tr("Enter one of your recovery codes"),
+            "backup": self.tr("Enter the backup code from the helpdesk"),
+        }
+        explanations = {
+            "totp": self.tr(
+                "Open the authenticator app on your phone and type the six-digit code it shows "
+                "for this account. A new code appears every 30 seconds."
+            ),
+            "recovery": self.tr(
+                "Take a code from the recovery sheet you printed or saved when you set up "
+                "two-step sign-in. Each code works once; afterwards you set up your app again."
+            ),
+            "backup": self.tr(
+                "The helpdesk gave you a one-time backup code. After signing in with it you set "
+                "up two-step sign-in again."
+            ),
+        }
+        self.title.setText(titles[self.kind])
+        self.explanation.setText(explanations[self.kind])
+        self.code.setAccessibleName(self.tr("Six-digit code"))
+        self.lookup.setAccessibleName(
+            self.tr("Recovery code") if self.kind == "recovery" else self.tr("Backup code")
+        )
+        self.continue_button.setText(self.tr("Continue"))
+        self.cancel_button.setText(self.tr("Back"))
+        self.other_button.setText(self.tr("Use another method"))
+        self.choice_title.setText(self.tr("Sign in with:"))
+        self.choice_buttons["totp"].setText(self.tr("A code from my authenticator app"))
+        self.choice_buttons["recovery"].setText(self.tr("A recovery code"))
+        self.choice_buttons["backup"].setText(self.tr("A backup code from the helpdesk"))

@@ -1,0 +1,355 @@
+"""The 2FA setup wizard, as the customer manual tells it: one page class per step.
+
+why 2FA → choose a method → set it up → recovery codes → done.  The wizard
+runs inside a sign-in (a SETUP_REQUIRED ticket: first run, new employee, after a
+helpdesk backup code) or from a session (after a recovery code: "set up 2FA
+again").  Security keys and Windows Hello add their own choice and set-up page
+here when their factors land; ``ChooseMethodPage.next_page`` is the fork.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop_auth.core.service import (
+    AuthService,
+    RecoverySheet,
+    Session,
+    SignInResult,
+    TotpEnrollment,
+)
+from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
+from desktop_auth.gui.i18n import error_text
+from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
+from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
+from desktop_auth.gui.workers import TaskRunner
+
+INTRO, CHOOSE, APP, CODES, DONE = range(5)
+
+
+class SetupWizard(QWizard):
+    """``completed(session)`` once a method works and the codes are stored."""
+
+    completed = Signal(object)
+    #: The key URI of an app being set up: demo mode's on-screen app "scans" it.
+    enrollment_shown = Signal(str)
+
+    def __init__(
+        self,
+        service: AuthService,
+        *,
+        ticket: str | None = None,
+        session: Session | None = None,
+        recovered: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        assert (ticket is None) != (session is None)
+        self.service = service
+        self.ticket = ticket
+        self.session = session
+        #: Came in with a recovery or backup code: the new app replaces the old methods.
+        self.recovered = recovered
+        self.runner = TaskRunner(self)
+        self.setObjectName("setup_wizard")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+        self.setPage(INTRO, IntroPage(self))
+        self.setPage(CHOOSE, ChooseMethodPage(self))
+        self.setPage(APP, AppSetupPage(self))
+        self.setPage(CODES, RecoveryCodesPage(self))
+        self.setPage(DONE, DonePage(self))
+        self.setMinimumSize(720, 560)
+        self.accepted.connect(self._accepted)
+        self.retranslate()
+
+    def _accepted(self) -> None:
+        self.completed.emit(self.session)
+
+    def reject(self) -> None:
+        # After the app works, the codes must be stored before the wizard closes.
+        if self.currentId() == CODES and self.session is not None:
+            return
+        self.runner.cancel()
+        super().reject()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Set up two-step sign-in"))
+        buttons = {
+            QWizard.WizardButton.BackButton: self.tr("< &Back"),
+            QWizard.WizardButton.NextButton: self.tr("&Next >"),
+            QWizard.WizardButton.CommitButton: self.tr("&Next >"),
+            QWizard.WizardButton.FinishButton: self.tr("&Finish"),
+            QWizard.WizardButton.CancelButton: self.tr("Cancel"),
+        }
+        for button, text in buttons.items():
+            self.setButtonText(button, text)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class IntroPage(QWizardPage):
+    """Why two-step sign-in (the manual's chapter 1, in two paragraphs)."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.why = paragraph()
+        self.how = paragraph()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.why)
+        layout.addWidget(self.how)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self.owner.recovered:
+            self.setTitle(self.tr("Set up two-step sign-in again"))
+            self.why.setText(
+                self.tr(
+                    "You signed in with a recovery or backup code. Set up your authenticator "
+                    "app again now: it replaces your old methods, which may be lost. Then "
+                    "make new recovery codes."
+                )
+            )
+        else:
+            self.setTitle(self.tr("Why two-step sign-in?"))
+            self.why.setText(
+                self.tr(
+                    "A password alone can be guessed or stolen. With two-step sign-in you also "
+                    "show something only you have: a code from an app on your phone that is "
+                    "valid for 30 seconds. That makes it much harder for anyone else to get in."
+                )
+            )
+        self.how.setText(
+            self.tr(
+                "This takes about two minutes. Keep your phone at hand. At the end you save "
+                "recovery codes: if you ever lose your phone, they are the only way back in."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class ChooseMethodPage(QWizardPage):
+    """The methods this version offers; each later method adds a radio button and a page."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.app_choice = QRadioButton()
+        self.app_choice.setChecked(True)
+        self.app_hint = paragraph()
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.app_choice)
+        self.nickname_label = QLabel()
+        self.nickname = QLineEdit()
+        self.nickname.setMaxLength(60)
+        self.nickname_label.setBuddy(self.nickname)
+        self.registerField("nickname*", self.nickname)
+        form = QFormLayout()
+        form.addRow(self.nickname_label, self.nickname)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.app_choice)
+        layout.addWidget(self.app_hint)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        if not self.nickname.text():
+            self.nickname.setText(self.tr("Phone"))
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return APP
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Choose how you confirm it is you"))
+        self.app_choice.setText(self.tr("&Authenticator app on my phone"))
+        self.app_hint.setText(
+            self.tr(
+                "Google Authenticator, Microsoft Authenticator, Authy, Visma Authenticator or "
+                "any other app for six-digit codes. The apps are free."
+            )
+        )
+        self.nickname_label.setText(self.tr("&Name, so you recognise it later:"))
+        self.nickname.setAccessibleName(self.tr("Name of this method"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class AppSetupPage(QWizardPage):
+    """QR code and typed key; the first right code activates the app."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.panel = AppEnrollmentPanel()
+        self.panel.code_entered.connect(self._check)
+        self.error = ErrorLabel()
+        self.busy = BusyBar(wizard.runner)
+        self.enrollment: TotpEnrollment | None = None
+        self.done = False
+        self.setCommitPage(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        if self.done:
+            return
+        owner, service = self.owner, self.owner.service
+        label = str(self.field("nickname"))
+        ticket, session = owner.ticket, owner.session
+
+        def begin() -> TotpEnrollment:
+            if session is not None:
+                return service.begin_add_totp(session, label)
+            assert ticket is not None
+            return service.begin_totp_setup(ticket, label)
+
+        self.error.clear_error()
+        owner.runner.start(begin, self._begun, self._begin_failed)
+
+    def _begun(self, enrollment: TotpEnrollment) -> None:
+        self.enrollment = enrollment
+        self.panel.show_enrollment(enrollment)
+        self.panel.setFocus()
+        self.owner.enrollment_shown.emit(enrollment.uri)
+
+    def _begin_failed(self, error: DesktopAuthError) -> None:
+        self.error.show_error(error)
+
+    def _check(self, code: str) -> None:
+        if self.enrollment is None or self.done:
+            return
+        owner, service = self.owner, self.owner.service
+        enrollment_id = self.enrollment.enrollment_id
+        ticket, session = owner.ticket, owner.session
+
+        def finish() -> Session:
+            if session is None:
+                assert ticket is not None
+                result: SignInResult = service.finish_totp_setup(ticket, enrollment_id, code)
+                assert result.session is not None
+                return result.session
+            service.finish_add_totp(session, enrollment_id, code)
+            return session
+
+        owner.runner.start(finish, self._finished, self.panel.show_error)
+
+    def _finished(self, session: Session) -> None:
+        self.owner.session = session
+        self.owner.ticket = None
+        self.done = True
+        self.panel.mark_done()
+        self.completeChanged.emit()
+        self.owner.button(QWizard.WizardButton.CommitButton).setFocus()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.done
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Set up your authenticator app"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class RecoveryCodesPage(QWizardPage):
+    """New codes, shown once; the wizard finishes only when they are stored."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.panel = RecoveryCodesPanel()
+        self.panel.confirmed_changed.connect(lambda _ok: self.completeChanged.emit())
+        self.error = ErrorLabel()
+        self.busy = BusyBar(wizard.runner)
+        self.setCommitPage(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        session, service = self.owner.session, self.owner.service
+        assert session is not None
+        self.owner.runner.start(
+            lambda: service.generate_recovery_codes(session), self._made, self._failed
+        )
+
+    def _made(self, sheet: RecoverySheet) -> None:
+        self.panel.set_sheet(sheet)
+        self.panel.stored.setFocus()
+
+    def _failed(self, error: DesktopAuthError) -> None:
+        self.error.show_text(error_text(error))
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.panel.sheet is not None and self.panel.confirmed
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        self.panel.clear()
+        return True
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Save your recovery codes"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class DonePage(QWizardPage):
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.text = paragraph()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Two-step sign-in is on"))
+        self.text.setText(
+            self.tr(
+                "From now on you sign in with your password and the code from your app. "
+                "You will receive a security e-mail about this change; that is expected.\n\n"
+                "Add a second phone, make new recovery codes or change your password under "
+                "My security settings."
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,131 @@
+"""The sign-in window's first step: e-mail address and password."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop_auth.core.service import AuthService, SignInOutcome, SignInResult
+from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.i18n import local_time
+from desktop_auth.gui.widgets import ErrorLabel, PasswordField, Screen, heading, paragraph
+
+
+class SignInPage(Screen):
+    """``signed_in(result)`` carries every outcome the next screen deals with."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, service: AuthService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.title = heading()
+        self.intro = paragraph()
+        self.demo_hint = paragraph()
+        self.demo_hint.hide()
+        self.email = QLineEdit()
+        self.email.setInputMethodHints(self.email.inputMethodHints())
+        self.password = PasswordField()
+        self.email_label = QLabel()
+        self.email_label.setBuddy(self.email)
+        self.password_label = QLabel()
+        self.password_label.setBuddy(self.password.edit)
+        self.error = ErrorLabel()
+        self.sign_in_button = QPushButton()
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.clicked.connect(self.submit)
+        self.email.returnPressed.connect(self._email_entered)
+        self.password.return_pressed.connect(self.submit)
+
+        form = QFormLayout()
+        form.addRow(self.email_label, self.email)
+        form.addRow(self.password_label, self.password)
+        form.addRow("", self.error)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addSpacing(8)
+        layout.addLayout(form)
+        layout.addWidget(self.sign_in_button)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        layout.addWidget(self.demo_hint)
+        self.setTabOrder(self.email, self.password.edit)
+        self.setTabOrder(self.password.edit, self.password.toggle)
+        self.setTabOrder(self.password.toggle, self.sign_in_button)
+        self.retranslate()
+
+    def inputs(self) -> list[QWidget]:
+        return [self.email, self.password, self.sign_in_button]
+
+    def reset(self, message: str = "") -> None:
+        """Back to the start of a sign-in; the e-mail address stays, the password goes."""
+        self.runner.cancel()
+        self.password.clear()
+        self.error.show_text(message)
+        (self.password if self.email.text() else self.email).setFocus()
+
+    def set_demo_hint(self, text: str) -> None:
+        self.demo_hint.setText(text)
+        self.demo_hint.setVisible(bool(text))
+
+    def _email_entered(self) -> None:
+        if self.password.text():
+            self.submit()
+        else:
+            self.password.setFocus()
+
+    def submit(self) -> None:
+        if self.runner.busy:
+            return
+        email, password = self.email.text().strip(), self.password.text()
+        if not email or not password:
+            self.error.show_text(self.tr("Enter your e-mail address and your password."))
+            (self.email if not email else self.password).setFocus()
+            return
+        self.error.clear_error()
+        service = self.service
+        self.runner.start(
+            lambda: service.sign_in_with_password(email, password), self._answered, self._failed
+        )
+
+    def _answered(self, result: SignInResult) -> None:
+        self.password.clear()
+        if result.outcome is SignInOutcome.THROTTLED:
+            self.error.show_text(
+                self.tr("Too many attempts. Try again after %1.").replace(
+                    "%1", local_time(result.retry_at)
+                )
+            )
+        elif result.outcome is SignInOutcome.LOCKED:
+            self.error.show_text(
+                self.tr(
+                    "Too many attempts: this account is locked until %1. "
+                    "The helpdesk can unlock it sooner."
+                ).replace("%1", local_time(result.retry_at))
+            )
+        elif result.outcome is SignInOutcome.DISABLED:
+            self.error.show_text(
+                self.tr("This account is switched off. Ask the helpdesk for help.")
+            )
+        else:
+            self.signed_in.emit(result)
+            return
+        self.password.setFocus()
+
+    def _failed(self, error: DesktopAuthError) -> None:
+        self.error.show_error(error)
+        self.password.clear()
+        self.password.setFocus()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Sign in"))
+        self.intro.setText(
+            self.tr("Sign in with the e-mail address and password you always use at work.")
+        )
+        self.email_label.setText(self.tr("&E-mail address:"))
+        self.password_label.setText(self.tr("&Password:"))
+        self.email.setAccessibleName(self.tr("E-mail address"))
+        self.email.setPlaceholderText(self.tr("name@example.com"))
+        self.password.set_accessible_name(self.tr("Password"))
+        self.sign_in_button.setText(self.tr("Sign in"))

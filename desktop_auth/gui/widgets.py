@@ -1,0 +1,322 @@
+"""Small widgets every screen uses: password field, error line, busy bar, code field, meter."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_auth.core.service import AuthService, PasswordAssessment
+from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.i18n import error_text, message
+from desktop_auth.gui.workers import TaskRunner
+
+CODE_DIGITS = 6
+
+
+def heading(text: str = "") -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def paragraph(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def monospace(point_scale: float = 1.0) -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(font.pointSizeF() * point_scale)
+    return font
+
+
+class ErrorLabel(QLabel):
+    """A message in plain words beside the field it is about; hidden while there is none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setObjectName("error")
+        self.setStyleSheet("QLabel#error { color: #b3261e; }")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, error: DesktopAuthError) -> None:
+        self.show_text(error_text(error))
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+        self.setAccessibleName(text)
+
+    def clear_error(self) -> None:
+        self.show_text("")
+
+
+class PasswordField(QWidget):
+    """A password line with a show/hide toggle; paste is allowed (SECURITY.md P6)."""
+
+    return_pressed = Signal()
+    text_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setMaxLength(1024)
+        self.toggle = QToolButton()
+        self.toggle.setCheckable(True)
+        self.toggle.toggled.connect(self._toggled)
+        self.edit.returnPressed.connect(self.return_pressed)
+        self.edit.textChanged.connect(self.text_changed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.toggle)
+        self.setFocusProxy(self.edit)
+        self.retranslate()
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's naming, like QLineEdit
+        self.edit.setText(text)
+
+    def clear(self) -> None:
+        self.edit.clear()
+
+    def set_accessible_name(self, name: str) -> None:
+        self.edit.setAccessibleName(name)
+
+    def _toggled(self, shown: bool) -> None:
+        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        shown = self.toggle.isChecked()
+        self.toggle.setText(self.tr("Hide") if shown else self.tr("Show"))
+        self.toggle.setAccessibleName(
+            self.tr("Hide password") if shown else self.tr("Show password")
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class CodeField(QLineEdit):
+    """Six digits from an authenticator app; ``code_complete`` fires on the sixth digit."""
+
+    code_complete = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaxLength(9)  # "123 456" or "123-456", with room for a stray space
+        self.setFont(monospace(1.6))
+        self.setPlaceholderText("123 456")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.textChanged.connect(self._changed)
+        self._sent = ""
+
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.text())
+
+    def _changed(self, _text: str) -> None:
+        digits = self.digits()
+        if len(digits) == CODE_DIGITS and digits != self._sent:
+            self._sent = digits
+            self.code_complete.emit(digits)
+        elif len(digits) < CODE_DIGITS:
+            self._sent = ""
+
+    def reset(self) -> None:
+        self._sent = ""
+        self.clear()
+
+
+class BusyBar(QWidget):
+    """An indeterminate bar with Cancel, shown while a screen's runner works."""
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(8)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(runner.cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.cancel_button)
+        runner.busy_changed.connect(self.setVisible)
+        self.setVisible(runner.busy)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("One moment…"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.bar.setAccessibleName(self.tr("Working"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class StrengthMeter(QWidget):
+    """A live verdict on a new password: a bar, a word, and the policy's reasons."""
+
+    #: Whether the password currently shown is acceptable.
+    verdict_changed = Signal(bool)
+
+    def __init__(self, service: AuthService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.email = ""
+        self._password = ""
+        self._assessment: PasswordAssessment | None = None
+        self._min_length = 12
+        self.runner = TaskRunner(self)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(150)
+        self.debounce.timeout.connect(self._assess)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 4)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.word = QLabel()
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.bar, 1)
+        top.addWidget(self.word)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.reasons)
+        self.retranslate()
+
+    @property
+    def acceptable(self) -> bool:
+        return self._assessment is not None and self._assessment.acceptable
+
+    def set_password(self, password: str) -> None:
+        self._password = password
+        self._assessment = None
+        self.verdict_changed.emit(False)
+        self.debounce.start()
+
+    def _assess(self) -> None:
+        password, email, service = self._password, self.email, self.service
+
+        def work() -> tuple[str, PasswordAssessment, int]:
+            minimum = service.policy().passwords.min_length
+            return password, service.assess_password(password, email), minimum
+
+        self.runner.start(work, self._assessed, lambda _error: None)
+
+    def _assessed(self, result: tuple[str, PasswordAssessment, int]) -> None:
+        password, assessment, minimum = result
+        if password != self._password:
+            return  # typed on meanwhile; the newer text is being assessed
+        self._assessment, self._min_length = assessment, minimum
+        self.retranslate()
+        self.verdict_changed.emit(assessment.acceptable)
+
+    def retranslate(self) -> None:
+        words = [
+            self.tr("Very weak"),
+            self.tr("Weak"),
+            self.tr("Fair"),
+            self.tr("Strong"),
+            self.tr("Very strong"),
+        ]
+        self.bar.setAccessibleName(self.tr("Password strength"))
+        assessment = self._assessment
+        if assessment is None or not self._password:
+            self.bar.setValue(0)
+            self.word.setText("")
+            self.reasons.setText("")
+            return
+        score = max(0, min(4, assessment.score))
+        shown = min(score, 2) if assessment.problems else score
+        self.bar.setValue(shown + 1 if shown < 4 else 4)
+        self.word.setText(words[shown])
+        color = "#b3261e" if assessment.problems else "#1e7d32"
+        self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {color}; }}")
+        lines = [
+            message(problem.message_key, min_length=self._min_length)
+            for problem in assessment.problems
+        ]
+        if not lines:
+            lines = [self.tr("Good: this password can be used.")]
+        self.reasons.setText("\n".join(f"• {line}" for line in lines))
+        self.bar.setAccessibleDescription(self.word.text())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class Screen(QWidget):
+    """One screen of the main window: runs its work in a runner, re-labels on language change.
+
+    Subclasses build their widgets, then call ``retranslate()``; texts are set
+    only there, so a language switch relabels everything in place.  (No ``tr``
+    here: Qt takes a translation's context from the concrete class.)
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = TaskRunner(self)
+        self.busy = BusyBar(self.runner)
+        self.runner.busy_changed.connect(self._busy_changed)
+
+    def _busy_changed(self, busy: bool) -> None:
+        for widget in self.inputs():
+            widget.setEnabled(not busy)
+
+    def inputs(self) -> list[QWidget]:
+        """What to disable while the runner works."""
+        return []
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and self.runner.busy:
+            self.runner.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,109 @@
+"""Work off the GUI thread: argon2 and every database call run in a worker.
+
+``TaskRunner`` lives in the GUI thread.  A job runs a plain function on
+``QThreadPool``; its result comes back through a queued signal to the runner,
+which calls the screen's callback in the GUI thread.  No widget is ever touched
+from a worker.  "Cancel" stops waiting: the function may still finish in the
+background (argon2 cannot be interrupted), but its result is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from desktop_auth.errors import DesktopAuthError
+
+log = logging.getLogger("desktop_auth.gui")
+
+Done = Callable[[Any], None]
+Failed = Callable[[DesktopAuthError], None]
+
+
+class UnexpectedError(DesktopAuthError):
+    """Anything a worker raised that is not ours: shown calmly, logged without detail."""
+
+    code = "unexpected"
+    message_key = "error.generic"
+
+
+class _JobSignals(QObject):
+    succeeded = Signal(int, object)
+    failed = Signal(int, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, number: int, work: Callable[[], Any], signals: _JobSignals) -> None:
+        super().__init__()
+        self.number = number
+        self.work = work
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except DesktopAuthError as error:
+            self.signals.failed.emit(self.number, error)
+        except Exception as error:  # a worker must always answer, or the screen waits forever
+            # The type only: an exception's text may hold user input.
+            log.error("unexpected %s in a worker", type(error).__name__)
+            self.signals.failed.emit(self.number, UnexpectedError())
+        else:
+            self.signals.succeeded.emit(self.number, result)
+
+
+class TaskRunner(QObject):
+    """One screen's background work: one job at a time, with a busy state to show."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._signals = _JobSignals(self)
+        self._signals.succeeded.connect(self._succeeded)
+        self._signals.failed.connect(self._failed)
+        self._number = 0
+        self._callbacks: dict[int, tuple[Done, Failed]] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._callbacks)
+
+    def start(self, work: Callable[[], Any], done: Done, failed: Failed) -> None:
+        """Run ``work`` in a worker; then ``done(result)`` or ``failed(error)`` here."""
+        self._number += 1
+        self._callbacks = {self._number: (done, failed)}
+        self.busy_changed.emit(True)
+        QThreadPool.globalInstance().start(_Job(self._number, work, self._signals))
+
+    def cancel(self) -> None:
+        if self._callbacks:
+            self._callbacks = {}
+            self.busy_changed.emit(False)
+
+    def _finish(self, number: int) -> tuple[Done, Failed] | None:
+        callbacks = self._callbacks.pop(number, None)
+        if callbacks is not None:
+            self.busy_changed.emit(False)
+        return callbacks
+
+    @Slot(int, object)
+    def _succeeded(self, number: int, result: object) -> None:
+        callbacks = self._finish(number)
+        if callbacks is not None:
+            callbacks[0](result)
+
+    @Slot(int, object)
+    def _failed(self, number: int, error: object) -> None:
+        callbacks = self._finish(number)
+        if callbacks is not None:
+            assert isinstance(error, DesktopAuthError)
+            callbacks[1](error)
+
+
+def wait_for_workers(milliseconds: int = 10_000) -> bool:
+    """At exit: let running jobs end before the store closes."""
+    return QThreadPool.globalInstance().waitForDone(milliseconds)

@@ -1,0 +1,753 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="nl" sourcelanguage="en">
+<context>
+    <name>AccountDialog</name>
+    <message>
+        <source>never</source>
+        <translation>nooit</translation>
+    </message>
+    <message>
+        <source>You have %1 unused recovery codes.</source>
+        <translation>Je hebt nog %1 ongebruikte herstelcodes.</translation>
+    </message>
+    <message>
+        <source>That is running low: make new ones.</source>
+        <translation>Dat wordt weinig: maak nieuwe.</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Andere naam</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>Nieuwe naam:</translation>
+    </message>
+    <message>
+        <source>Your password is changed.</source>
+        <translation>Je wachtwoord is gewijzigd.</translation>
+    </message>
+    <message>
+        <source>My security settings</source>
+        <translation>Mijn beveiligingsinstellingen</translation>
+    </message>
+    <message>
+        <source>&amp;Verification methods</source>
+        <translation>&amp;Verificatiemethoden</translation>
+    </message>
+    <message>
+        <source>&amp;Recovery codes</source>
+        <translation>&amp;Herstelcodes</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>&amp;Wachtwoord</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Toegevoegd</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Laatst gebruikt</translation>
+    </message>
+    <message>
+        <source>Set up on</source>
+        <translation>Ingesteld op</translation>
+    </message>
+    <message>
+        <source>Your verification methods</source>
+        <translation>Je verificatiemethoden</translation>
+    </message>
+    <message>
+        <source>&amp;Add an app…</source>
+        <translation>App &amp;toevoegen…</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>Andere &amp;naam…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>Ve&amp;rwijderen</translation>
+    </message>
+    <message>
+        <source>New codes replace the old ones at once: the old sheet stops working. For this you confirm it is you.</source>
+        <translation>Nieuwe codes vervangen de oude meteen: het oude blad werkt dan niet meer. Hiervoor bevestig je eerst dat jij het bent.</translation>
+    </message>
+    <message>
+        <source>Make &amp;new recovery codes…</source>
+        <translation>&amp;Nieuwe herstelcodes maken…</translation>
+    </message>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>&amp;Huidig wachtwoord:</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Huidig wachtwoord</translation>
+    </message>
+    <message>
+        <source>&amp;Change password</source>
+        <translation>Wachtwoord &amp;wijzigen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
+    <name>AddAppDialog</name>
+    <message>
+        <source>Add an authenticator app</source>
+        <translation>Een authenticator-app toevoegen</translation>
+    </message>
+    <message>
+        <source>&amp;Name, so you recognise it later:</source>
+        <translation>&amp;Naam, zodat je hem later herkent:</translation>
+    </message>
+    <message>
+        <source>Name of this method</source>
+        <translation>Naam van deze methode</translation>
+    </message>
+    <message>
+        <source>Tablet</source>
+        <translation>Tablet</translation>
+    </message>
+    <message>
+        <source>Show QR &amp;code</source>
+        <translation>QR-&amp;code tonen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
+    <name>AppEnrollmentPanel</name>
+    <message>
+        <source>1. Open your authenticator app (Google Authenticator, Microsoft Authenticator, Authy or Visma Authenticator) and add an account.
+2. Scan this QR code with your phone&apos;s camera.</source>
+        <translation>1. Open je authenticator-app (Google Authenticator, Microsoft Authenticator, Authy of Visma Authenticator) en voeg een account toe.
+2. Scan deze QR-code met de camera van je telefoon.</translation>
+    </message>
+    <message>
+        <source>QR code for your authenticator app</source>
+        <translation>QR-code voor je authenticator-app</translation>
+    </message>
+    <message>
+        <source>Cannot scan? Type this key instead:</source>
+        <translation>Lukt scannen niet? Typ dan deze sleutel:</translation>
+    </message>
+    <message>
+        <source>Key for typing</source>
+        <translation>Sleutel om over te typen</translation>
+    </message>
+    <message>
+        <source>Choose “time based” if the app asks. Spaces do not matter.</source>
+        <translation>Kies „op tijd gebaseerd” als de app dat vraagt. Spaties maken niet uit.</translation>
+    </message>
+    <message>
+        <source>3. Type the &amp;code your app now shows:</source>
+        <translation>3. Typ de &amp;code die je app nu toont:</translation>
+    </message>
+    <message>
+        <source>Six-digit code from the app</source>
+        <translation>Zescijferige code uit de app</translation>
+    </message>
+    <message>
+        <source>✓ That works: your app is set up.</source>
+        <translation>✓ Dat werkt: je app is ingesteld.</translation>
+    </message>
+</context>
+<context>
+    <name>AppSetupPage</name>
+    <message>
+        <source>Set up your authenticator app</source>
+        <translation>Stel je authenticator-app in</translation>
+    </message>
+</context>
+<context>
+    <name>AuthenticatorAppWindow</name>
+    <message>
+        <source>Current code</source>
+        <extracomment>Known on purpose: this is a demo, and the hint on the sign-in screen shows it. Key URIs the on-screen app has &quot;scanned&quot; already.</extracomment>
+        <translation>Huidige code</translation>
+    </message>
+    <message>
+        <source>Authenticator app — DEMO</source>
+        <translation>Authenticator-app — DEMO</translation>
+    </message>
+    <message>
+        <source>This window plays your phone. A new code appears every 30 seconds.</source>
+        <translation>Dit venster speelt je telefoon. Elke 30 seconden verschijnt een nieuwe code.</translation>
+    </message>
+</context>
+<context>
+    <name>BusyBar</name>
+    <message>
+        <source>One moment…</source>
+        <translation>Een ogenblik…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>Bezig</translation>
+    </message>
+</context>
+<context>
+    <name>ChooseMethodPage</name>
+    <message>
+        <source>Phone</source>
+        <translation>Telefoon</translation>
+    </message>
+    <message>
+        <source>Choose how you confirm it is you</source>
+        <translation>Kies hoe je bevestigt dat jij het bent</translation>
+    </message>
+    <message>
+        <source>&amp;Authenticator app on my phone</source>
+        <translation>&amp;Authenticator-app op mijn telefoon</translation>
+    </message>
+    <message>
+        <source>Google Authenticator, Microsoft Authenticator, Authy, Visma Authenticator or any other app for six-digit codes. The apps are free.</source>
+        <translation>Google Authenticator, Microsoft Authenticator, Authy, Visma Authenticator of een andere app voor zescijferige codes. De apps zijn gratis.</translation>
+    </message>
+    <message>
+        <source>&amp;Name, so you recognise it later:</source>
+        <translation>&amp;Naam, zodat je hem later herkent:</translation>
+    </message>
+    <message>
+        <source>Name of this method</source>
+        <translation>Naam van deze methode</translation>
+    </message>
+</context>
+<context>
+    <name>Demo</name>
+    <message>
+        <source>DEMO — sign in as %1 (authenticator app already set up) or %2 (new: sets up two-step sign-in). Password for both: %3</source>
+        <translation>DEMO — log in als %1 (authenticator-app al ingesteld) of %2 (nieuw: stelt tweestapsverificatie in). Wachtwoord voor beide: %3</translation>
+    </message>
+</context>
+<context>
+    <name>DonePage</name>
+    <message>
+        <source>Two-step sign-in is on</source>
+        <translation>Tweestapsverificatie staat aan</translation>
+    </message>
+    <message>
+        <source>From now on you sign in with your password and the code from your app. You will receive a security e-mail about this change; that is expected.
+
+Add a second phone, make new recovery codes or change your password under My security settings.</source>
+        <translation>Voortaan log je in met je wachtwoord en de code uit je app. Je ontvangt een beveiligingsmail over deze wijziging; dat klopt.
+
+Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzigen doe je onder Mijn beveiligingsinstellingen.</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>Welcome: set up desktop-auth</source>
+        <translation>Welkom: desktop-auth instellen</translation>
+    </message>
+    <message>
+        <source>This sign-in database is new. Name your organisation and create the first administrator; then you set up two-step sign-in for that account.</source>
+        <translation>Deze aanmelddatabase is nieuw. Geef je organisatie een naam en maak de eerste beheerder aan; daarna stel je tweestapsverificatie in voor dat account.</translation>
+    </message>
+    <message>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisatie:</translation>
+    </message>
+    <message>
+        <source>&amp;Domain name:</source>
+        <translation>&amp;Domeinnaam:</translation>
+    </message>
+    <message>
+        <source>Your &amp;name:</source>
+        <translation>Je &amp;naam:</translation>
+    </message>
+    <message>
+        <source>Your &amp;e-mail address:</source>
+        <translation>Je &amp;e-mailadres:</translation>
+    </message>
+    <message>
+        <source>Organisation name</source>
+        <translation>Naam van de organisatie</translation>
+    </message>
+    <message>
+        <source>Domain name of the organisation</source>
+        <translation>Domeinnaam van de organisatie</translation>
+    </message>
+    <message>
+        <source>Administrator&apos;s name</source>
+        <translation>Naam van de beheerder</translation>
+    </message>
+    <message>
+        <source>Administrator&apos;s e-mail address</source>
+        <translation>E-mailadres van de beheerder</translation>
+    </message>
+    <message>
+        <source>The organisation&apos;s internet domain, such as example.com.</source>
+        <translation>Het internetdomein van de organisatie, zoals example.com.</translation>
+    </message>
+    <message>
+        <source>Create and continue</source>
+        <translation>Aanmaken en doorgaan</translation>
+    </message>
+</context>
+<context>
+    <name>HomePage</name>
+    <message>
+        <source>Welcome, %1</source>
+        <translation>Welkom, %1</translation>
+    </message>
+    <message>
+        <source>You are signed in as %1 (%2).</source>
+        <translation>Je bent ingelogd als %1 (%2).</translation>
+    </message>
+    <message>
+        <source>My &amp;security settings</source>
+        <translation>Mijn &amp;beveiligingsinstellingen</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>&amp;Uitloggen</translation>
+    </message>
+</context>
+<context>
+    <name>IntroPage</name>
+    <message>
+        <source>Set up two-step sign-in again</source>
+        <translation>Tweestapsverificatie opnieuw instellen</translation>
+    </message>
+    <message>
+        <source>You signed in with a recovery or backup code. Set up your authenticator app again now: it replaces your old methods, which may be lost. Then make new recovery codes.</source>
+        <translation>Je bent ingelogd met een herstelcode of backupcode. Stel nu je authenticator-app opnieuw in: die vervangt je oude methoden, die misschien kwijt zijn. Maak daarna nieuwe herstelcodes.</translation>
+    </message>
+    <message>
+        <source>Why two-step sign-in?</source>
+        <translation>Waarom tweestapsverificatie?</translation>
+    </message>
+    <message>
+        <source>A password alone can be guessed or stolen. With two-step sign-in you also show something only you have: a code from an app on your phone that is valid for 30 seconds. That makes it much harder for anyone else to get in.</source>
+        <translation>Een wachtwoord alleen kan geraden of gestolen worden. Met tweestapsverificatie laat je ook iets zien wat alleen jij hebt: een code uit een app op je telefoon die 30 seconden geldig is. Zo komt een ander veel moeilijker binnen.</translation>
+    </message>
+    <message>
+        <source>This takes about two minutes. Keep your phone at hand. At the end you save recovery codes: if you ever lose your phone, they are the only way back in.</source>
+        <translation>Dit duurt ongeveer twee minuten. Houd je telefoon bij de hand. Aan het eind sla je herstelcodes op: ben je ooit je telefoon kwijt, dan zijn die de enige manier om toch in te loggen.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Sign in</source>
+        <translation>Inloggen</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>Ingelogd</translation>
+    </message>
+    <message>
+        <source>First run</source>
+        <translation>Eerste start</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Taal</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Afsluiten</translation>
+    </message>
+</context>
+<context>
+    <name>NewPasswordForm</name>
+    <message>
+        <source>Suggested passphrase</source>
+        <translation>Voorgestelde wachtzin</translation>
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation>&amp;Nieuw wachtwoord:</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat:</source>
+        <translation>&amp;Herhaal:</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Nieuw wachtwoord</translation>
+    </message>
+    <message>
+        <source>Repeat the new password</source>
+        <translation>Herhaal het nieuwe wachtwoord</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>De twee wachtwoorden zijn niet gelijk.</translation>
+    </message>
+    <message>
+        <source>Suggest a passphrase</source>
+        <translation>Stel een wachtzin voor</translation>
+    </message>
+    <message>
+        <source>A few random words are long, strong and easy to remember.</source>
+        <translation>Een paar willekeurige woorden zijn lang, sterk en makkelijk te onthouden.</translation>
+    </message>
+</context>
+<context>
+    <name>NewPasswordPage</name>
+    <message>
+        <source>Choose your own password</source>
+        <translation>Kies je eigen wachtwoord</translation>
+    </message>
+    <message>
+        <source>You signed in with a temporary password. Choose a password only you know. A sentence of a few words is long, strong and easy to remember.</source>
+        <translation>Je bent ingelogd met een tijdelijk wachtwoord. Kies een wachtwoord dat alleen jij kent. Een zin van een paar woorden is lang, sterk en makkelijk te onthouden.</translation>
+    </message>
+    <message>
+        <source>Save password and continue</source>
+        <translation>Wachtwoord opslaan en doorgaan</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordField</name>
+    <message>
+        <source>Hide</source>
+        <translation>Verberg</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Toon</translation>
+    </message>
+    <message>
+        <source>Hide password</source>
+        <translation>Wachtwoord verbergen</translation>
+    </message>
+    <message>
+        <source>Show password</source>
+        <translation>Wachtwoord tonen</translation>
+    </message>
+</context>
+<context>
+    <name>ReauthDialog</name>
+    <message>
+        <source>Signing in again did not work. Try again later.</source>
+        <translation>Opnieuw inloggen is niet gelukt. Probeer het later nog eens.</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>Opnieuw inloggen</translation>
+    </message>
+    <message>
+        <source>For this change, confirm it is you: your password, then a code from your app.</source>
+        <translation>Bevestig voor deze wijziging dat jij het bent: je wachtwoord, daarna een code uit je app.</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Wachtwoord:</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Wachtwoord</translation>
+    </message>
+    <message>
+        <source>&amp;Code:</source>
+        <translation>&amp;Code:</translation>
+    </message>
+    <message>
+        <source>Six-digit code</source>
+        <translation>Zescijferige code</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Doorgaan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryCodesDialog</name>
+    <message>
+        <source>Your new recovery codes</source>
+        <translation>Je nieuwe herstelcodes</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryCodesPage</name>
+    <message>
+        <source>Save your recovery codes</source>
+        <translation>Sla je herstelcodes op</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryCodesPanel</name>
+    <message>
+        <source>Save recovery codes as PDF</source>
+        <translation>Herstelcodes opslaan als pdf</translation>
+    </message>
+    <message>
+        <source>recovery-codes.pdf</source>
+        <translation>herstelcodes.pdf</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Opgeslagen: %1</translation>
+    </message>
+    <message>
+        <source>Save recovery codes as a text file</source>
+        <translation>Herstelcodes opslaan als tekstbestand</translation>
+    </message>
+    <message>
+        <source>recovery-codes.txt</source>
+        <translation>herstelcodes.txt</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt)</source>
+        <translation>Tekstbestanden (*.txt)</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Naar de printer gestuurd.</translation>
+    </message>
+    <message>
+        <source>Copied. Paste them into your password manager, then clear the clipboard.</source>
+        <translation>Gekopieerd. Plak ze in je wachtwoordmanager en maak daarna het klembord leeg.</translation>
+    </message>
+    <message>
+        <source>Lost your phone? Then these codes are the only way to sign in. Each works once. Print them or save them somewhere safe, away from this computer. They are shown only now.</source>
+        <translation>Telefoon kwijt? Dan zijn deze codes de enige manier om in te loggen. Elke code werkt één keer. Print ze of sla ze veilig op, niet op deze computer. Ze worden alleen nu getoond.</translation>
+    </message>
+    <message>
+        <source>Your recovery codes</source>
+        <translation>Je herstelcodes</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Afdrukken…</translation>
+    </message>
+    <message>
+        <source>Save as P&amp;DF…</source>
+        <translation>Opslaan als p&amp;df…</translation>
+    </message>
+    <message>
+        <source>Save as &amp;text file…</source>
+        <translation>Opslaan als &amp;tekstbestand…</translation>
+    </message>
+    <message>
+        <source>C&amp;opy</source>
+        <translation>&amp;Kopiëren</translation>
+    </message>
+    <message>
+        <source>I have &amp;stored my recovery codes</source>
+        <translation>Ik heb mijn herstelcodes &amp;bewaard</translation>
+    </message>
+    <message>
+        <source>Or type one &amp;code to confirm:</source>
+        <translation>Of typ ter bevestiging één &amp;code over:</translation>
+    </message>
+    <message>
+        <source>One recovery code, typed back</source>
+        <translation>Eén overgetypte herstelcode</translation>
+    </message>
+</context>
+<context>
+    <name>SecondFactorPage</name>
+    <message>
+        <source>Enter the code from your authenticator app</source>
+        <extracomment>What a person can answer with, in the order &quot;Use another method&quot; offers them.</extracomment>
+        <translation>Vul de code uit je authenticator-app in</translation>
+    </message>
+    <message>
+        <source>Enter one of your recovery codes</source>
+        <translation>Vul een van je herstelcodes in</translation>
+    </message>
+    <message>
+        <source>Enter the backup code from the helpdesk</source>
+        <translation>Vul de backupcode van de helpdesk in</translation>
+    </message>
+    <message>
+        <source>Open the authenticator app on your phone and type the six-digit code it shows for this account. A new code appears every 30 seconds.</source>
+        <translation>Open de authenticator-app op je telefoon en typ de zescijferige code die hij voor dit account toont. Elke 30 seconden verschijnt een nieuwe code.</translation>
+    </message>
+    <message>
+        <source>Take a code from the recovery sheet you printed or saved when you set up two-step sign-in. Each code works once; afterwards you set up your app again.</source>
+        <translation>Neem een code van het herstelblad dat je hebt afgedrukt of opgeslagen toen je tweestapsverificatie instelde. Elke code werkt één keer; daarna stel je je app opnieuw in.</translation>
+    </message>
+    <message>
+        <source>The helpdesk gave you a one-time backup code. After signing in with it you set up two-step sign-in again.</source>
+        <translation>De helpdesk heeft je een eenmalige backupcode gegeven. Nadat je daarmee bent ingelogd, stel je tweestapsverificatie opnieuw in.</translation>
+    </message>
+    <message>
+        <source>Six-digit code</source>
+        <translation>Zescijferige code</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Herstelcode</translation>
+    </message>
+    <message>
+        <source>Backup code</source>
+        <translation>Backupcode</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Doorgaan</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Terug</translation>
+    </message>
+    <message>
+        <source>Use another method</source>
+        <translation>Een andere methode gebruiken</translation>
+    </message>
+    <message>
+        <source>Sign in with:</source>
+        <translation>Inloggen met:</translation>
+    </message>
+    <message>
+        <source>A code from my authenticator app</source>
+        <translation>Een code uit mijn authenticator-app</translation>
+    </message>
+    <message>
+        <source>A recovery code</source>
+        <translation>Een herstelcode</translation>
+    </message>
+    <message>
+        <source>A backup code from the helpdesk</source>
+        <translation>Een backupcode van de helpdesk</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Set up two-step sign-in</source>
+        <extracomment>The key URI of an app being set up: demo mode&apos;s on-screen app &quot;scans&quot; it. Came in with a recovery or backup code: the new app replaces the old methods.</extracomment>
+        <translation>Tweestapsverificatie instellen</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Terug</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Volgende &gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Voltooien</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <source>Enter your e-mail address and your password.</source>
+        <translation>Vul je e-mailadres en je wachtwoord in.</translation>
+    </message>
+    <message>
+        <source>Too many attempts. Try again after %1.</source>
+        <translation>Te veel pogingen. Probeer het opnieuw na %1.</translation>
+    </message>
+    <message>
+        <source>Too many attempts: this account is locked until %1. The helpdesk can unlock it sooner.</source>
+        <translation>Te veel pogingen: dit account is geblokkeerd tot %1. De helpdesk kan het eerder vrijgeven.</translation>
+    </message>
+    <message>
+        <source>This account is switched off. Ask the helpdesk for help.</source>
+        <translation>Dit account staat uit. Vraag de helpdesk om hulp.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Inloggen</translation>
+    </message>
+    <message>
+        <source>Sign in with the e-mail address and password you always use at work.</source>
+        <translation>Log in met het e-mailadres en wachtwoord die je altijd op je werk gebruikt.</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mailadres:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Wachtwoord:</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>E-mailadres</translation>
+    </message>
+    <message>
+        <source>name@example.com</source>
+        <translation>naam@voorbeeld.nl</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Wachtwoord</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <source>Opening the sign-in database…</source>
+        <translation>De aanmelddatabase wordt geopend…</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Opnieuw proberen</translation>
+    </message>
+</context>
+<context>
+    <name>StrengthMeter</name>
+    <message>
+        <source>Very weak</source>
+        <extracomment>Whether the password currently shown is acceptable.</extracomment>
+        <translation>Zeer zwak</translation>
+    </message>
+    <message>
+        <source>Weak</source>
+        <translation>Zwak</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>Redelijk</translation>
+    </message>
+    <message>
+        <source>Strong</source>
+        <translation>Sterk</translation>
+    </message>
+    <message>
+        <source>Very strong</source>
+        <translation>Zeer sterk</translation>
+    </message>
+    <message>
+        <source>Password strength</source>
+        <translation>Sterkte van het wachtwoord</translation>
+    </message>
+    <message>
+        <source>Good: this password can be used.</source>
+        <translation>Goed: dit wachtwoord kan gebruikt worden.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,86 @@
+"""The real main window on a temporary store, driven as a person would (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_auth.core.service import Actor, AuthService
+from desktop_auth.gui.app import application
+from desktop_auth.gui.i18n import current_language, install_language
+from desktop_auth.gui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Not committed (build/ is in .gitignore): screenshots for a person to review.
+SCREENSHOTS = Path(os.environ.get("DESKTOP_AUTH_SCREENSHOTS", ROOT / "build" / "screenshots"))
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: QApplication) -> Iterator[None]:
+    application()
+    install_language("en")
+    yield
+    install_language("en")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, service: AuthService, admin: Actor) -> Iterator[MainWindow]:
+    """The window on a store that has its organisation and administrator."""
+    yield from _window(qtbot, service)
+
+
+@pytest.fixture
+def empty_window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
+    """The window on a new, empty store: first run."""
+    yield from _window(qtbot, service)
+
+
+def _window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
+    main = MainWindow(lambda: service)
+    qtbot.addWidget(main)
+    main.show()
+    main.open_store()
+    qtbot.waitUntil(lambda: main.service is not None)
+    yield main
+    for dialog in (main.wizard, main.account):
+        if dialog is not None:
+            dialog.close()
+
+
+def shoot(widget: QWidget, name: str) -> Path:
+    """Save what the screen shows now, under the current language."""
+    folder = SCREENSHOTS / current_language()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    assert widget.grab().save(str(path)), path
+    return path
+
+
+def read_qr(widget: QWidget, tmp_path: Path) -> str:
+    """What a phone's camera reads from the QR code on the screen."""
+    path = tmp_path / "qr.png"
+    assert widget.grab().save(str(path))
+    found = zxingcpp.read_barcodes(Image.open(path))
+    assert len(found) == 1
+    return found[0].text
+
+
+def inputs_without_names(root: QWidget) -> list[str]:
+    """Every input needs an accessible name a screen reader can say."""
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+    missing = []
+    for widget in root.findChildren(QLineEdit):
+        if widget.isVisibleTo(root) and not widget.accessibleName():
+            missing.append(widget.objectName() or repr(widget))
+    for button in root.findChildren(QAbstractButton):
+        if button.isVisibleTo(root) and not (button.text() or button.accessibleName()):
+            missing.append(repr(button))
+    return missing

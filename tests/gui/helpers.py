@@ -1,0 +1,44 @@
+"""Steps the GUI tests share: typing, waiting for a screen, reading the phone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.setup_wizard import SetupWizard
+from tests.helpers import PinnedClock
+from tests.totp_helpers import phone_code
+
+
+def type_into(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+    field.setFocus()
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def press_enter(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def wait_page(qtbot: QtBot, window: MainWindow, page: QWidget) -> None:
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+
+
+def sign_in(qtbot: QtBot, window: MainWindow, email: str, password: str) -> None:
+    wait_page(qtbot, window, window.sign_in)
+    type_into(qtbot, window.sign_in.email, email)
+    type_into(qtbot, window.sign_in.password.edit, password)
+    press_enter(qtbot, window.sign_in.password.edit)
+
+
+def wait_wizard(qtbot: QtBot, window: MainWindow) -> SetupWizard:
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible())
+    assert window.wizard is not None
+    return window.wizard
+
+
+def type_phone_code(qtbot: QtBot, field: QLineEdit, secret: str, clock: PinnedClock) -> None:
+    """Six digits typed one by one; the field submits on the sixth."""
+    type_into(qtbot, field, phone_code(secret, clock))

@@ -1,0 +1,162 @@
+"""My security settings: rename, remove and regenerate, with re-authentication (S1)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
+from pytestqt.qtbot import QtBot
+
+from desktop_auth.core.service import Actor, AuthService
+from desktop_auth.gui.account import AccountDialog
+from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
+from desktop_auth.gui.main_window import MainWindow
+from tests.gui.conftest import inputs_without_names, read_qr, shoot
+from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
+from tests.helpers import PinnedClock
+from tests.totp_helpers import EnrolledUser, secret_from_uri, user_with_app
+from tests.unit.core.test_sign_in import USER_PASSWORD
+
+
+def open_settings(
+    qtbot: QtBot, window: MainWindow, jan: EnrolledUser, clock: PinnedClock
+) -> AccountDialog:
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    wait_page(qtbot, window, window.second_factor)
+    type_phone_code(qtbot, window.second_factor.code, jan.secret, clock)
+    wait_page(qtbot, window, window.home)
+    window.home.settings_button.click()
+    dialog = window.account
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0)
+    return dialog
+
+
+def active_dialog(kind: type[QDialog]) -> QDialog | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, kind) and widget.isVisible():
+            return widget
+    return None
+
+
+def test_s1_remove_asks_to_sign_in_again_after_five_minutes_and_never_the_last_app(
+    qtbot: QtBot,
+    window: MainWindow,
+    service: AuthService,
+    admin: Actor,
+    clock: PinnedClock,
+    tmp_path: object,
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    dialog = open_settings(qtbot, window, jan, clock)
+    assert inputs_without_names(dialog) == []
+    shoot(dialog, "20-settings-methods")
+
+    # Add a tablet beside the phone, from the settings.
+    dialog.add_button.click()
+    add = active_dialog(AddAppDialog)
+    assert isinstance(add, AddAppDialog)
+    add.start_button.click()
+    qtbot.waitUntil(lambda: add.enrollment is not None)
+    tablet = secret_from_uri(read_qr(add.panel.qr, tmp_path))  # type: ignore[arg-type]
+    shoot(add, "21-add-app")
+    clock.advance(seconds=30)
+    type_phone_code(qtbot, add.panel.code, tablet, clock)
+    qtbot.waitUntil(add.panel.status.isVisible)
+    add.reject()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
+
+    # Rename the tablet (rules in the core: a name of at most 60 characters).
+    dialog.table.selectRow(1)
+    qtbot_input(qtbot, "Tablet thuis", dialog.rename)
+    qtbot.waitUntil(lambda: dialog.table.item(1, 0).text() == "Tablet thuis")
+
+    clock.advance(minutes=6)  # the sign-in is no longer fresh
+    dialog.table.selectRow(0)
+    dialog.remove_button.click()
+    qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
+    reauth = active_dialog(ReauthDialog)
+    assert isinstance(reauth, ReauthDialog)
+    shoot(reauth, "22-sign-in-again")
+    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
+    reauth.buttons.accepted.emit()
+    qtbot.waitUntil(reauth.code.isEnabled)
+    clock.advance(seconds=30)
+    type_phone_code(qtbot, reauth.code, jan.secret, clock)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert dialog.table.item(0, 0).text() == "Tablet thuis"
+    assert window.session is not None and window.session.authenticated_at == clock.now()
+
+    # The last app while 2FA is required: the core refuses and the screen says why.
+    dialog.table.selectRow(0)
+    dialog.remove_button.click()
+    qtbot.waitUntil(dialog.methods_error.isVisible)
+    assert "last verification method" in dialog.methods_error.text()
+    assert dialog.table.rowCount() == 1
+    shoot(dialog, "23-settings-last-factor")
+
+
+def qtbot_input(qtbot: QtBot, text: str, action: object) -> None:
+    """Answer the rename question as a person would: type, then Enter."""
+    from PySide6.QtCore import QTimer
+
+    def answer() -> None:
+        box = active_dialog(QInputDialog)
+        assert isinstance(box, QInputDialog)
+        box.setTextValue(text)
+        box.accept()
+
+    QTimer.singleShot(50, answer)
+    assert callable(action)
+    action()
+
+
+def test_s1_regenerate_codes_after_signing_in_again_then_the_count(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    old = service.generate_recovery_codes(jan.session)
+    clock.advance(seconds=30)
+    dialog = open_settings(qtbot, window, jan, clock)
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "10 unused" in dialog.codes_left.text())
+    shoot(dialog, "24-settings-codes")
+    clock.advance(minutes=6)
+    dialog.regenerate_button.click()
+    qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
+    reauth = active_dialog(ReauthDialog)
+    assert isinstance(reauth, ReauthDialog)
+    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
+    reauth.submit()
+    qtbot.waitUntil(reauth.code.isEnabled)
+    clock.advance(seconds=30)
+    type_phone_code(qtbot, reauth.code, jan.secret, clock)
+    qtbot.waitUntil(lambda: active_dialog(RecoveryCodesDialog) is not None)
+    codes = active_dialog(RecoveryCodesDialog)
+    assert isinstance(codes, RecoveryCodesDialog)
+    sheet = codes.panel.sheet
+    assert sheet is not None and set(sheet.codes).isdisjoint(old.codes)
+    shoot(codes, "25-new-codes")
+    codes.reject()
+    assert codes.isVisible()  # not before they are stored
+    codes.panel.stored.click()
+    codes.close_button.click()
+    assert not codes.isVisible() and codes.panel.sheet is None
+
+
+def test_change_password_with_meter_and_reasons(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    dialog = open_settings(qtbot, window, jan, clock)
+    dialog.tabs.setCurrentIndex(2)
+    type_into(qtbot, dialog.current.edit, USER_PASSWORD)
+    type_into(qtbot, dialog.new_password.password.edit, "password123")
+    qtbot.waitUntil(lambda: "most common" in dialog.new_password.meter.reasons.text())
+    assert not dialog.change_button.isEnabled()
+    shoot(dialog, "26-settings-password")
+    new = "zeven blauwe olifanten dansen samba"
+    type_into(qtbot, dialog.new_password.password.edit, new)
+    type_into(qtbot, dialog.new_password.repeat.edit, new)
+    qtbot.waitUntil(dialog.change_button.isEnabled)
+    dialog.change_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.password_done.text()))
+    assert service.sign_in_with_password(jan.email, new).ticket

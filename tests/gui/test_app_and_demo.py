@@ -1,0 +1,71 @@
+"""Starting the app: `desktop-auth` opens the window, `--demo` a throw-away store with a phone."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_auth import cli
+from desktop_auth.config import Config
+from desktop_auth.gui import app as gui_app
+from desktop_auth.gui import demo
+from desktop_auth.resources import resource_path
+from tests.gui.helpers import sign_in, type_into, wait_page, wait_wizard
+
+
+def test_no_command_starts_the_window_and_admin_commands_still_work(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[tuple[Config, str, bool]] = []
+
+    def fake_run(config: Config, *, language: str, demo: bool = False) -> int:
+        started.append((config, language, demo))
+        return 0
+
+    monkeypatch.setattr(gui_app, "run", fake_run)
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    assert cli.main(["--database", url, "--language", "nl"]) == 0
+    assert cli.main(["--database", url, "--demo"]) == 0
+    assert [(c.database_url, d) for c, _lang, d in started] == [(url, False), (url, True)]
+    assert started[0][1] == "nl"
+    assert cli.main(["--database", url, "admin", "db", "upgrade"]) == 0
+
+
+def test_demo_walks_daily_sign_in_and_first_setup_with_the_on_screen_app(qtbot: QtBot) -> None:
+    window, session = gui_app.build_window(Config(database_url="sqlite://"), demo=True)
+    assert session is not None
+    qtbot.addWidget(window)
+    qtbot.addWidget(session.phone)
+    window.show()
+    window.open_store()
+    qtbot.waitUntil(lambda: window.service is not None, timeout=30_000)
+    assert window.windowTitle().startswith("DEMO")
+    key_file = Path(session.folder.name) / "data.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert session.phone.isVisible() and len(session.phone.codes()) == 1
+    assert demo.EMPLOYEE_EMAIL in window.sign_in.demo_hint.text()
+
+    sign_in(qtbot, window, demo.EMPLOYEE_EMAIL, demo.DEMO_PASSWORD)
+    wait_page(qtbot, window, window.second_factor)
+    type_into(qtbot, window.second_factor.code, session.phone.codes()[0])
+    wait_page(qtbot, window, window.home)
+    window.home.sign_out_button.click()
+
+    sign_in(qtbot, window, demo.NEW_EMPLOYEE_EMAIL, demo.DEMO_PASSWORD)
+    wizard = wait_wizard(qtbot, window)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: len(session.phone.codes()) == 2)  # the demo phone "scanned" it
+    wizard.reject()
+    window.close()
+    session.folder.cleanup()
+
+
+def test_icon_and_desktop_file_are_shipped() -> None:
+    desktop = resource_path("desktop-auth.desktop").read_text(encoding="utf-8")
+    assert "Exec=desktop-auth" in desktop and "Icon=desktop-auth" in desktop
+    assert "Name[nl]=" in desktop
+    assert gui_app.window_icon().isNull() is False

@@ -1,0 +1,234 @@
+"""Daily sign-in, "Use another method" with a recovery code, a helpdesk backup code, the lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QLineEdit, QWizard
+from pytestqt.qtbot import QtBot
+
+from desktop_auth.core.service import Actor, AuthService, SignInOutcome
+from desktop_auth.errors import InvalidCredentialsError
+from desktop_auth.gui.i18n import local_time
+from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.setup_wizard import AppSetupPage, RecoveryCodesPage
+from desktop_auth.gui.workers import TaskRunner
+from tests.gui.conftest import inputs_without_names, read_qr, shoot
+from tests.gui.helpers import (
+    press_enter,
+    sign_in,
+    type_into,
+    type_phone_code,
+    wait_page,
+    wait_wizard,
+)
+from tests.helpers import PinnedClock
+from tests.totp_helpers import secret_from_uri, user_with_app
+from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+
+
+def test_daily_sign_in_password_then_code_submits_on_the_sixth_digit(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    wait_page(qtbot, window, window.sign_in)
+    assert inputs_without_names(window.sign_in) == []
+    shoot(window, "02-sign-in")
+    type_into(qtbot, window.sign_in.email, jan.email)
+    type_into(qtbot, window.sign_in.password.edit, USER_PASSWORD)
+    # P6: show/hide toggle, and pasting is not blocked.
+    assert window.sign_in.password.edit.echoMode() is QLineEdit.EchoMode.Password
+    window.sign_in.password.toggle.click()
+    assert window.sign_in.password.edit.echoMode() is QLineEdit.EchoMode.Normal
+    window.sign_in.password.toggle.click()
+    press_enter(qtbot, window.sign_in.password.edit)
+
+    page = window.second_factor
+    wait_page(qtbot, window, page)
+    assert page.kind == "totp" and not page.continue_button.isVisible()
+    assert inputs_without_names(page) == []
+    shoot(window, "03-second-factor")
+    type_into(qtbot, page.code, "12345")
+    assert window.stack.currentWidget() is page  # five digits: nothing sent yet
+    type_phone_code(qtbot, page.code, jan.secret, clock)
+    wait_page(qtbot, window, window.home)
+    assert window.session is not None and window.session.methods == ("password", "totp")
+    shoot(window, "04-signed-in")
+
+
+def test_wrong_password_and_wrong_code_are_told_beside_the_field(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    sign_in(qtbot, window, jan.email, "not the password at all")
+    qtbot.waitUntil(window.sign_in.error.isVisible)
+    assert window.sign_in.error.text() == "The e-mail address or password is not correct."
+    assert window.sign_in.password.text() == ""
+    shoot(window, "05-sign-in-error")
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    page = window.second_factor
+    wait_page(qtbot, window, page)
+    type_into(qtbot, page.code, "000 000")
+    qtbot.waitUntil(page.error.isVisible)
+    assert page.error.text().startswith("That code is not right.")
+    assert page.code.text() == ""  # ready for the next try
+    shoot(window, "06-second-factor-error")
+
+
+def test_t1_lock_says_when_to_try_again(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    for _ in range(10):
+        with pytest.raises(InvalidCredentialsError):
+            service.sign_in_with_password(jan.email, "wrong password here")
+        clock.advance(seconds=61)  # past each growing delay: every failure counts
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    qtbot.waitUntil(window.sign_in.error.isVisible)
+    text = window.sign_in.error.text()
+    assert "locked until" in text
+    result = service.sign_in_with_password(jan.email, USER_PASSWORD)
+    assert result.outcome is SignInOutcome.LOCKED and result.retry_at is not None
+    assert local_time(result.retry_at) in text
+    assert window.stack.currentWidget() is window.sign_in
+    shoot(window, "07-locked")
+
+
+def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
+    qtbot: QtBot,
+    window: MainWindow,
+    service: AuthService,
+    admin: Actor,
+    clock: PinnedClock,
+    tmp_path: Path,
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    sheet = service.generate_recovery_codes(jan.session)
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    page = window.second_factor
+    wait_page(qtbot, window, page)
+    page.other_button.click()
+    assert page.choices.isVisible()
+    shoot(window, "08-use-another-method")
+    page.choice_buttons["recovery"].click()
+    assert page.kind == "recovery" and page.lookup.hasFocus()
+    shoot(window, "09-recovery-code")
+    type_into(qtbot, page.lookup, sheet.codes[0].lower())
+    press_enter(qtbot, page.lookup)
+
+    wizard = wait_wizard(qtbot, window)
+    assert wizard.recovered
+    shoot(wizard, "13-wizard-again")
+    wizard.next()
+    wizard.next()
+    app_page = wizard.currentPage()
+    assert isinstance(app_page, AppSetupPage)
+    qtbot.waitUntil(lambda: app_page.enrollment is not None)
+    new_secret = secret_from_uri(read_qr(app_page.panel.qr, tmp_path))
+    type_phone_code(qtbot, app_page.panel.code, new_secret, clock)
+    qtbot.waitUntil(app_page.isComplete)
+    wizard.next()
+    codes_page = wizard.currentPage()
+    assert isinstance(codes_page, RecoveryCodesPage)
+    qtbot.waitUntil(lambda: codes_page.panel.sheet is not None)
+    new_sheet = codes_page.panel.sheet
+    assert new_sheet is not None and set(new_sheet.codes).isdisjoint(sheet.codes)
+    shoot(wizard, "14-wizard-codes")
+    codes_page.panel.stored.click()
+    wizard.next()
+    shoot(wizard, "15-wizard-done")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_page(qtbot, window, window.home)
+    assert window.session is not None
+    # The lost phone is gone, the new one is the only app.
+    methods = service.my_methods(window.session)
+    apps = [m for m in methods if m.kind == "totp"]
+    assert len(apps) == 1 and apps[0].method_id != jan.method_id
+
+
+def test_m8_helpdesk_backup_code_leads_only_into_setting_up_again(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan = user_with_app(service, admin, clock)
+    issued = service.issue_backup_code(actor=admin, email=jan.email, remove_methods=True)
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    page = window.second_factor
+    wait_page(qtbot, window, page)
+    assert page.kind == "backup"  # the only method left is the helpdesk's code
+    type_into(qtbot, page.lookup, issued.code)
+    page.continue_button.click()
+    wizard = wait_wizard(qtbot, window)
+    assert wizard.ticket is not None and wizard.recovered  # the new app replaces the old
+
+
+def test_temporary_password_must_be_replaced_first(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor
+) -> None:
+    issued = service.create_user(actor=admin, email="nina@example.nl", display_name="Nina")
+    sign_in(qtbot, window, "nina@example.nl", issued.temporary_password)
+    page = window.new_password
+    wait_page(qtbot, window, page)
+    assert inputs_without_names(page) == []
+    page.form.suggest_button.click()
+    qtbot.waitUntil(lambda: bool(page.form.suggestion.text()))
+    suggestion = page.form.suggestion.text()
+    assert len(suggestion.split("-")) >= 5
+    type_into(qtbot, page.form.password.edit, "Welkom01!")
+    qtbot.waitUntil(lambda: "most common" in page.form.meter.reasons.text())
+    assert not page.save_button.isEnabled()
+    shoot(window, "16-new-password-weak")
+    type_into(qtbot, page.form.password.edit, suggestion)
+    type_into(qtbot, page.form.repeat.edit, suggestion + "x")
+    assert page.form.mismatch.isVisible()
+    type_into(qtbot, page.form.repeat.edit, suggestion)
+    qtbot.waitUntil(page.save_button.isEnabled)
+    shoot(window, "17-new-password")
+    press_enter(qtbot, page.form.repeat.edit)
+    wizard = wait_wizard(qtbot, window)
+    assert wizard.ticket is not None
+    assert service.sign_in_with_password("nina@example.nl", suggestion).ticket
+
+
+def test_workers_answer_in_the_gui_thread_and_cancel_drops_the_answer(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    threads: list[object] = []
+    answers: list[object] = []
+    runner.start(
+        lambda: QThread.currentThread(),
+        lambda worker: threads.append((worker, QThread.currentThread())),
+        answers.append,
+    )
+    qtbot.waitUntil(lambda: bool(threads))
+    worker_thread, answer_thread = threads[0]  # type: ignore[misc]
+    assert worker_thread is not answer_thread
+    assert answer_thread is qtbot_gui_thread()
+    runner.start(lambda: "late", answers.append, answers.append)
+    assert runner.busy
+    runner.cancel()
+    assert not runner.busy
+    qtbot.wait(100)
+    assert answers == []
+
+
+def qtbot_gui_thread() -> object:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    assert app is not None
+    return app.thread()
+
+
+def test_escape_cancels_a_sign_in_in_progress(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor
+) -> None:
+    make_user(service, admin, email="jan@example.nl")
+    wait_page(qtbot, window, window.sign_in)
+    type_into(qtbot, window.sign_in.email, "jan@example.nl")
+    type_into(qtbot, window.sign_in.password.edit, USER_PASSWORD)
+    window.sign_in.runner.start(lambda: QThread.msleep(300), lambda _r: None, lambda _e: None)
+    assert window.sign_in.busy.isVisible() and not window.sign_in.email.isEnabled()
+    shoot(window, "18-busy")
+    qtbot.keyClick(window.sign_in, Qt.Key.Key_Escape)
+    assert not window.sign_in.runner.busy and window.sign_in.email.isEnabled()
