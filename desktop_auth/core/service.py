@@ -13,11 +13,13 @@ Example::
 from __future__ import annotations
 
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from fido2.ctap import CtapDevice
+from fido2.hid import CtapHidDevice
 from keyring.backend import KeyringBackend
 from sqlalchemy.orm import Session as DbSession
 
@@ -45,6 +47,8 @@ from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
+from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient, windows_hello_available
+from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.errors import InvalidInputError, KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
@@ -70,6 +74,7 @@ __all__ = [
     "ImportReport",
     "ImportRow",
     "IssuedBackupCode",
+    "KeyPrompts",
     "Organisation",
     "Passphrase",
     "PasswordAssessment",
@@ -79,6 +84,7 @@ __all__ = [
     "RecoveryStatus",
     "RelyingParty",
     "RetirementReport",
+    "SecurityKeyClient",
     "SecurityNotice",
     "SecurityNotifier",
     "Session",
@@ -124,6 +130,7 @@ class AuthService:
         extra_origins: Sequence[str] = (),
         demo: bool = False,
         mail_queue: MailQueue | None = None,
+        security_keys: Callable[[], Iterable[CtapDevice]] | None = None,
     ) -> None:
         """``extra_origins``: WebAuthn origins accepted beside ``https://<rp id>``;
         ``demo``: demo mode, where the software security key is accepted."""
@@ -133,6 +140,12 @@ class AuthService:
         recovery = RecoveryCodeFactor(self._secret_box_in)
         backup = BackupCodeFactor(self._secret_box_in)
         self._demo = demo
+        # Where security keys are found: USB/NFC, or in demo mode the software key,
+        # "plugged in" for as long as this service lives.
+        if security_keys is None and demo:
+            demo_key = SoftAuthenticator()
+            security_keys = lambda: [demo_key]  # noqa: E731
+        self._security_keys = security_keys or CtapHidDevice.list_devices
         self._extra_origins = tuple(extra_origins)
         webauthn = WebAuthnFactor(self._relying_party, self._key_policy)
         self._context = ServiceContext(
@@ -164,6 +177,7 @@ class AuthService:
         workstation: str | None = None,
         migrate: bool = True,
         check_data_key: bool = True,
+        demo: bool = False,
     ) -> AuthService:
         """Open the configured store, bringing its schema up to date first.
 
@@ -197,6 +211,7 @@ class AuthService:
             workstation=workstation,
             extra_origins=config.webauthn_origins,
             mail_queue=mail_queue,
+            demo=demo,
         )
         if check_data_key:
             try:
@@ -399,6 +414,17 @@ class AuthService:
 
     def complete_passwordless_sign_in(self, response: str) -> SignInResult:
         return self._keys.complete_passwordless(response)
+
+    def security_key_client(self, prompts: KeyPrompts | None = None) -> SecurityKeyClient:
+        """The client side for this relying party: the first key found (the software key in
+        demo mode), or Windows Hello where Windows offers it; ``prompts`` shows touch, PIN
+        and fingerprint requests to the person."""
+        return SecurityKeyClient(
+            f"https://{self.relying_party().rp_id}",
+            prompts=prompts,
+            devices=self._security_keys,
+            use_windows_hello=not self._demo and windows_hello_available(),
+        )
 
     def relying_party(self) -> RelyingParty:
         with self._context.store.transaction() as db:

@@ -50,7 +50,8 @@ class Demo:
     uris: list[str] = field(default_factory=list)
 
     def open_service(self) -> AuthService:
-        service = AuthService.open(demo_mode.demo_config(Path(self.folder.name)))
+        # Demo mode: the software security key is "plugged in" and accepted.
+        service = AuthService.open(demo_mode.demo_config(Path(self.folder.name)), demo=True)
         self.uris = list(demo_mode.prepare_demo(service).app_uris)
         return service
 

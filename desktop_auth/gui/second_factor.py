@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import AuthService, EnrolledMethod, SignInResult
 from desktop_auth.errors import DesktopAuthError, SignInExpiredError
 from desktop_auth.gui.i18n import error_text
+from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
 from desktop_auth.gui.widgets import CodeField, ErrorLabel, Screen, heading, monospace, paragraph
 
 #: What a person can answer with, in the order "Use another method" offers them.
-KINDS = ("totp", "recovery", "backup")
+KINDS = ("webauthn", "totp", "recovery", "backup")
 
 
 class SecondFactorPage(Screen):
@@ -43,9 +44,15 @@ class SecondFactorPage(Screen):
         self.lookup.setMaxLength(40)
         self.lookup.setPlaceholderText("7KQ4-M2XD-9HTR-P3WN")
         self.lookup.returnPressed.connect(self.submit)
+        self.key_status = QLabel()
+        self.key_status.setWordWrap(True)
+        self.prompts = KeyPromptBridge(self)
+        self.prompts.touch_requested.connect(self._touch_now)
+        self.prompts.verification_requested.connect(self._verify_now)
         self.fields = QStackedWidget()
         self.fields.addWidget(self.code)
         self.fields.addWidget(self.lookup)
+        self.fields.addWidget(self.key_status)
         self.fields.setMaximumHeight(self.code.sizeHint().height() + 12)
         self.error = ErrorLabel()
         self.continue_button = QPushButton()
@@ -54,7 +61,7 @@ class SecondFactorPage(Screen):
         self.other_button.setFlat(True)
         self.other_button.clicked.connect(self.show_choices)
         self.cancel_button = QPushButton()
-        self.cancel_button.clicked.connect(lambda: self.cancelled.emit(""))
+        self.cancel_button.clicked.connect(self._back)
 
         self.choices = QWidget()
         self.choice_title = QLabel()
@@ -90,6 +97,7 @@ class SecondFactorPage(Screen):
         """A new second step; offer the strongest method the user has."""
         self.ticket = ticket
         kinds = [m.kind for m in methods if m.kind in KINDS]
+        self.choice_buttons["webauthn"].setVisible("webauthn" in kinds)
         self.use(kinds[0] if kinds else "totp")
 
     def use(self, kind: str) -> None:
@@ -98,6 +106,13 @@ class SecondFactorPage(Screen):
         self.error.clear_error()
         self.code.reset()
         self.lookup.clear()
+        if kind == "webauthn":
+            self.fields.setCurrentWidget(self.key_status)
+            self.continue_button.setVisible(True)
+            self.retranslate()
+            self.continue_button.setFocus()
+            self.submit()  # ask the key at once: one touch is all it takes
+            return
         field = self.code if kind == "totp" else self.lookup
         self.fields.setCurrentWidget(field)
         self.continue_button.setVisible(kind != "totp")
@@ -111,6 +126,15 @@ class SecondFactorPage(Screen):
 
     def submit(self) -> None:
         if self.runner.busy or not self.ticket:
+            return
+        if self.kind == "webauthn":
+            self.error.clear_error()
+            self.prompts.start()
+            self.key_status.setText(self.tr("Preparing your security key…"))
+            service, ticket, prompts = self.service, self.ticket, self.prompts
+            self.runner.start(
+                lambda: answer_with_key(service, prompts, ticket), self._answered, self._failed
+            )
             return
         field = self.code if self.kind == "totp" else self.lookup
         response = field.text().strip()
@@ -129,11 +153,28 @@ class SecondFactorPage(Screen):
         self.ticket = ""
         self.signed_in.emit(result)
 
+    def _back(self) -> None:
+        self.prompts.stop()
+        self.runner.cancel()
+        self.cancelled.emit("")
+
+    def _touch_now(self) -> None:
+        self.key_status.setText(
+            self.tr("Touch your security key now (it blinks), or use Windows Hello.")
+        )
+
+    def _verify_now(self) -> None:
+        self.key_status.setText(self.tr("Confirm it is you: PIN, fingerprint or face."))
+
     def _failed(self, error: DesktopAuthError) -> None:
         if isinstance(error, SignInExpiredError):
             self.cancelled.emit(error_text(error))
             return
         self.error.show_error(error)
+        if self.kind == "webauthn":
+            self.key_status.setText(self.tr("Try again, or use another method."))
+            self.continue_button.setFocus()
+            return
         field = self.code if self.kind == "totp" else self.lookup
         if self.kind == "totp":
             self.code.reset()
@@ -143,11 +184,16 @@ class SecondFactorPage(Screen):
 
     def retranslate(self) -> None:
         titles = {
+            "webauthn": self.tr("Confirm with your security key"),
             "totp": self.tr("Enter the code from your authenticator app"),
             "recovery": self.tr("Enter one of your recovery codes"),
             "backup": self.tr("Enter the backup code from the helpdesk"),
         }
         explanations = {
+            "webauthn": self.tr(
+                "Insert your security key or hold it to the reader, then touch it when it "
+                "blinks. On this computer Windows Hello may ask for your face or fingerprint."
+            ),
             "totp": self.tr(
                 "Open the authenticator app on your phone and type the six-digit code it shows "
                 "for this account. A new code appears every 30 seconds."
@@ -167,10 +213,13 @@ class SecondFactorPage(Screen):
         self.lookup.setAccessibleName(
             self.tr("Recovery code") if self.kind == "recovery" else self.tr("Backup code")
         )
-        self.continue_button.setText(self.tr("Continue"))
+        self.continue_button.setText(
+            self.tr("Use my security key") if self.kind == "webauthn" else self.tr("Continue")
+        )
         self.cancel_button.setText(self.tr("Back"))
         self.other_button.setText(self.tr("Use another method"))
         self.choice_title.setText(self.tr("Sign in with:"))
+        self.choice_buttons["webauthn"].setText(self.tr("My security key or Windows Hello"))
         self.choice_buttons["totp"].setText(self.tr("A code from my authenticator app"))
         self.choice_buttons["recovery"].setText(self.tr("A recovery code"))
         self.choice_buttons["backup"].setText(self.tr("A backup code from the helpdesk"))

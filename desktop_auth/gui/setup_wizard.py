@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -33,10 +34,11 @@ from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
 from desktop_auth.gui.i18n import error_text
 from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
+from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
 from desktop_auth.gui.workers import TaskRunner
 
-INTRO, CHOOSE, APP, CODES, DONE = range(5)
+INTRO, CHOOSE, APP, CODES, DONE, KEY = range(6)
 
 
 class SetupWizard(QWizard):
@@ -72,6 +74,7 @@ class SetupWizard(QWizard):
         self.setPage(APP, AppSetupPage(self))
         self.setPage(CODES, RecoveryCodesPage(self))
         self.setPage(DONE, DonePage(self))
+        self.setPage(KEY, KeySetupPage(self))
         self.setMinimumSize(720, 560)
         self.accepted.connect(self._accepted)
         self.retranslate()
@@ -159,8 +162,12 @@ class ChooseMethodPage(QWizardPage):
         self.app_choice = QRadioButton()
         self.app_choice.setChecked(True)
         self.app_hint = paragraph()
+        self.key_choice = QRadioButton()
+        self.key_hint = paragraph()
         self.group = QButtonGroup(self)
         self.group.addButton(self.app_choice)
+        self.group.addButton(self.key_choice)
+        self.group.buttonToggled.connect(lambda _button, _on: self._suggest_name())
         self.nickname_label = QLabel()
         self.nickname = QLineEdit()
         self.nickname.setMaxLength(60)
@@ -169,6 +176,8 @@ class ChooseMethodPage(QWizardPage):
         form = QFormLayout()
         form.addRow(self.nickname_label, self.nickname)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.key_choice)
+        layout.addWidget(self.key_hint)
         layout.addWidget(self.app_choice)
         layout.addWidget(self.app_hint)
         layout.addLayout(form)
@@ -177,10 +186,16 @@ class ChooseMethodPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         if not self.nickname.text():
-            self.nickname.setText(self.tr("Phone"))
+            self._suggest_name()
+
+    def _suggest_name(self) -> None:
+        suggestions = {self.tr("Phone"), self.tr("Security key"), ""}
+        if self.nickname.text() in suggestions:
+            key = self.key_choice.isChecked()
+            self.nickname.setText(self.tr("Security key") if key else self.tr("Phone"))
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
-        return APP
+        return KEY if self.key_choice.isChecked() else APP
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Choose how you confirm it is you"))
@@ -189,6 +204,13 @@ class ChooseMethodPage(QWizardPage):
             self.tr(
                 "Google Authenticator, Microsoft Authenticator, Authy, Visma Authenticator or "
                 "any other app for six-digit codes. The apps are free."
+            )
+        )
+        self.key_choice.setText(self.tr("&Security key or this computer's Windows Hello"))
+        self.key_hint.setText(
+            self.tr(
+                "The strongest choice: a USB or NFC key (such as a YubiKey), or the face, "
+                "fingerprint or PIN of Windows Hello. Afterwards you sign in with one touch."
             )
         )
         self.nickname_label.setText(self.tr("&Name, so you recognise it later:"))
@@ -338,6 +360,9 @@ class DonePage(QWizardPage):
         layout.addStretch(1)
         self.retranslate()
 
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return -1  # the last page, whatever pages come after it in number
+
     def retranslate(self) -> None:
         self.setTitle(self.tr("Two-step sign-in is on"))
         self.text.setText(
@@ -348,6 +373,88 @@ class DonePage(QWizardPage):
                 "My security settings."
             )
         )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class KeySetupPage(QWizardPage):
+    """Register a security key (or Windows Hello): one touch proves it, then on to the codes."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.status = paragraph()
+        self.prompts = KeyPromptBridge(self)
+        self.prompts.touch_requested.connect(
+            lambda: self.status.setText(self.tr("Touch your security key now (it blinks)."))
+        )
+        self.prompts.verification_requested.connect(
+            lambda: self.status.setText(self.tr("Confirm it is you: PIN, fingerprint or face."))
+        )
+        self.retry = QPushButton()
+        self.retry.clicked.connect(self._register)
+        self.retry.hide()
+        self.error = ErrorLabel()
+        self.busy = BusyBar(wizard.runner)
+        self.done = False
+        self.setCommitPage(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(self.retry)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        if not self.done:
+            self._register()
+
+    def _register(self) -> None:
+        owner, service, prompts = self.owner, self.owner.service, self.prompts
+        nickname = str(self.field("nickname"))
+        ticket, session = owner.ticket, owner.session
+        self.error.clear_error()
+        self.retry.hide()
+        prompts.start()
+        self.status.setText(self.tr("Insert your security key, or wait for Windows Hello…"))
+
+        def register() -> Session:
+            added = register_key(service, prompts, nickname, ticket=ticket, session=session)
+            return added if isinstance(added, Session) else session  # type: ignore[return-value]
+
+        owner.runner.start(register, self._finished, self._failed)
+
+    def _finished(self, session: Session) -> None:
+        self.owner.session = session
+        self.owner.ticket = None
+        self.done = True
+        self.status.setText(self.tr("Your security key works."))
+        self.completeChanged.emit()
+        self.owner.button(QWizard.WizardButton.CommitButton).setFocus()
+
+    def _failed(self, error: DesktopAuthError) -> None:
+        self.error.show_error(error)
+        self.status.clear()
+        self.retry.show()
+        self.retry.setFocus()
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt override
+        self.prompts.stop()
+        self.owner.runner.cancel()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.done
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return CODES
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Set up your security key"))
+        self.retry.setText(self.tr("Try again"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 from desktop_auth.core.service import AuthService, SignInOutcome, SignInResult
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import local_time
+from desktop_auth.gui.security_key import KeyPromptBridge, sign_in_without_password
 from desktop_auth.gui.widgets import ErrorLabel, PasswordField, Screen, heading, paragraph
 
 
@@ -34,6 +35,17 @@ class SignInPage(Screen):
         self.sign_in_button = QPushButton()
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self.submit)
+        self.key_button = QPushButton()
+        self.key_button.clicked.connect(self.sign_in_with_key)
+        self.key_status = QLabel()
+        self.key_status.setWordWrap(True)
+        self.prompts = KeyPromptBridge(self)
+        self.prompts.touch_requested.connect(
+            lambda: self.key_status.setText(self.tr("Touch your security key now."))
+        )
+        self.prompts.verification_requested.connect(
+            lambda: self.key_status.setText(self.tr("Confirm it is you: PIN, fingerprint or face."))
+        )
         self.email.returnPressed.connect(self._email_entered)
         self.password.return_pressed.connect(self.submit)
 
@@ -47,20 +59,26 @@ class SignInPage(Screen):
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.sign_in_button)
+        layout.addSpacing(12)
+        layout.addWidget(self.key_button)
+        layout.addWidget(self.key_status)
         layout.addWidget(self.busy)
         layout.addStretch(1)
         layout.addWidget(self.demo_hint)
         self.setTabOrder(self.email, self.password.edit)
         self.setTabOrder(self.password.edit, self.password.toggle)
         self.setTabOrder(self.password.toggle, self.sign_in_button)
+        self.setTabOrder(self.sign_in_button, self.key_button)
         self.retranslate()
 
     def inputs(self) -> list[QWidget]:
-        return [self.email, self.password, self.sign_in_button]
+        return [self.email, self.password, self.sign_in_button, self.key_button]
 
     def reset(self, message: str = "") -> None:
         """Back to the start of a sign-in; the e-mail address stays, the password goes."""
         self.runner.cancel()
+        self.prompts.stop()
+        self.key_status.clear()
         self.password.clear()
         self.error.show_text(message)
         (self.password if self.email.text() else self.email).setFocus()
@@ -89,7 +107,20 @@ class SignInPage(Screen):
             lambda: service.sign_in_with_password(email, password), self._answered, self._failed
         )
 
+    def sign_in_with_key(self) -> None:
+        """Passwordless: a discoverable credential with user verification, no e-mail typed."""
+        if self.runner.busy:
+            return
+        self.error.clear_error()
+        self.prompts.start()
+        self.key_status.setText(self.tr("Preparing your security key…"))
+        service, prompts = self.service, self.prompts
+        self.runner.start(
+            lambda: sign_in_without_password(service, prompts), self._answered, self._failed
+        )
+
     def _answered(self, result: SignInResult) -> None:
+        self.key_status.clear()
         self.password.clear()
         if result.outcome is SignInOutcome.THROTTLED:
             self.error.show_text(
@@ -114,6 +145,7 @@ class SignInPage(Screen):
         self.password.setFocus()
 
     def _failed(self, error: DesktopAuthError) -> None:
+        self.key_status.clear()
         self.error.show_error(error)
         self.password.clear()
         self.password.setFocus()
@@ -129,3 +161,5 @@ class SignInPage(Screen):
         self.email.setPlaceholderText(self.tr("name@example.com"))
         self.password.set_accessible_name(self.tr("Password"))
         self.sign_in_button.setText(self.tr("Sign in"))
+        self.key_button.setText(self.tr("Sign in with security key or fingerprint"))
+        self.key_button.setAccessibleName(self.tr("Sign in with security key or fingerprint"))

@@ -213,6 +213,10 @@
         <translation>Telefoon</translation>
     </message>
     <message>
+        <source>Security key</source>
+        <translation>Beveiligingssleutel</translation>
+    </message>
+    <message>
         <source>Choose how you confirm it is you</source>
         <translation>Kies hoe je bevestigt dat jij het bent</translation>
     </message>
@@ -223,6 +227,14 @@
     <message>
         <source>Google Authenticator, Microsoft Authenticator, Authy, Visma Authenticator or any other app for six-digit codes. The apps are free.</source>
         <translation>Google Authenticator, Microsoft Authenticator, Authy, Visma Authenticator of een andere app voor zescijferige codes. De apps zijn gratis.</translation>
+    </message>
+    <message>
+        <source>&amp;Security key or this computer&apos;s Windows Hello</source>
+        <translation>&amp;Beveiligingssleutel of Windows Hello van deze computer</translation>
+    </message>
+    <message>
+        <source>The strongest choice: a USB or NFC key (such as a YubiKey), or the face, fingerprint or PIN of Windows Hello. Afterwards you sign in with one touch.</source>
+        <translation>De sterkste keuze: een USB- of NFC-sleutel (zoals een YubiKey), of gezicht, vingerafdruk of pincode van Windows Hello. Daarna log je in met één tik.</translation>
     </message>
     <message>
         <source>&amp;Name, so you recognise it later:</source>
@@ -346,6 +358,44 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>This takes about two minutes. Keep your phone at hand. At the end you save recovery codes: if you ever lose your phone, they are the only way back in.</source>
         <translation>Dit duurt ongeveer twee minuten. Houd je telefoon bij de hand. Aan het eind sla je herstelcodes op: ben je ooit je telefoon kwijt, dan zijn die de enige manier om toch in te loggen.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyPromptBridge</name>
+    <message>
+        <source>Security key PIN</source>
+        <translation>Pincode van de beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Enter the PIN of your security key:</source>
+        <translation>Vul de pincode van je beveiligingssleutel in:</translation>
+    </message>
+</context>
+<context>
+    <name>KeySetupPage</name>
+    <message>
+        <source>Touch your security key now (it blinks).</source>
+        <translation>Raak je beveiligingssleutel nu aan (hij knippert).</translation>
+    </message>
+    <message>
+        <source>Confirm it is you: PIN, fingerprint or face.</source>
+        <translation>Bevestig dat jij het bent: pincode, vingerafdruk of gezicht.</translation>
+    </message>
+    <message>
+        <source>Insert your security key, or wait for Windows Hello…</source>
+        <translation>Steek je beveiligingssleutel erin, of wacht op Windows Hello…</translation>
+    </message>
+    <message>
+        <source>Your security key works.</source>
+        <translation>Je beveiligingssleutel werkt.</translation>
+    </message>
+    <message>
+        <source>Set up your security key</source>
+        <translation>Stel je beveiligingssleutel in</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Opnieuw proberen</translation>
     </message>
 </context>
 <context>
@@ -571,8 +621,28 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 <context>
     <name>SecondFactorPage</name>
     <message>
-        <source>Enter the code from your authenticator app</source>
+        <source>Preparing your security key…</source>
         <extracomment>What a person can answer with, in the order &quot;Use another method&quot; offers them.</extracomment>
+        <translation>Je beveiligingssleutel wordt voorbereid…</translation>
+    </message>
+    <message>
+        <source>Touch your security key now (it blinks), or use Windows Hello.</source>
+        <translation>Raak je beveiligingssleutel nu aan (hij knippert), of gebruik Windows Hello.</translation>
+    </message>
+    <message>
+        <source>Confirm it is you: PIN, fingerprint or face.</source>
+        <translation>Bevestig dat jij het bent: pincode, vingerafdruk of gezicht.</translation>
+    </message>
+    <message>
+        <source>Try again, or use another method.</source>
+        <translation>Probeer het opnieuw, of gebruik een andere methode.</translation>
+    </message>
+    <message>
+        <source>Confirm with your security key</source>
+        <translation>Bevestig met je beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Enter the code from your authenticator app</source>
         <translation>Vul de code uit je authenticator-app in</translation>
     </message>
     <message>
@@ -582,6 +652,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Enter the backup code from the helpdesk</source>
         <translation>Vul de backupcode van de helpdesk in</translation>
+    </message>
+    <message>
+        <source>Insert your security key or hold it to the reader, then touch it when it blinks. On this computer Windows Hello may ask for your face or fingerprint.</source>
+        <translation>Steek je beveiligingssleutel erin of houd hem bij de lezer, en raak hem aan als hij knippert. Op deze computer kan Windows Hello om je gezicht of vingerafdruk vragen.</translation>
     </message>
     <message>
         <source>Open the authenticator app on your phone and type the six-digit code it shows for this account. A new code appears every 30 seconds.</source>
@@ -612,6 +686,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Doorgaan</translation>
     </message>
     <message>
+        <source>Use my security key</source>
+        <translation>Mijn beveiligingssleutel gebruiken</translation>
+    </message>
+    <message>
         <source>Back</source>
         <translation>Terug</translation>
     </message>
@@ -622,6 +700,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Sign in with:</source>
         <translation>Inloggen met:</translation>
+    </message>
+    <message>
+        <source>My security key or Windows Hello</source>
+        <translation>Mijn beveiligingssleutel of Windows Hello</translation>
     </message>
     <message>
         <source>A code from my authenticator app</source>
@@ -663,8 +745,20 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 <context>
     <name>SignInPage</name>
     <message>
+        <source>Touch your security key now.</source>
+        <translation>Raak je beveiligingssleutel nu aan.</translation>
+    </message>
+    <message>
+        <source>Confirm it is you: PIN, fingerprint or face.</source>
+        <translation>Bevestig dat jij het bent: pincode, vingerafdruk of gezicht.</translation>
+    </message>
+    <message>
         <source>Enter your e-mail address and your password.</source>
         <translation>Vul je e-mailadres en je wachtwoord in.</translation>
+    </message>
+    <message>
+        <source>Preparing your security key…</source>
+        <translation>Je beveiligingssleutel wordt voorbereid…</translation>
     </message>
     <message>
         <source>Too many attempts. Try again after %1.</source>
@@ -705,6 +799,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Password</source>
         <translation>Wachtwoord</translation>
+    </message>
+    <message>
+        <source>Sign in with security key or fingerprint</source>
+        <translation>Inloggen met beveiligingssleutel of vingerafdruk</translation>
     </message>
 </context>
 <context>

@@ -69,3 +69,46 @@ def test_icon_and_desktop_file_are_shipped() -> None:
     assert "Exec=desktop-auth" in desktop and "Icon=desktop-auth" in desktop
     assert "Name[nl]=" in desktop
     assert gui_app.window_icon().isNull() is False
+
+
+def test_demo_walks_security_key_setup_and_passwordless_with_the_software_key(
+    qtbot: QtBot,
+) -> None:
+    """The manual's clickable demo, now with "one tap": the demo's software key is
+    accepted (outside demo mode it is refused, see the WebAuthn tests)."""
+    from PySide6.QtWidgets import QWizard
+
+    from desktop_auth.gui.setup_wizard import KeySetupPage, RecoveryCodesPage
+
+    window, session = gui_app.build_window(Config(database_url="sqlite://"), demo=True)
+    assert session is not None
+    qtbot.addWidget(window)
+    qtbot.addWidget(session.phone)
+    window.show()
+    window.open_store()
+    qtbot.waitUntil(lambda: window.service is not None, timeout=30_000)
+
+    sign_in(qtbot, window, demo.NEW_EMPLOYEE_EMAIL, demo.DEMO_PASSWORD)
+    wizard = wait_wizard(qtbot, window)
+    wizard.next()
+    wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    wizard.next()
+    codes = wizard.currentPage()
+    assert isinstance(codes, RecoveryCodesPage)
+    qtbot.waitUntil(lambda: codes.panel.sheet is not None)
+    codes.panel.stored.click()
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_page(qtbot, window, window.home)
+    window.home.sign_out_button.click()
+
+    wait_page(qtbot, window, window.sign_in)
+    window.sign_in.key_button.click()
+    wait_page(qtbot, window, window.home)
+    assert window.session is not None and window.session.email == demo.NEW_EMPLOYEE_EMAIL
+    window.close()
+    session.folder.cleanup()
