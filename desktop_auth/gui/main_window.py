@@ -6,6 +6,7 @@ The flow follows ``SignInResult.outcome``; every rule behind it is the core's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
@@ -154,16 +155,28 @@ class MainWindow(QMainWindow):
             self.show_page(self.new_password)
             self.new_password.start(result.ticket, email)
         elif outcome is SignInOutcome.SETUP_REQUIRED and result.ticket:
-            self.run_setup_wizard(ticket=result.ticket, recovered=result.recovered)
+            self.run_setup_wizard(
+                ticket=result.ticket, recovered=result.recovered, deadline=result.setup_deadline
+            )
         else:
             self.back_to_sign_in("")
 
     def run_setup_wizard(
-        self, *, ticket: str | None = None, session: Session | None = None, recovered: bool = False
+        self,
+        *,
+        ticket: str | None = None,
+        session: Session | None = None,
+        recovered: bool = False,
+        deadline: date | None = None,
     ) -> None:
         assert self.service is not None
         wizard = SetupWizard(
-            self.service, ticket=ticket, session=session, recovered=recovered, parent=self
+            self.service,
+            ticket=ticket,
+            session=session,
+            recovered=recovered,
+            deadline=deadline,
+            parent=self,
         )
         wizard.completed.connect(self.signed_in)
         wizard.rejected.connect(lambda: self.back_to_sign_in(""))

@@ -9,6 +9,8 @@ here when their factors land; ``ChooseMethodPage.next_page`` is the fork.
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -55,6 +57,7 @@ class SetupWizard(QWizard):
         ticket: str | None = None,
         session: Session | None = None,
         recovered: bool = False,
+        deadline: date | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,6 +67,8 @@ class SetupWizard(QWizard):
         self.session = session
         #: Came in with a recovery or backup code: the new app replaces the old methods.
         self.recovered = recovered
+        #: Before the organisation's enforcement date: "Remind me later" is allowed.
+        self.deadline = deadline
         self.runner = TaskRunner(self)
         self.setObjectName("setup_wizard")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -77,10 +82,30 @@ class SetupWizard(QWizard):
         self.setPage(KEY, KeySetupPage(self))
         self.setMinimumSize(720, 560)
         self.accepted.connect(self._accepted)
+        if deadline is not None:
+            self.setOption(QWizard.WizardOption.HaveCustomButton1)
+            self.customButtonClicked.connect(self._remind_me_later)
         self.retranslate()
 
     def _accepted(self) -> None:
         self.completed.emit(self.session)
+
+    def _remind_me_later(self, _which: int) -> None:
+        ticket, service = self.ticket, self.service
+        if ticket is None or self.runner.busy:
+            return
+        self.runner.start(lambda: service.remind_me_later(ticket), self._deferred, self._refused)
+
+    def _deferred(self, result: SignInResult) -> None:
+        self.session = result.session
+        self.ticket = None
+        self.done(QWizard.DialogCode.Accepted)
+
+    def _refused(self, error: DesktopAuthError) -> None:
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, False)
+        intro = self.page(INTRO)
+        if isinstance(intro, IntroPage):
+            intro.how.setText(error_text(error))
 
     def reject(self) -> None:
         # After the app works, the codes must be stored before the wizard closes.
@@ -97,6 +122,7 @@ class SetupWizard(QWizard):
             QWizard.WizardButton.CommitButton: self.tr("&Next >"),
             QWizard.WizardButton.FinishButton: self.tr("&Finish"),
             QWizard.WizardButton.CancelButton: self.tr("Cancel"),
+            QWizard.WizardButton.CustomButton1: self.tr("&Remind me later"),
         }
         for button, text in buttons.items():
             self.setButtonText(button, text)
@@ -140,12 +166,16 @@ class IntroPage(QWizardPage):
                     "valid for 30 seconds. That makes it much harder for anyone else to get in."
                 )
             )
-        self.how.setText(
-            self.tr(
-                "This takes about two minutes. Keep your phone at hand. At the end you save "
-                "recovery codes: if you ever lose your phone, they are the only way back in."
-            )
+        how = self.tr(
+            "This takes about two minutes. Keep your phone at hand. At the end you save "
+            "recovery codes: if you ever lose your phone, they are the only way back in."
         )
+        if self.owner.deadline is not None:
+            how += "\n\n" + self.tr(
+                "Two-step sign-in is required from %1. Until then you may choose "
+                "\u201cRemind me later\u201d."
+            ).replace("%1", self.owner.deadline.strftime("%d-%m-%Y"))
+        self.how.setText(how)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:

@@ -359,6 +359,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <source>This takes about two minutes. Keep your phone at hand. At the end you save recovery codes: if you ever lose your phone, they are the only way back in.</source>
         <translation>Dit duurt ongeveer twee minuten. Houd je telefoon bij de hand. Aan het eind sla je herstelcodes op: ben je ooit je telefoon kwijt, dan zijn die de enige manier om toch in te loggen.</translation>
     </message>
+    <message>
+        <source>Two-step sign-in is required from %1. Until then you may choose “Remind me later”.</source>
+        <translation>Tweestapsverificatie is verplicht vanaf %1. Tot dan mag je kiezen voor „Herinner me later”.</translation>
+    </message>
 </context>
 <context>
     <name>KeyPromptBridge</name>
@@ -722,7 +726,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>SetupWizard</name>
     <message>
         <source>Set up two-step sign-in</source>
-        <extracomment>The key URI of an app being set up: demo mode&apos;s on-screen app &quot;scans&quot; it. Came in with a recovery or backup code: the new app replaces the old methods.</extracomment>
+        <extracomment>The key URI of an app being set up: demo mode&apos;s on-screen app &quot;scans&quot; it. Came in with a recovery or backup code: the new app replaces the old methods. Before the organisation&apos;s enforcement date: &quot;Remind me later&quot; is allowed.</extracomment>
         <translation>Tweestapsverificatie instellen</translation>
     </message>
     <message>
@@ -740,6 +744,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Cancel</source>
         <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>&amp;Remind me later</source>
+        <translation>&amp;Herinner me later</translation>
     </message>
 </context>
 <context>

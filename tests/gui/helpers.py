@@ -34,7 +34,7 @@ def sign_in(qtbot: QtBot, window: MainWindow, email: str, password: str) -> None
 
 
 def wait_wizard(qtbot: QtBot, window: MainWindow) -> SetupWizard:
-    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible())
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(), timeout=10_000)
     assert window.wizard is not None
     return window.wizard
 

@@ -58,7 +58,7 @@ def test_demo_walks_daily_sign_in_and_first_setup_with_the_on_screen_app(qtbot: 
     wizard = wait_wizard(qtbot, window)
     wizard.next()
     wizard.next()
-    qtbot.waitUntil(lambda: len(session.phone.codes()) == 2)  # the demo phone "scanned" it
+    qtbot.waitUntil(lambda: len(session.phone.codes()) == 2, timeout=20_000)  # "scanned"
     wizard.reject()
     window.close()
     session.folder.cleanup()

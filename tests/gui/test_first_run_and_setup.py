@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from desktop_auth.core.service import AuthService
+from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.setup_wizard import (
     APP,
@@ -95,3 +95,31 @@ def test_first_run_makes_the_organisation_and_admin_then_sets_up_an_app(
     wait_page(qtbot, window, window.home)
     assert window.session is not None and window.session.assurance.value == "AAL2"
     assert "Anna Beheer" in window.home.title.text()
+
+
+def test_before_the_enforcement_date_remind_me_later(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """The manual's rollout: until the date, setting up may wait (issue 9)."""
+    import dataclasses
+    from datetime import timedelta
+
+    from desktop_auth.core.service import AssuranceLevel
+    from tests.gui.helpers import sign_in
+    from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+
+    deadline = clock.now().date() + timedelta(days=30)
+    service.set_policy(
+        actor=admin,
+        policy=dataclasses.replace(service.policy(), enforcement_date=deadline.isoformat()),
+    )
+    make_user(service, admin)
+    sign_in(qtbot, window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, window)
+    later_button = wizard.button(QWizard.WizardButton.CustomButton1)
+    assert later_button.isVisible() and later_button.text() == "&Remind me later"
+    assert deadline.strftime("%d-%m-%Y") in wizard.currentPage().how.text()  # type: ignore[attr-defined]
+    shoot(wizard, "16-wizard-remind-me-later")
+    later_button.click()
+    wait_page(qtbot, window, window.home)
+    assert window.session is not None and window.session.assurance is AssuranceLevel.AAL1
