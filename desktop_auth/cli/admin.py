@@ -6,6 +6,7 @@ from datetime import datetime
 
 from desktop_auth.cli.context import CliContext
 from desktop_auth.core.service import AuthService, CheckStatus, TemporaryPassword, UserSummary
+from desktop_auth.errors import InvalidInputError
 
 _STATUS_MARK = {CheckStatus.OK: "ok", CheckStatus.WARNING: "!!", CheckStatus.FAILED: "XX"}
 
@@ -215,3 +216,14 @@ def doctor(ctx: CliContext) -> int:
         if result.fix_key:
             print(f"     → {ctx.t(result.fix_key, **result.params)}")
     return 1 if any(r.status is CheckStatus.FAILED for r in results) else 0
+
+
+def gate(ctx: CliContext) -> int:
+    """Sign in, then start the program (or open the URL); the program's exit status."""
+    program = [part for part in ctx.args.program if part != "--"] if ctx.args.program else []
+    if not program and not ctx.args.url:
+        raise InvalidInputError("error.gate_nothing_to_start")
+    # Imported here: the admin commands never load Qt.
+    from desktop_auth.gui.embed import gate as run_gate
+
+    return run_gate(ctx.config, language=ctx.language, command=program, url=ctx.args.url)

@@ -40,6 +40,11 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     parser.set_defaults(handler=None)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gate = commands.add_parser("gate", help=t("cli.cmd.gate"))
+    gate.add_argument("--url", help=t("cli.opt.gate_url"))
+    gate.add_argument("program", nargs=argparse.REMAINDER, help=t("cli.arg.gate_program"))
+    gate.set_defaults(handler=admin.gate)
+
     admin_parser = commands.add_parser("admin", help=t("cli.cmd.admin"))
     admin_commands = admin_parser.add_subparsers(
         dest="admin_command", metavar="COMMAND", required=True
