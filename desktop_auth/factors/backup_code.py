@@ -8,7 +8,6 @@ stored only as a keyed hash.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,13 +19,11 @@ from desktop_auth.errors import (
     CodeExpiredError,
     InvalidCodeError,
     MethodNotFoundError,
-    SecondFactorError,
 )
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import BackupCode
-from desktop_auth.store.secretbox import SecretBox
 
 KIND = "backup"
 HASH_PURPOSE = "backup-code"
@@ -53,19 +50,11 @@ def _method(row: BackupCode) -> EnrolledMethod:
     )
 
 
-class BackupCodeFactor:
+class BackupCodeFactor(lookup_secrets.KeyedCodeFactor):
+    hash_purpose = HASH_PURPOSE
     kind = KIND
     after_sign_in = AfterSignIn.SETUP_AGAIN
     used_notice: str | None = "backup_code_used"
-    guessable = False
-
-    def __init__(self, secret_box: Callable[[DbSession], SecretBox]) -> None:
-        self._secret_box = secret_box
-
-    def _hash(self, db: DbSession, user_id: int, code: str) -> bytes:
-        return lookup_secrets.code_hash(
-            self._secret_box(db), purpose=HASH_PURPOSE, user_id=user_id, code=code
-        )
 
     def enrolled_methods(self, db: DbSession, user_id: int, now: datetime) -> list[EnrolledMethod]:
         """A live code counts as a (weakest, single-use) method: while one exists, a
@@ -146,9 +135,6 @@ class BackupCodeFactor:
             raise CodeAlreadyUsedError("error.lookup_code_used")
         db.refresh(match)
         return _method(match)
-
-    def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
-        """Nothing beyond the shared counter."""
 
     def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
         raise MethodNotFoundError()  # revoked by issuing a new one, or by expiry

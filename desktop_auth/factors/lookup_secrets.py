@@ -12,10 +12,12 @@ import hmac
 import math
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
-from desktop_auth.errors import InvalidCodeFormatError
+from sqlalchemy.orm import Session as DbSession
+
+from desktop_auth.errors import InvalidCodeFormatError, SecondFactorError
 from desktop_auth.store.secretbox import SecretBox
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -68,3 +70,25 @@ def find_match(candidate: bytes, rows: Iterable[Row]) -> Row | None:
         if matches(candidate, row.code_hash):
             found = row
     return found
+
+
+class KeyedCodeFactor:
+    """What recovery and backup codes share: a keyed hash per purpose, and no lock.
+
+    With 60+ bits a guess cannot succeed, so these codes are not ``guessable``:
+    they stay usable while the authenticator-code lock is closed.
+    """
+
+    hash_purpose: str
+    guessable = False
+
+    def __init__(self, secret_box: Callable[[DbSession], SecretBox]) -> None:
+        self._secret_box = secret_box
+
+    def _hash(self, db: DbSession, user_id: int, code: str) -> bytes:
+        return code_hash(
+            self._secret_box(db), purpose=self.hash_purpose, user_id=user_id, code=code
+        )
+
+    def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
+        """Nothing beyond the shared counter."""

@@ -11,7 +11,6 @@ never spare a user the setup, and a right one leads to setting up 2FA again.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,13 +21,11 @@ from desktop_auth.errors import (
     CodeAlreadyUsedError,
     InvalidCodeError,
     MethodNotFoundError,
-    SecondFactorError,
 )
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import RecoveryCode
-from desktop_auth.store.secretbox import SecretBox
 
 KIND = "recovery"
 HASH_PURPOSE = "recovery-code"
@@ -61,19 +58,11 @@ def new_batch_id() -> str:
     return "".join(secrets.choice(lookup_secrets.ALPHABET) for _ in range(8))
 
 
-class RecoveryCodeFactor:
+class RecoveryCodeFactor(lookup_secrets.KeyedCodeFactor):
+    hash_purpose = HASH_PURPOSE
     kind = KIND
     after_sign_in = AfterSignIn.SETUP_AGAIN
     used_notice: str | None = "recovery_code_used"
-    guessable = False
-
-    def __init__(self, secret_box: Callable[[DbSession], SecretBox]) -> None:
-        self._secret_box = secret_box
-
-    def _hash(self, db: DbSession, user_id: int, code: str) -> bytes:
-        return lookup_secrets.code_hash(
-            self._secret_box(db), purpose=HASH_PURPOSE, user_id=user_id, code=code
-        )
 
     def enrolled_methods(self, db: DbSession, user_id: int, now: datetime) -> list[EnrolledMethod]:
         return []  # a fallback, never a method that counts as 2FA set up
@@ -145,9 +134,6 @@ class RecoveryCodeFactor:
             workstation="",
             strength=0,
         )
-
-    def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
-        """Nothing beyond the shared counter."""
 
     def remove(self, db: DbSession, *, user_id: int, method_id: int) -> EnrolledMethod:
         raise MethodNotFoundError()  # a batch is replaced, never removed code by code

@@ -133,7 +133,23 @@ class SetupWizard(QWizard):
         super().changeEvent(event)
 
 
-class IntroPage(QWizardPage):
+class TranslatedPage(QWizardPage):
+    """A wizard page that re-reads its texts when the language changes.
+
+    ``retranslate`` lives in each concrete page: Qt takes a ``tr()`` context from the
+    class that calls it, and the Dutch catalogue is keyed by those classes.
+    """
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class IntroPage(TranslatedPage):
     """Why two-step sign-in (the manual's chapter 1, in two paragraphs)."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -177,13 +193,8 @@ class IntroPage(QWizardPage):
             ).replace("%1", self.owner.deadline.strftime("%d-%m-%Y"))
         self.how.setText(how)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
-
-class ChooseMethodPage(QWizardPage):
+class ChooseMethodPage(TranslatedPage):
     """The methods this version offers; each later method adds a radio button and a page."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -246,13 +257,8 @@ class ChooseMethodPage(QWizardPage):
         self.nickname_label.setText(self.tr("&Name, so you recognise it later:"))
         self.nickname.setAccessibleName(self.tr("Name of this method"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
-
-class AppSetupPage(QWizardPage):
+class AppSetupPage(TranslatedPage):
     """QR code and typed key; the first right code activates the app."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -328,13 +334,8 @@ class AppSetupPage(QWizardPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Set up your authenticator app"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
-
-class RecoveryCodesPage(QWizardPage):
+class RecoveryCodesPage(TranslatedPage):
     """New codes, shown once; the wizard finishes only when they are stored."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -375,13 +376,8 @@ class RecoveryCodesPage(QWizardPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Save your recovery codes"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
-
-class DonePage(QWizardPage):
+class DonePage(TranslatedPage):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self.text = paragraph()
@@ -404,13 +400,8 @@ class DonePage(QWizardPage):
             )
         )
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
-
-class KeySetupPage(QWizardPage):
+class KeySetupPage(TranslatedPage):
     """Register a security key (or Windows Hello): one touch proves it, then on to the codes."""
 
     def __init__(self, wizard: SetupWizard) -> None:
@@ -485,8 +476,3 @@ class KeySetupPage(QWizardPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Set up your security key"))
         self.retry.setText(self.tr("Try again"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
