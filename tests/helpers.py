@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from keyring.backend import KeyringBackend
 
 from desktop_auth.core.passwords import Argon2Parameters
+from desktop_auth.core.service import Actor, AuthService
 
 #: Cheap argon2id for tests that are not about hashing cost (the defaults are tested apart).
 FAST_ARGON2 = Argon2Parameters(time_cost=1, memory_kib=1024, parallelism=1)
@@ -42,3 +43,17 @@ class PinnedClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+def initialize_organisation(service: AuthService) -> Actor:
+    """Salariszaken with its first administrator, as ``admin init`` makes them."""
+    actor = service.local_administrator()
+    service.initialize(
+        actor=actor,
+        organisation_name="Salariszaken",
+        rp_id="salariszaken.nl",
+        admin_email="beheer@salariszaken.nl",
+        admin_display_name="Anna Beheer",
+        admin_password="koffie tafel regen zomer fiets",
+    )
+    return actor

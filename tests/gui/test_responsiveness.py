@@ -14,7 +14,7 @@ from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.helpers import sign_in, wait_page
-from tests.helpers import MemoryKeyring, PinnedClock
+from tests.helpers import MemoryKeyring, PinnedClock, initialize_organisation
 from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
 
 MAX_STALL_SECONDS = 0.050
@@ -32,15 +32,7 @@ def test_sign_in_with_production_argon2_never_stalls_the_event_loop_over_50_ms(
         hasher=PasswordHasher(production),
         workstation="WS-042",
     )
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna Beheer",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    admin = initialize_organisation(service)
     make_user(service, admin, email="jan@example.nl")
     window = MainWindow(lambda: service)
     qtbot.addWidget(window)

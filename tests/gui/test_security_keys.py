@@ -22,7 +22,7 @@ from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.conftest import _window, shoot
 from tests.gui.helpers import sign_in, wait_page, wait_wizard
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
+from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
 from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
 from tests.webauthn_helpers import hardware_key, user_with_key
 
@@ -48,16 +48,7 @@ def keyed_service(
 
 @pytest.fixture
 def keyed_admin(keyed_service: AuthService) -> Actor:
-    actor = keyed_service.local_administrator()
-    keyed_service.initialize(
-        actor=actor,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna Beheer",
-        admin_password="koffie tafel regen zomer fiets",
-    )
-    return actor
+    return initialize_organisation(keyed_service)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.conftest import ENGINES
-from tests.helpers import FAST_ARGON2, PinnedClock
+from tests.helpers import FAST_ARGON2, PinnedClock, initialize_organisation
 from tests.integration.workers import guess_codes, race_one_code, replace_codes_at_once
 from tests.totp_helpers import phone_code, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
@@ -38,15 +38,7 @@ def shared_service(store: Store, key_file: Path, clock: PinnedClock) -> AuthServ
         hasher=PasswordHasher(FAST_ARGON2),
         workstation="WS-001",
     )
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    admin = initialize_organisation(service)
     # Losing a race counts as a wrong answer; keep the lock out of this test's way.
     policy = dataclasses.replace(service.policy(), second_factor_lock_after=100)
     service.set_policy(actor=admin, policy=policy)

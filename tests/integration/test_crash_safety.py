@@ -22,7 +22,7 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.conftest import ENGINES
-from tests.helpers import FAST_ARGON2, PinnedClock
+from tests.helpers import FAST_ARGON2, PinnedClock, initialize_organisation
 from tests.integration.crash_worker import PHASES, Campaign, crash_campaign
 from tests.totp_helpers import user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
@@ -44,15 +44,7 @@ def test_m1_l2_invariants_hold_after_hundreds_of_sigkills(
         hasher=PasswordHasher(FAST_ARGON2),
         workstation="WS-001",
     )
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    admin = initialize_organisation(service)
     # Refused recovery codes (a batch the dead workstation never showed) count as
     # wrong answers; keep the second-factor lock out of this test's way.
     service.set_policy(

@@ -19,7 +19,7 @@ from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.models import User
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
+from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
 from tests.postgres_server import PostgresServer
 from tests.totp_helpers import phone_code, sign_in_ticket, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
@@ -49,15 +49,7 @@ def test_sign_in_fails_closed_while_the_server_is_down_and_works_when_it_is_back
         hasher=PasswordHasher(FAST_ARGON2),
         workstation="WS-1",
     )
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    admin = initialize_organisation(service)
     user = user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)  # password accepted, code still to come
     events_before = service.verify_audit().events_checked
@@ -97,15 +89,7 @@ def test_a_transaction_cut_off_by_the_server_stopping_leaves_nothing_behind(
         hasher=PasswordHasher(FAST_ARGON2),
         workstation="WS-1",
     )
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    initialize_organisation(service)
 
     def write_then_lose_the_server() -> None:
         with store.transaction() as db:

@@ -29,7 +29,7 @@ from desktop_auth.config import Config
 from desktop_auth.core.mail import KEYRING_SERVICE, SmtpSettings
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
 from desktop_auth.errors import InvalidCodeError, SecondFactorLockedError
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
+from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
 from tests.totp_helpers import phone_code, secret_from_uri, sign_in_ticket, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
 
@@ -146,15 +146,7 @@ def open_service(
         ),
     )
     service = AuthService.open(config, keyring_backend=keyring, clock=clock, workstation="WS-042")
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    admin = initialize_organisation(service)
     return service, admin
 
 

@@ -28,7 +28,7 @@ from desktop_auth.errors import (
 )
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.store.db import Store
-from tests.helpers import PinnedClock
+from tests.helpers import PinnedClock, initialize_organisation
 from tests.totp_helpers import (
     EnrolledUser,
     phone_code,
@@ -306,15 +306,7 @@ def test_m7_security_notices_for_codes(
         hasher=PasswordHasher(FAST_ARGON2),
         notifiers=[Broken(), Recorder()],
     )
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    admin = initialize_organisation(service)
     user, codes = with_codes(service, admin, clock)
     recover(service, user.email, codes[0], clock)
     service.issue_backup_code(actor=admin, email=user.email)

@@ -29,7 +29,7 @@ from desktop_auth.errors import (
 from desktop_auth.factors import otp_codes
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import TotpCredential
-from tests.helpers import PinnedClock
+from tests.helpers import PinnedClock, initialize_organisation
 from tests.totp_helpers import (
     phone_code,
     secret_bytes,
@@ -464,15 +464,7 @@ def test_m7_the_user_hears_of_every_added_and_removed_app(
         hasher=PasswordHasher(FAST_ARGON2),
         notifiers=[Recorder()],
     )
-    admin = service.local_administrator()
-    service.initialize(
-        actor=admin,
-        organisation_name="Salariszaken",
-        rp_id="salariszaken.nl",
-        admin_email="beheer@salariszaken.nl",
-        admin_display_name="Anna",
-        admin_password="koffie tafel regen zomer fiets",
-    )
+    admin = initialize_organisation(service)
     user = user_with_app(service, admin, clock)
     enrollment = service.begin_add_totp(user.session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
