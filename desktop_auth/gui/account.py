@@ -40,6 +40,7 @@ from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
 from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.password_form import NewPasswordForm
+from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph
 from desktop_auth.gui.workers import TaskRunner
 
@@ -67,6 +68,9 @@ class AccountDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.add_button = QPushButton()
+        self.add_key_button = QPushButton()
+        self.add_key_button.clicked.connect(self.add_key)
+        self.prompts = KeyPromptBridge(self)
         self.rename_button = QPushButton()
         self.remove_button = QPushButton()
         self.add_button.clicked.connect(self.add_app)
@@ -74,7 +78,12 @@ class AccountDialog(QDialog):
         self.remove_button.clicked.connect(self.remove)
         self.methods_error = ErrorLabel()
         method_buttons = QHBoxLayout()
-        for button in (self.add_button, self.rename_button, self.remove_button):
+        for button in (
+            self.add_key_button,
+            self.add_button,
+            self.rename_button,
+            self.remove_button,
+        ):
             method_buttons.addWidget(button)
         method_buttons.addStretch(1)
         methods_tab = QWidget()
@@ -215,6 +224,26 @@ class AccountDialog(QDialog):
         dialog.enrollment_shown.connect(self.enrollment_shown)
         dialog.open()
 
+    def add_key(self) -> None:
+        """Another security key (a spare), or this computer's Windows Hello."""
+        nickname, ok = QInputDialog.getText(
+            self, self.tr("Add a security key"), self.tr("Name:"), text=self.tr("Spare key")
+        )
+        if not ok:
+            return
+        service, session, prompts = self.service, self.session, self.prompts
+        prompts.start()
+        self.methods_error.show_text(self.tr("Touch your security key now."))
+        self.runner.start(
+            lambda: register_key(service, prompts, nickname, session=session),
+            self._key_added,
+            self.methods_error.show_error,
+        )
+
+    def _key_added(self, _added: object) -> None:
+        self.methods_error.clear_error()
+        self.refresh()
+
     def rename(self) -> None:
         method = self.selected()
         if method is None:
@@ -286,6 +315,7 @@ class AccountDialog(QDialog):
         )
         self.table.setAccessibleName(self.tr("Your verification methods"))
         self.add_button.setText(self.tr("&Add an app…"))
+        self.add_key_button.setText(self.tr("Add a security &key…"))
         self.rename_button.setText(self.tr("Re&name…"))
         self.remove_button.setText(self.tr("Re&move"))
         self.codes_hint.setText(

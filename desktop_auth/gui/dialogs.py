@@ -26,6 +26,7 @@ from desktop_auth.core.service import (
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
 from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
+from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
 from desktop_auth.gui.widgets import BusyBar, CodeField, ErrorLabel, PasswordField, paragraph
 from desktop_auth.gui.workers import TaskRunner
 
@@ -63,6 +64,9 @@ class ReauthDialog(_Dialog):
         self.service = service
         self.email = email
         self.ticket = ""
+        #: The account's strongest method is a security key: the second step is a touch.
+        self.use_key = False
+        self.prompts = KeyPromptBridge(self)
         self.intro = paragraph()
         self.password_label = QLabel()
         self.password = PasswordField()
@@ -101,6 +105,13 @@ class ReauthDialog(_Dialog):
             self.runner.start(
                 lambda: service.sign_in_with_password(email, password), self._answered, self._failed
             )
+        elif self.use_key:
+            ticket, prompts = self.ticket, self.prompts
+            prompts.start()
+            self.error.show_text(self.tr("Touch your security key now."))
+            self.runner.start(
+                lambda: answer_with_key(service, prompts, ticket), self._answered, self._failed
+            )
         else:
             ticket, code = self.ticket, self.code.text()
             self.runner.start(
@@ -113,6 +124,10 @@ class ReauthDialog(_Dialog):
         if result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket:
             self.ticket = result.ticket
             self.password.setEnabled(False)
+            self.use_key = bool(result.methods) and result.methods[0].kind == "webauthn"
+            if self.use_key:
+                self.submit()  # ask the key at once, as the sign-in window does
+                return
             self.code.setEnabled(True)
             self.code.setFocus()
         elif result.outcome is SignInOutcome.DONE and result.session is not None:
@@ -123,7 +138,9 @@ class ReauthDialog(_Dialog):
 
     def _failed(self, error: DesktopAuthError) -> None:
         self.error.show_error(error)
-        if self.ticket:
+        if self.use_key:
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
+        elif self.ticket:
             self.code.reset()
             self.code.setFocus()
         else:

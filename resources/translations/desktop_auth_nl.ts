@@ -16,6 +16,22 @@
         <translation>Dat wordt weinig: maak nieuwe.</translation>
     </message>
     <message>
+        <source>Add a security key</source>
+        <translation>Een beveiligingssleutel toevoegen</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Naam:</translation>
+    </message>
+    <message>
+        <source>Spare key</source>
+        <translation>Reservesleutel</translation>
+    </message>
+    <message>
+        <source>Touch your security key now.</source>
+        <translation>Raak je beveiligingssleutel nu aan.</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>Andere naam</translation>
     </message>
@@ -70,6 +86,10 @@
     <message>
         <source>&amp;Add an app…</source>
         <translation>App &amp;toevoegen…</translation>
+    </message>
+    <message>
+        <source>Add a security &amp;key…</source>
+        <translation>Een beveiligings&amp;sleutel toevoegen…</translation>
     </message>
     <message>
         <source>Re&amp;name…</source>
@@ -496,6 +516,11 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 </context>
 <context>
     <name>ReauthDialog</name>
+    <message>
+        <source>Touch your security key now.</source>
+        <extracomment>The account&apos;s strongest method is a security key: the second step is a touch.</extracomment>
+        <translation>Raak je beveiligingssleutel nu aan.</translation>
+    </message>
     <message>
         <source>Signing in again did not work. Try again later.</source>
         <translation>Opnieuw inloggen is niet gelukt. Probeer het later nog eens.</translation>

@@ -33,8 +33,17 @@ def key() -> SoftAuthenticator:
 
 
 @pytest.fixture
+def plugged_in(key: SoftAuthenticator) -> list[SoftAuthenticator]:
+    """The keys in the workstation's USB ports; a test may swap them."""
+    return [key]
+
+
+@pytest.fixture
 def keyed_service(
-    store: Store, clock: PinnedClock, memory_keyring: MemoryKeyring, key: SoftAuthenticator
+    store: Store,
+    clock: PinnedClock,
+    memory_keyring: MemoryKeyring,
+    plugged_in: list[SoftAuthenticator],
 ) -> AuthService:
     return AuthService(
         store,
@@ -42,7 +51,7 @@ def keyed_service(
         clock=clock,
         hasher=PasswordHasher(FAST_ARGON2),
         workstation="WS-042",
-        security_keys=lambda: [key],
+        security_keys=lambda: list(plugged_in),
     )
 
 
@@ -141,3 +150,58 @@ def test_passwordless_sign_in_from_the_first_screen(
     assert key_window.session is not None
     assert key_window.session.email == "jan@example.nl"
     assert key_window.session.methods == ("webauthn",)
+
+
+def test_settings_add_a_spare_key_and_sign_in_again_with_a_touch(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    key: SoftAuthenticator,
+    plugged_in: list[SoftAuthenticator],
+    clock: PinnedClock,
+) -> None:
+    """A spare key from My security settings; regenerating codes later asks for a fresh
+    sign-in, which for a key user is the password and one touch (S1)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_auth.gui.dialogs import ReauthDialog, RecoveryCodesDialog
+    from tests.gui.helpers import type_into
+    from tests.gui.test_account import active_dialog
+
+    user_with_key(keyed_service, keyed_admin, key)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wait_page(qtbot, key_window, key_window.home)
+    key_window.home.settings_button.click()
+    dialog = key_window.account
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+
+    spare = hardware_key()
+    plugged_in[:] = [spare]
+    original = QInputDialog.getText
+    QInputDialog.getText = staticmethod(lambda *_a, **_k: ("Reserve", True))  # type: ignore[method-assign]
+    try:
+        dialog.add_key_button.click()
+    finally:
+        QInputDialog.getText = original  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
+    assert sorted(m.label for m in keyed_service.user_methods("jan@example.nl")) == [
+        "Reserve",
+        "YubiKey 5",
+    ]
+    shoot(dialog, "34-settings-two-keys")
+
+    clock.advance(minutes=6)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.regenerate_button.click()
+    qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
+    reauth = active_dialog(ReauthDialog)
+    assert isinstance(reauth, ReauthDialog)
+    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
+    reauth.submit()  # then the key is asked by itself: the spare answers
+    qtbot.waitUntil(lambda: active_dialog(RecoveryCodesDialog) is not None, timeout=10_000)
+    codes = active_dialog(RecoveryCodesDialog)
+    assert isinstance(codes, RecoveryCodesDialog) and codes.panel.sheet is not None
+    codes.panel.stored.click()
+    codes.close_button.click()
