@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-from desktop_auth.core.mail import SmtpSettings
+from desktop_auth.core.mail_settings import SmtpSettings
 from desktop_auth.core.passwords import Argon2Parameters
 from desktop_auth.errors import ConfigError
 
@@ -75,6 +73,10 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def _check_url(url: str, *, from_file: Path | None) -> str:
+    # Imported here: reading the configuration should not load the database library.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError as exc:

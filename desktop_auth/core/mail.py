@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
 from typing import Protocol
 
 import keyring
@@ -26,6 +25,7 @@ import keyring.errors
 from sqlalchemy import select
 
 from desktop_auth.core.clock import Clock
+from desktop_auth.core.mail_settings import SmtpSettings
 from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
@@ -36,25 +36,6 @@ log = logging.getLogger("desktop_auth.mail")
 
 KEYRING_SERVICE = "desktop-auth"
 MAX_PAUSE = timedelta(hours=6)
-
-
-@dataclass(frozen=True, kw_only=True)
-class SmtpSettings:
-    host: str
-    port: int
-    #: "starttls" (port 587) or "tls" (implicit TLS, port 465); never plain text.
-    security: str
-    sender: str
-    #: The login name; its password lives in the OS keyring under
-    #: ("desktop-auth", "smtp/<username>@<host>"), never in the configuration.
-    username: str | None = None
-    #: A private CA's certificate (PEM) to trust besides the system's.
-    ca_file: Path | None = None
-    timeout: float = 15.0
-
-    @property
-    def keyring_username(self) -> str:
-        return f"smtp/{self.username}@{self.host}"
 
 
 @dataclass(frozen=True, kw_only=True)
