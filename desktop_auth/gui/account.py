@@ -9,7 +9,7 @@ last factor); this screen only shows its answers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import (
-    AuthService,
-    EnrolledMethod,
-    RecoverySheet,
-    RecoveryStatus,
-    Session,
-)
+if TYPE_CHECKING:
+    from desktop_auth.core.service import (
+        AuthService,
+        EnrolledMethod,
+        RecoverySheet,
+        RecoveryStatus,
+        Session,
+    )
 from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
 from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
 from desktop_auth.gui.i18n import local_time, message

@@ -11,13 +11,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop_auth.config import Config
-from desktop_auth.core.service import AuthService
+
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService
 from desktop_auth.gui import demo as demo_mode
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
@@ -50,6 +53,8 @@ class Demo:
     uris: list[str] = field(default_factory=list)
 
     def open_service(self) -> AuthService:
+        from desktop_auth.core.service import AuthService  # on first use: the window paints first
+
         # Demo mode: the software security key is "plugged in" and accepted.
         service = AuthService.open(demo_mode.demo_config(Path(self.folder.name)), demo=True)
         self.uris = list(demo_mode.prepare_demo(service).app_uris)
@@ -63,6 +68,8 @@ class Demo:
 
 def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Demo | None]:
     """The main window (not shown yet) and, in demo mode, what the demo needs."""
+    from desktop_auth.core.service import AuthService  # on first use: the window paints first
+
     if not demo:
         window = MainWindow(lambda: AuthService.open(config))
         return window, None

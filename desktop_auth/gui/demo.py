@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 import pyotp
@@ -19,7 +20,9 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop_auth.config import Config
-from desktop_auth.core.service import AuthService, SignInOutcome
+
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService
 from desktop_auth.gui.widgets import monospace, paragraph
 
 ORGANISATION = "Demo Salariszaken"
@@ -45,6 +48,8 @@ def demo_config(folder: Path) -> Config:
 
 def prepare_demo(service: AuthService, now: Callable[[], float] = time.time) -> DemoAccounts:
     """An organisation, an administrator, Jan with an app, and a new employee to set up."""
+    from desktop_auth.core.service import SignInOutcome  # on first use: the window paints first
+
     admin = service.local_administrator()
     service.initialize(
         actor=admin,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,15 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import (
-    AuthService,
-    EnrolledMethod,
-    RecoverySheet,
-    Session,
-    SignInOutcome,
-    SignInResult,
-    TotpEnrollment,
-)
+if TYPE_CHECKING:
+    from desktop_auth.core.service import (
+        AuthService,
+        EnrolledMethod,
+        RecoverySheet,
+        Session,
+        SignInResult,
+        TotpEnrollment,
+    )
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
 from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
@@ -121,6 +123,8 @@ class ReauthDialog(_Dialog):
             )
 
     def _answered(self, result: SignInResult) -> None:
+        from desktop_auth.core.service import SignInOutcome  # on first use: the window paints first
+
         if result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket:
             self.ticket = result.ticket
             self.password.setEnabled(False)

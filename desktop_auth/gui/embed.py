@@ -15,13 +15,16 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from desktop_auth.config import Config
-from desktop_auth.core.service import AuthService, Session
+
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, Session
 from desktop_auth.gui.app import application, window_icon
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
@@ -71,6 +74,7 @@ def sign_in(
     store is opened for this sign-in and closed after it).
     """
     from desktop_auth.config import load_config
+    from desktop_auth.core.service import AuthService  # on first use: the window paints first
 
     owned = service is None
     opened = service or AuthService.open(config or load_config())

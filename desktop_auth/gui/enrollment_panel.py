@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_auth.core.service import TotpEnrollment
+if TYPE_CHECKING:
+    from desktop_auth.core.service import TotpEnrollment
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.widgets import CodeField, ErrorLabel, monospace, paragraph
 

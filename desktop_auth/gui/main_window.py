@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop_auth.core.service import AuthService, Session, SignInOutcome, SignInResult
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, Session, SignInResult
+    from desktop_auth.gui.account import AccountDialog
+    from desktop_auth.gui.setup_wizard import SetupWizard
 from desktop_auth.errors import DesktopAuthError
-from desktop_auth.gui.account import AccountDialog
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
 from desktop_auth.gui.second_factor import SecondFactorPage
-from desktop_auth.gui.setup_wizard import SetupWizard
 from desktop_auth.gui.sign_in import SignInPage
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading
 from desktop_auth.gui.workers import TaskRunner
@@ -144,6 +146,8 @@ class MainWindow(QMainWindow):
 
     def route(self, result: SignInResult) -> None:
         """Where each outcome leads; THROTTLED, LOCKED and DISABLED stay on the sign-in page."""
+        from desktop_auth.core.service import SignInOutcome  # on first use: the window paints first
+
         email = self.sign_in.email.text().strip()
         outcome = result.outcome
         if outcome is SignInOutcome.DONE and result.session is not None:
@@ -170,6 +174,8 @@ class MainWindow(QMainWindow):
         deadline: date | None = None,
     ) -> None:
         assert self.service is not None
+        from desktop_auth.gui.setup_wizard import SetupWizard  # needed only after a sign-in
+
         wizard = SetupWizard(
             self.service,
             ticket=ticket,
@@ -202,6 +208,8 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if self.service is None or self.session is None:
             return
+        from desktop_auth.gui.account import AccountDialog  # needed only after a sign-in
+
         dialog = AccountDialog(self.service, self.session, self)
         dialog.session_changed.connect(self._session_renewed)
         dialog.enrollment_shown.connect(self.enrollment_shown)

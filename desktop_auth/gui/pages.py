@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop_auth.core.service import AuthService, Session, SignInResult
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, Session, SignInResult
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop_auth.core.service import AuthService, Passphrase
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, Passphrase
 from desktop_auth.gui.i18n import current_language
 from desktop_auth.gui.widgets import PasswordField, StrengthMeter
 from desktop_auth.gui.workers import TaskRunner

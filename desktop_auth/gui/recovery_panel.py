@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import RecoverySheet
+if TYPE_CHECKING:
+    from desktop_auth.core.service import RecoverySheet
 from desktop_auth.gui import recovery_sheet
 from desktop_auth.gui.i18n import current_language
 from desktop_auth.gui.widgets import monospace, paragraph

@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
@@ -31,7 +32,8 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-from desktop_auth.core.service import RecoverySheet
+if TYPE_CHECKING:
+    from desktop_auth.core.service import RecoverySheet
 from desktop_auth.messages import translate
 
 MARGIN_MM = 20

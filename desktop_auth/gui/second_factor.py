@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -13,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import AuthService, EnrolledMethod, SignInResult
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, EnrolledMethod, SignInResult
 from desktop_auth.errors import DesktopAuthError, SignInExpiredError
 from desktop_auth.gui.i18n import error_text
 from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key

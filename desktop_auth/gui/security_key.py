@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
-from desktop_auth.core.service import AuthService, EnrolledMethod, Session, SignInResult
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, EnrolledMethod, Session, SignInResult
 
 PIN_WAIT_SECONDS = 120
 

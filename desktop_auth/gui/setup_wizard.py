@@ -10,6 +10,7 @@ here when their factors land; ``ChooseMethodPage.next_page`` is the fork.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
@@ -25,13 +26,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_auth.core.service import (
-    AuthService,
-    RecoverySheet,
-    Session,
-    SignInResult,
-    TotpEnrollment,
-)
+if TYPE_CHECKING:
+    from desktop_auth.core.service import (
+        AuthService,
+        RecoverySheet,
+        Session,
+        SignInResult,
+        TotpEnrollment,
+    )
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
 from desktop_auth.gui.i18n import error_text
@@ -445,6 +447,8 @@ class KeySetupPage(TranslatedPage):
 
         def register() -> Session:
             added = register_key(service, prompts, nickname, ticket=ticket, session=session)
+            from desktop_auth.core.service import Session  # on first use: the window paints first
+
             return added if isinstance(added, Session) else session  # type: ignore[return-value]
 
         owner.runner.start(register, self._finished, self._failed)

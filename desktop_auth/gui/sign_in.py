@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop_auth.core.service import AuthService, SignInOutcome, SignInResult
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, SignInResult
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import local_time
 from desktop_auth.gui.security_key import KeyPromptBridge, sign_in_without_password
@@ -120,6 +123,8 @@ class SignInPage(Screen):
         )
 
     def _answered(self, result: SignInResult) -> None:
+        from desktop_auth.core.service import SignInOutcome  # on first use: the window paints first
+
         self.key_status.clear()
         self.password.clear()
         if result.outcome is SignInOutcome.THROTTLED:

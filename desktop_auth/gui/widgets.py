@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import AuthService, PasswordAssessment
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, PasswordAssessment
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import error_text, message
 from desktop_auth.gui.workers import TaskRunner
