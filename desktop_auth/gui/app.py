@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QPoint
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -89,6 +89,10 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
     )
     opener: Callable[[], AuthService] = session.open_service
     window = MainWindow(opener, demo=True, demo_hint=hint)
+    # The on-screen phone stands beside the window, not on top of it.
+    window.service_opened.connect(
+        lambda _service: session.phone.move(window.frameGeometry().topRight() + QPoint(16, 0))
+    )
     window.service_opened.connect(session.opened)
     window.enrollment_shown.connect(session.phone.add_uri)
     return window, session
