@@ -28,6 +28,8 @@ class Policy:
     session_hours: int = 10
     #: Sensitive actions need a sign-in at most this old (SECURITY.md S1).
     reauthentication_minutes: int = 5
+    #: A signed-in window left alone this long signs out (SECURITY.md S2; 0: never).
+    idle_lock_minutes: int = 15
     #: How long a sign-in may sit between its steps (password → second factor).
     sign_in_step_minutes: int = 5
     #: Authenticator codes: accept this many 30-second steps either side of now (0–2).
@@ -58,6 +60,8 @@ class Policy:
             raise ConfigError("error.policy_recovery_code_count")
         if not 1 <= self.backup_code_hours <= 168:
             raise ConfigError("error.policy_backup_code_hours")
+        if not 0 <= self.idle_lock_minutes <= 480:
+            raise ConfigError("error.policy_idle_lock")
         if self.enforcement_date is not None:
             try:
                 date.fromisoformat(self.enforcement_date)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from desktop_auth.gui.setup_wizard import SetupWizard
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import current_language, install_language
+from desktop_auth.gui.idle import IdleLock
 from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
 from desktop_auth.gui.second_factor import SecondFactorPage
 from desktop_auth.gui.sign_in import SignInPage
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.email = ""
         self.runner = TaskRunner(self)
+        self.idle = IdleLock(self)
+        self.idle.expired.connect(self._idle_expired)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.start_page = StartPage()
@@ -196,12 +199,29 @@ class MainWindow(QMainWindow):
         self.home.show_session(session)
         self.show_page(self.home)
         self.session_started.emit(session)
+        service = self.service
+        if service is not None:
+            self.runner.start(
+                lambda: service.policy().idle_lock_minutes, self.idle.arm, lambda _e: None
+            )
+
+    def _idle_expired(self) -> None:
+        for dialog in (self.wizard, self.account):
+            if dialog is not None:
+                dialog.close()
+        minutes = self.idle.minutes
+        self.session = None
+        self.back_to_sign_in(
+            self.tr("You were signed out after %1 minutes without use.").replace("%1", str(minutes))
+        )
 
     def back_to_sign_in(self, message: str) -> None:
+        self.idle.disarm()
         self.show_page(self.sign_in)
         self.sign_in.reset(message)
 
     def sign_out(self) -> None:
+        self.idle.disarm()
         self.session = None
         self.back_to_sign_in("")
 

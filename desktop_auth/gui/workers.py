@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
 
 from desktop_auth.errors import DesktopAuthError
 
@@ -46,13 +46,19 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except DesktopAuthError as error:
-            self.signals.failed.emit(self.number, error)
+            self._answer(self.signals.failed, error)
         except Exception as error:  # a worker must always answer, or the screen waits forever
             # The type only: an exception's text may hold user input.
             log.error("unexpected %s in a worker", type(error).__name__)
-            self.signals.failed.emit(self.number, UnexpectedError())
+            self._answer(self.signals.failed, UnexpectedError())
         else:
-            self.signals.succeeded.emit(self.number, result)
+            self._answer(self.signals.succeeded, result)
+
+    def _answer(self, signal: SignalInstance, value: object) -> None:
+        try:
+            signal.emit(self.number, value)
+        except RuntimeError:  # the screen was closed meanwhile: nobody waits any more
+            log.debug("a worker's answer arrived after its screen closed")
 
 
 class TaskRunner(QObject):

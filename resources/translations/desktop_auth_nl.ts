@@ -425,6 +425,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 <context>
     <name>MainWindow</name>
     <message>
+        <source>You were signed out after %1 minutes without use.</source>
+        <translation>Je bent uitgelogd na %1 minuten zonder gebruik.</translation>
+    </message>
+    <message>
         <source>Sign in</source>
         <translation>Inloggen</translation>
     </message>

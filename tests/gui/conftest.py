@@ -16,6 +16,7 @@ from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.gui.app import application
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.workers import wait_for_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Not committed (build/ is in .gitignore): screenshots for a person to review.
@@ -52,6 +53,7 @@ def _window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
     for dialog in (main.wizard, main.account):
         if dialog is not None:
             dialog.close()
+    wait_for_workers()  # as the app does at exit: no job outlives its store
 
 
 def shoot(widget: QWidget, name: str) -> Path:

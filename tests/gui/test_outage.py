@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import AuthService
+from desktop_auth.gui.workers import wait_for_workers
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.conftest import _window, shoot
@@ -60,4 +61,5 @@ def test_window_fails_closed_while_the_database_is_down_then_goes_on(
     type_into(qtbot, page.code, phone_code(user.secret, clock))
     wait_page(qtbot, window, window.home)
     assert window.session is not None and window.session.email == user.email
+    wait_for_workers()  # the idle-lock job reads the policy after the sign-in
     service.close()

@@ -232,3 +232,32 @@ def test_escape_cancels_a_sign_in_in_progress(
     shoot(window, "18-busy")
     qtbot.keyClick(window.sign_in, Qt.Key.Key_Escape)
     assert not window.sign_in.runner.busy and window.sign_in.email.isEnabled()
+
+
+def test_s2_a_window_left_alone_signs_out(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """S2: the idle lock (policy, 15 minutes by default); activity postpones it."""
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    service.set_policy(
+        actor=admin, policy=dataclasses.replace(service.policy(), idle_lock_minutes=1)
+    )
+    jan = user_with_app(service, admin, clock)
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    wait_page(qtbot, window, window.second_factor)
+    type_phone_code(qtbot, window.second_factor.code, jan.secret, clock)
+    wait_page(qtbot, window, window.home)
+    qtbot.waitUntil(lambda: window.idle.timer.isActive())
+    assert window.idle.timer.interval() == 60_000
+    window.idle.timer.setInterval(300)  # a minute is long for a test; the rule is the same
+    window.idle.timer.start()
+    qtbot.wait(200)
+    qtbot.keyClick(window.home, Qt.Key.Key_Shift)  # activity: the countdown starts again
+    qtbot.wait(200)
+    assert window.stack.currentWidget() is window.home
+    wait_page(qtbot, window, window.sign_in)
+    assert window.session is None
+    assert "signed out after 1 minutes" in window.sign_in.error.text()
