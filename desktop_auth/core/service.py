@@ -311,8 +311,8 @@ class AuthService:
                 target = current.get(section) if section else current
                 if not isinstance(target, dict) or name not in target:
                     raise InvalidInputError("error.policy_unknown_setting", setting=key)
-                defaults = Policy().to_dict()
-                default = (defaults.get(section) if section else defaults)[name]
+                defaults: dict[str, Any] = Policy().to_dict()
+                default = (defaults[section] if section else defaults)[name]
                 # An optional setting (default None, e.g. enforcement_date) may go back to None.
                 if not (_fits(target[name], value) or (value is None and default is None)):
                     raise InvalidInputError("error.policy_bad_value", setting=key)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLay
 from desktop_auth.core.service import AuthService, Session, SignInOutcome, SignInResult
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.account import AccountDialog
+from desktop_auth.gui.admin import AdminConsole
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
 from desktop_auth.gui.second_factor import SecondFactorPage
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.runner.busy_changed.connect(self.start_page.busy.setVisible)
         self.wizard: SetupWizard | None = None
         self.account: AccountDialog | None = None
+        self.admin_console: AdminConsole | None = None
         self._build_menus()
         self.resize(540, 420)
         self.retranslate()
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
         self.second_factor.cancelled.connect(self.back_to_sign_in)
         self.new_password.signed_in.connect(self.route)
         self.home.settings_requested.connect(self.open_settings)
+        self.home.admin_requested.connect(self.open_admin_console)
         self.home.sign_out_requested.connect(self.sign_out)
         self.service_opened.emit(service)
         if initialized:
@@ -197,6 +200,9 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.session = None
+        if self.admin_console is not None:
+            self.admin_console.close()
+            self.admin_console = None
         self.back_to_sign_in("")
 
     def open_settings(self) -> None:
@@ -207,6 +213,15 @@ class MainWindow(QMainWindow):
         dialog.enrollment_shown.connect(self.enrollment_shown)
         self.account = dialog
         dialog.open()
+
+    def open_admin_console(self) -> None:
+        if self.service is None or self.session is None or self.session.role != "admin":
+            return
+        console = AdminConsole(self.service, self.session, self)
+        console.session_changed.connect(self._session_renewed)
+        console.setWindowIcon(self.windowIcon())
+        self.admin_console = console
+        console.open()
 
     def _session_renewed(self, session: Session) -> None:
         self.session = session
