@@ -393,8 +393,9 @@ def test_every_view_in_both_languages_for_review(
     console.audit.verify()
     qtbot.waitUntil(lambda: console.audit.verification is not None)
     qtbot.waitUntil(lambda: not console.dashboard.runner.busy)
-    for language in ("en", "nl"):
-        install_language(language)
+    for language, users_tab in (("en", "&Users"), ("nl", "&Gebruikers")):
+        install_language(language)  # Qt posts LanguageChange to every widget
+        qtbot.waitUntil(lambda tab=users_tab: console.tabs.tabText(1) == tab)  # type: ignore[misc]
         for number, view in enumerate(
             (console.dashboard, console.users, console.audit, console.policy)
         ):
@@ -402,5 +403,4 @@ def test_every_view_in_both_languages_for_review(
             console.users.table.selectRow(1)
             path = shoot(console, f"5{number}-admin-{type(view).__name__.lower()}")
             assert path.stat().st_size > 10_000
-    assert console.tabs.tabText(1) == "&Gebruikers"
     assert console.users.model.cell(console.users.model.rows[1], 3) == "actief"

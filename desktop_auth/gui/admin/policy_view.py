@@ -76,9 +76,10 @@ class PolicyView(Screen):
             self.aaguids,
         ]
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for label, field in zip(self.labels, fields, strict=True):
-            if isinstance(field, QWidget):
-                label.setBuddy(field)
+            label.setBuddy(field if isinstance(field, QWidget) else self.enforce)
             form.addRow(label, field)
         form.addRow("", self.passwordless)
         form.addRow("", self.attestation_required)

@@ -50,7 +50,9 @@ class UsersView(Screen):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 220)
+        # Fixed widths: measuring contents would read every row fetched so far.
+        for column, width in enumerate((220, 160, 110, 90, 170, 130)):
+            self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.error = ErrorLabel()
         self.model.failed.connect(self.error.show_error)
