@@ -127,10 +127,10 @@ class DashboardView(Screen):
         return [self.refresh_button]
 
     def load(self) -> None:
-        service, context = self.context.service, self.context
+        service, actor = self.context.service, self.context.actor()
 
         def work() -> EnrollmentReport:
-            return service.enrollment_report(actor=context.actor())
+            return service.enrollment_report(actor=actor)
 
         self.error.clear_error()
         self.runner.start(work, self._loaded, self.error.show_error)
