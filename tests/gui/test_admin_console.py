@@ -392,6 +392,8 @@ def test_every_view_in_both_languages_for_review(
     qtbot.waitUntil(lambda: len(console.users.model.rows) == 3)
     console.audit.verify()
     qtbot.waitUntil(lambda: console.audit.verification is not None)
+    console.audit.load()
+    qtbot.waitUntil(lambda: len(console.audit.entries) > 10)
     qtbot.waitUntil(lambda: not console.dashboard.runner.busy)
     for language, users_tab in (("en", "&Users"), ("nl", "&Gebruikers")):
         install_language(language)  # Qt posts LanguageChange to every widget
@@ -404,3 +406,19 @@ def test_every_view_in_both_languages_for_review(
             path = shoot(console, f"5{number}-admin-{type(view).__name__.lower()}")
             assert path.stat().st_size > 10_000
     assert console.users.model.cell(console.users.model.rows[1], 3) == "actief"
+
+
+def test_signals_emitted_while_scrolling_leave_pythons_true_alone(
+    qtbot: QtBot, service: AuthService, admin: Actor, admin_app: tuple[Session, str]
+) -> None:
+    """Every page fetched emits signals; PySide6 6.12.0's emit() dropped a reference to True
+    each time, and the process aborted once it reached zero (pyproject excludes 6.12.0)."""
+    import sys
+
+    from desktop_auth.gui.admin.users_model import UsersModel
+
+    model = UsersModel(service)
+    before = sys.getrefcount(True)
+    for _ in range(200):
+        model.page_loaded.emit(0)
+    assert sys.getrefcount(True) - before > -50  # 6.12.0: exactly -200

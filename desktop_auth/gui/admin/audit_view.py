@@ -168,7 +168,7 @@ class AuditView(Screen):
 
     def choose_export_file(self) -> None:
         name, _kind = QFileDialog.getSaveFileName(
-            self, self.tr("Export audit log"), "audit.csv", self.tr("CSV files (*.csv)")
+            self, self.tr("Export audit log"), "audit-log.csv", self.tr("CSV files (*.csv)")
         )
         if name:
             self.export_to(Path(name))
