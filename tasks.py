@@ -134,7 +134,9 @@ def command_test(arguments: list[str]) -> int:
 def command_translations(arguments: list[str]) -> int:
     """Refresh the .ts sources from the GUI code, then build the .qm files the app ships."""
     ensure_venv("test,dev")
-    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop_auth" / "gui").glob("*.py"))
+    sources = sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "desktop_auth" / "gui").rglob("*.py")
+    )
     for ts in sorted((ROOT / "resources" / "translations").glob("desktop_auth_*.ts")):
         language = ts.stem.rsplit("_", 1)[1]
         if "--check" not in arguments:

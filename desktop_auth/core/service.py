@@ -46,7 +46,7 @@ from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
-from desktop_auth.core.users import Actor, UserStatus, UserSummary
+from desktop_auth.core.users import Actor, UserStatus, UserSummary, method_kinds
 from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient, windows_hello_available
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.errors import InvalidInputError, KeyringUnavailableError, StoreNotInitializedError
@@ -57,13 +57,16 @@ from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
 from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDataKeyStore
+from desktop_auth.store.models import Role
 from desktop_auth.store.secretbox import SecretBox
 from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, get_setting
 
 __all__ = [
+    "USER_ROLES",
     "Actor",
     "AssuranceLevel",
     "AuditEntry",
+    "AuditEventType",
     "AuditVerification",
     "AuthService",
     "Ceremony",
@@ -95,6 +98,9 @@ __all__ = [
     "UserStatus",
     "UserSummary",
 ]
+
+#: The roles an account can have, for pickers (the CLI and the admin console).
+USER_ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
 
 def _fits(current: object, value: object) -> bool:
@@ -305,7 +311,10 @@ class AuthService:
                 target = current.get(section) if section else current
                 if not isinstance(target, dict) or name not in target:
                     raise InvalidInputError("error.policy_unknown_setting", setting=key)
-                if not _fits(target[name], value):
+                defaults: dict[str, Any] = Policy().to_dict()
+                default = (defaults[section] if section else defaults)[name]
+                # An optional setting (default None, e.g. enforcement_date) may go back to None.
+                if not (_fits(target[name], value) or (value is None and default is None)):
                     raise InvalidInputError("error.policy_bad_value", setting=key)
                 target[name] = value
             policy = Policy.from_dict(current)
@@ -536,6 +545,11 @@ class AuthService:
         offset: int = 0,
     ) -> list[UserSummary]:
         return self._admin.list(search=search, role=role, limit=limit, offset=offset)
+
+    def user_method_kinds(self, user_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """For a page of ``list_users``: the kinds of second factor each user has set up."""
+        with self._context.store.transaction() as db:
+            return method_kinds(db, user_ids)
 
     def set_user_disabled(self, *, actor: Actor, email: str, disabled: bool) -> UserSummary:
         return self._admin.set_disabled(actor=actor, email=email, disabled=disabled)

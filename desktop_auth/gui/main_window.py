@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLay
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, Session, SignInResult
     from desktop_auth.gui.account import AccountDialog
+    from desktop_auth.gui.admin import AdminConsole
     from desktop_auth.gui.setup_wizard import SetupWizard
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import current_language, install_language
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.runner.busy_changed.connect(self.start_page.busy.setVisible)
         self.wizard: SetupWizard | None = None
         self.account: AccountDialog | None = None
+        self.admin_console: AdminConsole | None = None
         self._build_menus()
         self.resize(540, 420)
         self.retranslate()
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         self.second_factor.cancelled.connect(self.back_to_sign_in)
         self.new_password.signed_in.connect(self.route)
         self.home.settings_requested.connect(self.open_settings)
+        self.home.admin_requested.connect(self.open_admin_console)
         self.home.sign_out_requested.connect(self.sign_out)
         self.service_opened.emit(service)
         if initialized:
@@ -206,9 +209,10 @@ class MainWindow(QMainWindow):
             )
 
     def _idle_expired(self) -> None:
-        for dialog in (self.wizard, self.account):
+        for dialog in (self.wizard, self.account, self.admin_console):
             if dialog is not None:
                 dialog.close()
+        self.admin_console = None
         minutes = self.idle.minutes
         self.session = None
         self.back_to_sign_in(
@@ -223,6 +227,9 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         self.idle.disarm()
         self.session = None
+        if self.admin_console is not None:
+            self.admin_console.close()
+            self.admin_console = None
         self.back_to_sign_in("")
 
     def open_settings(self) -> None:
@@ -235,6 +242,17 @@ class MainWindow(QMainWindow):
         dialog.enrollment_shown.connect(self.enrollment_shown)
         self.account = dialog
         dialog.open()
+
+    def open_admin_console(self) -> None:
+        if self.service is None or self.session is None or self.session.role != "admin":
+            return
+        from desktop_auth.gui.admin import AdminConsole  # needed only after a sign-in
+
+        console = AdminConsole(self.service, self.session, self)
+        console.session_changed.connect(self._session_renewed)
+        console.setWindowIcon(self.windowIcon())
+        self.admin_console = console
+        console.open()
 
     def _session_renewed(self, session: Session) -> None:
         self.session = session

@@ -191,6 +191,7 @@ class HomePage(Screen):
     """Signed in: who, how, and the way to one's security settings."""
 
     settings_requested = Signal()
+    admin_requested = Signal()
     sign_out_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -200,18 +201,23 @@ class HomePage(Screen):
         self.details = paragraph()
         self.settings_button = QPushButton()
         self.settings_button.clicked.connect(self.settings_requested)
+        self.admin_button = QPushButton()
+        self.admin_button.clicked.connect(self.admin_requested)
+        self.admin_button.hide()
         self.sign_out_button = QPushButton()
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(self.settings_button)
+        layout.addWidget(self.admin_button)
         layout.addWidget(self.sign_out_button)
         layout.addStretch(1)
         self.retranslate()
 
     def show_session(self, session: Session) -> None:
         self.session = session
+        self.admin_button.setVisible(session.role == "admin")
         self.retranslate()
         self.settings_button.setFocus()
 
@@ -226,4 +232,5 @@ class HomePage(Screen):
                 .replace("%2", session.assurance.value)
             )
         self.settings_button.setText(self.tr("My &security settings"))
+        self.admin_button.setText(self.tr("&Administration"))
         self.sign_out_button.setText(self.tr("Sign &out"))

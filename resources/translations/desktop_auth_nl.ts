@@ -152,6 +152,33 @@
     </message>
 </context>
 <context>
+    <name>AdminConsole</name>
+    <message>
+        <source>Administration — desktop-auth</source>
+        <translation>Beheer — desktop-auth</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Overzicht</translation>
+    </message>
+    <message>
+        <source>&amp;Users</source>
+        <translation>&amp;Gebruikers</translation>
+    </message>
+    <message>
+        <source>&amp;Audit log</source>
+        <translation>&amp;Auditlog</translation>
+    </message>
+    <message>
+        <source>&amp;Policy</source>
+        <translation>&amp;Beleid</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
     <name>AppEnrollmentPanel</name>
     <message>
         <source>1. Open your authenticator app (Google Authenticator, Microsoft Authenticator, Authy or Visma Authenticator) and add an account.
@@ -196,6 +223,106 @@
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <source>Export audit log</source>
+        <extracomment>The newest events shown at once; the export has them all.</extracomment>
+        <translation>Auditlog exporteren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-bestanden (*.csv)</translation>
+    </message>
+    <message>
+        <source>User (e-mail)</source>
+        <translation>Gebruiker (e-mail)</translation>
+    </message>
+    <message>
+        <source>Filter by user</source>
+        <translation>Filteren op gebruiker</translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation>Alle gebeurtenissen</translation>
+    </message>
+    <message>
+        <source>Filter by event type</source>
+        <translation>Filteren op soort gebeurtenis</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Vanaf</translation>
+    </message>
+    <message>
+        <source>From date</source>
+        <translation>Vanaf datum</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Tot en met</translation>
+    </message>
+    <message>
+        <source>Until date</source>
+        <translation>Tot en met datum</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Tonen</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Tijd</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Gebeurtenis</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Door</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Gebruiker</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Werkplek</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Audit events</source>
+        <translation>Auditgebeurtenissen</translation>
+    </message>
+    <message>
+        <source>%1 events shown (newest first, at most %2).</source>
+        <translation>%1 gebeurtenissen getoond (nieuwste eerst, hoogstens %2).</translation>
+    </message>
+    <message>
+        <source>&amp;Export CSV…</source>
+        <translation>CSV &amp;exporteren…</translation>
+    </message>
+    <message>
+        <source>&amp;Verify chain</source>
+        <translation>Keten &amp;controleren</translation>
+    </message>
+    <message>
+        <source>Exported %1 events.</source>
+        <translation>%1 gebeurtenissen geëxporteerd.</translation>
+    </message>
+    <message>
+        <source>Intact: all %1 events are unchanged and none is missing.</source>
+        <translation>Intact: alle %1 gebeurtenissen zijn ongewijzigd en er ontbreekt er geen.</translation>
+    </message>
+    <message>
+        <source>Tampered with: the chain breaks at event %1 (%2).</source>
+        <translation>Geknoeid: de keten breekt bij gebeurtenis %1 (%2).</translation>
+    </message>
+</context>
+<context>
     <name>AuthenticatorAppWindow</name>
     <message>
         <source>Current code</source>
@@ -209,6 +336,41 @@
     <message>
         <source>This window plays your phone. A new code appears every 30 seconds.</source>
         <translation>Dit venster speelt je telefoon. Elke 30 seconden verschijnt een nieuwe code.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupCodeDialog</name>
+    <message>
+        <source>Helpdesk backup code</source>
+        <translation>Backupcode van de helpdesk</translation>
+    </message>
+    <message>
+        <source>A one-time code for %1 that leads only to setting up two-step verification again. Give it only after checking who is asking.</source>
+        <translation>Een eenmalige code voor %1 die alleen leidt naar het opnieuw instellen van tweestapsverificatie. Geef hem pas nadat je hebt nagegaan wie erom vraagt.</translation>
+    </message>
+    <message>
+        <source>Switch off their current methods now (lost device)</source>
+        <translation>Hun huidige methoden nu uitschakelen (apparaat kwijt)</translation>
+    </message>
+    <message>
+        <source>&amp;Issue code</source>
+        <translation>Code &amp;uitgeven</translation>
+    </message>
+    <message>
+        <source>Backup code</source>
+        <translation>Backupcode</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopiëren</translation>
+    </message>
+    <message>
+        <source>Shown only now. It works once, until %1.</source>
+        <translation>Alleen nu zichtbaar. Hij werkt één keer, tot %1.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
     </message>
 </context>
 <context>
@@ -263,6 +425,147 @@
     <message>
         <source>Name of this method</source>
         <translation>Naam van deze methode</translation>
+    </message>
+</context>
+<context>
+    <name>CreateUserDialog</name>
+    <message>
+        <source>New user</source>
+        <translation>Nieuwe gebruiker</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mailadres:</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>E-mailadres</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Naam:</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rol:</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>beheerder</translation>
+    </message>
+    <message>
+        <source>employee</source>
+        <translation>medewerker</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Aanmaken</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <source>Two-step verification</source>
+        <translation>Tweestapsverificatie</translation>
+    </message>
+    <message>
+        <source>&amp;Not set up yet</source>
+        <translation>&amp;Nog niet ingesteld</translation>
+    </message>
+    <message>
+        <source>&amp;Possibly copied security keys</source>
+        <translation>&amp;Mogelijk gekopieerde beveiligingssleutels</translation>
+    </message>
+    <message>
+        <source>&amp;Locked accounts</source>
+        <translation>&amp;Geblokkeerde accounts</translation>
+    </message>
+    <message>
+        <source>Users without two-step verification</source>
+        <translation>Gebruikers zonder tweestapsverificatie</translation>
+    </message>
+    <message>
+        <source>Possibly copied security keys</source>
+        <translation>Mogelijk gekopieerde beveiligingssleutels</translation>
+    </message>
+    <message>
+        <source>Locked accounts</source>
+        <translation>Geblokkeerde accounts</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Share of users with two-step verification</source>
+        <translation>Aandeel gebruikers met tweestapsverificatie</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Tellen…</translation>
+    </message>
+    <message>
+        <source>Any method</source>
+        <translation>Een methode</translation>
+    </message>
+    <message>
+        <source>Security key</source>
+        <translation>Beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Authenticator app</source>
+        <translation>Authenticator-app</translation>
+    </message>
+    <message>
+        <source>%1 of %2 active users (%3%) have set up two-step verification; %4 exempt.</source>
+        <translation>%1 van de %2 actieve gebruikers (%3%) hebben tweestapsverificatie ingesteld; %4 vrijgesteld.</translation>
+    </message>
+    <message>
+        <source>It is required now.</source>
+        <translation>Het is nu verplicht.</translation>
+    </message>
+    <message>
+        <source>It is required from %1.</source>
+        <translation>Het is verplicht vanaf %1.</translation>
+    </message>
+    <message>
+        <source>%1 failed sign-ins or second steps in the last 24 hours.</source>
+        <translation>%1 mislukte inlogpogingen of tweede stappen in de afgelopen 24 uur.</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlineDialog</name>
+    <message>
+        <source>2FA deadline</source>
+        <translation>Uiterste datum 2FA</translation>
+    </message>
+    <message>
+        <source>By when must %1 have set up two-step verification?</source>
+        <translation>Wanneer moet %1 uiterlijk tweestapsverificatie hebben ingesteld?</translation>
+    </message>
+    <message>
+        <source>A later date for this user only:</source>
+        <translation>Een latere datum, alleen voor deze gebruiker:</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Uiterste datum</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
     </message>
 </context>
 <context>
@@ -351,6 +654,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>My &amp;security settings</source>
         <translation>Mijn &amp;beveiligingsinstellingen</translation>
+    </message>
+    <message>
+        <source>&amp;Administration</source>
+        <translation>&amp;Beheer</translation>
     </message>
     <message>
         <source>Sign &amp;out</source>
@@ -450,6 +757,57 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     </message>
 </context>
 <context>
+    <name>MethodsDialog</name>
+    <message>
+        <source>possibly copied</source>
+        <translation>mogelijk gekopieerd</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nooit</translation>
+    </message>
+    <message>
+        <source>Methods of %1</source>
+        <translation>Methoden van %1</translation>
+    </message>
+    <message>
+        <source>Remove a lost key or phone. With none left, they set up again.</source>
+        <translation>Verwijder een kwijtgeraakte sleutel of telefoon. Is er geen meer over, dan stellen ze opnieuw in.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Toegevoegd</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Laatst gebruikt</translation>
+    </message>
+    <message>
+        <source>Set up on</source>
+        <translation>Ingesteld op</translation>
+    </message>
+    <message>
+        <source>Verification methods</source>
+        <translation>Verificatiemethoden</translation>
+    </message>
+    <message>
+        <source>&amp;Remove selected method</source>
+        <translation>Gekozen methode &amp;verwijderen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
     <name>NewPasswordForm</name>
     <message>
         <source>Suggested passphrase</source>
@@ -516,6 +874,101 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Show password</source>
         <translation>Wachtwoord tonen</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyView</name>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>Er is niets gewijzigd.</translation>
+    </message>
+    <message>
+        <source>Saved. The change is in the audit log.</source>
+        <translation>Opgeslagen. De wijziging staat in het auditlog.</translation>
+    </message>
+    <message>
+        <source>2FA &amp;required from:</source>
+        <translation>2FA &amp;verplicht vanaf:</translation>
+    </message>
+    <message>
+        <source>Re&amp;minder text:</source>
+        <translation>&amp;Herinneringstekst:</translation>
+    </message>
+    <message>
+        <source>Security key &amp;user verification:</source>
+        <translation>&amp;Gebruikersverificatie bij beveiligingssleutels:</translation>
+    </message>
+    <message>
+        <source>Authenticator &amp;code window (30-second steps either side):</source>
+        <translation>&amp;Codevenster authenticator (stappen van 30 seconden ervoor en erna):</translation>
+    </message>
+    <message>
+        <source>&amp;Lock the password after this many failures:</source>
+        <translation>Wachtwoord &amp;blokkeren na zoveel mislukte pogingen:</translation>
+    </message>
+    <message>
+        <source>Lock for (&amp;minutes):</source>
+        <translation>Blokkeren gedurende (&amp;minuten):</translation>
+    </message>
+    <message>
+        <source>Lock the &amp;second step after this many failures:</source>
+        <translation>&amp;Tweede stap blokkeren na zoveel mislukte pogingen:</translation>
+    </message>
+    <message>
+        <source>Recovery codes &amp;per sheet:</source>
+        <translation>Herstelcodes &amp;per vel:</translation>
+    </message>
+    <message>
+        <source>&amp;Backup code lifetime (hours):</source>
+        <translation>Geldigheid &amp;backupcode (uren):</translation>
+    </message>
+    <message>
+        <source>Allowed security key &amp;models (AAGUID, one a line; empty: any):</source>
+        <translation>Toegestane &amp;modellen beveiligingssleutel (AAGUID, één per regel; leeg: alle):</translation>
+    </message>
+    <message>
+        <source>on a date (unticked: now)</source>
+        <translation>op een datum (uitgevinkt: nu)</translation>
+    </message>
+    <message>
+        <source>Enforcement date</source>
+        <translation>Ingangsdatum</translation>
+    </message>
+    <message>
+        <source>Reminder text</source>
+        <translation>Herinneringstekst</translation>
+    </message>
+    <message>
+        <source>Empty: the standard text</source>
+        <translation>Leeg: de standaardtekst</translation>
+    </message>
+    <message>
+        <source>required (PIN or fingerprint every time)</source>
+        <translation>verplicht (elke keer pincode of vingerafdruk)</translation>
+    </message>
+    <message>
+        <source>preferred</source>
+        <translation>bij voorkeur</translation>
+    </message>
+    <message>
+        <source>discouraged</source>
+        <translation>liever niet</translation>
+    </message>
+    <message>
+        <source>Allow signing in with a security key or fingerprint, without a password</source>
+        <translation>Inloggen zonder wachtwoord toestaan (sleutel of vingerafdruk)</translation>
+    </message>
+    <message>
+        <source>Require an attestation from an allowed security key model</source>
+        <translation>Attestatie van een toegestaan sleutelmodel eisen</translation>
+    </message>
+    <message>
+        <source>Allowed security key models</source>
+        <translation>Toegestane modellen beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>&amp;Save policy</source>
+        <translation>Beleid &amp;opslaan</translation>
     </message>
 </context>
 <context>
@@ -883,6 +1336,163 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Good: this password can be used.</source>
         <translation>Goed: dit wachtwoord kan gebruikt worden.</translation>
+    </message>
+</context>
+<context>
+    <name>TemporaryPasswordDialog</name>
+    <message>
+        <source>Temporary password</source>
+        <translation>Tijdelijk wachtwoord</translation>
+    </message>
+    <message>
+        <source>Give %1 this temporary password. It is shown only now; at the first sign-in they choose their own.</source>
+        <translation>Geef %1 dit tijdelijke wachtwoord. Het is alleen nu zichtbaar; bij de eerste keer inloggen kiezen ze een eigen wachtwoord.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopiëren</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <source>none</source>
+        <translation>geen</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nooit</translation>
+    </message>
+    <message>
+        <source>exempt</source>
+        <translation>vrijgesteld</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Methods</source>
+        <translation>Methoden</translation>
+    </message>
+    <message>
+        <source>Last sign-in</source>
+        <translation>Laatst ingelogd</translation>
+    </message>
+    <message>
+        <source>2FA deadline</source>
+        <translation>Uiterste datum 2FA</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>beheerder</translation>
+    </message>
+    <message>
+        <source>employee</source>
+        <translation>medewerker</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>actief</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>uitgeschakeld</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>geblokkeerd</translation>
+    </message>
+</context>
+<context>
+    <name>UsersView</name>
+    <message>
+        <source>Disable %1? They can no longer sign in.</source>
+        <translation>%1 uitschakelen? Die kan dan niet meer inloggen.</translation>
+    </message>
+    <message>
+        <source>Disable account</source>
+        <translation>Account uitschakelen</translation>
+    </message>
+    <message>
+        <source>Give %1 a new temporary password? Their current password stops working.</source>
+        <translation>%1 een nieuw tijdelijk wachtwoord geven? Het huidige wachtwoord werkt dan niet meer.</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>Wachtwoord opnieuw instellen</translation>
+    </message>
+    <message>
+        <source>Search by e-mail or name…</source>
+        <translation>Zoeken op e-mail of naam…</translation>
+    </message>
+    <message>
+        <source>Search users</source>
+        <translation>Gebruikers zoeken</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Gebruikers</translation>
+    </message>
+    <message>
+        <source>&amp;New user…</source>
+        <translation>&amp;Nieuwe gebruiker…</translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation>&amp;Inschakelen</translation>
+    </message>
+    <message>
+        <source>&amp;Disable…</source>
+        <translation>&amp;Uitschakelen…</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Deblokkeren</translation>
+    </message>
+    <message>
+        <source>Reset &amp;password…</source>
+        <translation>&amp;Wachtwoord opnieuw instellen…</translation>
+    </message>
+    <message>
+        <source>&amp;Backup code…</source>
+        <translation>&amp;Backupcode…</translation>
+    </message>
+    <message>
+        <source>&amp;Methods…</source>
+        <translation>&amp;Methoden…</translation>
+    </message>
+    <message>
+        <source>R&amp;ole</source>
+        <translation>R&amp;ol</translation>
+    </message>
+    <message>
+        <source>End e&amp;xemption</source>
+        <translation>&amp;Vrijstelling beëindigen</translation>
+    </message>
+    <message>
+        <source>E&amp;xempt</source>
+        <translation>&amp;Vrijstellen</translation>
+    </message>
+    <message>
+        <source>Dead&amp;line…</source>
+        <translation>Uiterste &amp;datum…</translation>
     </message>
 </context>
 </TS>

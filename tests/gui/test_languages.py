@@ -27,7 +27,7 @@ from tests.totp_helpers import user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
 
 TS = ROOT / "resources" / "translations" / "desktop_auth_nl.ts"
-GUI_SOURCES = sorted(str(p) for p in (ROOT / "desktop_auth" / "gui").glob("*.py"))
+GUI_SOURCES = sorted(str(p) for p in (ROOT / "desktop_auth" / "gui").rglob("*.py"))
 
 
 def tool(name: str) -> str:

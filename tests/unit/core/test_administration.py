@@ -9,7 +9,7 @@ import pyotp
 import pytest
 
 from desktop_auth.core.passphrase import suggest_passphrase, wordlist
-from desktop_auth.core.service import Actor, AuthService, SignInOutcome
+from desktop_auth.core.service import USER_ROLES, Actor, AuthService, SignInOutcome
 from desktop_auth.errors import (
     InsufficientAssuranceError,
     InvalidEmailError,
@@ -177,3 +177,32 @@ def test_passphrase_suggestions_reach_77_bits_from_the_shipped_lists() -> None:
     assert len(wordlist("en")) == 7776
     assert len(wordlist("nl")) > 8000
     assert len({suggest_passphrase("en").text for _ in range(20)}) == 20
+
+
+def test_user_method_kinds_names_each_users_confirmed_second_factors(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """The console's "methods" column: one answer for a page of users, no secrets."""
+    from tests.totp_helpers import user_with_app
+
+    jan = user_with_app(service, admin, clock)
+    piet = make_user(service, admin, email="piet@example.nl")
+    users = {u.email: u.id for u in service.list_users()}
+    kinds = service.user_method_kinds([users[jan.email], users[piet]])
+    assert kinds == {users[jan.email]: ("totp",), users[piet]: ()}
+    assert service.user_method_kinds([]) == {}
+    assert "admin" in USER_ROLES and "employee" in USER_ROLES
+
+
+def test_update_policy_can_clear_the_enforcement_date_but_not_other_settings(
+    service: AuthService, admin: Actor
+) -> None:
+    """The console's "2FA required from" can be switched back to "now"; audited each time."""
+    service.update_policy(actor=admin, changes={"enforcement_date": "2026-09-01"})
+    assert service.policy().enforcement_date == "2026-09-01"
+    service.update_policy(actor=admin, changes={"enforcement_date": None})
+    assert service.policy().enforcement_date is None
+    with pytest.raises(InvalidInputError):
+        service.update_policy(actor=admin, changes={"totp_window": None})
+    changes = service.audit_events(event_type="policy.changed")
+    assert [e.details["settings"] for e in changes[:2]] == ["enforcement_date"] * 2

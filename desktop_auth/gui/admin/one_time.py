@@ -1,0 +1,168 @@
+"""Secrets an admin hands over once: a temporary password, a helpdesk backup code."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_auth.core.service import IssuedBackupCode, TemporaryPassword, UserSummary
+from desktop_auth.gui.admin.context import AdminContext, AdminDialog
+from desktop_auth.gui.i18n import local_time
+from desktop_auth.gui.widgets import monospace, paragraph
+
+
+class SecretField(QWidget):
+    """A one-time secret, readable and copyable; forgotten when its dialog closes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setReadOnly(True)
+        self.edit.setFont(monospace(1.3))
+        self.copy_button = QPushButton()
+        self.copy_button.clicked.connect(self.copy)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.copy_button)
+
+    def copy(self) -> None:
+        QApplication.clipboard().setText(self.edit.text())
+
+    def forget(self) -> None:
+        clipboard = QApplication.clipboard()
+        if self.edit.text() and clipboard.text() == self.edit.text():
+            clipboard.clear()
+        self.edit.clear()
+
+
+class TemporaryPasswordDialog(AdminDialog):
+    """P8: the temporary password, shown this once; the user must change it at first sign-in."""
+
+    def __init__(self, issued: TemporaryPassword, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.email = issued.user.email
+        self.intro = paragraph()
+        self.secret = SecretField()
+        self.secret.edit.setText(issued.temporary_password)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.secret)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+        self.retranslate()
+
+    def done(self, result: int) -> None:
+        self.secret.forget()
+        super().done(result)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Temporary password"))
+        self.intro.setText(
+            self.tr(
+                "Give %1 this temporary password. It is shown only now; at the first "
+                "sign-in they choose their own."
+            ).replace("%1", self.email)
+        )
+        self.secret.edit.setAccessibleName(self.tr("Temporary password"))
+        self.secret.copy_button.setText(self.tr("&Copy"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+
+
+class BackupCodeDialog(AdminDialog):
+    """Lost phone or key: a helpdesk backup code, issued on request and shown once (M8)."""
+
+    issued = Signal(object)
+
+    def __init__(
+        self, context: AdminContext, user: UserSummary, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.user = user
+        self.code: IssuedBackupCode | None = None
+        self.intro = paragraph()
+        self.remove_methods = QCheckBox()
+        self.remove_methods.setChecked(True)
+        self.issue_button = QPushButton()
+        self.issue_button.clicked.connect(self.issue)
+        self.secret = SecretField()
+        self.secret.setEnabled(False)
+        self.expiry = paragraph()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (
+            self.intro,
+            self.remove_methods,
+            self.issue_button,
+            self.secret,
+            self.expiry,
+            self.error,
+            self.busy,
+            self.buttons,
+        ):
+            layout.addWidget(widget)
+        self.setMinimumWidth(520)
+        self.retranslate()
+
+    def issue(self) -> None:
+        if self.runner.busy or self.code is not None:
+            return
+        service, email, remove = (
+            self.context.service,
+            self.user.email,
+            self.remove_methods.isChecked(),
+        )
+        self.context.run(
+            self.runner,
+            lambda actor: service.issue_backup_code(
+                actor=actor, email=email, remove_methods=remove
+            ),
+            self._issued,
+            self.error,
+        )
+
+    def _issued(self, code: IssuedBackupCode) -> None:
+        self.code = code
+        self.secret.edit.setText(code.code)
+        self.secret.setEnabled(True)
+        self.remove_methods.setEnabled(False)
+        self.issue_button.setEnabled(False)
+        self.issued.emit(code)
+        self.retranslate()
+
+    def done(self, result: int) -> None:
+        self.secret.forget()
+        super().done(result)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Helpdesk backup code"))
+        self.intro.setText(
+            self.tr(
+                "A one-time code for %1 that leads only to setting up two-step "
+                "verification again. Give it only after checking who is asking."
+            ).replace("%1", self.user.email)
+        )
+        self.remove_methods.setText(self.tr("Switch off their current methods now (lost device)"))
+        self.issue_button.setText(self.tr("&Issue code"))
+        self.secret.edit.setAccessibleName(self.tr("Backup code"))
+        self.secret.copy_button.setText(self.tr("&Copy"))
+        if self.code is not None:
+            self.expiry.setText(
+                self.tr("Shown only now. It works once, until %1.").replace(
+                    "%1", local_time(self.code.expires_at)
+                )
+            )
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))

@@ -1,0 +1,280 @@
+"""The users view: search-as-you-type over pages of users, and the helpdesk's actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_auth.core.service import USER_ROLES, Actor, IssuedBackupCode, TemporaryPassword
+from desktop_auth.gui.admin.context import AdminContext, confirm
+from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
+from desktop_auth.gui.admin.user_dialogs import CreateUserDialog, DeadlineDialog, MethodsDialog
+from desktop_auth.gui.admin.users_model import UserRow, UsersModel, user_rows
+from desktop_auth.gui.widgets import ErrorLabel, Screen
+
+SEARCH_DELAY_MS = 200
+
+
+class UsersView(Screen):
+    """Users in a table fetched in pages; actions work on the selected user."""
+
+    def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.dialog: QWidget | None = None
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(SEARCH_DELAY_MS)
+        self.model = UsersModel(context.service)
+        self.debounce.timeout.connect(lambda: self.model.set_search(self.search.text()))
+        self.search.textChanged.connect(lambda _text: self.debounce.start())
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        # Fixed widths: measuring contents would read every row fetched so far.
+        for column, width in enumerate((220, 160, 110, 90, 170, 130)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.error = ErrorLabel()
+        self.model.failed.connect(self.error.show_error)
+        self.model.runner.busy_changed.connect(self.busy.setVisible)
+
+        self.create_button = QPushButton()
+        self.create_button.clicked.connect(self.create_user)
+        self.disable_button = QPushButton()
+        self.disable_button.clicked.connect(self.toggle_disabled)
+        self.unlock_button = QPushButton()
+        self.unlock_button.clicked.connect(self.unlock)
+        self.reset_button = QPushButton()
+        self.reset_button.clicked.connect(self.reset_password)
+        self.backup_button = QPushButton()
+        self.backup_button.clicked.connect(self.issue_backup_code)
+        self.methods_button = QPushButton()
+        self.methods_button.clicked.connect(self.show_methods)
+        self.role_button = QPushButton()
+        self.role_menu = QMenu(self)
+        for role in USER_ROLES:
+            action = self.role_menu.addAction(role)
+            action.setData(role)
+            action.triggered.connect(lambda _checked=False, r=role: self.set_role(r))
+        self.role_button.setMenu(self.role_menu)
+        self.exempt_button = QPushButton()
+        self.exempt_button.clicked.connect(self.toggle_exempt)
+        self.deadline_button = QPushButton()
+        self.deadline_button.clicked.connect(self.choose_deadline)
+        self.user_buttons = [
+            self.disable_button,
+            self.unlock_button,
+            self.reset_button,
+            self.backup_button,
+            self.methods_button,
+            self.role_button,
+            self.exempt_button,
+            self.deadline_button,
+        ]
+        buttons = QGridLayout()
+        for number, button in enumerate([self.create_button, *self.user_buttons]):
+            buttons.addWidget(button, number // 5, number % 5)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        self.retranslate()
+        self._selection_changed()
+
+    def load(self) -> None:
+        self.model.set_search(self.search.text())
+
+    def inputs(self) -> list[QWidget]:
+        return [self.create_button, *self.user_buttons]
+
+    def selected(self) -> UserRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        row = self.selected()
+        for button in self.user_buttons:
+            button.setEnabled(row is not None and not self.runner.busy)
+        self.retranslate()
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.create_button.setEnabled(not busy)
+        row = self.selected()
+        for button in self.user_buttons:
+            button.setEnabled(not busy and row is not None)
+
+    # --- actions ----------------------------------------------------------------------
+
+    def _act(
+        self, work: Callable[[Actor, str], object], shown: Callable[[object], None] | None = None
+    ) -> None:
+        """Do ``work(actor, email)`` on the selected user, then show their new state."""
+        row = self.selected()
+        if row is None or self.runner.busy:
+            return
+        service, email = self.context.service, row.user.email
+
+        def action(actor: Actor) -> tuple[object, UserRow]:
+            result = work(actor, email)
+            return result, user_rows(service, [service.get_user(email)])[0]
+
+        def done(answer: tuple[object, UserRow]) -> None:
+            self.model.update_row(answer[1])
+            self._selection_changed()
+            if shown is not None:
+                shown(answer[0])
+
+        self.context.run(self.runner, action, done, self.error)
+
+    def create_user(self) -> None:
+        dialog = CreateUserDialog(self.context, self)
+        dialog.created.connect(self._created)
+        self.dialog = dialog
+        dialog.open()
+
+    def _created(self, issued: TemporaryPassword) -> None:
+        self.model.refresh()
+        self._show_password(issued)
+
+    def _show_password(self, issued: object) -> None:
+        assert isinstance(issued, TemporaryPassword)
+        dialog = TemporaryPasswordDialog(issued, self)
+        self.dialog = dialog
+        dialog.open()
+
+    def toggle_disabled(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        disable = not row.user.disabled
+        service = self.context.service
+
+        def work(actor: Actor, email: str) -> object:
+            return service.set_user_disabled(actor=actor, email=email, disabled=disable)
+
+        if disable:
+            text = self.tr("Disable %1? They can no longer sign in.").replace("%1", row.user.email)
+            self.dialog = confirm(self, self.tr("Disable account"), text, lambda: self._act(work))
+        else:
+            self._act(work)
+
+    def unlock(self) -> None:
+        service = self.context.service
+        self._act(lambda actor, email: service.unlock_user(actor=actor, email=email))
+
+    def reset_password(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        service = self.context.service
+        text = self.tr(
+            "Give %1 a new temporary password? Their current password stops working."
+        ).replace("%1", row.user.email)
+        self.dialog = confirm(
+            self,
+            self.tr("Reset password"),
+            text,
+            lambda: self._act(
+                lambda actor, email: service.reset_password(actor=actor, email=email),
+                self._show_password,
+            ),
+        )
+
+    def issue_backup_code(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = BackupCodeDialog(self.context, row.user, self)
+        dialog.issued.connect(lambda _code: self._reload_selected())
+        self.dialog = dialog
+        dialog.open()
+
+    def show_methods(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = MethodsDialog(self.context, row.user, self)
+        dialog.removed.connect(lambda _method: self._reload_selected())
+        self.dialog = dialog
+        dialog.open()
+
+    def _reload_selected(self) -> None:
+        self._act(lambda _actor, _email: None)
+
+    def set_role(self, role: str) -> None:
+        service = self.context.service
+        self._act(lambda actor, email: service.set_user_role(actor=actor, email=email, role=role))
+
+    def toggle_exempt(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        exempt, service = not row.user.second_factor_exempt, self.context.service
+        self._act(
+            lambda actor, email: service.set_second_factor_exemption(
+                actor=actor, email=email, exempt=exempt
+            )
+        )
+
+    def choose_deadline(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = DeadlineDialog(row.user, date.today(), self)
+        dialog.chosen.connect(self.set_deadline)
+        self.dialog = dialog
+        dialog.open()
+
+    def set_deadline(self, until: date | None) -> None:
+        service = self.context.service
+        self._act(
+            lambda actor, email: service.set_setup_deadline(actor=actor, email=email, until=until)
+        )
+
+    def last_backup_code(self) -> IssuedBackupCode | None:
+        dialog = self.dialog
+        return dialog.code if isinstance(dialog, BackupCodeDialog) else None
+
+    # --- texts ------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        row = self.selected()
+        self.search.setPlaceholderText(self.tr("Search by e-mail or name…"))
+        self.search.setAccessibleName(self.tr("Search users"))
+        self.table.setAccessibleName(self.tr("Users"))
+        self.create_button.setText(self.tr("&New user…"))
+        disabled = row is not None and row.user.disabled
+        self.disable_button.setText(self.tr("&Enable") if disabled else self.tr("&Disable…"))
+        self.unlock_button.setText(self.tr("&Unlock"))
+        self.reset_button.setText(self.tr("Reset &password…"))
+        self.backup_button.setText(self.tr("&Backup code…"))
+        self.methods_button.setText(self.tr("&Methods…"))
+        self.role_button.setText(self.tr("R&ole"))
+        for action in self.role_menu.actions():
+            action.setText(self.model.role_name(str(action.data())))
+        exempt = row is not None and row.user.second_factor_exempt
+        self.exempt_button.setText(self.tr("End e&xemption") if exempt else self.tr("E&xempt"))
+        self.deadline_button.setText(self.tr("Dead&line…"))
+        self.model.retranslate()
