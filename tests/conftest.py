@@ -92,3 +92,14 @@ def admin(service: AuthService) -> Actor:
         admin_password=ADMIN_PASSWORD,
     )
     return actor
+
+
+@pytest.fixture
+def own_server() -> Iterator[PostgresServer]:
+    """A server of this test's own: stopping the shared one would fail other tests."""
+    try:
+        server = PostgresServer()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.destroy()

@@ -3,9 +3,6 @@ calmly, stays responsive, and the same step works once the server is back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.passwords import PasswordHasher
@@ -19,16 +16,6 @@ from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_or
 from tests.postgres_server import PostgresServer
 from tests.totp_helpers import phone_code, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
-
-
-@pytest.fixture
-def own_server() -> Iterator[PostgresServer]:
-    try:
-        server = PostgresServer()
-    except RuntimeError as exc:  # no PostgreSQL here: fail, never skip
-        pytest.fail(str(exc), pytrace=False)
-    yield server
-    server.destroy()
 
 
 def test_window_fails_closed_while_the_database_is_down_then_goes_on(

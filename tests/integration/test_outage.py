@@ -7,8 +7,6 @@ retried when the server is back, and nothing was half-written meanwhile.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import update
 
@@ -23,17 +21,6 @@ from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_or
 from tests.postgres_server import PostgresServer
 from tests.totp_helpers import phone_code, sign_in_ticket, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD
-
-
-@pytest.fixture
-def own_server() -> Iterator[PostgresServer]:
-    """A server of this test's own: stopping the shared one would fail other tests."""
-    try:
-        server = PostgresServer()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield server
-    server.destroy()
 
 
 def test_sign_in_fails_closed_while_the_server_is_down_and_works_when_it_is_back(
