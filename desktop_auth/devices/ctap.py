@@ -24,6 +24,7 @@ from fido2.client import (
     WebAuthnClient,
 )
 from fido2.ctap import CtapDevice, CtapError
+from fido2.ctap2.base import Ctap2
 from fido2.ctap2.pin import ClientPin
 from fido2.hid import CtapHidDevice
 
@@ -124,6 +125,16 @@ def _device_error(
     return DeviceError()
 
 
+def _pin_retries(device: CtapDevice | None) -> int | None:
+    """How many PIN tries the key has left, or None when it cannot say."""
+    if device is None:
+        return None
+    try:
+        return ClientPin(Ctap2(device)).get_pin_retries()[0]
+    except (CtapError, ValueError, OSError):
+        return None
+
+
 class SecurityKeyClient:
     """Registers and uses credentials on the first authenticator found."""
 
@@ -140,23 +151,34 @@ class SecurityKeyClient:
         self._devices = devices
         self._use_windows_hello = use_windows_hello
 
-    def _client(self) -> WebAuthnClient:
+    def _client(self) -> tuple[WebAuthnClient, CtapDevice | None]:
         collector = DefaultClientDataCollector(self._origin)
         if self._use_windows_hello and windows_hello_available():
             from fido2.client.windows import WindowsClient
 
-            return WindowsClient(collector)
+            return WindowsClient(collector), None
         for device in self._devices():
-            return Fido2Client(device, collector, _Bridge(self._prompts))
+            return Fido2Client(device, collector, _Bridge(self._prompts)), device
         raise NoSecurityKeyError()
+
+    @staticmethod
+    def _failure(
+        error: Exception, device: CtapDevice | None, *, registering: bool
+    ) -> DeviceError | SecurityKeyRegisteredError:
+        failure = _device_error(error, registering=registering)
+        if isinstance(failure, SecurityKeyPinError) and failure.message_key.endswith("wrong"):
+            left = _pin_retries(device)
+            if left is not None:
+                return SecurityKeyPinError("error.security_key_pin_wrong_left", left=left)
+        return failure
 
     def register(self, options: Mapping[str, Any], cancel: Event | None = None) -> dict[str, Any]:
         """PublicKeyCredentialCreationOptionsJSON in, RegistrationResponseJSON out."""
-        client = self._client()
+        client, device = self._client()
         try:
             response = client.make_credential(options, event=cancel)  # type: ignore[arg-type]
         except (ClientError, CtapError) as error:
-            raise _device_error(error, registering=True) from error
+            raise self._failure(error, device, registering=True) from error
         return dict(response)
 
     def authenticate(
@@ -167,10 +189,10 @@ class SecurityKeyClient:
         A key holding several discoverable credentials for this site answers
         with the first; the relying party then tells whose it is.
         """
-        client = self._client()
+        client, device = self._client()
         try:
             selection = client.get_assertion(options, event=cancel)  # type: ignore[arg-type]
             response = selection.get_response(0)
         except (ClientError, CtapError) as error:
-            raise _device_error(error, registering=False) from error
+            raise self._failure(error, device, registering=False) from error
         return dict(response)

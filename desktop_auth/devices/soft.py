@@ -69,6 +69,10 @@ class SoftAuthenticator(CtapDevice):
         self.verifies_user = verifies_user
         self.uv_flag: bool | None = None
         self.next_credential_id: bytes | None = None
+        #: A key with a PIN set: getPINRetries answers this count (None: no PIN).
+        self.pin_retries: int | None = None
+        #: Make the next makeCredential/getAssertion fail so (a wrong PIN, say).
+        self.fail_with: int | None = None
         self.touch = touch or (lambda: True)
         self.credentials: list[SoftCredential] = []
         self._pending_assertions: list[bytes] = []
@@ -103,6 +107,10 @@ class SoftAuthenticator(CtapDevice):
                 return _ok(self._get_assertion(request, event, on_keepalive))
             if command == Ctap2.CMD.GET_NEXT_ASSERTION:
                 return _ok(self._next_assertion())
+            if command == Ctap2.CMD.CLIENT_PIN and self.pin_retries is not None:
+                if request.get(2) == 0x01:  # getPINRetries
+                    return _ok({3: self.pin_retries})
+                return bytes([CtapError.ERR.INVALID_SUBCOMMAND])
             if command == Ctap2.CMD.SELECTION:
                 self._wait_for_touch(event, on_keepalive)
                 return _ok()
@@ -126,6 +134,8 @@ class SoftAuthenticator(CtapDevice):
         options = {"rk": True, "up": True, "plat": False}
         if self.verifies_user:
             options["uv"] = True
+        if self.pin_retries is not None:
+            options["clientPin"] = True
         return {
             0x01: ["FIDO_2_0"],
             0x03: self.aaguid.bytes,
@@ -168,6 +178,7 @@ class SoftAuthenticator(CtapDevice):
         event: Event | None,
         on_keepalive: Callable[[STATUS], None] | None,
     ) -> Mapping[int, Any]:
+        self._fail_if_told()
         client_data_hash, rp, user, params = request[1], request[2], request[3], request[4]
         options: Mapping[str, bool] = request.get(7) or {}
         if not any(p.get("alg") == ES256_ALG for p in params):
@@ -218,6 +229,7 @@ class SoftAuthenticator(CtapDevice):
         event: Event | None,
         on_keepalive: Callable[[STATUS], None] | None,
     ) -> Mapping[int, Any]:
+        self._fail_if_told()
         rp_id, client_data_hash = request[1], request[2]
         allowed = [d["id"] for d in request.get(3) or []]
         options: Mapping[str, bool] = request.get(5) or {}
@@ -272,6 +284,11 @@ class SoftAuthenticator(CtapDevice):
         if credential.resident:
             response[4] = {"id": credential.user_id}
         return response
+
+    def _fail_if_told(self) -> None:
+        if self.fail_with is not None:
+            code, self.fail_with = self.fail_with, None
+            raise CtapError(code)
 
     def _find(self, credential_id: bytes) -> SoftCredential:
         for credential in self.credentials:

@@ -414,3 +414,26 @@ def test_m5_several_keys_and_the_last_one_stays(service: AuthService, admin: Act
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyNotRegisteredError):  # the removed key is not asked
         touch_key(service, ticket, user.key)
+
+
+def test_a_wrong_pin_says_how_many_tries_are_left(service: AuthService, admin: Actor) -> None:
+    """The key is asked how many PIN tries remain (CTAP2 getPINRetries), and says so."""
+    from fido2.ctap import CtapError
+
+    from desktop_auth.errors import SecurityKeyPinError
+    from desktop_auth.messages import translate
+
+    user = user_with_key(service, admin)
+    user.key.pin_retries = 3
+    ticket = key_ticket(service, user.email)
+    options = service.begin_security_key_sign_in(ticket).options
+    user.key.fail_with = CtapError.ERR.PIN_INVALID
+    with pytest.raises(SecurityKeyPinError) as wrong:
+        client_for(user.key).authenticate(options)
+    assert wrong.value.message_key == "error.security_key_pin_wrong_left"
+    assert wrong.value.params["left"] == 3
+    assert "3 more tries" in translate(wrong.value.message_key, "en", **wrong.value.params)
+    user.key.fail_with = CtapError.ERR.PIN_BLOCKED
+    with pytest.raises(SecurityKeyPinError) as blocked:
+        client_for(user.key).authenticate(options)
+    assert blocked.value.message_key == "error.security_key_pin_blocked"
