@@ -44,19 +44,14 @@ start = float(sys.argv[1])
 from pathlib import Path
 from PySide6.QtCore import QObject, QEvent, QTimer
 from desktop_auth.config import Config
-from desktop_auth.gui.app import application
+from desktop_auth.gui.app import application, build_window
 from desktop_auth.gui.i18n import install_language
-from desktop_auth.gui.main_window import MainWindow
 folder = Path(sys.argv[2])
 config = Config(database_url=f"sqlite:///{folder / 'store.sqlite3'}", data_key_file=folder / "key")
 app = application()
 install_language("en")
-def open_service():
-    # As the app does: the core (SQLAlchemy, argon2, crypto) loads in the worker
-    # that opens the store, after the window has painted.
-    from desktop_auth.core.service import AuthService
-    return AuthService.open(config)
-window = MainWindow(open_service)
+# As `desktop-auth` does: the core loads in the worker that opens the store.
+window, _demo = build_window(config)
 class Painted(QObject):
     shown = False
     def eventFilter(self, obj, event):

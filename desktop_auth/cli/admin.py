@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.core.service import AuthService, CheckStatus, TemporaryPassword, UserSummary
+
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, TemporaryPassword, UserSummary
 from desktop_auth.errors import InvalidInputError
 
-_STATUS_MARK = {CheckStatus.OK: "ok", CheckStatus.WARNING: "!!", CheckStatus.FAILED: "XX"}
+_STATUS_MARK = {"ok": "ok", "warning": "!!", "failed": "XX"}
 
 
 def _when(value: object, ctx: CliContext) -> str:
@@ -208,6 +211,8 @@ def db_upgrade(ctx: CliContext) -> int:
 
 
 def doctor(ctx: CliContext) -> int:
+    from desktop_auth.core.service import AuthService, CheckStatus
+
     results = AuthService.diagnose(ctx.config)
     ctx.out("cli.doctor.config", source=str(ctx.config.source or ctx.t("cli.doctor.defaults")))
     for result in results:

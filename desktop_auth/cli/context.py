@@ -7,9 +7,12 @@ import getpass
 import hmac
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from desktop_auth.config import Config
-from desktop_auth.core.service import AuthService
+
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService
 from desktop_auth.errors import InvalidInputError
 from desktop_auth.messages import translate
 
@@ -33,6 +36,10 @@ class CliContext:
     def service(self, *, check_data_key: bool = True) -> AuthService:
         """The service; it refuses to start with a wrong data key unless told not to check."""
         if self._service is None:
+            # Imported here: `desktop-auth` without a command opens the window, which
+            # should not wait for the database and crypto libraries to load.
+            from desktop_auth.core.service import AuthService
+
             self._service = AuthService.open(self.config, check_data_key=check_data_key)
         return self._service
 

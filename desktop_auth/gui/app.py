@@ -21,7 +21,7 @@ from desktop_auth.config import Config
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService
-from desktop_auth.gui import demo as demo_mode
+    from desktop_auth.gui.demo import AuthenticatorAppWindow
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.workers import wait_for_workers
@@ -49,11 +49,12 @@ class Demo:
     """The demo's temporary folder, the accounts made in it, and the on-screen phone."""
 
     folder: tempfile.TemporaryDirectory[str]
-    phone: demo_mode.AuthenticatorAppWindow
+    phone: AuthenticatorAppWindow
     uris: list[str] = field(default_factory=list)
 
     def open_service(self) -> AuthService:
         from desktop_auth.core.service import AuthService  # on first use: the window paints first
+        from desktop_auth.gui import demo as demo_mode
 
         # Demo mode: the software security key is "plugged in" and accepted.
         service = AuthService.open(demo_mode.demo_config(Path(self.folder.name)), demo=True)
@@ -67,12 +68,21 @@ class Demo:
 
 
 def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Demo | None]:
-    """The main window (not shown yet) and, in demo mode, what the demo needs."""
-    from desktop_auth.core.service import AuthService  # on first use: the window paints first
+    """The main window (not shown yet) and, in demo mode, what the demo needs.
+
+    The core (SQLAlchemy, argon2, the crypto libraries) is imported in the worker
+    that opens the store, so the window paints first.
+    """
+
+    def open_configured() -> AuthService:
+        from desktop_auth.core.service import AuthService
+
+        return AuthService.open(config)
 
     if not demo:
-        window = MainWindow(lambda: AuthService.open(config))
-        return window, None
+        return MainWindow(open_configured), None
+    from desktop_auth.gui import demo as demo_mode
+
     session = Demo(
         folder=tempfile.TemporaryDirectory(prefix="desktop-auth-demo-"),
         phone=demo_mode.AuthenticatorAppWindow(),
