@@ -231,4 +231,10 @@ def gate(ctx: CliContext) -> int:
     # Imported here: the admin commands never load Qt.
     from desktop_auth.gui.embed import gate as run_gate
 
-    return run_gate(ctx.config, language=ctx.language, command=program, url=ctx.args.url)
+    return run_gate(
+        ctx.config,
+        language=ctx.language,
+        command=program,
+        url=ctx.args.url,
+        idle_minutes=ctx.args.idle_minutes,
+    )

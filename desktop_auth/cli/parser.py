@@ -42,6 +42,9 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     gate = commands.add_parser("gate", help=t("cli.cmd.gate"))
     gate.add_argument("--url", help=t("cli.opt.gate_url"))
+    gate.add_argument(
+        "--idle-minutes", type=int, default=15, metavar="N", help=t("cli.opt.gate_idle")
+    )
     gate.add_argument("program", nargs=argparse.REMAINDER, help=t("cli.arg.gate_program"))
     gate.set_defaults(handler=admin.gate)
 

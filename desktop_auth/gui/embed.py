@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout, QWidget
 
 from desktop_auth.config import Config
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, Session
 from desktop_auth.gui.app import application, window_icon
 from desktop_auth.gui.i18n import install_language
+from desktop_auth.gui.idle_time import system_idle_seconds
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.workers import wait_for_workers
 
@@ -101,18 +102,60 @@ def session_environment(session: Session, base: Mapping[str, str]) -> dict[str, 
     }
 
 
-def run_gated(session: Session | None, command: Sequence[str], url: str | None = None) -> int:
-    """Start ``command`` (or open ``url``) only for a session; the program's exit status."""
+def run_gated(
+    session: Session | None,
+    command: Sequence[str],
+    url: str | None = None,
+    *,
+    idle_minutes: int = 0,
+    idle_seconds: Callable[[], float | None] = system_idle_seconds,
+    sign_in_again: Callable[[], Session | None] | None = None,
+    poll_seconds: float = 1.0,
+) -> int:
+    """Start ``command`` (or open ``url``) only for a session; the program's exit status.
+
+    With ``idle_minutes``, a workstation left without input that long asks for the
+    sign-in again (SECURITY.md S2); if nobody signs in, the program is ended.
+    """
     if session is None:
         return EXIT_CANCELLED
     if url:
         return 0 if QDesktopServices.openUrl(QUrl(url)) else EXIT_CANCELLED
-    return subprocess.run(list(command), env=session_environment(session, os.environ)).returncode
+    program = subprocess.Popen(list(command), env=session_environment(session, os.environ))
+    if idle_minutes <= 0 or sign_in_again is None or idle_seconds() is None:
+        return program.wait()
+    while program.poll() is None:
+        idle = idle_seconds()
+        if idle is not None and idle >= idle_minutes * 60 and sign_in_again() is None:
+            program.terminate()
+            try:
+                program.wait(10)
+            except subprocess.TimeoutExpired:
+                program.kill()
+            return EXIT_CANCELLED
+        try:
+            program.wait(poll_seconds)
+        except subprocess.TimeoutExpired:
+            QApplication.processEvents()
+    return program.returncode
 
 
-def gate(config: Config, *, language: str, command: Sequence[str], url: str | None) -> int:
-    """``desktop-auth gate``: sign in, then hand over."""
+def gate(
+    config: Config,
+    *,
+    language: str,
+    command: Sequence[str],
+    url: str | None,
+    idle_minutes: int = 0,
+) -> int:
+    """``desktop-auth gate``: sign in, then hand over (and lock again when left idle)."""
     application()
     install_language(language)
     session = sign_in(config=config)
-    return run_gated(session, command, url)
+    return run_gated(
+        session,
+        command,
+        url,
+        idle_minutes=idle_minutes,
+        sign_in_again=lambda: sign_in(config=config),
+    )

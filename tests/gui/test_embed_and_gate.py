@@ -85,8 +85,11 @@ def test_gate_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     """`desktop-auth gate -- PROGRAM` hands over to the gate; nothing to start is an error."""
     started: list[tuple[list[str], str | None]] = []
 
-    def fake_gate(config: object, *, language: str, command: list[str], url: str | None) -> int:
+    def fake_gate(
+        config: object, *, language: str, command: list[str], url: str | None, idle_minutes: int
+    ) -> int:
         started.append((list(command), url))
+        assert idle_minutes == 15  # the default lock
         return 0
 
     monkeypatch.setattr(embed, "gate", fake_gate)
@@ -95,3 +98,62 @@ def test_gate_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     assert cli.main(["--database", url, "gate", "--url", "https://salariszaken.nl"]) == 0
     assert cli.main(["--database", url, "gate"]) == 1
     assert started == [(["echo", "hallo"], None), ([], "https://salariszaken.nl")]
+
+
+TOUCH_LATER = "import pathlib, sys, time; time.sleep(0.5); pathlib.Path(sys.argv[1]).touch()"
+
+
+def a_session(service: AuthService, admin: Actor, clock: PinnedClock) -> Session:
+    return user_with_app(service, admin, clock).session
+
+
+def test_s2_gate_left_idle_asks_again_and_ends_the_program_when_nobody_signs_in(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    session = a_session(service, admin, clock)
+    asked: list[str] = []
+    idle = iter([0.0, 30.0, 16 * 60.0])
+
+    def nobody() -> Session | None:
+        asked.append("sign in again")
+        return None
+
+    status = embed.run_gated(
+        session,
+        [sys.executable, "-c", "import time; time.sleep(60)"],
+        idle_minutes=15,
+        idle_seconds=lambda: next(idle, 16 * 60.0),
+        sign_in_again=nobody,
+        poll_seconds=0.05,
+    )
+    assert status == embed.EXIT_CANCELLED and asked == ["sign in again"]
+
+
+def test_gate_goes_on_after_signing_in_again(
+    service: AuthService, admin: Actor, clock: PinnedClock, tmp_path: Path
+) -> None:
+    session = a_session(service, admin, clock)
+    done = tmp_path / "done"
+    idle = iter([16 * 60.0])  # idle once; after signing in again there is input again
+
+    status = embed.run_gated(
+        session,
+        [
+            sys.executable,
+            "-c",
+            f"import time, pathlib; time.sleep(0.5); pathlib.Path({str(done)!r}).touch()",
+        ],
+        idle_minutes=15,
+        idle_seconds=lambda: next(idle, 0.0),
+        sign_in_again=lambda: session,
+        poll_seconds=0.05,
+    )
+    assert status == 0 and done.exists()
+
+
+def test_without_a_display_the_idle_time_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_auth.gui import idle_time
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setattr(idle_time.sys, "platform", "linux")
+    assert idle_time.system_idle_seconds() is None
