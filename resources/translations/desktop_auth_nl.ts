@@ -665,6 +665,37 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     </message>
 </context>
 <context>
+    <name>ImportUsersDialog</name>
+    <message>
+        <source>Import users</source>
+        <translation>Gebruikers importeren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-bestanden (*.csv)</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Correct these rows and try again:</source>
+        <translation>Er is niets geïmporteerd. Verbeter deze regels en probeer het opnieuw:</translation>
+    </message>
+    <message>
+        <source>Imported %1 users. Temporary passwords (shown only now):</source>
+        <translation>%1 gebruikers geïmporteerd. Tijdelijke wachtwoorden (alleen nu te zien):</translation>
+    </message>
+    <message>
+        <source>A CSV file with a header line and the columns email and name (role is optional). Every row is checked first: one bad row imports nothing. Each new user gets a temporary password to change at the first sign-in.</source>
+        <translation>Een CSV-bestand met een kopregel en de kolommen email en name (role mag erbij). Elke regel wordt eerst gecontroleerd: één foute regel en er wordt niets geïmporteerd. Elke nieuwe gebruiker krijgt een tijdelijk wachtwoord dat bij de eerste inlog gewijzigd moet worden.</translation>
+    </message>
+    <message>
+        <source>&amp;Choose a CSV file…</source>
+        <translation>&amp;Kies een CSV-bestand…</translation>
+    </message>
+    <message>
+        <source>Import report</source>
+        <translation>Importverslag</translation>
+    </message>
+</context>
+<context>
     <name>IntroPage</name>
     <message>
         <source>Set up two-step sign-in again</source>
@@ -1105,6 +1136,57 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     </message>
 </context>
 <context>
+    <name>RetireDialog</name>
+    <message>
+        <source>Switch off methods</source>
+        <translation>Methoden uitzetten</translation>
+    </message>
+    <message>
+        <source>Every such method stops working now, and its users set up two-step verification again at their next sign-in. Go on?</source>
+        <translation>Al deze methoden werken vanaf nu niet meer, en hun gebruikers stellen tweestapsverificatie opnieuw in bij hun volgende inlog. Doorgaan?</translation>
+    </message>
+    <message>
+        <source>Switched off %1 methods of %2 users.</source>
+        <translation>%1 methoden van %2 gebruikers uitgezet.</translation>
+    </message>
+    <message>
+        <source>Switch off old methods</source>
+        <translation>Oude methoden uitzetten</translation>
+    </message>
+    <message>
+        <source>For a rollout like the manual&apos;s: the old two-step verification is switched off, and everyone sets it up again with the password they have.</source>
+        <translation>Voor een overstap zoals in de handleiding: de oude tweestapsverificatie gaat uit, en iedereen stelt haar opnieuw in met het wachtwoord dat hij al heeft.</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Soort:</translation>
+    </message>
+    <message>
+        <source>Authenticator apps</source>
+        <translation>Authenticator-apps</translation>
+    </message>
+    <message>
+        <source>Security keys and Windows Hello</source>
+        <translation>Beveiligingssleutels en Windows Hello</translation>
+    </message>
+    <message>
+        <source>Kind of method</source>
+        <translation>Soort methode</translation>
+    </message>
+    <message>
+        <source>Only those set up before</source>
+        <translation>Alleen die zijn ingesteld vóór</translation>
+    </message>
+    <message>
+        <source>Set up before</source>
+        <translation>Ingesteld vóór</translation>
+    </message>
+    <message>
+        <source>&amp;Switch off…</source>
+        <translation>&amp;Uitzetten…</translation>
+    </message>
+</context>
+<context>
     <name>SecondFactorPage</name>
     <message>
         <source>Preparing your security key…</source>
@@ -1493,6 +1575,14 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Dead&amp;line…</source>
         <translation>Uiterste &amp;datum…</translation>
+    </message>
+    <message>
+        <source>&amp;Import users…</source>
+        <translation>Gebruikers &amp;importeren…</translation>
+    </message>
+    <message>
+        <source>S&amp;witch off old methods…</source>
+        <translation>Oude methoden &amp;uitzetten…</translation>
     </message>
 </context>
 </TS>

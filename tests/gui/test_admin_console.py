@@ -422,3 +422,61 @@ def test_signals_emitted_while_scrolling_leave_pythons_true_alone(
     for _ in range(200):
         model.page_loaded.emit(0)
     assert sys.getrefcount(True) - before > -50  # 6.12.0: exactly -200
+
+
+def test_import_users_from_csv_reports_bad_rows_then_imports_all(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, tmp_path: Path
+) -> None:
+    """Issue 9 from the console: one bad row imports nothing; a good file imports all."""
+    from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog
+
+    console.tabs.setCurrentWidget(console.users)
+    console.users.import_button.click()
+    dialog = wait_visible(qtbot, ImportUsersDialog)
+    assert isinstance(dialog, ImportUsersDialog)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,name\ngoed@example.nl,Goed\nkapot,Fout\n", encoding="utf-8")
+    dialog.import_file(bad)
+    qtbot.waitUntil(lambda: "Nothing was imported" in dialog.report.toPlainText())
+    assert "3: kapot — Enter a valid e-mail address" in dialog.report.toPlainText()
+    assert service.list_users(search="goed") == []
+    shoot(dialog, "63-admin-import-refused")  # before any password is on the screen
+    good = tmp_path / "good.csv"
+    good.write_text("email,name,role\nnina@example.nl,Nina,\nomar@example.nl,Omar,admin\n")
+    dialog.import_file(good)
+    qtbot.waitUntil(lambda: "Imported 2 users" in dialog.report.toPlainText())
+    line = next(li for li in dialog.report.toPlainText().splitlines() if "nina@" in li)
+    password = line.split()[-1]
+    first = service.sign_in_with_password("nina@example.nl", password)
+    assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
+    dialog.reject()
+    assert dialog.report.toPlainText() == ""  # the passwords are gone from the screen
+    assert service.get_user("omar@example.nl").role == "admin"
+
+
+def test_switch_off_old_methods_from_the_console(
+    qtbot: QtBot,
+    console: AdminConsole,
+    service: AuthService,
+    admin: Actor,
+    clock: PinnedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_auth.gui.admin.rollout_dialogs import RetireDialog
+
+    jan = user_with_app(service, admin, clock, "jan@example.nl")
+    console.tabs.setCurrentWidget(console.users)
+    console.users.retire_button.click()
+    dialog = wait_visible(qtbot, RetireDialog)
+    assert isinstance(dialog, RetireDialog)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    dialog.retire_button.click()
+    qtbot.waitUntil(lambda: "Switched off" in dialog.result_text.text(), timeout=10_000)
+    shoot(dialog, "64-admin-retire")
+    # The admin's own app and Jan's: both authenticator apps are off.
+    assert dialog.result_text.text() == "Switched off 2 methods of 2 users."
+    assert service.user_methods(jan.email) == []
+    result = service.sign_in_with_password(jan.email, USER_PASSWORD)
+    assert result.outcome is SignInOutcome.SETUP_REQUIRED

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import USER_ROLES, Actor, IssuedBackupCode, TemporaryPassword
 from desktop_auth.gui.admin.context import AdminContext, confirm
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
+from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog, RetireDialog
 from desktop_auth.gui.admin.user_dialogs import CreateUserDialog, DeadlineDialog, MethodsDialog
 from desktop_auth.gui.admin.users_model import UserRow, UsersModel, user_rows
 from desktop_auth.gui.widgets import ErrorLabel, Screen
@@ -81,6 +82,10 @@ class UsersView(Screen):
         self.exempt_button.clicked.connect(self.toggle_exempt)
         self.deadline_button = QPushButton()
         self.deadline_button.clicked.connect(self.choose_deadline)
+        self.import_button = QPushButton()
+        self.import_button.clicked.connect(self.import_users)
+        self.retire_button = QPushButton()
+        self.retire_button.clicked.connect(self.retire_methods)
         self.user_buttons = [
             self.disable_button,
             self.unlock_button,
@@ -92,7 +97,8 @@ class UsersView(Screen):
             self.deadline_button,
         ]
         buttons = QGridLayout()
-        for number, button in enumerate([self.create_button, *self.user_buttons]):
+        everyone = [self.create_button, *self.user_buttons, self.import_button, self.retire_button]
+        for number, button in enumerate(everyone):
             buttons.addWidget(button, number // 5, number % 5)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
@@ -259,6 +265,18 @@ class UsersView(Screen):
 
     # --- texts ------------------------------------------------------------------------
 
+    def import_users(self) -> None:
+        dialog = ImportUsersDialog(self.context, self)
+        dialog.imported.connect(lambda _report: self.model.refresh())
+        self.dialog = dialog
+        dialog.open()
+
+    def retire_methods(self) -> None:
+        dialog = RetireDialog(self.context, self)
+        dialog.retired.connect(lambda _report: self.model.refresh())
+        self.dialog = dialog
+        dialog.open()
+
     def retranslate(self) -> None:
         row = self.selected()
         self.search.setPlaceholderText(self.tr("Search by e-mail or name…"))
@@ -277,4 +295,6 @@ class UsersView(Screen):
         exempt = row is not None and row.user.second_factor_exempt
         self.exempt_button.setText(self.tr("End e&xemption") if exempt else self.tr("E&xempt"))
         self.deadline_button.setText(self.tr("Dead&line…"))
+        self.import_button.setText(self.tr("&Import users…"))
+        self.retire_button.setText(self.tr("S&witch off old methods…"))
         self.model.retranslate()

@@ -1,0 +1,200 @@
+"""The rollout from the console: import existing users, switch the old 2FA off (issue 9).
+
+Both call the same AuthService methods as ``admin rollout import`` and
+``admin rollout retire``; the core checks every row first and audits both.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_auth.core.service import ImportReport, RetirementReport
+from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
+from desktop_auth.gui.i18n import current_language, message
+from desktop_auth.gui.widgets import paragraph
+
+
+class ImportUsersDialog(AdminDialog):
+    """A CSV of ``email,name[,role]``: every row checked, all imported or none."""
+
+    imported = Signal(object)
+
+    def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.intro = paragraph()
+        self.choose_button = QPushButton()
+        self.choose_button.clicked.connect(self.choose)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.intro, self.choose_button, self.report, self.error, self.busy):
+            layout.addWidget(widget)
+        layout.addWidget(self.buttons)
+        self.resize(640, 420)
+        self.retranslate()
+
+    def choose(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import users"), "", self.tr("CSV files (*.csv)")
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        self.error.clear_error()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.error.show_text(message("error.import_unreadable", path=str(path)))
+            return
+        service, language = self.context.service, current_language()
+        self.context.run(
+            self.runner,
+            lambda actor: service.import_users(actor=actor, csv_text=text, language=language),
+            self._done,
+            self.error,
+        )
+
+    def _done(self, report: ImportReport) -> None:
+        if not report.ok:
+            lines = [
+                self.tr("Nothing was imported. Correct these rows and try again:"),
+                *(
+                    f"{row.line}: {row.email} — {message(row.problem, **row.params)}"
+                    for row in report.rows
+                    if row.problem is not None
+                ),
+            ]
+        else:
+            # Shown once, for the admin to hand over; gone when the dialog closes.
+            lines = [
+                self.tr("Imported %1 users. Temporary passwords (shown only now):").replace(
+                    "%1", str(len(report.created))
+                ),
+                *(f"{i.user.email}  {i.temporary_password}" for i in report.created),
+            ]
+            self.imported.emit(report)
+        self.report.setPlainText("\n".join(lines))
+
+    def done(self, result: int) -> None:
+        self.report.clear()
+        super().done(result)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Import users"))
+        self.intro.setText(
+            self.tr(
+                "A CSV file with a header line and the columns email and name (role is "
+                "optional). Every row is checked first: one bad row imports nothing. Each new "
+                "user gets a temporary password to change at the first sign-in."
+            )
+        )
+        self.choose_button.setText(self.tr("&Choose a CSV file…"))
+        self.report.setAccessibleName(self.tr("Import report"))
+
+
+class RetireDialog(AdminDialog):
+    """Switch off every method of a kind, optionally only those set up before a date."""
+
+    retired = Signal(object)
+
+    def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.intro = paragraph()
+        self.kind = QComboBox()
+        self.kind.addItem("", "totp")
+        self.kind.addItem("", "webauthn")
+        self.only_before = QCheckBox()
+        self.before = QDateEdit(QDate.currentDate())
+        self.before.setCalendarPopup(True)
+        self.before.setEnabled(False)
+        self.only_before.toggled.connect(self.before.setEnabled)
+        self.retire_button = QPushButton()
+        self.retire_button.clicked.connect(self.confirm)
+        self.result_text = paragraph()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        self.kind_label = QLabel()
+        self.kind_label.setBuddy(self.kind)
+        form = QFormLayout()
+        form.addRow(self.kind_label, self.kind)
+        form.addRow(self.only_before, self.before)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        for widget in (self.retire_button, self.result_text, self.error, self.busy):
+            layout.addWidget(widget)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self.retranslate()
+
+    def confirm(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Switch off methods"),
+            self.tr(
+                "Every such method stops working now, and its users set up two-step "
+                "verification again at their next sign-in. Go on?"
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.retire()
+
+    def retire(self) -> None:
+        service, kind = self.context.service, str(self.kind.currentData())
+        before = (
+            datetime.combine(to_date(self.before.date()), time()).astimezone()
+            if self.only_before.isChecked()
+            else None
+        )
+        self.context.run(
+            self.runner,
+            lambda actor: service.retire_factors(actor=actor, kind=kind, enrolled_before=before),
+            self._done,
+            self.error,
+        )
+
+    def _done(self, report: RetirementReport) -> None:
+        self.result_text.setText(
+            self.tr("Switched off %1 methods of %2 users.")
+            .replace("%1", str(report.methods_removed))
+            .replace("%2", str(report.users_affected))
+        )
+        self.retired.emit(report)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Switch off old methods"))
+        self.intro.setText(
+            self.tr(
+                "For a rollout like the manual's: the old two-step verification is switched "
+                "off, and everyone sets it up again with the password they have."
+            )
+        )
+        self.kind_label.setText(self.tr("&Kind:"))
+        self.kind.setItemText(0, self.tr("Authenticator apps"))
+        self.kind.setItemText(1, self.tr("Security keys and Windows Hello"))
+        self.kind.setAccessibleName(self.tr("Kind of method"))
+        self.only_before.setText(self.tr("Only those set up before"))
+        self.before.setAccessibleName(self.tr("Set up before"))
+        self.retire_button.setText(self.tr("&Switch off…"))
