@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from fido2.ctap import CtapDevice
-from fido2.hid import CtapHidDevice
 from keyring.backend import KeyringBackend
 from sqlalchemy.orm import Session as DbSession
 
@@ -47,7 +46,12 @@ from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
 from desktop_auth.core.users import Actor, UserStatus, UserSummary, method_kinds
-from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient, windows_hello_available
+from desktop_auth.devices.ctap import (
+    KeyPrompts,
+    SecurityKeyClient,
+    connected_authenticators,
+    windows_hello_available,
+)
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.errors import InvalidInputError, KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
@@ -151,7 +155,7 @@ class AuthService:
         if security_keys is None and demo:
             demo_key = SoftAuthenticator()
             security_keys = lambda: [demo_key]  # noqa: E731
-        self._security_keys = security_keys or CtapHidDevice.list_devices
+        self._security_keys = security_keys or connected_authenticators
         self._extra_origins = tuple(extra_origins)
         webauthn = WebAuthnFactor(self._relying_party, self._key_policy)
         self._context = ServiceContext(

@@ -11,7 +11,7 @@ with a calm, translated message.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from threading import Event
 from typing import Any, Protocol
 
@@ -38,6 +38,16 @@ from desktop_auth.errors import (
     SecurityKeyTimeoutError,
     SecurityKeyUnsupportedError,
 )
+
+
+def connected_authenticators() -> Iterator[CtapDevice]:
+    """USB keys, then NFC keys on a PC/SC reader (when pyscard is installed)."""
+    yield from CtapHidDevice.list_devices()
+    try:
+        from fido2.pcsc import CtapPcscDevice
+    except ImportError:  # no pyscard: no NFC readers, USB keys still work
+        return
+    yield from CtapPcscDevice.list_devices()
 
 
 def list_usb_authenticators() -> list[str]:
@@ -143,7 +153,7 @@ class SecurityKeyClient:
         origin: str,
         *,
         prompts: KeyPrompts | None = None,
-        devices: Callable[[], Iterable[CtapDevice]] = CtapHidDevice.list_devices,
+        devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators,
         use_windows_hello: bool = False,
     ) -> None:
         self._origin = origin

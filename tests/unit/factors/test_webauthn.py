@@ -437,3 +437,13 @@ def test_a_wrong_pin_says_how_many_tries_are_left(service: AuthService, admin: A
     with pytest.raises(SecurityKeyPinError) as blocked:
         client_for(user.key).authenticate(options)
     assert blocked.value.message_key == "error.security_key_pin_blocked"
+
+
+def test_connected_authenticators_lists_usb_and_nfc_without_failing() -> None:
+    """USB keys, then NFC readers when pyscard is there; without it, no error."""
+    from fido2.ctap import CtapDevice
+
+    from desktop_auth.devices.ctap import connected_authenticators
+
+    found = list(connected_authenticators())
+    assert all(isinstance(device, CtapDevice) for device in found)
