@@ -439,11 +439,20 @@ def test_a_wrong_pin_says_how_many_tries_are_left(service: AuthService, admin: A
     assert blocked.value.message_key == "error.security_key_pin_blocked"
 
 
-def test_connected_authenticators_lists_usb_and_nfc_without_failing() -> None:
-    """USB keys, then NFC readers when pyscard is there; without it, no error."""
-    from fido2.ctap import CtapDevice
+def test_connected_authenticators_lists_usb_then_nfc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """USB keys, then NFC keys on PC/SC readers; without pyscard, USB keys still work."""
+    import sys
+    import types
 
-    from desktop_auth.devices.ctap import connected_authenticators
+    from fido2.hid import CtapHidDevice
 
-    found = list(connected_authenticators())
-    assert all(isinstance(device, CtapDevice) for device in found)
+    from desktop_auth.devices import ctap
+
+    usb, nfc = hardware_key(), hardware_key()
+    monkeypatch.setattr(CtapHidDevice, "list_devices", classmethod(lambda cls: iter([usb])))
+    reader = types.ModuleType("fido2.pcsc")
+    reader.CtapPcscDevice = types.SimpleNamespace(list_devices=lambda: iter([nfc]))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fido2.pcsc", reader)
+    assert list(ctap.connected_authenticators()) == [usb, nfc]
+    monkeypatch.setitem(sys.modules, "fido2.pcsc", None)  # as if pyscard were missing
+    assert list(ctap.connected_authenticators()) == [usb]
