@@ -15,18 +15,17 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 
 from fido2.ctap import CtapDevice
 from keyring.backend import KeyringBackend
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.config import Config
-from desktop_auth.core import audit, data_key, doctor
+from desktop_auth.core import data_key, doctor
 from desktop_auth.core.administration import TemporaryPassword, UserAdministration
 from desktop_auth.core.audit import AuditEntry, AuditEventType, AuditVerification
-from desktop_auth.core.authenticator_apps import DEFAULT_LABEL, AuthenticatorApps
+from desktop_auth.core.authenticator_apps import AuthenticatorApps
 from desktop_auth.core.clock import Clock, SystemClock
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
@@ -39,18 +38,19 @@ from desktop_auth.core.password_policy import PasswordAssessment, PasswordProble
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy, save_policy
 from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
-from desktop_auth.core.reports import EnrollmentReport, enrollment_report
+from desktop_auth.core.reports import EnrollmentReport
 from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys
+from desktop_auth.core.service_admin import AdminMethods
+from desktop_auth.core.service_factors import FactorMethods
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
-from desktop_auth.core.users import Actor, UserStatus, UserSummary, method_kinds
+from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.devices.ctap import (
     KeyPrompts,
     SecurityKeyClient,
     connected_authenticators,
-    windows_hello_available,
 )
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.errors import InvalidInputError, KeyringUnavailableError, StoreNotInitializedError
@@ -58,7 +58,7 @@ from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
-from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor
+from desktop_auth.factors.webauthn import Ceremony, RelyingParty, WebAuthnFactor
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDataKeyStore
 from desktop_auth.store.models import Role
@@ -124,7 +124,7 @@ class Organisation:
     rp_id: str
 
 
-class AuthService:
+class AuthService(FactorMethods, AdminMethods):
     """Sign-in, accounts, audit and secrets, over one store."""
 
     def __init__(
@@ -259,9 +259,6 @@ class AuthService:
     def workstation(self) -> str:
         return self._context.workstation
 
-    def now(self) -> datetime:
-        return self._context.now()
-
     # --- organisation ------------------------------------------------------------------
 
     def is_initialized(self) -> bool:
@@ -356,275 +353,6 @@ class AuthService:
 
     def suggest_passphrase(self, language: str = "en") -> Passphrase:
         return suggest_passphrase(language)
-
-    # --- second factors ----------------------------------------------------------------
-
-    def verify_second_factor(self, ticket: str, kind: str, response: str) -> SignInResult:
-        """Answer SECOND_FACTOR_REQUIRED with one method's response (for "totp": the code)."""
-        return self._second_factor.complete(ticket, kind, response)
-
-    def begin_totp_setup(self, ticket: str, label: str = DEFAULT_LABEL) -> TotpEnrollment:
-        """Answer SETUP_REQUIRED with an authenticator app: a QR code and the typed key."""
-        return self._apps.begin_setup(ticket, label)
-
-    def finish_totp_setup(self, ticket: str, enrollment_id: int, code: str) -> SignInResult:
-        """A current code proves the app; the sign-in completes at AAL2."""
-        return self._apps.finish_setup(ticket, enrollment_id, code)
-
-    def begin_add_totp(self, session: Session, label: str) -> TotpEnrollment:
-        """Another app (a tablet beside the phone), from a session at AAL2 or above."""
-        return self._apps.begin_add(session, label)
-
-    def finish_add_totp(self, session: Session, enrollment_id: int, code: str) -> EnrolledMethod:
-        return self._apps.finish_add(session, enrollment_id, code)
-
-    def my_methods(self, session: Session) -> list[EnrolledMethod]:
-        with self._context.store.transaction() as db:
-            return self._context.enrolled_methods(db, session.user_id)
-
-    def remove_my_method(self, session: Session, kind: str, method_id: int) -> EnrolledMethod:
-        """Needs a sign-in within the last minutes; never the last method while 2FA is required."""
-        return self._second_factor.remove(
-            actor_label=f"user:{session.email}",
-            user_id=session.user_id,
-            kind=kind,
-            method_id=method_id,
-            session=session,
-        )
-
-    # --- security keys and Windows Hello (WebAuthn) ------------------------------------
-
-    @property
-    def is_demo(self) -> bool:
-        return self._demo
-
-    def begin_security_key_setup(self, ticket: str, nickname: str) -> Ceremony:
-        """Answer SETUP_REQUIRED with a security key: hand ``options`` to a WebAuthn client."""
-        return self._keys.begin_setup(ticket, nickname)
-
-    def finish_security_key_setup(
-        self, ticket: str, response: str | Mapping[str, Any]
-    ) -> SignInResult:
-        """The RegistrationResponseJSON; the new key completes the sign-in."""
-        return self._keys.finish_setup(ticket, response)
-
-    def begin_add_security_key(self, session: Session, nickname: str) -> Ceremony:
-        return self._keys.begin_add(session, nickname)
-
-    def finish_add_security_key(
-        self, session: Session, response: str | Mapping[str, Any]
-    ) -> EnrolledMethod:
-        return self._keys.finish_add(session, response)
-
-    def begin_security_key_sign_in(self, ticket: str) -> Ceremony:
-        """Answer SECOND_FACTOR_REQUIRED with a key; pass the client's AuthenticationResponseJSON
-        to ``verify_second_factor(ticket, "webauthn", response)``."""
-        return self._keys.begin_second_factor(ticket)
-
-    def begin_passwordless_sign_in(self) -> Ceremony:
-        """ "Sign in with security key or fingerprint": no e-mail, no password."""
-        return self._keys.begin_passwordless()
-
-    def complete_passwordless_sign_in(self, response: str) -> SignInResult:
-        return self._keys.complete_passwordless(response)
-
-    def security_key_client(self, prompts: KeyPrompts | None = None) -> SecurityKeyClient:
-        """The client side for this relying party: the first key found (the software key in
-        demo mode), or Windows Hello where Windows offers it; ``prompts`` shows touch, PIN
-        and fingerprint requests to the person."""
-        return SecurityKeyClient(
-            f"https://{self.relying_party().rp_id}",
-            prompts=prompts,
-            devices=self._security_keys,
-            use_windows_hello=not self._demo and windows_hello_available(),
-        )
-
-    def relying_party(self) -> RelyingParty:
-        with self._context.store.transaction() as db:
-            return self._relying_party(db)
-
-    def _relying_party(self, db: DbSession) -> RelyingParty:
-        name, rp_id = get_setting(db, ORGANISATION_NAME), get_setting(db, RP_ID)
-        if name is None or rp_id is None:
-            raise StoreNotInitializedError()
-        return RelyingParty(
-            rp_id=rp_id, name=name, origins=(f"https://{rp_id}", *self._extra_origins)
-        )
-
-    def _key_policy(self, db: DbSession) -> KeyPolicy:
-        policy = load_policy(db)
-        return KeyPolicy(
-            user_verification=policy.webauthn_user_verification,
-            attestation_required=policy.attestation_required,
-            aaguid_allowlist=policy.aaguid_allowlist,
-            allow_soft_authenticator=self._demo,
-        )
-
-    def rename_my_method(
-        self, session: Session, kind: str, method_id: int, label: str
-    ) -> EnrolledMethod:
-        """A new nickname (at most 60 characters) for one of the user's own methods."""
-        return self._second_factor.rename(session, kind, method_id, label)
-
-    # --- recovery codes and backup codes -----------------------------------------------
-
-    def generate_recovery_codes(self, session: Session) -> RecoverySheet:
-        """A new batch (the old stops working at once); needs a sign-in within 5 minutes.
-
-        The codes exist only in the returned sheet: show, print or save them now.
-        """
-        return self._recovery.generate(session)
-
-    def recovery_codes_left(self, session: Session) -> RecoveryStatus:
-        """How many are left (``running_low`` at 3 or fewer); never the codes."""
-        return self._recovery.status(session.user_id)
-
-    def issue_backup_code(
-        self, *, actor: Actor, email: str, remove_methods: bool = True
-    ) -> IssuedBackupCode:
-        """Helpdesk: a one-time code (24 h) that leads only to setting up 2FA again.
-
-        By default the user's methods and recovery codes stop working at once (they
-        may be lost with the phone); ``remove_methods=False`` keeps them until the
-        user has set up again, when the new method replaces them anyway.
-        """
-        self._admin.authorize(actor, destructive=True)
-        return self._recovery.issue_backup_code(
-            actor=actor, email=email, remove_methods=remove_methods
-        )
-
-    # --- rollout ------------------------------------------------------------------------
-
-    def remind_me_later(self, ticket: str) -> SignInResult:
-        """Answer SETUP_REQUIRED that carries a ``setup_deadline``: in at AAL1 for now."""
-        return self._sign_in.remind_me_later(ticket)
-
-    def set_second_factor_exemption(self, *, actor: Actor, email: str, exempt: bool) -> UserSummary:
-        return self._rollout.set_exemption(actor=actor, email=email, exempt=exempt)
-
-    def set_setup_deadline(self, *, actor: Actor, email: str, until: date | None) -> UserSummary:
-        """A later enforcement date for one user (None: the organisation's date)."""
-        return self._rollout.set_deadline(actor=actor, email=email, until=until)
-
-    def retire_factors(
-        self, *, actor: Actor, kind: str, enrolled_before: datetime | None = None
-    ) -> RetirementReport:
-        """Switch off the old 2FA: every method of ``kind``; its users set up again."""
-        return self._rollout.retire(actor=actor, kind=kind, enrolled_before=enrolled_before)
-
-    def import_users(self, *, actor: Actor, csv_text: str, language: str = "en") -> ImportReport:
-        """Existing accounts from CSV (email, name, role): all rows or none."""
-        return self._rollout.import_csv(actor=actor, text=csv_text, language=language)
-
-    def enrollment_report(self, *, actor: Actor, limit: int = 100) -> EnrollmentReport:
-        """The dashboard: who has 2FA by method, who not yet, possibly copied keys, locks."""
-        self._admin.authorize(actor, destructive=False)
-        with self._context.store.transaction() as db:
-            return enrollment_report(db, self._context.policy(db), self.now(), limit)
-
-    # --- accounts (helpdesk) -----------------------------------------------------------
-
-    def create_user(
-        self,
-        *,
-        actor: Actor,
-        email: str,
-        display_name: str,
-        role: str = "employee",
-        language: str = "en",
-    ) -> TemporaryPassword:
-        return self._admin.create_user(
-            actor=actor, email=email, display_name=display_name, role=role, language=language
-        )
-
-    def get_user(self, email: str) -> UserSummary:
-        return self._admin.get(email)
-
-    def list_users(
-        self,
-        *,
-        search: str | None = None,
-        role: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[UserSummary]:
-        return self._admin.list(search=search, role=role, limit=limit, offset=offset)
-
-    def user_method_kinds(self, user_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-        """For a page of ``list_users``: the kinds of second factor each user has set up."""
-        with self._context.store.transaction() as db:
-            return method_kinds(db, user_ids)
-
-    def set_user_disabled(self, *, actor: Actor, email: str, disabled: bool) -> UserSummary:
-        return self._admin.set_disabled(actor=actor, email=email, disabled=disabled)
-
-    def unlock_user(self, *, actor: Actor, email: str) -> UserSummary:
-        return self._admin.unlock(actor=actor, email=email)
-
-    def set_user_role(self, *, actor: Actor, email: str, role: str) -> UserSummary:
-        return self._admin.set_role(actor=actor, email=email, role=role)
-
-    def reset_password(
-        self, *, actor: Actor, email: str, language: str = "en"
-    ) -> TemporaryPassword:
-        return self._admin.reset_password(actor=actor, email=email, language=language)
-
-    def user_methods(self, email: str) -> list[EnrolledMethod]:
-        """A user's active second factors, for the helpdesk (no secret in them)."""
-        user = self._admin.get(email)
-        with self._context.store.transaction() as db:
-            return self._context.enrolled_methods(db, user.id)
-
-    def remove_user_method(
-        self, *, actor: Actor, email: str, kind: str, method_id: int
-    ) -> EnrolledMethod:
-        """Revoke a lost phone or key (SECURITY.md M5); with none left, the user sets up again."""
-        self._admin.authorize(actor, destructive=True)
-        user = self._admin.get(email)
-        return self._second_factor.remove(
-            actor_label=actor.label, user_id=user.id, kind=kind, method_id=method_id, session=None
-        )
-
-    # --- audit -------------------------------------------------------------------------
-
-    def audit_events(
-        self,
-        *,
-        subject: str | None = None,
-        event_type: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int | None = 100,
-    ) -> list[AuditEntry]:
-        with self._context.store.transaction() as db:
-            return list(
-                audit.list_events(
-                    db,
-                    subject=subject,
-                    event_type=event_type,
-                    since=since,
-                    until=until,
-                    limit=limit,
-                )
-            )
-
-    def verify_audit(self) -> AuditVerification:
-        with self._context.store.transaction() as db:
-            return audit.verify_chain(db)
-
-    def export_audit_csv(self, stream: IO[str], *, actor: Actor) -> int:
-        """Write the whole log, oldest first; the export itself is audited."""
-        self._admin.authorize(actor, destructive=False)
-        with self._context.store.transaction() as db:
-            count = audit.write_csv(audit.list_events(db, limit=None, newest_first=False), stream)
-            self._context.audit(
-                db,
-                AuditEventType.AUDIT_EXPORTED,
-                actor=actor,
-                subject=None,
-                details={"events": count},
-            )
-        return count
 
     # --- secrets -----------------------------------------------------------------------
 
