@@ -5,6 +5,7 @@ The flow follows ``SignInResult.outcome``; every rule behind it is the core's.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -61,6 +62,14 @@ class StartPage(Screen):
         self.retry_button.setText(self.tr("Try again"))
 
 
+#: Loaded in the worker that opens the store (see ``open_store``).
+AFTER_SIGN_IN = (
+    "desktop_auth.gui.setup_wizard",
+    "desktop_auth.gui.account",
+    "desktop_auth.gui.admin",
+)
+
+
 class MainWindow(QMainWindow):
     """``session_started(session)`` after every complete sign-in."""
 
@@ -101,6 +110,10 @@ class MainWindow(QMainWindow):
 
         def work() -> tuple[AuthService, bool]:
             service = open_service()
+            # The screens after the sign-in load here, in the worker, with the core:
+            # importing them in the GUI thread on first use would stall its loop.
+            for module in AFTER_SIGN_IN:
+                importlib.import_module(module)
             return service, service.is_initialized()
 
         self.stack.setCurrentWidget(self.start_page)

@@ -1,0 +1,248 @@
+"""The setup wizard's pages that make something: an app, a key, the recovery codes.
+
+Apart from ``setup_wizard`` so that each module reads at once; the wizard puts
+them in order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QPushButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+if TYPE_CHECKING:
+    from desktop_auth.core.service import (
+        RecoverySheet,
+        Session,
+        SignInResult,
+        TotpEnrollment,
+    )
+    from desktop_auth.gui.setup_wizard import SetupWizard
+from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
+from desktop_auth.gui.i18n import error_text
+from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
+from desktop_auth.gui.security_key import KeyPromptBridge, register_key
+from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
+
+INTRO, CHOOSE, APP, CODES, DONE, KEY = range(6)
+
+
+class TranslatedPage(QWizardPage):
+    """A wizard page that re-reads its texts when the language changes.
+
+    ``retranslate`` lives in each concrete page: Qt takes a ``tr()`` context from the
+    class that calls it, and the Dutch catalogue is keyed by those classes.
+    """
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class AppSetupPage(TranslatedPage):
+    """QR code and typed key; the first right code activates the app."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.panel = AppEnrollmentPanel()
+        self.panel.code_entered.connect(self._check)
+        self.error = ErrorLabel()
+        self.busy = BusyBar(wizard.runner)
+        self.enrollment: TotpEnrollment | None = None
+        self.done = False
+        self.setCommitPage(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        if self.done:
+            return
+        owner, service = self.owner, self.owner.service
+        label = str(self.field("nickname"))
+        ticket, session = owner.ticket, owner.session
+
+        def begin() -> TotpEnrollment:
+            if session is not None:
+                return service.begin_add_totp(session, label)
+            assert ticket is not None
+            return service.begin_totp_setup(ticket, label)
+
+        self.error.clear_error()
+        owner.runner.start(begin, self._begun, self._begin_failed)
+
+    def _begun(self, enrollment: TotpEnrollment) -> None:
+        self.enrollment = enrollment
+        self.panel.show_enrollment(enrollment)
+        self.panel.setFocus()
+        self.owner.enrollment_shown.emit(enrollment.uri)
+
+    def _begin_failed(self, error: DesktopAuthError) -> None:
+        self.error.show_error(error)
+
+    def _check(self, code: str) -> None:
+        if self.enrollment is None or self.done:
+            return
+        owner, service = self.owner, self.owner.service
+        enrollment_id = self.enrollment.enrollment_id
+        ticket, session = owner.ticket, owner.session
+
+        def finish() -> Session:
+            if session is None:
+                assert ticket is not None
+                result: SignInResult = service.finish_totp_setup(ticket, enrollment_id, code)
+                assert result.session is not None
+                return result.session
+            service.finish_add_totp(session, enrollment_id, code)
+            return session
+
+        owner.runner.start(finish, self._finished, self.panel.show_error)
+
+    def _finished(self, session: Session) -> None:
+        self.owner.session = session
+        self.owner.ticket = None
+        self.done = True
+        self.panel.mark_done()
+        self.completeChanged.emit()
+        self.owner.button(QWizard.WizardButton.CommitButton).setFocus()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.done
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Set up your authenticator app"))
+
+
+class RecoveryCodesPage(TranslatedPage):
+    """New codes, shown once; the wizard finishes only when they are stored."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.panel = RecoveryCodesPanel()
+        self.panel.confirmed_changed.connect(lambda _ok: self.completeChanged.emit())
+        self.error = ErrorLabel()
+        self.busy = BusyBar(wizard.runner)
+        self.setCommitPage(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        session, service = self.owner.session, self.owner.service
+        assert session is not None
+        self.owner.runner.start(
+            lambda: service.generate_recovery_codes(session), self._made, self._failed
+        )
+
+    def _made(self, sheet: RecoverySheet) -> None:
+        self.panel.set_sheet(sheet)
+        self.panel.stored.setFocus()
+
+    def _failed(self, error: DesktopAuthError) -> None:
+        self.error.show_text(error_text(error))
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.panel.sheet is not None and self.panel.confirmed
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        self.panel.clear()
+        return True
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Save your recovery codes"))
+
+
+class KeySetupPage(TranslatedPage):
+    """Register a security key (or Windows Hello): one touch proves it, then on to the codes."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.status = paragraph()
+        self.prompts = KeyPromptBridge(self)
+        self.prompts.touch_requested.connect(
+            lambda: self.status.setText(self.tr("Touch your security key now (it blinks)."))
+        )
+        self.prompts.verification_requested.connect(
+            lambda: self.status.setText(self.tr("Confirm it is you: PIN, fingerprint or face."))
+        )
+        self.retry = QPushButton()
+        self.retry.clicked.connect(self._register)
+        self.retry.hide()
+        self.error = ErrorLabel()
+        self.busy = BusyBar(wizard.runner)
+        self.done = False
+        self.setCommitPage(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(self.retry)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        if not self.done:
+            self._register()
+
+    def _register(self) -> None:
+        owner, service, prompts = self.owner, self.owner.service, self.prompts
+        nickname = str(self.field("nickname"))
+        ticket, session = owner.ticket, owner.session
+        self.error.clear_error()
+        self.retry.hide()
+        prompts.start()
+        self.status.setText(self.tr("Insert your security key, or wait for Windows Hello…"))
+
+        def register() -> Session:
+            added = register_key(service, prompts, nickname, ticket=ticket, session=session)
+            from desktop_auth.core.service import Session  # on first use: the window paints first
+
+            return added if isinstance(added, Session) else session  # type: ignore[return-value]
+
+        owner.runner.start(register, self._finished, self._failed)
+
+    def _finished(self, session: Session) -> None:
+        self.owner.session = session
+        self.owner.ticket = None
+        self.done = True
+        self.status.setText(self.tr("Your security key works."))
+        self.completeChanged.emit()
+        self.owner.button(QWizard.WizardButton.CommitButton).setFocus()
+
+    def _failed(self, error: DesktopAuthError) -> None:
+        self.error.show_error(error)
+        self.status.clear()
+        self.retry.show()
+        self.retry.setFocus()
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt override
+        self.prompts.stop()
+        self.owner.runner.cancel()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.done
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        return CODES
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("Set up your security key"))
+        self.retry.setText(self.tr("Try again"))
