@@ -252,7 +252,8 @@ class UserAdministration:
 
     def get(self, email: str) -> UserSummary:
         with self.ctx.store.transaction() as db:
-            return summarize(get_user(db, email))
+            lock_after = self.ctx.policy(db).second_factor_lock_after
+            return summarize(get_user(db, email), lock_after)
 
     def list(
         self,
@@ -264,7 +265,14 @@ class UserAdministration:
     ) -> list[UserSummary]:
         parsed_role = parse_role(role) if role else None
         with self.ctx.store.transaction() as db:
-            return search_users(db, search=search, role=parsed_role, limit=limit, offset=offset)
+            return search_users(
+                db,
+                search=search,
+                role=parsed_role,
+                limit=limit,
+                offset=offset,
+                second_factor_lock_after=self.ctx.policy(db).second_factor_lock_after,
+            )
 
     def set_disabled(self, *, actor: Actor, email: str, disabled: bool) -> UserSummary:
         self.authorize(actor, destructive=disabled)

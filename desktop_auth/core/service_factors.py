@@ -86,10 +86,6 @@ class FactorMethods:
 
     # --- security keys and Windows Hello (WebAuthn) ------------------------------------
 
-    @property
-    def is_demo(self) -> bool:
-        return self._demo
-
     def begin_security_key_setup(self, ticket: str, nickname: str) -> Ceremony:
         """Answer SETUP_REQUIRED with a security key: hand ``options`` to a WebAuthn client."""
         return self._keys.begin_setup(ticket, nickname)

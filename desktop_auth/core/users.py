@@ -45,16 +45,21 @@ class UserSummary:
     language: str = "en"
     second_factor_exempt: bool = False
     setup_deadline: date | None = None
+    # Too many wrong second-step answers: locked until the helpdesk unlocks (policy limit).
+    second_factor_locked: bool = False
 
     def status(self, now: datetime) -> UserStatus:
         if self.disabled:
             return UserStatus.DISABLED
+        if self.second_factor_locked:
+            return UserStatus.LOCKED
         if self.locked_until is not None and self.locked_until > now:
             return UserStatus.LOCKED
         return UserStatus.ACTIVE
 
 
-def summarize(user: User) -> UserSummary:
+def summarize(user: User, second_factor_lock_after: int | None = None) -> UserSummary:
+    """The admin view of ``user``; pass the policy's limit to tell a locked second step."""
     return UserSummary(
         id=user.id,
         email=user.email,
@@ -71,6 +76,10 @@ def summarize(user: User) -> UserSummary:
         language=user.language,
         second_factor_exempt=user.second_factor_exempt,
         setup_deadline=user.setup_deadline,
+        second_factor_locked=(
+            second_factor_lock_after is not None
+            and user.second_factor_failures >= second_factor_lock_after
+        ),
     )
 
 
@@ -129,7 +138,13 @@ def lock_user(db: DbSession, user_id: int) -> User:
 
 
 def search_users(
-    db: DbSession, *, search: str | None, role: Role | None, limit: int, offset: int
+    db: DbSession,
+    *,
+    search: str | None,
+    role: Role | None,
+    limit: int,
+    offset: int,
+    second_factor_lock_after: int | None = None,
 ) -> list[UserSummary]:
     query = select(User)
     if search:
@@ -140,7 +155,7 @@ def search_users(
     if role is not None:
         query = query.where(User.role == role.value)
     query = query.order_by(User.email_key).limit(limit).offset(offset)
-    return [summarize(user) for user in db.execute(query).scalars()]
+    return [summarize(user, second_factor_lock_after) for user in db.execute(query).scalars()]
 
 
 def method_kinds(db: DbSession, user_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:

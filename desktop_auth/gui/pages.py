@@ -111,7 +111,6 @@ class FirstRunPage(Screen):
             label.setBuddy(field)
             field.textChanged.connect(lambda _text: self._update())
             fields.addRow(label, field)
-        self.admin_title = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)

@@ -106,11 +106,6 @@ def _parse(content: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes, tuple[i
     return header, salt, nonce, sealed, params
 
 
-def file_fingerprint(content: bytes) -> str:
-    """The fingerprint the file claims (checked for real when it is opened)."""
-    return str(_parse(content)[0]["fingerprint"])
-
-
 def open_key(content: bytes, passphrase: str) -> OpenedKey:
     """The data key from a file made by ``seal_key``; a wrong passphrase opens nothing."""
     header, salt, nonce, sealed, (n, r, p) = _parse(content)

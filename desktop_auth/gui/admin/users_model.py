@@ -40,17 +40,12 @@ class Page:
 
 
 def user_rows(service: AuthService, users: list[UserSummary]) -> list[UserRow]:
-    """In a worker: each user with their kinds of method and status (a locked 2nd step counts)."""
+    """In a worker: each user with their kinds of method and status."""
     kinds = service.user_method_kinds([u.id for u in users])
     now = service.now()
-    lock_after = service.policy().second_factor_lock_after
-    rows = []
-    for user in users:
-        status = user.status(now)
-        if status is UserStatus.ACTIVE and user.second_factor_failures >= lock_after:
-            status = UserStatus.LOCKED
-        rows.append(UserRow(user=user, kinds=kinds.get(user.id, ()), status=status))
-    return rows
+    return [
+        UserRow(user=user, kinds=kinds.get(user.id, ()), status=user.status(now)) for user in users
+    ]
 
 
 class UsersModel(QAbstractTableModel):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import USER_ROLES, Actor, IssuedBackupCode, TemporaryPassword
+from desktop_auth.core.service import USER_ROLES, Actor, TemporaryPassword
 from desktop_auth.gui.admin.context import AdminContext, confirm
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
 from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog, RetireDialog
@@ -259,12 +259,6 @@ class UsersView(Screen):
             lambda actor, email: service.set_setup_deadline(actor=actor, email=email, until=until)
         )
 
-    def last_backup_code(self) -> IssuedBackupCode | None:
-        dialog = self.dialog
-        return dialog.code if isinstance(dialog, BackupCodeDialog) else None
-
-    # --- texts ------------------------------------------------------------------------
-
     def import_users(self) -> None:
         dialog = ImportUsersDialog(self.context, self)
         dialog.imported.connect(lambda _report: self.model.refresh())
@@ -276,6 +270,8 @@ class UsersView(Screen):
         dialog.retired.connect(lambda _report: self.model.refresh())
         self.dialog = dialog
         dialog.open()
+
+    # --- texts ------------------------------------------------------------------------
 
     def retranslate(self) -> None:
         row = self.selected()

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, SignInOutcome
+from desktop_auth.core.users import UserStatus
 from desktop_auth.errors import (
     CodeAlreadyUsedError,
     EnrollmentExpiredError,
@@ -264,6 +265,8 @@ def test_t3_ten_wrong_codes_lock_the_second_factor_until_an_admin_unlocks(
     with pytest.raises(SecondFactorLockedError):
         service.verify_second_factor(ticket, "totp", bad)
     assert service.get_user(user.email).failed_attempts == 0  # the password counter is apart
+    assert service.get_user(user.email).status(clock.now()) is UserStatus.LOCKED
+    assert service.list_users(search=user.email)[0].status(clock.now()) is UserStatus.LOCKED
     # Locked: even the right code is refused, in a new sign-in and hours later.
     clock.advance(hours=3)
     ticket = sign_in_ticket(service, user.email)
@@ -273,6 +276,7 @@ def test_t3_ten_wrong_codes_lock_the_second_factor_until_an_admin_unlocks(
     assert events.count("second_factor.failed") == 10 and "second_factor.locked" in events
     service.unlock_user(actor=admin, email=user.email)
     assert service.get_user(user.email).second_factor_failures == 0
+    assert service.get_user(user.email).status(clock.now()) is UserStatus.ACTIVE
     assert service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock)).session
 
 
