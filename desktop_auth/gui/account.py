@@ -13,16 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -42,7 +39,7 @@ from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDi
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
-from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph
+from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
 
 
@@ -61,13 +58,7 @@ class AccountDialog(QDialog):
         self.busy = BusyBar(self.runner)
         self.tabs = QTabWidget()
 
-        self.table = QTableWidget(0, 5)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(5)
         self.add_button = QPushButton()
         self.add_key_button = QPushButton()
         self.add_key_button.clicked.connect(self.add_key)

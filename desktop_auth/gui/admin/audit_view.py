@@ -9,16 +9,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import Actor, AuditEntry, AuditEventType, AuditVerification
 from desktop_auth.gui.admin.context import AdminContext, to_date
 from desktop_auth.gui.i18n import local_time, message
-from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph
+from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph, read_only_table
 
 #: The newest events shown at once; the export has them all.
 SHOWN_EVENTS = 500
@@ -88,12 +85,7 @@ class AuditView(Screen):
             self.apply_button,
         ):
             filters.addWidget(widget)
-        self.table = QTableWidget(0, 6)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(6, single_selection=False)
         self.count = paragraph()
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.choose_export_file)

@@ -6,17 +6,14 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import USER_ROLES, EnrolledMethod, TemporaryPassword, UserSummary
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
 from desktop_auth.gui.i18n import local_time, message
-from desktop_auth.gui.widgets import paragraph
+from desktop_auth.gui.widgets import paragraph, read_only_table
 
 
 class CreateUserDialog(AdminDialog):
@@ -108,13 +105,7 @@ class MethodsDialog(AdminDialog):
         self.user = user
         self.methods: list[EnrolledMethod] = []
         self.intro = paragraph()
-        self.table = QTableWidget(0, 5)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(5)
         self.remove_button = QPushButton()
         self.remove_button.clicked.connect(self.remove)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
