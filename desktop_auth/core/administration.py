@@ -22,13 +22,13 @@ from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.passphrase import suggest_passphrase
 from desktop_auth.core.session import AssuranceLevel
 from desktop_auth.core.throttle import clear_second_factor_failures, clear_user_failures
+from desktop_auth.core.user_list import UserQuery, count_users, search_users
 from desktop_auth.core.users import (
     Actor,
     UserSummary,
     clean_display_name,
     get_user,
     parse_role,
-    search_users,
     summarize,
 )
 from desktop_auth.errors import (
@@ -256,23 +256,21 @@ class UserAdministration:
             return summarize(get_user(db, email), lock_after)
 
     def list(
-        self,
-        *,
-        search: str | None = None,
-        role: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
+        self, query: UserQuery | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[UserSummary]:
-        parsed_role = parse_role(role) if role else None
         with self.ctx.store.transaction() as db:
             return search_users(
                 db,
-                search=search,
-                role=parsed_role,
+                query or UserQuery(),
+                now=self.ctx.now(),
+                second_factor_lock_after=self.ctx.policy(db).second_factor_lock_after,
                 limit=limit,
                 offset=offset,
-                second_factor_lock_after=self.ctx.policy(db).second_factor_lock_after,
             )
+
+    def count(self, query: UserQuery | None = None) -> int:
+        with self.ctx.store.transaction() as db:
+            return count_users(db, query or UserQuery())
 
     def set_disabled(self, *, actor: Actor, email: str, disabled: bool) -> UserSummary:
         self.authorize(actor, destructive=disabled)

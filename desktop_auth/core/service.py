@@ -46,6 +46,7 @@ from desktop_auth.core.service_admin import AdminMethods
 from desktop_auth.core.service_factors import FactorMethods
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignInFlow
+from desktop_auth.core.user_list import UserSort
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.devices.ctap import (
     KeyPrompts,
@@ -67,6 +68,7 @@ from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, get_setting
 
 __all__ = [
     "USER_ROLES",
+    "USER_SORTS",
     "Actor",
     "AssuranceLevel",
     "AuditEntry",
@@ -105,6 +107,8 @@ __all__ = [
 
 #: The roles an account can have, for pickers (the CLI and the admin console).
 USER_ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+#: The orders ``list_users`` can sort in.
+USER_SORTS: tuple[str, ...] = tuple(sort.value for sort in UserSort)
 
 
 def _fits(current: object, value: object) -> bool:

@@ -19,7 +19,8 @@ from desktop_auth.core.reports import EnrollmentReport, enrollment_report
 from desktop_auth.core.rollout import ImportReport, RetirementReport, Rollout
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.sign_in import SignInFlow
-from desktop_auth.core.users import Actor, UserSummary, method_kinds
+from desktop_auth.core.user_list import UserQuery, parse_sort
+from desktop_auth.core.users import Actor, UserSummary, method_kinds, parse_role
 from desktop_auth.factors.base import EnrolledMethod
 
 
@@ -88,10 +89,21 @@ class AdminMethods:
         *,
         search: str | None = None,
         role: str | None = None,
+        sort: str = "email",
+        descending: bool = False,
         limit: int = 100,
         offset: int = 0,
     ) -> list[UserSummary]:
-        return self._admin.list(search=search, role=role, limit=limit, offset=offset)
+        """A page of users whose e-mail or name contains ``search``, in the order asked.
+
+        ``sort`` is one of ``USER_SORTS``; a user's place never depends on the page.
+        """
+        query = _user_query(search, role, sort, descending)
+        return self._admin.list(query, limit=limit, offset=offset)
+
+    def count_users(self, *, search: str | None = None, role: str | None = None) -> int:
+        """How many users ``list_users`` with the same search and role would page through."""
+        return self._admin.count(_user_query(search, role, "email", False))
 
     def user_method_kinds(self, user_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         """For a page of ``list_users``: the kinds of second factor each user has set up."""
@@ -168,3 +180,12 @@ class AdminMethods:
                 details={"events": count},
             )
         return count
+
+
+def _user_query(search: str | None, role: str | None, sort: str, descending: bool) -> UserQuery:
+    return UserQuery(
+        search=search or "",
+        role=parse_role(role) if role else None,
+        sort=parse_sort(sort),
+        descending=descending,
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.identity import normalize_email
@@ -135,27 +135,6 @@ def lock_user(db: DbSession, user_id: int) -> User:
     Every change to a user's factors and codes takes it first."""
     locks.lock_user(db, user_id)
     return db.get_one(User, user_id)
-
-
-def search_users(
-    db: DbSession,
-    *,
-    search: str | None,
-    role: Role | None,
-    limit: int,
-    offset: int,
-    second_factor_lock_after: int | None = None,
-) -> list[UserSummary]:
-    query = select(User)
-    if search:
-        pattern = f"%{search.casefold().replace('%', '').replace('_', '')}%"
-        query = query.where(
-            or_(User.email_key.like(pattern), func.lower(User.display_name).like(pattern))
-        )
-    if role is not None:
-        query = query.where(User.role == role.value)
-    query = query.order_by(User.email_key).limit(limit).offset(offset)
-    return [summarize(user, second_factor_lock_after) for user in db.execute(query).scalars()]
 
 
 def method_kinds(db: DbSession, user_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:

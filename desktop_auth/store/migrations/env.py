@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from desktop_auth.store.models import Base
+from desktop_auth.store.models import Base, is_modelled
 
 connection: Connection | None = context.config.attributes.get("connection")
 if connection is None:
@@ -17,6 +17,7 @@ context.configure(
     # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
     render_as_batch=True,
     compare_type=True,
+    include_name=is_modelled,
 )
 with context.begin_transaction():
     context.run_migrations()
