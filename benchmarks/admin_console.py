@@ -8,8 +8,9 @@ Builds a temporary store, then prints:
   newest audit events, policy), each from its worker;
 * search-as-you-type: p50/p95 of ``list_users(search=…)`` over 50 queries, as a person
   types (targets: open < 1 s, search p95 < 50 ms);
-* memory while the users table fetches pages to the end (tracemalloc), and the time of the
-  first and the last page.
+* the count of a search (the table's scroll bar) and a page deep in each sort order;
+* memory while the table is scrolled from the top to the end, a page at a time, as a
+  person dragging the scroll bar would (tracemalloc), and the time of each page.
 
 The synthetic users and audit events are bulk-inserted with SQLAlchemy Core to build the
 data quickly: the audit events are NOT hash-chained, so "Verify chain" would report them
@@ -32,7 +33,7 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy import insert
 
 from desktop_auth.core.passwords import Argon2Parameters, PasswordHasher
-from desktop_auth.core.service import AuthService, Session
+from desktop_auth.core.service import USER_SORTS, AuthService, Session
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from desktop_auth.store.models import AuditEvent, User
@@ -210,7 +211,7 @@ def main() -> int:
         console.show()
         app.processEvents()
         shown = time.perf_counter() - started
-        wait(app, lambda: len(console.users.model.rows) > 0)
+        wait(app, lambda: console.users.model.row_at(0) is not None)
         first_page = time.perf_counter() - started
         wait(
             app,
@@ -241,30 +242,48 @@ def main() -> int:
             f"({verdict} the 50 ms target)"
         )
 
+        for query in ("", "jan", "example", "j"):
+            begin = time.perf_counter()
+            total = service.count_users(search=query or None)
+            print(
+                f"count of {query or 'everyone'!r}: {total:,} in "
+                f"{(time.perf_counter() - begin) * 1000:.1f} ms"
+            )
+        deep = []
+        for sort in USER_SORTS:
+            begin = time.perf_counter()
+            service.list_users(sort=sort, limit=200, offset=arguments.users // 2)
+            deep.append(f"{sort} {(time.perf_counter() - begin) * 1000:.0f} ms")
+        print("a page half-way down, by sort order: " + ", ".join(deep))
+
         model = UsersModel(service)
         tracemalloc.start()
         model.set_search("")
+        wait(app, lambda: model.total is not None and model.total > 0)
         page_times: list[float] = []
         marks: list[tuple[int, int]] = []
-        while True:
+        pages = -(-model.rowCount() // model.page_size)
+        for number in range(pages):
+            row = number * model.page_size
             begin = time.perf_counter()
-            wait(app, lambda: not model.runner.busy)
+            model.data(model.index(row, 0))  # the view asks for the row it shows
+            wait(app, lambda row=row: model.row_at(row) is not None)
             page_times.append(time.perf_counter() - begin)
-            if len(model.rows) % 20_000 < model.page_size:
-                marks.append((len(model.rows), tracemalloc.get_traced_memory()[0]))
-            if not model.canFetchMore():
-                break
-            model.fetchMore()
+            if number % (pages // 5 or 1) == 0 or number == pages - 1:
+                marks.append((row + model.page_size, tracemalloc.get_traced_memory()[0]))
         current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        growth = ", ".join(f"{rows:,} rows {size / 2**20:.0f} MiB" for rows, size in marks)
+        growth = ", ".join(f"row {rows:,}: {size / 2**20:.1f} MiB" for rows, size in marks)
+        page_times.sort()
         print(
-            f"fetching pages to the end: {len(model.rows):,} rows in {len(page_times)} pages; "
-            f"first page {page_times[0] * 1000:.0f} ms, last page {page_times[-1] * 1000:.0f} ms"
+            f"scrolling to the end: {model.rowCount():,} rows in {pages} pages; a page "
+            f"p50 {statistics.median(page_times) * 1000:.0f} ms, "
+            f"p95 {page_times[int(0.95 * (len(page_times) - 1))] * 1000:.0f} ms; "
+            f"{len(model.pages)} pages held at the end"
         )
         print(
-            f"memory (tracemalloc): peak {peak / 2**20:.0f} MiB, at the end {current / 2**20:.0f} "
-            f"MiB; grows with rows fetched: {growth}"
+            f"memory (tracemalloc): peak {peak / 2**20:.1f} MiB, at the end "
+            f"{current / 2**20:.1f} MiB; while scrolling: {growth}"
         )
         service.close()
     return 0

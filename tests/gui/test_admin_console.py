@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -154,23 +154,65 @@ def test_search_as_you_type_filters_on_email_and_name(
     assert users.model.headerData(0, Qt.Orientation.Horizontal) == "E-mail"
 
 
-def test_the_table_fetches_pages_as_it_scrolls(
+def test_the_table_holds_only_the_pages_it_shows_wherever_it_scrolls(
     qtbot: QtBot, service: AuthService, admin: Actor, admin_app: tuple[Session, str]
 ) -> None:
+    """A row per user from the count; pages fetched as shown; the oldest page dropped."""
     for number in range(7):
         service.create_user(actor=admin, email=f"u{number}@example.nl", display_name=f"U {number}")
-    from desktop_auth.gui.admin.users_model import UsersModel
+    from desktop_auth.gui.admin.users_model import PLACEHOLDER, UsersModel
 
-    model = UsersModel(service, page_size=3)
+    everyone = [u.email for u in service.list_users()]
+    model = UsersModel(service, page_size=3, cached_pages=2)
     model.set_search("")
-    qtbot.waitUntil(lambda: len(model.rows) == 3)
-    assert model.canFetchMore()
-    model.fetchMore()
-    qtbot.waitUntil(lambda: len(model.rows) == 6)
-    model.fetchMore()
-    qtbot.waitUntil(lambda: len(model.rows) == 8)
-    assert not model.canFetchMore()
-    assert len({r.user.id for r in model.rows}) == 8
+    qtbot.waitUntil(lambda: model.rowCount() == 8)  # counted after the first page
+    assert sorted(model.pages) == [0]
+    assert model.data(model.index(7, 0)) == PLACEHOLDER  # the last page, asked for
+    qtbot.waitUntil(lambda: model.row_at(7) is not None)
+    assert model.data(model.index(7, 0)) == everyone[7]
+    assert model.data(model.index(4, 0)) == PLACEHOLDER
+    qtbot.waitUntil(lambda: model.row_at(4) is not None)
+    assert sorted(model.pages) == [1, 2]  # page 0 went: two are held at most
+    assert model.row_at(0) is None
+    model.data(model.index(0, 0))
+    qtbot.waitUntil(lambda: model.row_at(0) is not None)
+    assert [model.data(model.index(r, 0)) for r in (0, 1, 2)] == everyone[:3]
+    assert len(model.pages) == 2
+
+
+def test_a_header_click_sorts_the_whole_list_and_the_count_is_shown(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor
+) -> None:
+    service.create_user(actor=admin, email="a.zwart@example.nl", display_name="Zeger Zwart")
+    service.create_user(actor=admin, email="z.appel@example.nl", display_name="Anna Appel")
+    users = console.users
+    users.model.refresh()
+    qtbot.waitUntil(lambda: len(users.model.rows) == 3)
+    assert users.found.text() == "3 users"
+    header = users.table.horizontalHeader()
+
+    def click_header(column: int) -> None:
+        at = QPoint(header.sectionViewportPosition(column) + 8, header.height() // 2)
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)
+
+    def names() -> list[str]:
+        return [r.user.display_name for r in users.model.rows]
+
+    click_header(1)  # "Name"
+    qtbot.waitUntil(lambda: names() == ["Anna Appel", "Anna Beheer", "Zeger Zwart"])
+    assert users.model.listing.sort == "name"
+    assert [r.user.email for r in users.model.rows] == [
+        u.email for u in service.list_users(sort="name")
+    ]
+    click_header(1)
+    qtbot.waitUntil(lambda: names() == ["Zeger Zwart", "Anna Beheer", "Anna Appel"])
+    click_header(4)  # "Methods" has no order: the indicator stays where it was
+    assert header.sortIndicatorSection() == 1
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert users.model.listing.sort == "name"
+    type_into(qtbot, users.search, "appel")
+    qtbot.waitUntil(lambda: users.found.text() == "1 user")
+    shoot(console, "61-admin-users-sorted")
 
 
 def test_p8_create_user_shows_the_temporary_password_once(

@@ -1,18 +1,23 @@
-"""The users table's model: pages of ``list_users`` fetched in a worker as the view scrolls.
+"""The users table's model: a window of pages over the whole list, fetched in a worker.
 
-Only the rows scrolled to are held; a new search starts again from the top, and a
-page that arrives for an older search is dropped (the runner keeps one job).
+The table knows how many users the search finds and has a row for each; only the pages
+the view shows are fetched, and at most ``CACHED_PAGES`` are held, the least recently
+shown dropped first.  So memory stays flat however far the list is scrolled, and dragging
+the scroll bar to the middle fetches just the page there.  A new search or sort order
+starts again; a page that arrives for an older one is dropped.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -21,7 +26,14 @@ from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.workers import TaskRunner
 
 PAGE_SIZE = 200
+#: Pages held at once (1,600 rows): a screenful with room to scroll back.
+CACHED_PAGES = 8
+#: Pages asked for but not yet fetched that are still worth fetching (newest first).
+WANTED_PAGES = 4
 COLUMNS = 7
+#: Column → ``list_users`` sort order; the methods column has none.
+SORT_ORDERS = {0: "email", 1: "name", 2: "role", 3: "status", 5: "last_sign_in", 6: "deadline"}
+PLACEHOLDER = "…"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -33,10 +45,25 @@ class UserRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Listing:
+    """Which users, in which order: what a page belongs to."""
+
+    search: str = ""
+    sort: str = "email"
+    descending: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Page:
-    search: str
-    offset: int
+    listing: Listing
+    number: int
     rows: list[UserRow]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Count:
+    listing: Listing
+    total: int
 
 
 def user_rows(service: AuthService, users: list[UserSummary]) -> list[UserRow]:
@@ -49,73 +76,161 @@ def user_rows(service: AuthService, users: list[UserSummary]) -> list[UserRow]:
 
 
 class UsersModel(QAbstractTableModel):
-    """``page_loaded(rows)`` after each page; ``failed(error)`` when one could not be read."""
+    """``page_loaded(total)`` after each page; ``failed(error)`` when one could not be read."""
 
     page_loaded = Signal(int)
     failed = Signal(object)
 
-    def __init__(self, service: AuthService, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, service: AuthService, page_size: int = PAGE_SIZE, cached_pages: int = CACHED_PAGES
+    ) -> None:
         super().__init__()
         self.service = service
         self.page_size = page_size
-        self.rows: list[UserRow] = []
-        self.search = ""
-        self.more = True
+        self.cached_pages = cached_pages
+        self.listing = Listing()
+        #: Users the listing finds; None until counted (the first page comes first).
+        self.total: int | None = 0
+        self.pages: OrderedDict[int, list[UserRow]] = OrderedDict()
+        self.wanted: list[int] = []
         self.runner = TaskRunner(self)
 
-    # --- paging -----------------------------------------------------------------------
+    # --- what is listed ---------------------------------------------------------------
+
+    @property
+    def search(self) -> str:
+        return self.listing.search
 
     def set_search(self, search: str) -> None:
         """Start again from the top with ``search`` (e-mail or name; empty: everyone)."""
-        self.beginResetModel()
-        self.search = search.strip()
-        self.rows = []
-        self.more = True
-        self.endResetModel()
-        self._fetch()
+        self._restart(replace(self.listing, search=search.strip()))
 
     def refresh(self) -> None:
-        self.set_search(self.search)
+        self._restart(self.listing)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt API
-        return not parent.isValid() and self.more and not self.runner.busy
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        sort = SORT_ORDERS.get(column)
+        if sort is not None:
+            descending = order == Qt.SortOrder.DescendingOrder
+            self._restart(replace(self.listing, sort=sort, descending=descending))
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802 - Qt API
-        if self.canFetchMore(parent):
-            self._fetch()
+    @property
+    def rows(self) -> list[UserRow]:
+        """The rows of the pages held now, in list order."""
+        return [row for number in sorted(self.pages) for row in self.pages[number]]
 
-    def _fetch(self) -> None:
-        service, search, offset, size = self.service, self.search, len(self.rows), self.page_size
+    def row_at(self, row: int) -> UserRow | None:
+        """The user on table row ``row``, or None while that page is not held."""
+        rows = self.pages.get(row // self.page_size)
+        offset = row % self.page_size
+        return rows[offset] if rows is not None and offset < len(rows) else None
+
+    # --- fetching ---------------------------------------------------------------------
+
+    def _restart(self, listing: Listing) -> None:
+        self.beginResetModel()
+        self.listing = listing
+        self.pages.clear()
+        self.total = 0
+        self.wanted = [0]
+        self.endResetModel()
+        self.runner.cancel()  # an answer for the old listing is dropped
+        self._fetch_next()
+
+    def _want(self, number: int) -> None:
+        if number in self.wanted:
+            return
+        self.wanted = [*self.wanted, number][-WANTED_PAGES:]
+        # data() runs while the view paints: start the worker after it.
+        QTimer.singleShot(0, self._fetch_next)
+
+    def _fetch_next(self) -> None:
+        if self.runner.busy:
+            return
+        service, listing, size = self.service, self.listing, self.page_size
+        if self.total is None:
+            search = listing.search or None
+            self.runner.start(
+                lambda: Count(listing=listing, total=service.count_users(search=search)),
+                self._counted,
+                self.failed.emit,
+            )
+            return
+        while self.wanted:
+            number = self.wanted.pop()
+            if number not in self.pages:
+                break
+        else:
+            return
 
         def work() -> Page:
-            users = service.list_users(search=search or None, limit=size, offset=offset)
-            return Page(search=search, offset=offset, rows=user_rows(service, users))
+            users = service.list_users(
+                search=listing.search or None,
+                sort=listing.sort,
+                descending=listing.descending,
+                limit=size,
+                offset=number * size,
+            )
+            return Page(listing=listing, number=number, rows=user_rows(service, users))
 
         self.runner.start(work, self._fetched, self.failed.emit)
 
     def _fetched(self, page: Page) -> None:
-        if page.search != self.search or page.offset != len(self.rows):
+        if page.listing != self.listing:
             return
-        self.more = len(page.rows) == self.page_size
-        if page.rows:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self.rows.extend(page.rows)
+        self.pages[page.number] = page.rows
+        while len(self.pages) > self.cached_pages:
+            self.pages.popitem(last=False)
+        first = page.number * self.page_size
+        if page.number == 0 and self.total == 0:
+            # The first page tells the total when it is not full; else count next.
+            self._grow_to(len(page.rows))
+            self.total = len(page.rows) if len(page.rows) < self.page_size else None
+        elif page.rows:
+            self.dataChanged.emit(
+                self.index(first, 0), self.index(first + len(page.rows) - 1, COLUMNS - 1)
+            )
+        self.page_loaded.emit(self.rowCount())
+        self._fetch_next()
+
+    def _counted(self, count: Count) -> None:
+        if count.listing != self.listing:
+            return
+        self._grow_to(count.total)
+        self.total = count.total
+        self.page_loaded.emit(self.rowCount())
+        self._fetch_next()
+
+    def _grow_to(self, total: int) -> None:
+        """Rows for ``total`` users (fewer, when some went since the first page)."""
+        shown = self.rowCount()
+        if total > shown:
+            self.beginInsertRows(QModelIndex(), shown, total - 1)
+            self.total = total
             self.endInsertRows()
-        self.page_loaded.emit(len(self.rows))
+        elif total < shown:
+            self.beginRemoveRows(QModelIndex(), total, shown - 1)
+            self.total = total
+            self.endRemoveRows()
 
     def update_row(self, row: UserRow) -> None:
         """After an action: the user's new state, in place."""
-        for number, existing in enumerate(self.rows):
-            if existing.user.id == row.user.id:
-                self.rows[number] = row
-                self.dataChanged.emit(self.index(number, 0), self.index(number, COLUMNS - 1))
-                return
+        for number, rows in self.pages.items():
+            for offset, existing in enumerate(rows):
+                if existing.user.id == row.user.id:
+                    rows[offset] = row
+                    at = number * self.page_size + offset
+                    self.dataChanged.emit(self.index(at, 0), self.index(at, COLUMNS - 1))
+                    return
 
     # --- the table --------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
+        if parent.isValid():
+            return 0
+        if self.total is None:  # counting: the first page is there
+            return len(self.pages.get(0, ()))
+        return self.total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         return 0 if parent.isValid() else COLUMNS
@@ -123,7 +238,12 @@ class UsersModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return self.cell(self.rows[index.row()], index.column())
+        row = self.row_at(index.row())
+        if row is None:
+            self._want(index.row() // self.page_size)
+            return PLACEHOLDER if index.column() == 0 else None
+        self.pages.move_to_end(index.row() // self.page_size)  # shown: dropped last
+        return self.cell(row, index.column())
 
     def cell(self, row: UserRow, column: int) -> str:
         user = row.user
@@ -161,8 +281,8 @@ class UsersModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, COLUMNS - 1))
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, COLUMNS - 1))
 
     def role_name(self, role: str) -> str:
         names = {"admin": self.tr("administrator"), "employee": self.tr("employee")}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
@@ -23,7 +25,7 @@ from desktop_auth.gui.admin.context import AdminContext, confirm
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
 from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog, RetireDialog
 from desktop_auth.gui.admin.user_dialogs import CreateUserDialog, DeadlineDialog, MethodsDialog
-from desktop_auth.gui.admin.users_model import UserRow, UsersModel, user_rows
+from desktop_auth.gui.admin.users_model import SORT_ORDERS, UserRow, UsersModel, user_rows
 from desktop_auth.gui.widgets import ErrorLabel, Screen
 
 SEARCH_DELAY_MS = 200
@@ -51,6 +53,10 @@ class UsersView(Screen):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        self.table.setSortingEnabled(True)  # a click on a header asks the model to sort
         # Fixed widths: measuring contents would read every row fetched so far.
         for column, width in enumerate((220, 160, 110, 90, 170, 130)):
             self.table.setColumnWidth(column, width)
@@ -58,6 +64,9 @@ class UsersView(Screen):
         self.error = ErrorLabel()
         self.model.failed.connect(self.error.show_error)
         self.model.runner.busy_changed.connect(self.busy.setVisible)
+        self.found = QLabel()
+        self.model.page_loaded.connect(lambda _total: self._show_found())
+        self.model.modelReset.connect(self._show_found)
 
         self.create_button = QPushButton()
         self.create_button.clicked.connect(self.create_user)
@@ -101,13 +110,36 @@ class UsersView(Screen):
         for number, button in enumerate(everyone):
             buttons.addWidget(button, number // 5, number % 5)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.found)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         self.retranslate()
         self._selection_changed()
+
+    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if column not in SORT_ORDERS:  # the methods column: keep showing the order in force
+            listing = self.model.listing
+            shown = next(c for c, sort in SORT_ORDERS.items() if sort == listing.sort)
+            descending = listing.descending
+            order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(shown, order)
+            header.blockSignals(False)
+
+    def _show_found(self) -> None:
+        total = self.model.total
+        if total is None:
+            self.found.setText("")
+        elif total == 1:
+            self.found.setText(self.tr("1 user"))
+        else:
+            self.found.setText(self.tr("%1 users").replace("%1", QLocale().toString(total)))
 
     def load(self) -> None:
         self.model.set_search(self.search.text())
@@ -117,7 +149,7 @@ class UsersView(Screen):
 
     def selected(self) -> UserRow | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def _selection_changed(self) -> None:
         row = self.selected()
@@ -277,6 +309,12 @@ class UsersView(Screen):
         row = self.selected()
         self.search.setPlaceholderText(self.tr("Search by e-mail or name…"))
         self.search.setAccessibleName(self.tr("Search users"))
+        self.search.setToolTip(
+            self.tr(
+                "One or two letters find addresses and name words that start with them; "
+                "three or more find them anywhere."
+            )
+        )
         self.table.setAccessibleName(self.tr("Users"))
         self.create_button.setText(self.tr("&New user…"))
         disabled = row is not None and row.user.disabled
@@ -294,3 +332,4 @@ class UsersView(Screen):
         self.import_button.setText(self.tr("&Import users…"))
         self.retire_button.setText(self.tr("S&witch off old methods…"))
         self.model.retranslate()
+        self._show_found()
