@@ -256,6 +256,13 @@ class PasswordlessDisabledError(AuthenticationError):
     message_key = "error.passwordless_disabled"
 
 
+class MethodNotAllowedError(DesktopAuthError):
+    """The organisation's policy does not allow setting up this kind of method."""
+
+    code = "method_not_allowed"
+    message_key = "error.method_not_allowed"
+
+
 class MethodNotFoundError(DesktopAuthError):
     code = "method_not_found"
     message_key = "error.method_not_found"

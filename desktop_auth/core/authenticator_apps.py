@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session as DbSession
+
 from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import SignInResult
 from desktop_auth.core.notifications import SecurityNotice
+from desktop_auth.core.policy import AUTHENTICATOR_APP
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import Session
 from desktop_auth.core.users import lock_user
+from desktop_auth.errors import MethodNotAllowedError
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
 from desktop_auth.store.models import User
@@ -23,9 +27,14 @@ class AuthenticatorApps:
         self.flow = flow
         self.totp = totp
 
+    def _check_allowed(self, db: DbSession) -> None:
+        if not self.ctx.policy(db).allows(AUTHENTICATOR_APP):
+            raise MethodNotAllowedError()
+
     def _begin(self, user_id: int, label: str) -> TotpEnrollment:
         ctx = self.ctx
         with ctx.store.transaction() as db:
+            self._check_allowed(db)
             user = db.get_one(User, user_id)
             enrollment = self.totp.begin_enrollment(
                 db,
@@ -48,6 +57,7 @@ class AuthenticatorApps:
     def _finish(self, user_id: int, enrollment_id: int, code: str) -> EnrolledMethod:
         ctx = self.ctx
         with ctx.store.transaction() as db:
+            self._check_allowed(db)  # the policy may have changed since the QR code
             user = lock_user(db, user_id)
             method = self.totp.finish_enrollment(
                 db, user_id=user_id, enrollment_id=enrollment_id, code=code, now=ctx.now()

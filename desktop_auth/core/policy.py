@@ -13,6 +13,12 @@ from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError
 from desktop_auth.store.settings import POLICY, get_setting, put_setting
 
+#: The second factors an organisation can allow, by the names the policy uses.
+AUTHENTICATOR_APP = "authenticator_app"
+SECURITY_KEY = "security_key"
+WINDOWS_HELLO = "windows_hello"
+METHODS = (SECURITY_KEY, WINDOWS_HELLO, AUTHENTICATOR_APP)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Policy:
@@ -50,6 +56,9 @@ class Policy:
     attestation_required: bool = False
     #: The models (AAGUIDs) allowed; empty means any.
     aaguid_allowlist: tuple[str, ...] = ()
+    #: What users may set up (``METHODS``).  Methods set up before stay usable: to switch
+    #: one off for everyone, retire it (``admin rollout retire``).
+    allowed_methods: tuple[str, ...] = METHODS
 
     def __post_init__(self) -> None:
         if not 0 <= self.totp_window <= 2:
@@ -74,6 +83,13 @@ class Policy:
         object.__setattr__(
             self, "aaguid_allowlist", tuple(str(a).lower() for a in self.aaguid_allowlist)
         )
+        allowed = tuple(m for m in METHODS if m in self.allowed_methods)  # one order, no twins
+        if not allowed or not set(self.allowed_methods) <= set(METHODS):
+            raise ConfigError("error.policy_allowed_methods")
+        object.__setattr__(self, "allowed_methods", allowed)
+
+    def allows(self, method: str) -> bool:
+        return method in self.allowed_methods
 
     @property
     def enforcement_day(self) -> date | None:

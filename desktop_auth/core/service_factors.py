@@ -16,7 +16,7 @@ from desktop_auth.core.administration import UserAdministration
 from desktop_auth.core.authenticator_apps import DEFAULT_LABEL, AuthenticatorApps
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import SignInResult
-from desktop_auth.core.policy import load_policy
+from desktop_auth.core.policy import SECURITY_KEY, WINDOWS_HELLO, load_policy
 from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys
@@ -146,6 +146,14 @@ class FactorMethods:
             attestation_required=policy.attestation_required,
             aaguid_allowlist=policy.aaguid_allowlist,
             allow_soft_authenticator=self._demo,
+            attachments=tuple(
+                attachment
+                for method, attachment in (
+                    (SECURITY_KEY, "cross-platform"),
+                    (WINDOWS_HELLO, "platform"),
+                )
+                if policy.allows(method)
+            ),
         )
 
     def rename_my_method(

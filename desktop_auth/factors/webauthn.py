@@ -27,6 +27,7 @@ from fido2.webauthn import (
     AttestationConveyancePreference,
     AttestedCredentialData,
     AuthenticationResponse,
+    AuthenticatorAttachment,
     AuthenticatorData,
     PublicKeyCredentialRpEntity,
     PublicKeyCredentialUserEntity,
@@ -39,6 +40,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.devices.soft import SOFT_AAGUID
 from desktop_auth.errors import (
+    MethodNotAllowedError,
     MethodNotFoundError,
     SecondFactorError,
     SecurityKeyClonedError,
@@ -70,6 +72,8 @@ class KeyPolicy:
     aaguid_allowlist: tuple[str, ...]
     #: Demo mode: the software authenticator is welcome.
     allow_soft_authenticator: bool
+    #: What may be set up: "cross-platform" (security keys), "platform" (Windows Hello).
+    attachments: tuple[str, ...] = ("cross-platform", "platform")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +102,16 @@ def _method(row: WebAuthnCredential, *, aal3: bool = False) -> EnrolledMethod:
 def _attested(row: WebAuthnCredential) -> AttestedCredentialData:
     key = CoseKey.parse(cast(Mapping[int, Any], cbor.decode(row.public_key)))
     return AttestedCredentialData.create(UUID(row.aaguid).bytes, row.credential_id, key)
+
+
+def _attachment(data: Mapping[str, Any]) -> str:
+    """What the client says the authenticator is.  Unsigned: the policy's AAGUID allow-list
+    with attestation is what binds models; this keeps an honest client to the policy."""
+    said = data.get("authenticatorAttachment")
+    if said in ("platform", "cross-platform"):
+        return str(said)
+    transports = (data.get("response") or {}).get("transports") or []
+    return "platform" if "internal" in transports else "cross-platform"
 
 
 def _parse(response: str | Mapping[str, Any]) -> Mapping[str, Any]:
@@ -156,6 +170,9 @@ class WebAuthnFactor:
             user.webauthn_handle = secrets.token_bytes(32)
             db.flush()
         policy = self._key_policy(db)
+        if not policy.attachments:
+            raise MethodNotAllowedError()
+        only = policy.attachments[0] if len(policy.attachments) == 1 else None
         options, state = self._server(db).register_begin(
             PublicKeyCredentialUserEntity(
                 id=user.webauthn_handle, name=user.email, display_name=user.display_name
@@ -163,6 +180,8 @@ class WebAuthnFactor:
             credentials=[_attested(row) for row in self._rows(db, user.id)],
             resident_key_requirement=ResidentKeyRequirement.PREFERRED,
             user_verification=UserVerificationRequirement(policy.user_verification),
+            # Only one kind allowed: the client offers only that kind.
+            authenticator_attachment=None if only is None else AuthenticatorAttachment(only),
             extensions={"credProps": True},  # the client tells whether it became discoverable
         )
         pending = PendingCeremony(
@@ -203,6 +222,8 @@ class WebAuthnFactor:
         if credential is None:
             raise SecurityKeyRejectedError()
         policy = self._key_policy(db)
+        if _attachment(data) not in policy.attachments:
+            raise MethodNotAllowedError()
         attestation.check(
             registration.response.attestation_object,
             registration.response.client_data.hash,

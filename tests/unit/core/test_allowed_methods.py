@@ -1,0 +1,138 @@
+"""The organisation's allowed methods: what users may set up (authenticator app, security
+key, Windows Hello), checked when a set-up begins and again when it finishes."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from desktop_auth.core.policy import METHODS, Policy
+from desktop_auth.core.service import Actor, AuthService, SignInOutcome
+from desktop_auth.errors import ConfigError, MethodNotAllowedError
+from tests.helpers import PinnedClock
+from tests.totp_helpers import phone_code, secret_from_uri, sign_in_ticket, user_with_app
+from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.webauthn_helpers import client_for, hardware_key
+
+
+def allow(service: AuthService, admin: Actor, *methods: str) -> None:
+    service.update_policy(actor=admin, changes={"allowed_methods": list(methods)})
+
+
+def setup_ticket(service: AuthService, admin: Actor, email: str = "jan@example.nl") -> str:
+    make_user(service, admin, email=email)
+    setup = service.sign_in_with_password(email, USER_PASSWORD)
+    assert setup.outcome is SignInOutcome.SETUP_REQUIRED and setup.ticket
+    return setup.ticket
+
+
+def as_platform(response: dict[str, Any]) -> dict[str, Any]:
+    """The same registration as Windows Hello's client would describe it."""
+    answer = dict(response)
+    answer["authenticatorAttachment"] = "platform"
+    answer["response"] = {**response["response"], "transports": ["internal"]}
+    return answer
+
+
+def test_every_method_is_allowed_by_default_and_the_setting_is_kept_in_order() -> None:
+    assert Policy().allowed_methods == METHODS
+    policy = Policy(allowed_methods=("authenticator_app", "security_key", "security_key"))
+    assert policy.allowed_methods == ("security_key", "authenticator_app")
+    assert not policy.allows("windows_hello")
+
+
+@pytest.mark.parametrize("methods", [(), ("sms",), ("security_key", "sms")])
+def test_m10_no_method_or_an_unknown_one_is_refused(methods: tuple[str, ...]) -> None:
+    """SMS cannot be allowed (a restricted authenticator), and neither can nothing at all."""
+    with pytest.raises(ConfigError) as refused:
+        Policy(allowed_methods=methods)
+    assert refused.value.message_key == "error.policy_allowed_methods"
+
+
+def test_the_change_is_audited_and_read_back_from_the_store(
+    service: AuthService, admin: Actor
+) -> None:
+    allow(service, admin, "security_key")
+    assert service.policy().allowed_methods == ("security_key",)
+    [event] = service.audit_events(event_type="policy.changed", limit=1)
+    assert event.details["settings"] == "allowed_methods"
+
+
+def test_an_authenticator_app_cannot_be_set_up_when_not_allowed(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    allow(service, admin, "security_key", "windows_hello")
+    ticket = setup_ticket(service, admin)
+    with pytest.raises(MethodNotAllowedError) as refused:
+        service.begin_totp_setup(ticket, "Telefoon")
+    assert refused.value.message_key == "error.method_not_allowed"
+    allow(service, admin, *METHODS)
+    enrollment = service.begin_totp_setup(ticket, "Telefoon")
+    # Switched off while the QR code was on screen: the set-up does not finish.
+    allow(service, admin, "security_key")
+    code = phone_code(secret_from_uri(enrollment.uri), clock)
+    with pytest.raises(MethodNotAllowedError):
+        service.finish_totp_setup(ticket, enrollment.enrollment_id, code)
+    assert service.user_methods("jan@example.nl") == []
+
+
+def test_methods_set_up_before_keep_working(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Allowing is about new set-ups; switching old ones off is "retire"."""
+    user = user_with_app(service, admin, clock)
+    allow(service, admin, "security_key")
+    ticket = sign_in_ticket(service, user.email)
+    done = service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock))
+    assert done.session is not None
+
+
+def test_only_security_keys_asks_the_client_for_a_key_and_refuses_windows_hello(
+    service: AuthService, admin: Actor
+) -> None:
+    allow(service, admin, "security_key")
+    ticket = setup_ticket(service, admin)
+    ceremony = service.begin_security_key_setup(ticket, "Laptop")
+    assert ceremony.options["authenticatorSelection"]["authenticatorAttachment"] == (
+        "cross-platform"
+    )
+    response = dict(client_for(hardware_key()).register(ceremony.options))
+    with pytest.raises(MethodNotAllowedError):
+        service.finish_security_key_setup(ticket, as_platform(response))
+    ceremony = service.begin_security_key_setup(ticket, "YubiKey")
+    done = service.finish_security_key_setup(
+        ticket, client_for(hardware_key()).register(ceremony.options)
+    )
+    assert done.session is not None
+
+
+def test_only_windows_hello_asks_for_the_platform_and_refuses_a_usb_key(
+    service: AuthService, admin: Actor
+) -> None:
+    allow(service, admin, "windows_hello", "authenticator_app")
+    ticket = setup_ticket(service, admin)
+    ceremony = service.begin_security_key_setup(ticket, "YubiKey")
+    assert ceremony.options["authenticatorSelection"]["authenticatorAttachment"] == "platform"
+    usb = dict(client_for(hardware_key()).register(ceremony.options))
+    with pytest.raises(MethodNotAllowedError):
+        service.finish_security_key_setup(ticket, usb)
+    ceremony = service.begin_security_key_setup(ticket, "Windows Hello")
+    hello = as_platform(dict(client_for(hardware_key()).register(ceremony.options)))
+    done = service.finish_security_key_setup(ticket, hello)
+    assert done.session is not None
+
+
+def test_no_key_of_either_kind_when_only_apps_are_allowed(
+    service: AuthService, admin: Actor
+) -> None:
+    allow(service, admin, "authenticator_app")
+    ticket = setup_ticket(service, admin)
+    with pytest.raises(MethodNotAllowedError):
+        service.begin_security_key_setup(ticket, "YubiKey")
+    policy = dataclasses.replace(service.policy(), allowed_methods=METHODS)
+    service.set_policy(actor=admin, policy=policy)
+    assert "authenticatorAttachment" not in service.begin_security_key_setup(
+        ticket, "YubiKey"
+    ).options.get("authenticatorSelection", {})
