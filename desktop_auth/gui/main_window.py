@@ -10,11 +10,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
     from desktop_auth.core.service import AuthService, Session, SignInResult
     from desktop_auth.gui.account import AccountDialog
     from desktop_auth.gui.admin import AdminConsole
@@ -25,6 +27,9 @@ from desktop_auth.gui.start_page import StartPage
 from desktop_auth.gui.workers import TaskRunner
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
+
+#: Should the window not paint (started hidden, say), the store opens anyway after this.
+OPEN_UNPAINTED_AFTER_MS = 250
 
 #: Loaded in the worker that opens the store (see ``open_store``): the window
 #: paints its start page first, and the GUI thread never stalls on an import.
@@ -67,6 +72,7 @@ class MainWindow(QMainWindow):
         self.wizard: SetupWizard | None = None
         self.account: AccountDialog | None = None
         self.admin_console: AdminConsole | None = None
+        self._open_when_painted = False
         self._build_menus()
         self.resize(540, 420)
         self.retranslate()
@@ -86,6 +92,26 @@ class MainWindow(QMainWindow):
 
         self.stack.setCurrentWidget(self.start_page)
         self.runner.start(work, self._opened, self.start_page.show_failure)
+
+    def open_store_once_painted(self) -> None:
+        """``open_store`` right after the window's first paint.
+
+        The worker imports the core and the screens, Python that takes the GIL
+        in turns with the GUI thread: started before the first paint, it holds
+        that paint up by a switch interval (5 ms) or more.
+        """
+        self._open_when_painted = True
+        QTimer.singleShot(OPEN_UNPAINTED_AFTER_MS, self._open_if_waiting)
+
+    def _open_if_waiting(self) -> None:
+        if self._open_when_painted:
+            self._open_when_painted = False
+            self.open_store()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._open_when_painted:
+            QTimer.singleShot(0, self._open_if_waiting)  # once this paint is on screen
 
     def _opened(self, opened: tuple[AuthService, bool]) -> None:
         # Already loaded by the worker (SCREENS): these imports only look them up.
