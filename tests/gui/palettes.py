@@ -63,7 +63,11 @@ def clipped_texts(root: QWidget) -> list[str]:
     """Visible labels and buttons given less room than their text needs."""
     QApplication.processEvents()  # pending layout requests first: a new text is laid out late
     clipped = []
-    for widget in [*root.findChildren(QLabel), *root.findChildren(QAbstractButton)]:
+    texts: list[QLabel | QAbstractButton] = [
+        *root.findChildren(QLabel),
+        *root.findChildren(QAbstractButton),
+    ]
+    for widget in texts:
         if not widget.isVisibleTo(root) or not widget.text():
             continue
         if isinstance(widget, QLabel) and widget.wordWrap():

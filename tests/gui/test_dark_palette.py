@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.gui.colours import MIN_CONTRAST, Tone, contrast_ratio, tone_colour
 from desktop_auth.gui.main_window import MainWindow
-from desktop_auth.gui.setup_wizard import AppSetupPage
+from desktop_auth.gui.setup_pages import AppSetupPage
 from tests.gui.conftest import read_qr, shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page, wait_wizard
 from tests.gui.palettes import DARK_WINDOW, clipped_texts, dark_palette, text_contrast

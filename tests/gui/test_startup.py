@@ -41,6 +41,7 @@ def test_start_shows_the_window_then_opens_the_store_after_its_first_paint(
     assert demo is None and window.isVisible()
     assert window.stack.currentWidget() is window.start_page
     qtbot.waitUntil(lambda: window.service is not None, timeout=20_000)
+    assert window.service is not None
     assert first_paint.opening_at_first_paint is False
     assert window.stack.currentWidget() is window.first_run  # a new, empty store
     wait_for_workers()
