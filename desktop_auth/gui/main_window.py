@@ -28,11 +28,11 @@ from desktop_auth.gui.workers import TaskRunner
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 
-#: Should the window not paint (started hidden, say), the store opens anyway after this.
+# Should the window not paint (started hidden, say), the store opens anyway after this.
 OPEN_UNPAINTED_AFTER_MS = 250
 
-#: Loaded in the worker that opens the store (see ``open_store``): the window
-#: paints its start page first, and the GUI thread never stalls on an import.
+# Loaded in the worker that opens the store (see ``open_store``): the window
+# paints its start page first, and the GUI thread never stalls on an import.
 SCREENS = (
     "desktop_auth.gui.pages",
     "desktop_auth.gui.sign_in",
