@@ -44,14 +44,13 @@ start = float(sys.argv[1])
 from pathlib import Path
 from PySide6.QtCore import QObject, QEvent, QTimer
 from desktop_auth.config import Config
-from desktop_auth.gui.app import application, build_window
-from desktop_auth.gui.i18n import install_language
+from desktop_auth.gui.app import start as start_app
 folder = Path(sys.argv[2])
 config = Config(database_url=f"sqlite:///{folder / 'store.sqlite3'}", data_key_file=folder / "key")
-app = application()
-install_language("en")
-# As `desktop-auth` does: the core loads in the worker that opens the store.
-window, _demo = build_window(config)
+# What `desktop-auth` runs before its event loop (gui.app.run): the window is
+# shown and opens the store (the core loads in that worker) once it has painted.
+# Qt paints only from the event loop, so the filter below sees the first paint.
+app, window, _demo = start_app(config, language="en")
 class Painted(QObject):
     shown = False
     def eventFilter(self, obj, event):
@@ -65,8 +64,6 @@ def ready():
         print("ready", time.time() - start, flush=True)
         app.quit()
 poll = QTimer(); poll.timeout.connect(ready); poll.start(1)
-window.show()
-window.open_store()
 app.exec()
 """
 

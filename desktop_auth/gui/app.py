@@ -108,13 +108,22 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
     return window, session
 
 
-def run(config: Config, *, language: str, demo: bool = False) -> int:
-    """The event loop until the window closes; the exit status."""
+def start(
+    config: Config, *, language: str, demo: bool = False
+) -> tuple[QApplication, MainWindow, Demo | None]:
+    """All ``run`` does before the event loop: the window is shown, and opens the store
+    once it has painted.  (``benchmarks/gui_startup.py`` times this very path.)"""
     app = application()
     install_language(language)
     window, demo_session = build_window(config, demo=demo)
     window.show()
-    window.open_store()
+    window.open_store_once_painted()
+    return app, window, demo_session
+
+
+def run(config: Config, *, language: str, demo: bool = False) -> int:
+    """The event loop until the window closes; the exit status."""
+    app, window, demo_session = start(config, language=language, demo=demo)
     status = app.exec()
     wait_for_workers()
     if window.service is not None:

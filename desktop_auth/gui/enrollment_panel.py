@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 if TYPE_CHECKING:
     from desktop_auth.core.service import TotpEnrollment
 from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.colours import Tone, ToneLabel
 from desktop_auth.gui.widgets import CodeField, ErrorLabel, monospace, paragraph
 
 QR_SIZE = 220
@@ -39,8 +40,10 @@ class AppEnrollmentPanel(QWidget):
         self.code = CodeField()
         self.code_label.setBuddy(self.code)
         self.code.code_complete.connect(self.code_entered)
-        self.status = QLabel()
-        self.status.setStyleSheet("color: #1e7d32; font-weight: bold;")
+        self.status = ToneLabel(Tone.SUCCESS)
+        bold = self.status.font()
+        bold.setBold(True)
+        self.status.setFont(bold)
         self.status.hide()
         self.error = ErrorLabel()
 

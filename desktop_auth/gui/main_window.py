@@ -10,60 +10,33 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
     from desktop_auth.core.service import AuthService, Session, SignInResult
     from desktop_auth.gui.account import AccountDialog
     from desktop_auth.gui.admin import AdminConsole
     from desktop_auth.gui.setup_wizard import SetupWizard
-from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
-from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
-from desktop_auth.gui.second_factor import SecondFactorPage
-from desktop_auth.gui.sign_in import SignInPage
-from desktop_auth.gui.widgets import ErrorLabel, Screen, heading
+from desktop_auth.gui.start_page import StartPage
 from desktop_auth.gui.workers import TaskRunner
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 
+# Should the window not paint (started hidden, say), the store opens anyway after this.
+OPEN_UNPAINTED_AFTER_MS = 250
 
-class StartPage(Screen):
-    """While the store opens (a network database can take a moment), or when it cannot."""
-
-    retry = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = heading()
-        self.error = ErrorLabel()
-        self.retry_button = QPushButton()
-        self.retry_button.hide()
-        self.retry_button.clicked.connect(self.retry)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.error)
-        layout.addWidget(self.retry_button)
-        layout.addWidget(self.busy)
-        layout.addStretch(1)
-        self.busy.cancel_button.hide()  # nothing to go back to yet
-        self.retranslate()
-
-    def show_failure(self, error: DesktopAuthError) -> None:
-        self.error.show_error(error)
-        self.retry_button.show()
-        self.retry_button.setFocus()
-
-    def retranslate(self) -> None:
-        self.title.setText(self.tr("Opening the sign-in database…"))
-        self.retry_button.setText(self.tr("Try again"))
-
-
-#: Loaded in the worker that opens the store (see ``open_store``).
-AFTER_SIGN_IN = (
+# Loaded in the worker that opens the store (see ``open_store``): the window
+# paints its start page first, and the GUI thread never stalls on an import.
+SCREENS = (
+    "desktop_auth.gui.pages",
+    "desktop_auth.gui.sign_in",
+    "desktop_auth.gui.second_factor",
     "desktop_auth.gui.setup_wizard",
     "desktop_auth.gui.account",
     "desktop_auth.gui.admin",
@@ -99,6 +72,7 @@ class MainWindow(QMainWindow):
         self.wizard: SetupWizard | None = None
         self.account: AccountDialog | None = None
         self.admin_console: AdminConsole | None = None
+        self._open_when_painted = False
         self._build_menus()
         self.resize(540, 420)
         self.retranslate()
@@ -110,16 +84,41 @@ class MainWindow(QMainWindow):
 
         def work() -> tuple[AuthService, bool]:
             service = open_service()
-            # The screens after the sign-in load here, in the worker, with the core:
-            # importing them in the GUI thread on first use would stall its loop.
-            for module in AFTER_SIGN_IN:
+            # The screens load here, in the worker, with the core: importing them in
+            # the GUI thread, before the first paint or on first use, would hold it up.
+            for module in SCREENS:
                 importlib.import_module(module)
             return service, service.is_initialized()
 
         self.stack.setCurrentWidget(self.start_page)
         self.runner.start(work, self._opened, self.start_page.show_failure)
 
+    def open_store_once_painted(self) -> None:
+        """``open_store`` right after the window's first paint.
+
+        The worker imports the core and the screens, Python that takes the GIL
+        in turns with the GUI thread: started before the first paint, it holds
+        that paint up by a switch interval (5 ms) or more.
+        """
+        self._open_when_painted = True
+        QTimer.singleShot(OPEN_UNPAINTED_AFTER_MS, self._open_if_waiting)
+
+    def _open_if_waiting(self) -> None:
+        if self._open_when_painted:
+            self._open_when_painted = False
+            self.open_store()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._open_when_painted:
+            QTimer.singleShot(0, self._open_if_waiting)  # once this paint is on screen
+
     def _opened(self, opened: tuple[AuthService, bool]) -> None:
+        # Already loaded by the worker (SCREENS): these imports only look them up.
+        from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
+        from desktop_auth.gui.second_factor import SecondFactorPage
+        from desktop_auth.gui.sign_in import SignInPage
+
         service, initialized = opened
         self.service = service
         self.first_run = FirstRunPage(service)

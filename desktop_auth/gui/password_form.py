@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QWi
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, Passphrase
+from desktop_auth.gui.colours import Tone, ToneLabel
 from desktop_auth.gui.i18n import current_language
 from desktop_auth.gui.widgets import PasswordField, StrengthMeter
 from desktop_auth.gui.workers import TaskRunner
@@ -27,8 +28,7 @@ class NewPasswordForm(QWidget):
         self.password = PasswordField()
         self.repeat = PasswordField()
         self.meter = StrengthMeter(service)
-        self.mismatch = QLabel()
-        self.mismatch.setStyleSheet("color: #b3261e;")
+        self.mismatch = ToneLabel(Tone.ERROR)
         self.mismatch.hide()
         self.suggest_button = QPushButton()
         self.suggest_button.clicked.connect(self.suggest)

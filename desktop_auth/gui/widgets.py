@@ -1,4 +1,9 @@
-"""Small widgets every screen uses: password field, error line, busy bar, code field, meter."""
+"""Widgets several screens share: password field, code field, strength meter, tables.
+
+The pieces every screen is made of (heading, error line, busy bar, ``Screen``)
+live in ``screen`` so the first window can paint without this module; they are
+re-exported here for the screens that import them from one place.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QTableWidget,
     QToolButton,
     QVBoxLayout,
@@ -23,28 +27,25 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, PasswordAssessment
-from desktop_auth.errors import DesktopAuthError
-from desktop_auth.gui.i18n import error_text, message
+from desktop_auth.gui.colours import PALETTE_EVENTS, Tone, tone_colour
+from desktop_auth.gui.i18n import message
+from desktop_auth.gui.screen import BusyBar, ErrorLabel, Screen, heading, paragraph
 from desktop_auth.gui.workers import TaskRunner
 
+__all__ = [
+    "BusyBar",
+    "CodeField",
+    "ErrorLabel",
+    "PasswordField",
+    "Screen",
+    "StrengthMeter",
+    "heading",
+    "monospace",
+    "paragraph",
+    "read_only_table",
+]
+
 CODE_DIGITS = 6
-
-
-def heading(text: str = "") -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.35)
-    font.setBold(True)
-    label.setFont(font)
-    label.setWordWrap(True)
-    return label
-
-
-def paragraph(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def read_only_table(columns: int, *, single_selection: bool = True) -> QTableWidget:
@@ -64,29 +65,6 @@ def monospace(point_scale: float = 1.0) -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     font.setPointSizeF(font.pointSizeF() * point_scale)
     return font
-
-
-class ErrorLabel(QLabel):
-    """A message in plain words beside the field it is about; hidden while there is none."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setObjectName("error")
-        self.setStyleSheet("QLabel#error { color: #b3261e; }")
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
-
-    def show_error(self, error: DesktopAuthError) -> None:
-        self.show_text(error_text(error))
-
-    def show_text(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
-        self.setAccessibleName(text)
-
-    def clear_error(self) -> None:
-        self.show_text("")
 
 
 class PasswordField(QWidget):
@@ -172,39 +150,6 @@ class CodeField(QLineEdit):
         self.clear()
 
 
-class BusyBar(QWidget):
-    """An indeterminate bar with Cancel, shown while a screen's runner works."""
-
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 0)
-        self.bar.setTextVisible(False)
-        self.bar.setMaximumHeight(8)
-        self.cancel_button = QPushButton()
-        self.cancel_button.clicked.connect(runner.cancel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar, 1)
-        layout.addWidget(self.cancel_button)
-        runner.busy_changed.connect(self.setVisible)
-        self.setVisible(runner.busy)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.label.setText(self.tr("One moment…"))
-        self.cancel_button.setText(self.tr("Cancel"))
-        self.bar.setAccessibleName(self.tr("Working"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-
 class StrengthMeter(QWidget):
     """A live verdict on a new password: a bar, a word, and the policy's reasons."""
 
@@ -285,8 +230,7 @@ class StrengthMeter(QWidget):
         shown = min(score, 2) if assessment.problems else score
         self.bar.setValue(shown + 1 if shown < 4 else 4)
         self.word.setText(words[shown])
-        color = "#b3261e" if assessment.problems else "#1e7d32"
-        self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {color}; }}")
+        self._colour_bar()
         lines = [
             message(problem.message_key, min_length=self._min_length)
             for problem in assessment.problems
@@ -296,45 +240,18 @@ class StrengthMeter(QWidget):
         self.reasons.setText("\n".join(f"• {line}" for line in lines))
         self.bar.setAccessibleDescription(self.word.text())
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-
-class Screen(QWidget):
-    """One screen of the main window: runs its work in a runner, re-labels on language change.
-
-    Subclasses build their widgets, then call ``retranslate()``; texts are set
-    only there, so a language switch relabels everything in place.  (No ``tr``
-    here: Qt takes a translation's context from the concrete class.)
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner = TaskRunner(self)
-        self.busy = BusyBar(self.runner)
-        self.runner.busy_changed.connect(self._busy_changed)
-
-    def _busy_changed(self, busy: bool) -> None:
-        for widget in self.inputs():
-            widget.setEnabled(not busy)
-
-    def inputs(self) -> list[QWidget]:
-        """What to disable while the runner works."""
-        return []
-
-    def retranslate(self) -> None:
-        raise NotImplementedError
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() == Qt.Key.Key_Escape and self.runner.busy:
-            self.runner.cancel()
-            event.accept()
-            return
-        super().keyPressEvent(event)
+    def _colour_bar(self) -> None:
+        if self._assessment is None:
+            return  # an empty bar keeps the style's own look
+        tone = Tone.ERROR if self._assessment.problems else Tone.SUCCESS
+        colour = tone_colour(tone, self.palette()).name()
+        sheet = f"QProgressBar::chunk {{ background: {colour}; }}"
+        if self.bar.styleSheet() != sheet:  # a new sheet restyles the bar: only on a change
+            self.bar.setStyleSheet(sheet)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() in PALETTE_EVENTS:
+            self._colour_bar()
         super().changeEvent(event)

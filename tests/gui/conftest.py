@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -56,12 +57,22 @@ def _window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
     wait_for_workers()  # as the app does at exit: no job outlives its store
 
 
-def shoot(widget: QWidget, name: str) -> Path:
-    """Save what the screen shows now, under the current language."""
-    folder = SCREENSHOTS / current_language()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    assert widget.grab().save(str(path)), path
+def shoot(widget: QWidget, name: str, *, folder: str | None = None, scale: int = 1) -> Path:
+    """Save what the screen shows now, under the current language (or ``folder``).
+
+    ``scale`` 2 draws it as on a 2x (high-DPI) screen: the same layout, twice the pixels.
+    """
+    where = SCREENSHOTS / (folder or current_language())
+    where.mkdir(parents=True, exist_ok=True)
+    path = where / f"{name}.png"
+    if scale == 1:
+        picture = widget.grab()
+    else:
+        picture = QPixmap(widget.size() * scale)
+        picture.setDevicePixelRatio(scale)
+        picture.fill(widget.palette().window().color())
+        widget.render(picture)
+    assert picture.save(str(path)), path
     return path
 
 

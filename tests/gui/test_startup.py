@@ -1,0 +1,59 @@
+"""`desktop-auth` paints its window first and opens the store right after (gui.app.start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from pytestqt.qtbot import QtBot
+
+from desktop_auth.config import Config
+from desktop_auth.core.service import AuthService
+from desktop_auth.gui import app as gui_app
+from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.workers import wait_for_workers
+
+
+class FirstPaint(QObject):
+    """Notes whether the store was already being opened when the window first painted."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+        self.opening_at_first_paint: bool | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and self.opening_at_first_paint is None:
+            self.opening_at_first_paint = self.window.runner.busy
+        return False
+
+
+def test_start_shows_the_window_then_opens_the_store_after_its_first_paint(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    config = Config(
+        database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}", data_key_file=tmp_path / "key"
+    )
+    _app, window, demo = gui_app.start(config, language="en")
+    qtbot.addWidget(window)
+    first_paint = FirstPaint(window)
+    window.installEventFilter(first_paint)
+    assert demo is None and window.isVisible()
+    assert window.stack.currentWidget() is window.start_page
+    qtbot.waitUntil(lambda: window.service is not None, timeout=20_000)
+    assert window.service is not None
+    assert first_paint.opening_at_first_paint is False
+    assert window.stack.currentWidget() is window.first_run  # a new, empty store
+    wait_for_workers()
+    window.service.close()
+
+
+def test_a_window_that_never_paints_still_opens_its_store(
+    qtbot: QtBot, service: AuthService
+) -> None:
+    window = MainWindow(lambda: service)
+    qtbot.addWidget(window)
+    window.open_store_once_painted()  # never shown, so never painted
+    qtbot.waitUntil(lambda: window.service is service, timeout=5_000)
+    assert not window.isVisible()
+    wait_for_workers()
