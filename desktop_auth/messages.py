@@ -8,7 +8,6 @@ from below it (errors, reasons) beside Qt's own translations for widget labels.
 from __future__ import annotations
 
 import json
-import locale
 import os
 from collections.abc import Mapping
 from datetime import datetime
@@ -40,6 +39,8 @@ def detect_language(environ: Mapping[str, str] | None = None) -> str:
             if code in SUPPORTED_LANGUAGES:
                 return code
     if environ is None:
+        import locale  # only here: most systems say it in the variables above
+
         system = locale.getlocale()[0] or ""
         code = system.split("_")[0].lower()
         if code in SUPPORTED_LANGUAGES:

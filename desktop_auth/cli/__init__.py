@@ -11,8 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from desktop_auth.cli.context import CliContext
-from desktop_auth.cli.parser import build_parser
+from desktop_auth.cli.options import window_options
 from desktop_auth.config import Config, load_config
 from desktop_auth.errors import DesktopAuthError, WeakPasswordError
 from desktop_auth.messages import detect_language, translate
@@ -53,9 +52,12 @@ def _run_gui(config: Config, language: str, *, demo: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     language = _language(args_list)
-    parser = build_parser(language)
     try:
-        args = parser.parse_args(args_list)
+        args = window_options(args_list)
+        if args is None:  # a command, or help: every command's parser
+            from desktop_auth.cli.parser import build_parser
+
+            args = build_parser(language).parse_args(args_list)
     except SystemExit as exit_request:  # --help, or a usage error already printed
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
     language = args.language or language
@@ -64,10 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(config_path=args.config, database_url=args.database)
         if config.language and not args.language:
             language = config.language
-        context = CliContext(config=config, language=language, args=args)
         if getattr(args, "handler", None) is None:
             return _run_gui(config, language, demo=args.demo)
-        result: int = args.handler(context)
+        from desktop_auth.cli.context import CliContext
+
+        result: int = args.handler(CliContext(config=config, language=language, args=args))
         return result
     except DesktopAuthError as exc:
         message = translate(exc.message_key, language, **exc.params)

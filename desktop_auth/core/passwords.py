@@ -5,40 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from dataclasses import dataclass
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from desktop_auth.errors import ConfigError
+from desktop_auth.core.password_cost import MIN_MEMORY_KIB, MIN_TIME_COST, Argon2Parameters
+
+__all__ = ["MIN_MEMORY_KIB", "MIN_TIME_COST", "Argon2Parameters", "PasswordHasher"]
 
 log = logging.getLogger(__name__)
-
-# OWASP Password Storage Cheat Sheet's floor for argon2id: 19 MiB, t=2, p=1.
-MIN_MEMORY_KIB = 19 * 1024
-MIN_TIME_COST = 2
-
-
-@dataclass(frozen=True, kw_only=True)
-class Argon2Parameters:
-    """argon2id cost.  The default is RFC 9106's second recommended set."""
-
-    time_cost: int = 3
-    memory_kib: int = 64 * 1024
-    parallelism: int = 4
-    hash_len: int = 32
-    salt_len: int = 16
-
-    def check_minimum(self) -> None:
-        """Refuse parameters below the OWASP floor (configuration, not tests, calls this)."""
-        if self.memory_kib < MIN_MEMORY_KIB or self.time_cost < MIN_TIME_COST:
-            raise ConfigError(
-                "error.argon2_too_weak", memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST
-            )
-        if self.parallelism < 1 or self.salt_len < 16 or self.hash_len < 16:
-            raise ConfigError(
-                "error.argon2_too_weak", memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST
-            )
 
 
 def normalize_password(password: str) -> str:

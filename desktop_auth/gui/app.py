@@ -7,7 +7,6 @@ store in a temporary folder with its own key file.
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import QApplication
 from desktop_auth.config import Config
 
 if TYPE_CHECKING:
+    import tempfile
+
     from desktop_auth.core.service import AuthService
     from desktop_auth.gui.demo import AuthenticatorAppWindow
 from desktop_auth.gui.i18n import install_language
@@ -81,6 +82,8 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
 
     if not demo:
         return MainWindow(open_configured), None
+    import tempfile
+
     from desktop_auth.gui import demo as demo_mode
 
     session = Demo(

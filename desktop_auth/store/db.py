@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from keyring.backend import KeyringBackend
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_auth.errors import ConfigError, StoreUnavailableError
@@ -100,7 +100,10 @@ class Store:
     @classmethod
     def open(cls, url: str, *, keyring_backend: KeyringBackend | None = None) -> Store:
         """Open ``url``; a server's password comes from the keyring (SECURITY.md C4)."""
-        return cls(create_store_engine(with_keyring_password(url, keyring_backend)))
+        try:
+            return cls(create_store_engine(with_keyring_password(url, keyring_backend)))
+        except (ArgumentError, ValueError) as exc:  # config.py checked the form only roughly
+            raise ConfigError("error.database_url_invalid") from exc
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

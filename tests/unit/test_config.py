@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from desktop_auth.config import load_config
 from desktop_auth.core.passwords import Argon2Parameters
 from desktop_auth.errors import ConfigError
+from desktop_auth.store.db import Store
 
 
 def write(path: Path, text: str) -> Path:
@@ -108,3 +111,35 @@ def test_smtp_section_and_webauthn_origins(tmp_path: Path) -> None:
 def test_c4_smtp_password_plain_text_and_bad_origins_are_refused(tmp_path: Path, text: str) -> None:
     with pytest.raises(ConfigError):
         load_config(config_path=write(tmp_path / "c.toml", text), environ={})
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u:Geheim123@db/x", "postgresql://u:Gehe@m123@db/x", "mysql://u:G@[::1]/x"]
+)
+def test_c4_any_password_in_the_files_url_is_refused(tmp_path: Path, url: str) -> None:
+    """However the URL is written, a password in the file is found (before the store opens)."""
+    with pytest.raises(ConfigError) as info:
+        load_config(config_path=write(tmp_path / "c.toml", f'database_url = "{url}"\n'), environ={})
+    assert info.value.message_key == "error.config_password_in_file"
+
+
+@pytest.mark.parametrize("url", ["postgresql://u@db:notaport/x", "a-b://db/x"])
+def test_a_url_only_the_database_library_rejects_fails_calmly_when_the_store_opens(
+    url: str,
+) -> None:
+    config = load_config(database_url=url, environ={})
+    with pytest.raises(ConfigError) as info:
+        Store.open(config.database_url)
+    assert info.value.message_key == "error.database_url_invalid"
+
+
+def test_reading_the_configuration_does_not_load_the_database_library(tmp_path: Path) -> None:
+    """The window paints before SQLAlchemy loads (a third of a second): see gui_startup.py."""
+    file = write(tmp_path / "c.toml", 'database_url = "postgresql+psycopg://u@db/x"\n')
+    probe = (
+        "import sys; from pathlib import Path; from desktop_auth.config import load_config; "
+        f"load_config(config_path=Path({str(file)!r}), environ={{}}); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'argon2')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
