@@ -57,8 +57,15 @@ def user_add(ctx: CliContext) -> int:
 
 
 def user_list(ctx: CliContext) -> int:
-    service = ctx.service()
-    users = service.list_users(search=ctx.args.search, role=ctx.args.role, limit=ctx.args.limit)
+    service, args = ctx.service(), ctx.args
+    users = service.list_users(
+        search=args.search,
+        role=args.role,
+        sort=args.sort,
+        descending=args.descending,
+        limit=args.limit,
+        offset=args.offset,
+    )
     now = service.now()
     header = (
         ctx.t("cli.col.email"),
@@ -82,6 +89,9 @@ def user_list(ctx: CliContext) -> int:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
     if not rows:
         ctx.out("cli.user.none")
+    else:
+        total = service.count_users(search=args.search, role=args.role)
+        ctx.out("cli.user.count", first=args.offset + 1, last=args.offset + len(rows), total=total)
     return 0
 
 

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
-from typing import NoReturn
 
 from desktop_auth.cli import admin, audit, keys, rollout
-from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line, not the whole usage block."""
-
-    hint = "--help"
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} ({self.hint})\n")
+from desktop_auth.cli.options import window_parser
+from desktop_auth.messages import translate
 
 
 def build_parser(language: str) -> argparse.ArgumentParser:
+    """Every command; ``options.window_parser`` is the light one for opening the window."""
+
     def t(key: str) -> str:
         return translate(key, language)
 
-    OneLineErrorParser.hint = t("cli.see_help")
-    parser = OneLineErrorParser(prog="desktop-auth", description=t("cli.description"))
-    parser.add_argument("--database", metavar="URL", help=t("cli.opt.database"))
-    parser.add_argument("--config", metavar="FILE", type=Path, help=t("cli.opt.config"))
-    parser.add_argument("--language", choices=SUPPORTED_LANGUAGES, help=t("cli.opt.language"))
-    parser.add_argument(
-        "--log-level",
-        default="WARNING",
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help=t("cli.opt.log_level"),
-    )
-    parser.add_argument("--log-file", metavar="FILE", type=Path, help=t("cli.opt.log_file"))
-    parser.add_argument("--demo", action="store_true", help=t("cli.opt.demo"))
+    parser = window_parser(language)
     parser.set_defaults(handler=None)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -93,6 +73,10 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
     listing.add_argument("--search", help=t("cli.opt.search"))
     listing.add_argument("--role", choices=["employee", "admin"], help=t("cli.opt.role"))
     listing.add_argument("--limit", type=int, default=100, help=t("cli.opt.limit"))
+    listing.add_argument("--offset", type=int, default=0, help=t("cli.opt.offset"))
+    # The core names the orders (and refuses others, with the list): no copy of them here.
+    listing.add_argument("--sort", default="email", help=t("cli.opt.sort"))
+    listing.add_argument("--descending", action="store_true", help=t("cli.opt.descending"))
     listing.set_defaults(handler=admin.user_list)
 
     for name, handler in (

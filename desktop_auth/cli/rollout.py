@@ -168,17 +168,29 @@ def policy_show(ctx: CliContext) -> int:
     return 0
 
 
+def _policy_value(text: str, current: dict[str, object], key: str) -> object:
+    """JSON where it is JSON; a comma-separated list for a list setting
+    (``allowed_methods=security_key,authenticator_app``); else the bare word, e.g. a date."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    section, _, name = key.rpartition(".")
+    table = current.get(section) if section else current
+    if isinstance(table, dict) and isinstance(table.get(name), list | tuple):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
 def policy_set(ctx: CliContext) -> int:
+    service = ctx.service()
+    current = service.policy().to_dict()
     changes: dict[str, object] = {}
     for change in ctx.args.changes:
         key, separator, value = change.partition("=")
         if not separator or not key:
             raise InvalidInputError("error.policy_change_format", change=change)
-        try:
-            changes[key.strip()] = json.loads(value)
-        except ValueError:
-            changes[key.strip()] = value  # a bare word, such as a date
-    service = ctx.service()
+        changes[key.strip()] = _policy_value(value, current, key.strip())
     service.update_policy(actor=service.local_administrator(), changes=changes)
     ctx.out("cli.policy.saved")
     return policy_show(ctx)

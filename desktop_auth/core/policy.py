@@ -8,16 +8,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop_auth.core.methods import (
+    AUTHENTICATOR_APP,
+    METHODS,
+    SECURITY_KEY,
+    WINDOWS_HELLO,
+)
 from desktop_auth.core.password_policy import PasswordPolicy
 from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError
 from desktop_auth.store.settings import POLICY, get_setting, put_setting
 
-#: The second factors an organisation can allow, by the names the policy uses.
-AUTHENTICATOR_APP = "authenticator_app"
-SECURITY_KEY = "security_key"
-WINDOWS_HELLO = "windows_hello"
-METHODS = (SECURITY_KEY, WINDOWS_HELLO, AUTHENTICATOR_APP)
+__all__ = ["AUTHENTICATOR_APP", "METHODS", "SECURITY_KEY", "WINDOWS_HELLO", "Policy"]
 
 
 @dataclass(frozen=True, kw_only=True)

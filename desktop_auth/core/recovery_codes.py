@@ -54,21 +54,57 @@ class RecoverySheet:
         width = len(str(len(self.codes)))
         return [f"{n:>{width}}. {code}" for n, code in enumerate(self.codes, start=1)]
 
+    def title(self, language: str) -> str:
+        return translate("sheet.title", language)
+
+    def intro(self, language: str) -> str:
+        return translate("sheet.intro", language)
+
     def as_text(self, language: str) -> str:
         """For "Save as text file" and "Copy": the same content as the printed sheet."""
-        title = translate("sheet.title", language)
+        title = self.title(language)
         parts = [
             title,
             "=" * len(title),
             *self.header_lines(language),
             "",
-            translate("sheet.intro", language),
+            self.intro(language),
             "",
             *(f"[ ] {line}" for line in self.numbered_codes()),
             "",
             *(f"- {rule}" for rule in self.rules(language)),
         ]
         return "\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackupCodeSlip:
+    """The helpdesk's printout of a backup code, in the user's language, to hand over."""
+
+    organisation: str
+    email: str
+    expires_at: datetime
+    code: str = field(repr=False)
+
+    def title(self, language: str) -> str:
+        return translate("slip.title", language)
+
+    def header_lines(self, language: str) -> list[str]:
+        return [
+            translate("sheet.organisation", language, organisation=self.organisation),
+            translate("sheet.account", language, email=self.email),
+            translate("slip.valid_until", language, until=self.expires_at),
+        ]
+
+    def intro(self, language: str) -> str:
+        return translate("slip.intro", language)
+
+    def numbered_codes(self) -> list[str]:
+        return [self.code]
+
+    def rules(self, language: str) -> list[str]:
+        keys = ("slip.rule_once", "slip.rule_setup", "slip.rule_destroy")
+        return [translate(key, language) for key in keys]
 
 
 class RecoveryCodes:

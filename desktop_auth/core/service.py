@@ -36,8 +36,8 @@ from desktop_auth.core.notifications import SecurityNotice, SecurityNotifier
 from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
 from desktop_auth.core.password_policy import PasswordAssessment, PasswordProblem
 from desktop_auth.core.passwords import PasswordHasher
-from desktop_auth.core.policy import Policy, load_policy, save_policy
-from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
+from desktop_auth.core.policy import METHODS, Policy, load_policy, save_policy
+from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, RecoverySheet
 from desktop_auth.core.reports import EnrollmentReport
 from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout
 from desktop_auth.core.second_factor import SecondFactorFlow
@@ -67,6 +67,7 @@ from desktop_auth.store.secretbox import SecretBox
 from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, get_setting
 
 __all__ = [
+    "SECOND_FACTOR_METHODS",
     "USER_ROLES",
     "USER_SORTS",
     "Actor",
@@ -75,6 +76,7 @@ __all__ = [
     "AuditEventType",
     "AuditVerification",
     "AuthService",
+    "BackupCodeSlip",
     "Ceremony",
     "CheckResult",
     "CheckStatus",
@@ -107,6 +109,8 @@ __all__ = [
 
 #: The roles an account can have, for pickers (the CLI and the admin console).
 USER_ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+#: What the policy's ``allowed_methods`` can name, strongest first.
+SECOND_FACTOR_METHODS: tuple[str, ...] = METHODS
 #: The orders ``list_users`` can sort in.
 USER_SORTS: tuple[str, ...] = tuple(sort.value for sort in UserSort)
 

@@ -17,7 +17,7 @@ from desktop_auth.core.authenticator_apps import DEFAULT_LABEL, AuthenticatorApp
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import SignInResult
 from desktop_auth.core.policy import SECURITY_KEY, WINDOWS_HELLO, load_policy
-from desktop_auth.core.recovery_codes import RecoveryCodes, RecoverySheet
+from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, RecoverySheet
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import Session
@@ -187,4 +187,17 @@ class FactorMethods:
         self._admin.authorize(actor, destructive=True)
         return self._recovery.issue_backup_code(
             actor=actor, email=email, remove_methods=remove_methods
+        )
+
+    def backup_code_slip(self, issued: IssuedBackupCode) -> BackupCodeSlip:
+        """What the helpdesk prints for the user: the code, until when, and what to do."""
+        with self._context.store.transaction() as db:
+            organisation = get_setting(db, ORGANISATION_NAME)
+        if organisation is None:
+            raise StoreNotInitializedError()
+        return BackupCodeSlip(
+            organisation=organisation,
+            email=issued.email,
+            expires_at=issued.expires_at,
+            code=issued.code,
         )

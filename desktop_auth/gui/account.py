@@ -9,6 +9,7 @@ last factor); this screen only shows its answers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Signal
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         RecoveryStatus,
         Session,
     )
+from desktop_auth.core.methods import AUTHENTICATOR_APP, SECURITY_KEY, WINDOWS_HELLO
 from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
 from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
 from desktop_auth.gui.i18n import local_time, message
@@ -41,6 +43,15 @@ from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
+
+
+@dataclass(frozen=True, kw_only=True)
+class Loaded:
+    """What the dialog shows, read in one worker."""
+
+    methods: list[EnrolledMethod]
+    codes: RecoveryStatus
+    allowed: tuple[str, ...]
 
 
 class AccountDialog(QDialog):
@@ -138,14 +149,23 @@ class AccountDialog(QDialog):
     def refresh(self) -> None:
         service, session = self.service, self.session
 
-        def load() -> tuple[list[EnrolledMethod], RecoveryStatus]:
-            return service.my_methods(session), service.recovery_codes_left(session)
+        def load() -> Loaded:
+            return Loaded(
+                methods=service.my_methods(session),
+                codes=service.recovery_codes_left(session),
+                allowed=service.policy().allowed_methods,
+            )
 
         self.runner.start(load, self._loaded, self.methods_error.show_error)
 
-    def _loaded(self, loaded: tuple[list[EnrolledMethod], RecoveryStatus]) -> None:
-        self.methods = [m for m in loaded[0] if m.kind not in ("recovery", "backup")]
-        self._status = loaded[1]
+    def _loaded(self, loaded: Loaded) -> None:
+        self.methods = [m for m in loaded.methods if m.kind not in ("recovery", "backup")]
+        self._status = loaded.codes
+        # Only what the organisation allows to be added (what is there stays listed).
+        self.add_button.setVisible(AUTHENTICATOR_APP in loaded.allowed)
+        self.add_key_button.setVisible(
+            SECURITY_KEY in loaded.allowed or WINDOWS_HELLO in loaded.allowed
+        )
         self.table.setRowCount(len(self.methods))
         for row, method in enumerate(self.methods):
             cells = [

@@ -38,6 +38,7 @@ class RecoveryCodesPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.sheet: RecoverySheet | None = None
+        self.print_dialog: QWidget | None = None
         self.intro = paragraph()
         self.codes = QLabel()
         self.codes.setFont(monospace(1.15))
@@ -139,10 +140,13 @@ class RecoveryCodesPanel(QWidget):
             self.saved.setText(self.tr("Saved: %1").replace("%1", str(path)))
 
     def print_sheet(self) -> None:
-        if self.sheet is not None and recovery_sheet.print_sheet(
-            self.sheet, current_language(), self
-        ):
-            self.saved.setText(self.tr("Sent to the printer."))
+        if self.sheet is not None:
+            self.print_dialog = recovery_sheet.print_sheet(
+                self.sheet,
+                current_language(),
+                self,
+                lambda: self.saved.setText(self.tr("Sent to the printer.")),
+            )
 
     def copy(self) -> None:
         if self.sheet is not None:

@@ -1,9 +1,10 @@
-"""The printable recovery sheet: one page, painted by one function for PDF and printer.
+"""Printable sheets of codes: one page, painted by one function for PDF and printer.
 
-"Save as PDF" paints on a QPdfWriter, "Print" on the QPrinter the print dialog
-set up; both call ``render_sheet``, so what is printed is what was saved.  The
-codes are large, monospaced and numbered, each with a box to cross it off, and
-the font shrinks until two columns fit inside the page margins.
+The employee's recovery sheet and the helpdesk's backup-code slip are both a
+``Printable``.  "Save as PDF" paints on a QPdfWriter, "Print" on the QPrinter the
+print dialog set up; both call ``render_sheet``, so what is printed is what was
+saved.  The codes are large, monospaced and numbered, each with a box to cross it
+off, and the font shrinks until two columns fit inside the page margins.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
@@ -29,18 +30,27 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import RecoverySheet
-from desktop_auth.messages import translate
 
 MARGIN_MM = 20
 CODE_POINT_SIZE = 16
 MIN_CODE_POINT_SIZE = 8
 COLUMN_GUTTER_MM = 10
 PDF_RESOLUTION = 300
+
+
+class Printable(Protocol):
+    """A sheet of codes (``RecoverySheet``, ``BackupCodeSlip``): the texts, in a language."""
+
+    def title(self, language: str) -> str: ...
+    def header_lines(self, language: str) -> list[str]: ...
+    def intro(self, language: str) -> str: ...
+    def numbered_codes(self) -> list[str]: ...
+    def rules(self, language: str) -> list[str]: ...
 
 
 def _font(point_size: float, *, bold: bool = False, monospace: bool = False) -> QFont:
@@ -80,23 +90,23 @@ def _fitting_code_font(
 
 
 def render_sheet(
-    painter: QPainter, page: QRectF, sheet: RecoverySheet, language: str, dpi: float
+    painter: QPainter, page: QRectF, sheet: Printable, language: str, dpi: float
 ) -> None:
     """Paint the sheet inside ``page`` (the area within the margins)."""
     painter.save()
     painter.translate(page.topLeft())
     width = page.width()
     mm = dpi / 25.4
-    top = _paragraph(painter, 0, width, translate("sheet.title", language), _font(20, bold=True))
+    top = _paragraph(painter, 0, width, sheet.title(language), _font(20, bold=True))
     top += 3 * mm
     for line in sheet.header_lines(language):
         top = _paragraph(painter, top, width, line, _font(10))
     top += 5 * mm
-    top = _paragraph(painter, top, width, translate("sheet.intro", language), _font(11))
+    top = _paragraph(painter, top, width, sheet.intro(language), _font(11))
     top += 6 * mm
 
     entries = sheet.numbered_codes()
-    columns = 2
+    columns = 2 if len(entries) > 1 else 1
     column_width = (width - COLUMN_GUTTER_MM * mm) / columns
     # Measure on the page's own device: a screen's metrics would be at another DPI.
     device = painter.device()
@@ -139,7 +149,7 @@ def prepare_page(device: QPagedPaintDevice) -> None:
     )
 
 
-def paint_on(device: QPagedPaintDevice, sheet: RecoverySheet, language: str) -> None:
+def paint_on(device: QPagedPaintDevice, sheet: Printable, language: str) -> None:
     """Paint one page on a PDF writer or a printer that is ready to print."""
     painter = QPainter()
     if not painter.begin(device):
@@ -170,11 +180,11 @@ def _private_file(path: Path, write: Callable[[Path], object]) -> None:
         partial.unlink(missing_ok=True)
 
 
-def save_pdf(sheet: RecoverySheet, path: Path, language: str) -> None:
+def save_pdf(sheet: Printable, path: Path, language: str) -> None:
     def write(target: Path) -> None:
         writer = QPdfWriter(str(target))
         writer.setResolution(PDF_RESOLUTION)
-        writer.setTitle(translate("sheet.title", language))  # metadata: never a code
+        writer.setTitle(sheet.title(language))  # metadata: never a code
         writer.setCreator("desktop-auth")
         prepare_page(writer)
         paint_on(writer, sheet, language)
@@ -183,14 +193,24 @@ def save_pdf(sheet: RecoverySheet, path: Path, language: str) -> None:
     _private_file(path, write)
 
 
-def print_sheet(sheet: RecoverySheet, language: str, parent: QWidget | None = None) -> bool:
-    """Ask for a printer, then print; False when the user cancelled."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    prepare_page(printer)
-    if QPrintDialog(printer, parent).exec() != QDialog.DialogCode.Accepted:
-        return False
-    paint_on(printer, sheet, language)
-    return True
+def print_sheet(
+    sheet: Printable, language: str, parent: QWidget | None, printed: Callable[[], None]
+) -> QPrintDialog:
+    """Ask for a printer (a window-modal dialog, the event loop runs on); print when the
+    person chooses Print, then ``printed()``.  Cancel prints nothing."""
+    # The dialog's own printer: one made here would be freed under the open dialog.
+    dialog = QPrintDialog(parent)
+    prepare_page(dialog.printer())
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def accepted() -> None:
+        paint_on(dialog.printer(), sheet, language)
+        printed()
+
+    dialog.accepted.connect(accepted)
+    dialog.show()
+    return dialog
 
 
 def save_text(sheet: RecoverySheet, path: Path, language: str) -> None:

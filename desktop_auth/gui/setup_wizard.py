@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         Session,
         SignInResult,
     )
+from desktop_auth.core.methods import AUTHENTICATOR_APP, SECURITY_KEY, WINDOWS_HELLO
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import error_text
 from desktop_auth.gui.setup_pages import (
@@ -80,13 +81,21 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
         self.setPage(INTRO, IntroPage(self))
-        self.setPage(CHOOSE, ChooseMethodPage(self))
+        self.choose_page = ChooseMethodPage(self)
+        self.setPage(CHOOSE, self.choose_page)
         self.setPage(APP, AppSetupPage(self))
         self.setPage(CODES, RecoveryCodesPage(self))
         self.setPage(DONE, DonePage(self))
         self.setPage(KEY, KeySetupPage(self))
         self.setMinimumSize(720, 560)
         self.accepted.connect(self._accepted)
+        # Which methods the organisation allows, read while the person reads the intro.
+        self.policy_runner = TaskRunner(self)
+        self.policy_runner.start(
+            lambda: service.policy().allowed_methods,
+            self.choose_page.offer,
+            lambda _error: None,  # then every choice stays; the core still says no calmly
+        )
         if deadline is not None:
             self.setOption(QWizard.WizardOption.HaveCustomButton1)
             self.customButtonClicked.connect(self._remind_me_later)
@@ -217,6 +226,17 @@ class ChooseMethodPage(TranslatedPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         if not self.nickname.text():
             self._suggest_name()
+
+    def offer(self, allowed: tuple[str, ...]) -> None:
+        """Only what the organisation allows; the key choice stands for keys and Hello."""
+        key = SECURITY_KEY in allowed or WINDOWS_HELLO in allowed
+        app = AUTHENTICATOR_APP in allowed
+        self.key_choice.setVisible(key)
+        self.key_hint.setVisible(key)
+        self.app_choice.setVisible(app)
+        self.app_hint.setVisible(app)
+        (self.app_choice if app else self.key_choice).setChecked(True)
+        self._suggest_name()
 
     def _suggest_name(self) -> None:
         suggestions = {self.tr("Phone"), self.tr("Security key"), ""}

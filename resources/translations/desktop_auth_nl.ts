@@ -341,6 +341,10 @@
 <context>
     <name>BackupCodeDialog</name>
     <message>
+        <source>Sent to the printer.</source>
+        <translation>Naar de printer gestuurd.</translation>
+    </message>
+    <message>
         <source>Helpdesk backup code</source>
         <translation>Backupcode van de helpdesk</translation>
     </message>
@@ -363,6 +367,10 @@
     <message>
         <source>&amp;Copy</source>
         <translation>&amp;Kopiëren</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Afdrukken…</translation>
     </message>
     <message>
         <source>Shown only now. It works once, until %1.</source>
@@ -926,6 +934,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>&amp;Herinneringstekst:</translation>
     </message>
     <message>
+        <source>Methods users may set &amp;up:</source>
+        <translation>Methoden die gebruikers mogen &amp;instellen:</translation>
+    </message>
+    <message>
         <source>Security key &amp;user verification:</source>
         <translation>&amp;Gebruikersverificatie bij beveiligingssleutels:</translation>
     </message>
@@ -964,6 +976,22 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Enforcement date</source>
         <translation>Ingangsdatum</translation>
+    </message>
+    <message>
+        <source>Security key</source>
+        <translation>Beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Windows Hello (face or fingerprint)</source>
+        <translation>Windows Hello (gezicht of vingerafdruk)</translation>
+    </message>
+    <message>
+        <source>Authenticator app</source>
+        <translation>Authenticator-app</translation>
+    </message>
+    <message>
+        <source>Methods set up before stay usable; to switch one off, use the Users tab.</source>
+        <translation>Eerder ingestelde methoden blijven werken; zet er een uit via het tabblad Gebruikers.</translation>
     </message>
     <message>
         <source>Reminder text</source>
@@ -1443,6 +1471,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>UsersModel</name>
     <message>
         <source>none</source>
+        <extracomment>Pages held at once (1,600 rows): a screenful with room to scroll back. Pages asked for but not yet fetched that are still worth fetching (newest first). Column → ``list_users`` sort order; the methods column has none. Users the listing finds; None until counted (the first page comes first).</extracomment>
         <translation>geen</translation>
     </message>
     <message>
@@ -1505,6 +1534,14 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 <context>
     <name>UsersView</name>
     <message>
+        <source>1 user</source>
+        <translation>1 gebruiker</translation>
+    </message>
+    <message>
+        <source>%1 users</source>
+        <translation>%1 gebruikers</translation>
+    </message>
+    <message>
         <source>Disable %1? They can no longer sign in.</source>
         <translation>%1 uitschakelen? Die kan dan niet meer inloggen.</translation>
     </message>
@@ -1527,6 +1564,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Search users</source>
         <translation>Gebruikers zoeken</translation>
+    </message>
+    <message>
+        <source>One or two letters find addresses and name words that start with them; three or more find them anywhere.</source>
+        <translation>Eén of twee letters vinden adressen en woorden in namen die ermee beginnen; drie of meer vinden ze overal.</translation>
     </message>
     <message>
         <source>Users</source>

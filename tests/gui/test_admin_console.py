@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
@@ -29,6 +30,7 @@ from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
 from tests.helpers import PinnedClock
 from tests.totp_helpers import phone_code, secret_from_uri, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.unit.gui.test_recovery_sheet import pdf_text
 
 ADMIN_EMAIL = "beheer@salariszaken.nl"
 
@@ -282,6 +284,36 @@ def test_m8_issue_a_backup_code_shown_once_and_it_works(
     )
 
 
+def test_m8_the_backup_code_slip_prints_in_the_users_language(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, tmp_path: Path
+) -> None:
+    """Printed through the real print dialog (to a PDF file), read back with pdftotext."""
+    service.create_user(actor=admin, email="anouk@example.nl", display_name="Anouk", language="nl")
+    select_user(qtbot, console, "anouk@example.nl")
+    console.users.backup_button.click()
+    dialog = wait_visible(qtbot, BackupCodeDialog)
+    assert isinstance(dialog, BackupCodeDialog)
+    assert not dialog.print_button.isEnabled()  # nothing to print before the code exists
+    dialog.issue_button.click()
+    qtbot.waitUntil(lambda: dialog.code is not None)
+    code = dialog.secret.edit.text()
+    dialog.print_button.click()
+    printing = wait_visible(qtbot, QPrintDialog)
+    assert isinstance(printing, QPrintDialog)
+    target = tmp_path / "slip.pdf"
+    file_name = printing.findChild(QLineEdit, "filename")  # "Print to File (PDF)"
+    assert file_name is not None
+    file_name.setText(str(target))
+    printing.accept()
+    qtbot.waitUntil(lambda: dialog.printed.text() == "Sent to the printer.")
+    text = pdf_text(target)
+    assert code in text
+    assert "Backupcode van de helpdesk" in text  # Anouk reads Dutch; the admin's UI is English
+    assert "anouk@example.nl" in text and "Salariszaken" in text
+    assert "Werkt één keer, tot" in text
+    dialog.reject()
+
+
 def test_m5_s1_remove_a_lost_method_after_signing_in_again(
     qtbot: QtBot,
     console: AdminConsole,
@@ -376,11 +408,14 @@ def test_a_policy_change_persists_and_is_audited(
     policy.enforcement_date.setDate(QDate(2026, 9, 1))
     policy.passwordless.setChecked(False)
     policy.aaguids.setPlainText("CB69481E-8FF7-4039-93EC-0A2729A154A8\n")
+    assert all(box.isChecked() for box in policy.methods.values())
+    policy.methods["windows_hello"].setChecked(False)
     assert set(policy.changes()) == {
         "throttle.lock_after",
         "enforcement_date",
         "passwordless_allowed",
         "aaguid_allowlist",
+        "allowed_methods",
     }
     policy.save_button.click()
     qtbot.waitUntil(lambda: "Saved" in policy.saved.text(), timeout=10_000)
@@ -389,13 +424,19 @@ def test_a_policy_change_persists_and_is_audited(
     assert stored.enforcement_date == "2026-09-01"
     assert not stored.passwordless_allowed
     assert stored.aaguid_allowlist == ("cb69481e-8ff7-4039-93ec-0a2729a154a8",)
+    assert stored.allowed_methods == ("security_key", "authenticator_app")
     event = service.audit_events(event_type="policy.changed")[0]
     assert event.details["settings"] == (
-        "aaguid_allowlist,enforcement_date,passwordless_allowed,throttle.lock_after"
+        "aaguid_allowlist,allowed_methods,enforcement_date,passwordless_allowed,throttle.lock_after"
     )
     assert policy.changes() == {}
     policy.save_button.click()
     assert policy.saved.text() == "Nothing changed."
+    for box in policy.methods.values():  # none at all: refused, in words
+        box.setChecked(False)
+    policy.save_button.click()
+    qtbot.waitUntil(lambda: "at least one method" in policy.error.text(), timeout=10_000)
+    assert service.policy().allowed_methods == ("security_key", "authenticator_app")
 
 
 def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(

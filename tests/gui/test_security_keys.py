@@ -17,7 +17,7 @@ from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.gui.main_window import MainWindow
-from desktop_auth.gui.setup_wizard import KeySetupPage, RecoveryCodesPage
+from desktop_auth.gui.setup_wizard import ChooseMethodPage, KeySetupPage, RecoveryCodesPage
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.conftest import _window, shoot
@@ -205,3 +205,45 @@ def test_settings_add_a_spare_key_and_sign_in_again_with_a_touch(
     assert isinstance(codes, RecoveryCodesDialog) and codes.panel.sheet is not None
     codes.panel.stored.click()
     codes.close_button.click()
+
+
+def test_only_allowed_methods_are_offered_in_the_wizard_and_settings(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    key: SoftAuthenticator,
+) -> None:
+    """The organisation allows security keys only: no authenticator app to choose or add."""
+    keyed_service.update_policy(
+        actor=keyed_admin, changes={"allowed_methods": ["security_key", "windows_hello"]}
+    )
+    make_user(keyed_service, keyed_admin)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, key_window)
+    wizard.next()
+    choose = wizard.currentPage()
+    assert isinstance(choose, ChooseMethodPage)
+    qtbot.waitUntil(lambda: not choose.app_choice.isVisibleTo(wizard))
+    assert choose.key_choice.isVisibleTo(wizard) and choose.key_choice.isChecked()
+    assert choose.nickname.text() == "Security key"
+    shoot(wizard, "32-wizard-choose-keys-only")
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    wizard.next()
+    codes = wizard.currentPage()
+    assert isinstance(codes, RecoveryCodesPage)
+    qtbot.waitUntil(lambda: codes.panel.sheet is not None)
+    codes.panel.stored.click()
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_page(qtbot, key_window, key_window.home)
+    key_window.home.settings_button.click()
+    dialog = key_window.account
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert dialog.add_key_button.isVisibleTo(dialog)
+    assert not dialog.add_button.isVisibleTo(dialog)
+    dialog.close()

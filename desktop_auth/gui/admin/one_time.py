@@ -14,9 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import IssuedBackupCode, TemporaryPassword, UserSummary
+from desktop_auth.core.service import (
+    Actor,
+    BackupCodeSlip,
+    IssuedBackupCode,
+    TemporaryPassword,
+    UserSummary,
+)
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog
 from desktop_auth.gui.i18n import local_time
+from desktop_auth.gui.recovery_sheet import print_sheet
 from desktop_auth.gui.widgets import monospace, paragraph
 
 
@@ -30,10 +37,10 @@ class SecretField(QWidget):
         self.edit.setFont(monospace(1.3))
         self.copy_button = QPushButton()
         self.copy_button.clicked.connect(self.copy)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.copy_button)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addWidget(self.edit, 1)
+        self.row.addWidget(self.copy_button)
 
     def copy(self) -> None:
         QApplication.clipboard().setText(self.edit.text())
@@ -99,6 +106,13 @@ class BackupCodeDialog(AdminDialog):
         self.issue_button.clicked.connect(self.issue)
         self.secret = SecretField()
         self.secret.setEnabled(False)
+        self.print_button = QPushButton()
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_slip)
+        self.secret.row.addWidget(self.print_button)
+        self.slip: BackupCodeSlip | None = None
+        self.print_dialog: QWidget | None = None
+        self.printed = paragraph()
         self.expiry = paragraph()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
@@ -109,6 +123,7 @@ class BackupCodeDialog(AdminDialog):
             self.issue_button,
             self.secret,
             self.expiry,
+            self.printed,
             self.error,
             self.busy,
             self.buttons,
@@ -125,26 +140,38 @@ class BackupCodeDialog(AdminDialog):
             self.user.email,
             self.remove_methods.isChecked(),
         )
-        self.context.run(
-            self.runner,
-            lambda actor: service.issue_backup_code(
-                actor=actor, email=email, remove_methods=remove
-            ),
-            self._issued,
-            self.error,
-        )
 
-    def _issued(self, code: IssuedBackupCode) -> None:
+        def work(actor: Actor) -> tuple[IssuedBackupCode, BackupCodeSlip]:
+            code = service.issue_backup_code(actor=actor, email=email, remove_methods=remove)
+            return code, service.backup_code_slip(code)
+
+        self.context.run(self.runner, work, self._issued, self.error)
+
+    def _issued(self, issued: tuple[IssuedBackupCode, BackupCodeSlip]) -> None:
+        code, self.slip = issued
         self.code = code
         self.secret.edit.setText(code.code)
         self.secret.setEnabled(True)
         self.remove_methods.setEnabled(False)
         self.issue_button.setEnabled(False)
+        self.print_button.setEnabled(True)
         self.issued.emit(code)
         self.retranslate()
 
+    def print_slip(self) -> None:
+        """On paper in the user's language, for someone at the helpdesk desk in person."""
+        if self.slip is None:
+            return
+        self.print_dialog = print_sheet(
+            self.slip,
+            self.user.language,
+            self,
+            lambda: self.printed.setText(self.tr("Sent to the printer.")),
+        )
+
     def done(self, result: int) -> None:
         self.secret.forget()
+        self.slip = None
         super().done(result)
 
     def retranslate(self) -> None:
@@ -159,6 +186,7 @@ class BackupCodeDialog(AdminDialog):
         self.issue_button.setText(self.tr("&Issue code"))
         self.secret.edit.setAccessibleName(self.tr("Backup code"))
         self.secret.copy_button.setText(self.tr("&Copy"))
+        self.print_button.setText(self.tr("&Print…"))
         if self.code is not None:
             self.expiry.setText(
                 self.tr("Shown only now. It works once, until %1.").replace(

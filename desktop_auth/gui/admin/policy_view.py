@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import Actor, Policy
+from desktop_auth.core.service import SECOND_FACTOR_METHODS, Actor, Policy
 from desktop_auth.gui.admin.context import AdminContext, to_date
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph
 
@@ -59,13 +59,19 @@ class PolicyView(Screen):
         self.attestation_required = QCheckBox()
         self.aaguids = QPlainTextEdit()
         self.aaguids.setMaximumHeight(80)
-        self.labels = [QLabel() for _ in range(10)]
+        self.methods = {method: QCheckBox() for method in SECOND_FACTOR_METHODS}
+        methods = QHBoxLayout()
+        for box in self.methods.values():
+            methods.addWidget(box)
+        methods.addStretch(1)
+        self.labels = [QLabel() for _ in range(11)]
         enforcement = QHBoxLayout()
         enforcement.addWidget(self.enforce)
         enforcement.addWidget(self.enforcement_date, 1)
         fields: list[QWidget | QHBoxLayout] = [
             enforcement,
             self.reminder_text,
+            methods,
             self.user_verification,
             self.totp_window,
             self.lock_after,
@@ -78,8 +84,12 @@ class PolicyView(Screen):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        buddies = {
+            id(enforcement): self.enforce,
+            id(methods): self.methods[SECOND_FACTOR_METHODS[0]],
+        }
         for label, field in zip(self.labels, fields, strict=True):
-            label.setBuddy(field if isinstance(field, QWidget) else self.enforce)
+            label.setBuddy(field if isinstance(field, QWidget) else buddies[id(field)])
             form.addRow(label, field)
         form.addRow("", self.passwordless)
         form.addRow("", self.attestation_required)
@@ -114,6 +124,8 @@ class PolicyView(Screen):
         shown = QDate.currentDate() if day is None else QDate(day.year, day.month, day.day)
         self.enforcement_date.setDate(shown)
         self.reminder_text.setText(policy.reminder_text)
+        for method, box in self.methods.items():
+            box.setChecked(policy.allows(method))
         self.user_verification.setCurrentIndex(
             max(0, self.user_verification.findData(policy.webauthn_user_verification))
         )
@@ -139,6 +151,10 @@ class PolicyView(Screen):
         wanted: dict[str, tuple[object, object]] = {
             "enforcement_date": (day, policy.enforcement_date),
             "reminder_text": (self.reminder_text.text().strip(), policy.reminder_text),
+            "allowed_methods": (
+                [method for method, box in self.methods.items() if box.isChecked()],
+                list(policy.allowed_methods),
+            ),
             "webauthn_user_verification": (
                 str(self.user_verification.currentData()),
                 policy.webauthn_user_verification,
@@ -182,6 +198,7 @@ class PolicyView(Screen):
         texts = [
             self.tr("2FA &required from:"),
             self.tr("Re&minder text:"),
+            self.tr("Methods users may set &up:"),
             self.tr("Security key &user verification:"),
             self.tr("Authenticator &code window (30-second steps either side):"),
             self.tr("&Lock the password after this many failures:"),
@@ -195,6 +212,16 @@ class PolicyView(Screen):
             label.setText(text)
         self.enforce.setText(self.tr("on a date (unticked: now)"))
         self.enforcement_date.setAccessibleName(self.tr("Enforcement date"))
+        method_names = {
+            "security_key": self.tr("Security key"),
+            "windows_hello": self.tr("Windows Hello (face or fingerprint)"),
+            "authenticator_app": self.tr("Authenticator app"),
+        }
+        for method, box in self.methods.items():
+            box.setText(method_names[method])
+        self.methods[SECOND_FACTOR_METHODS[0]].setToolTip(
+            self.tr("Methods set up before stay usable; to switch one off, use the Users tab.")
+        )
         self.reminder_text.setAccessibleName(self.tr("Reminder text"))
         self.reminder_text.setPlaceholderText(self.tr("Empty: the standard text"))
         names = {

@@ -286,3 +286,20 @@ def test_helpdesk_issues_a_backup_code(
 
     code, out, err = initialized("admin", "user", "backup-code", "niemand@example.nl")
     assert code == 1 and out == "" and "no user with that" in err
+
+
+def test_user_list_sorts_pages_and_counts(initialized: Cli) -> None:
+    """CLI parity with the console's table: any sort order, a page at a time, the total."""
+    for email, name in (("zoe@example.nl", "Anna Zwart"), ("bram@example.nl", "Zeger Appel")):
+        assert initialized("admin", "user", "add", email, "--name", name)[0] == 0
+    code, out, _ = initialized("admin", "user", "list", "--sort", "name", "--descending")
+    emails = [line.split()[0] for line in out.splitlines()[1:-1]]
+    assert code == 0 and emails == ["bram@example.nl", "zoe@example.nl", "beheer@salariszaken.nl"]
+    assert out.splitlines()[-1] == "Users 1–3 of 3"
+    code, out, _ = initialized("admin", "user", "list", "--limit", "1", "--offset", "1")
+    assert [line.split()[0] for line in out.splitlines()[1:-1]] == ["bram@example.nl"]
+    assert out.splitlines()[-1] == "Users 2–2 of 3"
+    code, out, _ = initialized("admin", "user", "list", "--search", "zw")
+    assert out.splitlines()[-1] == "Users 1–1 of 1"
+    code, _, err = initialized("admin", "user", "list", "--sort", "salary")
+    assert code == 1 and "Unknown sort order salary" in err and "last_sign_in" in err

@@ -82,3 +82,20 @@ def test_report(initialized: Cli) -> None:
     assert "    jan@example.nl" in out
     code, out, _ = initialized("--language", "nl", "admin", "report")
     assert "Nog niet ingesteld (2 getoond):" in out
+
+
+def test_allowed_methods_from_the_command_line(initialized: Cli) -> None:
+    """A list setting takes words separated by commas (or JSON); SMS cannot be named."""
+    code, _, _ = initialized(
+        "admin", "policy", "set", "allowed_methods=authenticator_app, security_key"
+    )
+    assert code == 0
+    shown = json.loads(initialized("admin", "policy", "show")[1])
+    assert shown["allowed_methods"] == ["security_key", "authenticator_app"]
+    code, _, err = initialized("admin", "policy", "set", "allowed_methods=sms")
+    assert code == 1 and "at least one method" in err
+    code, _, err = initialized("admin", "policy", "set", 'allowed_methods=["windows_hello"]')
+    assert code == 0
+    assert json.loads(initialized("admin", "policy", "show")[1])["allowed_methods"] == [
+        "windows_hello"
+    ]
