@@ -78,6 +78,10 @@ class ToneLabel(QLabel):
         self.tone = tone
         apply_tone(self, tone)
 
+    def set_tone(self, tone: Tone) -> None:
+        self.tone = tone
+        apply_tone(self, tone)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() in PALETTE_EVENTS:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -21,12 +22,15 @@ from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.admin import AdminConsole
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
 from desktop_auth.gui.admin.user_dialogs import CreateUserDialog, MethodsDialog
+from desktop_auth.gui.colours import MIN_CONTRAST, contrast_ratio
 from desktop_auth.gui.dialogs import ReauthDialog
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
 from tests.conftest import ADMIN_PASSWORD
 from tests.gui.conftest import shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
+from tests.gui.palettes import dark_palette, text_contrast
+from tests.gui.test_dark_palette import restore_palette  # noqa: F401 - a fixture
 from tests.helpers import PinnedClock
 from tests.totp_helpers import phone_code, secret_from_uri, user_with_app
 from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
@@ -188,6 +192,7 @@ def test_a_header_click_sorts_the_whole_list_and_the_count_is_shown(
     service.create_user(actor=admin, email="a.zwart@example.nl", display_name="Zeger Zwart")
     service.create_user(actor=admin, email="z.appel@example.nl", display_name="Anna Appel")
     users = console.users
+    console.tabs.setCurrentWidget(users)
     users.model.refresh()
     qtbot.waitUntil(lambda: len(users.model.rows) == 3)
     assert users.found.text() == "3 users"
@@ -563,3 +568,24 @@ def test_switch_off_old_methods_from_the_console(
     assert service.user_methods(jan.email) == []
     result = service.sign_in_with_password(jan.email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SETUP_REQUIRED
+
+
+@pytest.mark.usefixtures("restore_palette")
+def test_the_audit_verdict_and_the_dashboard_read_on_a_dark_window(
+    qtbot: QtBot, console: AdminConsole
+) -> None:
+    """The console's colours come from the palette, as the employee screens' do."""
+    QApplication.setPalette(dark_palette())
+    audit = console.audit
+    console.tabs.setCurrentWidget(audit)
+    audit.verify_button.click()
+    qtbot.waitUntil(lambda: audit.verification is not None)
+    qtbot.waitUntil(lambda: audit.verdict.text().startswith("Intact"))
+    assert text_contrast(console, audit.verdict) >= MIN_CONTRAST  # #1e7d32 gave 3.1:1
+    shoot(console, "70-admin-audit-verified", folder="dark")
+    console.tabs.setCurrentWidget(console.dashboard)
+    chart = console.dashboard.chart
+    bar = chart.palette().color(QPalette.ColorRole.Highlight)
+    track = chart.palette().color(QPalette.ColorRole.Mid)
+    assert contrast_ratio(bar, track) >= 3  # the share stands out from the rest of its track
+    shoot(console, "71-admin-dashboard", folder="dark")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.core.service import Actor, AuditEntry, AuditEventType, AuditVerification
 from desktop_auth.gui.admin.context import AdminContext, to_date
+from desktop_auth.gui.colours import Tone, ToneLabel
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph, read_only_table
 
@@ -91,8 +92,11 @@ class AuditView(Screen):
         self.export_button.clicked.connect(self.choose_export_file)
         self.verify_button = QPushButton()
         self.verify_button.clicked.connect(self.verify)
-        self.verdict = paragraph()
-        self.verdict.setObjectName("verdict")
+        self.verdict = ToneLabel(Tone.SUCCESS)  # its tone follows the verdict and the palette
+        self.verdict.setWordWrap(True)
+        bold = self.verdict.font()
+        bold.setBold(True)
+        self.verdict.setFont(bold)
         self.export_note = paragraph()
         self.error = ErrorLabel()
         actions = QHBoxLayout()
@@ -227,12 +231,12 @@ class AuditView(Screen):
         if checked is None:
             return
         if checked.ok:
-            self.verdict.setStyleSheet("QLabel#verdict { color: #1e7d32; font-weight: bold; }")
+            self.verdict.set_tone(Tone.SUCCESS)
             text = self.tr("Intact: all %1 events are unchanged and none is missing.").replace(
                 "%1", str(checked.events_checked)
             )
         else:
-            self.verdict.setStyleSheet("QLabel#verdict { color: #b3261e; font-weight: bold; }")
+            self.verdict.set_tone(Tone.ERROR)
             text = (
                 self.tr("Tampered with: the chain breaks at event %1 (%2).")
                 .replace("%1", str(checked.first_broken_id))

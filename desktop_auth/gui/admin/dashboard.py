@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import EnrollmentReport
 from desktop_auth.gui.admin.context import AdminContext
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
-
-BAR_COLOURS = ("#1e7d32", "#1565c0", "#6a1b9a")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +60,11 @@ class ShareChart(QWidget):
         label_width = min(200.0, self.width() * 0.35)
         figure_width = 110.0
         track = max(10.0, self.width() - label_width - figure_width - 16)
-        text_colour = self.palette().windowText().color()
+        # The palette's own colours, so the chart reads on light and dark windows alike.
+        palette = self.palette()
+        text_colour = palette.color(QPalette.ColorRole.WindowText)
+        track_colour = palette.color(QPalette.ColorRole.Mid)
+        bar_colour = palette.color(QPalette.ColorRole.Highlight)
         for number, bar in enumerate(self.bars):
             top = 4 + number * self.ROW
             painter.setPen(text_colour)
@@ -72,9 +74,9 @@ class ShareChart(QWidget):
                 bar.label,
             )
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#e0e0e0"))
+            painter.setBrush(track_colour)
             painter.drawRoundedRect(QRectF(label_width, top + 4, track, self.ROW - 14), 3, 3)
-            painter.setBrush(QColor(BAR_COLOURS[number % len(BAR_COLOURS)]))
+            painter.setBrush(bar_colour)
             painter.drawRoundedRect(
                 QRectF(label_width, top + 4, track * bar.share, self.ROW - 14), 3, 3
             )
