@@ -55,7 +55,11 @@ class CheckResult:
 
 def _check_database(config: Config, keyring_backend: KeyringBackend | None) -> CheckResult:
     name = "doctor.database"
-    store = Store.open(config.database_url, keyring_backend=keyring_backend)
+    store = Store.open(
+        config.database_url,
+        keyring_backend=keyring_backend,
+        written_in=config.database_url_file,
+    )
     try:
         current, head = store.current_revision(), store.head_revision()
         if current != head:
@@ -110,7 +114,11 @@ _DATA_KEY_STATUS = {
 def _check_data_key(config: Config, keyring_backend: KeyringBackend | None) -> CheckResult:
     name = "doctor.data_key"
     keys = _data_keys(config, keyring_backend)
-    store = Store.open(config.database_url, keyring_backend=keyring_backend)
+    store = Store.open(
+        config.database_url,
+        keyring_backend=keyring_backend,
+        written_in=config.database_url_file,
+    )
     try:
         state, _ = inspect_data_key(store, keys)
     except DesktopAuthError as exc:

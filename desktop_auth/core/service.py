@@ -204,7 +204,11 @@ class AuthService(FactorMethods, AdminMethods):
         ``DataKeyError`` that says how to fix it; ``check_data_key=False`` is for
         the commands that fix it (``admin key import``) or do not need it.
         """
-        store = Store.open(config.database_url, keyring_backend=keyring_backend)
+        store = Store.open(
+            config.database_url,
+            keyring_backend=keyring_backend,
+            written_in=config.database_url_file,
+        )
         if migrate:
             store.upgrade()
         data_keys: DataKeyStore = (

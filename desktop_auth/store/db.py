@@ -27,16 +27,14 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: How long a workstation waits for a PostgreSQL server that does not answer, before
 #: sign-in fails closed with "cannot reach the sign-in database".
 POSTGRES_CONNECT_TIMEOUT_S = 10
+#: Query options that carry a secret to the driver: never in a configuration file.
+SECRET_QUERY_KEYS = ("password", "sslpassword")
 #: A random, constant number for PostgreSQL's advisory lock around migrations.
 MIGRATION_LOCK_ID = 0x6465736B61757468  # "deskauth"
 
 
 def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
-
-
-def _casefold(value: object) -> object:
-    return value.casefold() if isinstance(value, str) else value
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -50,8 +48,6 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
-        # SQLite's own lower() knows only ASCII; the user search folds "Özlem" too.
-        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -98,12 +94,27 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str, *, keyring_backend: KeyringBackend | None = None) -> Store:
-        """Open ``url``; a server's password comes from the keyring (SECURITY.md C4)."""
+    def open(
+        cls,
+        url: str,
+        *,
+        keyring_backend: KeyringBackend | None = None,
+        written_in: Path | None = None,
+    ) -> Store:
+        """Open ``url``; a server's password comes from the keyring (SECURITY.md C4).
+
+        ``written_in`` is the configuration file the URL was read from: a password in
+        it (in the URL's user part or its query) is refused, as SQLAlchemy reads the URL.
+        """
         try:
-            return cls(create_store_engine(with_keyring_password(url, keyring_backend)))
-        except (ArgumentError, ValueError) as exc:  # config.py checked the form only roughly
+            parsed = make_url(url)
+        except (ArgumentError, ValueError) as exc:  # config.py checked the form only
             raise ConfigError("error.database_url_invalid") from exc
+        if written_in is not None and (
+            parsed.password or any(key in parsed.query for key in SECRET_QUERY_KEYS)
+        ):
+            raise ConfigError("error.config_password_in_file", path=str(written_in))
+        return cls(create_store_engine(with_keyring_password(parsed, keyring_backend)))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

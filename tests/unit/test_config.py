@@ -10,6 +10,7 @@ import pytest
 
 from desktop_auth.config import load_config
 from desktop_auth.core.passwords import Argon2Parameters
+from desktop_auth.core.service import AuthService
 from desktop_auth.errors import ConfigError
 from desktop_auth.store.db import Store
 
@@ -47,8 +48,10 @@ def test_c4_a_database_password_in_the_file_is_refused(tmp_path: Path) -> None:
         tmp_path / "c.toml",
         'database_url = "postgresql+psycopg://auth:Geheim123@db.example.nl/auth"\n',
     )
+    config = load_config(config_path=file, environ={})
+    assert config.database_url_file == file
     with pytest.raises(ConfigError) as info:
-        load_config(config_path=file, environ={})
+        AuthService.open(config)  # before any connection is tried
     assert info.value.message_key == "error.config_password_in_file"
     assert "Geheim123" not in str(info.value) and "Geheim123" not in repr(dict(info.value.params))
 
@@ -114,13 +117,39 @@ def test_c4_smtp_password_plain_text_and_bad_origins_are_refused(tmp_path: Path,
 
 
 @pytest.mark.parametrize(
-    "url", ["postgresql://u:Geheim123@db/x", "postgresql://u:Gehe@m123@db/x", "mysql://u:G@[::1]/x"]
+    "url",
+    [
+        "postgresql://u:Geheim123@db/x",
+        "postgresql://u:Gehe@m123@db/x",
+        "postgresql://u:Zomer/2026!@db:5432/x",  # "/" ends urllib's host part early
+        "postgresql://u:pa?ss@db/x",
+        "postgresql://u:pa#ss@db/x",
+        "postgresql://u:/secret@db/x",
+        "postgresql://u@db/x?password=Geheim123",  # libpq takes it from the query too
+        "postgresql://u@db/x?sslmode=verify-full&sslpassword=Geheim123",
+        "mysql://u:G@[::1]/x",
+    ],
 )
 def test_c4_any_password_in_the_files_url_is_refused(tmp_path: Path, url: str) -> None:
-    """However the URL is written, a password in the file is found (before the store opens)."""
+    """However the URL is written, SQLAlchemy's own reading of it finds the password."""
+    file = write(tmp_path / "c.toml", f'database_url = "{url}"\n')
+    config = load_config(config_path=file, environ={})
     with pytest.raises(ConfigError) as info:
-        load_config(config_path=write(tmp_path / "c.toml", f'database_url = "{url}"\n'), environ={})
+        Store.open(config.database_url, written_in=config.database_url_file)
     assert info.value.message_key == "error.config_password_in_file"
+
+
+def test_c4_the_same_url_from_the_environment_or_the_command_line_is_not_a_file(
+    tmp_path: Path,
+) -> None:
+    """Only a file is refused: the environment and --database are the operator's own."""
+    url = "sqlite:///" + str(tmp_path / "s.sqlite3")
+    file = write(tmp_path / "c.toml", f'database_url = "{url}"\n')
+    assert (
+        load_config(config_path=file, environ={"DESKTOP_AUTH_DATABASE_URL": url}).database_url_file
+        is None
+    )
+    assert load_config(config_path=file, database_url=url, environ={}).database_url_file is None
 
 
 @pytest.mark.parametrize("url", ["postgresql://u@db:notaport/x", "a-b://db/x"])
