@@ -60,7 +60,7 @@ def _sort_key(
 ) -> ColumnElement[Any] | InstrumentedAttribute[Any]:
     keys: dict[UserSort, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
         UserSort.EMAIL: User.email_key,
-        UserSort.NAME: func.lower(User.display_name),
+        UserSort.NAME: User.name_key,
         UserSort.ROLE: User.role,
         UserSort.STATUS: _status_rank(now, lock_after),
         UserSort.LAST_SIGN_IN: User.last_sign_in_at,

@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from desktop_auth.store.types import UTCDateTime
 
@@ -26,9 +26,9 @@ class Base(DeclarativeBase):
     pass
 
 
-#: Made by migration 0006 beside the models, which cannot describe them: indexes on an
-#: expression (reflection cannot read them back) and, on SQLite, the FTS5 user search.
-_NOT_MODELLED = frozenset({"ix_users_name_sort", "ix_users_email_trgm", "ix_users_name_trgm"})
+#: Made by migration 0006 beside the models, which cannot describe them: PostgreSQL's
+#: trigram indexes and, on SQLite, the FTS5 user search.
+_NOT_MODELLED = frozenset({"ix_users_email_trgm", "ix_users_name_trgm"})
 
 
 def is_modelled(name: str | None, type_: str, _parent_names: object) -> bool:
@@ -47,7 +47,10 @@ class Role(StrEnum):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (Index("ix_users_role_sort", "role", "email_key"),)
+    __table_args__ = (
+        Index("ix_users_name_sort", "name_key", "email_key"),
+        Index("ix_users_role_sort", "role", "email_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The address as the user typed it, NFKC-normalised (shown in lists and e-mails).
@@ -55,6 +58,8 @@ class User(Base):
     #: The sign-in name: NFKC + case-folded, so "Jan@X.nl" and "jan@x.nl" are one account.
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    #: The name case-folded, set with it (see ``_fold_name``): what search and sort read.
+    name_key: Mapped[str] = mapped_column(String(200), server_default="")
     role: Mapped[str] = mapped_column(String(20), default=Role.EMPLOYEE.value)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str] = mapped_column(String(200))
@@ -84,6 +89,11 @@ class User(Base):
     )
     #: An admin's extension of the organisation's enforcement date for this user.
     setup_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    @validates("display_name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        self.name_key = name.casefold()
+        return name
 
 
 class Setting(Base):

@@ -21,6 +21,8 @@ from desktop_auth.store.models import User
 
 #: Made by migration 0006, with its vocabulary "user_search_terms".
 SEARCH_TABLE = "user_search"
+#: The triggers of migration 0006 that keep the index: user_search_insert, …
+TRIGGERS = ("insert", "update", "delete")
 TRIGRAM = 3
 #: Text whose rarest trigram this share of users holds is searched by walking the table.
 NEARLY_EVERYONE = 0.9
@@ -31,10 +33,9 @@ def escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _like(needle: str, dialect: str) -> ColumnElement[bool]:
+def _like(needle: str) -> ColumnElement[bool]:
     """The same rule as a plain condition: for PostgreSQL, and SQLite without FTS5."""
-    # store.db gives SQLite connections a casefold(); PostgreSQL's lower() knows Unicode.
-    name = (func.casefold if dialect == "sqlite" else func.lower)(User.display_name)
+    name = User.name_key
     escaped = escape_like(needle)
     if len(needle) < TRIGRAM:
         return or_(
@@ -49,11 +50,17 @@ def _like(needle: str, dialect: str) -> ColumnElement[bool]:
 
 
 def _has_trigram_index(db: Session) -> bool:
+    """The index and the triggers that keep it.  A later migration that rebuilds ``users``
+    (Alembic's batch mode on SQLite) drops the triggers with the table: then the index
+    would go stale, so the search scans instead (and a test says so at head)."""
     found = db.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-        {"name": SEARCH_TABLE},
-    ).first()
-    return found is not None
+        text(
+            "SELECT count(*) FROM sqlite_master WHERE (type = 'table' AND name = :table) "
+            "OR (type = 'trigger' AND name IN (:insert, :update, :delete))"
+        ),
+        {"table": SEARCH_TABLE, **{verb: f"{SEARCH_TABLE}_{verb}" for verb in TRIGGERS}},
+    ).scalar_one()
+    return bool(found == 1 + len(TRIGGERS))
 
 
 def _quoted(term: str) -> str:
@@ -85,11 +92,13 @@ def _holders(db: Session, needle: str) -> list[int] | None:
 
 
 def user_matches(db: Session, search: str) -> ColumnElement[bool] | None:
-    """A condition on ``User`` for the users ``search`` finds; None when it finds nobody."""
+    """A condition on ``User`` for the users ``search`` finds; None when it finds nobody.
+
+    Text and keys are case-folded alike, in Python ("STRAUSS" finds "Strauß").
+    """
     needle = search.casefold()
-    dialect = db.get_bind().dialect.name
-    if dialect != "sqlite" or not _has_trigram_index(db):
-        return _like(needle, dialect)
+    if db.get_bind().dialect.name != "sqlite" or not _has_trigram_index(db):
+        return _like(needle)
     if len(needle) < TRIGRAM:
         starts = _word_starts(db, needle)
         return _indexed(" OR ".join(map(_quoted, starts))) if starts else None
@@ -98,5 +107,5 @@ def user_matches(db: Session, search: str) -> ColumnElement[bool] | None:
         return None
     users = db.execute(select(func.count()).select_from(User)).scalar_one()
     if min(holders) >= NEARLY_EVERYONE * users:
-        return _like(needle, dialect)
+        return _like(needle)
     return _indexed(_quoted(needle))  # a phrase of trigrams: exactly the text, anywhere
