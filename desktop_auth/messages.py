@@ -7,7 +7,6 @@ from below it (errors, reasons) beside Qt's own translations for widget labels.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from datetime import datetime
@@ -24,6 +23,8 @@ def catalogue(language: str) -> Mapping[str, str]:
     """Return the messages of one language (keys to format strings)."""
     if language not in SUPPORTED_LANGUAGES:
         language = DEFAULT_LANGUAGE
+    import json  # only here: the window paints before any message is needed
+
     with resource_path(f"translations/messages.{language}.json").open(encoding="utf-8") as fh:
         data: dict[str, str] = json.load(fh)
     return data

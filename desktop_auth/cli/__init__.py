@@ -51,21 +51,20 @@ def _run_gui(config: Config, language: str, *, demo: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    language = _language(args_list)
     try:
         args = window_options(args_list)
         if args is None:  # a command, or help: every command's parser
             from desktop_auth.cli.parser import build_parser
 
-            args = build_parser(language).parse_args(args_list)
+            args = build_parser(_language(args_list)).parse_args(args_list)
     except SystemExit as exit_request:  # --help, or a usage error already printed
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
-    language = args.language or language
+    # The system's language only when neither the options nor the config name one.
+    language = args.language or ""
     _configure_logging(args.log_level, args.log_file)
     try:
         config = load_config(config_path=args.config, database_url=args.database)
-        if config.language and not args.language:
-            language = config.language
+        language = language or config.language or detect_language()
         if getattr(args, "handler", None) is None:
             return _run_gui(config, language, demo=args.demo)
         from desktop_auth.cli.context import CliContext
@@ -73,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.handler(CliContext(config=config, language=language, args=args))
         return result
     except DesktopAuthError as exc:
+        language = language or detect_language()
         message = translate(exc.message_key, language, **exc.params)
         print(f"desktop-auth: {message}", file=sys.stderr)
         if isinstance(exc, WeakPasswordError):

@@ -72,8 +72,19 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
     listing = commands.add_parser("list", help=t("cli.cmd.user_list"))
     listing.add_argument("--search", help=t("cli.opt.search"))
     listing.add_argument("--role", choices=["employee", "admin"], help=t("cli.opt.role"))
-    listing.add_argument("--limit", type=int, default=100, help=t("cli.opt.limit"))
-    listing.add_argument("--offset", type=int, default=0, help=t("cli.opt.offset"))
+
+    def count(text: str) -> int:
+        """A whole number, 0 or more (a negative page would reach the database)."""
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("cli.error.count")) from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(t("cli.error.count"))
+        return value
+
+    listing.add_argument("--limit", type=count, default=100, help=t("cli.opt.limit"))
+    listing.add_argument("--offset", type=count, default=0, help=t("cli.opt.offset"))
     # The core names the orders (and refuses others, with the list): no copy of them here.
     listing.add_argument("--sort", default="email", help=t("cli.opt.sort"))
     listing.add_argument("--descending", action="store_true", help=t("cli.opt.descending"))

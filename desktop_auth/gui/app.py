@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QPoint
@@ -19,10 +17,8 @@ from PySide6.QtWidgets import QApplication
 from desktop_auth.config import Config
 
 if TYPE_CHECKING:
-    import tempfile
-
     from desktop_auth.core.service import AuthService
-    from desktop_auth.gui.demo import AuthenticatorAppWindow
+    from desktop_auth.gui.demo import Demo
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.workers import wait_for_workers
@@ -45,29 +41,6 @@ def window_icon() -> QIcon:
     return QIcon(str(resource_path("icons/desktop-auth.svg")))
 
 
-@dataclass
-class Demo:
-    """The demo's temporary folder, the accounts made in it, and the on-screen phone."""
-
-    folder: tempfile.TemporaryDirectory[str]
-    phone: AuthenticatorAppWindow
-    uris: list[str] = field(default_factory=list)
-
-    def open_service(self) -> AuthService:
-        from desktop_auth.core.service import AuthService  # on first use: the window paints first
-        from desktop_auth.gui import demo as demo_mode
-
-        # Demo mode: the software security key is "plugged in" and accepted.
-        service = AuthService.open(demo_mode.demo_config(Path(self.folder.name)), demo=True)
-        self.uris = list(demo_mode.prepare_demo(service).app_uris)
-        return service
-
-    def opened(self, _service: object) -> None:
-        for uri in self.uris:
-            self.phone.add_uri(uri)
-        self.phone.show()
-
-
 def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Demo | None]:
     """The main window (not shown yet) and, in demo mode, what the demo needs.
 
@@ -86,7 +59,7 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
 
     from desktop_auth.gui import demo as demo_mode
 
-    session = Demo(
+    session = demo_mode.Demo(
         folder=tempfile.TemporaryDirectory(prefix="desktop-auth-demo-"),
         phone=demo_mode.AuthenticatorAppWindow(),
     )

@@ -8,9 +8,10 @@ as a phone app would from the QR code.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
@@ -140,3 +141,26 @@ class AuthenticatorAppWindow(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+@dataclass
+class Demo:
+    """The running demo (``gui.app`` builds it): its temporary folder, the accounts made in
+    it, and the on-screen phone."""
+
+    folder: tempfile.TemporaryDirectory[str]
+    phone: AuthenticatorAppWindow
+    uris: list[str] = field(default_factory=list)
+
+    def open_service(self) -> AuthService:
+        from desktop_auth.core.service import AuthService  # on first use: the window paints first
+
+        # Demo mode: the software security key is "plugged in" and accepted.
+        service = AuthService.open(demo_config(Path(self.folder.name)), demo=True)
+        self.uris = list(prepare_demo(service).app_uris)
+        return service
+
+    def opened(self, _service: object) -> None:
+        for uri in self.uris:
+            self.phone.add_uri(uri)
+        self.phone.show()

@@ -145,8 +145,13 @@ class RecoveryCodesPanel(QWidget):
                 self.sheet,
                 current_language(),
                 self,
-                lambda: self.saved.setText(self.tr("Sent to the printer.")),
+                self._printed,
             )
+
+    def _printed(self, printed: bool) -> None:
+        self.saved.setText(
+            self.tr("Sent to the printer.") if printed else self.tr("Could not print.")
+        )
 
     def copy(self) -> None:
         if self.sheet is not None:

@@ -194,10 +194,12 @@ def save_pdf(sheet: Printable, path: Path, language: str) -> None:
 
 
 def print_sheet(
-    sheet: Printable, language: str, parent: QWidget | None, printed: Callable[[], None]
+    sheet: Printable, language: str, parent: QWidget | None, printed: Callable[[bool], None]
 ) -> QPrintDialog:
     """Ask for a printer (a window-modal dialog, the event loop runs on); print when the
-    person chooses Print, then ``printed()``.  Cancel prints nothing."""
+    person chooses Print, then ``printed(True)``, or ``printed(False)`` when it failed.
+    Cancel prints nothing.  "Print to file" writes a file only its owner can read, as
+    "Save as PDF" does: the codes are secrets."""
     # The dialog's own printer: one made here would be freed under the open dialog.
     dialog = QPrintDialog(parent)
     prepare_page(dialog.printer())
@@ -205,8 +207,22 @@ def print_sheet(
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def accepted() -> None:
-        paint_on(dialog.printer(), sheet, language)
-        printed()
+        printer = dialog.printer()
+        chosen = printer.outputFileName()
+        try:
+            if chosen:
+
+                def write(partial: Path) -> None:
+                    printer.setOutputFileName(str(partial))
+                    paint_on(printer, sheet, language)
+
+                _private_file(Path(chosen), write)
+            else:
+                paint_on(printer, sheet, language)
+        except OSError:
+            printed(False)
+        else:
+            printed(True)
 
     dialog.accepted.connect(accepted)
     dialog.show()

@@ -345,6 +345,10 @@
         <translation>Naar de printer gestuurd.</translation>
     </message>
     <message>
+        <source>Could not print.</source>
+        <translation>Afdrukken is niet gelukt.</translation>
+    </message>
+    <message>
         <source>Helpdesk backup code</source>
         <translation>Backupcode van de helpdesk</translation>
     </message>
@@ -1121,6 +1125,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Sent to the printer.</source>
         <translation>Naar de printer gestuurd.</translation>
+    </message>
+    <message>
+        <source>Could not print.</source>
+        <translation>Afdrukken is niet gelukt.</translation>
     </message>
     <message>
         <source>Copied. Paste them into your password manager, then clear the clipboard.</source>

@@ -316,7 +316,10 @@ def test_m8_the_backup_code_slip_prints_in_the_users_language(
     assert "Backupcode van de helpdesk" in text  # Anouk reads Dutch; the admin's UI is English
     assert "anouk@example.nl" in text and "Salariszaken" in text
     assert "Werkt één keer, tot" in text
+    assert target.stat().st_mode & 0o777 == 0o600  # C2: a file of codes is its owner's only
+    assert dialog.slip is not None and code not in repr(dialog.slip)
     dialog.reject()
+    assert dialog.code is None and dialog.slip is None and dialog.secret.edit.text() == ""
 
 
 def test_m5_s1_remove_a_lost_method_after_signing_in_again(
@@ -589,3 +592,23 @@ def test_the_audit_verdict_and_the_dashboard_read_on_a_dark_window(
     track = chart.palette().color(QPalette.ColorRole.Mid)
     assert contrast_ratio(bar, track) >= 3  # the share stands out from the rest of its track
     shoot(console, "71-admin-dashboard", folder="dark")
+
+
+def test_a_confirmed_action_acts_on_the_user_it_named(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor
+) -> None:
+    """The table may change under an open confirmation (pages refetched, another search):
+    Yes acts on the user the question named, not on whoever is selected by then."""
+    for email, name in (("anna@example.nl", "Anna"), ("bert@example.nl", "Bert")):
+        service.create_user(actor=admin, email=email, display_name=name)
+    console.tabs.setCurrentWidget(console.users)
+    select_user(qtbot, console, "anna@example.nl")
+    console.users.disable_button.click()
+    box = wait_visible(qtbot, QMessageBox)
+    assert isinstance(box, QMessageBox) and "anna@example.nl" in box.text()
+    type_into(qtbot, console.users.search, "bert@example.nl")  # meanwhile, the table moves on
+    qtbot.waitUntil(lambda: [r.user.email for r in console.users.model.rows] == ["bert@example.nl"])
+    console.users.table.selectRow(0)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: service.get_user("anna@example.nl").disabled, timeout=10_000)
+    assert not service.get_user("bert@example.nl").disabled

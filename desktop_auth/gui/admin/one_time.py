@@ -166,12 +166,14 @@ class BackupCodeDialog(AdminDialog):
             self.slip,
             self.user.language,
             self,
-            lambda: self.printed.setText(self.tr("Sent to the printer.")),
+            lambda printed: self.printed.setText(
+                self.tr("Sent to the printer.") if printed else self.tr("Could not print.")
+            ),
         )
 
     def done(self, result: int) -> None:
         self.secret.forget()
-        self.slip = None
+        self.slip = self.code = None  # the code lives no longer than its dialog
         super().done(result)
 
     def retranslate(self) -> None:

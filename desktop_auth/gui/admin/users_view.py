@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import USER_ROLES, Actor, TemporaryPassword
+from desktop_auth.core.service import USER_ROLES, Actor, TemporaryPassword, UserSummary
 from desktop_auth.gui.admin.context import AdminContext, confirm
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
 from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog, RetireDialog
@@ -166,13 +166,19 @@ class UsersView(Screen):
     # --- actions ----------------------------------------------------------------------
 
     def _act(
-        self, work: Callable[[Actor, str], object], shown: Callable[[object], None] | None = None
+        self,
+        user: UserSummary | None,
+        work: Callable[[Actor, str], object],
+        shown: Callable[[object], None] | None = None,
     ) -> None:
-        """Do ``work(actor, email)`` on the selected user, then show their new state."""
-        row = self.selected()
-        if row is None or self.runner.busy:
+        """Do ``work(actor, email)`` on ``user``, then show their new state.
+
+        ``user`` is the one selected when the admin clicked, taken then: a confirmation
+        answered later must act on the user it named, whatever the table shows by then.
+        """
+        if user is None or self.runner.busy:
             return
-        service, email = self.context.service, row.user.email
+        service, email = self.context.service, user.email
 
         def action(actor: Actor) -> tuple[object, UserRow]:
             result = work(actor, email)
@@ -206,35 +212,45 @@ class UsersView(Screen):
         row = self.selected()
         if row is None:
             return
-        disable = not row.user.disabled
+        user, disable = row.user, not row.user.disabled
         service = self.context.service
 
         def work(actor: Actor, email: str) -> object:
             return service.set_user_disabled(actor=actor, email=email, disabled=disable)
 
         if disable:
-            text = self.tr("Disable %1? They can no longer sign in.").replace("%1", row.user.email)
-            self.dialog = confirm(self, self.tr("Disable account"), text, lambda: self._act(work))
+            text = self.tr("Disable %1? They can no longer sign in.").replace("%1", user.email)
+            self.dialog = confirm(
+                self, self.tr("Disable account"), text, lambda: self._act(user, work)
+            )
         else:
-            self._act(work)
+            self._act(user, work)
+
+    def _selected_user(self) -> UserSummary | None:
+        row = self.selected()
+        return None if row is None else row.user
 
     def unlock(self) -> None:
         service = self.context.service
-        self._act(lambda actor, email: service.unlock_user(actor=actor, email=email))
+        self._act(
+            self._selected_user(),
+            lambda actor, email: service.unlock_user(actor=actor, email=email),
+        )
 
     def reset_password(self) -> None:
         row = self.selected()
         if row is None:
             return
-        service = self.context.service
+        service, user = self.context.service, row.user
         text = self.tr(
             "Give %1 a new temporary password? Their current password stops working."
-        ).replace("%1", row.user.email)
+        ).replace("%1", user.email)
         self.dialog = confirm(
             self,
             self.tr("Reset password"),
             text,
             lambda: self._act(
+                user,
                 lambda actor, email: service.reset_password(actor=actor, email=email),
                 self._show_password,
             ),
@@ -245,7 +261,7 @@ class UsersView(Screen):
         if row is None:
             return
         dialog = BackupCodeDialog(self.context, row.user, self)
-        dialog.issued.connect(lambda _code: self._reload_selected())
+        dialog.issued.connect(lambda _code: self._reload(dialog.user))
         self.dialog = dialog
         dialog.open()
 
@@ -254,16 +270,19 @@ class UsersView(Screen):
         if row is None:
             return
         dialog = MethodsDialog(self.context, row.user, self)
-        dialog.removed.connect(lambda _method: self._reload_selected())
+        dialog.removed.connect(lambda _method: self._reload(dialog.user))
         self.dialog = dialog
         dialog.open()
 
-    def _reload_selected(self) -> None:
-        self._act(lambda _actor, _email: None)
+    def _reload(self, user: UserSummary) -> None:
+        self._act(user, lambda _actor, _email: None)
 
     def set_role(self, role: str) -> None:
         service = self.context.service
-        self._act(lambda actor, email: service.set_user_role(actor=actor, email=email, role=role))
+        self._act(
+            self._selected_user(),
+            lambda actor, email: service.set_user_role(actor=actor, email=email, role=role),
+        )
 
     def toggle_exempt(self) -> None:
         row = self.selected()
@@ -271,24 +290,27 @@ class UsersView(Screen):
             return
         exempt, service = not row.user.second_factor_exempt, self.context.service
         self._act(
+            row.user,
             lambda actor, email: service.set_second_factor_exemption(
                 actor=actor, email=email, exempt=exempt
-            )
+            ),
         )
 
     def choose_deadline(self) -> None:
         row = self.selected()
         if row is None:
             return
-        dialog = DeadlineDialog(row.user, date.today(), self)
-        dialog.chosen.connect(self.set_deadline)
+        user = row.user
+        dialog = DeadlineDialog(user, date.today(), self)
+        dialog.chosen.connect(lambda until: self.set_deadline(user, until))
         self.dialog = dialog
         dialog.open()
 
-    def set_deadline(self, until: date | None) -> None:
+    def set_deadline(self, user: UserSummary, until: date | None) -> None:
         service = self.context.service
         self._act(
-            lambda actor, email: service.set_setup_deadline(actor=actor, email=email, until=until)
+            user,
+            lambda actor, email: service.set_setup_deadline(actor=actor, email=email, until=until),
         )
 
     def import_users(self) -> None:
