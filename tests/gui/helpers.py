@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.gui.main_window import MainWindow
-from desktop_auth.gui.setup_wizard import SetupWizard
+from desktop_auth.gui.setup_wizard import KeySetupPage, RecoveryCodesPage, SetupWizard
+from tests.gui.conftest import shoot
 from tests.helpers import PinnedClock
 from tests.totp_helpers import phone_code
 
@@ -42,3 +43,23 @@ def wait_wizard(qtbot: QtBot, window: MainWindow) -> SetupWizard:
 def type_phone_code(qtbot: QtBot, field: QLineEdit, secret: str, clock: PinnedClock) -> None:
     """Six digits typed one by one; the field submits on the sixth."""
     type_into(qtbot, field, phone_code(secret, clock))
+
+
+def finish_wizard_with_key(
+    qtbot: QtBot, window: MainWindow, wizard: SetupWizard, shot: str | None = None
+) -> None:
+    """From the method page with the key chosen: one touch, codes stored, Finish, home."""
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    if shot is not None:
+        shoot(wizard, shot)
+    wizard.next()
+    codes = wizard.currentPage()
+    assert isinstance(codes, RecoveryCodesPage)
+    qtbot.waitUntil(lambda: codes.panel.sheet is not None)
+    codes.panel.stored.click()
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_page(qtbot, window, window.home)

@@ -13,7 +13,7 @@ from desktop_auth.config import Config
 from desktop_auth.gui import app as gui_app
 from desktop_auth.gui import demo
 from desktop_auth.resources import resource_path
-from tests.gui.helpers import sign_in, type_into, wait_page, wait_wizard
+from tests.gui.helpers import finish_wizard_with_key, sign_in, type_into, wait_page, wait_wizard
 
 
 def test_no_command_starts_the_window_and_admin_commands_still_work(
@@ -76,9 +76,6 @@ def test_demo_walks_security_key_setup_and_passwordless_with_the_software_key(
 ) -> None:
     """The manual's clickable demo, now with "one tap": the demo's software key is
     accepted (outside demo mode it is refused, see the WebAuthn tests)."""
-    from PySide6.QtWidgets import QWizard
-
-    from desktop_auth.gui.setup_wizard import KeySetupPage, RecoveryCodesPage
 
     window, session = gui_app.build_window(Config(database_url="sqlite://"), demo=True)
     assert session is not None
@@ -92,18 +89,7 @@ def test_demo_walks_security_key_setup_and_passwordless_with_the_software_key(
     wizard = wait_wizard(qtbot, window)
     wizard.next()
     wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
-    wizard.next()
-    page = wizard.currentPage()
-    assert isinstance(page, KeySetupPage)
-    qtbot.waitUntil(page.isComplete, timeout=10_000)
-    wizard.next()
-    codes = wizard.currentPage()
-    assert isinstance(codes, RecoveryCodesPage)
-    qtbot.waitUntil(lambda: codes.panel.sheet is not None)
-    codes.panel.stored.click()
-    wizard.next()
-    wizard.button(QWizard.WizardButton.FinishButton).click()
-    wait_page(qtbot, window, window.home)
+    finish_wizard_with_key(qtbot, window, wizard)
     window.home.sign_out_button.click()
 
     wait_page(qtbot, window, window.sign_in)

@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.gui.main_window import MainWindow
-from desktop_auth.gui.setup_wizard import ChooseMethodPage, KeySetupPage, RecoveryCodesPage
+from desktop_auth.gui.setup_wizard import ChooseMethodPage
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.conftest import _window, shoot
-from tests.gui.helpers import sign_in, wait_page, wait_wizard
+from tests.gui.helpers import finish_wizard_with_key, sign_in, wait_page, wait_wizard
 from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
 from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
 from tests.webauthn_helpers import hardware_key, user_with_key
@@ -82,19 +81,7 @@ def test_setup_wizard_with_a_security_key(
     choose.key_choice.click()  # type: ignore[attr-defined]
     assert choose.nickname.text() == "Security key"  # type: ignore[attr-defined]
     shoot(wizard, "30-wizard-choose-key")
-    wizard.next()
-    page = wizard.currentPage()
-    assert isinstance(page, KeySetupPage)
-    qtbot.waitUntil(page.isComplete, timeout=10_000)
-    shoot(wizard, "31-wizard-key-works")
-    wizard.next()
-    codes = wizard.currentPage()
-    assert isinstance(codes, RecoveryCodesPage)
-    qtbot.waitUntil(lambda: codes.panel.sheet is not None)
-    codes.panel.stored.click()
-    wizard.next()
-    wizard.button(QWizard.WizardButton.FinishButton).click()
-    wait_page(qtbot, key_window, key_window.home)
+    finish_wizard_with_key(qtbot, key_window, wizard, shot="31-wizard-key-works")
     [method] = keyed_service.user_methods("jan@example.nl")
     assert (method.kind, method.label) == ("webauthn", "Security key")
     assert len(key.credentials) == 1
@@ -228,18 +215,7 @@ def test_only_allowed_methods_are_offered_in_the_wizard_and_settings(
     assert choose.key_choice.isVisibleTo(wizard) and choose.key_choice.isChecked()
     assert choose.nickname.text() == "Security key"
     shoot(wizard, "32-wizard-choose-keys-only")
-    wizard.next()
-    page = wizard.currentPage()
-    assert isinstance(page, KeySetupPage)
-    qtbot.waitUntil(page.isComplete, timeout=10_000)
-    wizard.next()
-    codes = wizard.currentPage()
-    assert isinstance(codes, RecoveryCodesPage)
-    qtbot.waitUntil(lambda: codes.panel.sheet is not None)
-    codes.panel.stored.click()
-    wizard.next()
-    wizard.button(QWizard.WizardButton.FinishButton).click()
-    wait_page(qtbot, key_window, key_window.home)
+    finish_wizard_with_key(qtbot, key_window, wizard)
     key_window.home.settings_button.click()
     dialog = key_window.account
     assert dialog is not None
