@@ -109,6 +109,8 @@ __all__ = [
 
 #: The roles an account can have, for pickers (the CLI and the admin console).
 USER_ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+#: How often a passphrase suggestion is drawn at most before it is shown as it is.
+SUGGESTION_DRAWS = 20
 #: What the policy's ``allowed_methods`` can name, strongest first.
 SECOND_FACTOR_METHODS: tuple[str, ...] = METHODS
 #: The orders ``list_users`` can sort in.
@@ -363,8 +365,19 @@ class AuthService(FactorMethods, AdminMethods):
         with self._context.store.transaction() as db:
             return self._context.assess_new_password(db, password, email)
 
-    def suggest_passphrase(self, language: str = "en") -> Passphrase:
-        return suggest_passphrase(language)
+    def suggest_passphrase(self, language: str = "en", email: str = "") -> Passphrase:
+        """Random words (>= 77 bits) that the policy accepts as ``email``'s new password.
+
+        Drawn again when the words hold a context word, even across two of them
+        ("bikini-nail" holds "nina"): a suggestion the meter then refused would teach
+        people to ignore it.  Redrawing the rare refused one costs no real entropy.
+        """
+        with self._context.store.transaction() as db:
+            for _ in range(SUGGESTION_DRAWS):
+                candidate = suggest_passphrase(language)
+                if self._context.assess_new_password(db, candidate.text, email).acceptable:
+                    break
+        return candidate
 
     # --- secrets -----------------------------------------------------------------------
 

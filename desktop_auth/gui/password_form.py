@@ -95,9 +95,9 @@ class NewPasswordForm(QWidget):
             self.submitted.emit()
 
     def suggest(self) -> None:
-        language, service = current_language(), self.service
+        language, service, email = current_language(), self.service, self.meter.email
         self.runner.start(
-            lambda: service.suggest_passphrase(language), self._suggested, lambda _e: None
+            lambda: service.suggest_passphrase(language, email), self._suggested, lambda _e: None
         )
 
     def _suggested(self, passphrase: Passphrase) -> None:

@@ -166,6 +166,15 @@ def test_assess_password_for_a_live_meter(service: AuthService, admin: Actor) ->
     assert strong.acceptable and strong.score >= 3
 
 
+def test_p5_a_suggestion_never_holds_the_users_own_name(service: AuthService, admin: Actor) -> None:
+    """P5 for the suggestion itself: "ness" is in 1 in 60 English words, so about one
+    raw six-word suggestion in ten holds it; every one shown to ness@… is accepted."""
+    for _ in range(100):
+        suggestion = service.suggest_passphrase("en", "ness@example.nl")
+        assert service.assess_password(suggestion.text, "ness@example.nl").acceptable
+        assert suggestion.bits >= 77
+
+
 def test_initial_admin_password_goes_through_policy(service: AuthService) -> None:
     with pytest.raises(WeakPasswordError):
         service.initialize(
