@@ -60,15 +60,14 @@ class PolicyView(Screen):
         self.aaguids = QPlainTextEdit()
         self.aaguids.setMaximumHeight(80)
         self.methods = {method: QCheckBox() for method in SECOND_FACTOR_METHODS}
-        methods = QHBoxLayout()
+        methods = QVBoxLayout()  # one under another: fits beside the label in Dutch too
         for box in self.methods.values():
             methods.addWidget(box)
-        methods.addStretch(1)
         self.labels = [QLabel() for _ in range(11)]
         enforcement = QHBoxLayout()
         enforcement.addWidget(self.enforce)
         enforcement.addWidget(self.enforcement_date, 1)
-        fields: list[QWidget | QHBoxLayout] = [
+        fields: list[QWidget | QHBoxLayout | QVBoxLayout] = [
             enforcement,
             self.reminder_text,
             methods,
