@@ -50,6 +50,7 @@ class AuditEventType(StrEnum):
     SECOND_FACTOR_FAILED = "second_factor.failed"
     SECOND_FACTOR_LOCKED = "second_factor.locked"
     FACTOR_ENROLLMENT_STARTED = "factor.enrollment_started"
+    FACTOR_ENROLLMENT_REFUSED = "factor.enrollment_refused"
     FACTOR_ADDED = "factor.added"
     FACTOR_REMOVED = "factor.removed"
     FACTOR_RENAMED = "factor.renamed"

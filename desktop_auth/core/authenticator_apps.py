@@ -33,7 +33,7 @@ class AuthenticatorApps:
 
     def _begin(self, user_id: int, label: str) -> TotpEnrollment:
         ctx = self.ctx
-        with ctx.store.transaction() as db:
+        with self.flow.allowed_by_policy(user_id, "totp"), ctx.store.transaction() as db:
             self._check_allowed(db)
             user = db.get_one(User, user_id)
             enrollment = self.totp.begin_enrollment(
@@ -56,7 +56,7 @@ class AuthenticatorApps:
 
     def _finish(self, user_id: int, enrollment_id: int, code: str) -> EnrolledMethod:
         ctx = self.ctx
-        with ctx.store.transaction() as db:
+        with self.flow.allowed_by_policy(user_id, "totp"), ctx.store.transaction() as db:
             self._check_allowed(db)  # the policy may have changed since the QR code
             user = lock_user(db, user_id)
             method = self.totp.finish_enrollment(

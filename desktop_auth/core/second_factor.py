@@ -10,7 +10,8 @@ without a second factor while policy requires one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy.orm import Session as DbSession
@@ -32,6 +33,7 @@ from desktop_auth.core.users import lock_user
 from desktop_auth.errors import (
     InsufficientAssuranceError,
     LastFactorError,
+    MethodNotAllowedError,
     MethodNotFoundError,
     ReauthenticationRequiredError,
     SecondFactorError,
@@ -232,6 +234,25 @@ class SecondFactorFlow:
         if replaced:
             ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
+
+    @contextmanager
+    def allowed_by_policy(self, user_id: int, kind: str) -> Iterator[None]:
+        """Around a set-up step: a refusal by the policy's allowed methods is audited (in a
+        transaction of its own: the refused step's is rolled back) and raised again."""
+        try:
+            yield
+        except MethodNotAllowedError:
+            ctx = self.ctx
+            with ctx.store.transaction() as db:
+                email = db.get_one(User, user_id).email
+                ctx.audit(
+                    db,
+                    AuditEventType.FACTOR_ENROLLMENT_REFUSED,
+                    actor=email,
+                    subject=email,
+                    details={"kind": kind, "reason": MethodNotAllowedError.code},
+                )
+            raise
 
     def factor_added(self, db: DbSession, user: User, method: EnrolledMethod) -> None:
         """Audit a proven new factor and remember that this account has had 2FA."""

@@ -38,7 +38,8 @@ class SecurityKeys:
 
     def _begin(self, user_id: int, nickname: str) -> Ceremony:
         ctx = self.ctx
-        with ctx.store.transaction() as db:
+        kind = self.webauthn.kind
+        with self.flow.allowed_by_policy(user_id, kind), ctx.store.transaction() as db:
             user = db.get_one(User, user_id)
             ceremony = self.webauthn.begin_registration(
                 db, user=user, nickname=nickname, now=ctx.now()
@@ -54,7 +55,8 @@ class SecurityKeys:
 
     def _finish(self, user_id: int, response: Response) -> EnrolledMethod:
         ctx = self.ctx
-        with ctx.store.transaction() as db:
+        kind = self.webauthn.kind
+        with self.flow.allowed_by_policy(user_id, kind), ctx.store.transaction() as db:
             user = lock_user(db, user_id)
             method = self.webauthn.finish_registration(
                 db, user_id=user.id, response=response, workstation=ctx.workstation, now=ctx.now()

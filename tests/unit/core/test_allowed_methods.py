@@ -67,6 +67,10 @@ def test_an_authenticator_app_cannot_be_set_up_when_not_allowed(
     with pytest.raises(MethodNotAllowedError):
         service.finish_totp_setup(ticket, enrollment.enrollment_id, code)
     assert service.user_methods("jan@example.nl") == []
+    refused = service.audit_events(event_type="factor.enrollment_refused", limit=None)
+    assert [(e.subject, e.details) for e in refused] == [
+        ("jan@example.nl", {"kind": "totp", "reason": "method_not_allowed"})
+    ] * 2  # at the beginning and at the end
 
 
 def test_methods_set_up_before_keep_working(
@@ -121,6 +125,8 @@ def test_keys_switched_off_while_the_key_was_touched_are_refused(
     with pytest.raises(MethodNotAllowedError):
         service.finish_security_key_setup(ticket, answer)
     assert service.user_methods("jan@example.nl") == []
+    [refused] = service.audit_events(event_type="factor.enrollment_refused", limit=None)
+    assert refused.details == {"kind": "webauthn", "reason": "method_not_allowed"}
 
 
 def test_no_key_of_either_kind_when_only_apps_are_allowed(
