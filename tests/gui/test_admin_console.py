@@ -26,6 +26,7 @@ from desktop_auth.gui.colours import MIN_CONTRAST, contrast_ratio
 from desktop_auth.gui.dialogs import ReauthDialog
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.workers import wait_for_workers
 from tests.conftest import ADMIN_PASSWORD
 from tests.gui.conftest import shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
@@ -69,6 +70,7 @@ def console(
     qtbot.waitUntil(lambda: window.policy.policy is not None)
     yield window
     window.close()
+    wait_for_workers()  # as the app does at exit: no job outlives its store
 
 
 def visible(kind: type[QWidget]) -> QWidget | None:
@@ -141,6 +143,8 @@ def test_someone_without_the_admin_role_is_refused_in_their_language(
     qtbot.waitUntil(lambda: bool(window.dashboard.error.text()), timeout=10_000)
     assert window.dashboard.report is None
     assert "beheerder" in window.dashboard.error.text().lower()
+    window.close()
+    wait_for_workers()  # every view's first load ends before the store closes
 
 
 def test_search_as_you_type_filters_on_email_and_name(
@@ -184,6 +188,11 @@ def test_the_table_holds_only_the_pages_it_shows_wherever_it_scrolls(
     qtbot.waitUntil(lambda: model.row_at(0) is not None)
     assert [model.data(model.index(r, 0)) for r in (0, 1, 2)] == everyone[:3]
     assert len(model.pages) == 2
+    model.stop()
+    model.data(model.index(7, 0))  # page 2 went; a stopped model asks for nothing
+    qtbot.wait(20)
+    assert not model.runner.busy and model.row_at(7) is None
+    wait_for_workers()
 
 
 def test_a_header_click_sorts_the_whole_list_and_the_count_is_shown(

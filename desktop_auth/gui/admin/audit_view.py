@@ -181,6 +181,7 @@ class AuditView(Screen):
 
     def _exported(self, count: int) -> None:
         self.exported = count
+        self.retranslate()  # says so now, not after the list has reloaded
         self.load()
 
     def verify(self) -> None:

@@ -39,6 +39,10 @@ class AdminConsole(QDialog):
         for view in (self.dashboard, self.users, self.audit, self.policy):
             view.load()
 
+    def done(self, result: int) -> None:
+        self.users.model.stop()  # no page fetched for a closed console
+        super().done(result)
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Administration — desktop-auth"))
         self.tabs.setTabText(0, self.tr("&Dashboard"))

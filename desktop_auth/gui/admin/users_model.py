@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -82,9 +83,13 @@ class UsersModel(QAbstractTableModel):
     failed = Signal(object)
 
     def __init__(
-        self, service: AuthService, page_size: int = PAGE_SIZE, cached_pages: int = CACHED_PAGES
+        self,
+        service: AuthService,
+        page_size: int = PAGE_SIZE,
+        cached_pages: int = CACHED_PAGES,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.service = service
         self.page_size = page_size
         self.cached_pages = cached_pages
@@ -94,6 +99,12 @@ class UsersModel(QAbstractTableModel):
         self.pages: OrderedDict[int, list[UserRow]] = OrderedDict()
         self.wanted: list[int] = []
         self.runner = TaskRunner(self)
+        # data() runs while the view paints: a page it asks for is fetched right after.
+        self.fetch_soon = QTimer(self)
+        self.fetch_soon.setSingleShot(True)
+        self.fetch_soon.setInterval(0)
+        self.fetch_soon.timeout.connect(self._fetch_next)
+        self.stopped = False
 
     # --- what is listed ---------------------------------------------------------------
 
@@ -137,15 +148,19 @@ class UsersModel(QAbstractTableModel):
         self.runner.cancel()  # an answer for the old listing is dropped
         self._fetch_next()
 
+    def stop(self) -> None:
+        """Its window closed: fetch nothing more (a job under way ends unheard)."""
+        self.stopped = True
+        self.fetch_soon.stop()
+        self.runner.cancel()
+
     def _want(self, number: int) -> None:
-        if number in self.wanted:
-            return
-        self.wanted = [*self.wanted, number][-WANTED_PAGES:]
-        # data() runs while the view paints: start the worker after it.
-        QTimer.singleShot(0, self._fetch_next)
+        if number not in self.wanted:
+            self.wanted = [*self.wanted, number][-WANTED_PAGES:]
+            self.fetch_soon.start()
 
     def _fetch_next(self) -> None:
-        if self.runner.busy:
+        if self.runner.busy or self.stopped:
             return
         service, listing, size = self.service, self.listing, self.page_size
         if self.total is None:

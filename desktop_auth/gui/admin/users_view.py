@@ -43,7 +43,7 @@ class UsersView(Screen):
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(SEARCH_DELAY_MS)
-        self.model = UsersModel(context.service)
+        self.model = UsersModel(context.service, parent=self)
         self.debounce.timeout.connect(lambda: self.model.set_search(self.search.text()))
         self.search.textChanged.connect(lambda _text: self.debounce.start())
         self.table = QTableView()
@@ -65,7 +65,7 @@ class UsersView(Screen):
         self.model.failed.connect(self.error.show_error)
         self.model.runner.busy_changed.connect(self.busy.setVisible)
         self.found = QLabel()
-        self.model.page_loaded.connect(lambda _total: self._show_found())
+        self.model.page_loaded.connect(self._show_found)
         self.model.modelReset.connect(self._show_found)
 
         self.create_button = QPushButton()
@@ -132,7 +132,7 @@ class UsersView(Screen):
             header.setSortIndicator(shown, order)
             header.blockSignals(False)
 
-    def _show_found(self) -> None:
+    def _show_found(self, _rows: int = 0) -> None:
         total = self.model.total
         if total is None:
             self.found.setText("")
