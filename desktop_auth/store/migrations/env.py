@@ -15,7 +15,7 @@ context.configure(
     connection=connection,
     target_metadata=Base.metadata,
     # SQLite cannot ALTER most things; batch mode rebuilds tables instead.  Rebuilding
-    # "users" drops the user search's triggers and its index on lower(display_name):
+    # "users" drops the user search's triggers (not its plain indexes, which it copies):
     # such a migration must make them again (see 0006_user_search.py).
     render_as_batch=True,
     compare_type=True,
