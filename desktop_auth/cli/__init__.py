@@ -32,6 +32,16 @@ def _language(argv: Sequence[str]) -> str:
     return detect_language()
 
 
+def _is_text(arg: str) -> bool:
+    """False for bytes the system's encoding could not decode (Python keeps them as lone
+    surrogates, which no database, file or terminal takes)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _configure_logging(level: str, log_file: Path | None) -> None:
     handler: logging.Handler = (
         logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
@@ -51,6 +61,11 @@ def _run_gui(config: Config, language: str, *, demo: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if not all(_is_text(arg) for arg in args_list):
+        print(
+            f"desktop-auth: {translate('cli.error.not_text', detect_language())}", file=sys.stderr
+        )
+        return EXIT_USAGE
     try:
         args = window_options(args_list)
         if args is None:  # a command, or help: every command's parser

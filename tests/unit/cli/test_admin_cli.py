@@ -303,5 +303,7 @@ def test_user_list_sorts_pages_and_counts(initialized: Cli) -> None:
     assert out.splitlines()[-1] == "Users 1–1 of 1"
     code, _, err = initialized("admin", "user", "list", "--offset", "-1")
     assert code == 2 and "argument --offset: not a whole number of 0 or more" in err
+    code, _, err = initialized("admin", "user", "list", "--search", "\udcff")  # argv byte 0xff
+    assert code == 2 and "not valid text" in err
     code, _, err = initialized("admin", "user", "list", "--sort", "salary")
     assert code == 1 and "Unknown sort order salary" in err and "last_sign_in" in err
