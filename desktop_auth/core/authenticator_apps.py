@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import SignInResult
+from desktop_auth.core.methods import AUTHENTICATOR_APP
 from desktop_auth.core.notifications import SecurityNotice
-from desktop_auth.core.policy import AUTHENTICATOR_APP
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import Session
 from desktop_auth.core.users import lock_user

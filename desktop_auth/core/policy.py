@@ -8,18 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop_auth.core.methods import (
-    AUTHENTICATOR_APP,
-    METHODS,
-    SECURITY_KEY,
-    WINDOWS_HELLO,
-)
+from desktop_auth.core.methods import METHODS
 from desktop_auth.core.password_policy import PasswordPolicy
 from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError
 from desktop_auth.store.settings import POLICY, get_setting, put_setting
-
-__all__ = ["AUTHENTICATOR_APP", "METHODS", "SECURITY_KEY", "WINDOWS_HELLO", "Policy"]
 
 
 @dataclass(frozen=True, kw_only=True)

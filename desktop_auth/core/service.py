@@ -32,11 +32,12 @@ from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
 from desktop_auth.core.doctor import CheckResult, CheckStatus
 from desktop_auth.core.flow import SignInOutcome, SignInResult
 from desktop_auth.core.mail import MailQueue, QueuedMailSummary, SmtpSender
+from desktop_auth.core.methods import METHODS
 from desktop_auth.core.notifications import SecurityNotice, SecurityNotifier
 from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
 from desktop_auth.core.password_policy import PasswordAssessment, PasswordProblem
 from desktop_auth.core.passwords import PasswordHasher
-from desktop_auth.core.policy import METHODS, Policy, load_policy, save_policy
+from desktop_auth.core.policy import Policy, load_policy, save_policy
 from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, RecoverySheet
 from desktop_auth.core.reports import EnrollmentReport
 from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout

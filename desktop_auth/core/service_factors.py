@@ -16,7 +16,8 @@ from desktop_auth.core.administration import UserAdministration
 from desktop_auth.core.authenticator_apps import DEFAULT_LABEL, AuthenticatorApps
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import SignInResult
-from desktop_auth.core.policy import SECURITY_KEY, WINDOWS_HELLO, load_policy
+from desktop_auth.core.methods import SECURITY_KEY, WINDOWS_HELLO
+from desktop_auth.core.policy import load_policy
 from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, RecoverySheet
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys

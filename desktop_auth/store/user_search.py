@@ -29,14 +29,14 @@ NEARLY_EVERYONE = 0.9
 _LAST_CHARACTER = "\U0010ffff"
 
 
-def escape_like(value: str) -> str:
+def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _like(needle: str) -> ColumnElement[bool]:
     """The same rule as a plain condition: for PostgreSQL, and SQLite without FTS5."""
     name = User.name_key
-    escaped = escape_like(needle)
+    escaped = _escape_like(needle)
     if len(needle) < TRIGRAM:
         return or_(
             User.email_key.like(f"{escaped}%", escape="\\"),

@@ -108,10 +108,6 @@ class UsersModel(QAbstractTableModel):
 
     # --- what is listed ---------------------------------------------------------------
 
-    @property
-    def search(self) -> str:
-        return self.listing.search
-
     def set_search(self, search: str) -> None:
         """Start again from the top with ``search`` (e-mail or name; empty: everyone)."""
         self._restart(replace(self.listing, search=search.strip()))

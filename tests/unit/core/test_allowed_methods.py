@@ -7,7 +7,8 @@ import dataclasses
 
 import pytest
 
-from desktop_auth.core.policy import METHODS, Policy
+from desktop_auth.core.methods import METHODS
+from desktop_auth.core.policy import Policy
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
 from desktop_auth.errors import ConfigError, MethodNotAllowedError
 from tests.helpers import PinnedClock
