@@ -20,7 +20,14 @@ import platformdirs
 
 from desktop_auth.core.mail_settings import SmtpSettings
 from desktop_auth.core.password_cost import Argon2Parameters
-from desktop_auth.errors import ConfigError
+from desktop_auth.errors import (
+    ConfigOriginsError,
+    ConfigSmtpError,
+    ConfigSyntaxError,
+    ConfigUnknownKeyError,
+    ConfigUnreadableError,
+    DatabaseUrlInvalidError,
+)
 
 APP_NAME = "desktop-auth"
 ENV_CONFIG = "DESKTOP_AUTH_CONFIG"
@@ -70,9 +77,9 @@ def _read_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("error.config_syntax", path=str(path)) from exc
+        raise ConfigSyntaxError(path=str(path)) from exc
     except OSError as exc:
-        raise ConfigError("error.config_unreadable", path=str(path)) from exc
+        raise ConfigUnreadableError(path=str(path)) from exc
 
 
 def _check_url(url: str) -> str:
@@ -81,15 +88,15 @@ def _check_url(url: str) -> str:
     would cost a third of a second before the window paints."""
     scheme = urlsplit(url).scheme
     if not scheme or not url[len(scheme) :].startswith("://"):
-        raise ConfigError("error.database_url_invalid")
+        raise DatabaseUrlInvalidError()
     return url
 
 
 def _argon2_from(table: Any, path: Path) -> Argon2Parameters:
     if not isinstance(table, dict) or set(table) - _ARGON2_KEYS:
-        raise ConfigError("error.config_unknown_key", path=str(path), key="argon2")
+        raise ConfigUnknownKeyError(path=str(path), key="argon2")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in table.values()):
-        raise ConfigError("error.config_unknown_key", path=str(path), key="argon2")
+        raise ConfigUnknownKeyError(path=str(path), key="argon2")
     parameters = Argon2Parameters(**table)
     parameters.check_minimum()
     return parameters
@@ -97,10 +104,10 @@ def _argon2_from(table: Any, path: Path) -> Argon2Parameters:
 
 def _smtp_from(table: Any, path: Path) -> SmtpSettings:
     if not isinstance(table, dict) or set(table) - _SMTP_KEYS:
-        raise ConfigError("error.config_unknown_key", path=str(path), key="smtp")
+        raise ConfigUnknownKeyError(path=str(path), key="smtp")
     security = str(table.get("security", "starttls"))
     if security not in ("starttls", "tls") or "password" in table:
-        raise ConfigError("error.config_smtp", path=str(path))
+        raise ConfigSmtpError(path=str(path))
     try:
         return SmtpSettings(
             host=str(table["host"]),
@@ -112,14 +119,14 @@ def _smtp_from(table: Any, path: Path) -> SmtpSettings:
             timeout=float(table.get("timeout", 15)),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError("error.config_smtp", path=str(path)) from exc
+        raise ConfigSmtpError(path=str(path)) from exc
 
 
 def _origins_from(value: Any, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(
         isinstance(o, str) and o.startswith("https://") for o in value
     ):
-        raise ConfigError("error.config_origins", path=str(path))
+        raise ConfigOriginsError(path=str(path))
     return tuple(value)
 
 
@@ -137,10 +144,10 @@ def load_config(
     if path.is_file():
         data, source = _read_file(path), path
     elif explicit_path is not None:
-        raise ConfigError("error.config_unreadable", path=str(path))
+        raise ConfigUnreadableError(path=str(path))
     unknown = set(data) - _TOP_LEVEL_KEYS
     if unknown:
-        raise ConfigError("error.config_unknown_key", path=str(path), key=sorted(unknown)[0])
+        raise ConfigUnknownKeyError(path=str(path), key=sorted(unknown)[0])
 
     url_file: Path | None = None
     if database_url:

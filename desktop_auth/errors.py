@@ -1,121 +1,367 @@
 """One error hierarchy for the whole product.
 
-Every error carries a stable ``code`` (callers and tests branch on it, never on
-text) and a ``message_key`` into the message catalogue (``desktop_auth.messages``),
-which the GUI and the CLI translate.  ``params`` fill the message's
-placeholders; they never hold a secret, because an error can reach a log line,
-the audit log and the screen.
+Every error class names one outcome: it carries a stable ``code`` of its own
+(callers and tests branch on the class or the code, never on text), and its
+``message_key`` into the message catalogue (``desktop_auth.messages``) is always
+``"error." + code``, so the two cannot drift apart.  Variants of an outcome are
+subclasses, so ``except InvalidInputError`` still catches every kind of bad
+input.  ``params`` fill the message's placeholders; they never hold a secret,
+because an error can reach a log line, the audit log and the screen.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
 ParamValue = str | int | datetime
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+#: Transitional: the policy rework (issue 13) gives the policy's errors classes of their
+#: own; until it lands, ``ConfigError`` and ``InvalidInputError`` themselves accept one of
+#: these keys, and such an error's code is the key without ``error.``.
+LEGACY_POLICY_KEY_PREFIX = "error.policy_"
+
+
+class _MessageKey:
+    """``message_key``: read-only, and always ``"error." + code``, on a class or an error."""
+
+    def __get__(
+        self, error: DesktopAuthError | None, owner: type[DesktopAuthError] | None = None
+    ) -> str:
+        code = error.code if error is not None else owner.code if owner is not None else ""
+        return f"error.{code}"
+
+    def __set__(self, error: DesktopAuthError, value: object) -> None:
+        raise AttributeError("message_key is derived from code")
 
 
 class DesktopAuthError(Exception):
     """Base of every error this package raises on purpose."""
 
-    code = "error"
-    message_key = "error.generic"
+    code: str = "generic"
+    message_key = _MessageKey()
 
-    def __init__(self, message_key: str | None = None, **params: ParamValue) -> None:
-        self.message_key = message_key or type(self).message_key
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "message_key" in vars(cls):
+            raise TypeError(f"{cls.__name__}: message_key comes from code; set code only")
+        if "code" not in vars(cls) or not _CODE.fullmatch(cls.code):
+            raise TypeError(f"{cls.__name__} needs a code of its own (lower_case_words)")
+
+    def __init__(self, **params: ParamValue) -> None:
         self.params: Mapping[str, ParamValue] = MappingProxyType(dict(params))
         # The exception text is the code and key only: no parameter values, so
         # a traceback in a log can never carry user input.
         super().__init__(f"{self.code}: {self.message_key}")
 
 
+def _legacy_policy_code(error: DesktopAuthError, key: str) -> str:
+    """The code of ``ConfigError("error.policy_…")``; any other key is a mistake."""
+    if type(error) not in (ConfigError, InvalidInputError) or not key.startswith(
+        LEGACY_POLICY_KEY_PREFIX
+    ):
+        raise TypeError(f"{type(error).__name__} takes no message key: its class is the outcome")
+    return key.removeprefix("error.")
+
+
 # --- configuration and environment -------------------------------------------------------
 
 
 class ConfigError(DesktopAuthError):
+    """The configuration is not valid; a subclass says how."""
+
     code = "config_invalid"
-    message_key = "error.config_invalid"
+
+    def __init__(self, _policy_key: str | None = None, /, **params: ParamValue) -> None:
+        if _policy_key is not None:  # transitional, see LEGACY_POLICY_KEY_PREFIX
+            self.code = _legacy_policy_code(self, _policy_key)
+        super().__init__(**params)
+
+
+class ConfigSyntaxError(ConfigError):
+    """``params``: path."""
+
+    code = "config_syntax"
+
+
+class ConfigUnreadableError(ConfigError):
+    """``params``: path."""
+
+    code = "config_unreadable"
+
+
+class ConfigUnknownKeyError(ConfigError):
+    """``params``: path, key (the setting's name)."""
+
+    code = "config_unknown_key"
+
+
+class ConfigSmtpError(ConfigError):
+    """``params``: path."""
+
+    code = "config_smtp"
+
+
+class ConfigOriginsError(ConfigError):
+    """``params``: path."""
+
+    code = "config_origins"
+
+
+class ConfigPasswordInFileError(ConfigError):
+    """A database password written in the configuration file (SECURITY.md C4); ``params``: path."""
+
+    code = "config_password_in_file"
+
+
+class DatabaseUrlInvalidError(ConfigError):
+    code = "database_url_invalid"
+
+
+class DatabaseDriverMissingError(ConfigError):
+    """``params``: driver."""
+
+    code = "database_driver_missing"
+
+
+class Argon2TooWeakError(ConfigError):
+    """``params``: memory_kib, time_cost (the floor, not the values given)."""
+
+    code = "argon2_too_weak"
 
 
 class StoreUnavailableError(DesktopAuthError):
     code = "store_unavailable"
-    message_key = "error.store_unavailable"
 
 
 class StoreNotInitializedError(DesktopAuthError):
     code = "store_not_initialized"
-    message_key = "error.store_not_initialized"
 
 
 class StoreAlreadyInitializedError(DesktopAuthError):
     code = "store_already_initialized"
-    message_key = "error.store_already_initialized"
 
 
 class KeyringUnavailableError(DesktopAuthError):
     code = "keyring_unavailable"
-    message_key = "error.keyring_unavailable"
 
 
 class DataKeyError(DesktopAuthError):
     """The data key that seals secrets is missing, unreadable or the wrong one."""
 
     code = "data_key"
-    message_key = "error.data_key_missing"
+
+
+class DataKeyMissingError(DataKeyError):
+    """``params``: where (the key store, described)."""
+
+    code = "data_key_missing"
+
+
+class DataKeyMismatchError(DataKeyError):
+    """``params``: where (the key store, described)."""
+
+    code = "data_key_mismatch"
+
+
+class DataKeyMalformedError(DataKeyError):
+    """``params``: source."""
+
+    code = "data_key_malformed"
+
+
+class DataKeyFilePermissionsError(DataKeyError):
+    """``params``: path."""
+
+    code = "data_key_file_permissions"
+
+
+class DataKeyFileExistsError(DataKeyError):
+    """``params``: path."""
+
+    code = "data_key_file_exists"
+
+
+class KeyFileInvalidError(DataKeyError):
+    """Not a key file made by ``admin key export``, or a damaged one."""
+
+    code = "key_file_invalid"
+
+
+class KeyFileWrongPassphraseError(DataKeyError):
+    code = "key_file_wrong_passphrase"
+
+
+class KeyFileOtherStoreError(DataKeyError):
+    code = "key_file_other_store"
 
 
 class SecretUnreadableError(DesktopAuthError):
     """A sealed secret failed to open: wrong key, wrong row, or tampered with."""
 
     code = "secret_unreadable"
-    message_key = "error.secret_unreadable"
 
 
 # --- input -------------------------------------------------------------------------------
 
 
 class InvalidInputError(DesktopAuthError):
+    """Input that cannot be used; a subclass says how."""
+
     code = "invalid_input"
-    message_key = "error.invalid_input"
+
+    def __init__(self, _policy_key: str | None = None, /, **params: ParamValue) -> None:
+        if _policy_key is not None:  # transitional, see LEGACY_POLICY_KEY_PREFIX
+            self.code = _legacy_policy_code(self, _policy_key)
+        super().__init__(**params)
 
 
 class InvalidEmailError(InvalidInputError):
     code = "invalid_email"
-    message_key = "error.invalid_email"
 
 
 class InvalidRoleError(InvalidInputError):
+    """``params``: role, roles."""
+
     code = "invalid_role"
-    message_key = "error.invalid_role"
+
+
+class InvalidDisplayNameError(InvalidInputError):
+    """``params``: maximum."""
+
+    code = "invalid_display_name"
+
+
+class InvalidOrganisationError(InvalidInputError):
+    """``params``: maximum."""
+
+    code = "invalid_organisation"
+
+
+class InvalidRpIdError(InvalidInputError):
+    code = "invalid_rp_id"
+
+
+class InvalidSortError(InvalidInputError):
+    """``params``: sort, sorts."""
+
+    code = "invalid_sort"
 
 
 class WeakPasswordError(InvalidInputError):
     """The password breaks the policy; ``reasons`` name every rule it broke."""
 
     code = "weak_password"
-    message_key = "error.weak_password"
 
     def __init__(self, reasons: tuple[str, ...], **params: ParamValue) -> None:
-        super().__init__(None, **params)
+        super().__init__(**params)
         self.reasons = reasons
 
 
 class InvalidCodeFormatError(InvalidInputError):
-    """A typed code is not the right number of digits."""
+    """A typed authenticator-app code is not the right number of digits; ``params``: digits."""
 
     code = "code_format"
-    message_key = "error.code_format"
+
+
+class LookupCodeFormatError(InvalidCodeFormatError):
+    """A typed recovery or backup code is not the printed form; ``params``: length."""
+
+    code = "lookup_code_format"
 
 
 class TooManyAppsError(InvalidInputError):
+    """``params``: maximum."""
+
     code = "too_many_apps"
-    message_key = "error.too_many_apps"
 
 
 class InvalidLabelError(InvalidInputError):
+    """``params``: maximum."""
+
     code = "invalid_label"
-    message_key = "error.invalid_label"
+
+
+class ImportColumnsError(InvalidInputError):
+    code = "import_columns"
+
+
+class ImportTooLargeError(InvalidInputError):
+    """``params``: maximum."""
+
+    code = "import_too_large"
+
+
+class ImportDuplicateError(InvalidInputError):
+    """One e-mail address on two rows of an import."""
+
+    code = "import_duplicate"
+
+
+class ImportEmptyError(InvalidInputError):
+    code = "import_empty"
+
+
+class ImportUnreadableError(InvalidInputError):
+    """``params``: path."""
+
+    code = "import_unreadable"
+
+
+class GateNothingToStartError(InvalidInputError):
+    code = "gate_nothing_to_start"
+
+
+class PasswordStdinEmptyError(InvalidInputError):
+    code = "password_stdin_empty"
+
+
+class PasswordNeedsTerminalError(InvalidInputError):
+    code = "password_needs_terminal"
+
+
+class PasswordsDifferError(InvalidInputError):
+    code = "passwords_differ"
+
+
+class PassphraseStdinEmptyError(InvalidInputError):
+    code = "passphrase_stdin_empty"
+
+
+class PassphraseNeedsTerminalError(InvalidInputError):
+    code = "passphrase_needs_terminal"
+
+
+class PassphrasesDifferError(InvalidInputError):
+    code = "passphrases_differ"
+
+
+class KeyPassphraseShortError(InvalidInputError):
+    """``params``: minimum."""
+
+    code = "key_passphrase_short"
+
+
+class KeyExportExistsError(InvalidInputError):
+    """``params``: path."""
+
+    code = "key_export_exists"
+
+
+class KeyFileUnreadableError(InvalidInputError):
+    """``params``: path."""
+
+    code = "key_file_unreadable"
+
+
+class KeyFileUnwritableError(InvalidInputError):
+    """``params``: path."""
+
+    code = "key_file_unwritable"
 
 
 # --- accounts ----------------------------------------------------------------------------
@@ -123,22 +369,18 @@ class InvalidLabelError(InvalidInputError):
 
 class UserNotFoundError(DesktopAuthError):
     code = "user_not_found"
-    message_key = "error.user_not_found"
 
 
 class UserExistsError(DesktopAuthError):
     code = "user_exists"
-    message_key = "error.user_exists"
 
 
 class LastAdministratorError(DesktopAuthError):
     code = "last_administrator"
-    message_key = "error.last_administrator"
 
 
 class PermissionDeniedError(DesktopAuthError):
     code = "permission_denied"
-    message_key = "error.permission_denied"
 
 
 # --- sign-in -----------------------------------------------------------------------------
@@ -146,31 +388,38 @@ class PermissionDeniedError(DesktopAuthError):
 
 class AuthenticationError(DesktopAuthError):
     code = "authentication_failed"
-    message_key = "error.authentication_failed"
 
 
 class InvalidCredentialsError(AuthenticationError):
     """Unknown e-mail address or wrong password: deliberately one error."""
 
     code = "invalid_credentials"
-    message_key = "error.invalid_credentials"
+
+
+class InvalidCredentialsWaitError(InvalidCredentialsError):
+    """As ``InvalidCredentialsError``, and the next try must wait; ``params``: until."""
+
+    code = "invalid_credentials_wait"
+
+
+class InvalidCredentialsLockedError(InvalidCredentialsError):
+    """As ``InvalidCredentialsError``, and the account is now locked; ``params``: until."""
+
+    code = "invalid_credentials_locked"
 
 
 class ReauthenticationRequiredError(AuthenticationError):
     code = "reauthentication_required"
-    message_key = "error.reauthentication_required"
 
 
 class SignInExpiredError(AuthenticationError):
     """The ticket of a sign-in in progress is unknown, used or expired."""
 
     code = "sign_in_expired"
-    message_key = "error.sign_in_expired"
 
 
 class SessionExpiredError(AuthenticationError):
     code = "session_expired"
-    message_key = "error.session_expired"
 
 
 # --- second factors ----------------------------------------------------------------------
@@ -178,52 +427,80 @@ class SessionExpiredError(AuthenticationError):
 
 class SecondFactorError(AuthenticationError):
     code = "second_factor_failed"
-    message_key = "error.second_factor_failed"
 
 
 class InvalidCodeError(SecondFactorError):
-    """The code is not right (or not right now)."""
+    """The authenticator-app code is not right (or not right now)."""
 
     code = "invalid_code"
-    message_key = "error.invalid_code"
+
+
+class InvalidLookupCodeError(InvalidCodeError):
+    """The recovery or backup code is none of this account's."""
+
+    code = "invalid_lookup_code"
 
 
 class CodeAlreadyUsedError(SecondFactorError):
-    """A code that worked once; each works only once (SECURITY.md M1)."""
+    """An authenticator-app code that worked once; each works only once (SECURITY.md M1)."""
 
     code = "code_already_used"
-    message_key = "error.code_already_used"
+
+
+class LookupCodeUsedError(CodeAlreadyUsedError):
+    """A recovery or backup code that was spent already (M1)."""
+
+    code = "lookup_code_used"
 
 
 class CodeExpiredError(SecondFactorError):
-    """A backup code past its lifetime, or replaced by a newer one."""
+    """A code that no longer works; a subclass says why."""
 
     code = "code_expired"
-    message_key = "error.backup_code_expired"
+
+
+class BackupCodeExpiredError(CodeExpiredError):
+    """A backup code past its lifetime."""
+
+    code = "backup_code_expired"
+
+
+class BackupCodeReplacedError(CodeExpiredError):
+    """A backup code replaced by a newer one."""
+
+    code = "backup_code_replaced"
 
 
 class SecondFactorLockedError(SecondFactorError):
     code = "second_factor_locked"
-    message_key = "error.second_factor_locked"
 
 
 class EnrollmentExpiredError(SecondFactorError):
     code = "enrollment_expired"
-    message_key = "error.enrollment_expired"
 
 
 class SecurityKeyRejectedError(SecondFactorError):
     """The relying party did not accept a security key's answer (WebAuthn §7)."""
 
     code = "security_key_rejected"
-    message_key = "error.security_key_rejected"
+
+
+class SecurityKeyUnknownError(SecurityKeyRejectedError):
+    """The key's credential belongs to no account here, or not to this one (W3)."""
+
+    code = "security_key_unknown"
+
+
+class SecurityKeyChallengeError(SecurityKeyRejectedError):
+    """The answer is to a challenge that is unknown, used, expired or someone else's."""
+
+    code = "security_key_challenge"
 
 
 class SecurityKeyClonedError(SecondFactorError):
     """The signature counter went backwards: the key may have been copied (W1)."""
 
     code = "security_key_cloned"
-    message_key = "error.security_key_cloned"
 
     def __init__(self, credential_row: int) -> None:
         super().__init__()
@@ -234,52 +511,56 @@ class SecurityKeyNotAllowedError(SecondFactorError):
     """Policy refuses this kind of authenticator (AAGUID, attestation or UV, W5)."""
 
     code = "security_key_not_allowed"
-    message_key = "error.security_key_not_allowed"
+
+
+class SecurityKeyDemoOnlyError(SecurityKeyNotAllowedError):
+    """The built-in demo authenticator, outside demo mode."""
+
+    code = "security_key_demo_only"
+
+
+class SecurityKeyAttestationError(SecurityKeyNotAllowedError):
+    """Policy requires a proven make and model, and this key's attestation proves none."""
+
+    code = "security_key_attestation"
 
 
 class SecurityKeyRegisteredError(SecondFactorError):
     """This credential is registered already, to this account or another (W2)."""
 
     code = "security_key_registered"
-    message_key = "error.security_key_registered"
 
 
 class SetupNotDeferrableError(AuthenticationError):
     """From the enforcement date, setting up 2FA is the only way on."""
 
     code = "setup_not_deferrable"
-    message_key = "error.setup_not_deferrable"
 
 
 class PasswordlessDisabledError(AuthenticationError):
     code = "passwordless_disabled"
-    message_key = "error.passwordless_disabled"
 
 
 class MethodNotAllowedError(DesktopAuthError):
     """The organisation's policy does not allow setting up this kind of method."""
 
     code = "method_not_allowed"
-    message_key = "error.method_not_allowed"
 
 
 class MethodNotFoundError(DesktopAuthError):
     code = "method_not_found"
-    message_key = "error.method_not_found"
 
 
 class LastFactorError(DesktopAuthError):
     """Removing this method would leave no second factor while policy requires one."""
 
     code = "last_factor"
-    message_key = "error.last_factor"
 
 
 class InsufficientAssuranceError(DesktopAuthError):
     """Binding a new factor needs a session at AAL2 or above (SECURITY.md M7)."""
 
     code = "insufficient_assurance"
-    message_key = "error.insufficient_assurance"
 
 
 # --- audit -------------------------------------------------------------------------------
@@ -287,44 +568,54 @@ class InsufficientAssuranceError(DesktopAuthError):
 
 class AuditLogError(DesktopAuthError):
     code = "audit_log"
-    message_key = "error.audit_log"
 
 
 # --- devices (the client side of security keys) ------------------------------------------
 
 
 class DeviceError(DesktopAuthError):
-    """Talking to a security key or Windows Hello went wrong; ``message_key`` says how."""
+    """Talking to a security key or Windows Hello went wrong; a subclass says how."""
 
     code = "device_error"
-    message_key = "error.device_error"
 
 
 class NoSecurityKeyError(DeviceError):
     code = "no_security_key"
-    message_key = "error.no_security_key"
 
 
 class SecurityKeyNotRegisteredError(DeviceError):
     code = "security_key_not_registered"
-    message_key = "error.security_key_not_registered"
 
 
 class SecurityKeyPinError(DeviceError):
+    """The key refused its PIN; a subclass says how."""
+
     code = "security_key_pin"
-    message_key = "error.security_key_pin_wrong"
+
+
+class SecurityKeyPinWrongError(SecurityKeyPinError):
+    """A wrong PIN, and the key did not say how many tries are left."""
+
+    code = "security_key_pin_wrong"
+
+
+class SecurityKeyPinWrongLeftError(SecurityKeyPinWrongError):
+    """A wrong PIN; ``params``: left (tries before the key blocks)."""
+
+    code = "security_key_pin_wrong_left"
+
+
+class SecurityKeyPinBlockedError(SecurityKeyPinError):
+    code = "security_key_pin_blocked"
 
 
 class SecurityKeyTimeoutError(DeviceError):
     code = "security_key_timeout"
-    message_key = "error.security_key_timeout"
 
 
 class SecurityKeyCancelledError(DeviceError):
     code = "security_key_cancelled"
-    message_key = "error.security_key_cancelled"
 
 
 class SecurityKeyUnsupportedError(DeviceError):
     code = "security_key_unsupported"
-    message_key = "error.security_key_unsupported"

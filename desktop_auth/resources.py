@@ -29,7 +29,6 @@ REQUIRED_RESOURCES = (
 
 class ResourceMissingError(DesktopAuthError):
     code = "resource_missing"
-    message_key = "error.resource_missing"
 
 
 @cache

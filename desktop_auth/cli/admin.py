@@ -9,7 +9,7 @@ from desktop_auth.cli.context import CliContext
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, TemporaryPassword, UserSummary
-from desktop_auth.errors import InvalidInputError
+from desktop_auth.errors import GateNothingToStartError
 
 _STATUS_MARK = {"ok": "ok", "warning": "!!", "failed": "XX"}
 
@@ -237,7 +237,7 @@ def gate(ctx: CliContext) -> int:
     """Sign in, then start the program (or open the URL); the program's exit status."""
     program = [part for part in ctx.args.program if part != "--"] if ctx.args.program else []
     if not program and not ctx.args.url:
-        raise InvalidInputError("error.gate_nothing_to_start")
+        raise GateNothingToStartError()
     # Imported here: the admin commands never load Qt.
     from desktop_auth.gui.embed import gate as run_gate
 

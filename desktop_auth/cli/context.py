@@ -13,7 +13,14 @@ from desktop_auth.config import Config
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService
-from desktop_auth.errors import InvalidInputError
+from desktop_auth.errors import (
+    PassphraseNeedsTerminalError,
+    PassphrasesDifferError,
+    PassphraseStdinEmptyError,
+    PasswordNeedsTerminalError,
+    PasswordsDifferError,
+    PasswordStdinEmptyError,
+)
 from desktop_auth.messages import translate
 
 
@@ -49,15 +56,15 @@ class CliContext:
             line = sys.stdin.readline()
             passphrase = line[:-1] if line.endswith("\n") else line
             if not passphrase:
-                raise InvalidInputError("error.passphrase_stdin_empty")
+                raise PassphraseStdinEmptyError()
             return passphrase
         if not sys.stdin.isatty():
-            raise InvalidInputError("error.passphrase_needs_terminal")
+            raise PassphraseNeedsTerminalError()
         first = getpass.getpass(self.t("cli.prompt.key_passphrase"))
         if twice:
             second = getpass.getpass(self.t("cli.prompt.repeat_key_passphrase"))
             if not hmac.compare_digest(first.encode(), second.encode()):
-                raise InvalidInputError("error.passphrases_differ")
+                raise PassphrasesDifferError()
         return first
 
     def read_new_password(self, *, from_stdin: bool) -> str:
@@ -66,12 +73,12 @@ class CliContext:
             line = sys.stdin.readline()
             password = line[:-1] if line.endswith("\n") else line
             if not password:
-                raise InvalidInputError("error.password_stdin_empty")
+                raise PasswordStdinEmptyError()
             return password
         if not sys.stdin.isatty():
-            raise InvalidInputError("error.password_needs_terminal")
+            raise PasswordNeedsTerminalError()
         first = getpass.getpass(self.t("cli.prompt.new_password"))
         second = getpass.getpass(self.t("cli.prompt.repeat_password"))
         if not hmac.compare_digest(first.encode(), second.encode()):
-            raise InvalidInputError("error.passwords_differ")
+            raise PasswordsDifferError()
         return first

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.errors import InvalidInputError
+from desktop_auth.errors import KeyExportExistsError, KeyFileUnreadableError, KeyFileUnwritableError
 
 
 def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
@@ -28,7 +28,7 @@ def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
 def export_key(ctx: CliContext) -> int:
     path: Path = ctx.args.file
     if path.exists():
-        raise InvalidInputError("error.key_export_exists", path=str(path))
+        raise KeyExportExistsError(path=str(path))
     service = ctx.service()
     passphrase = ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=True)
     content = service.export_data_key(passphrase, actor=service.local_administrator())
@@ -36,9 +36,9 @@ def export_key(ctx: CliContext) -> int:
         # Only its owner may read it, and an existing file is never overwritten.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise InvalidInputError("error.key_export_exists", path=str(path)) from exc
+        raise KeyExportExistsError(path=str(path)) from exc
     except OSError as exc:
-        raise InvalidInputError("error.key_file_unwritable", path=str(path)) from exc
+        raise KeyFileUnwritableError(path=str(path)) from exc
     with os.fdopen(fd, "wb") as fh:
         fh.write(content)
     ctx.out("cli.key.exported", path=str(path))
@@ -50,7 +50,7 @@ def import_key(ctx: CliContext) -> int:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise InvalidInputError("error.key_file_unreadable", path=str(path)) from exc
+        raise KeyFileUnreadableError(path=str(path)) from exc
     # The check would refuse exactly the workstation this command is meant to repair.
     service = ctx.service(check_data_key=False)
     passphrase = ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=False)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.errors import InvalidInputError
+from desktop_auth.errors import ImportUnreadableError, InvalidInputError
 
 
 def _day_or_none(text: str) -> date | None:
@@ -99,7 +99,7 @@ def rollout_import(ctx: CliContext) -> int:
     try:
         text = ctx.args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError("error.import_unreadable", path=str(ctx.args.file)) from exc
+        raise ImportUnreadableError(path=str(ctx.args.file)) from exc
     service = ctx.service()
     report = service.import_users(
         actor=service.local_administrator(), csv_text=text, language=ctx.language

@@ -33,7 +33,8 @@ from desktop_auth.core.users import (
 )
 from desktop_auth.errors import (
     InsufficientAssuranceError,
-    InvalidInputError,
+    InvalidOrganisationError,
+    InvalidRpIdError,
     LastAdministratorError,
     PermissionDeniedError,
     ReauthenticationRequiredError,
@@ -60,7 +61,7 @@ class TemporaryPassword:
 def _clean_organisation(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > MAX_ORGANISATION_NAME or not cleaned.isprintable():
-        raise InvalidInputError("error.invalid_organisation", maximum=MAX_ORGANISATION_NAME)
+        raise InvalidOrganisationError(maximum=MAX_ORGANISATION_NAME)
     return cleaned
 
 
@@ -69,7 +70,7 @@ def clean_rp_id(rp_id: str) -> str:
     try:
         checked = validate_email(f"rp@{rp_id.strip()}", check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidInputError("error.invalid_rp_id") from exc
+        raise InvalidRpIdError() from exc
     return checked.ascii_domain.lower()
 
 

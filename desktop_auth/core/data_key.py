@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.users import Actor
-from desktop_auth.errors import DataKeyError, StoreNotInitializedError
+from desktop_auth.errors import (
+    DataKeyError,
+    DataKeyMismatchError,
+    DataKeyMissingError,
+    KeyFileOtherStoreError,
+    StoreNotInitializedError,
+)
 from desktop_auth.store.db import Store
 from desktop_auth.store.key_envelope import check_passphrase, open_key, seal_key
 from desktop_auth.store.keys import DataKeyStore
@@ -89,9 +95,9 @@ def _refuse_wrong_key(state: DataKeyState, keys: DataKeyStore) -> None:
     if state is DataKeyState.MISSING:
         # Secrets exist under a key this workstation lacks: a new key would orphan
         # them.  The fix is to bring the key here, not to start over.
-        raise DataKeyError("error.data_key_missing", where=keys.describe())
+        raise DataKeyMissingError(where=keys.describe())
     if state is DataKeyState.MISMATCH:
-        raise DataKeyError("error.data_key_mismatch", where=keys.describe())
+        raise DataKeyMismatchError(where=keys.describe())
 
 
 def check_data_key(store: Store, keys: DataKeyStore) -> None:
@@ -127,7 +133,7 @@ def import_data_key(store: Store, keys: DataKeyStore, content: bytes, passphrase
         if fingerprint is None:
             put_setting(db, DATA_KEY_FINGERPRINT, opened.fingerprint)
         elif not hmac.compare_digest(fingerprint, opened.fingerprint):
-            raise DataKeyError("error.key_file_other_store")
+            raise KeyFileOtherStoreError()
         try:
             held = keys.load(store_id)
         except DataKeyError:  # a damaged key here is what the import repairs
@@ -157,7 +163,7 @@ def _claim_first_key(db: DbSession, keys: DataKeyStore) -> bytes:
         put_setting(db, DATA_KEY_FINGERPRINT, key_fingerprint(key))
     elif not hmac.compare_digest(stored, key_fingerprint(key)):
         # Never seal under a key the store does not know (fail closed).
-        raise DataKeyError("error.data_key_mismatch", where=keys.describe())
+        raise DataKeyMismatchError(where=keys.describe())
     return key
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_auth.errors import ConfigError
+from desktop_auth.errors import Argon2TooWeakError
 
 # OWASP Password Storage Cheat Sheet's floor for argon2id: 19 MiB, t=2, p=1.
 MIN_MEMORY_KIB = 19 * 1024
@@ -27,10 +27,6 @@ class Argon2Parameters:
     def check_minimum(self) -> None:
         """Refuse parameters below the OWASP floor (configuration, not tests, calls this)."""
         if self.memory_kib < MIN_MEMORY_KIB or self.time_cost < MIN_TIME_COST:
-            raise ConfigError(
-                "error.argon2_too_weak", memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST
-            )
+            raise Argon2TooWeakError(memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST)
         if self.parallelism < 1 or self.salt_len < 16 or self.hash_len < 16:
-            raise ConfigError(
-                "error.argon2_too_weak", memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST
-            )
+            raise Argon2TooWeakError(memory_kib=MIN_MEMORY_KIB, time_cost=MIN_TIME_COST)

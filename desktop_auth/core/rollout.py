@@ -29,7 +29,14 @@ from desktop_auth.core.users import (
     parse_role,
     summarize,
 )
-from desktop_auth.errors import DesktopAuthError, InvalidInputError
+from desktop_auth.errors import (
+    DesktopAuthError,
+    ImportColumnsError,
+    ImportDuplicateError,
+    ImportEmptyError,
+    ImportTooLargeError,
+    UserExistsError,
+)
 from desktop_auth.store.models import User
 
 MAX_IMPORT_ROWS = 10_000
@@ -176,7 +183,7 @@ class Rollout:
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
         columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
         if not {"email", "name"} <= columns:
-            raise InvalidInputError("error.import_columns")
+            raise ImportColumnsError()
         rows: list[ImportRow] = []
         parsed: list[tuple[str, str, str]] = []
         seen: set[str] = set()
@@ -185,16 +192,16 @@ class Rollout:
                 values = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
                 line = reader.line_num
                 if len(rows) >= MAX_IMPORT_ROWS:
-                    raise InvalidInputError("error.import_too_large", maximum=MAX_IMPORT_ROWS)
+                    raise ImportTooLargeError(maximum=MAX_IMPORT_ROWS)
                 email = values.get("email", "")
                 try:
                     address, key = normalize_email(email)
                     name = clean_display_name(values.get("name", ""))
                     role = parse_role(values.get("role") or "employee")
                     if key in seen:
-                        raise InvalidInputError("error.import_duplicate")
+                        raise ImportDuplicateError()
                     if find_user(db, address) is not None:
-                        raise InvalidInputError("error.user_exists")
+                        raise UserExistsError()
                 except DesktopAuthError as problem:
                     params = {k: v for k, v in problem.params.items() if isinstance(v, str | int)}
                     rows.append(
@@ -207,5 +214,5 @@ class Rollout:
                 rows.append(ImportRow(line=line, email=address))
                 parsed.append((address, name, role.value))
         if not rows:
-            raise InvalidInputError("error.import_empty")
+            raise ImportEmptyError()
         return rows, parsed

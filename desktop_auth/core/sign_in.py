@@ -31,6 +31,8 @@ from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.throttle import FailureOutcome, clear_user_failures, record_user_failure
 from desktop_auth.errors import (
     InvalidCredentialsError,
+    InvalidCredentialsLockedError,
+    InvalidCredentialsWaitError,
     SessionExpiredError,
     SetupNotDeferrableError,
     WeakPasswordError,
@@ -41,11 +43,9 @@ from desktop_auth.store.models import User
 
 def _credentials_error(outcome: FailureOutcome) -> InvalidCredentialsError:
     if outcome.locked and outcome.closed_until is not None:
-        return InvalidCredentialsError(
-            "error.invalid_credentials_locked", until=outcome.closed_until
-        )
+        return InvalidCredentialsLockedError(until=outcome.closed_until)
     if outcome.closed_until is not None:
-        return InvalidCredentialsError("error.invalid_credentials_wait", until=outcome.closed_until)
+        return InvalidCredentialsWaitError(until=outcome.closed_until)
     return InvalidCredentialsError()
 
 

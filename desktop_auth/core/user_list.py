@@ -12,7 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.users import UserSummary, summarize
-from desktop_auth.errors import InvalidInputError
+from desktop_auth.errors import InvalidSortError
 from desktop_auth.store.models import Role, User
 from desktop_auth.store.user_search import user_matches
 
@@ -34,9 +34,7 @@ def parse_sort(value: str) -> UserSort:
     try:
         return UserSort(value.strip().lower())
     except ValueError as exc:
-        raise InvalidInputError(
-            "error.invalid_sort", sort=value, sorts=", ".join(s.value for s in UserSort)
-        ) from exc
+        raise InvalidSortError(sort=value, sorts=", ".join(s.value for s in UserSort)) from exc
 
 
 @dataclass(frozen=True, kw_only=True)

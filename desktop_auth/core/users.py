@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.session import Session
-from desktop_auth.errors import InvalidInputError, InvalidRoleError, UserNotFoundError
+from desktop_auth.errors import InvalidDisplayNameError, InvalidRoleError, UserNotFoundError
 from desktop_auth.store import locks
 from desktop_auth.store.models import Role, TotpCredential, User, WebAuthnCredential
 
@@ -114,7 +114,7 @@ def parse_role(value: str) -> Role:
 def clean_display_name(value: str) -> str:
     name = " ".join(value.split())
     if not name or len(name) > MAX_DISPLAY_NAME or not name.isprintable():
-        raise InvalidInputError("error.invalid_display_name", maximum=MAX_DISPLAY_NAME)
+        raise InvalidDisplayNameError(maximum=MAX_DISPLAY_NAME)
     return name
 
 

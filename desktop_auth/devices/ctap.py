@@ -33,7 +33,9 @@ from desktop_auth.errors import (
     NoSecurityKeyError,
     SecurityKeyCancelledError,
     SecurityKeyNotRegisteredError,
-    SecurityKeyPinError,
+    SecurityKeyPinBlockedError,
+    SecurityKeyPinWrongError,
+    SecurityKeyPinWrongLeftError,
     SecurityKeyRegisteredError,
     SecurityKeyTimeoutError,
     SecurityKeyUnsupportedError,
@@ -118,9 +120,9 @@ def _device_error(
     cause = error.cause if isinstance(error, ClientError) else error
     code = cause.code if isinstance(cause, CtapError) else None
     if code in (CtapError.ERR.PIN_BLOCKED, CtapError.ERR.PIN_AUTH_BLOCKED):
-        return SecurityKeyPinError("error.security_key_pin_blocked")
+        return SecurityKeyPinBlockedError()
     if code == CtapError.ERR.PIN_INVALID:
-        return SecurityKeyPinError()
+        return SecurityKeyPinWrongError()
     if code == CtapError.ERR.KEEPALIVE_CANCEL:
         return SecurityKeyCancelledError()
     if code in (CtapError.ERR.USER_ACTION_TIMEOUT, CtapError.ERR.ACTION_TIMEOUT):
@@ -176,10 +178,10 @@ class SecurityKeyClient:
         error: Exception, device: CtapDevice | None, *, registering: bool
     ) -> DeviceError | SecurityKeyRegisteredError:
         failure = _device_error(error, registering=registering)
-        if isinstance(failure, SecurityKeyPinError) and failure.message_key.endswith("wrong"):
+        if isinstance(failure, SecurityKeyPinWrongError):
             left = _pin_retries(device)
             if left is not None:
-                return SecurityKeyPinError("error.security_key_pin_wrong_left", left=left)
+                return SecurityKeyPinWrongLeftError(left=left)
         return failure
 
     def register(self, options: Mapping[str, Any], cancel: Event | None = None) -> dict[str, Any]:

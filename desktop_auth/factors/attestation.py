@@ -13,7 +13,11 @@ from uuid import UUID
 from fido2.attestation.base import Attestation, AttestationType, InvalidAttestation
 from fido2.webauthn import AttestationObject
 
-from desktop_auth.errors import SecurityKeyNotAllowedError
+from desktop_auth.errors import (
+    SecurityKeyAttestationError,
+    SecurityKeyDemoOnlyError,
+    SecurityKeyNotAllowedError,
+)
 
 #: Attestation types that say nothing about the model: anyone can make them.
 _UNPROVEN = (AttestationType.NONE, AttestationType.SELF)
@@ -31,7 +35,7 @@ def check(
 ) -> None:
     """Raise ``SecurityKeyNotAllowedError`` unless policy accepts this authenticator."""
     if aaguid == soft_aaguid and not soft_allowed:
-        raise SecurityKeyNotAllowedError("error.security_key_demo_only")
+        raise SecurityKeyDemoOnlyError()
     if allowlist and str(aaguid) not in allowlist:
         raise SecurityKeyNotAllowedError()
     if not required:
@@ -42,6 +46,6 @@ def check(
             attestation_object.att_stmt, attestation_object.auth_data, client_data_hash
         )
     except (InvalidAttestation, ValueError) as exc:
-        raise SecurityKeyNotAllowedError("error.security_key_attestation") from exc
+        raise SecurityKeyAttestationError() from exc
     if result.attestation_type in _UNPROVEN or not result.trust_path:
-        raise SecurityKeyNotAllowedError("error.security_key_attestation")
+        raise SecurityKeyAttestationError()

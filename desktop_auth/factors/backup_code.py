@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.errors import (
-    CodeAlreadyUsedError,
-    CodeExpiredError,
-    InvalidCodeError,
+    BackupCodeExpiredError,
+    BackupCodeReplacedError,
+    InvalidLookupCodeError,
+    LookupCodeUsedError,
     MethodNotFoundError,
 )
 from desktop_auth.factors import lookup_secrets
@@ -116,11 +117,11 @@ class BackupCodeFactor(lookup_secrets.KeyedCodeFactor):
         rows = db.execute(select(BackupCode).where(BackupCode.user_id == user_id)).scalars()
         match = lookup_secrets.find_match(candidate, rows)
         if match is None:
-            raise InvalidCodeError("error.invalid_lookup_code")
+            raise InvalidLookupCodeError()
         if match.revoked_at is not None:
-            raise CodeExpiredError("error.backup_code_replaced")
+            raise BackupCodeReplacedError()
         if match.expires_at <= now:
-            raise CodeExpiredError("error.backup_code_expired")
+            raise BackupCodeExpiredError()
         spent = db.execute(
             update(BackupCode)
             .where(
@@ -132,7 +133,7 @@ class BackupCodeFactor(lookup_secrets.KeyedCodeFactor):
             .values(used_at=now)
         )
         if spent.rowcount != 1:  # type: ignore[attr-defined]
-            raise CodeAlreadyUsedError("error.lookup_code_used")
+            raise LookupCodeUsedError()
         db.refresh(match)
         return _method(match)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from desktop_auth.errors import SecurityKeyRejectedError
+from desktop_auth.errors import SecurityKeyChallengeError
 
 LIFETIME = timedelta(minutes=2)
 
@@ -55,5 +55,5 @@ class Ceremonies:
             or ceremony.expires_at <= now
             or (user_id is not None and ceremony.user_id != user_id)
         ):
-            raise SecurityKeyRejectedError("error.security_key_challenge")
+            raise SecurityKeyChallengeError()
         return ceremony

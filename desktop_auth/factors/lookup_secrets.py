@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.errors import InvalidCodeFormatError, SecondFactorError
+from desktop_auth.errors import LookupCodeFormatError, SecondFactorError
 from desktop_auth.store.secretbox import SecretBox
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -42,7 +42,7 @@ def normalize(typed: str) -> str:
     text = unicodedata.normalize("NFKC", typed).upper()
     text = "".join(ch for ch in text if not ch.isspace() and ch not in _SEPARATORS)
     if len(text) != LENGTH or any(ch not in ALPHABET for ch in text):
-        raise InvalidCodeFormatError("error.lookup_code_format", length=LENGTH)
+        raise LookupCodeFormatError(length=LENGTH)
     return text
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.errors import (
-    CodeAlreadyUsedError,
-    InvalidCodeError,
+    InvalidLookupCodeError,
+    LookupCodeUsedError,
     MethodNotFoundError,
 )
 from desktop_auth.factors import lookup_secrets
@@ -117,14 +117,14 @@ class RecoveryCodeFactor(lookup_secrets.KeyedCodeFactor):
         rows = db.execute(select(RecoveryCode).where(RecoveryCode.user_id == user_id)).scalars()
         match = lookup_secrets.find_match(candidate, rows)
         if match is None:
-            raise InvalidCodeError("error.invalid_lookup_code")
+            raise InvalidLookupCodeError()
         spent = db.execute(
             update(RecoveryCode)
             .where(RecoveryCode.id == match.id, RecoveryCode.used_at.is_(None))
             .values(used_at=now)
         )
         if spent.rowcount != 1:  # type: ignore[attr-defined]
-            raise CodeAlreadyUsedError("error.lookup_code_used")
+            raise LookupCodeUsedError()
         return EnrolledMethod(
             kind=KIND,
             method_id=match.position,

@@ -46,6 +46,7 @@ from desktop_auth.errors import (
     SecurityKeyClonedError,
     SecurityKeyRegisteredError,
     SecurityKeyRejectedError,
+    SecurityKeyUnknownError,
 )
 from desktop_auth.factors import attestation
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
@@ -303,7 +304,7 @@ class WebAuthnFactor:
             else None
         )
         if user is None:
-            raise SecurityKeyRejectedError("error.security_key_unknown")
+            raise SecurityKeyUnknownError()
         return user.id, self._check(db, pending, assertion, user.id, now)
 
     @staticmethod
@@ -328,7 +329,7 @@ class WebAuthnFactor:
         rows = {r.credential_id: r for r in self._rows(db, user_id)}
         row = rows.get(assertion.raw_id)
         if row is None:  # not this account's key (W3)
-            raise SecurityKeyRejectedError("error.security_key_unknown")
+            raise SecurityKeyUnknownError()
         if row.possibly_cloned:
             raise SecurityKeyClonedError(row.id)
         try:

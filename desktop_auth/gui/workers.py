@@ -27,7 +27,6 @@ class UnexpectedError(DesktopAuthError):
     """Anything a worker raised that is not ours: shown calmly, logged without detail."""
 
     code = "unexpected"
-    message_key = "error.generic"
 
 
 class _JobSignals(QObject):

@@ -17,7 +17,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop_auth.errors import ConfigError, StoreUnavailableError
+from desktop_auth.errors import (
+    ConfigPasswordInFileError,
+    DatabaseDriverMissingError,
+    DatabaseUrlInvalidError,
+    StoreUnavailableError,
+)
 from desktop_auth.store.credentials import with_keyring_password
 
 MIGRATIONS_LOCATION = str(Path(__file__).resolve().parent / "migrations")
@@ -83,7 +88,7 @@ def create_store_engine(url: str | URL) -> Engine:
     try:
         return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except ModuleNotFoundError as exc:
-        raise ConfigError("error.database_driver_missing", driver=parsed.drivername) from exc
+        raise DatabaseDriverMissingError(driver=parsed.drivername) from exc
 
 
 class Store:
@@ -109,11 +114,11 @@ class Store:
         try:
             parsed = make_url(url)
         except (ArgumentError, ValueError) as exc:  # config.py checked the form only
-            raise ConfigError("error.database_url_invalid") from exc
+            raise DatabaseUrlInvalidError() from exc
         if written_in is not None and (
             parsed.password or any(key in parsed.query for key in SECRET_QUERY_KEYS)
         ):
-            raise ConfigError("error.config_password_in_file", path=str(written_in))
+            raise ConfigPasswordInFileError(path=str(written_in))
         return cls(create_store_engine(with_keyring_password(parsed, keyring_backend)))
 
     @contextmanager

@@ -22,7 +22,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from desktop_auth.errors import DataKeyError, InvalidInputError
+from desktop_auth.errors import (
+    KeyFileInvalidError,
+    KeyFileWrongPassphraseError,
+    KeyPassphraseShortError,
+)
 from desktop_auth.store.secretbox import KEY_BYTES, NONCE_BYTES, key_fingerprint
 
 FORMAT = "desktop-auth-data-key"
@@ -56,7 +60,7 @@ def _associated_data(header: dict[str, Any]) -> bytes:
 
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
-        raise InvalidInputError("error.key_passphrase_short", minimum=MIN_PASSPHRASE_CHARS)
+        raise KeyPassphraseShortError(minimum=MIN_PASSPHRASE_CHARS)
 
 
 def seal_key(key: bytes, passphrase: str) -> bytes:
@@ -93,7 +97,7 @@ def _parse(content: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes, tuple[i
         nonce = base64.b64decode(document["nonce"], validate=True)
         sealed = base64.b64decode(document["sealed_key"], validate=True)
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, binascii.Error) as exc:
-        raise DataKeyError("error.key_file_invalid") from exc
+        raise KeyFileInvalidError() from exc
     if (
         header["format"] != FORMAT
         or header["version"] != VERSION
@@ -102,7 +106,7 @@ def _parse(content: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes, tuple[i
         or params[1:] != (SCRYPT_R, SCRYPT_P)
         or len(nonce) != NONCE_BYTES
     ):
-        raise DataKeyError("error.key_file_invalid")
+        raise KeyFileInvalidError()
     return header, salt, nonce, sealed, params
 
 
@@ -114,7 +118,7 @@ def open_key(content: bytes, passphrase: str) -> OpenedKey:
             nonce, sealed, _associated_data(header)
         )
     except InvalidTag as exc:
-        raise DataKeyError("error.key_file_wrong_passphrase") from exc
+        raise KeyFileWrongPassphraseError() from exc
     if len(key) != KEY_BYTES or key_fingerprint(key) != header["fingerprint"]:
-        raise DataKeyError("error.key_file_invalid")
+        raise KeyFileInvalidError()
     return OpenedKey(key=key, fingerprint=header["fingerprint"])

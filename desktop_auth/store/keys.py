@@ -13,7 +13,12 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
-from desktop_auth.errors import DataKeyError, KeyringUnavailableError
+from desktop_auth.errors import (
+    DataKeyFileExistsError,
+    DataKeyFilePermissionsError,
+    DataKeyMalformedError,
+    KeyringUnavailableError,
+)
 from desktop_auth.store.secretbox import KEY_BYTES
 
 KEYRING_SERVICE = "desktop-auth"
@@ -37,9 +42,9 @@ def _decode_key(text: str, source: str) -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise DataKeyError("error.data_key_malformed", source=source) from exc
+        raise DataKeyMalformedError(source=source) from exc
     if len(key) != KEY_BYTES:
-        raise DataKeyError("error.data_key_malformed", source=source)
+        raise DataKeyMalformedError(source=source)
     return key
 
 
@@ -100,7 +105,7 @@ class KeyFileDataKeyStore:
             return
         info = self.path.stat()
         if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or info.st_uid != os.geteuid():
-            raise DataKeyError("error.data_key_file_permissions", path=str(self.path))
+            raise DataKeyFilePermissionsError(path=str(self.path))
 
     def load(self, store_id: str) -> bytes | None:
         if not self.path.exists():
@@ -114,6 +119,6 @@ class KeyFileDataKeyStore:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError as exc:
-            raise DataKeyError("error.data_key_file_exists", path=str(self.path)) from exc
+            raise DataKeyFileExistsError(path=str(self.path)) from exc
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(base64.b64encode(key).decode() + "\n")

@@ -55,7 +55,7 @@ def test_c4_a_password_in_the_config_file_is_refused(
     config = load_config(config_path=config_file, environ={})
     with pytest.raises(ConfigError) as refused:  # before any connection is made
         AuthService.open(config, keyring_backend=MemoryKeyring())
-    assert refused.value.message_key == "error.config_password_in_file"
+    assert refused.value.code == "config_password_in_file"
     assert postgres_server.app_password not in str(refused.value)
 
 

@@ -59,7 +59,7 @@ def test_an_authenticator_app_cannot_be_set_up_when_not_allowed(
     ticket = setup_ticket(service, admin)
     with pytest.raises(MethodNotAllowedError) as refused:
         service.begin_totp_setup(ticket, "Telefoon")
-    assert refused.value.message_key == "error.method_not_allowed"
+    assert refused.value.code == "method_not_allowed"
     allow(service, admin, *METHODS)
     enrollment = service.begin_totp_setup(ticket, "Telefoon")
     # Switched off while the QR code was on screen: the set-up does not finish.

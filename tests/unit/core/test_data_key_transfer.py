@@ -43,7 +43,7 @@ def test_c1_an_imported_key_lets_a_second_workstation_open_the_secrets(
     second_keyring = MemoryKeyring()
     with pytest.raises(DataKeyError) as refused:  # no key here: refuses to start
         workstation(database_url, second_keyring, clock)
-    assert refused.value.message_key == "error.data_key_missing"
+    assert refused.value.code == "data_key_missing"
     assert "admin key import" in translate(refused.value.message_key, "nl", where="x")
 
     repair = AuthService.open(
@@ -80,7 +80,7 @@ def test_a_workstation_with_another_key_refuses_to_start_until_the_right_one_is_
 
     with pytest.raises(DataKeyError) as refused:
         workstation(database_url, wrong, clock)
-    assert refused.value.message_key == "error.data_key_mismatch"
+    assert refused.value.code == "data_key_mismatch"
 
     repair = AuthService.open(
         Config(database_url=database_url, argon2=FAST_ARGON2),
@@ -113,7 +113,7 @@ def test_a_key_file_from_another_store_is_refused_and_changes_nothing(
     before = dict(memory_keyring.entries)
     with pytest.raises(DataKeyError) as refused:
         service.import_data_key(foreign, PASSPHRASE, actor=service.local_administrator())
-    assert refused.value.message_key == "error.key_file_other_store"
+    assert refused.value.code == "key_file_other_store"
     assert memory_keyring.entries == before
 
 
@@ -131,16 +131,16 @@ def test_c2_the_file_holds_the_key_only_sealed_and_a_wrong_passphrase_opens_noth
     actor = service.local_administrator()
     with pytest.raises(DataKeyError) as wrong:
         service.import_data_key(content, PASSPHRASE + "!", actor=actor)
-    assert wrong.value.message_key == "error.key_file_wrong_passphrase"
+    assert wrong.value.code == "key_file_wrong_passphrase"
     document["fingerprint"] = "0" * 32  # a changed header breaks the seal too
     with pytest.raises(DataKeyError):
         service.import_data_key(json.dumps(document).encode(), PASSPHRASE, actor=actor)
     with pytest.raises(DataKeyError) as garbage:
         service.import_data_key(b"not a key file", PASSPHRASE, actor=actor)
-    assert garbage.value.message_key == "error.key_file_invalid"
+    assert garbage.value.code == "key_file_invalid"
     with pytest.raises(InvalidInputError) as short:
         service.export_data_key("kort", actor=actor)
-    assert short.value.message_key == "error.key_passphrase_short"
+    assert short.value.code == "key_passphrase_short"
     for entry in service.audit_events(limit=None):
         assert PASSPHRASE not in json.dumps(dict(entry.details))
 
@@ -164,12 +164,12 @@ def test_two_workstations_starting_together_never_make_two_keys(
             service.secret_box()
             outcomes.append("made")
         except DataKeyError as refused:
-            outcomes.append(refused.message_key)
+            outcomes.append(refused.code)
 
     threads = [threading.Thread(target=start, args=(s,)) for s in services]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(outcomes) == ["error.data_key_missing", "made"]
+    assert sorted(outcomes) == ["data_key_missing", "made"]
     assert sum(len(k.entries) for k in keyrings) == 1

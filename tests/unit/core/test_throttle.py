@@ -16,14 +16,14 @@ WRONG = "niet het goede wachtwoord"
 
 
 def fail(service: AuthService, email: str, times: int, clock: PinnedClock) -> list[str]:
-    """Fail ``times`` sign-ins, waiting out each delay; returns the error keys seen."""
+    """Fail ``times`` sign-ins, waiting out each delay; returns the error codes seen."""
     keys = []
     for _ in range(times):
         result = None
         try:
             result = service.sign_in_with_password(email, WRONG)
         except InvalidCredentialsError as exc:
-            keys.append(exc.message_key)
+            keys.append(exc.code)
         assert result is None
         clock.advance(seconds=61)  # longer than any delay, shorter than the lock
     return keys
@@ -35,19 +35,19 @@ def test_t1_delay_from_five_lock_at_ten_for_fifteen_minutes(
     """T1: 10 failures lock; the right password is then refused until the lock ends."""
     email = make_user(service, admin)
     keys = fail(service, email, 4, clock)
-    assert keys == ["error.invalid_credentials"] * 4
+    assert keys == ["invalid_credentials"] * 4
     with pytest.raises(InvalidCredentialsError) as fifth:
         service.sign_in_with_password(email, WRONG)
-    assert fifth.value.message_key == "error.invalid_credentials_wait"
+    assert fifth.value.code == "invalid_credentials_wait"
     # Within the delay even the right password gets only "wait".
     waiting = service.sign_in_with_password(email, USER_PASSWORD)
     assert waiting.outcome is SignInOutcome.THROTTLED and waiting.retry_at is not None
     clock.advance(seconds=61)
     keys = fail(service, email, 4, clock)
-    assert keys == ["error.invalid_credentials_wait"] * 4
+    assert keys == ["invalid_credentials_wait"] * 4
     with pytest.raises(InvalidCredentialsError) as tenth:
         service.sign_in_with_password(email, WRONG)
-    assert tenth.value.message_key == "error.invalid_credentials_locked"
+    assert tenth.value.code == "invalid_credentials_locked"
     locked_at = clock.now()
 
     clock.advance(minutes=14)

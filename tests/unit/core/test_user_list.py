@@ -185,5 +185,5 @@ def test_an_unknown_sort_order_is_refused_with_the_choices(
 ) -> None:
     with pytest.raises(InvalidInputError) as raised:
         service.list_users(sort="salary")
-    assert raised.value.message_key == "error.invalid_sort"
+    assert raised.value.code == "invalid_sort"
     assert "last_sign_in" in str(raised.value.params["sorts"])

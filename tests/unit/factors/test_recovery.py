@@ -107,7 +107,7 @@ def test_entry_ignores_case_spaces_and_dashes(typed: str) -> None:
 def test_malformed_codes_get_a_clear_message(typed: str) -> None:
     with pytest.raises(InvalidCodeFormatError) as error:
         lookup_secrets.normalize(typed)
-    assert error.value.message_key == "error.lookup_code_format"
+    assert error.value.code == "lookup_code_format"
 
 
 # --- making and spending -----------------------------------------------------------------
@@ -242,14 +242,14 @@ def test_wrong_recovery_codes_are_counted_and_audited(
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeError) as error:
         service.verify_second_factor(ticket, "recovery", "2345-6789-ABCD-EFGH")
-    assert error.value.message_key == "error.invalid_lookup_code"
+    assert error.value.code == "invalid_lookup_code"
     assert service.get_user(user.email).second_factor_failures == 1
     failed = [
         e
         for e in service.audit_events(subject=user.email)
         if e.event_type == "second_factor.failed"
     ]
-    assert failed and failed[0].details["reason"] == "invalid_code"
+    assert failed and failed[0].details["reason"] == "invalid_lookup_code"
 
 
 def test_policy_sets_the_batch_size_within_5_to_16(

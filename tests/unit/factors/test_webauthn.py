@@ -112,7 +112,7 @@ def test_w5_the_demo_key_is_refused_outside_demo_mode(
 ) -> None:
     with pytest.raises(SecurityKeyNotAllowedError) as refused:
         user_with_key(service, admin, SoftAuthenticator())
-    assert refused.value.message_key == "error.security_key_demo_only"
+    assert refused.value.code == "security_key_demo_only"
     demo = AuthService(
         store,
         data_keys=KeyringDataKeyStore(memory_keyring),
@@ -142,7 +142,7 @@ def test_w5_aaguid_allowlist_and_required_attestation(service: AuthService, admi
     service.set_policy(actor=admin, policy=dataclasses.replace(policy, attestation_required=True))
     with pytest.raises(SecurityKeyNotAllowedError) as refused:
         user_with_key(service, admin, email="c@example.nl")
-    assert refused.value.message_key == "error.security_key_attestation"
+    assert refused.value.code == "security_key_attestation"
 
 
 def test_w5_required_user_verification(service: AuthService, admin: Actor) -> None:
@@ -237,7 +237,7 @@ def test_w4_a_challenge_works_once(service: AuthService, admin: Actor) -> None:
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyRejectedError) as error:
         service.verify_second_factor(ticket, "webauthn", answer)
-    assert error.value.message_key == "error.security_key_challenge"
+    assert error.value.code == "security_key_challenge"
 
 
 def test_w4_a_challenge_expires(service: AuthService, admin: Actor, clock: PinnedClock) -> None:
@@ -303,7 +303,7 @@ def test_w3_another_accounts_key_does_not_sign_in_this_account(
     answer = client_for(jan.key).authenticate(options)
     with pytest.raises(SecurityKeyRejectedError) as error:
         service.verify_second_factor(ticket, "webauthn", json.dumps(answer))
-    assert error.value.message_key == "error.security_key_unknown"
+    assert error.value.code == "security_key_unknown"
 
 
 # --- passwordless ------------------------------------------------------------------------
@@ -345,7 +345,7 @@ def test_passwordless_needs_a_known_user_handle(service: AuthService, admin: Act
     answer = client_for(stranger).authenticate(service.begin_passwordless_sign_in().options)
     with pytest.raises(SecurityKeyRejectedError) as error:
         service.complete_passwordless_sign_in(json.dumps(answer))
-    assert error.value.message_key == "error.security_key_unknown"
+    assert error.value.code == "security_key_unknown"
 
 
 def test_policy_can_switch_passwordless_off(service: AuthService, admin: Actor) -> None:
@@ -430,13 +430,36 @@ def test_a_wrong_pin_says_how_many_tries_are_left(service: AuthService, admin: A
     user.key.fail_with = CtapError.ERR.PIN_INVALID
     with pytest.raises(SecurityKeyPinError) as wrong:
         client_for(user.key).authenticate(options)
-    assert wrong.value.message_key == "error.security_key_pin_wrong_left"
+    assert wrong.value.code == "security_key_pin_wrong_left"
     assert wrong.value.params["left"] == 3
     assert "3 more tries" in translate(wrong.value.message_key, "en", **wrong.value.params)
     user.key.fail_with = CtapError.ERR.PIN_BLOCKED
     with pytest.raises(SecurityKeyPinError) as blocked:
         client_for(user.key).authenticate(options)
-    assert blocked.value.message_key == "error.security_key_pin_blocked"
+    assert blocked.value.code == "security_key_pin_blocked"
+
+
+def test_a_wrong_pin_on_a_key_that_keeps_its_count_to_itself(
+    service: AuthService, admin: Actor
+) -> None:
+    """The PIN outcomes are classes: wrong (count unknown), wrong with tries left, blocked."""
+    from fido2.ctap import CtapError
+
+    from desktop_auth.errors import (
+        SecurityKeyPinBlockedError,
+        SecurityKeyPinWrongError,
+        SecurityKeyPinWrongLeftError,
+    )
+
+    user = user_with_key(service, admin)
+    assert user.key.pin_retries is None  # getPINRetries is not answered
+    options = service.begin_security_key_sign_in(key_ticket(service, user.email)).options
+    user.key.fail_with = CtapError.ERR.PIN_INVALID
+    with pytest.raises(SecurityKeyPinWrongError) as wrong:
+        client_for(user.key).authenticate(options)
+    assert type(wrong.value) is SecurityKeyPinWrongError and not wrong.value.params
+    assert not isinstance(wrong.value, SecurityKeyPinWrongLeftError)
+    assert not issubclass(SecurityKeyPinBlockedError, SecurityKeyPinWrongError)
 
 
 def test_connected_authenticators_lists_usb_then_nfc(monkeypatch: pytest.MonkeyPatch) -> None:

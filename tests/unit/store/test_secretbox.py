@@ -83,13 +83,13 @@ def test_a_workstation_without_the_key_refuses_instead_of_making_a_new_one(
     elsewhere = AuthService(store, data_keys=KeyringDataKeyStore(MemoryKeyring()))
     with pytest.raises(DataKeyError) as missing:
         elsewhere.secret_box()
-    assert missing.value.message_key == "error.data_key_missing"
+    assert missing.value.code == "data_key_missing"
     wrong_keys = MemoryKeyring()
     username = next(iter(memory_keyring.entries))[1]
     wrong_keys.set_password("desktop-auth", username, base64.b64encode(new_data_key()).decode())
     with pytest.raises(DataKeyError) as mismatch:
         AuthService(store, data_keys=KeyringDataKeyStore(wrong_keys)).secret_box()
-    assert mismatch.value.message_key == "error.data_key_mismatch"
+    assert mismatch.value.code == "data_key_mismatch"
     assert service.secret_box().open(sealed, table="t", row_id=1, purpose="p") == b"s"
 
 
@@ -125,12 +125,12 @@ def test_key_file_is_created_with_mode_0600_and_checked(
     os.chmod(path, 0o644)
     with pytest.raises(DataKeyError) as info:
         AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box()
-    assert info.value.message_key == "error.data_key_file_permissions"
+    assert info.value.code == "data_key_file_permissions"
     os.chmod(path, 0o600)
     path.write_text("not base64 at all!\n")
     with pytest.raises(DataKeyError) as bad:
         AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box()
-    assert bad.value.message_key == "error.data_key_malformed"
+    assert bad.value.code == "data_key_malformed"
 
 
 def test_keyed_hash_depends_on_key_and_purpose() -> None:
