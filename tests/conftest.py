@@ -82,7 +82,7 @@ def service(store: Store, clock: PinnedClock, memory_keyring: MemoryKeyring) -> 
 
 @pytest.fixture
 def admin(service: AuthService) -> Actor:
-    actor = service.local_administrator()
+    actor = service.accounts.local_administrator()
     service.initialize(
         actor=actor,
         organisation_name=ORGANISATION,

@@ -47,7 +47,7 @@ class PinnedClock:
 
 def initialize_organisation(service: AuthService) -> Actor:
     """Salariszaken with its first administrator, as ``admin init`` makes them."""
-    actor = service.local_administrator()
+    actor = service.accounts.local_administrator()
     service.initialize(
         actor=actor,
         organisation_name="Salariszaken",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
 from desktop_auth.errors import InvalidInputError
+from desktop_auth.vocabulary import ENROLLABLE_KINDS, FactorKind
 
 
 def _day_or_none(text: str) -> date | None:
@@ -34,7 +35,7 @@ def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], 
     deadline.set_defaults(handler=rollout_deadline)
 
     retire = commands.add_parser("retire", help=t("cli.cmd.rollout_retire"))
-    retire.add_argument("kind", choices=["totp", "webauthn"], help=t("cli.arg.kind"))
+    retire.add_argument("kind", choices=ENROLLABLE_KINDS, help=t("cli.arg.kind"))
     retire.add_argument("--before", type=date.fromisoformat, help=t("cli.opt.before"))
     retire.set_defaults(handler=rollout_retire)
 
@@ -59,8 +60,8 @@ def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], 
 
 def rollout_exempt(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.set_second_factor_exemption(
-        actor=service.local_administrator(), email=ctx.args.email, exempt=not ctx.args.off
+    user = service.rollout.set_exemption(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, exempt=not ctx.args.off
     )
     ctx.out(
         "cli.rollout.exempt" if user.second_factor_exempt else "cli.rollout.not_exempt",
@@ -71,8 +72,8 @@ def rollout_exempt(ctx: CliContext) -> int:
 
 def rollout_deadline(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.set_setup_deadline(
-        actor=service.local_administrator(), email=ctx.args.email, until=ctx.args.until
+    user = service.rollout.set_deadline(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, until=ctx.args.until
     )
     if user.setup_deadline is None:
         ctx.out("cli.rollout.deadline_cleared", email=user.email)
@@ -84,9 +85,9 @@ def rollout_deadline(ctx: CliContext) -> int:
 def rollout_retire(ctx: CliContext) -> int:
     service = ctx.service()
     before = ctx.args.before
-    report = service.retire_factors(
-        actor=service.local_administrator(),
-        kind=ctx.args.kind,
+    report = service.rollout.retire(
+        actor=service.accounts.local_administrator(),
+        kind=FactorKind(ctx.args.kind),
         enrolled_before=datetime.combine(before, datetime.min.time()).astimezone()
         if before
         else None,
@@ -101,8 +102,8 @@ def rollout_import(ctx: CliContext) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError("error.import_unreadable", path=str(ctx.args.file)) from exc
     service = ctx.service()
-    report = service.import_users(
-        actor=service.local_administrator(), csv_text=text, language=ctx.language
+    report = service.rollout.import_users(
+        actor=service.accounts.local_administrator(), csv_text=text, language=ctx.language
     )
     if not report.ok:
         for row in report.rows:
@@ -135,7 +136,9 @@ def rollout_import(ctx: CliContext) -> int:
 
 def enrollment(ctx: CliContext) -> int:
     service = ctx.service()
-    report = service.enrollment_report(actor=service.local_administrator(), limit=ctx.args.limit)
+    report = service.rollout.report(
+        actor=service.accounts.local_administrator(), limit=ctx.args.limit
+    )
     ctx.out(
         "cli.report.enrolled",
         enrolled=report.enrolled,
@@ -144,8 +147,8 @@ def enrollment(ctx: CliContext) -> int:
     )
     ctx.out(
         "cli.report.by_kind",
-        keys=report.by_kind["webauthn"],
-        apps=report.by_kind["totp"],
+        keys=report.by_kind[FactorKind.WEBAUTHN],
+        apps=report.by_kind[FactorKind.TOTP],
         exempt=report.exempt,
     )
     if report.enforcement_date is not None:
@@ -164,7 +167,7 @@ def enrollment(ctx: CliContext) -> int:
 
 
 def policy_show(ctx: CliContext) -> int:
-    print(json.dumps(ctx.service().policy().to_dict(), indent=2, sort_keys=True))
+    print(json.dumps(ctx.service().policy.current().to_dict(), indent=2, sort_keys=True))
     return 0
 
 
@@ -184,14 +187,14 @@ def _policy_value(text: str, current: dict[str, object], key: str) -> object:
 
 def policy_set(ctx: CliContext) -> int:
     service = ctx.service()
-    current = service.policy().to_dict()
+    current = service.policy.current().to_dict()
     changes: dict[str, object] = {}
     for change in ctx.args.changes:
         key, separator, value = change.partition("=")
         if not separator or not key:
             raise InvalidInputError("error.policy_change_format", change=change)
         changes[key.strip()] = _policy_value(value, current, key.strip())
-    service.update_policy(actor=service.local_administrator(), changes=changes)
+    service.policy.update(actor=service.accounts.local_administrator(), changes=changes)
     ctx.out("cli.policy.saved")
     return policy_show(ctx)
 
@@ -204,7 +207,7 @@ def add_mail_commands(admin_commands: argparse._SubParsersAction, t: Callable[[s
 
 
 def mail_queue(ctx: CliContext) -> int:
-    waiting = ctx.service().queued_mail()
+    waiting = ctx.service().operations.queued_mail()
     if not waiting:
         ctx.out("cli.mail.none")
     for mail in waiting:
@@ -222,6 +225,6 @@ def mail_queue(ctx: CliContext) -> int:
 
 
 def mail_send(ctx: CliContext) -> int:
-    sent, waiting = ctx.service().send_queued_mail()
+    sent, waiting = ctx.service().operations.send_queued_mail()
     ctx.out("cli.mail.sent", sent=sent, waiting=waiting)
     return 0 if waiting == 0 else 1

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop_auth.core.methods import METHODS
 from desktop_auth.core.password_policy import PasswordPolicy
 from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError
 from desktop_auth.store.settings import POLICY, get_setting, put_setting
+from desktop_auth.vocabulary import Method
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,9 +51,9 @@ class Policy:
     attestation_required: bool = False
     #: The models (AAGUIDs) allowed; empty means any.
     aaguid_allowlist: tuple[str, ...] = ()
-    #: What users may set up (``METHODS``).  Methods set up before stay usable: to switch
+    #: What users may set up (``Method``).  Methods set up before stay usable: to switch
     #: one off for everyone, retire it (``admin rollout retire``).
-    allowed_methods: tuple[str, ...] = METHODS
+    allowed_methods: tuple[str, ...] = tuple(Method)
 
     def __post_init__(self) -> None:
         if not 0 <= self.totp_window <= 2:
@@ -78,8 +78,8 @@ class Policy:
         object.__setattr__(
             self, "aaguid_allowlist", tuple(str(a).lower() for a in self.aaguid_allowlist)
         )
-        allowed = tuple(m for m in METHODS if m in self.allowed_methods)  # one order, no twins
-        if not allowed or not set(self.allowed_methods) <= set(METHODS):
+        allowed = tuple(m for m in Method if m in self.allowed_methods)  # one order, no twins
+        if not allowed or not set(self.allowed_methods) <= set(Method):
             raise ConfigError("error.policy_allowed_methods")
         object.__setattr__(self, "allowed_methods", allowed)
 

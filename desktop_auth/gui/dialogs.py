@@ -105,7 +105,7 @@ class ReauthDialog(_Dialog):
         if not self.ticket:
             password = self.password.text()
             self.runner.start(
-                lambda: service.sign_in_with_password(email, password), self._answered, self._failed
+                lambda: service.sign_in.with_password(email, password), self._answered, self._failed
             )
         elif self.use_key:
             ticket, prompts = self.ticket, self.prompts
@@ -117,7 +117,7 @@ class ReauthDialog(_Dialog):
         else:
             ticket, code = self.ticket, self.code.text()
             self.runner.start(
-                lambda: service.verify_second_factor(ticket, "totp", code),
+                lambda: service.sign_in.with_second_factor(ticket, "totp", code),
                 self._answered,
                 self._failed,
             )
@@ -203,7 +203,9 @@ class AddAppDialog(_Dialog):
         service, session, label = self.service, self.session, self.nickname.text()
         self.error.clear_error()
         self.runner.start(
-            lambda: service.begin_add_totp(session, label), self._begun, self.error.show_error
+            lambda: service.authenticator_apps.begin_add(session, label),
+            self._begun,
+            self.error.show_error,
         )
 
     def _begun(self, enrollment: TotpEnrollment) -> None:
@@ -220,7 +222,7 @@ class AddAppDialog(_Dialog):
             return
         service, session, number = self.service, self.session, self.enrollment.enrollment_id
         self.runner.start(
-            lambda: service.finish_add_totp(session, number, code),
+            lambda: service.authenticator_apps.finish_add(session, number, code),
             self._finished,
             self.panel.show_error,
         )

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
             # the GUI thread, before the first paint or on first use, would hold it up.
             for module in SCREENS:
                 importlib.import_module(module)
-            return service, service.is_initialized()
+            return service, service.organisation() is not None
 
         self.stack.setCurrentWidget(self.start_page)
         self.runner.start(work, self._opened, self.start_page.show_failure)
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         service = self.service
         if service is not None:
             self.runner.start(
-                lambda: service.policy().idle_lock_minutes, self.idle.arm, lambda _e: None
+                lambda: service.policy.current().idle_lock_minutes, self.idle.arm, lambda _e: None
             )
 
     def _idle_expired(self) -> None:

@@ -57,7 +57,9 @@ class NewPasswordPage(Screen):
             return
         service, ticket, password = self.service, self.ticket, self.form.text()
         self.runner.start(
-            lambda: service.complete_password_change(ticket, password), self._done, self._failed
+            lambda: service.sign_in.complete_password_change(ticket, password),
+            self._done,
+            self._failed,
         )
 
     def _done(self, result: SignInResult) -> None:
@@ -143,14 +145,14 @@ class FirstRunPage(Screen):
 
         def work() -> SignInResult:
             service.initialize(
-                actor=service.local_administrator(),
+                actor=service.accounts.local_administrator(),
                 organisation_name=organisation,
                 rp_id=rp_id,
                 admin_email=email,
                 admin_display_name=name,
                 admin_password=password,
             )
-            return service.sign_in_with_password(email, password)
+            return service.sign_in.with_password(email, password)
 
         self.runner.start(work, self._done, self.error.show_error)
 

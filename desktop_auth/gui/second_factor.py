@@ -147,7 +147,7 @@ class SecondFactorPage(Screen):
         self.error.clear_error()
         service, ticket, kind = self.service, self.ticket, self.kind
         self.runner.start(
-            lambda: service.verify_second_factor(ticket, kind, response),
+            lambda: service.sign_in.with_second_factor(ticket, kind, response),
             self._answered,
             self._failed,
         )

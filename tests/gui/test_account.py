@@ -113,7 +113,7 @@ def test_s1_regenerate_codes_after_signing_in_again_then_the_count(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     jan = user_with_app(service, admin, clock)
-    old = service.generate_recovery_codes(jan.session)
+    old = service.recovery_codes.generate(jan.session)
     clock.advance(seconds=30)
     dialog = open_settings(qtbot, window, jan, clock)
     dialog.tabs.setCurrentIndex(1)
@@ -159,4 +159,4 @@ def test_change_password_with_meter_and_reasons(
     qtbot.waitUntil(dialog.change_button.isEnabled)
     dialog.change_button.click()
     qtbot.waitUntil(lambda: bool(dialog.password_done.text()))
-    assert service.sign_in_with_password(jan.email, new).ticket
+    assert service.sign_in.with_password(jan.email, new).ticket

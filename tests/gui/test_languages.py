@@ -125,7 +125,7 @@ def test_every_screen_in_both_languages(
     expected = "Inloggen" if language == "nl" else "Sign in"
     qtbot.waitUntil(lambda: window.sign_in.sign_in_button.text() == expected)
     jan = user_with_app(service, admin, clock)
-    service.generate_recovery_codes(jan.session)
+    service.recovery_codes.generate(jan.session)
     wait_page(qtbot, window, window.sign_in)
     check(window, language, "tour-01-sign-in")
     sign_in(qtbot, window, jan.email, "wrong password, surely")
@@ -157,7 +157,7 @@ def test_every_screen_in_both_languages(
     reauth.show()
     check(reauth, language, "tour-13-sign-in-again")
     reauth.close()
-    codes = RecoveryCodesDialog(service.generate_recovery_codes(jan.session), dialog)
+    codes = RecoveryCodesDialog(service.recovery_codes.generate(jan.session), dialog)
     qtbot.addWidget(codes)
     codes.show()
     check(codes, language, "tour-14-new-codes")
@@ -225,7 +225,7 @@ def test_dutch_from_the_menu_relabels_the_open_screen_and_core_messages(
 def test_wizard_buttons_are_ours_in_dutch(qtbot: QtBot, service: AuthService, admin: Actor) -> None:
     install_language("nl")
     make_user(service, admin, email="nina@example.nl")
-    result = service.sign_in_with_password("nina@example.nl", USER_PASSWORD)
+    result = service.sign_in.with_password("nina@example.nl", USER_PASSWORD)
     assert result.ticket
     wizard = SetupWizard(service, ticket=result.ticket)
     qtbot.addWidget(wizard)

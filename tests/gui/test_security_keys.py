@@ -82,7 +82,7 @@ def test_setup_wizard_with_a_security_key(
     assert choose.nickname.text() == "Security key"  # type: ignore[attr-defined]
     shoot(wizard, "30-wizard-choose-key")
     finish_wizard_with_key(qtbot, key_window, wizard, shot="31-wizard-key-works")
-    [method] = keyed_service.user_methods("jan@example.nl")
+    [method] = keyed_service.accounts.methods("jan@example.nl")
     assert (method.kind, method.label) == ("webauthn", "Security key")
     assert len(key.credentials) == 1
 
@@ -173,7 +173,7 @@ def test_settings_add_a_spare_key_and_sign_in_again_with_a_touch(
     finally:
         QInputDialog.getText = original  # type: ignore[method-assign]
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
-    assert sorted(m.label for m in keyed_service.user_methods("jan@example.nl")) == [
+    assert sorted(m.label for m in keyed_service.accounts.methods("jan@example.nl")) == [
         "Reserve",
         "YubiKey 5",
     ]
@@ -202,7 +202,7 @@ def test_only_allowed_methods_are_offered_in_the_wizard_and_settings(
     key: SoftAuthenticator,
 ) -> None:
     """The organisation allows security keys only: no authenticator app to choose or add."""
-    keyed_service.update_policy(
+    keyed_service.policy.update(
         actor=keyed_admin, changes={"allowed_methods": ["security_key", "windows_hello"]}
     )
     make_user(keyed_service, keyed_admin)

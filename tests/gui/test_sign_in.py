@@ -83,13 +83,13 @@ def test_t1_lock_says_when_to_try_again(
     jan = user_with_app(service, admin, clock)
     for _ in range(10):
         with pytest.raises(InvalidCredentialsError):
-            service.sign_in_with_password(jan.email, "wrong password here")
+            service.sign_in.with_password(jan.email, "wrong password here")
         clock.advance(seconds=61)  # past each growing delay: every failure counts
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     qtbot.waitUntil(window.sign_in.error.isVisible)
     text = window.sign_in.error.text()
     assert "locked until" in text
-    result = service.sign_in_with_password(jan.email, USER_PASSWORD)
+    result = service.sign_in.with_password(jan.email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.LOCKED and result.retry_at is not None
     assert local_time(result.retry_at) in text
     assert window.stack.currentWidget() is window.sign_in
@@ -105,7 +105,7 @@ def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
     tmp_path: Path,
 ) -> None:
     jan = user_with_app(service, admin, clock)
-    sheet = service.generate_recovery_codes(jan.session)
+    sheet = service.recovery_codes.generate(jan.session)
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     page = window.second_factor
     wait_page(qtbot, window, page)
@@ -143,7 +143,7 @@ def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
     wait_page(qtbot, window, window.home)
     assert window.session is not None
     # The lost phone is gone, the new one is the only app.
-    methods = service.my_methods(window.session)
+    methods = service.my_account.methods(window.session)
     apps = [m for m in methods if m.kind == "totp"]
     assert len(apps) == 1 and apps[0].method_id != jan.method_id
 
@@ -152,7 +152,9 @@ def test_m8_helpdesk_backup_code_leads_only_into_setting_up_again(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     jan = user_with_app(service, admin, clock)
-    issued = service.issue_backup_code(actor=admin, email=jan.email, remove_methods=True)
+    issued = service.recovery_codes.issue_backup_code(
+        actor=admin, email=jan.email, remove_methods=True
+    )
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     page = window.second_factor
     wait_page(qtbot, window, page)
@@ -166,7 +168,7 @@ def test_m8_helpdesk_backup_code_leads_only_into_setting_up_again(
 def test_temporary_password_must_be_replaced_first(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor
 ) -> None:
-    issued = service.create_user(actor=admin, email="nina@example.nl", display_name="Nina")
+    issued = service.accounts.create(actor=admin, email="nina@example.nl", display_name="Nina")
     sign_in(qtbot, window, "nina@example.nl", issued.temporary_password)
     page = window.new_password
     wait_page(qtbot, window, page)
@@ -188,7 +190,7 @@ def test_temporary_password_must_be_replaced_first(
     press_enter(qtbot, page.form.repeat.edit)
     wizard = wait_wizard(qtbot, window)
     assert wizard.ticket is not None
-    assert service.sign_in_with_password("nina@example.nl", suggestion).ticket
+    assert service.sign_in.with_password("nina@example.nl", suggestion).ticket
 
 
 def test_workers_answer_in_the_gui_thread_and_cancel_drops_the_answer(qtbot: QtBot) -> None:
@@ -242,8 +244,8 @@ def test_s2_a_window_left_alone_signs_out(
 
     from PySide6.QtCore import Qt
 
-    service.set_policy(
-        actor=admin, policy=dataclasses.replace(service.policy(), idle_lock_minutes=1)
+    service.policy.replace(
+        actor=admin, policy=dataclasses.replace(service.policy.current(), idle_lock_minutes=1)
     )
     jan = user_with_app(service, admin, clock)
     sign_in(qtbot, window, jan.email, USER_PASSWORD)

@@ -47,11 +47,12 @@ def test_m1_l2_invariants_hold_after_hundreds_of_sigkills(
     admin = initialize_organisation(service)
     # Refused recovery codes (a batch the dead workstation never showed) count as
     # wrong answers; keep the second-factor lock out of this test's way.
-    service.set_policy(
-        actor=admin, policy=dataclasses.replace(service.policy(), second_factor_lock_after=100)
+    service.policy.replace(
+        actor=admin,
+        policy=dataclasses.replace(service.policy.current(), second_factor_lock_after=100),
     )
     user = user_with_app(service, admin, clock)
-    sheet = service.generate_recovery_codes(user.session)
+    sheet = service.recovery_codes.generate(user.session)
     campaign = Campaign(
         database_url=database_url,
         key_file=str(key_file),

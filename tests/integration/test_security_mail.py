@@ -164,23 +164,27 @@ def test_m7_every_security_event_mails_the_user_over_starttls_in_their_language(
     clock = PinnedClock()
     service, admin = open_service(tmp_path, port, ca_file, security="starttls", clock=clock)
     try:
-        service.create_user(actor=admin, email="jan@example.nl", display_name="Jan", language="nl")
-        service.reset_password(actor=admin, email="jan@example.nl", language="nl")
+        service.accounts.create(
+            actor=admin, email="jan@example.nl", display_name="Jan", language="nl"
+        )
+        service.accounts.reset_password(actor=admin, email="jan@example.nl", language="nl")
         # user_with_app makes its own user; use it for a second, English-speaking account.
         user = user_with_app(service, admin, clock, "piet@example.nl")
-        sheet = service.generate_recovery_codes(user.session)
+        sheet = service.recovery_codes.generate(user.session)
         ticket = sign_in_ticket(service, user.email)
-        setup = service.verify_second_factor(ticket, "recovery", sheet.codes[0])
+        setup = service.sign_in.with_second_factor(ticket, "recovery", sheet.codes[0])
         assert setup.ticket
-        enrollment = service.begin_totp_setup(setup.ticket, "Nieuw")
+        enrollment = service.authenticator_apps.begin_setup(setup.ticket, "Nieuw")
         new_secret = secret_from_uri(enrollment.uri)
-        service.finish_totp_setup(
+        service.authenticator_apps.finish_setup(
             setup.ticket, enrollment.enrollment_id, phone_code(new_secret, clock)
         )
-        issued = service.issue_backup_code(actor=admin, email=user.email)
+        issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
         clock.advance(seconds=30)
-        service.verify_second_factor(sign_in_ticket(service, user.email), "backup", issued.code)
-        service.send_queued_mail()
+        service.sign_in.with_second_factor(
+            sign_in_ticket(service, user.email), "backup", issued.code
+        )
+        service.operations.send_queued_mail()
     finally:
         service.close()
         server.stop()
@@ -210,7 +214,7 @@ def test_m7_every_security_event_mails_the_user_over_starttls_in_their_language(
         SMTP_PASSWORD,
     ):
         assert secret not in everything
-    assert service.queued_mail() == []
+    assert service.operations.queued_mail() == []
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -228,14 +232,14 @@ def test_implicit_tls_and_an_account_lock(
         wrong = str((int(phone_code(user.secret, clock)) + 1) % 10**6).zfill(6)
         for _ in range(9):
             with pytest.raises(InvalidCodeError):
-                service.verify_second_factor(ticket, "totp", wrong)
+                service.sign_in.with_second_factor(ticket, "totp", wrong)
         with pytest.raises(SecondFactorLockedError):
-            service.verify_second_factor(ticket, "totp", wrong)
+            service.sign_in.with_second_factor(ticket, "totp", wrong)
     except Exception:
         server.stop()
         raise
     finally:
-        service.send_queued_mail()
+        service.operations.send_queued_mail()
         service.close()
     server.stop()
     assert "Your account was locked after wrong attempts (Salariszaken)" in inbox.subjects()
@@ -251,17 +255,17 @@ def test_a_down_mail_server_never_blocks_a_sign_in_and_the_mail_waits(
     try:
         user = user_with_app(service, admin, clock)  # sends "method added": fails
         assert user.session is not None
-        service.send_queued_mail()
-        [waiting] = service.queued_mail()
+        service.operations.send_queued_mail()
+        [waiting] = service.operations.queued_mail()
         assert waiting.recipient == user.email and waiting.attempts >= 1
         assert waiting.last_error and "Refused" in waiting.last_error
-        result = service.sign_in_with_password(user.email, USER_PASSWORD)
+        result = service.sign_in.with_password(user.email, USER_PASSWORD)
         assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED
         server = start_server(inbox, port, context, implicit=False)
         try:
-            assert service.send_queued_mail() == (0, 1)  # not due yet: it waits its turn
+            assert service.operations.send_queued_mail() == (0, 1)  # not due yet: it waits its turn
             clock.advance(hours=7)
-            assert service.send_queued_mail() == (1, 0)
+            assert service.operations.send_queued_mail() == (1, 0)
         finally:
             server.stop()
     finally:
@@ -296,8 +300,8 @@ def test_a_server_whose_certificate_is_not_trusted_gets_nothing(
     service, admin = open_service(tmp_path, port, other_ca, security="starttls", clock=clock)
     try:
         user_with_app(service, admin, clock)
-        service.send_queued_mail()
-        [waiting] = service.queued_mail()
+        service.operations.send_queued_mail()
+        [waiting] = service.operations.queued_mail()
         assert waiting.last_error == "SSLCertVerificationError"
     finally:
         service.close()

@@ -10,13 +10,12 @@ import pytest
 
 import desktop_auth
 from desktop_auth import errors
-from desktop_auth.core.audit import AuditEventType, AuditVerification
+from desktop_auth.core.audit import AuditVerification
 from desktop_auth.core.data_key import DataKeyState
-from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.password_policy import PasswordProblem
 from desktop_auth.core.users import UserStatus
 from desktop_auth.messages import SUPPORTED_LANGUAGES, catalogue, detect_language, translate
-from desktop_auth.store.models import Role
+from desktop_auth.vocabulary import AuditEventType, Role, SecurityNotice
 
 PACKAGE = Path(desktop_auth.__file__).parent
 KEY_PATTERN = re.compile(

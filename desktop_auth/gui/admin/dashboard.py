@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import EnrollmentReport
 from desktop_auth.gui.admin.context import AdminContext
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
+from desktop_auth.vocabulary import FactorKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,7 +133,7 @@ class DashboardView(Screen):
         service, actor = self.context.service, self.context.actor()
 
         def work() -> EnrollmentReport:
-            return service.enrollment_report(actor=actor)
+            return service.rollout.report(actor=actor)
 
         self.error.clear_error()
         self.runner.start(work, self._loaded, self.error.show_error)
@@ -165,8 +166,16 @@ class DashboardView(Screen):
         self.chart.set_bars(
             [
                 Bar(label=self.tr("Any method"), value=report.enrolled, total=total),
-                Bar(label=self.tr("Security key"), value=report.by_kind["webauthn"], total=total),
-                Bar(label=self.tr("Authenticator app"), value=report.by_kind["totp"], total=total),
+                Bar(
+                    label=self.tr("Security key"),
+                    value=report.by_kind[FactorKind.WEBAUTHN],
+                    total=total,
+                ),
+                Bar(
+                    label=self.tr("Authenticator app"),
+                    value=report.by_kind[FactorKind.TOTP],
+                    total=total,
+                ),
             ]
         )
         summary = (

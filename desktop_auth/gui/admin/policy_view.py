@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import SECOND_FACTOR_METHODS, Actor, Policy
+from desktop_auth.core.service import Actor, Policy
 from desktop_auth.gui.admin.context import AdminContext, to_date
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph
+from desktop_auth.vocabulary import Method
 
 USER_VERIFICATION = ("required", "preferred", "discouraged")
 
@@ -59,7 +60,7 @@ class PolicyView(Screen):
         self.attestation_required = QCheckBox()
         self.aaguids = QPlainTextEdit()
         self.aaguids.setMaximumHeight(80)
-        self.methods = {method: QCheckBox() for method in SECOND_FACTOR_METHODS}
+        self.methods = {method: QCheckBox() for method in Method}
         methods = QVBoxLayout()  # one under another: fits beside the label in Dutch too
         for box in self.methods.values():
             methods.addWidget(box)
@@ -85,7 +86,7 @@ class PolicyView(Screen):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         buddies = {
             id(enforcement): self.enforce,
-            id(methods): self.methods[SECOND_FACTOR_METHODS[0]],
+            id(methods): self.methods[Method.SECURITY_KEY],
         }
         for label, field in zip(self.labels, fields, strict=True):
             label.setBuddy(field if isinstance(field, QWidget) else buddies[id(field)])
@@ -113,7 +114,9 @@ class PolicyView(Screen):
         return [self.save_button]
 
     def load(self) -> None:
-        self.runner.start(self.context.service.policy, self.show_policy, self.error.show_error)
+        self.runner.start(
+            self.context.service.policy.current, self.show_policy, self.error.show_error
+        )
 
     def show_policy(self, policy: Policy) -> None:
         self.policy = policy
@@ -185,7 +188,7 @@ class PolicyView(Screen):
         service = self.context.service
 
         def work(actor: Actor) -> Policy:
-            return service.update_policy(actor=actor, changes=changes)
+            return service.policy.update(actor=actor, changes=changes)
 
         self.context.run(self.runner, work, self._saved, self.error)
 
@@ -218,7 +221,7 @@ class PolicyView(Screen):
         }
         for method, box in self.methods.items():
             box.setText(method_names[method])
-        self.methods[SECOND_FACTOR_METHODS[0]].setToolTip(
+        self.methods[Method.SECURITY_KEY].setToolTip(
             self.tr("Methods set up before stay usable; to switch one off, use the Users tab.")
         )
         self.reminder_text.setAccessibleName(self.tr("Reminder text"))

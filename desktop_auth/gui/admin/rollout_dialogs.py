@@ -29,6 +29,7 @@ from desktop_auth.core.service import ImportReport, RetirementReport
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
 from desktop_auth.gui.i18n import current_language, message
 from desktop_auth.gui.widgets import paragraph
+from desktop_auth.vocabulary import FactorKind
 
 
 class ImportUsersDialog(AdminDialog):
@@ -70,7 +71,9 @@ class ImportUsersDialog(AdminDialog):
         service, language = self.context.service, current_language()
         self.context.run(
             self.runner,
-            lambda actor: service.import_users(actor=actor, csv_text=text, language=language),
+            lambda actor: service.rollout.import_users(
+                actor=actor, csv_text=text, language=language
+            ),
             self._done,
             self.error,
         )
@@ -123,8 +126,8 @@ class RetireDialog(AdminDialog):
         self.context = context
         self.intro = paragraph()
         self.kind = QComboBox()
-        self.kind.addItem("", "totp")
-        self.kind.addItem("", "webauthn")
+        self.kind.addItem("", FactorKind.TOTP)
+        self.kind.addItem("", FactorKind.WEBAUTHN)
         self.only_before = QCheckBox()
         self.before = QDateEdit(QDate.currentDate())
         self.before.setCalendarPopup(True)
@@ -162,7 +165,7 @@ class RetireDialog(AdminDialog):
             self.retire()
 
     def retire(self) -> None:
-        service, kind = self.context.service, str(self.kind.currentData())
+        service, kind = self.context.service, FactorKind(self.kind.currentData())
         before = (
             datetime.combine(to_date(self.before.date()), time()).astimezone()
             if self.only_before.isChecked()
@@ -170,7 +173,7 @@ class RetireDialog(AdminDialog):
         )
         self.context.run(
             self.runner,
-            lambda actor: service.retire_factors(actor=actor, kind=kind, enrolled_before=before),
+            lambda actor: service.rollout.retire(actor=actor, kind=kind, enrolled_before=before),
             self._done,
             self.error,
         )

@@ -69,8 +69,8 @@ class Count:
 
 def user_rows(service: AuthService, users: list[UserSummary]) -> list[UserRow]:
     """In a worker: each user with their kinds of method and status."""
-    kinds = service.user_method_kinds([u.id for u in users])
-    now = service.now()
+    kinds = service.accounts.method_kinds([u.id for u in users])
+    now = service.accounts.now()
     return [
         UserRow(user=user, kinds=kinds.get(user.id, ()), status=user.status(now)) for user in users
     ]
@@ -162,7 +162,7 @@ class UsersModel(QAbstractTableModel):
         if self.total is None:
             search = listing.search or None
             self.runner.start(
-                lambda: Count(listing=listing, total=service.count_users(search=search)),
+                lambda: Count(listing=listing, total=service.accounts.count(search=search)),
                 self._counted,
                 self.failed.emit,
             )
@@ -175,7 +175,7 @@ class UsersModel(QAbstractTableModel):
             return
 
         def work() -> Page:
-            users = service.list_users(
+            users = service.accounts.page(
                 search=listing.search or None,
                 sort=listing.sort,
                 descending=listing.descending,

@@ -234,7 +234,7 @@ def test_helpdesk_sees_and_removes_a_lost_phone(
     clock = PinnedClock()
     service = AuthService.open(load_config(), clock=clock, workstation="WS-042")
     try:
-        user = user_with_app(service, service.local_administrator(), clock)
+        user = user_with_app(service, service.accounts.local_administrator(), clock)
     finally:
         service.close()
 
@@ -267,7 +267,7 @@ def test_helpdesk_issues_a_backup_code(
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
     clock = PinnedClock()
     service = AuthService.open(load_config(), clock=clock)
-    user = user_with_app(service, service.local_administrator(), clock)
+    user = user_with_app(service, service.accounts.local_administrator(), clock)
 
     code, out, err = initialized("admin", "user", "backup-code", user.email)
     assert (code, err) == (0, "")
@@ -278,9 +278,9 @@ def test_helpdesk_issues_a_backup_code(
     assert len(backup) == 19 and backup.count("-") == 3
     assert "backup_code.issued" in initialized("admin", "audit", "list")[1]
 
-    result = service.sign_in_with_password(user.email, USER_PASSWORD)
+    result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert result.ticket and [m.kind for m in result.methods] == ["backup"]
-    after = service.verify_second_factor(result.ticket, "backup", backup)
+    after = service.sign_in.with_second_factor(result.ticket, "backup", backup)
     assert after.outcome is SignInOutcome.SETUP_REQUIRED
     service.close()
 

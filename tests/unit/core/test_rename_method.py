@@ -14,10 +14,12 @@ def test_user_renames_their_app_and_the_audit_log_says_so(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     jan = user_with_app(service, admin, clock)
-    renamed = service.rename_my_method(jan.session, "totp", jan.method_id, "  Werk   telefoon ")
+    renamed = service.my_account.rename_method(
+        jan.session, "totp", jan.method_id, "  Werk   telefoon "
+    )
     assert renamed.label == "Werk telefoon"
-    assert [m.label for m in service.my_methods(jan.session)] == ["Werk telefoon"]
-    events = service.audit_events(subject=jan.email, event_type="factor.renamed")
+    assert [m.label for m in service.my_account.methods(jan.session)] == ["Werk telefoon"]
+    events = service.audit.events(subject=jan.email, event_type="factor.renamed")
     assert len(events) == 1
 
 
@@ -27,8 +29,8 @@ def test_bad_nicknames_are_refused(
 ) -> None:
     jan = user_with_app(service, admin, clock)
     with pytest.raises(InvalidLabelError):
-        service.rename_my_method(jan.session, "totp", jan.method_id, label)
-    assert [m.label for m in service.my_methods(jan.session)] == ["Telefoon"]
+        service.my_account.rename_method(jan.session, "totp", jan.method_id, label)
+    assert [m.label for m in service.my_account.methods(jan.session)] == ["Telefoon"]
 
 
 def test_someone_elses_app_or_an_unknown_kind_cannot_be_renamed(
@@ -37,10 +39,10 @@ def test_someone_elses_app_or_an_unknown_kind_cannot_be_renamed(
     jan = user_with_app(service, admin, clock)
     piet = user_with_app(service, admin, clock, "piet@example.nl")
     with pytest.raises(MethodNotFoundError):
-        service.rename_my_method(piet.session, "totp", jan.method_id, "Gestolen")
+        service.my_account.rename_method(piet.session, "totp", jan.method_id, "Gestolen")
     with pytest.raises(MethodNotFoundError):
-        service.rename_my_method(jan.session, "recovery", jan.method_id, "Codes")
-    assert [m.label for m in service.my_methods(jan.session)] == ["Telefoon"]
+        service.my_account.rename_method(jan.session, "recovery", jan.method_id, "Codes")
+    assert [m.label for m in service.my_account.methods(jan.session)] == ["Telefoon"]
 
 
 def test_an_ended_session_cannot_rename(
@@ -49,4 +51,4 @@ def test_an_ended_session_cannot_rename(
     jan = user_with_app(service, admin, clock)
     clock.advance(hours=11)
     with pytest.raises(SessionExpiredError):
-        service.rename_my_method(jan.session, "totp", jan.method_id, "Oud")
+        service.my_account.rename_method(jan.session, "totp", jan.method_id, "Oud")

@@ -41,7 +41,7 @@ def pdf_text(path: Path, *options: str) -> str:
 @pytest.fixture
 def sheet(service: AuthService, admin: Actor, clock: PinnedClock) -> RecoverySheet:
     user = user_with_app(service, admin, clock, "jan.de.vries@salariszaken.nl")
-    return service.generate_recovery_codes(user.session)
+    return service.recovery_codes.generate(user.session)
 
 
 @pytest.mark.parametrize(("language", "title"), [("en", "Recovery codes"), ("nl", "Herstelcodes")])
