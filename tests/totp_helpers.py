@@ -9,8 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pyotp
 
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 
 
 def secret_from_uri(uri: str) -> str:
@@ -34,7 +33,7 @@ class EnrolledUser:
     session: Session
 
 
-def user_with_app(
+def make_user_with_app(
     service: AuthService, admin: Actor, clock: PinnedClock, email: str = "jan@example.nl"
 ) -> EnrolledUser:
     make_user(service, admin, email=email)

@@ -10,7 +10,7 @@ from typing import Any
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
 from desktop_auth.devices.ctap import SecurityKeyClient
 from desktop_auth.devices.soft import SoftAuthenticator
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, make_user
 
 ORIGIN = "https://salariszaken.nl"
 #: A stand-in for a hardware key model (the demo key's own AAGUID is refused outside demo).
@@ -33,7 +33,7 @@ class KeyUser:
     session: Session
 
 
-def user_with_key(
+def make_user_with_key(
     service: AuthService,
     admin: Actor,
     key: SoftAuthenticator | None = None,

@@ -97,3 +97,10 @@ def inputs_without_names(root: QWidget) -> list[str]:
         if button.isVisibleTo(root) and not (button.text() or button.accessibleName()):
             missing.append(repr(button))
     return missing
+
+
+@pytest.fixture
+def restore_palette(qapp: QApplication) -> Iterator[None]:
+    original = QApplication.palette()
+    yield
+    QApplication.setPalette(original)

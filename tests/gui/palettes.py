@@ -77,7 +77,8 @@ def settle_layouts(root: QWidget) -> None:
         layouts = [w.layout() for w in [root, *root.findChildren(QWidget)] if w.layout()]
         # activate() is true when it laid something out again (a scroll area's does, each
         # time), so the rounds are bounded rather than run until all report false.
-        if not any([layout.activate() for layout in layouts]):
+        changed = [layout.activate() for layout in layouts]  # every one, no short cut
+        if not any(changed):
             return
 
 

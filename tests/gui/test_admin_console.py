@@ -31,11 +31,8 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.gui.conftest import shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
 from tests.gui.palettes import dark_palette, text_contrast
-from tests.gui.test_dark_palette import restore_palette  # noqa: F401 - a fixture
-from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
-from tests.unit.gui.test_recovery_sheet import pdf_text
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user, pdf_text
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri
 
 ADMIN_EMAIL = "beheer@salariszaken.nl"
 
@@ -112,7 +109,7 @@ def test_an_admin_opens_the_console_from_home_and_every_view_loads(
     admin_app: tuple[Session, str],
     clock: PinnedClock,
 ) -> None:
-    jan = user_with_app(service, service.accounts.local_administrator(), clock)
+    jan = make_user_with_app(service, service.accounts.local_administrator(), clock)
     sign_in(qtbot, window, ADMIN_EMAIL, ADMIN_PASSWORD)
     wait_page(qtbot, window, window.second_factor)
     type_phone_code(qtbot, window.second_factor.code, admin_app[1], clock)
@@ -136,7 +133,7 @@ def test_an_admin_opens_the_console_from_home_and_every_view_loads(
 def test_someone_without_the_admin_role_is_refused_in_their_language(
     qtbot: QtBot, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     install_language("nl")
     window = AdminConsole(service, jan.session)
     qtbot.addWidget(window)
@@ -276,7 +273,7 @@ def test_t1_unlock_a_locked_account(
 def test_m8_issue_a_backup_code_shown_once_and_it_works(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     select_user(qtbot, console, jan.email)
     assert cell(console, 4) == "authenticator app"
     console.users.backup_button.click()
@@ -343,7 +340,7 @@ def test_m5_s1_remove_a_lost_method_after_signing_in_again(
     clock: PinnedClock,
     admin_app: tuple[Session, str],
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     select_user(qtbot, console, jan.email)
     console.users.methods_button.click()
     dialog = wait_visible(qtbot, MethodsDialog)
@@ -468,7 +465,7 @@ def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(
     clock: PinnedClock,
     admin_app: tuple[Session, str],
 ) -> None:
-    user_with_app(service, admin, clock)
+    make_user_with_app(service, admin, clock)
     make_user(service, admin, email="piet@example.nl")
     make_user(service, admin, email="kees@example.nl")
     fail_sign_ins(service, clock, "kees@example.nl", 3)
@@ -489,7 +486,7 @@ def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(
 def test_every_view_in_both_languages_for_review(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user_with_app(service, admin, clock)
+    make_user_with_app(service, admin, clock)
     make_user(service, admin, email="piet@example.nl")
     console.dashboard.load()
     console.users.model.refresh()
@@ -570,7 +567,7 @@ def test_switch_off_old_methods_from_the_console(
 
     from desktop_auth.gui.admin.rollout_dialogs import RetireDialog
 
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
     console.tabs.setCurrentWidget(console.users)
     console.users.retire_button.click()
     dialog = wait_visible(qtbot, RetireDialog)

@@ -106,7 +106,7 @@ def test_before_the_enforcement_date_remind_me_later(
 
     from desktop_auth.core.service import AssuranceLevel
     from tests.gui.helpers import sign_in
-    from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+    from tests.helpers import USER_PASSWORD, make_user
 
     deadline = clock.now().date() + timedelta(days=30)
     service.policy.replace(

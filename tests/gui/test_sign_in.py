@@ -24,15 +24,14 @@ from tests.gui.helpers import (
     wait_page,
     wait_wizard,
 )
-from tests.helpers import PinnedClock
-from tests.totp_helpers import secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
+from tests.totp_helpers import make_user_with_app, secret_from_uri
 
 
 def test_daily_sign_in_password_then_code_submits_on_the_sixth_digit(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     wait_page(qtbot, window, window.sign_in)
     assert inputs_without_names(window.sign_in) == []
     shoot(window, "02-sign-in")
@@ -61,7 +60,7 @@ def test_daily_sign_in_password_then_code_submits_on_the_sixth_digit(
 def test_wrong_password_and_wrong_code_are_told_beside_the_field(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     sign_in(qtbot, window, jan.email, "not the password at all")
     qtbot.waitUntil(window.sign_in.error.isVisible)
     assert window.sign_in.error.text() == "The e-mail address or password is not correct."
@@ -80,7 +79,7 @@ def test_wrong_password_and_wrong_code_are_told_beside_the_field(
 def test_t1_lock_says_when_to_try_again(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     for _ in range(10):
         with pytest.raises(InvalidCredentialsError):
             service.sign_in.with_password(jan.email, "wrong password here")
@@ -104,7 +103,7 @@ def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
     clock: PinnedClock,
     tmp_path: Path,
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     sheet = service.recovery_codes.generate(jan.session)
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     page = window.second_factor
@@ -151,7 +150,7 @@ def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
 def test_m8_helpdesk_backup_code_leads_only_into_setting_up_again(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     issued = service.recovery_codes.issue_backup_code(
         actor=admin, email=jan.email, remove_methods=True
     )
@@ -247,7 +246,7 @@ def test_s2_a_window_left_alone_signs_out(
     service.policy.replace(
         actor=admin, policy=dataclasses.replace(service.policy.current(), idle_lock_minutes=1)
     )
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     wait_page(qtbot, window, window.second_factor)
     type_phone_code(qtbot, window.second_factor.code, jan.secret, clock)

@@ -19,10 +19,9 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.conftest import ENGINES
-from tests.helpers import FAST_ARGON2, PinnedClock, initialize_organisation
+from tests.helpers import FAST_ARGON2, USER_PASSWORD, PinnedClock, initialize_organisation
 from tests.integration.workers import guess_codes, race_one_code, replace_codes_at_once
-from tests.totp_helpers import phone_code, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.totp_helpers import make_user_with_app, phone_code
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -90,7 +89,7 @@ def test_m1_one_code_signs_in_exactly_one_of_eight_racing_workstations(
 ) -> None:
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    user = user_with_app(service, service.accounts.local_administrator(), clock)
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
     rounds = []
     for _ in range(ROUNDS):
         clock.advance(seconds=90)
@@ -112,7 +111,7 @@ def test_m1_a_recovery_code_is_spent_by_exactly_one_of_eight_workstations(
 ) -> None:
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    user = user_with_app(service, service.accounts.local_administrator(), clock)
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
     codes = service.recovery_codes.generate(user.session).codes
     rounds = [(clock.now().timestamp(), code) for code in codes[:ROUNDS]]
 
@@ -132,7 +131,7 @@ def test_m1_racing_replacements_leave_one_batch_and_one_live_backup_code(
     one backup code is live.  On PostgreSQL this needs the user's row lock."""
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    user = user_with_app(service, service.accounts.local_administrator(), clock)
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(PROCESSES), context.Queue()
     workers = [
@@ -172,7 +171,7 @@ def test_m1_a_backup_code_is_spent_by_exactly_one_of_eight_workstations(
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
     admin = service.accounts.local_administrator()
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     rounds = [(clock.now().timestamp(), issued.code)]
 
@@ -195,7 +194,7 @@ def test_t3_t4_parallel_guesses_get_exactly_the_locks_number_of_tries(
         actor=admin,
         policy=dataclasses.replace(service.policy.current(), second_factor_lock_after=10),
     )
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     right = {phone_code(user.secret, clock, step) for step in range(-40, 40)}
     wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" not in right][:5]
     context = multiprocessing.get_context("spawn")

@@ -18,7 +18,7 @@ from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.errors import LastAdministratorError, LastFactorError
 from tests.conftest import ENGINES
 from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, secret_from_uri, sign_in_ticket, user_with_app
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri, sign_in_ticket
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -49,7 +49,7 @@ def race(*steps: Callable[[], object]) -> list[str]:
 def test_s1_two_removals_at_once_never_leave_an_account_without_a_second_factor(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     for _ in range(ROUNDS):
         clock.advance(seconds=60)
         ticket = sign_in_ticket(service, user.email)

@@ -122,7 +122,7 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
     from desktop_auth.core.service import AuthService
     from desktop_auth.errors import InvalidCodeError
     from tests.helpers import PinnedClock
-    from tests.totp_helpers import phone_code, secret_bytes, sign_in_ticket, user_with_app
+    from tests.totp_helpers import make_user_with_app, phone_code, secret_bytes, sign_in_ticket
 
     database = tmp_path / "store.sqlite3"
     log_file = tmp_path / "debug.log"
@@ -148,7 +148,7 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
             admin_display_name="Anna",
             admin_password=ADMIN_PASSWORD,
         )
-        user = user_with_app(service, admin, clock)
+        user = make_user_with_app(service, admin, clock)
         ticket = sign_in_ticket(service, user.email)
         code = phone_code(user.secret, clock)
         wrong = str((int(code) + 1) % 10**6).zfill(6)

@@ -17,10 +17,15 @@ from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.models import User
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
+from tests.helpers import (
+    FAST_ARGON2,
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+)
 from tests.postgres_server import PostgresServer
-from tests.totp_helpers import phone_code, sign_in_ticket, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.totp_helpers import make_user_with_app, phone_code, sign_in_ticket
 
 
 def test_sign_in_fails_closed_while_the_server_is_down_and_works_when_it_is_back(
@@ -37,7 +42,7 @@ def test_sign_in_fails_closed_while_the_server_is_down_and_works_when_it_is_back
         workstation="WS-1",
     )
     admin = initialize_organisation(service)
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)  # password accepted, code still to come
     events_before = service.audit.verify().events_checked
     code = phone_code(user.secret, clock)

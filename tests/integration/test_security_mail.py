@@ -29,9 +29,14 @@ from desktop_auth.config import Config
 from desktop_auth.core.mail import KEYRING_SERVICE, SmtpSettings
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
 from desktop_auth.errors import InvalidCodeError, SecondFactorLockedError
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
-from tests.totp_helpers import phone_code, secret_from_uri, sign_in_ticket, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.helpers import (
+    FAST_ARGON2,
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+)
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri, sign_in_ticket
 
 SMTP_USER = "desktop-auth"
 SMTP_PASSWORD = "Planted-Smtp-Secret-Vuurtoren"
@@ -169,7 +174,7 @@ def test_m7_every_security_event_mails_the_user_over_starttls_in_their_language(
         )
         service.accounts.reset_password(actor=admin, email="jan@example.nl", language="nl")
         # user_with_app makes its own user; use it for a second, English-speaking account.
-        user = user_with_app(service, admin, clock, "piet@example.nl")
+        user = make_user_with_app(service, admin, clock, "piet@example.nl")
         sheet = service.recovery_codes.generate(user.session)
         ticket = sign_in_ticket(service, user.email)
         setup = service.sign_in.with_second_factor(ticket, "recovery", sheet.codes[0])
@@ -227,7 +232,7 @@ def test_implicit_tls_and_an_account_lock(
     clock = PinnedClock()
     service, admin = open_service(tmp_path, port, ca_file, security="tls", clock=clock)
     try:
-        user = user_with_app(service, admin, clock)
+        user = make_user_with_app(service, admin, clock)
         ticket = sign_in_ticket(service, user.email)
         wrong = str((int(phone_code(user.secret, clock)) + 1) % 10**6).zfill(6)
         for _ in range(9):
@@ -253,7 +258,7 @@ def test_a_down_mail_server_never_blocks_a_sign_in_and_the_mail_waits(
     clock = PinnedClock()
     service, admin = open_service(tmp_path, port, ca_file, security="starttls", clock=clock)
     try:
-        user = user_with_app(service, admin, clock)  # sends "method added": fails
+        user = make_user_with_app(service, admin, clock)  # sends "method added": fails
         assert user.session is not None
         service.operations.send_queued_mail()
         [waiting] = service.operations.queued_mail()
@@ -299,7 +304,7 @@ def test_a_server_whose_certificate_is_not_trusted_gets_nothing(
     other_ca.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     service, admin = open_service(tmp_path, port, other_ca, security="starttls", clock=clock)
     try:
-        user_with_app(service, admin, clock)
+        make_user_with_app(service, admin, clock)
         service.operations.send_queued_mail()
         [waiting] = service.operations.queued_mail()
         assert waiting.last_error == "SSLCertVerificationError"

@@ -23,8 +23,7 @@ from desktop_auth.errors import (
     UserNotFoundError,
 )
 from tests.conftest import ADMIN_PASSWORD
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 
 
 def admin_session_actor(service: AuthService, admin: Actor) -> Actor:
@@ -189,9 +188,9 @@ def test_user_method_kinds_names_each_users_confirmed_second_factors(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """The console's "methods" column: one answer for a page of users, no secrets."""
-    from tests.totp_helpers import user_with_app
+    from tests.totp_helpers import make_user_with_app
 
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     piet = make_user(service, admin, email="piet@example.nl")
     users = {u.email: u.id for u in service.accounts.page()}
     kinds = service.accounts.method_kinds([users[jan.email], users[piet]])

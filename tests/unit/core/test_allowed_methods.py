@@ -11,9 +11,8 @@ from desktop_auth.core.policy import Policy
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
 from desktop_auth.errors import ConfigError, MethodNotAllowedError
 from desktop_auth.vocabulary import Method
-from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, secret_from_uri, sign_in_ticket, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri, sign_in_ticket
 from tests.webauthn_helpers import client_for, hardware_key
 
 
@@ -78,7 +77,7 @@ def test_methods_set_up_before_keep_working(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """Allowing is about new set-ups; switching old ones off is "retire"."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     allow(service, admin, "security_key")
     ticket = sign_in_ticket(service, user.email)
     done = service.sign_in.with_second_factor(ticket, "totp", phone_code(user.secret, clock))

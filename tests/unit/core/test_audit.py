@@ -15,8 +15,7 @@ from desktop_auth.errors import InvalidCredentialsError
 from desktop_auth.store.db import Store
 from desktop_auth.vocabulary import AuditEventType
 from tests.conftest import ENGINES
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import make_user
+from tests.helpers import PinnedClock, make_user
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 

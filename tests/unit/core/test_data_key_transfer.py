@@ -22,7 +22,7 @@ from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.secretbox import new_data_key
 from tests.conftest import ENGINES
 from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
-from tests.totp_helpers import phone_code, sign_in_ticket, user_with_app
+from tests.totp_helpers import make_user_with_app, phone_code, sign_in_ticket
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -37,7 +37,7 @@ def workstation(database_url: str, keyring: MemoryKeyring, clock: PinnedClock) -
 def test_c1_an_imported_key_lets_a_second_workstation_open_the_secrets(
     service: AuthService, admin: object, database_url: str, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, service.accounts.local_administrator(), clock)
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
     content = service.operations.export_data_key(
         PASSPHRASE, actor=service.accounts.local_administrator()
     )
@@ -76,7 +76,7 @@ def test_a_workstation_with_another_key_refuses_to_start_until_the_right_one_is_
     clock: PinnedClock,
     memory_keyring: MemoryKeyring,
 ) -> None:
-    user_with_app(service, service.accounts.local_administrator(), clock)  # a seed is sealed
+    make_user_with_app(service, service.accounts.local_administrator(), clock)  # a seed is sealed
     content = service.operations.export_data_key(
         PASSPHRASE, actor=service.accounts.local_administrator()
     )

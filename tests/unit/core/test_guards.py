@@ -25,9 +25,8 @@ from desktop_auth.errors import (
     SessionExpiredError,
 )
 from desktop_auth.vocabulary import FactorKind, Role
-from tests.helpers import PinnedClock
-from tests.totp_helpers import EnrolledUser, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.totp_helpers import EnrolledUser, make_user_with_app
 
 GUARD_ERRORS = (
     SessionExpiredError,
@@ -137,7 +136,7 @@ def test_each_action_is_refused_without_what_it_needs(
     action: Action, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     needs = GUARDS[action]
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     call = CALLS[action]
     full = _session_for(service, user, needs.account)
     now = service.accounts.now()
@@ -174,7 +173,7 @@ def test_binding_without_a_second_factor_needs_a_recent_sign_in(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """M7: an account with only a password binds its first factor from a fresh sign-in."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     service.accounts.remove_method(
         actor=admin, email=user.email, kind=FactorKind.TOTP, method_id=user.method_id
     )
@@ -190,7 +189,7 @@ def test_a_local_administrator_passes_and_an_employee_is_not_an_administrator(
 ) -> None:
     """The CLI with direct store access is trusted as the OS trusts it; an Actor made from
     an employee's session is not an administrator."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     assert service.rollout.report(actor=admin).active_users == 2
     with pytest.raises(PermissionDeniedError):
         service.rollout.report(actor=Actor.for_session(user.session))

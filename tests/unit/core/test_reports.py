@@ -9,17 +9,16 @@ import pytest
 
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.errors import InvalidCodeError
-from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, sign_in_ticket, user_with_app
-from tests.unit.core.test_sign_in import make_user
-from tests.webauthn_helpers import key_ticket, touch_key, user_with_key
+from tests.helpers import PinnedClock, make_user
+from tests.totp_helpers import make_user_with_app, phone_code, sign_in_ticket
+from tests.webauthn_helpers import key_ticket, make_user_with_key, touch_key
 
 
 def test_enrollment_report(service: AuthService, admin: Actor, clock: PinnedClock) -> None:
     policy = dataclasses.replace(service.policy.current(), enforcement_date="2026-09-01")
     service.policy.replace(actor=admin, policy=policy)
-    app = user_with_app(service, admin, clock, "app@example.nl")
-    keyed = user_with_key(service, admin, email="key@example.nl")
+    app = make_user_with_app(service, admin, clock, "app@example.nl")
+    keyed = make_user_with_key(service, admin, email="key@example.nl")
     make_user(service, admin, "nog@example.nl")
     make_user(service, admin, "vrij@example.nl")
     service.rollout.set_exemption(actor=admin, email="vrij@example.nl", exempt=True)

@@ -9,9 +9,8 @@ import pytest
 
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, SignInOutcome
 from desktop_auth.errors import ConfigError, InvalidInputError, SetupNotDeferrableError
-from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri
 
 
 def enforce_from(service: AuthService, admin: Actor, day: date | None) -> None:
@@ -108,8 +107,8 @@ def test_retiring_all_apps_sends_everyone_through_setup_again(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """The manual: the old 2FA is switched off; sign in with your password, set up again."""
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
     report = service.rollout.retire(actor=admin, kind="totp")
     assert (report.methods_removed, report.users_affected) == (2, 2)
     for user in (jan, piet):
@@ -122,11 +121,11 @@ def test_retiring_all_apps_sends_everyone_through_setup_again(
 def test_retiring_only_methods_made_before_a_date(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    old = user_with_app(service, admin, clock, "oud@example.nl")
+    old = make_user_with_app(service, admin, clock, "oud@example.nl")
     clock.advance(days=2)
     cutoff = clock.now()
     clock.advance(days=1)
-    new = user_with_app(service, admin, clock, "nieuw@example.nl")
+    new = make_user_with_app(service, admin, clock, "nieuw@example.nl")
     report = service.rollout.retire(actor=admin, kind="totp", enrolled_before=cutoff)
     assert report.users_affected == 1
     assert service.accounts.methods(old.email) == []

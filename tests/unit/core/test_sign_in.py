@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from desktop_auth.core.service import (
@@ -19,24 +17,7 @@ from desktop_auth.errors import (
     SignInExpiredError,
     WeakPasswordError,
 )
-from tests.helpers import PinnedClock
-
-USER_PASSWORD = "groene appel boven de rivier"
-
-
-def make_user(service: AuthService, admin: Actor, email: str = "jan@example.nl") -> str:
-    """Create a user and let them choose ``USER_PASSWORD`` at first sign-in."""
-    issued = service.accounts.create(actor=admin, email=email, display_name="Jan de Vries")
-    first = service.sign_in.with_password(email, issued.temporary_password)
-    assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
-    assert first.ticket is not None
-    service.sign_in.complete_password_change(first.ticket, USER_PASSWORD)
-    return email
-
-
-def no_second_factor_required(service: AuthService, admin: Actor) -> None:
-    policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
-    service.policy.replace(actor=admin, policy=policy)
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user, no_second_factor_required
 
 
 def test_temporary_password_must_be_changed_then_setup_is_required(

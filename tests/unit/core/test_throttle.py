@@ -9,8 +9,7 @@ import pytest
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome, UserStatus
 from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError, InvalidCredentialsError
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 
 WRONG = "niet het goede wachtwoord"
 

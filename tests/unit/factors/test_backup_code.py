@@ -15,9 +15,8 @@ from desktop_auth.errors import (
     PermissionDeniedError,
     ReauthenticationRequiredError,
 )
-from tests.helpers import PinnedClock
-from tests.totp_helpers import EnrolledUser, phone_code, secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.totp_helpers import EnrolledUser, make_user_with_app, phone_code, secret_from_uri
 
 
 def password_step(service: AuthService, email: str) -> tuple[str, list[str]]:
@@ -36,7 +35,7 @@ def set_up_again(service: AuthService, ticket: str, clock: PinnedClock) -> None:
 def test_m8_backup_code_leads_only_to_setting_up_again(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     issued = service.recovery_codes.issue_backup_code(
         actor=admin, email=user.email, remove_methods=False
     )
@@ -60,7 +59,7 @@ def test_m8_backup_code_leads_only_to_setting_up_again(
 def test_m1_a_backup_code_works_once(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     ticket, _ = password_step(service, user.email)
     service.sign_in.with_second_factor(ticket, "backup", issued.code)
@@ -73,7 +72,7 @@ def test_m1_a_backup_code_works_once(
 def test_m4_a_backup_code_lives_24_hours(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     clock.advance(hours=23, minutes=59)
     ticket, kinds = password_step(service, user.email)
@@ -91,7 +90,7 @@ def test_backup_code_lifetime_follows_the_policy(
     service.policy.replace(
         actor=admin, policy=dataclasses.replace(service.policy.current(), backup_code_hours=2)
     )
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     assert issued.expires_at - clock.now() == timedelta(hours=2)
     clock.advance(hours=2)
@@ -103,7 +102,7 @@ def test_backup_code_lifetime_follows_the_policy(
 def test_a_new_backup_code_revokes_the_old_one(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     first = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     second = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     ticket, kinds = password_step(service, user.email)
@@ -118,7 +117,7 @@ def test_m5_helpdesk_removes_the_lost_phone_and_the_code_is_still_needed(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """With every method removed, the password alone must not lead to a fresh setup."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     issued = service.recovery_codes.issue_backup_code(
         actor=admin, email=user.email, remove_methods=True
     )
@@ -140,8 +139,8 @@ def test_m5_helpdesk_removes_the_lost_phone_and_the_code_is_still_needed(
 def test_only_a_recently_signed_in_admin_issues_codes(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
-    piet: EnrolledUser = user_with_app(service, admin, clock, "piet@example.nl")
+    jan = make_user_with_app(service, admin, clock)
+    piet: EnrolledUser = make_user_with_app(service, admin, clock, "piet@example.nl")
     with pytest.raises(PermissionDeniedError):
         service.recovery_codes.issue_backup_code(
             actor=Actor.for_session(piet.session), email=jan.email

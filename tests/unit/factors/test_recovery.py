@@ -22,20 +22,20 @@ from desktop_auth.errors import (
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.store.db import Store
 from desktop_auth.vocabulary import SecurityNotice
-from tests.helpers import PinnedClock, initialize_organisation
+from tests.helpers import PinnedClock, initialize_organisation, make_service
 from tests.totp_helpers import (
     EnrolledUser,
+    make_user_with_app,
     phone_code,
     secret_from_uri,
     sign_in_ticket,
-    user_with_app,
 )
 
 
 def with_codes(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> tuple[EnrolledUser, tuple[str, ...]]:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     sheet = service.recovery_codes.generate(user.session)
     return user, sheet.codes
 
@@ -112,7 +112,7 @@ def test_malformed_codes_get_a_clear_message(typed: str) -> None:
 def test_a_batch_of_ten_is_shown_once_then_only_counted(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     assert service.recovery_codes.status(user.session).total == 0
     sheet = service.recovery_codes.generate(user.session)
     assert len(sheet.codes) == len(set(sheet.codes)) == 10
@@ -167,7 +167,7 @@ def test_a_code_of_another_user_is_wrong(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     jan, jan_codes = with_codes(service, admin, clock)
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
     ticket = sign_in_ticket(service, piet.email)
     with pytest.raises(InvalidCodeError):
         service.sign_in.with_second_factor(ticket, "recovery", jan_codes[0])
@@ -196,7 +196,7 @@ def test_regenerating_replaces_the_whole_batch_at_once(
 def test_password_only_session_cannot_make_codes(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     weak = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1)
     with pytest.raises(InsufficientAssuranceError):
         service.recovery_codes.generate(weak)
@@ -255,7 +255,7 @@ def test_policy_sets_the_batch_size_within_5_to_16(
 ) -> None:
     policy = dataclasses.replace(service.policy.current(), recovery_code_count=5)
     service.policy.replace(actor=admin, policy=policy)
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     assert len(service.recovery_codes.generate(user.session).codes) == 5
     for bad in (4, 17):
         with pytest.raises(ConfigError):
@@ -283,9 +283,6 @@ def test_m7_security_notices_for_codes(
     store: Store, clock: PinnedClock, memory_keyring: object
 ) -> None:
     """The hook the security e-mails hang on: told after each change, never given a code."""
-    from desktop_auth.core.passwords import PasswordHasher
-    from desktop_auth.store.keys import KeyringDataKeyStore
-    from tests.helpers import FAST_ARGON2
 
     heard: list[tuple[SecurityNotice, str]] = []
 
@@ -297,12 +294,8 @@ def test_m7_security_notices_for_codes(
         def notify(self, notice: SecurityNotice, email: str) -> None:
             raise RuntimeError("mail server down")
 
-    service = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),  # type: ignore[arg-type]
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        notifiers=[Broken(), Recorder()],
+    service = make_service(
+        store, clock=clock, keyring=memory_keyring, notifiers=[Broken(), Recorder()]
     )
     admin = initialize_organisation(service)
     user, codes = with_codes(service, admin, clock)
@@ -342,7 +335,7 @@ def test_c3_codes_are_compared_in_constant_time() -> None:
 def test_m3_database_holds_no_backup_code(
     service: AuthService, admin: Actor, clock: PinnedClock, store: Store, tmp_path: Path
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     issued = [
         service.recovery_codes.issue_backup_code(actor=admin, email=user.email).code
         for _ in range(3)

@@ -30,15 +30,21 @@ from desktop_auth.errors import (
 from desktop_auth.factors import otp_codes
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import TotpCredential
-from tests.helpers import PinnedClock, initialize_organisation
+from tests.helpers import (
+    USER_PASSWORD,
+    PinnedClock,
+    initialize_organisation,
+    make_service,
+    make_user,
+    no_second_factor_required,
+)
 from tests.totp_helpers import (
+    make_user_with_app,
     phone_code,
     secret_bytes,
     secret_from_uri,
     sign_in_ticket,
-    user_with_app,
 )
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user, no_second_factor_required
 
 
 def setup_ticket(service: AuthService, admin: Actor, email: str = "jan@example.nl") -> str:
@@ -165,7 +171,7 @@ def test_another_users_enrollment_cannot_be_finished(
 def test_sign_in_with_password_and_code(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket
     assert [m.kind for m in result.methods] == ["totp"]
@@ -184,7 +190,7 @@ def test_m4_m6_window_of_one_step_either_side(
     accepted: bool,
 ) -> None:
     """Only the verifying machine's clock counts; ±1 step of 30 s by default."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     clock.advance(minutes=5)  # well past the step spent proving the app
     ticket = sign_in_ticket(service, user.email)
     code = phone_code(user.secret, clock, steps_ahead=steps)
@@ -199,7 +205,7 @@ def test_m4_m6_window_of_one_step_either_side(
 def test_window_follows_the_policy(
     service: AuthService, admin: Actor, clock: PinnedClock, window: int
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     clock.advance(minutes=5)
     service.policy.replace(
         actor=admin, policy=dataclasses.replace(service.policy.current(), totp_window=window)
@@ -216,7 +222,7 @@ def test_window_follows_the_policy(
 def test_m1_a_code_works_once_and_never_an_older_step(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     code = phone_code(user.secret, clock)
     assert service.sign_in.with_second_factor(
         sign_in_ticket(service, user.email), "totp", code
@@ -240,7 +246,7 @@ def test_forgiving_input(
     service: AuthService, admin: Actor, clock: PinnedClock, typed: str
 ) -> None:
     """Spaces, a middle dash, full-width digits and a pasted "123 456" all work."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     code = phone_code(user.secret, clock)
     fullwidth = "".join(chr(0xFF10 + int(d)) for d in code)
     entry = typed.format(code=code, a=code[:3], b=code[3:], fullwidth=fullwidth)
@@ -252,7 +258,7 @@ def test_forgiving_input(
 def test_malformed_codes_get_a_clear_message_and_do_not_count(
     service: AuthService, admin: Actor, clock: PinnedClock, typed: str
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeFormatError) as error:
         service.sign_in.with_second_factor(ticket, "totp", typed)
@@ -267,7 +273,7 @@ def test_t3_ten_wrong_codes_lock_the_second_factor_until_an_admin_unlocks(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """T3: the second factor has its own counter and lock (default 10)."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     bad = wrong(phone_code(user.secret, clock))
     for _ in range(9):
@@ -296,7 +302,7 @@ def test_t3_ten_wrong_codes_lock_the_second_factor_until_an_admin_unlocks(
 def test_success_resets_the_second_factor_counter(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     for _ in range(9):
         with pytest.raises(InvalidCodeError):
@@ -312,7 +318,7 @@ def test_success_resets_the_second_factor_counter(
 def test_l1_c2_audit_events_name_the_method_never_the_code(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     code = phone_code(user.secret, clock)
     with pytest.raises(InvalidCodeError):
@@ -333,7 +339,7 @@ def test_a_second_app_from_an_aal2_session(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """A tablet beside the phone: either one's code signs in."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     enrollment = service.authenticator_apps.begin_add(user.session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
     assert tablet != user.secret
@@ -356,7 +362,7 @@ def test_m7_password_only_session_cannot_add_beside_an_existing_factor(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """Binding needs the same level as the user already has (AAL2 once an app exists)."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     weak = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1, methods=("password",))
     with pytest.raises(InsufficientAssuranceError):
         service.authenticator_apps.begin_add(weak, "Tablet")
@@ -388,7 +394,7 @@ def test_password_only_user_may_add_a_first_app_right_after_signing_in(
 def test_s1_m5_user_removes_an_app_after_recent_sign_in_but_not_the_last(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     enrollment = service.authenticator_apps.begin_add(user.session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
     service.authenticator_apps.finish_add(
@@ -418,7 +424,7 @@ def test_m5_m8_admin_revokes_a_lost_phone_and_only_a_backup_code_leads_to_setup(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """After the helpdesk removes the last app, the password alone never sets up anew."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     service.accounts.remove_method(
         actor=admin, email=user.email, kind="totp", method_id=user.method_id
     )
@@ -441,8 +447,8 @@ def test_m5_m8_admin_revokes_a_lost_phone_and_only_a_backup_code_leads_to_setup(
 def test_removing_someone_elses_method_is_refused(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
     with pytest.raises(MethodNotFoundError):
         service.my_account.remove_method(jan.session, "totp", piet.method_id)
     assert len(service.accounts.methods(piet.email)) == 1
@@ -455,8 +461,8 @@ def test_c1_seed_is_sealed_and_bound_to_its_row(
     service: AuthService, admin: Actor, clock: PinnedClock, store: Store
 ) -> None:
     """C1: the stored seed is not the seed, and swapping two rows' ciphertexts breaks both."""
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
     with store.transaction() as db:
         rows = {r.id: r.sealed_secret for r in db.execute(select(TotpCredential)).scalars()}
     assert secret_bytes(jan.secret) not in rows[jan.method_id]
@@ -474,10 +480,7 @@ def test_c1_seed_is_sealed_and_bound_to_its_row(
 def test_m7_the_user_hears_of_every_added_and_removed_app(
     store: Store, clock: PinnedClock, memory_keyring: object
 ) -> None:
-    from desktop_auth.core.passwords import PasswordHasher
-    from desktop_auth.store.keys import KeyringDataKeyStore
     from desktop_auth.vocabulary import SecurityNotice
-    from tests.helpers import FAST_ARGON2
 
     heard: list[SecurityNotice] = []
 
@@ -486,15 +489,9 @@ def test_m7_the_user_hears_of_every_added_and_removed_app(
             assert email == "jan@example.nl"
             heard.append(notice)
 
-    service = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),  # type: ignore[arg-type]
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        notifiers=[Recorder()],
-    )
+    service = make_service(store, clock=clock, keyring=memory_keyring, notifiers=[Recorder()])
     admin = initialize_organisation(service)
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     enrollment = service.authenticator_apps.begin_add(user.session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
     method = service.authenticator_apps.finish_add(
@@ -516,7 +513,7 @@ def test_at_most_five_apps(service: AuthService, admin: Actor, clock: PinnedCloc
     """Each app adds codes a guess can hit; the README's bound counts on this cap."""
     from desktop_auth.errors import TooManyAppsError
 
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     for n in range(4):
         enrollment = service.authenticator_apps.begin_add(user.session, f"App {n}")
         secret = secret_from_uri(enrollment.uri)

@@ -16,9 +16,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome, TotpEnrollment
-from tests.helpers import PinnedClock
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 from tests.totp_helpers import secret_from_uri, sign_in_ticket
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
 
 
 def decode(image: Image.Image) -> list[str]:

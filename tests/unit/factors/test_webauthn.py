@@ -13,7 +13,6 @@ from threading import Event
 
 import pytest
 
-from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, SignInOutcome
 from desktop_auth.devices.ctap import SecurityKeyClient
 from desktop_auth.devices.soft import SoftAuthenticator
@@ -32,16 +31,20 @@ from desktop_auth.errors import (
     SecurityKeyUnsupportedError,
 )
 from desktop_auth.store.db import Store
-from desktop_auth.store.keys import KeyringDataKeyStore
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import (
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    make_service,
+    make_user,
+)
 from tests.webauthn_helpers import (
     HARDWARE_AAGUID,
     client_for,
     hardware_key,
     key_ticket,
+    make_user_with_key,
     touch_key,
-    user_with_key,
 )
 
 
@@ -59,7 +62,7 @@ def unb64(text: str) -> bytes:
 def test_setup_with_a_security_key_signs_in_and_stores_what_admins_need(
     service: AuthService, admin: Actor
 ) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     assert user.session.methods == ("password", "webauthn")
     [method] = service.accounts.methods(user.email)
     assert (method.kind, method.label, method.workstation) == ("webauthn", "YubiKey 5", "WS-042")
@@ -70,7 +73,7 @@ def test_setup_with_a_security_key_signs_in_and_stores_what_admins_need(
 
 def test_options_are_the_w3c_json_forms(service: AuthService, admin: Actor) -> None:
     """W4: >= 16 random bytes of challenge; the user's existing keys are excluded."""
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ceremony = service.security_keys.begin_add(user.session, "Reserve")
     options = dict(ceremony.options)
     assert options["rp"] == {"id": "salariszaken.nl", "name": "Salariszaken"}
@@ -84,7 +87,7 @@ def test_options_are_the_w3c_json_forms(service: AuthService, admin: Actor) -> N
 
 
 def test_w2_an_excluded_key_cannot_be_registered_twice(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ceremony = service.security_keys.begin_add(user.session, "Again")
     with pytest.raises(SecurityKeyRegisteredError):
         client_for(user.key).register(ceremony.options)
@@ -95,11 +98,11 @@ def test_w2_a_credential_id_registered_to_anyone_is_refused(
 ) -> None:
     first = hardware_key()
     first.next_credential_id = b"\x42" * 32
-    user_with_key(service, admin, first, "jan@example.nl")
+    make_user_with_key(service, admin, first, "jan@example.nl")
     copy = hardware_key()
     copy.next_credential_id = b"\x42" * 32
     with pytest.raises(SecurityKeyRegisteredError):
-        user_with_key(service, admin, copy, "piet@example.nl")
+        make_user_with_key(service, admin, copy, "piet@example.nl")
     assert service.accounts.methods("piet@example.nl") == []
 
 
@@ -111,17 +114,10 @@ def test_w5_the_demo_key_is_refused_outside_demo_mode(
     memory_keyring: MemoryKeyring,
 ) -> None:
     with pytest.raises(SecurityKeyNotAllowedError) as refused:
-        user_with_key(service, admin, SoftAuthenticator())
+        make_user_with_key(service, admin, SoftAuthenticator())
     assert refused.value.message_key == "error.security_key_demo_only"
-    demo = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        workstation="WS-042",
-        demo=True,
-    )
-    user = user_with_key(demo, admin, SoftAuthenticator(), "demo@example.nl")
+    demo = make_service(store, clock=clock, keyring=memory_keyring, demo=True)
+    user = make_user_with_key(demo, admin, SoftAuthenticator(), "demo@example.nl")
     ticket = key_ticket(demo, user.email)
     done = demo.sign_in.with_second_factor(ticket, "webauthn", touch_key(demo, ticket, user.key))
     # Software is not hardware-bound: never AAL3 (S2).
@@ -134,16 +130,16 @@ def test_w5_aaguid_allowlist_and_required_attestation(service: AuthService, admi
     )
     service.policy.replace(actor=admin, policy=policy)
     with pytest.raises(SecurityKeyNotAllowedError):
-        user_with_key(service, admin, email="a@example.nl")
+        make_user_with_key(service, admin, email="a@example.nl")
     policy = dataclasses.replace(policy, aaguid_allowlist=(str(HARDWARE_AAGUID).upper(),))
     service.policy.replace(actor=admin, policy=policy)
-    user_with_key(service, admin, email="b@example.nl")
+    make_user_with_key(service, admin, email="b@example.nl")
     # Self attestation proves nothing about the model: refused when attestation is required.
     service.policy.replace(
         actor=admin, policy=dataclasses.replace(policy, attestation_required=True)
     )
     with pytest.raises(SecurityKeyNotAllowedError) as refused:
-        user_with_key(service, admin, email="c@example.nl")
+        make_user_with_key(service, admin, email="c@example.nl")
     assert refused.value.message_key == "error.security_key_attestation"
 
 
@@ -152,13 +148,13 @@ def test_w5_required_user_verification(service: AuthService, admin: Actor) -> No
     service.policy.replace(actor=admin, policy=policy)
     # A key without PIN or fingerprint cannot do it: the client says so calmly.
     with pytest.raises(SecurityKeyUnsupportedError):
-        user_with_key(service, admin, hardware_key(verifies_user=False), "a@example.nl")
+        make_user_with_key(service, admin, hardware_key(verifies_user=False), "a@example.nl")
     # A key that claims to verify but does not set the UV flag: the relying party refuses.
     liar = hardware_key()
     liar.uv_flag = False
     with pytest.raises(SecurityKeyRejectedError):
-        user_with_key(service, admin, liar, "b@example.nl")
-    user = user_with_key(service, admin, hardware_key(), "c@example.nl")
+        make_user_with_key(service, admin, liar, "b@example.nl")
+    user = make_user_with_key(service, admin, hardware_key(), "c@example.nl")
     user.key.uv_flag = False
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyRejectedError):
@@ -171,7 +167,7 @@ def test_w5_required_user_verification(service: AuthService, admin: Actor) -> No
 def test_password_and_key_with_user_verification_is_aal3(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert [m.kind for m in result.methods] == ["webauthn"]
     assert result.ticket
@@ -185,7 +181,7 @@ def test_password_and_key_with_user_verification_is_aal3(
 
 
 def test_key_without_user_verification_is_aal2(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin, hardware_key(verifies_user=False))
+    user = make_user_with_key(service, admin, hardware_key(verifies_user=False))
     ticket = key_ticket(service, user.email)
     done = service.sign_in.with_second_factor(
         ticket, "webauthn", touch_key(service, ticket, user.key)
@@ -198,7 +194,7 @@ def test_keys_are_offered_before_apps(
 ) -> None:
     from tests.totp_helpers import phone_code, secret_from_uri
 
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     enrollment = service.authenticator_apps.begin_add(user.session, "Telefoon")
     secret = secret_from_uri(enrollment.uri)
     service.authenticator_apps.finish_add(
@@ -211,7 +207,7 @@ def test_keys_are_offered_before_apps(
 def test_w1_a_cloned_key_is_rejected_flagged_and_audited(
     service: AuthService, admin: Actor
 ) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     assert service.sign_in.with_second_factor(
         ticket, "webauthn", touch_key(service, ticket, user.key)
@@ -240,7 +236,7 @@ def test_w1_a_cloned_key_is_rejected_flagged_and_audited(
 
 
 def test_w4_a_challenge_works_once(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = touch_key(service, ticket, user.key)
     assert service.sign_in.with_second_factor(ticket, "webauthn", answer).session
@@ -251,7 +247,7 @@ def test_w4_a_challenge_works_once(service: AuthService, admin: Actor) -> None:
 
 
 def test_w4_a_challenge_expires(service: AuthService, admin: Actor, clock: PinnedClock) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = touch_key(service, ticket, user.key)
     clock.advance(minutes=2, seconds=1)
@@ -260,7 +256,7 @@ def test_w4_a_challenge_expires(service: AuthService, admin: Actor, clock: Pinne
 
 
 def test_a_tampered_signature_is_rejected(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = json.loads(touch_key(service, ticket, user.key))
     signature = bytearray(unb64(answer["response"]["signature"]))
@@ -272,7 +268,7 @@ def test_a_tampered_signature_is_rejected(service: AuthService, admin: Actor) ->
 
 @pytest.mark.parametrize("answer", ["not json", "[]", "{}", '{"response": {}}'])
 def test_garbage_is_rejected_calmly(service: AuthService, admin: Actor, answer: str) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyRejectedError):
         service.sign_in.with_second_factor(ticket, "webauthn", answer)
@@ -280,7 +276,7 @@ def test_garbage_is_rejected_calmly(service: AuthService, admin: Actor, answer: 
 
 def test_w6_an_origin_not_on_the_list_is_rejected(service: AuthService, admin: Actor) -> None:
     """login.salariszaken.nl may use the rp id, but only listed origins are accepted."""
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     ceremony = service.security_keys.begin_sign_in(ticket)
     answer = client_for(user.key, "https://login.salariszaken.nl").authenticate(ceremony.options)
@@ -290,7 +286,7 @@ def test_w6_an_origin_not_on_the_list_is_rejected(service: AuthService, admin: A
 
 def test_w6_a_response_for_another_rp_id_is_rejected(service: AuthService, admin: Actor) -> None:
     """The authenticator data names the rp id by its hash; another site's hash is refused."""
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = json.loads(touch_key(service, ticket, user.key))
     auth_data = unb64(answer["response"]["authenticatorData"])
@@ -303,8 +299,8 @@ def test_w6_a_response_for_another_rp_id_is_rejected(service: AuthService, admin
 def test_w3_another_accounts_key_does_not_sign_in_this_account(
     service: AuthService, admin: Actor
 ) -> None:
-    jan = user_with_key(service, admin, email="jan@example.nl")
-    piet = user_with_key(service, admin, email="piet@example.nl")
+    jan = make_user_with_key(service, admin, email="jan@example.nl")
+    piet = make_user_with_key(service, admin, email="piet@example.nl")
     ticket = key_ticket(service, piet.email)
     ceremony = service.security_keys.begin_sign_in(ticket)
     # Jan's key answers Piet's challenge without an allow-list match: no credential.
@@ -320,7 +316,7 @@ def test_w3_another_accounts_key_does_not_sign_in_this_account(
 
 
 def test_passwordless_sign_in_with_one_touch(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ceremony = service.security_keys.begin_passwordless()
     assert "allowCredentials" not in ceremony.options or not ceremony.options["allowCredentials"]
     assert ceremony.options["userVerification"] == "required"
@@ -332,7 +328,7 @@ def test_passwordless_sign_in_with_one_touch(service: AuthService, admin: Actor)
 
 
 def test_passwordless_for_a_disabled_account_is_refused(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     service.accounts.set_disabled(actor=admin, email=user.email, disabled=True)
     answer = client_for(user.key).authenticate(service.security_keys.begin_passwordless().options)
     assert service.security_keys.finish_passwordless(json.dumps(answer)).outcome is (
@@ -371,7 +367,7 @@ def test_policy_can_switch_passwordless_off(service: AuthService, admin: Actor) 
 
 
 def test_client_errors_are_calm(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     options = service.security_keys.begin_sign_in(ticket).options
     with pytest.raises(NoSecurityKeyError):
@@ -399,7 +395,7 @@ def test_touch_prompt_reaches_the_person(service: AuthService, admin: Actor) -> 
             asked.append("uv")
             return True
 
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     options = service.security_keys.begin_sign_in(ticket).options
     client = SecurityKeyClient(
@@ -413,7 +409,7 @@ def test_touch_prompt_reaches_the_person(service: AuthService, admin: Actor) -> 
 
 
 def test_m5_several_keys_and_the_last_one_stays(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     spare = hardware_key()
     ceremony = service.security_keys.begin_add(user.session, "Reserve")
     service.security_keys.finish_add(user.session, client_for(spare).register(ceremony.options))
@@ -434,7 +430,7 @@ def test_a_wrong_pin_says_how_many_tries_are_left(service: AuthService, admin: A
     from desktop_auth.errors import SecurityKeyPinError
     from desktop_auth.messages import translate
 
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     user.key.pin_retries = 3
     ticket = key_ticket(service, user.email)
     options = service.security_keys.begin_sign_in(ticket).options

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, make_user
 
 ORIGIN = "https://salariszaken.nl"
 AAGUID = uuid.UUID("2fc0579f-8113-47ea-b116-bb5a8db9202a")
