@@ -242,6 +242,8 @@ class Accounts:
         )
 
     def set_disabled(self, *, actor: Actor, email: str, disabled: bool) -> UserSummary:
+        """Disable an account (it cannot sign in at all) or enable it again; never the
+        last enabled administrator."""
         self._guard.require(Action.SET_DISABLED, actor)
         with self._ctx.store.transaction() as db:
             user = get_user(db, email)
@@ -253,6 +255,7 @@ class Accounts:
             return summarize(user)
 
     def unlock(self, *, actor: Actor, email: str) -> UserSummary:
+        """Clear the password and second-step failure counts: the account opens now."""
         self._guard.require(Action.UNLOCK_USER, actor)
         with self._ctx.store.transaction() as db:
             user = get_user(db, email)
@@ -263,6 +266,7 @@ class Accounts:
             return summarize(user)
 
     def set_role(self, *, actor: Actor, email: str, role: str) -> UserSummary:
+        """Make an employee an administrator or back; never the last administrator."""
         self._guard.require(Action.SET_ROLE, actor)
         new_role = parse_role(role)
         with self._ctx.store.transaction() as db:

@@ -90,5 +90,6 @@ class AuthenticatorApps:
         return self._begin(session.user_id, label)
 
     def finish_add(self, session: Session, enrollment_id: int, code: str) -> EnrolledMethod:
+        """A current code from the new app proves it; it is active from now on."""
         self._guard.require(Action.ADD_METHOD, session)
         return self._finish(session.user_id, enrollment_id, code)

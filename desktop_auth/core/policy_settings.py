@@ -32,6 +32,7 @@ class PolicySettings:
         self._guard = guard
 
     def current(self) -> Policy:
+        """The policy in force now."""
         with self._ctx.store.transaction() as db:
             return load_policy(db)
 

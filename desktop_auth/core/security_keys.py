@@ -95,6 +95,7 @@ class SecurityKeys:
         return self._begin(session.user_id, nickname)
 
     def finish_add(self, session: Session, response: Response) -> EnrolledMethod:
+        """The client's RegistrationResponseJSON for ``begin_add``; active from now on."""
         self._guard.require(Action.ADD_METHOD, session)
         return self._finish(session.user_id, response)
 
@@ -164,5 +165,6 @@ class SecurityKeys:
         return self._client(f"https://{self.relying_party().rp_id}", prompts)
 
     def relying_party(self) -> RelyingParty:
+        """This organisation as a WebAuthn relying party: its id, name and origins."""
         with self._ctx.store.transaction() as db:
             return self._relying_party(db)
