@@ -56,7 +56,7 @@ METHODS: tuple[MethodInfo, ...] = (
     MethodInfo(
         method=Method.WINDOWS_HELLO,
         kind=FactorKind.WEBAUTHN,
-        label="Windows Hello",
+        label="Windows Hello (face or fingerprint)",
         attachment="platform",
     ),
     MethodInfo(
@@ -79,8 +79,8 @@ KIND_LABELS: dict[FactorKind, str] = {
 }
 
 
-def methods_of_kind(kind: FactorKind) -> tuple[Method, ...]:
-    return tuple(info.method for info in METHODS if info.kind is kind)
+def method_info(method: Method | str) -> MethodInfo:
+    return next(info for info in METHODS if info.method == method)
 
 
 class Role(StrEnum):

@@ -42,7 +42,7 @@ from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
-from desktop_auth.vocabulary import Method
+from desktop_auth.vocabulary import FactorKind, Method
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,7 +159,9 @@ class AccountDialog(QDialog):
         self.runner.start(load, self._loaded, self.methods_error.show_error)
 
     def _loaded(self, loaded: Loaded) -> None:
-        self.methods = [m for m in loaded.methods if m.kind not in ("recovery", "backup")]
+        self.methods = [
+            m for m in loaded.methods if m.kind not in (FactorKind.RECOVERY, FactorKind.BACKUP)
+        ]
         self._status = loaded.codes
         # Only what the organisation allows to be added (what is there stays listed).
         self.add_button.setVisible(Method.AUTHENTICATOR_APP in loaded.allowed)

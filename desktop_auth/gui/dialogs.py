@@ -31,6 +31,7 @@ from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
 from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
 from desktop_auth.gui.widgets import BusyBar, CodeField, ErrorLabel, PasswordField, paragraph
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import FactorKind
 
 
 class _Dialog(QDialog):
@@ -117,7 +118,7 @@ class ReauthDialog(_Dialog):
         else:
             ticket, code = self.ticket, self.code.text()
             self.runner.start(
-                lambda: service.sign_in.with_second_factor(ticket, "totp", code),
+                lambda: service.sign_in.with_second_factor(ticket, FactorKind.TOTP, code),
                 self._answered,
                 self._failed,
             )
@@ -128,7 +129,7 @@ class ReauthDialog(_Dialog):
         if result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket:
             self.ticket = result.ticket
             self.password.setEnabled(False)
-            self.use_key = bool(result.methods) and result.methods[0].kind == "webauthn"
+            self.use_key = bool(result.methods) and result.methods[0].kind == FactorKind.WEBAUTHN
             if self.use_key:
                 self.submit()  # ask the key at once, as the sign-in window does
                 return

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
+from desktop_auth.vocabulary import FactorKind
+
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, EnrolledMethod, Session, SignInResult
 
@@ -104,7 +106,7 @@ def answer_with_key(service: AuthService, prompts: KeyPromptBridge, ticket: str)
     """The second step with a key: its assertion goes to ``verify_second_factor``."""
     ceremony = service.security_keys.begin_sign_in(ticket)
     response = service.security_keys.client(prompts).authenticate(ceremony.options, prompts.cancel)
-    return service.sign_in.with_second_factor(ticket, "webauthn", json.dumps(response))
+    return service.sign_in.with_second_factor(ticket, FactorKind.WEBAUTHN, json.dumps(response))
 
 
 def sign_in_without_password(service: AuthService, prompts: KeyPromptBridge) -> SignInResult:

@@ -529,14 +529,6 @@
         <translation>Een methode</translation>
     </message>
     <message>
-        <source>Security key</source>
-        <translation>Beveiligingssleutel</translation>
-    </message>
-    <message>
-        <source>Authenticator app</source>
-        <translation>Authenticator-app</translation>
-    </message>
-    <message>
         <source>%1 of %2 active users (%3%) have set up two-step verification; %4 exempt.</source>
         <translation>%1 van de %2 actieve gebruikers (%3%) hebben tweestapsverificatie ingesteld; %4 vrijgesteld.</translation>
     </message>
@@ -982,18 +974,6 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Ingangsdatum</translation>
     </message>
     <message>
-        <source>Security key</source>
-        <translation>Beveiligingssleutel</translation>
-    </message>
-    <message>
-        <source>Windows Hello (face or fingerprint)</source>
-        <translation>Windows Hello (gezicht of vingerafdruk)</translation>
-    </message>
-    <message>
-        <source>Authenticator app</source>
-        <translation>Authenticator-app</translation>
-    </message>
-    <message>
         <source>Methods set up before stay usable; to switch one off, use the Users tab.</source>
         <translation>Eerder ingestelde methoden blijven werken; zet er een uit via het tabblad Gebruikers.</translation>
     </message>
@@ -1196,14 +1176,6 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>&amp;Kind:</source>
         <translation>&amp;Soort:</translation>
-    </message>
-    <message>
-        <source>Authenticator apps</source>
-        <translation>Authenticator-apps</translation>
-    </message>
-    <message>
-        <source>Security keys and Windows Hello</source>
-        <translation>Beveiligingssleutels en Windows Hello</translation>
     </message>
     <message>
         <source>Kind of method</source>
@@ -1632,6 +1604,33 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>S&amp;witch off old methods…</source>
         <translation>Oude methoden &amp;uitzetten…</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <source>Security key</source>
+        <translation>Beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Windows Hello (face or fingerprint)</source>
+        <translation>Windows Hello (gezicht of vingerafdruk)</translation>
+    </message>
+    <message>
+        <source>Authenticator app</source>
+        <translation>Authenticator-app</translation>
+    </message>
+    <message>
+        <source>Security key or Windows Hello</source>
+        <translation>Beveiligingssleutel of Windows Hello</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Herstelcode</translation>
+    </message>
+    <message>
+        <source>Backup code</source>
+        <translation>Backupcode</translation>
     </message>
 </context>
 </TS>

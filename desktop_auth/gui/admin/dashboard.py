@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.core.service import EnrollmentReport
 from desktop_auth.gui.admin.context import AdminContext
+from desktop_auth.gui.labels import kind_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
-from desktop_auth.vocabulary import FactorKind
+from desktop_auth.vocabulary import ENROLLABLE_KINDS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,15 +167,9 @@ class DashboardView(Screen):
         self.chart.set_bars(
             [
                 Bar(label=self.tr("Any method"), value=report.enrolled, total=total),
-                Bar(
-                    label=self.tr("Security key"),
-                    value=report.by_kind[FactorKind.WEBAUTHN],
-                    total=total,
-                ),
-                Bar(
-                    label=self.tr("Authenticator app"),
-                    value=report.by_kind[FactorKind.TOTP],
-                    total=total,
+                *(
+                    Bar(label=kind_label(kind), value=report.by_kind[kind], total=total)
+                    for kind in ENROLLABLE_KINDS
                 ),
             ]
         )

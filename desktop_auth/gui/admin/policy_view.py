@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.core.service import Actor, Policy
 from desktop_auth.gui.admin.context import AdminContext, to_date
+from desktop_auth.gui.labels import method_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph
 from desktop_auth.vocabulary import Method
 
@@ -214,13 +215,8 @@ class PolicyView(Screen):
             label.setText(text)
         self.enforce.setText(self.tr("on a date (unticked: now)"))
         self.enforcement_date.setAccessibleName(self.tr("Enforcement date"))
-        method_names = {
-            "security_key": self.tr("Security key"),
-            "windows_hello": self.tr("Windows Hello (face or fingerprint)"),
-            "authenticator_app": self.tr("Authenticator app"),
-        }
         for method, box in self.methods.items():
-            box.setText(method_names[method])
+            box.setText(method_label(method))
         self.methods[Method.SECURITY_KEY].setToolTip(
             self.tr("Methods set up before stay usable; to switch one off, use the Users tab.")
         )

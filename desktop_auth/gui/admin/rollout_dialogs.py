@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import ImportReport, RetirementReport
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
 from desktop_auth.gui.i18n import current_language, message
+from desktop_auth.gui.labels import kind_label
 from desktop_auth.gui.widgets import paragraph
-from desktop_auth.vocabulary import FactorKind
+from desktop_auth.vocabulary import ENROLLABLE_KINDS, FactorKind
 
 
 class ImportUsersDialog(AdminDialog):
@@ -126,8 +127,10 @@ class RetireDialog(AdminDialog):
         self.context = context
         self.intro = paragraph()
         self.kind = QComboBox()
-        self.kind.addItem("", FactorKind.TOTP)
-        self.kind.addItem("", FactorKind.WEBAUTHN)
+        for kind in ENROLLABLE_KINDS:
+            self.kind.addItem("", kind)
+        # The manual's rollout retires the old built-in 2FA: authenticator apps.
+        self.kind.setCurrentIndex(self.kind.findData(FactorKind.TOTP))
         self.only_before = QCheckBox()
         self.before = QDateEdit(QDate.currentDate())
         self.before.setCalendarPopup(True)
@@ -195,8 +198,8 @@ class RetireDialog(AdminDialog):
             )
         )
         self.kind_label.setText(self.tr("&Kind:"))
-        self.kind.setItemText(0, self.tr("Authenticator apps"))
-        self.kind.setItemText(1, self.tr("Security keys and Windows Hello"))
+        for index, kind in enumerate(ENROLLABLE_KINDS):
+            self.kind.setItemText(index, kind_label(kind))
         self.kind.setAccessibleName(self.tr("Kind of method"))
         self.only_before.setText(self.tr("Only those set up before"))
         self.before.setAccessibleName(self.tr("Set up before"))
