@@ -17,17 +17,35 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import PendingStage, SignInOutcome, SignInResult
 from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.policy import Policy
 from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import Session
 from desktop_auth.core.users import lock_user
 from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
 from desktop_auth.errors import PasswordlessDisabledError, SecondFactorError
 from desktop_auth.factors.base import EnrolledMethod
-from desktop_auth.factors.webauthn import Ceremony, RelyingParty, WebAuthnFactor
+from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor
 from desktop_auth.store.models import User
-from desktop_auth.vocabulary import AuditEventType, SecurityNotice
+from desktop_auth.vocabulary import METHODS, AuditEventType, SecurityNotice
 
 Response = str | Mapping[str, Any]
+
+
+def key_policy(policy: Policy, *, demo: bool) -> KeyPolicy:
+    """What the relying party asks of and accepts from authenticators, by the policy (W5):
+    user verification, attestation, the AAGUID allow-list, and the kinds of key the
+    allowed methods name (a platform one for Windows Hello, a roaming one for a key)."""
+    return KeyPolicy(
+        user_verification=policy.webauthn_user_verification,
+        attestation_required=policy.attestation_required,
+        aaguid_allowlist=policy.aaguid_allowlist,
+        allow_soft_authenticator=demo,
+        attachments=tuple(
+            info.attachment
+            for info in METHODS
+            if info.attachment is not None and policy.allows(info.method)
+        ),
+    )
 
 
 class SecurityKeys:

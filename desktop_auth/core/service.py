@@ -66,7 +66,7 @@ from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, Reco
 from desktop_auth.core.reports import EnrollmentReport
 from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout
 from desktop_auth.core.second_factor import SecondFactorFlow
-from desktop_auth.core.security_keys import SecurityKeys
+from desktop_auth.core.security_keys import SecurityKeys, key_policy
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignIn
 from desktop_auth.core.sign_in_steps import SignInSteps
@@ -87,7 +87,6 @@ from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, Web
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDataKeyStore
 from desktop_auth.store.secretbox import SecretBox
-from desktop_auth.vocabulary import METHODS
 
 __all__ = [
     "Accounts",
@@ -335,18 +334,7 @@ class AuthService:
         )
 
     def _key_policy(self, db: DbSession) -> KeyPolicy:
-        policy = load_policy(db)
-        return KeyPolicy(
-            user_verification=policy.webauthn_user_verification,
-            attestation_required=policy.attestation_required,
-            aaguid_allowlist=policy.aaguid_allowlist,
-            allow_soft_authenticator=self._demo,
-            attachments=tuple(
-                info.attachment
-                for info in METHODS
-                if info.attachment is not None and policy.allows(info.method)
-            ),
-        )
+        return key_policy(load_policy(db), demo=self._demo)
 
     def _key_client(self, origin: str, prompts: KeyPrompts | None) -> SecurityKeyClient:
         return SecurityKeyClient(
