@@ -11,8 +11,7 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import Session
-from desktop_auth.core.sign_in_steps import SignInSteps, credentials_error
-from desktop_auth.core.throttle import record_user_failure
+from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.errors import MethodNotFoundError
 from desktop_auth.factors.base import EnrolledMethod, RenamableFactor
 from desktop_auth.store.models import User
@@ -80,16 +79,7 @@ class MyAccount:
             policy = ctx.policy(db)
             user = db.get_one(User, session.user_id)
         if not ctx.hasher.verify(user.password_hash, current_password):
-            with ctx.store.transaction() as db:
-                outcome = record_user_failure(db, user.id, policy.throttle, now)
-                ctx.audit(
-                    db,
-                    AuditEventType.SIGN_IN_FAILED,
-                    actor=user.email,
-                    subject=user.email,
-                    details={"reason": "wrong_current_password", "failures": outcome.failures},
-                )
-            raise credentials_error(outcome)
+            raise self._steps.wrong_password(user, policy, now, reason="wrong_current_password")
         with ctx.store.transaction() as db:
             self._steps.check_new_password(db, user, new_password)
         new_hash = ctx.hasher.hash(new_password)

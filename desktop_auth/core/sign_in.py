@@ -27,7 +27,7 @@ from desktop_auth.core.password_policy import PasswordAssessment
 from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import AssuranceLevel
 from desktop_auth.core.sign_in_steps import SignInSteps, closed_result, credentials_error
-from desktop_auth.core.throttle import clear_user_failures, record_user_failure
+from desktop_auth.core.throttle import clear_user_failures
 from desktop_auth.errors import SetupNotDeferrableError
 from desktop_auth.factors.base import AfterSignIn
 from desktop_auth.store.models import User
@@ -71,26 +71,7 @@ class SignIn:
             return closed_result(user.locked_until, user.failed_attempts, policy)
 
         if not ctx.hasher.verify(user.password_hash, password):
-            with ctx.store.transaction() as db:
-                outcome = record_user_failure(db, user.id, policy.throttle, now)
-                ctx.audit(
-                    db,
-                    AuditEventType.SIGN_IN_FAILED,
-                    actor=user.email,
-                    subject=user.email,
-                    details={"reason": "wrong_password", "failures": outcome.failures},
-                )
-                if outcome.failures == policy.throttle.lock_after:
-                    ctx.audit(
-                        db,
-                        AuditEventType.ACCOUNT_LOCKED,
-                        actor="system",
-                        subject=user.email,
-                        details={"failures": outcome.failures},
-                    )
-            if outcome.failures == policy.throttle.lock_after:
-                ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
-            raise credentials_error(outcome)
+            raise self._steps.wrong_password(user, policy, now, reason="wrong_password")
 
         with ctx.store.transaction() as db:
             clear_user_failures(db, user.id)

@@ -23,14 +23,14 @@ from desktop_auth.core.flow import (
 from desktop_auth.core.password_policy import PasswordProblem
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import AssuranceLevel, Session
-from desktop_auth.core.throttle import FailureOutcome
+from desktop_auth.core.throttle import FailureOutcome, record_user_failure
 from desktop_auth.errors import (
     InvalidCredentialsError,
     WeakPasswordError,
 )
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.store.models import User
-from desktop_auth.vocabulary import AuditEventType
+from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
 
 def credentials_error(outcome: FailureOutcome) -> InvalidCredentialsError:
@@ -52,6 +52,34 @@ class SignInSteps:
     def __init__(self, context: ServiceContext) -> None:
         self.ctx = context
         self.pending = PendingSignIns()
+
+    def wrong_password(
+        self, user: User, policy: Policy, now: datetime, *, reason: str
+    ) -> InvalidCredentialsError:
+        """Count a wrong password (T1, T4: one atomic statement), audit it and the lock it
+        may cause, tell the owner of a lock; the error to raise says when to try again."""
+        ctx = self.ctx
+        with ctx.store.transaction() as db:
+            outcome = record_user_failure(db, user.id, policy.throttle, now)
+            ctx.audit(
+                db,
+                AuditEventType.SIGN_IN_FAILED,
+                actor=user.email,
+                subject=user.email,
+                details={"reason": reason, "failures": outcome.failures},
+            )
+            locked_now = outcome.failures == policy.throttle.lock_after
+            if locked_now:
+                ctx.audit(
+                    db,
+                    AuditEventType.ACCOUNT_LOCKED,
+                    actor="system",
+                    subject=user.email,
+                    details={"failures": outcome.failures},
+                )
+        if locked_now:
+            ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
+        return credentials_error(outcome)
 
     def after_password(
         self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
