@@ -6,7 +6,7 @@ Builds a temporary store, then prints:
 
 * console open: the window shown, and every view loaded (users' first page, dashboard,
   newest audit events, policy), each from its worker;
-* search-as-you-type: p50/p95 of ``list_users(search=…)`` over 50 queries, as a person
+* search-as-you-type: p50/p95 of ``accounts.page(search=…)`` over 50 queries, as a person
   types (targets: open < 1 s, search p95 < 50 ms);
 * the count of a search (the table's scroll bar) and a page deep in each sort order;
 * memory while the table is scrolled from the top to the end, a page at a time, as a

@@ -15,6 +15,7 @@ from desktop_auth.core.passwords import Argon2Parameters, PasswordHasher
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyringDataKeyStore
+from desktop_auth.store.secretbox import SecretBox
 
 #: Cheap argon2id for tests that are not about hashing cost (the defaults are tested apart).
 FAST_ARGON2 = Argon2Parameters(time_cost=1, memory_kib=1024, parallelism=1)
@@ -121,3 +122,8 @@ def make_service(
         workstation=workstation,
         **options,
     )
+
+
+def secret_box_of(service: AuthService) -> SecretBox:
+    """The service's SecretBox, for tests that seal or open directly (no public API has it)."""
+    return service._open_secret_box()

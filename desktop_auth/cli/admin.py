@@ -9,7 +9,7 @@ from desktop_auth.cli.context import CliContext
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, TemporaryPassword, UserSummary
-from desktop_auth.errors import InvalidInputError
+from desktop_auth.errors import InvalidInputError, StoreNotInitializedError
 from desktop_auth.vocabulary import FactorKind
 
 _STATUS_MARK = {"ok": "ok", "warning": "!!", "failed": "XX"}
@@ -34,8 +34,9 @@ def init(ctx: CliContext) -> int:
         admin_password=password,
     )
     organisation = service.organisation()
-    name = organisation.name if organisation else args.organisation
-    ctx.out("cli.init.done", organisation=name, email=admin.email)
+    if organisation is None:  # initialize() sets it or raises: a store changed under us
+        raise StoreNotInitializedError()
+    ctx.out("cli.init.done", organisation=organisation.name, email=admin.email)
     return 0
 
 

@@ -40,8 +40,6 @@ from desktop_auth.store.locks import lock_enabled_admins
 from desktop_auth.store.models import User
 from desktop_auth.vocabulary import AuditEventType, FactorKind, Role, SecurityNotice, UserSort
 
-MAX_ORGANISATION_NAME = 200
-
 
 @dataclass(frozen=True, kw_only=True)
 class TemporaryPassword:
@@ -115,10 +113,10 @@ class Accounts:
         language: str = "en",
     ) -> TemporaryPassword:
         """A new account with a one-time temporary passphrase, shown once (P8)."""
-        self._guard.require(Action.CREATE_USER, actor)
+        parsed_role = parse_role(role)  # which guard applies: checks input, reads nothing
+        self._guard.require(_creating(parsed_role), actor)
         address, email_key = normalize_email(email)
         name = clean_display_name(display_name)
-        parsed_role = parse_role(role)
         temporary = suggest_passphrase(language).text
         password_hash = self._ctx.hasher.hash(temporary)
         with self._ctx.store.transaction() as db:
@@ -147,6 +145,8 @@ class Accounts:
     ) -> list[TemporaryPassword]:
         """Several checked (email, name, role) rows in one transaction: all or none."""
         self._guard.require(Action.IMPORT_USERS, actor)
+        for new_role in {parse_role(role) for _email, _name, role in rows}:
+            self._guard.require(_creating(new_role), actor)
         prepared = []
         for email, display_name, role in rows:
             address, email_key = normalize_email(email)
@@ -305,6 +305,10 @@ class Accounts:
     def _keep_an_admin(self, db: DbSession) -> None:
         if len(lock_enabled_admins(db)) <= 1:
             raise LastAdministratorError()
+
+
+def _creating(role: Role) -> Action:
+    return Action.CREATE_ADMINISTRATOR if role is Role.ADMIN else Action.CREATE_USER
 
 
 def _user_query(search: str | None, role: str | None, sort: str, descending: bool) -> UserQuery:

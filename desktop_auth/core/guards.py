@@ -56,6 +56,7 @@ class Action(StrEnum):
     VIEW_REPORT = "view_report"
     EXPORT_AUDIT = "export_audit"
     CREATE_USER = "create_user"
+    CREATE_ADMINISTRATOR = "create_administrator"
     IMPORT_USERS = "import_users"
     UNLOCK_USER = "unlock_user"
     SET_DEADLINE = "set_deadline"
@@ -105,10 +106,13 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         Action.VIEW_REPORT: Needs(account=_ANYONE),
         Action.EXPORT_AUDIT: Needs(account=_ANYONE),
         Action.CREATE_USER: Needs(account=_ANYONE),
+        # Making an administrator is as strong as promoting one (SET_ROLE).
+        Action.CREATE_ADMINISTRATOR: _DESTRUCTIVE,
         Action.IMPORT_USERS: Needs(account=_ANYONE),
         Action.UNLOCK_USER: Needs(account=_ANYONE),
-        Action.SET_DEADLINE: Needs(account=_ANYONE),
         Action.SET_DISABLED: _DESTRUCTIVE,
+        # A far-off deadline works as an exemption: in with the password alone until then.
+        Action.SET_DEADLINE: _DESTRUCTIVE,
         Action.SET_EXEMPTION: _DESTRUCTIVE,
         Action.SET_ROLE: _DESTRUCTIVE,
         Action.RESET_PASSWORD: _DESTRUCTIVE,

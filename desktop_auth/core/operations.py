@@ -10,7 +10,6 @@ from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.mail import MailQueue, QueuedMailSummary
 from desktop_auth.core.users import Actor
 from desktop_auth.store.keys import DataKeyStore
-from desktop_auth.store.secretbox import SecretBox
 from desktop_auth.vocabulary import AuditEventType
 
 
@@ -22,14 +21,12 @@ class Operations:
         context: ServiceContext,
         guard: Guard,
         data_keys: DataKeyStore,
-        secret_box: Callable[[], SecretBox],
         forget_secret_box: Callable[[], None],
         mail: MailQueue | None,
     ) -> None:
         self._ctx = context
         self._guard = guard
         self._data_keys = data_keys
-        self._secret_box = secret_box
         self._forget_secret_box = forget_secret_box
         self._mail = mail
 
@@ -59,10 +56,6 @@ class Operations:
     def check_data_key(self) -> None:
         """Raise ``DataKeyError`` unless this workstation's key opens the store's secrets."""
         data_key.check_data_key(self._ctx.store, self._data_keys)
-
-    def secret_box(self) -> SecretBox:
-        """The store's SecretBox (the data key is made on first use), for maintenance."""
-        return self._secret_box()
 
     def _audit(self, event: AuditEventType, actor: Actor, fingerprint: str) -> None:
         with self._ctx.store.transaction() as db:

@@ -1,8 +1,7 @@
 """Recovery codes and helpdesk backup codes: making them, counting them, issuing them.
 
-The rules for checking a code are the factors'; this module adds who may make
-codes (a recent sign-in at AAL2, SECURITY.md S1), the audit trail and the
-security notices.
+The rules for checking a code are the factors'; this module makes and counts
+them (after the guard: S1), keeps the audit trail and sends the security notices.
 """
 
 from __future__ import annotations

@@ -29,9 +29,9 @@ from desktop_auth.core.users import (
     parse_role,
     summarize,
 )
-from desktop_auth.errors import DesktopAuthError, InvalidInputError
+from desktop_auth.errors import DesktopAuthError, InvalidInputError, MethodNotFoundError
 from desktop_auth.store.models import User
-from desktop_auth.vocabulary import AuditEventType, FactorKind, SecurityNotice
+from desktop_auth.vocabulary import ENROLLABLE_KINDS, AuditEventType, FactorKind, SecurityNotice
 
 MAX_IMPORT_ROWS = 10_000
 
@@ -124,6 +124,8 @@ class Rollout:
         "had 2FA" mark is cleared too.
         """
         self._guard.require(Action.RETIRE_METHODS, actor)
+        if kind not in ENROLLABLE_KINDS:  # codes are not methods to switch off (M8)
+            raise MethodNotFoundError()
         provider = self._flow.provider(kind)
         ctx = self._ctx
         removed, affected = 0, []

@@ -133,7 +133,7 @@ class SecondFactorFlow:
                     release_second_factor_attempt(db, user.id)
             raise
 
-    # --- who may bind or remove ---------------------------------------------------------
+    # --- binding and removing ---------------------------------------------------------
 
     def setup_user(self, ticket: str) -> PendingSignIn:
         """The password-verified user of a sign-in that must set up a first factor."""

@@ -1,10 +1,10 @@
 """Security keys and Windows Hello (``AuthService.security_keys``): setting them up, the
 second-factor step, passwordless, and the client that talks to the key.
 
-The relying-party rules are ``factors/webauthn.py``'s; this module adds who may
-register a key (a password-verified setup ticket, or a session at the account's
-level: SECURITY.md M7), the audit trail, the notices, and the passwordless
-sign-in ("one tap or your fingerprint"), which yields a session on its own.
+The relying-party rules are ``factors/webauthn.py``'s; this module adds the set-up
+steps (a password-verified setup ticket, or a session the guard lets bind: M7), the
+audit trail, the notices, and the passwordless sign-in ("one tap or your
+fingerprint"), which yields a session on its own.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import Session
+from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.users import lock_user
 from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
 from desktop_auth.errors import PasswordlessDisabledError, SecondFactorError
@@ -55,6 +56,7 @@ class SecurityKeys:
         self,
         context: ServiceContext,
         guard: Guard,
+        steps: SignInSteps,
         flow: SecondFactorFlow,
         webauthn: WebAuthnFactor,
         relying_party: Callable[[DbSession], RelyingParty],
@@ -62,6 +64,7 @@ class SecurityKeys:
     ) -> None:
         self._ctx = context
         self._guard = guard
+        self._steps = steps
         self._flow = flow
         self._webauthn = webauthn
         self._relying_party = relying_party
@@ -123,7 +126,7 @@ class SecurityKeys:
         """Answer SECOND_FACTOR_REQUIRED with a key: options for "Touch your security key";
         the client's answer goes to ``sign_in.with_second_factor(ticket, WEBAUTHN, …)``."""
         ctx = self._ctx
-        pending = self._flow.steps.pending.peek(ticket, PendingStage.SECOND_FACTOR, ctx.now())
+        pending = self._steps.pending.peek(ticket, PendingStage.SECOND_FACTOR, ctx.now())
         with ctx.store.transaction() as db:
             return self._webauthn.begin_authentication(db, user_id=pending.user_id, now=ctx.now())
 
@@ -166,10 +169,10 @@ class SecurityKeys:
             raise
         with ctx.store.transaction() as db:
             user = db.get_one(User, user_id)
-            refused = self._flow.steps.refusal(db, user, policy)
+            refused = self._steps.refusal(db, user, policy)
             if refused is not None:
                 return refused
-            session = self._flow.steps.open_session(
+            session = self._steps.open_session(
                 db, user, policy, [method.kind], assurance_of(method)
             )
         return SignInResult(outcome=SignInOutcome.DONE, session=session)

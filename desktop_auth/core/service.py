@@ -187,7 +187,7 @@ class AuthService:
         self.my_account = MyAccount(context, guard, steps, factors)
         self.authenticator_apps = AuthenticatorApps(context, guard, factors, totp)
         self.security_keys = SecurityKeys(
-            context, guard, factors, webauthn, self._relying_party, self._key_client
+            context, guard, steps, factors, webauthn, self._relying_party, self._key_client
         )
         self.recovery_codes = RecoveryCodes(context, guard, factors, recovery, backup)
         self.accounts = Accounts(context, guard, factors)
@@ -198,7 +198,6 @@ class AuthService:
             context,
             guard,
             self._data_keys,
-            self._open_secret_box,
             self._forget_secret_box,
             mail_queue,
         )

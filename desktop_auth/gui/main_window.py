@@ -26,6 +26,7 @@ from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
 from desktop_auth.gui.start_page import StartPage
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import Role
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_admin_console(self) -> None:
-        if self.service is None or self.session is None or self.session.role != "admin":
+        if self.service is None or self.session is None or self.session.role != Role.ADMIN:
             return
         from desktop_auth.gui.admin import AdminConsole  # needed only after a sign-in
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
+from desktop_auth.vocabulary import Role
 
 
 class NewPasswordPage(Screen):
@@ -218,7 +219,7 @@ class HomePage(Screen):
 
     def show_session(self, session: Session) -> None:
         self.session = session
-        self.admin_button.setVisible(session.role == "admin")
+        self.admin_button.setVisible(session.role == Role.ADMIN)
         self.retranslate()
         self.settings_button.setFocus()
 

@@ -103,7 +103,7 @@ def register_key(
 
 
 def answer_with_key(service: AuthService, prompts: KeyPromptBridge, ticket: str) -> SignInResult:
-    """The second step with a key: its assertion goes to ``verify_second_factor``."""
+    """The second step with a key: its assertion goes to ``sign_in.with_second_factor``."""
     ceremony = service.security_keys.begin_sign_in(ticket)
     response = service.security_keys.client(prompts).authenticate(ceremony.options, prompts.cancel)
     return service.sign_in.with_second_factor(ticket, FactorKind.WEBAUTHN, json.dumps(response))

@@ -1,4 +1,4 @@
-"""The policy: the main settings, changed through ``update_policy`` (which audits each change)."""
+"""The policy: the main settings, changed through ``policy.update`` (which audits each change)."""
 
 from __future__ import annotations
 

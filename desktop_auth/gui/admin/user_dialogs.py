@@ -85,7 +85,10 @@ class CreateUserDialog(AdminDialog):
         self.name_label.setText(self.tr("&Name:"))
         self.name.setAccessibleName(self.tr("Name"))
         self.role_label.setText(self.tr("&Role:"))
-        names = {"admin": self.tr("administrator"), "employee": self.tr("employee")}
+        names: dict[str, str] = {
+            Role.ADMIN: self.tr("administrator"),
+            Role.EMPLOYEE: self.tr("employee"),
+        }
         for number in range(self.role.count()):
             role = str(self.role.itemData(number))
             self.role.setItemText(number, names.get(role, role))

@@ -160,7 +160,7 @@ def test_unknown_user_is_reported(service: AuthService, admin: Actor) -> None:
         service.accounts.unlock(actor=admin, email="niemand@example.nl")
 
 
-def test_list_users_searches_email_and_name(service: AuthService, admin: Actor) -> None:
+def test_the_user_list_searches_email_and_name(service: AuthService, admin: Actor) -> None:
     service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan de Vries")
     service.accounts.create(actor=admin, email="piet@example.nl", display_name="Piet Jansen")
     assert [u.email for u in service.accounts.page(search="JAN")] == [
@@ -184,7 +184,7 @@ def test_passphrase_suggestions_reach_77_bits_from_the_shipped_lists() -> None:
     assert len({suggest_passphrase("en").text for _ in range(20)}) == 20
 
 
-def test_user_method_kinds_names_each_users_confirmed_second_factors(
+def test_method_kinds_names_each_users_confirmed_second_factors(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """The console's "methods" column: one answer for a page of users, no secrets."""
@@ -198,7 +198,7 @@ def test_user_method_kinds_names_each_users_confirmed_second_factors(
     assert service.accounts.method_kinds([]) == {}
 
 
-def test_update_policy_can_clear_the_enforcement_date_but_not_other_settings(
+def test_a_policy_update_can_clear_the_enforcement_date_but_not_other_settings(
     service: AuthService, admin: Actor
 ) -> None:
     """The console's "2FA required from" can be switched back to "now"; audited each time."""

@@ -21,7 +21,7 @@ from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.secretbox import new_data_key
 from tests.conftest import ENGINES
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
+from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, secret_box_of
 from tests.totp_helpers import make_user_with_app, phone_code, sign_in_ticket
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
@@ -56,7 +56,7 @@ def test_c1_an_imported_key_lets_a_second_workstation_open_the_secrets(
     fingerprint = repair.operations.import_data_key(
         content, PASSPHRASE, actor=repair.accounts.local_administrator()
     )
-    assert fingerprint == service.operations.secret_box().fingerprint
+    assert fingerprint == secret_box_of(service).fingerprint
     repair.close()
 
     second = workstation(database_url, second_keyring, clock)
@@ -103,7 +103,7 @@ def test_a_workstation_with_another_key_refuses_to_start_until_the_right_one_is_
 def test_a_key_file_from_another_store_is_refused_and_changes_nothing(
     service: AuthService, admin: object, memory_keyring: MemoryKeyring, tmp_path: object
 ) -> None:
-    service.operations.secret_box()  # this store's key exists
+    secret_box_of(service)  # this store's key exists
     other = AuthService.open(
         Config(database_url=f"sqlite:///{tmp_path}/other.sqlite3", argon2=FAST_ARGON2),
         keyring_backend=MemoryKeyring(),
@@ -175,7 +175,7 @@ def test_two_workstations_starting_together_never_make_two_keys(
     def start(service: AuthService) -> None:
         barrier.wait(timeout=30)
         try:
-            service.operations.secret_box()
+            secret_box_of(service)
             outcomes.append("made")
         except DataKeyError as refused:
             outcomes.append(refused.message_key)

@@ -67,6 +67,11 @@ CALLS: dict[Action, Call] = {
     Action.CREATE_USER: _admin(
         lambda s, who, u: s.accounts.create(actor=who, email="kees@example.nl", display_name="K")
     ),
+    Action.CREATE_ADMINISTRATOR: _admin(
+        lambda s, who, u: s.accounts.create(
+            actor=who, email="baas@example.nl", display_name="B", role=Role.ADMIN
+        )
+    ),
     Action.IMPORT_USERS: _admin(
         lambda s, who, u: s.rollout.import_users(actor=who, csv_text="email,name\nk@example.nl,K\n")
     ),
@@ -193,3 +198,24 @@ def test_a_local_administrator_passes_and_an_employee_is_not_an_administrator(
     assert service.rollout.report(actor=admin).active_users == 2
     with pytest.raises(PermissionDeniedError):
         service.rollout.report(actor=Actor.for_session(user.session))
+
+
+def test_importing_an_administrator_needs_what_creating_one_needs(
+    service: AuthService, admin: Actor
+) -> None:
+    """An import may not make an administrator that the form could not (SET_ROLE's level)."""
+    now = service.accounts.now()
+    helpdesk = Session(
+        user_id=service.accounts.get("beheer@salariszaken.nl").id,
+        email="beheer@salariszaken.nl",
+        display_name="Anna Beheer",
+        role=Role.ADMIN,
+        methods=("password",),
+        assurance=AssuranceLevel.AAL1,
+        authenticated_at=now,
+        expires_at=now + timedelta(hours=8),
+    )
+    rows = "email,name,role\nbaas@example.nl,Baas,admin\n"
+    with pytest.raises(InsufficientAssuranceError):
+        service.rollout.import_users(actor=Actor.for_session(helpdesk), csv_text=rows)
+    assert service.accounts.count(search="baas@") == 0

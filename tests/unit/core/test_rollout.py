@@ -8,7 +8,13 @@ from datetime import date, timedelta
 import pytest
 
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, SignInOutcome
-from desktop_auth.errors import ConfigError, InvalidInputError, SetupNotDeferrableError
+from desktop_auth.errors import (
+    ConfigError,
+    InvalidInputError,
+    MethodNotFoundError,
+    SetupNotDeferrableError,
+)
+from desktop_auth.vocabulary import FactorKind
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri
 
@@ -180,3 +186,12 @@ def test_import_with_bad_rows_imports_nothing_and_says_why(
 def test_import_needs_columns_and_rows(service: AuthService, admin: Actor, text: str) -> None:
     with pytest.raises(InvalidInputError):
         service.rollout.import_users(actor=admin, csv_text=text)
+
+
+@pytest.mark.parametrize("kind", [FactorKind.RECOVERY, FactorKind.BACKUP])
+def test_m8_codes_are_not_methods_to_switch_off(
+    service: AuthService, admin: Actor, kind: FactorKind
+) -> None:
+    """Retiring the helpdesk's codes would clear "had 2FA" and let a password set up anew."""
+    with pytest.raises(MethodNotFoundError):
+        service.rollout.retire(actor=admin, kind=kind)

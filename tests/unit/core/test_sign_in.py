@@ -173,3 +173,23 @@ def test_result_repr_hides_the_ticket(service: AuthService, admin: Actor) -> Non
     result = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
     assert result.ticket and result.ticket not in repr(result)
     assert issued.temporary_password not in repr(issued)
+
+
+def test_t1_a_locked_account_cannot_change_its_password_from_a_live_session(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """T1: the lock holds for a password change too: no guessing past it, no change."""
+    no_second_factor_required(service, admin)
+    make_user(service, admin)
+    session = service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session
+    assert session is not None
+    lock_after = service.policy.current().throttle.lock_after
+    for _ in range(lock_after):
+        with pytest.raises(InvalidCredentialsError):
+            service.sign_in.with_password("jan@example.nl", "niet het goede wachtwoord")
+        if service.accounts.get("jan@example.nl").failed_attempts < lock_after:
+            clock.advance(minutes=1)  # past each delay, so every guess is checked
+    with pytest.raises(InvalidCredentialsError) as refused:
+        service.my_account.change_password(session, USER_PASSWORD, "zeven zwanen zwemmen zuid")
+    assert refused.value.params["until"]  # says when, as the sign-in does
+    assert service.accounts.get("jan@example.nl").failed_attempts == lock_after  # not counted

@@ -168,7 +168,7 @@ def test_another_users_enrollment_cannot_be_finished(
 # --- sign-in -----------------------------------------------------------------------------
 
 
-def test_sign_in_with_password_and_code(
+def test_sign_in_with_a_password_and_a_code(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     user = make_user_with_app(service, admin, clock)
