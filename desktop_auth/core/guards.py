@@ -9,6 +9,11 @@ refused without what it needs.
 
 A local administrator (``desktop-auth admin`` with direct access to the store, an actor
 without a session) is trusted as the operating system trusts them.
+
+Not in the table yet: the helpdesk's reads (``accounts.get/page/count/methods``,
+``audit.events/verify``, the mail queue) take no actor.  In-process anyone holding the
+service holds the store as well; the sign-in server (issue 14, SECURITY.md B3) puts them
+behind a signed-in administrator.
 """
 
 from __future__ import annotations
