@@ -33,6 +33,7 @@ TEST_SYSTEM_TOOLS = {
     "oathtool": "oathtool",  # an independent TOTP generator to check ours against
     "pdftotext": "poppler-utils",  # reads back the recovery sheet's PDF
     "initdb": "postgresql",  # the tests start their own PostgreSQL server on loopback
+    "gcc": "gcc",  # builds a stand-in Qt plugin whose library is hidden (system_libraries)
 }
 #: Debian keeps PostgreSQL's server programs off PATH, in a folder per major version.
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
@@ -106,8 +107,24 @@ def ensure_venv(extras: str) -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_window_libraries() -> None:
+    """The system libraries Qt needs for a window (desktop_auth/system_libraries.py keeps
+    the one list; it asks the dynamic linker what Qt's plugin still lacks)."""
+    if not sys.platform.startswith("linux"):
+        return
+    listed = subprocess.run(
+        [str(venv_bin("python")), "-m", "desktop_auth.system_libraries"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    apt_install(listed.stdout.split())
+
+
 def command_run(arguments: list[str]) -> int:
     ensure_venv("postgresql")
+    ensure_window_libraries()
     return subprocess.run([str(venv_bin("desktop-auth")), *arguments], cwd=ROOT).returncode
 
 
