@@ -11,6 +11,11 @@ from desktop_auth.messages import translate
 from desktop_auth.vocabulary import ENROLLABLE_KINDS, Role
 
 
+def manual_page_parser() -> argparse.ArgumentParser:
+    """The English parser, for the manual page (``packaging/deb.py``, argparse-manpage)."""
+    return build_parser("en")
+
+
 def build_parser(language: str) -> argparse.ArgumentParser:
     """Every command; ``options.window_parser`` is the light one for opening the window."""
 
