@@ -15,7 +15,6 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from fido2.ctap import CtapDevice
 from keyring.backend import KeyringBackend
@@ -55,7 +54,7 @@ from desktop_auth.devices.ctap import (
     connected_authenticators,
 )
 from desktop_auth.devices.soft import SoftAuthenticator
-from desktop_auth.errors import InvalidInputError, KeyringUnavailableError, StoreNotInitializedError
+from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
@@ -116,17 +115,6 @@ SUGGESTION_DRAWS = 20
 SECOND_FACTOR_METHODS: tuple[str, ...] = METHODS
 #: The orders ``list_users`` can sort in.
 USER_SORTS: tuple[str, ...] = tuple(sort.value for sort in UserSort)
-
-
-def _fits(current: object, value: object) -> bool:
-    """A new policy value has the type of the one it replaces (None accepts text)."""
-    if current is None:
-        return value is None or isinstance(value, str)
-    if isinstance(current, list | tuple):
-        return isinstance(value, list)
-    if isinstance(current, bool) or isinstance(value, bool):
-        return isinstance(current, bool) and isinstance(value, bool)
-    return isinstance(value, type(current))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -321,19 +309,7 @@ class AuthService(FactorMethods, AdminMethods):
         """Change some settings ("throttle.lock_after" reaches inside); all checked, audited."""
         self._admin.authorize(actor, destructive=True)
         with self._context.store.transaction() as db:
-            current = load_policy(db).to_dict()
-            for key, value in changes.items():
-                section, _, name = key.rpartition(".")
-                target = current.get(section) if section else current
-                if not isinstance(target, dict) or name not in target:
-                    raise InvalidInputError("error.policy_unknown_setting", setting=key)
-                defaults: dict[str, Any] = Policy().to_dict()
-                default = (defaults[section] if section else defaults)[name]
-                # An optional setting (default None, e.g. enforcement_date) may go back to None.
-                if not (_fits(target[name], value) or (value is None and default is None)):
-                    raise InvalidInputError("error.policy_bad_value", setting=key)
-                target[name] = value
-            policy = Policy.from_dict(current)
+            policy = load_policy(db).with_changes(changes)
             save_policy(db, policy)
             self._context.audit(
                 db,

@@ -20,7 +20,7 @@ from desktop_auth.store.models import Role
 
 PACKAGE = Path(desktop_auth.__file__).parent
 KEY_PATTERN = re.compile(
-    r"""["']((?:error|cli|doctor|password|audit|role|status|kind|sheet|mail)\.[a-z_.]+)["']"""
+    r"""["']((?:error|cli|doctor|password|policy|audit|role|status|kind|sheet|mail)\.[a-z_.]+)["']"""
 )
 
 
