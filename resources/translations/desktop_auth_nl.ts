@@ -954,10 +954,6 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Wachtwoord &amp;blokkeren na zoveel mislukte pogingen:</translation>
     </message>
     <message>
-        <source>Lock for (&amp;minutes):</source>
-        <translation>Blokkeren gedurende (&amp;minuten):</translation>
-    </message>
-    <message>
         <source>Lock the &amp;second step after this many failures:</source>
         <translation>&amp;Tweede stap blokkeren na zoveel mislukte pogingen:</translation>
     </message>
@@ -966,12 +962,28 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Herstelcodes &amp;per vel:</translation>
     </message>
     <message>
-        <source>&amp;Backup code lifetime (hours):</source>
-        <translation>Geldigheid &amp;backupcode (uren):</translation>
+        <source>Lock the password &amp;for:</source>
+        <translation>Wachtwoord blokkeren &amp;gedurende:</translation>
+    </message>
+    <message>
+        <source>&amp;Backup code lifetime:</source>
+        <translation>Geldigheid &amp;backupcode:</translation>
     </message>
     <message>
         <source>Allowed security key &amp;models (AAGUID, one a line; empty: any):</source>
         <translation>Toegestane &amp;modellen beveiligingssleutel (AAGUID, één per regel; leeg: alle):</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> uur</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
     </message>
     <message>
         <source>on a date (unticked: now)</source>
