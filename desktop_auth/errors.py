@@ -118,6 +118,32 @@ class InvalidLabelError(InvalidInputError):
     message_key = "error.invalid_label"
 
 
+# --- policy settings (``Policy.with_changes``; the bounds in ``core.policy_limits``) -----
+
+
+class PolicyUnknownSettingError(InvalidInputError):
+    """No policy setting has this name; ``params``: setting."""
+
+    code = "policy_unknown_setting"
+    message_key = "error.policy_unknown_setting"
+
+
+class PolicyWrongTypeError(InvalidInputError):
+    """The value is not the kind the setting holds (text, a whole number, true/false, a list,
+    a bool where a number belongs); ``params``: setting."""
+
+    code = "policy_wrong_type"
+    message_key = "error.policy_wrong_type"
+
+
+class PolicyValueOutOfRangeError(ConfigError):
+    """A whole number outside the setting's bounds; ``params``: setting, value, minimum,
+    maximum, unit.  A ``ConfigError`` as before: a ``Policy`` built outside its bounds."""
+
+    code = "policy_value_out_of_range"
+    message_key = "error.policy_value_out_of_range"
+
+
 # --- accounts ----------------------------------------------------------------------------
 
 

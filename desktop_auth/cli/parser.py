@@ -19,8 +19,8 @@ def manual_page_parser() -> argparse.ArgumentParser:
 def build_parser(language: str) -> argparse.ArgumentParser:
     """Every command; ``options.window_parser`` is the light one for opening the window."""
 
-    def t(key: str) -> str:
-        return translate(key, language)
+    def t(key: str, **params: object) -> str:
+        return translate(key, language, **params)
 
     parser = window_parser(language)
     parser.set_defaults(handler=None)

@@ -7,20 +7,27 @@ import csv
 import io
 import json
 import os
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.errors import InvalidInputError
+from desktop_auth.core.service import POLICY_LIMITS
+from desktop_auth.errors import InvalidInputError, PolicyValueOutOfRangeError, PolicyWrongTypeError
 from desktop_auth.vocabulary import ENROLLABLE_KINDS, FactorKind
+
+
+class Translate(Protocol):
+    def __call__(self, key: str, **params: object) -> str: ...
 
 
 def _day_or_none(text: str) -> date | None:
     return None if text.lower() in ("none", "-") else date.fromisoformat(text)
 
 
-def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], str]) -> None:  # type: ignore[type-arg]
+def add_commands(admin_commands: argparse._SubParsersAction, t: Translate) -> None:  # type: ignore[type-arg]
     rollout = admin_commands.add_parser("rollout", help=t("cli.cmd.rollout"))
     commands = rollout.add_subparsers(dest="rollout_command", metavar="COMMAND", required=True)
 
@@ -53,9 +60,27 @@ def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], 
     policy_commands.add_parser("show", help=t("cli.cmd.policy_show")).set_defaults(
         handler=policy_show
     )
-    setting = policy_commands.add_parser("set", help=t("cli.cmd.policy_set"))
+    setting = policy_commands.add_parser(
+        "set",
+        help=t("cli.cmd.policy_set"),
+        epilog=_policy_limits_help(t),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     setting.add_argument("changes", nargs="+", metavar="KEY=VALUE", help=t("cli.arg.policy_change"))
     setting.set_defaults(handler=policy_set)
+
+
+def _limit_text(t: Translate, setting: str) -> str:
+    limit = POLICY_LIMITS[setting]
+    return t(limit.message, minimum=limit.minimum, maximum=limit.maximum)
+
+
+def _policy_limits_help(t: Translate) -> str:
+    """Every whole-number setting with its range, from the table the policy checks."""
+    width = max(map(len, POLICY_LIMITS))
+    lines = [t("cli.policy.limits")]
+    lines += [f"  {key:<{width}}  {_limit_text(t, key)}" for key in POLICY_LIMITS]
+    return "\n".join(lines)
 
 
 def rollout_exempt(ctx: CliContext) -> int:
@@ -194,7 +219,16 @@ def policy_set(ctx: CliContext) -> int:
         if not separator or not key:
             raise InvalidInputError("error.policy_change_format", change=change)
         changes[key.strip()] = _policy_value(value, current, key.strip())
-    service.policy.update(actor=service.accounts.local_administrator(), changes=changes)
+    try:
+        service.policy.update(actor=service.accounts.local_administrator(), changes=changes)
+    except (PolicyValueOutOfRangeError, PolicyWrongTypeError) as refused:
+        setting = str(refused.params.get("setting", ""))
+        if setting not in POLICY_LIMITS:
+            raise
+        # The error, then what the setting does and its range in words.
+        ctx.error(refused.message_key, **refused.params)
+        print(f"  {_limit_text(ctx.t, setting)}", file=sys.stderr)
+        return 1
     ctx.out("cli.policy.saved")
     return policy_show(ctx)
 

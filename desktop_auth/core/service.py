@@ -61,6 +61,7 @@ from desktop_auth.core.passphrase import Passphrase
 from desktop_auth.core.password_policy import PasswordAssessment, PasswordProblem
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy
+from desktop_auth.core.policy_limits import POLICY_LIMITS, REMINDER_TEXT_MAX_LENGTH, Limit, Unit
 from desktop_auth.core.policy_settings import PolicySettings
 from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, RecoverySheet
 from desktop_auth.core.reports import EnrollmentReport
@@ -89,6 +90,8 @@ from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDa
 from desktop_auth.store.secretbox import SecretBox
 
 __all__ = [
+    "POLICY_LIMITS",
+    "REMINDER_TEXT_MAX_LENGTH",
     "Accounts",
     "Actor",
     "AssuranceLevel",
@@ -107,6 +110,7 @@ __all__ = [
     "ImportRow",
     "IssuedBackupCode",
     "KeyPrompts",
+    "Limit",
     "MyAccount",
     "Operations",
     "Organisation",
@@ -131,6 +135,7 @@ __all__ = [
     "SignInResult",
     "TemporaryPassword",
     "TotpEnrollment",
+    "Unit",
     "UserStatus",
     "UserSummary",
 ]

@@ -946,10 +946,6 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Wachtwoord &amp;blokkeren na zoveel mislukte pogingen:</translation>
     </message>
     <message>
-        <source>Lock for (&amp;minutes):</source>
-        <translation>Blokkeren gedurende (&amp;minuten):</translation>
-    </message>
-    <message>
         <source>Lock the &amp;second step after this many failures:</source>
         <translation>&amp;Tweede stap blokkeren na zoveel mislukte pogingen:</translation>
     </message>
@@ -958,12 +954,28 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Herstelcodes &amp;per vel:</translation>
     </message>
     <message>
-        <source>&amp;Backup code lifetime (hours):</source>
-        <translation>Geldigheid &amp;backupcode (uren):</translation>
+        <source>Lock the password &amp;for:</source>
+        <translation>Wachtwoord blokkeren &amp;gedurende:</translation>
+    </message>
+    <message>
+        <source>&amp;Backup code lifetime:</source>
+        <translation>Geldigheid &amp;backupcode:</translation>
     </message>
     <message>
         <source>Allowed security key &amp;models (AAGUID, one a line; empty: any):</source>
         <translation>Toegestane &amp;modellen beveiligingssleutel (AAGUID, één per regel; leeg: alle):</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> uur</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
     </message>
     <message>
         <source>on a date (unticked: now)</source>
@@ -1451,7 +1463,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>UsersModel</name>
     <message>
         <source>none</source>
-        <extracomment>Pages held at once (1,600 rows): a screenful with room to scroll back. Pages asked for but not yet fetched that are still worth fetching (newest first). Column → ``list_users`` sort order; the methods column has none. Users the listing finds; None until counted (the first page comes first).</extracomment>
+        <extracomment>Pages held at once (1,600 rows): a screenful with room to scroll back. Pages asked for but not yet fetched that are still worth fetching (newest first). Column → ``accounts.page`` sort order; the methods column has none. Users the listing finds; None until counted (the first page comes first).</extracomment>
         <translation>geen</translation>
     </message>
     <message>

@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_auth.core.policy_limits import POLICY_LIMITS
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.admin import AdminConsole
@@ -455,6 +456,54 @@ def test_a_policy_change_persists_and_is_audited(
     policy.save_button.click()
     qtbot.waitUntil(lambda: "at least one method" in policy.error.text(), timeout=10_000)
     assert service.policy.current().allowed_methods == ("security_key", "authenticator_app")
+
+
+def test_the_policy_screens_ranges_and_units_are_the_policys_own(console: AdminConsole) -> None:
+    """Issue 13.5: the spin boxes read POLICY_LIMITS, so screen and rules cannot drift."""
+    policy = console.policy
+    assert set(policy.spins) <= set(POLICY_LIMITS)
+    assert policy.lock_minutes is policy.spins["throttle.lock_minutes"]
+    for setting, spin in policy.spins.items():
+        limit = POLICY_LIMITS[setting]
+        assert (spin.minimum(), spin.maximum()) == (limit.minimum, limit.maximum), setting
+    assert policy.lock_minutes.maximum() > 24 * 60  # the old screen's maximum
+    assert policy.lock_minutes.suffix() == " min"
+    assert policy.backup_code_hours.suffix() == " h"
+    assert policy.totp_window.suffix() == ""
+
+
+def test_saving_the_reminder_leaves_a_long_lock_alone(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor
+) -> None:
+    """The reported bug: lock_minutes=5000 became 1440 when only the reminder was saved."""
+    service.policy.update(actor=admin, changes={"throttle.lock_minutes": 5000})
+    policy = console.policy
+    console.tabs.setCurrentWidget(policy)
+    policy.load()
+    qtbot.waitUntil(lambda: policy.lock_minutes.value() == 5000, timeout=10_000)
+    policy.reminder_text.setText("Zet tweestapsverificatie aan vóór 1 juli.")
+    assert policy.changes() == {"reminder_text": "Zet tweestapsverificatie aan vóór 1 juli."}
+    policy.save_button.click()
+    qtbot.waitUntil(lambda: "Saved" in policy.saved.text(), timeout=10_000)
+    stored = service.policy.current()
+    assert stored.throttle.lock_minutes == 5000
+    assert stored.reminder_text == "Zet tweestapsverificatie aan vóór 1 juli."
+    assert service.audit.events(event_type="policy.changed")[0].details["settings"] == (
+        "reminder_text"
+    )
+
+    # Even an input that cannot show the stored value (here: narrowed to the old
+    # maximum) leaves it alone: Save compares with what the input showed, not the policy.
+    policy.lock_minutes.setMaximum(24 * 60)
+    policy.show_policy(stored)
+    assert policy.lock_minutes.value() == 24 * 60
+    policy.reminder_text.setText("Vóór 1 juli, graag.")
+    assert set(policy.changes()) == {"reminder_text"}
+    policy.save_button.click()
+    qtbot.waitUntil(
+        lambda: service.policy.current().reminder_text == "Vóór 1 juli, graag.", timeout=10_000
+    )
+    assert service.policy.current().throttle.lock_minutes == 5000
 
 
 def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(

@@ -19,7 +19,7 @@ from desktop_auth.vocabulary import AuditEventType, Role, SecurityNotice
 
 PACKAGE = Path(desktop_auth.__file__).parent
 KEY_PATTERN = re.compile(
-    r"""["']((?:error|cli|doctor|password|audit|role|status|kind|sheet|mail)\.[a-z_.]+)["']"""
+    r"""["']((?:error|cli|doctor|password|policy|audit|role|status|kind|sheet|mail)\.[a-z_.]+)["']"""
 )
 
 
