@@ -354,3 +354,20 @@ class SecurityKeyCancelledError(DeviceError):
 class SecurityKeyUnsupportedError(DeviceError):
     code = "security_key_unsupported"
     message_key = "error.security_key_unsupported"
+
+
+# --- the window (checked before Qt loads) ------------------------------------------------
+
+
+class WindowUnavailableError(DesktopAuthError):
+    """No window can open here: no display at all."""
+
+    code = "no_display"
+    message_key = "error.no_display"
+
+
+class WindowLibrariesMissingError(WindowUnavailableError):
+    """Qt's platform plugin lacks system libraries; ``params`` name them and the fix."""
+
+    code = "window_libraries_missing"
+    message_key = "error.window_libraries_missing"

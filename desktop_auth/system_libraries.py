@@ -50,6 +50,9 @@ WINDOW_LIBRARIES: Mapping[str, str] = {
     "libglib-2.0.so.0": "libglib2.0-0",
 }
 
+#: Where the dynamic linker's cache lives: installing or removing a library rewrites it.
+LINKER_CACHE = Path("/etc/ld.so.cache")
+
 #: Platforms that need no display and no X11 libraries.
 HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "vnc", "linuxfb", "eglfs"})
 
@@ -98,8 +101,15 @@ def missing_libraries(library: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(missing))
 
 
-def window_problem(environ: Mapping[str, str]) -> WindowProblem | None:
-    """None when Qt can open a window here; else what stands in the way (Linux only)."""
+def window_problem(
+    environ: Mapping[str, str], *, known_good: Path | None = None
+) -> WindowProblem | None:
+    """None when Qt can open a window here; else what stands in the way (Linux only).
+
+    ``known_good`` is a file that remembers a plugin found complete, with the linker
+    cache it was found with: asking ``ldd`` costs a process start (~9 ms) on every
+    launch, and the answer changes only when a package changes the libraries.
+    """
     if not sys.platform.startswith("linux"):
         return None
     platform = environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
@@ -116,8 +126,36 @@ def window_problem(environ: Mapping[str, str]) -> WindowProblem | None:
     plugin = platform_plugin(platform)
     if plugin is None:
         return None  # a platform we do not know the needs of: let Qt try
+    fingerprint = _fingerprint(plugin)
+    if known_good is not None and _read(known_good) == fingerprint:
+        return None
     missing = missing_libraries(plugin)
-    return WindowProblem(missing=missing) if missing else None
+    if missing:
+        return WindowProblem(missing=missing)
+    if known_good is not None:
+        try:
+            known_good.parent.mkdir(parents=True, exist_ok=True)
+            known_good.write_text(fingerprint, encoding="utf-8")
+        except OSError:
+            pass  # a read-only home: ask again next time
+    return None
+
+
+def _fingerprint(plugin: Path) -> str:
+    def stamp(path: Path) -> str:
+        try:
+            return str(path.stat().st_mtime_ns)
+        except OSError:
+            return "-"
+
+    return f"{plugin}:{stamp(plugin)}:{stamp(LINKER_CACHE)}"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _loads(platform: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,3 +66,51 @@ def test_the_real_xcb_plugin_is_found_and_read() -> None:
     assert plugin is not None and plugin.name == "libqxcb.so"
     # Whatever it still lacks on this machine is in the table, so its package can be named.
     assert set(missing_libraries(plugin)) <= set(WINDOW_LIBRARIES)
+
+
+def test_a_complete_plugin_is_remembered_until_the_linker_cache_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin = plugin_needing(tmp_path, "libxcb-keysyms.so.1")
+    linker_cache = tmp_path / "ld.so.cache"
+    linker_cache.write_text("1")
+    monkeypatch.setattr(system_libraries, "LINKER_CACHE", linker_cache)
+    monkeypatch.setattr(system_libraries, "platform_plugin", lambda name: plugin)
+    stamp = tmp_path / "cache" / "window-libraries.ok"
+    assert window_problem({"DISPLAY": ":0"}, known_good=stamp) is not None
+    assert not stamp.exists()  # only a complete plugin is remembered
+    monkeypatch.setattr(system_libraries, "missing_libraries", lambda library: ())
+    assert window_problem({"DISPLAY": ":0"}, known_good=stamp) is None
+    assert stamp.exists()
+    asked: list[Path] = []
+    monkeypatch.setattr(system_libraries, "missing_libraries", lambda lib: asked.append(lib) or ())
+    assert window_problem({"DISPLAY": ":0"}, known_good=stamp) is None
+    assert asked == []  # remembered: no ldd
+    os.utime(linker_cache, ns=(1, 1))  # a package changed the libraries
+    assert window_problem({"DISPLAY": ":0"}, known_good=stamp) is None
+    assert asked == [plugin]
+
+
+def test_the_window_command_says_what_to_install_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`desktop-auth` itself, never Qt's abort: the missing library, the package, the fix."""
+    from desktop_auth.cli import main
+
+    plugin = plugin_needing(tmp_path, "libxcb-icccm.so.4")
+    monkeypatch.setattr(system_libraries, "platform_plugin", lambda name: plugin)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    assert main(["--config", str(config), "--language", "en"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "desktop-auth: The window cannot open: the system lacks libxcb-icccm.so.4. "
+        "Install them with: sudo apt-get install libxcb-icccm4"
+    ]
+    monkeypatch.delenv("DISPLAY")
+    assert main(["--config", str(config), "--language", "nl"]) == 1
+    assert "geen scherm" in capsys.readouterr().err
