@@ -129,7 +129,10 @@ def control(version: str, architecture: str, python_minor: str, size_kib: int) -
 
 
 MAINTAINER_SCRIPTS = {
-    "postinst": f"#!/bin/sh\nset -e\n{PREFIX}/bin/python -m compileall -q {PREFIX}/lib\n",
+    # PySide6 ships Jinja templates named *.tmpl.py, which are not Python to compile.
+    "postinst": (
+        f"#!/bin/sh\nset -e\n{PREFIX}/bin/python -m compileall -q -x '\\.tmpl\\.py$' {PREFIX}/lib\n"
+    ),
     "prerm": f"#!/bin/sh\nset -e\nfind {PREFIX} -name __pycache__ -prune -exec rm -rf {{}} +\n",
 }
 

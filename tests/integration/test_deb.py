@@ -43,7 +43,7 @@ def test_the_debian_package_installs_runs_and_goes(tmp_path: Path) -> None:
     assert str(tmp_path) not in listing
 
     assert run("apt-get", "update", "-qq", env=APT_ENV).returncode == 0
-    installed = run("apt-get", "install", "-y", "-qq", f"./{package.name}", env=APT_ENV)
+    installed = run("apt-get", "install", "-y", "-qq", package.resolve(), env=APT_ENV)
     try:
         assert installed.returncode == 0, installed.stderr[-2000:]
         assert run("/usr/bin/desktop-auth", "--version").stdout.strip() == "desktop-auth 0.1.0"
