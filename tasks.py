@@ -4,6 +4,7 @@
     python3 tasks.py run     # make .venv, install, start the program (SQLite store)
     python3 tasks.py test    # make .venv, install test tools, run every check and test
     python3 tasks.py translations  # after changing GUI texts: update .ts, build .qm
+    python3 tasks.py deb     # build dist/desktop-auth_<version>_<arch>.deb for IT
 
 It makes its own virtual environment in .venv and installs the project into
 it; on Debian/Ubuntu it installs the few system packages the tests need
@@ -33,6 +34,7 @@ TEST_SYSTEM_TOOLS = {
     "oathtool": "oathtool",  # an independent TOTP generator to check ours against
     "pdftotext": "poppler-utils",  # reads back the recovery sheet's PDF
     "initdb": "postgresql",  # the tests start their own PostgreSQL server on loopback
+    "gcc": "gcc",  # builds a stand-in Qt plugin whose library is hidden (system_libraries)
 }
 #: Debian keeps PostgreSQL's server programs off PATH, in a folder per major version.
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
@@ -106,13 +108,30 @@ def ensure_venv(extras: str) -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_window_libraries() -> None:
+    """The system libraries Qt needs for a window (desktop_auth/system_libraries.py keeps
+    the one list; it asks the dynamic linker what Qt's plugin still lacks)."""
+    if not sys.platform.startswith("linux"):
+        return
+    listed = subprocess.run(
+        [str(venv_bin("python")), "-m", "desktop_auth.system_libraries"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    apt_install(listed.stdout.split())
+
+
 def command_run(arguments: list[str]) -> int:
     ensure_venv("postgresql")
+    ensure_window_libraries()
     return subprocess.run([str(venv_bin("desktop-auth")), *arguments], cwd=ROOT).returncode
 
 
 def command_test(arguments: list[str]) -> int:
     ensure_system_tools(TEST_SYSTEM_TOOLS)
+    ensure_debian_python_venv()  # the Debian package test builds with it
     ensure_venv("postgresql,test,dev")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
     checks = [
@@ -129,6 +148,32 @@ def command_test(arguments: list[str]) -> int:
             say(f"failed: {' '.join(str(p) for p in check)}")
             return failed.returncode or 1
     return 0
+
+
+def ensure_debian_python_venv() -> None:
+    """packaging/deb.py makes the package's environment with Debian's own python3."""
+    system_python = Path("/usr/bin/python3")
+    if not sys.platform.startswith("linux") or not system_python.exists():
+        return
+    probe = subprocess.run([str(system_python), "-c", "import ensurepip"], capture_output=True)
+    if probe.returncode != 0:
+        version = subprocess.run(
+            [str(system_python), "-c", "import sys; print(*sys.version_info[:2], sep='.')"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        apt_install([f"python{version}-venv"])
+
+
+def command_deb(arguments: list[str]) -> int:
+    """Build dist/desktop-auth_<version>_<arch>.deb (packaging/deb.py)."""
+    ensure_venv("postgresql,test,dev")
+    ensure_debian_python_venv()
+    out = arguments[0] if arguments else str(ROOT / "dist")
+    return subprocess.run(
+        [str(venv_bin("python")), str(ROOT / "packaging" / "deb.py"), out]
+    ).returncode
 
 
 def command_translations(arguments: list[str]) -> int:
@@ -161,7 +206,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("task", choices=["run", "test", "system-deps", "translations"])
+    parser.add_argument("task", choices=["run", "test", "system-deps", "translations", "deb"])
     parser.add_argument(
         "arguments",
         nargs=argparse.REMAINDER,
@@ -170,9 +215,12 @@ def main() -> int:
     args = parser.parse_args()
     if args.task == "system-deps":
         ensure_system_tools(TEST_SYSTEM_TOOLS)
+        ensure_debian_python_venv()
         return 0
     if args.task == "translations":
         return command_translations(args.arguments)
+    if args.task == "deb":
+        return command_deb(args.arguments)
     if args.task == "run":
         return command_run(args.arguments)
     return command_test(args.arguments)

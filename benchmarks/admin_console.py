@@ -6,7 +6,7 @@ Builds a temporary store, then prints:
 
 * console open: the window shown, and every view loaded (users' first page, dashboard,
   newest audit events, policy), each from its worker;
-* search-as-you-type: p50/p95 of ``list_users(search=…)`` over 50 queries, as a person
+* search-as-you-type: p50/p95 of ``accounts.page(search=…)`` over 50 queries, as a person
   types (targets: open < 1 s, search p95 < 50 ms);
 * the count of a search (the table's scroll bar) and a page deep in each sort order;
 * memory while the table is scrolled from the top to the end, a page at a time, as a
@@ -33,10 +33,11 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy import insert
 
 from desktop_auth.core.passwords import Argon2Parameters, PasswordHasher
-from desktop_auth.core.service import USER_SORTS, AuthService, Session
+from desktop_auth.core.service import AuthService, Session
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from desktop_auth.store.models import AuditEvent, User
+from desktop_auth.vocabulary import UserSort
 
 PASSWORD = "koffie tafel regen zomer fiets"
 FIRST_NAMES = ["Jan", "Piet", "Kees", "Anna", "Sanne", "Fleur", "Daan", "Noor", "Bram", "Lotte"]
@@ -106,7 +107,7 @@ def build(folder: Path, users: int, events: int) -> tuple[AuthService, Session, 
         hasher=PasswordHasher(Argon2Parameters(time_cost=1, memory_kib=1024, parallelism=1)),
         workstation="BENCH",
     )
-    local = service.local_administrator()
+    local = service.accounts.local_administrator()
     service.initialize(
         actor=local,
         organisation_name="Salariszaken",
@@ -116,8 +117,9 @@ def build(folder: Path, users: int, events: int) -> tuple[AuthService, Session, 
         admin_password=PASSWORD,
     )
     # The admin signs in with a password only; the dashboard and lists are not destructive.
-    service.set_policy(
-        actor=local, policy=dataclasses.replace(service.policy(), second_factor_required=False)
+    service.policy.replace(
+        actor=local,
+        policy=dataclasses.replace(service.policy.current(), second_factor_required=False),
     )
     now = datetime.now(UTC)
     hashed = "$argon2id$v=19$m=1024,t=1,p=1$c3ludGhldGlj$c3ludGhldGljc3ludGhldGljc3ludGhldGlj"
@@ -173,7 +175,7 @@ def build(folder: Path, users: int, events: int) -> tuple[AuthService, Session, 
                 batch = []
         if batch:
             connection.execute(insert(AuditEvent), batch)
-    result = service.sign_in_with_password("beheer@salariszaken.nl", PASSWORD)
+    result = service.sign_in.with_password("beheer@salariszaken.nl", PASSWORD)
     assert result.session is not None, result.outcome
     return service, result.session, time.perf_counter() - started
 
@@ -232,7 +234,7 @@ def main() -> int:
         timings = []
         for query in QUERIES:
             begin = time.perf_counter()
-            service.list_users(search=query, limit=200)
+            service.accounts.page(search=query, limit=200)
             timings.append((time.perf_counter() - begin) * 1000)
         timings.sort()
         p95 = timings[int(0.95 * (len(timings) - 1))]
@@ -245,15 +247,15 @@ def main() -> int:
 
         for query in ("", "jan", "example", "j"):
             begin = time.perf_counter()
-            total = service.count_users(search=query or None)
+            total = service.accounts.count(search=query or None)
             print(
                 f"count of {query or 'everyone'!r}: {total:,} in "
                 f"{(time.perf_counter() - begin) * 1000:.1f} ms"
             )
         deep = []
-        for sort in USER_SORTS:
+        for sort in tuple(UserSort):
             begin = time.perf_counter()
-            service.list_users(sort=sort, limit=200, offset=arguments.users // 2)
+            service.accounts.page(sort=sort, limit=200, offset=arguments.users // 2)
             deep.append(f"{sort} {(time.perf_counter() - begin) * 1000:.0f} ms")
         print("a page half-way down, by sort order: " + ", ".join(deep))
 

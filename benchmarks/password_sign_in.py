@@ -31,7 +31,7 @@ def build_service(folder: Path) -> AuthService:
     store = Store.open(f"sqlite:///{folder / 'bench.sqlite3'}")
     store.upgrade()
     service = AuthService(store, hasher=PasswordHasher(), workstation="BENCH")
-    admin = service.local_administrator()
+    admin = service.accounts.local_administrator()
     service.initialize(
         actor=admin,
         organisation_name="Bench",
@@ -40,12 +40,12 @@ def build_service(folder: Path) -> AuthService:
         admin_display_name="Admin",
         admin_password=PASSWORD,
     )
-    policy = dataclasses.replace(service.policy(), second_factor_required=False)
-    service.set_policy(actor=admin, policy=policy)
-    issued = service.create_user(actor=admin, email="jan@bench.example", display_name="Jan")
-    ticket = service.sign_in_with_password("jan@bench.example", issued.temporary_password).ticket
+    policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
+    service.policy.replace(actor=admin, policy=policy)
+    issued = service.accounts.create(actor=admin, email="jan@bench.example", display_name="Jan")
+    ticket = service.sign_in.with_password("jan@bench.example", issued.temporary_password).ticket
     assert ticket is not None
-    service.complete_password_change(ticket, USER_PASSWORD)
+    service.sign_in.complete_password_change(ticket, USER_PASSWORD)
     return service
 
 
@@ -66,12 +66,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         service = build_service(Path(folder))
         for _ in range(2):  # warm caches and the dummy hash
-            service.sign_in_with_password("jan@bench.example", USER_PASSWORD)
+            service.sign_in.with_password("jan@bench.example", USER_PASSWORD)
             bare.verify(stored, USER_PASSWORD)
         full, verify_only = [], []
         for _ in range(rounds):  # interleaved: machine noise falls on both alike
             start = time.perf_counter()
-            result = service.sign_in_with_password("jan@bench.example", USER_PASSWORD)
+            result = service.sign_in.with_password("jan@bench.example", USER_PASSWORD)
             full.append(time.perf_counter() - start)
             assert result.outcome is SignInOutcome.DONE
             start = time.perf_counter()

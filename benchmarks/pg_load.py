@@ -44,7 +44,7 @@ def prepare(url: str, workstations: int) -> None:
     store = Store.open(url)
     store.upgrade()
     service = AuthService(store, hasher=PasswordHasher(), workstation="BENCH-ADMIN")
-    admin = service.local_administrator()
+    admin = service.accounts.local_administrator()
     service.initialize(
         actor=admin,
         organisation_name="Bench",
@@ -53,13 +53,13 @@ def prepare(url: str, workstations: int) -> None:
         admin_display_name="Admin",
         admin_password=ADMIN_PASSWORD,
     )
-    policy = dataclasses.replace(service.policy(), second_factor_required=False)
-    service.set_policy(actor=admin, policy=policy)
+    policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
+    service.policy.replace(actor=admin, policy=policy)
     for n in range(workstations):
-        issued = service.create_user(actor=admin, email=email(n), display_name=f"M {n}")
-        ticket = service.sign_in_with_password(email(n), issued.temporary_password).ticket
+        issued = service.accounts.create(actor=admin, email=email(n), display_name=f"M {n}")
+        ticket = service.sign_in.with_password(email(n), issued.temporary_password).ticket
         assert ticket is not None
-        service.complete_password_change(ticket, USER_PASSWORD)
+        service.sign_in.complete_password_change(ticket, USER_PASSWORD)
     service.close()
 
 
@@ -75,13 +75,13 @@ def workstation(url: str, n: int, rounds: int, barrier: Any, results: Any) -> No
         type=argon2.Type.ID,
     )
     stored = bare.hash(USER_PASSWORD)
-    service.sign_in_with_password(email(n), USER_PASSWORD)  # warm the pool and the caches
+    service.sign_in.with_password(email(n), USER_PASSWORD)  # warm the pool and the caches
     sign_ins: list[float] = []
     verifies: list[float] = []
     barrier.wait()
     for _ in range(rounds):
         start = time.perf_counter()
-        outcome = service.sign_in_with_password(email(n), USER_PASSWORD).outcome
+        outcome = service.sign_in.with_password(email(n), USER_PASSWORD).outcome
         sign_ins.append(time.perf_counter() - start)
         assert outcome is SignInOutcome.DONE
     barrier.wait()

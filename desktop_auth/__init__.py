@@ -1,7 +1,7 @@
 """desktop-auth: workstation sign-in with a password plus a second factor.
 
 The public API is ``AuthService`` (see its module for an example), the values
-it returns, the error hierarchy and ``load_config``.  They are loaded on first
+it returns, the error hierarchy, the vocabulary and ``load_config``.  They are loaded on first
 use, so a program (or the window) that needs only part of the package starts
 without waiting for the database and crypto libraries.
 """
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from desktop_auth.core.service import SignInResult as SignInResult
     from desktop_auth.core.service import UserSummary as UserSummary
     from desktop_auth.errors import DesktopAuthError as DesktopAuthError
+    from desktop_auth.vocabulary import FactorKind as FactorKind
+    from desktop_auth.vocabulary import Method as Method
+    from desktop_auth.vocabulary import Role as Role
 
 __version__ = "0.1.0"
 
@@ -37,6 +40,9 @@ _WHERE = {
     "Config": "desktop_auth.config",
     "load_config": "desktop_auth.config",
     "DesktopAuthError": "desktop_auth.errors",
+    "FactorKind": "desktop_auth.vocabulary",
+    "Method": "desktop_auth.vocabulary",
+    "Role": "desktop_auth.vocabulary",
 }
 
 __all__ = [*sorted(_WHERE), "errors"]

@@ -63,6 +63,11 @@ class Config:
     database_url_file: Path | None = None
 
 
+def window_check_stamp() -> Path:
+    """Where the start remembers that the window's system libraries were all there."""
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False) / "window-libraries.ok"
+
+
 def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 

@@ -364,6 +364,29 @@ class KeyFileUnwritableError(InvalidInputError):
     code = "key_file_unwritable"
 
 
+# --- policy settings (``Policy.with_changes``; the bounds in ``core.policy_limits``) -----
+
+
+class PolicyUnknownSettingError(InvalidInputError):
+    """No policy setting has this name; ``params``: setting."""
+
+    code = "policy_unknown_setting"
+
+
+class PolicyWrongTypeError(InvalidInputError):
+    """The value is not the kind the setting holds (text, a whole number, true/false, a list,
+    a bool where a number belongs); ``params``: setting."""
+
+    code = "policy_wrong_type"
+
+
+class PolicyValueOutOfRangeError(ConfigError):
+    """A whole number outside the setting's bounds; ``params``: setting, value, minimum,
+    maximum, unit.  A ``ConfigError`` as before: a ``Policy`` built outside its bounds."""
+
+    code = "policy_value_out_of_range"
+
+
 # --- accounts ----------------------------------------------------------------------------
 
 
@@ -619,3 +642,18 @@ class SecurityKeyCancelledError(DeviceError):
 
 class SecurityKeyUnsupportedError(DeviceError):
     code = "security_key_unsupported"
+
+
+# --- the window (checked before Qt loads) ------------------------------------------------
+
+
+class WindowUnavailableError(DesktopAuthError):
+    """No window can open here: no display at all."""
+
+    code = "no_display"
+
+
+class WindowLibrariesMissingError(WindowUnavailableError):
+    """Qt's platform plugin lacks system libraries; ``params`` name them and the fix."""
+
+    code = "window_libraries_missing"

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop_auth.core.passwords import PasswordHasher
-from desktop_auth.core.service import Actor, AuthService
+from desktop_auth.core.service import Actor, AuthService, RecoverySheet
 from desktop_auth.store.db import Store
-from desktop_auth.store.keys import KeyringDataKeyStore
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
+from tests.helpers import MemoryKeyring, PinnedClock, make_service, make_user
 from tests.postgres_server import PostgresServer
+from tests.totp_helpers import EnrolledUser, make_user_with_app
+from tests.webauthn_helpers import KeyUser, make_user_with_key
 
 ADMIN_PASSWORD = "koffie tafel regen zomer fiets"
 ORGANISATION = "Salariszaken"
@@ -71,18 +71,12 @@ def store(database_url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def service(store: Store, clock: PinnedClock, memory_keyring: MemoryKeyring) -> AuthService:
-    return AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        workstation="WS-042",
-    )
+    return make_service(store, clock=clock, keyring=memory_keyring)
 
 
 @pytest.fixture
 def admin(service: AuthService) -> Actor:
-    actor = service.local_administrator()
+    actor = service.accounts.local_administrator()
     service.initialize(
         actor=actor,
         organisation_name=ORGANISATION,
@@ -103,3 +97,32 @@ def own_server() -> Iterator[PostgresServer]:
         pytest.fail(str(exc), pytrace=False)
     yield server
     server.destroy()
+
+
+# --- people: an initialised organisation (``admin``) and one employee, Jan -------------------
+
+
+@pytest.fixture
+def user(service: AuthService, admin: Actor) -> str:
+    """Jan, who has chosen ``USER_PASSWORD`` and has no second factor yet; his address."""
+    return make_user(service, admin)
+
+
+@pytest.fixture
+def user_with_app(service: AuthService, admin: Actor, clock: PinnedClock) -> EnrolledUser:
+    """Jan with an authenticator app, signed in with it (AAL2)."""
+    return make_user_with_app(service, admin, clock)
+
+
+@pytest.fixture
+def user_with_key(service: AuthService, admin: Actor) -> KeyUser:
+    """Jan with a hardware security key (the software key, as a YubiKey), signed in with it."""
+    return make_user_with_key(service, admin)
+
+
+@pytest.fixture
+def user_with_codes(
+    service: AuthService, user_with_app: EnrolledUser
+) -> tuple[EnrolledUser, RecoverySheet]:
+    """Jan with an app and a fresh sheet of recovery codes."""
+    return user_with_app, service.recovery_codes.generate(user_with_app.session)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from keyring.backend import KeyringBackend
 
-from desktop_auth.core.passwords import Argon2Parameters
-from desktop_auth.core.service import Actor, AuthService
+from desktop_auth.core.passwords import Argon2Parameters, PasswordHasher
+from desktop_auth.core.service import Actor, AuthService, SignInOutcome
+from desktop_auth.store.db import Store
+from desktop_auth.store.keys import DataKeyStore, KeyringDataKeyStore
+from desktop_auth.store.secretbox import SecretBox
 
 #: Cheap argon2id for tests that are not about hashing cost (the defaults are tested apart).
 FAST_ARGON2 = Argon2Parameters(time_cost=1, memory_kib=1024, parallelism=1)
@@ -47,7 +55,7 @@ class PinnedClock:
 
 def initialize_organisation(service: AuthService) -> Actor:
     """Salariszaken with its first administrator, as ``admin init`` makes them."""
-    actor = service.local_administrator()
+    actor = service.accounts.local_administrator()
     service.initialize(
         actor=actor,
         organisation_name="Salariszaken",
@@ -57,3 +65,65 @@ def initialize_organisation(service: AuthService) -> Actor:
         admin_password="koffie tafel regen zomer fiets",
     )
     return actor
+
+
+USER_PASSWORD = "groene appel boven de rivier"
+
+
+def make_user(service: AuthService, admin: Actor, email: str = "jan@example.nl") -> str:
+    """Create a user and let them choose ``USER_PASSWORD`` at first sign-in."""
+    issued = service.accounts.create(actor=admin, email=email, display_name="Jan de Vries")
+    first = service.sign_in.with_password(email, issued.temporary_password)
+    assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
+    assert first.ticket is not None
+    service.sign_in.complete_password_change(first.ticket, USER_PASSWORD)
+    return email
+
+
+def no_second_factor_required(service: AuthService, admin: Actor) -> None:
+    policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
+    service.policy.replace(actor=admin, policy=policy)
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    # CI installs poppler-utils (tasks.py); a missing tool must fail, never skip.
+    assert found, f"{name} is missing: run 'python3 tasks.py system-deps'"
+    return found
+
+
+def pdf_text(path: Path, *options: str) -> str:
+    done = subprocess.run(
+        [tool("pdftotext"), *options, str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def make_service(
+    store: Store,
+    *,
+    clock: PinnedClock | None = None,
+    keyring: KeyringBackend | None = None,
+    data_keys: DataKeyStore | None = None,
+    argon2: Argon2Parameters = FAST_ARGON2,
+    workstation: str = "WS-042",
+    **options: Any,
+) -> AuthService:
+    """The one way tests build a service: a pinned clock, an in-memory keyring, cheap argon2.
+
+    ``options`` go to ``AuthService`` as they are (``notifiers``, ``demo``,
+    ``security_keys``, ...).
+    """
+    return AuthService(
+        store,
+        data_keys=data_keys or KeyringDataKeyStore(keyring or MemoryKeyring()),
+        clock=clock or PinnedClock(),
+        hasher=PasswordHasher(argon2),
+        workstation=workstation,
+        **options,
+    )
+
+
+def secret_box_of(service: AuthService) -> SecretBox:
+    """The service's SecretBox, for tests that seal or open directly (no public API has it)."""
+    return service._open_secret_box()

@@ -9,8 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pyotp
 
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 
 
 def secret_from_uri(uri: str) -> str:
@@ -34,15 +33,15 @@ class EnrolledUser:
     session: Session
 
 
-def user_with_app(
+def make_user_with_app(
     service: AuthService, admin: Actor, clock: PinnedClock, email: str = "jan@example.nl"
 ) -> EnrolledUser:
     make_user(service, admin, email=email)
-    setup = service.sign_in_with_password(email, USER_PASSWORD)
+    setup = service.sign_in.with_password(email, USER_PASSWORD)
     assert setup.outcome is SignInOutcome.SETUP_REQUIRED and setup.ticket
-    enrollment = service.begin_totp_setup(setup.ticket, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(setup.ticket, "Telefoon")
     secret = secret_from_uri(enrollment.uri)
-    done = service.finish_totp_setup(
+    done = service.authenticator_apps.finish_setup(
         setup.ticket, enrollment.enrollment_id, phone_code(secret, clock)
     )
     assert done.session is not None
@@ -53,6 +52,6 @@ def user_with_app(
 
 
 def sign_in_ticket(service: AuthService, email: str) -> str:
-    result = service.sign_in_with_password(email, USER_PASSWORD)
+    result = service.sign_in.with_password(email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket
     return result.ticket

@@ -10,7 +10,7 @@ from typing import Any
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
 from desktop_auth.devices.ctap import SecurityKeyClient
 from desktop_auth.devices.soft import SoftAuthenticator
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, make_user
 
 ORIGIN = "https://salariszaken.nl"
 #: A stand-in for a hardware key model (the demo key's own AAGUID is refused outside demo).
@@ -33,7 +33,7 @@ class KeyUser:
     session: Session
 
 
-def user_with_key(
+def make_user_with_key(
     service: AuthService,
     admin: Actor,
     key: SoftAuthenticator | None = None,
@@ -41,23 +41,23 @@ def user_with_key(
 ) -> KeyUser:
     key = key or hardware_key()
     make_user(service, admin, email=email)
-    setup = service.sign_in_with_password(email, USER_PASSWORD)
+    setup = service.sign_in.with_password(email, USER_PASSWORD)
     assert setup.outcome is SignInOutcome.SETUP_REQUIRED and setup.ticket
-    ceremony = service.begin_security_key_setup(setup.ticket, "YubiKey 5")
+    ceremony = service.security_keys.begin_setup(setup.ticket, "YubiKey 5")
     response = client_for(key).register(ceremony.options)
-    done = service.finish_security_key_setup(setup.ticket, response)
+    done = service.security_keys.finish_setup(setup.ticket, response)
     assert done.session is not None
-    [method] = [m for m in service.user_methods(email) if m.kind == "webauthn"]
+    [method] = [m for m in service.accounts.methods(email) if m.kind == "webauthn"]
     return KeyUser(email=email, key=key, method_id=method.method_id, session=done.session)
 
 
 def key_ticket(service: AuthService, email: str) -> str:
-    result = service.sign_in_with_password(email, USER_PASSWORD)
+    result = service.sign_in.with_password(email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket
     return result.ticket
 
 
 def touch_key(service: AuthService, ticket: str, key: SoftAuthenticator) -> str:
     """The second-factor step's answer, as JSON text."""
-    ceremony = service.begin_security_key_sign_in(ticket)
+    ceremony = service.security_keys.begin_sign_in(ticket)
     return json.dumps(client_for(key).authenticate(ceremony.options))

@@ -7,14 +7,21 @@ Bad input ends in one translated line and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_auth.cli.options import window_options
-from desktop_auth.config import Config, load_config
-from desktop_auth.errors import DesktopAuthError, WeakPasswordError
+from desktop_auth.config import Config, load_config, window_check_stamp
+from desktop_auth.errors import (
+    DesktopAuthError,
+    WeakPasswordError,
+    WindowLibrariesMissingError,
+    WindowUnavailableError,
+)
 from desktop_auth.messages import detect_language, translate
+from desktop_auth.system_libraries import window_problem
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -53,6 +60,14 @@ def _configure_logging(level: str, log_file: Path | None) -> None:
 
 
 def _run_gui(config: Config, language: str, *, demo: bool) -> int:
+    # Before Qt loads: a missing library or display is one calm line, never Qt's abort.
+    problem = window_problem(os.environ, known_good=window_check_stamp())
+    if problem is not None and not problem.missing:
+        raise WindowUnavailableError()
+    if problem is not None:
+        raise WindowLibrariesMissingError(
+            libraries=", ".join(problem.missing), command=problem.install_command
+        )
     # Imported here: the admin commands never load Qt.
     from desktop_auth.gui.app import run
 

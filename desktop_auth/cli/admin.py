@@ -9,7 +9,8 @@ from desktop_auth.cli.context import CliContext
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, TemporaryPassword, UserSummary
-from desktop_auth.errors import GateNothingToStartError
+from desktop_auth.errors import GateNothingToStartError, StoreNotInitializedError
+from desktop_auth.vocabulary import FactorKind
 
 _STATUS_MARK = {"ok": "ok", "warning": "!!", "failed": "XX"}
 
@@ -25,14 +26,17 @@ def init(ctx: CliContext) -> int:
     service = ctx.service()
     password = ctx.read_new_password(from_stdin=args.password_stdin)
     admin = service.initialize(
-        actor=service.local_administrator(),
+        actor=service.accounts.local_administrator(),
         organisation_name=args.organisation,
         rp_id=args.rp_id,
         admin_email=args.email,
         admin_display_name=args.name,
         admin_password=password,
     )
-    ctx.out("cli.init.done", organisation=service.organisation().name, email=admin.email)
+    organisation = service.organisation()
+    if organisation is None:  # initialize() sets it or raises: a store changed under us
+        raise StoreNotInitializedError()
+    ctx.out("cli.init.done", organisation=organisation.name, email=admin.email)
     return 0
 
 
@@ -45,8 +49,8 @@ def _print_temporary(ctx: CliContext, issued: TemporaryPassword, key: str) -> No
 
 def user_add(ctx: CliContext) -> int:
     service = ctx.service()
-    issued = service.create_user(
-        actor=service.local_administrator(),
+    issued = service.accounts.create(
+        actor=service.accounts.local_administrator(),
         email=ctx.args.email,
         display_name=ctx.args.name,
         role=ctx.args.role,
@@ -58,7 +62,7 @@ def user_add(ctx: CliContext) -> int:
 
 def user_list(ctx: CliContext) -> int:
     service, args = ctx.service(), ctx.args
-    users = service.list_users(
+    users = service.accounts.page(
         search=args.search,
         role=args.role,
         sort=args.sort,
@@ -66,7 +70,7 @@ def user_list(ctx: CliContext) -> int:
         limit=args.limit,
         offset=args.offset,
     )
-    now = service.now()
+    now = service.accounts.now()
     header = (
         ctx.t("cli.col.email"),
         ctx.t("cli.col.name"),
@@ -90,13 +94,13 @@ def user_list(ctx: CliContext) -> int:
     if not rows:
         ctx.out("cli.user.none")
     else:
-        total = service.count_users(search=args.search, role=args.role)
+        total = service.accounts.count(search=args.search, role=args.role)
         ctx.out("cli.user.count", first=args.offset + 1, last=args.offset + len(rows), total=total)
     return 0
 
 
 def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
-    now = service.now()
+    now = service.accounts.now()
     lines = [
         ("cli.col.email", user.email),
         ("cli.col.name", user.display_name),
@@ -116,7 +120,7 @@ def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
     width = max(len(ctx.t(key)) for key, _ in lines)
     for key, value in lines:
         print(f"{ctx.t(key).ljust(width)}  {value}")
-    methods = service.user_methods(user.email)
+    methods = service.accounts.methods(user.email)
     print(
         f"{ctx.t('cli.col.methods').ljust(width)}  {'' if methods else ctx.t('cli.methods.none')}"
     )
@@ -138,14 +142,14 @@ def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
 
 def user_show(ctx: CliContext) -> int:
     service = ctx.service()
-    _show(ctx, service.get_user(ctx.args.email), service)
+    _show(ctx, service.accounts.get(ctx.args.email), service)
     return 0
 
 
 def user_disable(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.set_user_disabled(
-        actor=service.local_administrator(), email=ctx.args.email, disabled=True
+    user = service.accounts.set_disabled(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, disabled=True
     )
     ctx.out("cli.user.disabled", email=user.email)
     return 0
@@ -153,8 +157,8 @@ def user_disable(ctx: CliContext) -> int:
 
 def user_enable(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.set_user_disabled(
-        actor=service.local_administrator(), email=ctx.args.email, disabled=False
+    user = service.accounts.set_disabled(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, disabled=False
     )
     ctx.out("cli.user.enabled", email=user.email)
     return 0
@@ -162,15 +166,17 @@ def user_enable(ctx: CliContext) -> int:
 
 def user_unlock(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.unlock_user(actor=service.local_administrator(), email=ctx.args.email)
+    user = service.accounts.unlock(
+        actor=service.accounts.local_administrator(), email=ctx.args.email
+    )
     ctx.out("cli.user.unlocked", email=user.email)
     return 0
 
 
 def user_set_role(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.set_user_role(
-        actor=service.local_administrator(), email=ctx.args.email, role=ctx.args.role
+    user = service.accounts.set_role(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, role=ctx.args.role
     )
     ctx.out("cli.user.role_set", email=user.email, role=ctx.t(f"role.{user.role}"))
     return 0
@@ -178,8 +184,8 @@ def user_set_role(ctx: CliContext) -> int:
 
 def user_reset_password(ctx: CliContext) -> int:
     service = ctx.service()
-    issued = service.reset_password(
-        actor=service.local_administrator(), email=ctx.args.email, language=ctx.language
+    issued = service.accounts.reset_password(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, language=ctx.language
     )
     _print_temporary(ctx, issued, "cli.user.password_reset")
     return 0
@@ -187,22 +193,24 @@ def user_reset_password(ctx: CliContext) -> int:
 
 def user_remove_method(ctx: CliContext) -> int:
     service = ctx.service()
-    method = service.remove_user_method(
-        actor=service.local_administrator(),
+    method = service.accounts.remove_method(
+        actor=service.accounts.local_administrator(),
         email=ctx.args.email,
-        kind=ctx.args.kind,
+        kind=FactorKind(ctx.args.kind),
         method_id=ctx.args.method_id,
     )
     ctx.out(
-        "cli.user.method_removed", label=method.label, email=service.get_user(ctx.args.email).email
+        "cli.user.method_removed",
+        label=method.label,
+        email=service.accounts.get(ctx.args.email).email,
     )
     return 0
 
 
 def user_backup_code(ctx: CliContext) -> int:
     service = ctx.service()
-    issued = service.issue_backup_code(
-        actor=service.local_administrator(),
+    issued = service.recovery_codes.issue_backup_code(
+        actor=service.accounts.local_administrator(),
         email=ctx.args.email,
         remove_methods=not ctx.args.keep_methods,
     )

@@ -27,8 +27,8 @@ def add_commands(audit: argparse.ArgumentParser, t: Callable[[str], str]) -> Non
 
 def list_events(ctx: CliContext) -> int:
     service = ctx.service()
-    subject = service.get_user(ctx.args.user).email if ctx.args.user else None
-    entries = service.audit_events(subject=subject, event_type=ctx.args.type, limit=ctx.args.limit)
+    subject = service.accounts.get(ctx.args.user).email if ctx.args.user else None
+    entries = service.audit.events(subject=subject, event_type=ctx.args.type, limit=ctx.args.limit)
     for entry in reversed(entries):
         when = entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         details = json.dumps(dict(entry.details), ensure_ascii=False) if entry.details else ""
@@ -42,7 +42,7 @@ def list_events(ctx: CliContext) -> int:
 
 
 def verify(ctx: CliContext) -> int:
-    result = ctx.service().verify_audit()
+    result = ctx.service().audit.verify()
     if result.ok:
         ctx.out("cli.audit.intact", events=result.events_checked)
         return 0
@@ -56,16 +56,16 @@ def verify(ctx: CliContext) -> int:
 
 def export_csv(ctx: CliContext) -> int:
     service = ctx.service()
-    actor = service.local_administrator()
+    actor = service.accounts.local_administrator()
     output: Path | None = ctx.args.output
     if output is None:
-        service.export_audit_csv(sys.stdout, actor=actor)
+        service.audit.export_csv(sys.stdout, actor=actor)
         return 0
     # Write beside the target, then rename: a failed export leaves no half file.
     partial = output.with_name(output.name + ".partial")
     try:
         with partial.open("w", encoding="utf-8", newline="") as stream:
-            count = service.export_audit_csv(stream, actor=actor)
+            count = service.audit.export_csv(stream, actor=actor)
         partial.replace(output)
     finally:
         partial.unlink(missing_ok=True)

@@ -31,7 +31,9 @@ def export_key(ctx: CliContext) -> int:
         raise KeyExportExistsError(path=str(path))
     service = ctx.service()
     passphrase = ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=True)
-    content = service.export_data_key(passphrase, actor=service.local_administrator())
+    content = service.operations.export_data_key(
+        passphrase, actor=service.accounts.local_administrator()
+    )
     try:
         # Only its owner may read it, and an existing file is never overwritten.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -54,6 +56,8 @@ def import_key(ctx: CliContext) -> int:
     # The check would refuse exactly the workstation this command is meant to repair.
     service = ctx.service(check_data_key=False)
     passphrase = ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=False)
-    fingerprint = service.import_data_key(content, passphrase, actor=service.local_administrator())
+    fingerprint = service.operations.import_data_key(
+        content, passphrase, actor=service.accounts.local_administrator()
+    )
     ctx.out("cli.key.imported", fingerprint=fingerprint[:16])
     return 0

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+from desktop_auth import __version__
 from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
 
 
@@ -47,6 +48,12 @@ def window_parser(language: str) -> OneLineErrorParser:
     OneLineErrorParser.hint = t("cli.see_help")
     parser = OneLineErrorParser(prog="desktop-auth", description=t("cli.description"))
     add_window_options(parser, t)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"desktop-auth {__version__}",
+        help=t("cli.opt.version"),
+    )
     return parser
 
 

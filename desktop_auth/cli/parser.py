@@ -8,13 +8,19 @@ from collections.abc import Callable
 from desktop_auth.cli import admin, audit, keys, rollout
 from desktop_auth.cli.options import window_parser
 from desktop_auth.messages import translate
+from desktop_auth.vocabulary import ENROLLABLE_KINDS, Role
+
+
+def manual_page_parser() -> argparse.ArgumentParser:
+    """The English parser, for the manual page (``packaging/deb.py``, argparse-manpage)."""
+    return build_parser("en")
 
 
 def build_parser(language: str) -> argparse.ArgumentParser:
     """Every command; ``options.window_parser`` is the light one for opening the window."""
 
-    def t(key: str) -> str:
-        return translate(key, language)
+    def t(key: str, **params: object) -> str:
+        return translate(key, language, **params)
 
     parser = window_parser(language)
     parser.set_defaults(handler=None)
@@ -64,14 +70,12 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
     add = commands.add_parser("add", help=t("cli.cmd.user_add"))
     add.add_argument("email", help=t("cli.arg.email"))
     add.add_argument("--name", required=True, help=t("cli.opt.name"))
-    add.add_argument(
-        "--role", default="employee", choices=["employee", "admin"], help=t("cli.opt.role")
-    )
+    add.add_argument("--role", default="employee", choices=tuple(Role), help=t("cli.opt.role"))
     add.set_defaults(handler=admin.user_add)
 
     listing = commands.add_parser("list", help=t("cli.cmd.user_list"))
     listing.add_argument("--search", help=t("cli.opt.search"))
-    listing.add_argument("--role", choices=["employee", "admin"], help=t("cli.opt.role"))
+    listing.add_argument("--role", choices=tuple(Role), help=t("cli.opt.role"))
 
     def count(text: str) -> int:
         """A whole number, 0 or more (a negative page would reach the database)."""
@@ -103,7 +107,7 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
 
     remove = commands.add_parser("remove-method", help=t("cli.cmd.user_remove_method"))
     remove.add_argument("email", help=t("cli.arg.email"))
-    remove.add_argument("kind", choices=["webauthn", "totp"], help=t("cli.arg.kind"))
+    remove.add_argument("kind", choices=ENROLLABLE_KINDS, help=t("cli.arg.kind"))
     remove.add_argument("method_id", type=int, help=t("cli.arg.method_id"))
     remove.set_defaults(handler=admin.user_remove_method)
 
@@ -114,5 +118,5 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
 
     role = commands.add_parser("set-role", help=t("cli.cmd.user_set_role"))
     role.add_argument("email", help=t("cli.arg.email"))
-    role.add_argument("role", choices=["employee", "admin"], help=t("cli.opt.role"))
+    role.add_argument("role", choices=tuple(Role), help=t("cli.opt.role"))
     role.set_defaults(handler=admin.user_set_role)

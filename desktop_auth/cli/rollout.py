@@ -7,19 +7,32 @@ import csv
 import io
 import json
 import os
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.errors import ImportUnreadableError, InvalidInputError
+from desktop_auth.core.service import POLICY_LIMITS
+from desktop_auth.errors import (
+    ImportUnreadableError,
+    InvalidInputError,
+    PolicyValueOutOfRangeError,
+    PolicyWrongTypeError,
+)
+from desktop_auth.vocabulary import ENROLLABLE_KINDS, FactorKind
+
+
+class Translate(Protocol):
+    def __call__(self, key: str, **params: object) -> str: ...
 
 
 def _day_or_none(text: str) -> date | None:
     return None if text.lower() in ("none", "-") else date.fromisoformat(text)
 
 
-def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], str]) -> None:  # type: ignore[type-arg]
+def add_commands(admin_commands: argparse._SubParsersAction, t: Translate) -> None:  # type: ignore[type-arg]
     rollout = admin_commands.add_parser("rollout", help=t("cli.cmd.rollout"))
     commands = rollout.add_subparsers(dest="rollout_command", metavar="COMMAND", required=True)
 
@@ -34,7 +47,7 @@ def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], 
     deadline.set_defaults(handler=rollout_deadline)
 
     retire = commands.add_parser("retire", help=t("cli.cmd.rollout_retire"))
-    retire.add_argument("kind", choices=["totp", "webauthn"], help=t("cli.arg.kind"))
+    retire.add_argument("kind", choices=ENROLLABLE_KINDS, help=t("cli.arg.kind"))
     retire.add_argument("--before", type=date.fromisoformat, help=t("cli.opt.before"))
     retire.set_defaults(handler=rollout_retire)
 
@@ -52,15 +65,33 @@ def add_commands(admin_commands: argparse._SubParsersAction, t: Callable[[str], 
     policy_commands.add_parser("show", help=t("cli.cmd.policy_show")).set_defaults(
         handler=policy_show
     )
-    setting = policy_commands.add_parser("set", help=t("cli.cmd.policy_set"))
+    setting = policy_commands.add_parser(
+        "set",
+        help=t("cli.cmd.policy_set"),
+        epilog=_policy_limits_help(t),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     setting.add_argument("changes", nargs="+", metavar="KEY=VALUE", help=t("cli.arg.policy_change"))
     setting.set_defaults(handler=policy_set)
 
 
+def _limit_text(t: Translate, setting: str) -> str:
+    limit = POLICY_LIMITS[setting]
+    return t(limit.message, minimum=limit.minimum, maximum=limit.maximum)
+
+
+def _policy_limits_help(t: Translate) -> str:
+    """Every whole-number setting with its range, from the table the policy checks."""
+    width = max(map(len, POLICY_LIMITS))
+    lines = [t("cli.policy.limits")]
+    lines += [f"  {key:<{width}}  {_limit_text(t, key)}" for key in POLICY_LIMITS]
+    return "\n".join(lines)
+
+
 def rollout_exempt(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.set_second_factor_exemption(
-        actor=service.local_administrator(), email=ctx.args.email, exempt=not ctx.args.off
+    user = service.rollout.set_exemption(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, exempt=not ctx.args.off
     )
     ctx.out(
         "cli.rollout.exempt" if user.second_factor_exempt else "cli.rollout.not_exempt",
@@ -71,8 +102,8 @@ def rollout_exempt(ctx: CliContext) -> int:
 
 def rollout_deadline(ctx: CliContext) -> int:
     service = ctx.service()
-    user = service.set_setup_deadline(
-        actor=service.local_administrator(), email=ctx.args.email, until=ctx.args.until
+    user = service.rollout.set_deadline(
+        actor=service.accounts.local_administrator(), email=ctx.args.email, until=ctx.args.until
     )
     if user.setup_deadline is None:
         ctx.out("cli.rollout.deadline_cleared", email=user.email)
@@ -84,9 +115,9 @@ def rollout_deadline(ctx: CliContext) -> int:
 def rollout_retire(ctx: CliContext) -> int:
     service = ctx.service()
     before = ctx.args.before
-    report = service.retire_factors(
-        actor=service.local_administrator(),
-        kind=ctx.args.kind,
+    report = service.rollout.retire(
+        actor=service.accounts.local_administrator(),
+        kind=FactorKind(ctx.args.kind),
         enrolled_before=datetime.combine(before, datetime.min.time()).astimezone()
         if before
         else None,
@@ -101,8 +132,8 @@ def rollout_import(ctx: CliContext) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportUnreadableError(path=str(ctx.args.file)) from exc
     service = ctx.service()
-    report = service.import_users(
-        actor=service.local_administrator(), csv_text=text, language=ctx.language
+    report = service.rollout.import_users(
+        actor=service.accounts.local_administrator(), csv_text=text, language=ctx.language
     )
     if not report.ok:
         for row in report.rows:
@@ -135,7 +166,9 @@ def rollout_import(ctx: CliContext) -> int:
 
 def enrollment(ctx: CliContext) -> int:
     service = ctx.service()
-    report = service.enrollment_report(actor=service.local_administrator(), limit=ctx.args.limit)
+    report = service.rollout.report(
+        actor=service.accounts.local_administrator(), limit=ctx.args.limit
+    )
     ctx.out(
         "cli.report.enrolled",
         enrolled=report.enrolled,
@@ -144,8 +177,8 @@ def enrollment(ctx: CliContext) -> int:
     )
     ctx.out(
         "cli.report.by_kind",
-        keys=report.by_kind["webauthn"],
-        apps=report.by_kind["totp"],
+        keys=report.by_kind[FactorKind.WEBAUTHN],
+        apps=report.by_kind[FactorKind.TOTP],
         exempt=report.exempt,
     )
     if report.enforcement_date is not None:
@@ -164,7 +197,7 @@ def enrollment(ctx: CliContext) -> int:
 
 
 def policy_show(ctx: CliContext) -> int:
-    print(json.dumps(ctx.service().policy().to_dict(), indent=2, sort_keys=True))
+    print(json.dumps(ctx.service().policy.current().to_dict(), indent=2, sort_keys=True))
     return 0
 
 
@@ -184,14 +217,23 @@ def _policy_value(text: str, current: dict[str, object], key: str) -> object:
 
 def policy_set(ctx: CliContext) -> int:
     service = ctx.service()
-    current = service.policy().to_dict()
+    current = service.policy.current().to_dict()
     changes: dict[str, object] = {}
     for change in ctx.args.changes:
         key, separator, value = change.partition("=")
         if not separator or not key:
             raise InvalidInputError("error.policy_change_format", change=change)
         changes[key.strip()] = _policy_value(value, current, key.strip())
-    service.update_policy(actor=service.local_administrator(), changes=changes)
+    try:
+        service.policy.update(actor=service.accounts.local_administrator(), changes=changes)
+    except (PolicyValueOutOfRangeError, PolicyWrongTypeError) as refused:
+        setting = str(refused.params.get("setting", ""))
+        if setting not in POLICY_LIMITS:
+            raise
+        # The error, then what the setting does and its range in words.
+        ctx.error(refused.message_key, **refused.params)
+        print(f"  {_limit_text(ctx.t, setting)}", file=sys.stderr)
+        return 1
     ctx.out("cli.policy.saved")
     return policy_show(ctx)
 
@@ -204,7 +246,7 @@ def add_mail_commands(admin_commands: argparse._SubParsersAction, t: Callable[[s
 
 
 def mail_queue(ctx: CliContext) -> int:
-    waiting = ctx.service().queued_mail()
+    waiting = ctx.service().operations.queued_mail()
     if not waiting:
         ctx.out("cli.mail.none")
     for mail in waiting:
@@ -222,6 +264,6 @@ def mail_queue(ctx: CliContext) -> int:
 
 
 def mail_send(ctx: CliContext) -> int:
-    sent, waiting = ctx.service().send_queued_mail()
+    sent, waiting = ctx.service().operations.send_queued_mail()
     ctx.out("cli.mail.sent", sent=sent, waiting=waiting)
     return 0 if waiting == 0 else 1

@@ -1,4 +1,4 @@
-"""Helpdesk work on accounts: create, disable, unlock, roles, password resets, first set-up.
+"""Helpdesk work on accounts: create, list, disable, unlock, roles, password resets, methods.
 
 Admins never choose or see a user's password (ASVS 6.4.1, 6.4.6): a reset
 makes a one-time temporary passphrase, shown once, that must be changed at
@@ -7,47 +7,38 @@ the next sign-in.
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import AuditEventType, lock_audit_head
 from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.identity import normalize_email
-from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.passphrase import suggest_passphrase
-from desktop_auth.core.session import AssuranceLevel
+from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.throttle import clear_second_factor_failures, clear_user_failures
-from desktop_auth.core.user_list import UserQuery, count_users, search_users
+from desktop_auth.core.user_list import UserQuery, count_users, parse_sort, search_users
 from desktop_auth.core.users import (
     Actor,
     UserSummary,
     clean_display_name,
     get_user,
+    method_kinds,
     parse_role,
     summarize,
 )
 from desktop_auth.errors import (
-    InsufficientAssuranceError,
-    InvalidOrganisationError,
-    InvalidRpIdError,
     LastAdministratorError,
-    PermissionDeniedError,
-    ReauthenticationRequiredError,
-    SessionExpiredError,
-    StoreAlreadyInitializedError,
     UserExistsError,
 )
+from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.messages import SUPPORTED_LANGUAGES
 from desktop_auth.store.locks import lock_enabled_admins
-from desktop_auth.store.models import Role, User
-from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, STORE_ID, put_setting
-
-MAX_ORGANISATION_NAME = 200
+from desktop_auth.store.models import User
+from desktop_auth.vocabulary import AuditEventType, FactorKind, Role, SecurityNotice, UserSort
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,140 +49,80 @@ class TemporaryPassword:
     temporary_password: str = field(repr=False)
 
 
-def _clean_organisation(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned or len(cleaned) > MAX_ORGANISATION_NAME or not cleaned.isprintable():
-        raise InvalidOrganisationError(maximum=MAX_ORGANISATION_NAME)
-    return cleaned
-
-
-def clean_rp_id(rp_id: str) -> str:
-    """A relying-party id is a bare domain name (WebAuthn §5.1.2), lower-case, ASCII."""
+def insert_user(
+    db: DbSession,
+    now: datetime,
+    email: str,
+    email_key: str,
+    display_name: str,
+    role: Role,
+    password_hash: str,
+    *,
+    must_change: bool,
+    language: str = "en",
+) -> User:
+    user = User(
+        email=email,
+        email_key=email_key,
+        display_name=display_name,
+        role=role.value,
+        disabled=False,
+        password_hash=password_hash,
+        password_changed_at=now,
+        must_change_password=must_change,
+        failed_attempts=0,
+        created_at=now,
+        language=language if language in SUPPORTED_LANGUAGES else "en",
+    )
+    db.add(user)
     try:
-        checked = validate_email(f"rp@{rp_id.strip()}", check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise InvalidRpIdError() from exc
-    return checked.ascii_domain.lower()
+        db.flush()
+    except IntegrityError as exc:
+        raise UserExistsError() from exc
+    return user
 
 
-class UserAdministration:
-    def __init__(self, context: ServiceContext) -> None:
-        self.ctx = context
+class Accounts:
+    """The helpdesk's and administrators' work on accounts (``AuthService.accounts``).
 
-    def authorize(self, actor: Actor, *, destructive: bool) -> None:
-        """Local administrators pass; a signed-in actor must be a (recently signed-in) admin."""
-        session = actor.session
-        if session is None:
-            return
-        now = self.ctx.now()
-        if not session.is_active(now):
-            raise SessionExpiredError()
-        if session.role != Role.ADMIN.value:
-            raise PermissionDeniedError()
-        with self.ctx.store.transaction() as db:
-            window = self.ctx.policy(db).reauthentication_window
-        if destructive and not session.authenticated_within(now, window):
-            raise ReauthenticationRequiredError()
-        if destructive and session.assurance is AssuranceLevel.AAL1:
-            # Resetting someone's 2FA or password needs the admin's own second factor.
-            raise InsufficientAssuranceError()
+    Every change is audited with the actor; each call's first line is its guard.
+    """
 
-    # --- first run ---------------------------------------------------------------------
-
-    def initialize(
-        self,
-        *,
-        actor: Actor,
-        organisation_name: str,
-        rp_id: str,
-        admin_email: str,
-        admin_display_name: str,
-        admin_password: str,
-    ) -> UserSummary:
-        organisation = _clean_organisation(organisation_name)
-        relying_party = clean_rp_id(rp_id)
-        email, email_key = normalize_email(admin_email)
-        display_name = clean_display_name(admin_display_name)
-        ctx = self.ctx
-        with ctx.store.transaction() as db:
-            if db.execute(select(func.count()).select_from(User)).scalar_one():
-                raise StoreAlreadyInitializedError()
-            ctx.require_acceptable_password(db, admin_password, email, organisation=organisation)
-        password_hash = ctx.hasher.hash(admin_password)
-        with ctx.store.transaction() as db:
-            # Two workstations initialising one empty PostgreSQL store at once: the
-            # audit head (made by the migration) is the one row both can lock.
-            lock_audit_head(db)
-            if db.execute(select(func.count()).select_from(User)).scalar_one():
-                raise StoreAlreadyInitializedError()
-            put_setting(db, ORGANISATION_NAME, organisation)
-            put_setting(db, RP_ID, relying_party)
-            put_setting(db, STORE_ID, secrets.token_hex(16))
-            user = self._insert(
-                db, email, email_key, display_name, Role.ADMIN, password_hash, must_change=False
-            )
-            ctx.audit(
-                db,
-                AuditEventType.STORE_INITIALIZED,
-                actor=actor,
-                subject=email,
-                details={"organisation": organisation, "rp_id": relying_party},
-            )
-            return summarize(user)
+    def __init__(self, context: ServiceContext, guard: Guard, flow: SecondFactorFlow) -> None:
+        self._ctx = context
+        self._guard = guard
+        self._flow = flow
 
     # --- accounts ----------------------------------------------------------------------
 
-    def _insert(
-        self,
-        db: DbSession,
-        email: str,
-        email_key: str,
-        display_name: str,
-        role: Role,
-        password_hash: str,
-        *,
-        must_change: bool,
-        language: str = "en",
-    ) -> User:
-        now = self.ctx.now()
-        user = User(
-            email=email,
-            email_key=email_key,
-            display_name=display_name,
-            role=role.value,
-            disabled=False,
-            password_hash=password_hash,
-            password_changed_at=now,
-            must_change_password=must_change,
-            failed_attempts=0,
-            created_at=now,
-            language=language if language in SUPPORTED_LANGUAGES else "en",
-        )
-        db.add(user)
-        try:
-            db.flush()
-        except IntegrityError as exc:
-            raise UserExistsError() from exc
-        return user
+    def local_administrator(self) -> Actor:
+        """The actor for someone running admin commands with direct access to the store."""
+        return Actor.local_administrator(self._ctx.workstation)
 
-    def create_user(
+    def now(self) -> datetime:
+        """The service's clock, to judge a ``UserSummary.status`` by (pinned in tests)."""
+        return self._ctx.now()
+
+    def create(
         self,
         *,
         actor: Actor,
         email: str,
         display_name: str,
-        role: str = "employee",
+        role: str = Role.EMPLOYEE,
         language: str = "en",
     ) -> TemporaryPassword:
-        self.authorize(actor, destructive=False)
+        """A new account with a one-time temporary passphrase, shown once (P8)."""
+        parsed_role = parse_role(role)  # which guard applies: checks input, reads nothing
+        self._guard.require(_creating(parsed_role), actor)
         address, email_key = normalize_email(email)
         name = clean_display_name(display_name)
-        parsed_role = parse_role(role)
         temporary = suggest_passphrase(language).text
-        password_hash = self.ctx.hasher.hash(temporary)
-        with self.ctx.store.transaction() as db:
-            user = self._insert(
+        password_hash = self._ctx.hasher.hash(temporary)
+        with self._ctx.store.transaction() as db:
+            user = insert_user(
                 db,
+                self._ctx.now(),
                 address,
                 email_key,
                 name,
@@ -200,7 +131,7 @@ class UserAdministration:
                 must_change=True,
                 language=language,
             )
-            self.ctx.audit(
+            self._ctx.audit(
                 db,
                 AuditEventType.USER_CREATED,
                 actor=actor,
@@ -209,11 +140,13 @@ class UserAdministration:
             )
             return TemporaryPassword(user=summarize(user), temporary_password=temporary)
 
-    def create_users(
+    def create_many(
         self, *, actor: Actor, rows: list[tuple[str, str, str]], language: str
     ) -> list[TemporaryPassword]:
         """Several checked (email, name, role) rows in one transaction: all or none."""
-        self.authorize(actor, destructive=False)
+        self._guard.require(Action.IMPORT_USERS, actor)
+        for new_role in {parse_role(role) for _email, _name, role in rows}:
+            self._guard.require(_creating(new_role), actor)
         prepared = []
         for email, display_name, role in rows:
             address, email_key = normalize_email(email)
@@ -225,14 +158,15 @@ class UserAdministration:
                     clean_display_name(display_name),
                     parse_role(role),
                     temporary,
-                    self.ctx.hasher.hash(temporary),
+                    self._ctx.hasher.hash(temporary),
                 )
             )
         issued = []
-        with self.ctx.store.transaction() as db:
+        with self._ctx.store.transaction() as db:
             for address, email_key, name, role, temporary, password_hash in prepared:
-                user = self._insert(
+                user = insert_user(
                     db,
+                    self._ctx.now(),
                     address,
                     email_key,
                     name,
@@ -241,7 +175,7 @@ class UserAdministration:
                     must_change=True,
                     language=language,
                 )
-                self.ctx.audit(
+                self._ctx.audit(
                     db,
                     AuditEventType.USER_CREATED,
                     actor=actor,
@@ -252,57 +186,95 @@ class UserAdministration:
         return issued
 
     def get(self, email: str) -> UserSummary:
-        with self.ctx.store.transaction() as db:
-            lock_after = self.ctx.policy(db).second_factor_lock_after
+        """One account as the helpdesk sees it; ``UserNotFoundError`` if there is none."""
+        with self._ctx.store.transaction() as db:
+            lock_after = self._ctx.policy(db).second_factor_lock_after
             return summarize(get_user(db, email), lock_after)
 
-    def list(
-        self, query: UserQuery | None = None, *, limit: int = 100, offset: int = 0
+    def page(
+        self,
+        *,
+        search: str | None = None,
+        role: str | None = None,
+        sort: str = UserSort.EMAIL,
+        descending: bool = False,
+        limit: int = 100,
+        offset: int = 0,
     ) -> list[UserSummary]:
-        with self.ctx.store.transaction() as db:
+        """A page of users whose e-mail or name contains ``search``, in the order asked.
+
+        ``sort`` is a ``UserSort``; a user's place never depends on the page.
+        """
+        query = _user_query(search, role, sort, descending)
+        with self._ctx.store.transaction() as db:
             return search_users(
                 db,
-                query or UserQuery(),
-                now=self.ctx.now(),
-                second_factor_lock_after=self.ctx.policy(db).second_factor_lock_after,
+                query,
+                now=self._ctx.now(),
+                second_factor_lock_after=self._ctx.policy(db).second_factor_lock_after,
                 limit=limit,
                 offset=offset,
             )
 
-    def count(self, query: UserQuery | None = None) -> int:
-        with self.ctx.store.transaction() as db:
-            return count_users(db, query or UserQuery())
+    def count(self, *, search: str | None = None, role: str | None = None) -> int:
+        """How many users ``page`` with the same search and role would page through."""
+        with self._ctx.store.transaction() as db:
+            return count_users(db, _user_query(search, role, UserSort.EMAIL, False))
+
+    def method_kinds(self, user_ids: Sequence[int]) -> dict[int, tuple[FactorKind, ...]]:
+        """For a page of ``page``: the kinds of second factor each user has set up."""
+        with self._ctx.store.transaction() as db:
+            return method_kinds(db, user_ids)
+
+    def methods(self, email: str) -> list[EnrolledMethod]:
+        """A user's active second factors, for the helpdesk (no secret in them)."""
+        with self._ctx.store.transaction() as db:
+            return self._ctx.enrolled_methods(db, get_user(db, email).id)
+
+    def remove_method(
+        self, *, actor: Actor, email: str, kind: FactorKind, method_id: int
+    ) -> EnrolledMethod:
+        """Revoke a lost phone or key (M5); with none left, the user sets up again."""
+        self._guard.require(Action.REMOVE_USER_METHOD, actor)
+        user = self.get(email)
+        return self._flow.remove(
+            actor_label=actor.label, user_id=user.id, kind=kind, method_id=method_id, by_owner=False
+        )
 
     def set_disabled(self, *, actor: Actor, email: str, disabled: bool) -> UserSummary:
-        self.authorize(actor, destructive=disabled)
-        with self.ctx.store.transaction() as db:
+        """Disable an account (it cannot sign in at all) or enable it again; never the
+        last enabled administrator."""
+        self._guard.require(Action.SET_DISABLED, actor)
+        with self._ctx.store.transaction() as db:
             user = get_user(db, email)
             if disabled and user.role == Role.ADMIN.value and not user.disabled:
                 self._keep_an_admin(db)
             user.disabled = disabled
             event = AuditEventType.USER_DISABLED if disabled else AuditEventType.USER_ENABLED
-            self.ctx.audit(db, event, actor=actor, subject=user.email)
+            self._ctx.audit(db, event, actor=actor, subject=user.email)
             return summarize(user)
 
     def unlock(self, *, actor: Actor, email: str) -> UserSummary:
-        self.authorize(actor, destructive=False)
-        with self.ctx.store.transaction() as db:
+        """Clear the password and second-step failure counts: the account opens now."""
+        self._guard.require(Action.UNLOCK_USER, actor)
+        with self._ctx.store.transaction() as db:
             user = get_user(db, email)
             clear_user_failures(db, user.id)
             clear_second_factor_failures(db, user.id)
-            self.ctx.audit(db, AuditEventType.USER_UNLOCKED, actor=actor, subject=user.email)
+            self._ctx.audit(db, AuditEventType.USER_UNLOCKED, actor=actor, subject=user.email)
             db.refresh(user)
             return summarize(user)
 
     def set_role(self, *, actor: Actor, email: str, role: str) -> UserSummary:
-        self.authorize(actor, destructive=True)
+        """Make an employee an administrator or back; never the last administrator."""
+        self._guard.require(Action.SET_ROLE, actor)
         new_role = parse_role(role)
-        with self.ctx.store.transaction() as db:
+        with self._ctx.store.transaction() as db:
             user = get_user(db, email)
             if user.role == Role.ADMIN.value and new_role is not Role.ADMIN and not user.disabled:
                 self._keep_an_admin(db)
             old_role, user.role = user.role, new_role.value
-            self.ctx.audit(
+            self._ctx.audit(
                 db,
                 AuditEventType.USER_ROLE_CHANGED,
                 actor=actor,
@@ -314,21 +286,35 @@ class UserAdministration:
     def reset_password(
         self, *, actor: Actor, email: str, language: str = "en"
     ) -> TemporaryPassword:
-        self.authorize(actor, destructive=True)
+        """A new one-time temporary passphrase; the old password stops working at once."""
+        self._guard.require(Action.RESET_PASSWORD, actor)
         temporary = suggest_passphrase(language).text
-        password_hash = self.ctx.hasher.hash(temporary)
-        with self.ctx.store.transaction() as db:
+        password_hash = self._ctx.hasher.hash(temporary)
+        with self._ctx.store.transaction() as db:
             user = get_user(db, email)
             user.password_hash = password_hash
-            user.password_changed_at = self.ctx.now()
+            user.password_changed_at = self._ctx.now()
             user.must_change_password = True
             clear_user_failures(db, user.id)
-            self.ctx.audit(db, AuditEventType.PASSWORD_RESET, actor=actor, subject=user.email)
+            self._ctx.audit(db, AuditEventType.PASSWORD_RESET, actor=actor, subject=user.email)
             db.refresh(user)
             issued = TemporaryPassword(user=summarize(user), temporary_password=temporary)
-        self.ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
+        self._ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
         return issued
 
     def _keep_an_admin(self, db: DbSession) -> None:
         if len(lock_enabled_admins(db)) <= 1:
             raise LastAdministratorError()
+
+
+def _creating(role: Role) -> Action:
+    return Action.CREATE_ADMINISTRATOR if role is Role.ADMIN else Action.CREATE_USER
+
+
+def _user_query(search: str | None, role: str | None, sort: str, descending: bool) -> UserQuery:
+    return UserQuery(
+        search=search or "",
+        role=parse_role(role) if role else None,
+        sort=parse_sort(sort),
+        descending=descending,
+    )

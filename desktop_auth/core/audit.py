@@ -15,13 +15,13 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_auth.store.models import AuditEvent, AuditHead
+from desktop_auth.vocabulary import AuditEventType
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -29,42 +29,6 @@ HEAD_ID = 1
 FORBIDDEN_DETAIL_WORDS = ("password", "secret", "seed", "code", "token", "key")
 
 JSONScalar = str | int | float | bool | None
-
-
-class AuditEventType(StrEnum):
-    STORE_INITIALIZED = "store.initialized"
-    USER_CREATED = "user.created"
-    USER_DISABLED = "user.disabled"
-    USER_ENABLED = "user.enabled"
-    USER_UNLOCKED = "user.unlocked"
-    USER_ROLE_CHANGED = "user.role_changed"
-    PASSWORD_RESET = "password.reset_by_admin"  # noqa: S105 - an event name
-    PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name
-    PASSWORD_REHASHED = "password.rehashed"  # noqa: S105 - an event name
-    SIGN_IN_SUCCEEDED = "sign_in.succeeded"
-    SIGN_IN_FAILED = "sign_in.failed"
-    SIGN_IN_REFUSED = "sign_in.refused"
-    SIGN_IN_CONTINUES = "sign_in.password_accepted"
-    ACCOUNT_LOCKED = "account.locked"
-    SECOND_FACTOR_SUCCEEDED = "second_factor.succeeded"
-    SECOND_FACTOR_FAILED = "second_factor.failed"
-    SECOND_FACTOR_LOCKED = "second_factor.locked"
-    FACTOR_ENROLLMENT_STARTED = "factor.enrollment_started"
-    FACTOR_ENROLLMENT_REFUSED = "factor.enrollment_refused"
-    FACTOR_ADDED = "factor.added"
-    FACTOR_REMOVED = "factor.removed"
-    FACTOR_RENAMED = "factor.renamed"
-    RECOVERY_CODES_CREATED = "recovery_codes.created"
-    BACKUP_CODE_ISSUED = "backup_code.issued"
-    POLICY_CHANGED = "policy.changed"
-    SETUP_DEFERRED = "setup.deferred"
-    USER_EXEMPTION_CHANGED = "user.exemption_changed"
-    USER_DEADLINE_CHANGED = "user.deadline_changed"
-    FACTORS_RETIRED = "factors.retired"
-    USERS_IMPORTED = "users.imported"
-    AUDIT_EXPORTED = "audit.exported"
-    DATA_KEY_EXPORTED = "data_key.exported"
-    DATA_KEY_IMPORTED = "data_key.imported"
 
 
 @dataclass(frozen=True, kw_only=True)

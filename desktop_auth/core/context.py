@@ -14,10 +14,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import AuditEventType, JSONScalar, append_event
+from desktop_auth.core.audit import JSONScalar, append_event
 from desktop_auth.core.clock import Clock
 from desktop_auth.core.identity import email_local_part
-from desktop_auth.core.notifications import SecurityNotice, SecurityNotifier, announce
+from desktop_auth.core.notifications import SecurityNotifier, announce
 from desktop_auth.core.password_policy import PasswordAssessment, assess_password
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy
@@ -27,6 +27,7 @@ from desktop_auth.errors import WeakPasswordError
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.store.db import Store
 from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
+from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
 log = logging.getLogger("desktop_auth.audit")
 

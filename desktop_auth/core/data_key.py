@@ -12,9 +12,6 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import AuditEventType
-from desktop_auth.core.context import ServiceContext
-from desktop_auth.core.users import Actor
 from desktop_auth.errors import (
     DataKeyError,
     DataKeyMismatchError,
@@ -165,27 +162,3 @@ def _claim_first_key(db: DbSession, keys: DataKeyStore) -> bytes:
         # Never seal under a key the store does not know (fail closed).
         raise DataKeyMismatchError(where=keys.describe())
     return key
-
-
-class KeyTransfer:
-    """``admin key export`` / ``import`` for the service, each audited with the fingerprint."""
-
-    def __init__(self, context: ServiceContext, keys: DataKeyStore) -> None:
-        self.ctx = context
-        self.keys = keys
-
-    def export(self, passphrase: str, *, actor: Actor) -> bytes:
-        content, fingerprint = export_data_key(self.ctx.store, self.keys, passphrase)
-        self._audit(AuditEventType.DATA_KEY_EXPORTED, actor, fingerprint)
-        return content
-
-    def import_(self, content: bytes, passphrase: str, *, actor: Actor) -> str:
-        fingerprint = import_data_key(self.ctx.store, self.keys, content, passphrase)
-        self._audit(AuditEventType.DATA_KEY_IMPORTED, actor, fingerprint)
-        return fingerprint
-
-    def _audit(self, event: AuditEventType, actor: Actor, fingerprint: str) -> None:
-        with self.ctx.store.transaction() as db:
-            self.ctx.audit(
-                db, event, actor=actor, subject=None, details={"fingerprint": fingerprint}
-            )

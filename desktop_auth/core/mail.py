@@ -26,11 +26,11 @@ from sqlalchemy import select
 
 from desktop_auth.core.clock import Clock
 from desktop_auth.core.mail_settings import SmtpSettings
-from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import QueuedMail, User
 from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
+from desktop_auth.vocabulary import SecurityNotice
 
 log = logging.getLogger("desktop_auth.mail")
 

@@ -10,21 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Protocol
 
+from desktop_auth.vocabulary import SecurityNotice
+
 log = logging.getLogger("desktop_auth.notifications")
-
-
-class SecurityNotice(StrEnum):
-    FACTOR_ADDED = "factor_added"
-    FACTOR_REMOVED = "factor_removed"
-    RECOVERY_CODES_CREATED = "recovery_codes_created"
-    RECOVERY_CODE_USED = "recovery_code_used"
-    BACKUP_CODE_ISSUED = "backup_code_issued"
-    BACKUP_CODE_USED = "backup_code_used"
-    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a notice name
-    ACCOUNT_LOCKED = "account_locked"
 
 
 class SecurityNotifier(Protocol):

@@ -13,13 +13,11 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from desktop_auth.core.passwords import normalize_password
-from desktop_auth.errors import ConfigError
+from desktop_auth.core.policy_limits import check_limits
 
 PRODUCT_NAMES = ("desktop-auth", "desktopauth")
 #: zxcvbn refuses longer input; a longer password is scored on its start (and is long anyway).
 ZXCVBN_MAX_LENGTH = 72
-ABSOLUTE_MIN_LENGTH = 8
-ABSOLUTE_MIN_MAX_LENGTH = 128
 #: Context words shorter than this are too common to refuse inside a password.
 MIN_CONTEXT_WORD = 4
 
@@ -47,12 +45,9 @@ class PasswordPolicy:
     min_score: int = 3
 
     def __post_init__(self) -> None:
-        if self.min_length < ABSOLUTE_MIN_LENGTH:
-            raise ConfigError("error.policy_min_length", minimum=ABSOLUTE_MIN_LENGTH)
-        if self.max_length < max(ABSOLUTE_MIN_MAX_LENGTH, self.min_length):
-            raise ConfigError("error.policy_max_length", minimum=ABSOLUTE_MIN_MAX_LENGTH)
-        if not 0 <= self.min_score <= 4:
-            raise ConfigError("error.policy_min_score")
+        # The bounds are "passwords.…" in POLICY_LIMITS; the longest allowed minimum is
+        # below the shortest allowed maximum, so the two always fit together.
+        check_limits("passwords", self)
 
 
 @dataclass(frozen=True, kw_only=True)

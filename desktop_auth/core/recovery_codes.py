@@ -1,8 +1,7 @@
 """Recovery codes and helpdesk backup codes: making them, counting them, issuing them.
 
-The rules for checking a code are the factors'; this module adds who may make
-codes (a recent sign-in at AAL2, SECURITY.md S1), the audit trail and the
-security notices.
+The rules for checking a code are the factors'; this module makes and counts
+them (after the guard: S1), keeps the audit trail and sends the security notices.
 """
 
 from __future__ import annotations
@@ -10,21 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
-from desktop_auth.core.notifications import SecurityNotice
-from desktop_auth.core.second_factor import SecondFactorFlow, at_least
-from desktop_auth.core.session import AssuranceLevel, Session
+from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.second_factor import SecondFactorFlow
+from desktop_auth.core.session import Session
 from desktop_auth.core.users import Actor, get_user, lock_user
-from desktop_auth.errors import (
-    InsufficientAssuranceError,
-    ReauthenticationRequiredError,
-    SessionExpiredError,
-)
+from desktop_auth.errors import StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.messages import translate
 from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
+from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,32 +103,35 @@ class BackupCodeSlip:
 
 
 class RecoveryCodes:
+    """The user's own recovery codes, and the helpdesk's one-time backup code
+    (``AuthService.recovery_codes``).  Codes exist only in what these return."""
+
     def __init__(
         self,
         context: ServiceContext,
+        guard: Guard,
         flow: SecondFactorFlow,
         recovery: RecoveryCodeFactor,
         backup: BackupCodeFactor,
     ) -> None:
-        self.ctx = context
-        self.flow = flow
-        self.recovery = recovery
-        self.backup = backup
+        self._ctx = context
+        self._guard = guard
+        self._flow = flow
+        self._recovery = recovery
+        self._backup = backup
 
     def generate(self, session: Session) -> RecoverySheet:
-        """A new batch replacing the old in one transaction; shown once."""
-        ctx = self.ctx
+        """A new batch (the old stops working at once), replacing the old in one transaction.
+
+        The codes exist only in the returned sheet: show, print or save them now.
+        """
+        self._guard.require(Action.CREATE_RECOVERY_CODES, session)
+        ctx = self._ctx
         now = ctx.now()
-        if not session.is_active(now):
-            raise SessionExpiredError()
-        if not at_least(session.assurance, AssuranceLevel.AAL2):
-            raise InsufficientAssuranceError()
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
-            if not session.authenticated_within(now, policy.reauthentication_window):
-                raise ReauthenticationRequiredError()
             user = lock_user(db, session.user_id)
-            batch = self.recovery.replace_batch(
+            batch = self._recovery.replace_batch(
                 db, user_id=user.id, count=policy.recovery_code_count, now=now
             )
             ctx.audit(
@@ -154,19 +152,24 @@ class RecoveryCodes:
             codes=batch.codes,
         )
 
-    def status(self, user_id: int) -> RecoveryStatus:
-        with self.ctx.store.transaction() as db:
-            return self.recovery.status(db, user_id)
+    def status(self, session: Session) -> RecoveryStatus:
+        """How many are left (``running_low`` at 3 or fewer); never the codes."""
+        self._guard.require(Action.VIEW_RECOVERY_STATUS, session)
+        with self._ctx.store.transaction() as db:
+            return self._recovery.status(db, session.user_id)
 
     def issue_backup_code(
-        self, *, actor: Actor, email: str, remove_methods: bool
+        self, *, actor: Actor, email: str, remove_methods: bool = True
     ) -> IssuedBackupCode:
-        """For a user who lost their authenticator.
+        """Helpdesk: a one-time code (24 h) that leads only to setting up 2FA again.
 
-        With ``remove_methods`` the lost methods and the recovery codes stop working at
-        once, so the phone's finder cannot use them while the code is on its way.
+        By default the user's methods and recovery codes stop working at once (they
+        may be lost with the phone, whose finder could use them while the code is on
+        its way); ``remove_methods=False`` keeps them until the user has set up again,
+        when the new method replaces them anyway.
         """
-        ctx = self.ctx
+        self._guard.require(Action.ISSUE_BACKUP_CODE, actor)
+        ctx = self._ctx
         now = ctx.now()
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
@@ -174,10 +177,10 @@ class RecoveryCodes:
             removed = []
             if remove_methods:
                 for method in ctx.enrolled_methods(db, user.id):
-                    if method.kind != self.backup.kind:
-                        removed.append(self.flow.remove_in(db, user, method, actor=actor.label))
-                self.recovery.revoke_batch(db, user_id=user.id)
-            issued = self.backup.issue(
+                    if method.kind != self._backup.kind:
+                        removed.append(self._flow.remove_in(db, user, method, actor=actor.label))
+                self._recovery.revoke_batch(db, user_id=user.id)
+            issued = self._backup.issue(
                 db,
                 user_id=user.id,
                 email=user.email,
@@ -201,3 +204,16 @@ class RecoveryCodes:
             ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
         ctx.notify(SecurityNotice.BACKUP_CODE_ISSUED, user.email)
         return issued
+
+    def backup_code_slip(self, issued: IssuedBackupCode) -> BackupCodeSlip:
+        """What the helpdesk prints for the user: the code, until when, and what to do."""
+        with self._ctx.store.transaction() as db:
+            organisation = get_setting(db, ORGANISATION_NAME)
+        if organisation is None:
+            raise StoreNotInitializedError()
+        return BackupCodeSlip(
+            organisation=organisation,
+            email=issued.email,
+            expires_at=issued.expires_at,
+            code=issued.code,
+        )

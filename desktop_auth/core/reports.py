@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.policy import Policy
 from desktop_auth.store.models import AuditEvent, TotpCredential, User, WebAuthnCredential
+from desktop_auth.vocabulary import AuditEventType, FactorKind
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,8 +27,8 @@ class EnrollmentReport:
     active_users: int
     #: Active users with at least one second factor.
     enrolled: int
-    #: Active users with at least one method of each kind ("webauthn", "totp").
-    by_kind: dict[str, int]
+    #: Active users with at least one method of each enrollable kind.
+    by_kind: dict[FactorKind, int]
     exempt: int
     enforcement_date: date | None
     #: Who has not set up 2FA yet (active, not exempt), first ``limit`` by address.
@@ -109,7 +109,10 @@ def enrollment_report(db: DbSession, policy: Policy, now: datetime, limit: int) 
     return EnrollmentReport(
         active_users=active,
         enrolled=enrolled,
-        by_kind={"webauthn": _users_with(db, keys), "totp": _users_with(db, apps)},
+        by_kind={
+            FactorKind.WEBAUTHN: _users_with(db, keys),
+            FactorKind.TOTP: _users_with(db, apps),
+        },
         exempt=int(exempt),
         enforcement_date=policy.enforcement_day,
         not_enrolled=tuple(missing),

@@ -2,8 +2,8 @@
 
 The customer manual's story: the old built-in 2FA is switched off on a date,
 everyone signs in with the password they already have and sets up 2FA again.
-``retire_factors`` is that switch; ``import_users`` brings the existing accounts
-over from a CSV file, all rows or none.
+``retire`` is that switch; ``import_users`` brings the existing accounts over from
+a CSV file, all rows or none; ``report`` is the dashboard (``AuthService.rollout``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from desktop_auth.core.administration import TemporaryPassword, UserAdministration
-from desktop_auth.core.audit import AuditEventType
+from desktop_auth.core.administration import Accounts, TemporaryPassword
 from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.identity import normalize_email
-from desktop_auth.core.notifications import SecurityNotice
+from desktop_auth.core.reports import EnrollmentReport, enrollment_report
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.users import (
     Actor,
@@ -35,9 +35,11 @@ from desktop_auth.errors import (
     ImportDuplicateError,
     ImportEmptyError,
     ImportTooLargeError,
+    MethodNotFoundError,
     UserExistsError,
 )
 from desktop_auth.store.models import User
+from desktop_auth.vocabulary import ENROLLABLE_KINDS, AuditEventType, FactorKind, SecurityNotice
 
 MAX_IMPORT_ROWS = 10_000
 
@@ -70,21 +72,31 @@ class ImportReport:
 
 
 class Rollout:
+    """Moving an organisation onto 2FA, and how far it has come."""
+
     def __init__(
-        self, context: ServiceContext, flow: SecondFactorFlow, admin: UserAdministration
+        self, context: ServiceContext, guard: Guard, flow: SecondFactorFlow, accounts: Accounts
     ) -> None:
-        self.ctx = context
-        self.flow = flow
-        self.admin = admin
+        self._ctx = context
+        self._guard = guard
+        self._flow = flow
+        self._accounts = accounts
+
+    def report(self, *, actor: Actor, limit: int = 100) -> EnrollmentReport:
+        """The dashboard: who has 2FA by kind, who not yet, possibly copied keys, locks."""
+        self._guard.require(Action.VIEW_REPORT, actor)
+        with self._ctx.store.transaction() as db:
+            return enrollment_report(db, self._ctx.policy(db), self._ctx.now(), limit)
 
     # --- per user ---------------------------------------------------------------------
 
     def set_exemption(self, *, actor: Actor, email: str, exempt: bool) -> UserSummary:
-        self.admin.authorize(actor, destructive=exempt)  # exempting weakens an account
-        with self.ctx.store.transaction() as db:
+        """Exempt one user from the 2FA requirement (or end the exemption)."""
+        self._guard.require(Action.SET_EXEMPTION, actor)
+        with self._ctx.store.transaction() as db:
             user = get_user(db, email)
             user.second_factor_exempt = exempt
-            self.ctx.audit(
+            self._ctx.audit(
                 db,
                 AuditEventType.USER_EXEMPTION_CHANGED,
                 actor=actor,
@@ -94,11 +106,12 @@ class Rollout:
             return summarize(user)
 
     def set_deadline(self, *, actor: Actor, email: str, until: date | None) -> UserSummary:
-        self.admin.authorize(actor, destructive=False)
-        with self.ctx.store.transaction() as db:
+        """A later enforcement date for one user (None: the organisation's date)."""
+        self._guard.require(Action.SET_DEADLINE, actor)
+        with self._ctx.store.transaction() as db:
             user = get_user(db, email)
             user.setup_deadline = until
-            self.ctx.audit(
+            self._ctx.audit(
                 db,
                 AuditEventType.USER_DEADLINE_CHANGED,
                 actor=actor,
@@ -110,7 +123,7 @@ class Rollout:
     # --- retiring the old 2FA ---------------------------------------------------------
 
     def retire(
-        self, *, actor: Actor, kind: str, enrolled_before: datetime | None
+        self, *, actor: Actor, kind: FactorKind, enrolled_before: datetime | None = None
     ) -> RetirementReport:
         """Remove every method of ``kind`` (made before ``enrolled_before``, if given).
 
@@ -118,9 +131,11 @@ class Rollout:
         have, as the manual describes; so for a user left with no method the
         "had 2FA" mark is cleared too.
         """
-        self.admin.authorize(actor, destructive=True)
-        provider = self.flow.provider(kind)
-        ctx = self.ctx
+        self._guard.require(Action.RETIRE_METHODS, actor)
+        if kind not in ENROLLABLE_KINDS:  # codes are not methods to switch off (M8)
+            raise MethodNotFoundError()
+        provider = self._flow.provider(kind)
+        ctx = self._ctx
         removed, affected = 0, []
         with ctx.store.transaction() as db:
             users = db.query(User).order_by(User.id).all()
@@ -134,7 +149,7 @@ class Rollout:
                     continue
                 lock_user(db, user.id)
                 for method in methods:
-                    self.flow.remove_in(db, user, method, actor=actor.label)
+                    self._flow.remove_in(db, user, method, actor=actor.label)
                 removed += len(methods)
                 affected.append(user.email)
                 if not ctx.enrolled_methods(db, user.id):
@@ -157,20 +172,20 @@ class Rollout:
 
     # --- importing existing accounts --------------------------------------------------
 
-    def import_csv(self, *, actor: Actor, text: str, language: str) -> ImportReport:
+    def import_users(self, *, actor: Actor, csv_text: str, language: str = "en") -> ImportReport:
         """Rows of ``email,name[,role]`` (a header line names the columns).
 
         Every row is checked first; a single bad row imports nothing, and the
         report says what is wrong with each.  Each new user gets a temporary
         password, shown once, to be changed at the first sign-in.
         """
-        self.admin.authorize(actor, destructive=False)
-        rows, parsed = self._check_rows(text)
+        self._guard.require(Action.IMPORT_USERS, actor)
+        rows, parsed = self._check_rows(csv_text)
         if not all(row.problem is None for row in rows):
             return ImportReport(rows=tuple(rows))
-        created = self.admin.create_users(actor=actor, rows=parsed, language=language)
-        with self.ctx.store.transaction() as db:
-            self.ctx.audit(
+        created = self._accounts.create_many(actor=actor, rows=parsed, language=language)
+        with self._ctx.store.transaction() as db:
+            self._ctx.audit(
                 db,
                 AuditEventType.USERS_IMPORTED,
                 actor=actor,
@@ -187,7 +202,7 @@ class Rollout:
         rows: list[ImportRow] = []
         parsed: list[tuple[str, str, str]] = []
         seen: set[str] = set()
-        with self.ctx.store.transaction() as db:
+        with self._ctx.store.transaction() as db:
             for record in reader:
                 values = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
                 line = reader.line_num

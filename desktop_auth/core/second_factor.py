@@ -1,28 +1,24 @@
-"""The second-factor step, and adding and removing second factors.
+"""What every second factor shares: checking an answer, binding and removing a method.
 
-The flow is factor-neutral: it finds the provider by kind, lets it check the
-answer, and keeps the one second-factor throttle (SECURITY.md T3) and the
-audit trail itself.  Binding a factor needs a password-verified setup ticket
-(the first factor) or a session at AAL2 or above (SECURITY.md M7); removing one
-needs a sign-in within the last minutes (S1) and must not leave an account
-without a second factor while policy requires one.
+Internal to the core.  The flow is factor-neutral: it finds the provider by kind,
+lets it check the answer, and keeps the one second-factor throttle (SECURITY.md T3)
+and the audit trail itself.  Who may bind or remove is the guard's to say
+(``core/guards.py``); removing must not leave an account without a second factor
+while policy requires one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import AuditEventType
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import PendingSignIn, PendingStage, SignInOutcome, SignInResult
-from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.policy import Policy
-from desktop_auth.core.session import AssuranceLevel, Session
-from desktop_auth.core.sign_in import SignInFlow
+from desktop_auth.core.session import AssuranceLevel
+from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.throttle import (
     clear_second_factor_failures,
     record_second_factor_failure,
@@ -31,24 +27,18 @@ from desktop_auth.core.throttle import (
 )
 from desktop_auth.core.users import lock_user
 from desktop_auth.errors import (
-    InsufficientAssuranceError,
     LastFactorError,
     MethodNotAllowedError,
     MethodNotFoundError,
-    ReauthenticationRequiredError,
     SecondFactorError,
     SecondFactorLockedError,
-    SessionExpiredError,
 )
 from desktop_auth.factors.base import (
-    AfterSignIn,
     EnrolledMethod,
-    RenamableFactor,
     SecondFactorProvider,
 )
 from desktop_auth.store.models import User
-
-_AAL_ORDER = [AssuranceLevel.AAL1, AssuranceLevel.AAL2, AssuranceLevel.AAL3]
+from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
 
 def assurance_of(method: EnrolledMethod) -> AssuranceLevel:
@@ -56,14 +46,10 @@ def assurance_of(method: EnrolledMethod) -> AssuranceLevel:
     return AssuranceLevel.AAL3 if method.aal3 else AssuranceLevel.AAL2
 
 
-def at_least(level: AssuranceLevel, minimum: AssuranceLevel) -> bool:
-    return _AAL_ORDER.index(level) >= _AAL_ORDER.index(minimum)
-
-
 class SecondFactorFlow:
-    def __init__(self, context: ServiceContext, sign_in: SignInFlow) -> None:
+    def __init__(self, context: ServiceContext, steps: SignInSteps) -> None:
         self.ctx = context
-        self.sign_in = sign_in
+        self.steps = steps
 
     def provider(self, kind: str) -> SecondFactorProvider:
         for provider in self.ctx.factors:
@@ -72,43 +58,6 @@ class SecondFactorFlow:
         raise MethodNotFoundError()
 
     # --- the sign-in step -------------------------------------------------------------
-
-    def complete(self, ticket: str, kind: str, response: str) -> SignInResult:
-        """Check the second factor of a sign-in; a wrong answer gives the ticket back.
-
-        The ticket is taken before the check, so one ticket never carries two
-        answers at once (two workstations racing on it cannot both spend a code).
-        """
-        ctx = self.ctx
-        provider = self.provider(kind)
-        pending = self.sign_in.pending.take(ticket, PendingStage.SECOND_FACTOR, ctx.now())
-        try:
-            with ctx.store.transaction() as db:
-                user = db.get_one(User, pending.user_id)
-                policy = ctx.policy(db)
-            method = self.checked(
-                provider,
-                lambda db: provider.verify(db, user_id=user.id, response=response, now=ctx.now()),
-                user,
-                policy,
-            )
-        except BaseException:
-            self.sign_in.pending.restore(ticket, pending)
-            raise
-        methods_used = [*pending.methods_used, method.kind]
-        with ctx.store.transaction() as db:
-            user = db.get_one(User, pending.user_id)
-            if provider.after_sign_in is AfterSignIn.SETUP_AGAIN:
-                # A recovery or backup code: the way back in leads only to setting up again.
-                result = self.sign_in.continue_to_setup(db, user, policy, methods_used)
-            else:
-                session = self.sign_in.open_session(
-                    db, user, policy, methods_used, assurance_of(method)
-                )
-                result = SignInResult(outcome=SignInOutcome.DONE, session=session)
-        if provider.used_notice is not None:
-            ctx.notify(SecurityNotice(provider.used_notice), user.email)
-        return result
 
     def checked(
         self,
@@ -184,29 +133,11 @@ class SecondFactorFlow:
                     release_second_factor_attempt(db, user.id)
             raise
 
-    # --- who may bind or remove ---------------------------------------------------------
+    # --- binding and removing ---------------------------------------------------------
 
     def setup_user(self, ticket: str) -> PendingSignIn:
         """The password-verified user of a sign-in that must set up a first factor."""
-        return self.sign_in.pending.peek(ticket, PendingStage.SETUP, self.ctx.now())
-
-    def require_binding_session(self, session: Session) -> None:
-        """M7: bind at the level the account already has.
-
-        With a second factor enrolled, only an AAL2+ session may add another.  A
-        password-only account (where policy allows one) may opt in from a fresh
-        sign-in: its password is all it has to prove.
-        """
-        now = self.ctx.now()
-        if not session.is_active(now):
-            raise SessionExpiredError()
-        with self.ctx.store.transaction() as db:
-            has_factor = bool(self.ctx.enrolled_methods(db, session.user_id))
-            window = self.ctx.policy(db).reauthentication_window
-        if has_factor and not at_least(session.assurance, AssuranceLevel.AAL2):
-            raise InsufficientAssuranceError()
-        if not has_factor and not session.authenticated_within(now, window):
-            raise ReauthenticationRequiredError()
+        return self.steps.pending.peek(ticket, PendingStage.SETUP, self.ctx.now())
 
     def finish_setup(self, ticket: str, method: EnrolledMethod) -> SignInResult:
         """The new factor is proven: that proof completes the sign-in at its level.
@@ -215,7 +146,7 @@ class SecondFactorFlow:
         the user would have used one): the new one replaces them (SECURITY.md M8).
         """
         ctx = self.ctx
-        pending = self.sign_in.pending.take(ticket, PendingStage.SETUP, ctx.now())
+        pending = self.steps.pending.take(ticket, PendingStage.SETUP, ctx.now())
         replaced: list[EnrolledMethod] = []
         with ctx.store.transaction() as db:
             user = lock_user(db, pending.user_id)
@@ -223,7 +154,7 @@ class SecondFactorFlow:
                 for old in ctx.enrolled_methods(db, user.id):
                     if (old.kind, old.method_id) != (method.kind, method.method_id):
                         replaced.append(self.remove_in(db, user, old, actor=user.email))
-            session = self.sign_in.open_session(
+            session = self.steps.open_session(
                 db,
                 user,
                 ctx.policy(db),
@@ -280,15 +211,14 @@ class SecondFactorFlow:
         return removed
 
     def remove(
-        self, *, actor_label: str, user_id: int, kind: str, method_id: int, session: Session | None
+        self, *, actor_label: str, user_id: int, kind: str, method_id: int, by_owner: bool
     ) -> EnrolledMethod:
+        """Remove one method, after the caller's guard.  Its owner may not remove the last
+        one while policy requires a second factor; the helpdesk may (M5: a lost phone)."""
         ctx = self.ctx
-        now = ctx.now()
         self.provider(kind)
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
-            if session is not None:
-                self._require_recent(session, policy, now)
             # The user's row lock serialises factor changes: two workstations removing
             # the last two methods at once cannot both pass the last-factor rule.
             user = lock_user(db, user_id)
@@ -297,34 +227,8 @@ class SecondFactorFlow:
             if target is None:
                 raise MethodNotFoundError()
             remaining = [m for m in methods if m is not target]
-            if not remaining and policy.second_factor_required and session is not None:
+            if not remaining and policy.second_factor_required and by_owner:
                 raise LastFactorError()
             method = self.remove_in(db, user, target, actor=actor_label)
         ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
         return method
-
-    def rename(self, session: Session, kind: str, method_id: int, label: str) -> EnrolledMethod:
-        """A new nickname for one of the signed-in user's own methods; audited, no re-auth."""
-        ctx = self.ctx
-        if not session.is_active(ctx.now()):
-            raise SessionExpiredError()
-        provider = self.provider(kind)
-        if not isinstance(provider, RenamableFactor):
-            raise MethodNotFoundError()
-        with ctx.store.transaction() as db:
-            method = provider.rename(db, user_id=session.user_id, method_id=method_id, label=label)
-            ctx.audit(
-                db,
-                AuditEventType.FACTOR_RENAMED,
-                actor=f"user:{session.email}",
-                subject=session.email,
-                details={"kind": kind, "method": method_id, "label": method.label},
-            )
-        return method
-
-    @staticmethod
-    def _require_recent(session: Session, policy: Policy, now: datetime) -> None:
-        if not session.is_active(now):
-            raise SessionExpiredError()
-        if not session.authenticated_within(now, policy.reauthentication_window):
-            raise ReauthenticationRequiredError()

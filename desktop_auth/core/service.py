@@ -1,11 +1,32 @@
 """AuthService: the public Python API.  The GUI, the CLI, the gate and embedders use only this.
 
+``AuthService`` opens and closes a store and holds the organisation; everything else
+is one capability object each, with its own documented methods:
+
+=========================  ===============================================================
+``sign_in``                password, second factor, new password, "remind me later"
+``my_account``             the signed-in user's own methods and password
+``authenticator_apps``     set up or add an authenticator app (TOTP)
+``security_keys``          set up or add a security key or Windows Hello; passwordless
+``recovery_codes``         the user's recovery codes; the helpdesk's backup code
+``accounts``               the helpdesk: create, list, unlock, disable, roles, resets
+``rollout``                exemptions, deadlines, retiring old methods, import, dashboard
+``audit``                  the audit log: list, verify, export
+``policy``                 the organisation's policy: read, change
+``operations``             the data key between workstations; the security e-mail queue
+=========================  ===============================================================
+
+Who may call what is one table, ``core/guards.py`` (SECURITY.md S1).  The names of
+kinds, methods, roles and events are ``desktop_auth.vocabulary``.
+
 Example::
 
-    from desktop_auth import AuthService, load_config, SignInOutcome
+    from desktop_auth import AuthService, FactorKind, SignInOutcome, load_config
 
     service = AuthService.open(load_config())
-    result = service.sign_in_with_password("jan@example.nl", password)
+    result = service.sign_in.with_password("jan@example.nl", password)
+    if result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED:
+        result = service.sign_in.with_second_factor(result.ticket, FactorKind.TOTP, code)
     if result.outcome is SignInOutcome.DONE:
         print(result.session.assurance)
 """
@@ -13,9 +34,7 @@ Example::
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 from fido2.ctap import CtapDevice
 from keyring.backend import KeyringBackend
@@ -23,60 +42,64 @@ from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.config import Config
 from desktop_auth.core import data_key, doctor
-from desktop_auth.core.administration import TemporaryPassword, UserAdministration
-from desktop_auth.core.audit import AuditEntry, AuditEventType, AuditVerification
+from desktop_auth.core.administration import Accounts, TemporaryPassword
+from desktop_auth.core.audit import AuditEntry, AuditVerification
+from desktop_auth.core.audit_log import AuditLog
 from desktop_auth.core.authenticator_apps import AuthenticatorApps
 from desktop_auth.core.clock import Clock, SystemClock
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
 from desktop_auth.core.doctor import CheckResult, CheckStatus
 from desktop_auth.core.flow import SignInOutcome, SignInResult
+from desktop_auth.core.guards import Guard
 from desktop_auth.core.mail import MailQueue, QueuedMailSummary, SmtpSender
-from desktop_auth.core.methods import METHODS
-from desktop_auth.core.notifications import SecurityNotice, SecurityNotifier
-from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
+from desktop_auth.core.my_account import MyAccount
+from desktop_auth.core.notifications import SecurityNotifier
+from desktop_auth.core.operations import Operations
+from desktop_auth.core.organisation import Organisation, current_organisation, initialize
+from desktop_auth.core.passphrase import Passphrase
 from desktop_auth.core.password_policy import PasswordAssessment, PasswordProblem
 from desktop_auth.core.passwords import PasswordHasher
-from desktop_auth.core.policy import Policy, load_policy, save_policy
+from desktop_auth.core.policy import Policy, load_policy
+from desktop_auth.core.policy_limits import POLICY_LIMITS, REMINDER_TEXT_MAX_LENGTH, Limit, Unit
+from desktop_auth.core.policy_settings import PolicySettings
 from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, RecoverySheet
 from desktop_auth.core.reports import EnrollmentReport
 from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout
 from desktop_auth.core.second_factor import SecondFactorFlow
-from desktop_auth.core.security_keys import SecurityKeys
-from desktop_auth.core.service_admin import AdminMethods
-from desktop_auth.core.service_factors import FactorMethods
+from desktop_auth.core.security_keys import SecurityKeys, key_policy
 from desktop_auth.core.session import AssuranceLevel, Session
-from desktop_auth.core.sign_in import SignInFlow
-from desktop_auth.core.user_list import UserSort
+from desktop_auth.core.sign_in import SignIn
+from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.devices.ctap import (
     KeyPrompts,
     SecurityKeyClient,
     connected_authenticators,
+    windows_hello_available,
 )
 from desktop_auth.devices.soft import SoftAuthenticator
-from desktop_auth.errors import InvalidInputError, KeyringUnavailableError, StoreNotInitializedError
+from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
-from desktop_auth.factors.webauthn import Ceremony, RelyingParty, WebAuthnFactor
+from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDataKeyStore
-from desktop_auth.store.models import Role
 from desktop_auth.store.secretbox import SecretBox
-from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, get_setting
 
 __all__ = [
-    "SECOND_FACTOR_METHODS",
-    "USER_ROLES",
-    "USER_SORTS",
+    "POLICY_LIMITS",
+    "REMINDER_TEXT_MAX_LENGTH",
+    "Accounts",
     "Actor",
     "AssuranceLevel",
     "AuditEntry",
-    "AuditEventType",
+    "AuditLog",
     "AuditVerification",
     "AuthService",
+    "AuthenticatorApps",
     "BackupCodeSlip",
     "Ceremony",
     "CheckResult",
@@ -87,55 +110,38 @@ __all__ = [
     "ImportRow",
     "IssuedBackupCode",
     "KeyPrompts",
+    "Limit",
+    "MyAccount",
+    "Operations",
     "Organisation",
     "Passphrase",
     "PasswordAssessment",
     "PasswordProblem",
     "Policy",
+    "PolicySettings",
+    "QueuedMailSummary",
+    "RecoveryCodes",
     "RecoverySheet",
     "RecoveryStatus",
     "RelyingParty",
     "RetirementReport",
+    "Rollout",
     "SecurityKeyClient",
-    "SecurityNotice",
+    "SecurityKeys",
     "SecurityNotifier",
     "Session",
+    "SignIn",
     "SignInOutcome",
     "SignInResult",
     "TemporaryPassword",
     "TotpEnrollment",
+    "Unit",
     "UserStatus",
     "UserSummary",
 ]
 
-#: The roles an account can have, for pickers (the CLI and the admin console).
-USER_ROLES: tuple[str, ...] = tuple(role.value for role in Role)
-#: How often a passphrase suggestion is drawn at most before it is shown as it is.
-SUGGESTION_DRAWS = 20
-#: What the policy's ``allowed_methods`` can name, strongest first.
-SECOND_FACTOR_METHODS: tuple[str, ...] = METHODS
-#: The orders ``list_users`` can sort in.
-USER_SORTS: tuple[str, ...] = tuple(sort.value for sort in UserSort)
 
-
-def _fits(current: object, value: object) -> bool:
-    """A new policy value has the type of the one it replaces (None accepts text)."""
-    if current is None:
-        return value is None or isinstance(value, str)
-    if isinstance(current, list | tuple):
-        return isinstance(value, list)
-    if isinstance(current, bool) or isinstance(value, bool):
-        return isinstance(current, bool) and isinstance(value, bool)
-    return isinstance(value, type(current))
-
-
-@dataclass(frozen=True, kw_only=True)
-class Organisation:
-    name: str
-    rp_id: str
-
-
-class AuthService(FactorMethods, AdminMethods):
+class AuthService:
     """Sign-in, accounts, audit and secrets, over one store."""
 
     def __init__(
@@ -157,19 +163,19 @@ class AuthService(FactorMethods, AdminMethods):
         ``demo``: demo mode, where the software security key is accepted."""
         self._data_keys = data_keys or KeyringDataKeyStore()
         self._secret_box: SecretBox | None = None
-        totp = TotpFactor(self._secret_box_in, lambda db: load_policy(db).totp_window)
-        recovery = RecoveryCodeFactor(self._secret_box_in)
-        backup = BackupCodeFactor(self._secret_box_in)
         self._demo = demo
         # Where security keys are found: USB/NFC, or in demo mode the software key,
         # "plugged in" for as long as this service lives.
         if security_keys is None and demo:
             demo_key = SoftAuthenticator()
             security_keys = lambda: [demo_key]  # noqa: E731
-        self._security_keys = security_keys or connected_authenticators
+        self._key_devices = security_keys or connected_authenticators
         self._extra_origins = tuple(extra_origins)
+        totp = TotpFactor(self._secret_box_in, lambda db: load_policy(db).totp_window)
+        recovery = RecoveryCodeFactor(self._secret_box_in)
+        backup = BackupCodeFactor(self._secret_box_in)
         webauthn = WebAuthnFactor(self._relying_party, self._key_policy)
-        self._context = ServiceContext(
+        context = ServiceContext(
             store=store,
             clock=clock or SystemClock(),
             hasher=hasher or PasswordHasher(),
@@ -177,15 +183,29 @@ class AuthService(FactorMethods, AdminMethods):
             factors=[webauthn, totp, recovery, backup, *extra_factors],
             notifiers=[*notifiers, *([mail_queue] if mail_queue else [])],
         )
+        self._context = context
         self._mail = mail_queue
-        self._sign_in = SignInFlow(self._context)
-        self._admin = UserAdministration(self._context)
-        self._second_factor = SecondFactorFlow(self._context, self._sign_in)
-        self._apps = AuthenticatorApps(self._context, self._second_factor, totp)
-        self._recovery = RecoveryCodes(self._context, self._second_factor, recovery, backup)
-        self._keys = SecurityKeys(self._context, self._second_factor, webauthn)
-        self._rollout = Rollout(self._context, self._second_factor, self._admin)
-        self._key_transfer = data_key.KeyTransfer(self._context, self._data_keys)
+        guard = Guard(context)
+        steps = SignInSteps(context)
+        factors = SecondFactorFlow(context, steps)
+        self.sign_in = SignIn(context, steps, factors)
+        self.my_account = MyAccount(context, guard, steps, factors)
+        self.authenticator_apps = AuthenticatorApps(context, guard, factors, totp)
+        self.security_keys = SecurityKeys(
+            context, guard, steps, factors, webauthn, self._relying_party, self._key_client
+        )
+        self.recovery_codes = RecoveryCodes(context, guard, factors, recovery, backup)
+        self.accounts = Accounts(context, guard, factors)
+        self.rollout = Rollout(context, guard, factors, self.accounts)
+        self.audit = AuditLog(context, guard)
+        self.policy = PolicySettings(context, guard)
+        self.operations = Operations(
+            context,
+            guard,
+            self._data_keys,
+            self._forget_secret_box,
+            mail_queue,
+        )
 
     @classmethod
     def open(
@@ -260,32 +280,12 @@ class AuthService(FactorMethods, AdminMethods):
             self._mail.wait()
         self._context.store.dispose()
 
-    # --- security e-mails --------------------------------------------------------------
+    # --- the organisation ----------------------------------------------------------------
 
-    def queued_mail(self) -> list[QueuedMailSummary]:
-        """Security e-mails not sent yet, for admins (what, to whom, why not)."""
-        return self._mail.waiting() if self._mail else []
-
-    def send_queued_mail(self) -> tuple[int, int]:
-        """Try every due e-mail now; returns (sent, still waiting)."""
-        return self._mail.deliver_due() if self._mail else (0, 0)
-
-    @property
-    def workstation(self) -> str:
-        return self._context.workstation
-
-    # --- organisation ------------------------------------------------------------------
-
-    def is_initialized(self) -> bool:
+    def organisation(self) -> Organisation | None:
+        """The organisation this store belongs to; None before the first run."""
         with self._context.store.transaction() as db:
-            return get_setting(db, ORGANISATION_NAME) is not None
-
-    def organisation(self) -> Organisation:
-        with self._context.store.transaction() as db:
-            name, rp_id = get_setting(db, ORGANISATION_NAME), get_setting(db, RP_ID)
-        if name is None or rp_id is None:
-            raise StoreNotInitializedError()
-        return Organisation(name=name, rp_id=rp_id)
+            return current_organisation(db)
 
     def initialize(
         self,
@@ -298,7 +298,8 @@ class AuthService(FactorMethods, AdminMethods):
         admin_password: str,
     ) -> UserSummary:
         """First run: name the organisation and create the first administrator."""
-        return self._admin.initialize(
+        return initialize(
+            self._context,
             actor=actor,
             organisation_name=organisation_name,
             rp_id=rp_id,
@@ -307,103 +308,15 @@ class AuthService(FactorMethods, AdminMethods):
             admin_password=admin_password,
         )
 
-    def policy(self) -> Policy:
-        with self._context.store.transaction() as db:
-            return load_policy(db)
+    # --- what the capabilities are given ---------------------------------------------------
 
-    def set_policy(self, *, actor: Actor, policy: Policy) -> None:
-        self._admin.authorize(actor, destructive=True)
-        with self._context.store.transaction() as db:
-            save_policy(db, policy)
-            self._context.audit(db, AuditEventType.POLICY_CHANGED, actor=actor, subject=None)
-
-    def update_policy(self, *, actor: Actor, changes: Mapping[str, object]) -> Policy:
-        """Change some settings ("throttle.lock_after" reaches inside); all checked, audited."""
-        self._admin.authorize(actor, destructive=True)
-        with self._context.store.transaction() as db:
-            current = load_policy(db).to_dict()
-            for key, value in changes.items():
-                section, _, name = key.rpartition(".")
-                target = current.get(section) if section else current
-                if not isinstance(target, dict) or name not in target:
-                    raise InvalidInputError("error.policy_unknown_setting", setting=key)
-                defaults: dict[str, Any] = Policy().to_dict()
-                default = (defaults[section] if section else defaults)[name]
-                # An optional setting (default None, e.g. enforcement_date) may go back to None.
-                if not (_fits(target[name], value) or (value is None and default is None)):
-                    raise InvalidInputError("error.policy_bad_value", setting=key)
-                target[name] = value
-            policy = Policy.from_dict(current)
-            save_policy(db, policy)
-            self._context.audit(
-                db,
-                AuditEventType.POLICY_CHANGED,
-                actor=actor,
-                subject=None,
-                details={"settings": ",".join(sorted(changes))},
-            )
-        return policy
-
-    def local_administrator(self) -> Actor:
-        """The actor for someone running admin commands with direct access to the store."""
-        return Actor.local_administrator(self._context.workstation)
-
-    # --- sign-in -----------------------------------------------------------------------
-
-    def sign_in_with_password(self, email: str, password: str) -> SignInResult:
-        """Step one of every sign-in; the result says what comes next."""
-        return self._sign_in.sign_in_with_password(email, password)
-
-    def complete_password_change(self, ticket: str, new_password: str) -> SignInResult:
-        """Answer MUST_CHANGE_PASSWORD: set the user's own password and go on."""
-        return self._sign_in.complete_password_change(ticket, new_password)
-
-    def change_password(self, session: Session, current_password: str, new_password: str) -> None:
-        self._sign_in.change_password(session, current_password, new_password)
-
-    def assess_password(self, password: str, email: str) -> PasswordAssessment:
-        """For a live strength meter: the policy's verdict on a candidate password."""
-        with self._context.store.transaction() as db:
-            return self._context.assess_new_password(db, password, email)
-
-    def suggest_passphrase(self, language: str = "en", email: str = "") -> Passphrase:
-        """Random words (>= 77 bits) that the policy accepts as ``email``'s new password.
-
-        Drawn again when the words hold a context word, even across two of them
-        ("bikini-nail" holds "nina"): a suggestion the meter then refused would teach
-        people to ignore it.  Redrawing the rare refused one costs no real entropy.
-        """
-        with self._context.store.transaction() as db:
-            for _ in range(SUGGESTION_DRAWS):
-                candidate = suggest_passphrase(language)
-                if self._context.assess_new_password(db, candidate.text, email).acceptable:
-                    break
-        return candidate
-
-    # --- secrets -----------------------------------------------------------------------
-
-    def secret_box(self) -> SecretBox:
-        """The store's SecretBox; the data key is made on first use."""
+    def _open_secret_box(self) -> SecretBox:
         if self._secret_box is None:
             self._secret_box = open_secret_box(self._context.store, self._data_keys)
         return self._secret_box
 
-    def export_data_key(self, passphrase: str, *, actor: Actor) -> bytes:
-        """The data key sealed under ``passphrase``: the content of a file for another
-        workstation (``admin key export``).  Made first if the store has none yet."""
-        self._admin.authorize(actor, destructive=True)
-        return self._key_transfer.export(passphrase, actor=actor)
-
-    def import_data_key(self, content: bytes, passphrase: str, *, actor: Actor) -> str:
-        """Keep the data key from an exported file on this workstation; returns its
-        fingerprint.  A file from another store is refused; a wrong key here is replaced."""
-        self._admin.authorize(actor, destructive=True)
+    def _forget_secret_box(self) -> None:
         self._secret_box = None
-        return self._key_transfer.import_(content, passphrase, actor=actor)
-
-    def check_data_key(self) -> None:
-        """Raise ``DataKeyError`` unless this workstation's key opens the store's secrets."""
-        data_key.check_data_key(self._context.store, self._data_keys)
 
     def _secret_box_in(self, db: DbSession) -> SecretBox:
         """For the factors, which need the box inside their own transaction."""
@@ -413,3 +326,24 @@ class AuthService(FactorMethods, AdminMethods):
         if not created:  # a new key is kept only once its transaction has committed
             self._secret_box = box
         return box
+
+    def _relying_party(self, db: DbSession) -> RelyingParty:
+        organisation = current_organisation(db)
+        if organisation is None:
+            raise StoreNotInitializedError()
+        return RelyingParty(
+            rp_id=organisation.rp_id,
+            name=organisation.name,
+            origins=(f"https://{organisation.rp_id}", *self._extra_origins),
+        )
+
+    def _key_policy(self, db: DbSession) -> KeyPolicy:
+        return key_policy(load_policy(db), demo=self._demo)
+
+    def _key_client(self, origin: str, prompts: KeyPrompts | None) -> SecurityKeyClient:
+        return SecurityKeyClient(
+            origin,
+            prompts=prompts,
+            devices=self._key_devices,
+            use_windows_hello=not self._demo and windows_hello_available(),
+        )

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import Session
 
+from desktop_auth.core.policy_limits import check_limits
 from desktop_auth.errors import ConfigError
 from desktop_auth.store.models import User
 
@@ -35,8 +36,9 @@ class ThrottlePolicy:
     max_delay_seconds: int = 60
 
     def __post_init__(self) -> None:
-        # NIST SP 800-63B §3.2.2: at most 100 consecutive failures before a lock.
-        if not 1 <= self.delay_after <= self.lock_after <= 100 or self.lock_minutes < 1:
+        # Each number within its bounds ("throttle.…" in POLICY_LIMITS), then together.
+        check_limits("throttle", self)
+        if self.delay_after > self.lock_after:
             raise ConfigError("error.policy_throttle")
 
     def wait_after(self, failures: int) -> timedelta | None:

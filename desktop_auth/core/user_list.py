@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, case, false, func, or_, select
@@ -13,21 +12,11 @@ from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.users import UserSummary, summarize
 from desktop_auth.errors import InvalidSortError
-from desktop_auth.store.models import Role, User
+from desktop_auth.store.models import User
 from desktop_auth.store.user_search import user_matches
+from desktop_auth.vocabulary import Role, UserSort
 
 Row = TypeVar("Row")
-
-
-class UserSort(StrEnum):
-    """The orders the list can be in; each ends on the e-mail address so pages never overlap."""
-
-    EMAIL = "email"
-    NAME = "name"
-    ROLE = "role"
-    STATUS = "status"
-    LAST_SIGN_IN = "last_sign_in"
-    DEADLINE = "deadline"
 
 
 def parse_sort(value: str) -> UserSort:

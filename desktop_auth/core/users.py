@@ -15,7 +15,8 @@ from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.session import Session
 from desktop_auth.errors import InvalidDisplayNameError, InvalidRoleError, UserNotFoundError
 from desktop_auth.store import locks
-from desktop_auth.store.models import Role, TotpCredential, User, WebAuthnCredential
+from desktop_auth.store.models import TotpCredential, User, WebAuthnCredential
+from desktop_auth.vocabulary import FactorKind, Role
 
 MAX_DISPLAY_NAME = 200
 
@@ -137,19 +138,19 @@ def lock_user(db: DbSession, user_id: int) -> User:
     return db.get_one(User, user_id)
 
 
-def method_kinds(db: DbSession, user_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """Which kinds of second factor each of these users has ("webauthn", "totp"), in two queries.
+def method_kinds(db: DbSession, user_ids: Sequence[int]) -> dict[int, tuple[FactorKind, ...]]:
+    """Which kinds of second factor each of these users has, in two queries.
 
     For a page of the admin console's user table, so it stays one query per kind per page.
     """
-    found: dict[int, list[str]] = {user_id: [] for user_id in user_ids}
+    found: dict[int, list[FactorKind]] = {user_id: [] for user_id in user_ids}
     if not found:
         return {}
     keys = select(WebAuthnCredential.user_id).where(WebAuthnCredential.user_id.in_(found))
     apps = select(TotpCredential.user_id).where(
         TotpCredential.user_id.in_(found), TotpCredential.confirmed_at.isnot(None)
     )
-    for kind, query in (("webauthn", keys), ("totp", apps)):
+    for kind, query in ((FactorKind.WEBAUTHN, keys), (FactorKind.TOTP, apps)):
         for user_id in sorted(set(db.execute(query).scalars())):
             found[user_id].append(kind)
     return {user_id: tuple(kinds) for user_id, kinds in found.items()}

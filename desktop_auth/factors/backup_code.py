@@ -25,8 +25,9 @@ from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import BackupCode
+from desktop_auth.vocabulary import FactorKind
 
-KIND = "backup"
+KIND = FactorKind.BACKUP
 HASH_PURPOSE = "backup-code"
 
 

@@ -15,13 +15,14 @@ from typing import Protocol, runtime_checkable
 from sqlalchemy.orm import Session
 
 from desktop_auth.errors import SecondFactorError
+from desktop_auth.vocabulary import FactorKind
 
 
 @dataclass(frozen=True, kw_only=True)
 class EnrolledMethod:
     """One active second factor of a user, safe to show (no secret in it)."""
 
-    kind: str
+    kind: FactorKind
     method_id: int
     label: str
     created_at: datetime
@@ -44,7 +45,7 @@ class AfterSignIn(StrEnum):
 
 
 class SecondFactorProvider(Protocol):
-    kind: str
+    kind: FactorKind
     after_sign_in: AfterSignIn
     #: The security notice (a ``SecurityNotice`` value) owed to the user when this is used.
     used_notice: str | None
@@ -73,7 +74,7 @@ class SecondFactorProvider(Protocol):
 class RenamableFactor(Protocol):
     """A factor whose methods carry a nickname the user may change (apps, keys)."""
 
-    kind: str
+    kind: FactorKind
 
     def rename(self, db: Session, *, user_id: int, method_id: int, label: str) -> EnrolledMethod:
         """Set a new nickname; ``InvalidLabelError`` or ``MethodNotFoundError`` if not allowed."""

@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from desktop_auth.errors import SecurityKeyChallengeError
+from desktop_auth.vocabulary import CeremonyPurpose
 
 LIFETIME = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, kw_only=True)
 class PendingCeremony:
-    purpose: str  # "register" or "authenticate"
+    purpose: CeremonyPurpose
     user_id: int | None  # None: passwordless, the key says who it is
     state: Any
     expires_at: datetime
@@ -43,7 +44,7 @@ class Ceremonies:
         return challenge
 
     def take(
-        self, challenge: str, purpose: str, user_id: int | None, now: datetime
+        self, challenge: str, purpose: CeremonyPurpose, user_id: int | None, now: datetime
     ) -> PendingCeremony:
         """The ceremony for ``challenge``, once; unknown, used, expired or not this
         user's ceremony all fail alike."""

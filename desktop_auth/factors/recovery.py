@@ -26,8 +26,9 @@ from desktop_auth.factors import lookup_secrets
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.locks import lock_user
 from desktop_auth.store.models import RecoveryCode
+from desktop_auth.vocabulary import FactorKind
 
-KIND = "recovery"
+KIND = FactorKind.RECOVERY
 HASH_PURPOSE = "recovery-code"
 #: At this many left or fewer, the user is urged to make new codes.
 RUNNING_LOW = 3

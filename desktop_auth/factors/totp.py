@@ -28,8 +28,9 @@ from desktop_auth.factors import otp_codes
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.models import TotpCredential
 from desktop_auth.store.secretbox import SecretBox
+from desktop_auth.vocabulary import FactorKind
 
-KIND = "totp"
+KIND = FactorKind.TOTP
 STRENGTH = 10  # below security keys: a code can be phished, a key cannot
 ENROLLMENT_LIFETIME = timedelta(minutes=10)
 MAX_LABEL = 60

@@ -53,8 +53,9 @@ from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.factors.ceremonies import LIFETIME, Ceremonies, PendingCeremony
 from desktop_auth.factors.totp import clean_label
 from desktop_auth.store.models import User, WebAuthnCredential
+from desktop_auth.vocabulary import CeremonyPurpose, FactorKind, UserVerification
 
-KIND = "webauthn"
+KIND = FactorKind.WEBAUTHN
 STRENGTH = 20  # offered first: phishing-resistant
 
 
@@ -179,7 +180,7 @@ class WebAuthnFactor:
             extensions={"credProps": True},  # the client tells whether it became discoverable
         )
         pending = PendingCeremony(
-            purpose="register",
+            purpose=CeremonyPurpose.REGISTER,
             user_id=user.id,
             state=state,
             expires_at=now + LIFETIME,
@@ -206,7 +207,7 @@ class WebAuthnFactor:
             challenge = websafe_encode(registration.response.client_data.challenge)
         except (ValueError, KeyError, TypeError) as exc:
             raise SecurityKeyRejectedError() from exc
-        pending = self.ceremonies.take(challenge, "register", user_id, now)
+        pending = self.ceremonies.take(challenge, CeremonyPurpose.REGISTER, user_id, now)
         server = self._server(db)
         try:
             auth_data = server.register_complete(pending.state, registration)
@@ -264,12 +265,16 @@ class WebAuthnFactor:
     ) -> Ceremony:
         """For a known account (second factor), or for whoever's key answers (passwordless)."""
         if user_id is None:
-            purpose, credentials, uv = "passwordless", None, "required"
+            purpose, credentials, uv = CeremonyPurpose.PASSWORDLESS, None, UserVerification.REQUIRED
         else:
             rows = [r for r in self._rows(db, user_id) if not r.possibly_cloned]
             if not rows:
                 raise MethodNotFoundError()
-            purpose, credentials, uv = "authenticate", [_attested(r) for r in rows], None
+            purpose, credentials, uv = (
+                CeremonyPurpose.AUTHENTICATE,
+                [_attested(r) for r in rows],
+                None,
+            )
         policy = self._key_policy(db)
         options, state = self._server(db).authenticate_begin(
             credentials,
@@ -288,7 +293,9 @@ class WebAuthnFactor:
     ) -> EnrolledMethod:
         """The second factor: an assertion from one of this user's keys (W3)."""
         assertion = self._assertion(response)
-        pending = self.ceremonies.take(self._challenge(assertion), "authenticate", user_id, now)
+        pending = self.ceremonies.take(
+            self._challenge(assertion), CeremonyPurpose.AUTHENTICATE, user_id, now
+        )
         return self._check(db, pending, assertion, user_id, now)
 
     def identify(
@@ -296,7 +303,9 @@ class WebAuthnFactor:
     ) -> tuple[int, EnrolledMethod]:
         """Passwordless: the user handle names an account, and the key must be its key (W3)."""
         assertion = self._assertion(response)
-        pending = self.ceremonies.take(self._challenge(assertion), "passwordless", None, now)
+        pending = self.ceremonies.take(
+            self._challenge(assertion), CeremonyPurpose.PASSWORDLESS, None, now
+        )
         handle = assertion.response.user_handle
         user = (
             db.execute(select(User).where(User.webauthn_handle == handle)).scalar_one_or_none()

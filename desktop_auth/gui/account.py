@@ -35,7 +35,6 @@ if TYPE_CHECKING:
         RecoveryStatus,
         Session,
     )
-from desktop_auth.core.methods import AUTHENTICATOR_APP, SECURITY_KEY, WINDOWS_HELLO
 from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
 from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
 from desktop_auth.gui.i18n import local_time, message
@@ -43,6 +42,7 @@ from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import FactorKind, Method
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,20 +151,22 @@ class AccountDialog(QDialog):
 
         def load() -> Loaded:
             return Loaded(
-                methods=service.my_methods(session),
-                codes=service.recovery_codes_left(session),
-                allowed=service.policy().allowed_methods,
+                methods=service.my_account.methods(session),
+                codes=service.recovery_codes.status(session),
+                allowed=service.policy.current().allowed_methods,
             )
 
         self.runner.start(load, self._loaded, self.methods_error.show_error)
 
     def _loaded(self, loaded: Loaded) -> None:
-        self.methods = [m for m in loaded.methods if m.kind not in ("recovery", "backup")]
+        self.methods = [
+            m for m in loaded.methods if m.kind not in (FactorKind.RECOVERY, FactorKind.BACKUP)
+        ]
         self._status = loaded.codes
         # Only what the organisation allows to be added (what is there stays listed).
-        self.add_button.setVisible(AUTHENTICATOR_APP in loaded.allowed)
+        self.add_button.setVisible(Method.AUTHENTICATOR_APP in loaded.allowed)
         self.add_key_button.setVisible(
-            SECURITY_KEY in loaded.allowed or WINDOWS_HELLO in loaded.allowed
+            Method.SECURITY_KEY in loaded.allowed or Method.WINDOWS_HELLO in loaded.allowed
         )
         self.table.setRowCount(len(self.methods))
         for row, method in enumerate(self.methods):
@@ -268,7 +270,7 @@ class AccountDialog(QDialog):
         service, session = self.service, self.session
         self.methods_error.clear_error()
         self.runner.start(
-            lambda: service.rename_my_method(session, method.kind, method.method_id, label),
+            lambda: service.my_account.rename_method(session, method.kind, method.method_id, label),
             lambda _renamed: self.refresh(),
             self.methods_error.show_error,
         )
@@ -279,14 +281,16 @@ class AccountDialog(QDialog):
             return
         service = self.service
         self._sensitive(
-            lambda session: service.remove_my_method(session, method.kind, method.method_id),
+            lambda session: service.my_account.remove_method(
+                session, method.kind, method.method_id
+            ),
             lambda _removed: self.refresh(),
             self.methods_error,
         )
 
     def regenerate(self) -> None:
         service = self.service
-        self._sensitive(service.generate_recovery_codes, self._new_codes, self.codes_error)
+        self._sensitive(service.recovery_codes.generate, self._new_codes, self.codes_error)
 
     def _new_codes(self, sheet: RecoverySheet) -> None:
         dialog = RecoveryCodesDialog(sheet, self)
@@ -299,7 +303,7 @@ class AccountDialog(QDialog):
         service, current, new = self.service, self.current.text(), self.new_password.text()
         self.password_done.clear()
         self._sensitive(
-            lambda session: service.change_password(session, current, new),
+            lambda session: service.my_account.change_password(session, current, new),
             self._password_changed,
             self.password_error,
         )

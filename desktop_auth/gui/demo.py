@@ -51,7 +51,7 @@ def prepare_demo(service: AuthService, now: Callable[[], float] = time.time) -> 
     """An organisation, an administrator, Jan with an app, and a new employee to set up."""
     from desktop_auth.core.service import SignInOutcome  # on first use: the window paints first
 
-    admin = service.local_administrator()
+    admin = service.accounts.local_administrator()
     service.initialize(
         actor=admin,
         organisation_name=ORGANISATION,
@@ -62,20 +62,20 @@ def prepare_demo(service: AuthService, now: Callable[[], float] = time.time) -> 
     )
     uris = []
     for email, name in ((EMPLOYEE_EMAIL, "Jan de Vries"), (NEW_EMPLOYEE_EMAIL, "Nina Nieuw")):
-        issued = service.create_user(actor=admin, email=email, display_name=name)
-        first = service.sign_in_with_password(email, issued.temporary_password)
+        issued = service.accounts.create(actor=admin, email=email, display_name=name)
+        first = service.sign_in.with_password(email, issued.temporary_password)
         assert first.ticket is not None
-        setup = service.complete_password_change(first.ticket, DEMO_PASSWORD)
+        setup = service.sign_in.complete_password_change(first.ticket, DEMO_PASSWORD)
         if email != EMPLOYEE_EMAIL:
             continue
         assert setup.outcome is SignInOutcome.SETUP_REQUIRED
         assert setup.ticket is not None
-        enrollment = service.begin_totp_setup(setup.ticket, "Telefoon")
+        enrollment = service.authenticator_apps.begin_setup(setup.ticket, "Telefoon")
         # The step before now proves the app, so the code on screen works at once.
         phone = pyotp.parse_uri(enrollment.uri)
         assert isinstance(phone, pyotp.TOTP)
         code = phone.at(now() - 30)
-        service.finish_totp_setup(setup.ticket, enrollment.enrollment_id, code)
+        service.authenticator_apps.finish_setup(setup.ticket, enrollment.enrollment_id, code)
         uris.append(enrollment.uri)
     return DemoAccounts(app_uris=tuple(uris))
 

@@ -31,6 +31,7 @@ from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
 from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
 from desktop_auth.gui.widgets import BusyBar, CodeField, ErrorLabel, PasswordField, paragraph
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import FactorKind
 
 
 class _Dialog(QDialog):
@@ -105,7 +106,7 @@ class ReauthDialog(_Dialog):
         if not self.ticket:
             password = self.password.text()
             self.runner.start(
-                lambda: service.sign_in_with_password(email, password), self._answered, self._failed
+                lambda: service.sign_in.with_password(email, password), self._answered, self._failed
             )
         elif self.use_key:
             ticket, prompts = self.ticket, self.prompts
@@ -117,7 +118,7 @@ class ReauthDialog(_Dialog):
         else:
             ticket, code = self.ticket, self.code.text()
             self.runner.start(
-                lambda: service.verify_second_factor(ticket, "totp", code),
+                lambda: service.sign_in.with_second_factor(ticket, FactorKind.TOTP, code),
                 self._answered,
                 self._failed,
             )
@@ -128,7 +129,7 @@ class ReauthDialog(_Dialog):
         if result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket:
             self.ticket = result.ticket
             self.password.setEnabled(False)
-            self.use_key = bool(result.methods) and result.methods[0].kind == "webauthn"
+            self.use_key = bool(result.methods) and result.methods[0].kind == FactorKind.WEBAUTHN
             if self.use_key:
                 self.submit()  # ask the key at once, as the sign-in window does
                 return
@@ -203,7 +204,9 @@ class AddAppDialog(_Dialog):
         service, session, label = self.service, self.session, self.nickname.text()
         self.error.clear_error()
         self.runner.start(
-            lambda: service.begin_add_totp(session, label), self._begun, self.error.show_error
+            lambda: service.authenticator_apps.begin_add(session, label),
+            self._begun,
+            self.error.show_error,
         )
 
     def _begun(self, enrollment: TotpEnrollment) -> None:
@@ -220,7 +223,7 @@ class AddAppDialog(_Dialog):
             return
         service, session, number = self.service, self.session, self.enrollment.enrollment_id
         self.runner.start(
-            lambda: service.finish_add_totp(session, number, code),
+            lambda: service.authenticator_apps.finish_add(session, number, code),
             self._finished,
             self.panel.show_error,
         )

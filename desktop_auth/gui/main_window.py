@@ -26,6 +26,7 @@ from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
 from desktop_auth.gui.start_page import StartPage
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import Role
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
             # the GUI thread, before the first paint or on first use, would hold it up.
             for module in SCREENS:
                 importlib.import_module(module)
-            return service, service.is_initialized()
+            return service, service.organisation() is not None
 
         self.stack.setCurrentWidget(self.start_page)
         self.runner.start(work, self._opened, self.start_page.show_failure)
@@ -218,7 +219,7 @@ class MainWindow(QMainWindow):
         service = self.service
         if service is not None:
             self.runner.start(
-                lambda: service.policy().idle_lock_minutes, self.idle.arm, lambda _e: None
+                lambda: service.policy.current().idle_lock_minutes, self.idle.arm, lambda _e: None
             )
 
     def _idle_expired(self) -> None:
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_admin_console(self) -> None:
-        if self.service is None or self.session is None or self.session.role != "admin":
+        if self.service is None or self.session is None or self.session.role != Role.ADMIN:
             return
         from desktop_auth.gui.admin import AdminConsole  # needed only after a sign-in
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
+from desktop_auth.vocabulary import Role
 
 
 class NewPasswordPage(Screen):
@@ -57,7 +58,9 @@ class NewPasswordPage(Screen):
             return
         service, ticket, password = self.service, self.ticket, self.form.text()
         self.runner.start(
-            lambda: service.complete_password_change(ticket, password), self._done, self._failed
+            lambda: service.sign_in.complete_password_change(ticket, password),
+            self._done,
+            self._failed,
         )
 
     def _done(self, result: SignInResult) -> None:
@@ -143,14 +146,14 @@ class FirstRunPage(Screen):
 
         def work() -> SignInResult:
             service.initialize(
-                actor=service.local_administrator(),
+                actor=service.accounts.local_administrator(),
                 organisation_name=organisation,
                 rp_id=rp_id,
                 admin_email=email,
                 admin_display_name=name,
                 admin_password=password,
             )
-            return service.sign_in_with_password(email, password)
+            return service.sign_in.with_password(email, password)
 
         self.runner.start(work, self._done, self.error.show_error)
 
@@ -216,7 +219,7 @@ class HomePage(Screen):
 
     def show_session(self, session: Session) -> None:
         self.session = session
-        self.admin_button.setVisible(session.role == "admin")
+        self.admin_button.setVisible(session.role == Role.ADMIN)
         self.retranslate()
         self.settings_button.setFocus()
 

@@ -97,7 +97,9 @@ class NewPasswordForm(QWidget):
     def suggest(self) -> None:
         language, service, email = current_language(), self.service, self.meter.email
         self.runner.start(
-            lambda: service.suggest_passphrase(language, email), self._suggested, lambda _e: None
+            lambda: service.sign_in.suggest_passphrase(language, email),
+            self._suggested,
+            lambda _e: None,
         )
 
     def _suggested(self, passphrase: Passphrase) -> None:

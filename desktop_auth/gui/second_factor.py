@@ -21,9 +21,10 @@ from desktop_auth.errors import DesktopAuthError, SignInExpiredError
 from desktop_auth.gui.i18n import error_text
 from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
 from desktop_auth.gui.widgets import CodeField, ErrorLabel, Screen, heading, monospace, paragraph
+from desktop_auth.vocabulary import FactorKind
 
 #: What a person can answer with, in the order "Use another method" offers them.
-KINDS = ("webauthn", "totp", "recovery", "backup")
+KINDS = tuple(FactorKind)
 
 
 class SecondFactorPage(Screen):
@@ -36,7 +37,7 @@ class SecondFactorPage(Screen):
         super().__init__(parent)
         self.service = service
         self.ticket = ""
-        self.kind = "totp"
+        self.kind = FactorKind.TOTP
         self.title = heading()
         self.explanation = paragraph()
         self.code = CodeField()
@@ -100,37 +101,37 @@ class SecondFactorPage(Screen):
         """A new second step; offer the strongest method the user has."""
         self.ticket = ticket
         kinds = [m.kind for m in methods if m.kind in KINDS]
-        self.choice_buttons["webauthn"].setVisible("webauthn" in kinds)
-        self.use(kinds[0] if kinds else "totp")
+        self.choice_buttons[FactorKind.WEBAUTHN].setVisible(FactorKind.WEBAUTHN in kinds)
+        self.use(kinds[0] if kinds else FactorKind.TOTP)
 
-    def use(self, kind: str) -> None:
+    def use(self, kind: FactorKind) -> None:
         self.kind = kind
         self.choices.hide()
         self.error.clear_error()
         self.code.reset()
         self.lookup.clear()
-        if kind == "webauthn":
+        if kind == FactorKind.WEBAUTHN:
             self.fields.setCurrentWidget(self.key_status)
             self.continue_button.setVisible(True)
             self.retranslate()
             self.continue_button.setFocus()
             self.submit()  # ask the key at once: one touch is all it takes
             return
-        field = self.code if kind == "totp" else self.lookup
+        field = self.code if kind == FactorKind.TOTP else self.lookup
         self.fields.setCurrentWidget(field)
-        self.continue_button.setVisible(kind != "totp")
+        self.continue_button.setVisible(kind != FactorKind.TOTP)
         self.retranslate()
         field.setFocus()
 
     def show_choices(self) -> None:
         self.choices.setVisible(not self.choices.isVisible())
         if self.choices.isVisible():
-            self.choice_buttons["totp"].setFocus()
+            self.choice_buttons[FactorKind.TOTP].setFocus()
 
     def submit(self) -> None:
         if self.runner.busy or not self.ticket:
             return
-        if self.kind == "webauthn":
+        if self.kind == FactorKind.WEBAUTHN:
             self.error.clear_error()
             self.prompts.start()
             self.key_status.setText(self.tr("Preparing your security key…"))
@@ -139,7 +140,7 @@ class SecondFactorPage(Screen):
                 lambda: answer_with_key(service, prompts, ticket), self._answered, self._failed
             )
             return
-        field = self.code if self.kind == "totp" else self.lookup
+        field = self.code if self.kind == FactorKind.TOTP else self.lookup
         response = field.text().strip()
         if not response:
             field.setFocus()
@@ -147,7 +148,7 @@ class SecondFactorPage(Screen):
         self.error.clear_error()
         service, ticket, kind = self.service, self.ticket, self.kind
         self.runner.start(
-            lambda: service.verify_second_factor(ticket, kind, response),
+            lambda: service.sign_in.with_second_factor(ticket, kind, response),
             self._answered,
             self._failed,
         )
@@ -174,12 +175,12 @@ class SecondFactorPage(Screen):
             self.cancelled.emit(error_text(error))
             return
         self.error.show_error(error)
-        if self.kind == "webauthn":
+        if self.kind == FactorKind.WEBAUTHN:
             self.key_status.setText(self.tr("Try again, or use another method."))
             self.continue_button.setFocus()
             return
-        field = self.code if self.kind == "totp" else self.lookup
-        if self.kind == "totp":
+        field = self.code if self.kind == FactorKind.TOTP else self.lookup
+        if self.kind == FactorKind.TOTP:
             self.code.reset()
         else:
             field.selectAll()
@@ -187,25 +188,25 @@ class SecondFactorPage(Screen):
 
     def retranslate(self) -> None:
         titles = {
-            "webauthn": self.tr("Confirm with your security key"),
-            "totp": self.tr("Enter the code from your authenticator app"),
-            "recovery": self.tr("Enter one of your recovery codes"),
-            "backup": self.tr("Enter the backup code from the helpdesk"),
+            FactorKind.WEBAUTHN: self.tr("Confirm with your security key"),
+            FactorKind.TOTP: self.tr("Enter the code from your authenticator app"),
+            FactorKind.RECOVERY: self.tr("Enter one of your recovery codes"),
+            FactorKind.BACKUP: self.tr("Enter the backup code from the helpdesk"),
         }
         explanations = {
-            "webauthn": self.tr(
+            FactorKind.WEBAUTHN: self.tr(
                 "Insert your security key or hold it to the reader, then touch it when it "
                 "blinks. On this computer Windows Hello may ask for your face or fingerprint."
             ),
-            "totp": self.tr(
+            FactorKind.TOTP: self.tr(
                 "Open the authenticator app on your phone and type the six-digit code it shows "
                 "for this account. A new code appears every 30 seconds."
             ),
-            "recovery": self.tr(
+            FactorKind.RECOVERY: self.tr(
                 "Take a code from the recovery sheet you printed or saved when you set up "
                 "two-step sign-in. Each code works once; afterwards you set up your app again."
             ),
-            "backup": self.tr(
+            FactorKind.BACKUP: self.tr(
                 "The helpdesk gave you a one-time backup code. After signing in with it you set "
                 "up two-step sign-in again."
             ),
@@ -214,15 +215,19 @@ class SecondFactorPage(Screen):
         self.explanation.setText(explanations[self.kind])
         self.code.setAccessibleName(self.tr("Six-digit code"))
         self.lookup.setAccessibleName(
-            self.tr("Recovery code") if self.kind == "recovery" else self.tr("Backup code")
+            self.tr("Recovery code") if self.kind == FactorKind.RECOVERY else self.tr("Backup code")
         )
         self.continue_button.setText(
-            self.tr("Use my security key") if self.kind == "webauthn" else self.tr("Continue")
+            self.tr("Use my security key")
+            if self.kind == FactorKind.WEBAUTHN
+            else self.tr("Continue")
         )
         self.cancel_button.setText(self.tr("Back"))
         self.other_button.setText(self.tr("Use another method"))
         self.choice_title.setText(self.tr("Sign in with:"))
-        self.choice_buttons["webauthn"].setText(self.tr("My security key or Windows Hello"))
-        self.choice_buttons["totp"].setText(self.tr("A code from my authenticator app"))
-        self.choice_buttons["recovery"].setText(self.tr("A recovery code"))
-        self.choice_buttons["backup"].setText(self.tr("A backup code from the helpdesk"))
+        self.choice_buttons[FactorKind.WEBAUTHN].setText(
+            self.tr("My security key or Windows Hello")
+        )
+        self.choice_buttons[FactorKind.TOTP].setText(self.tr("A code from my authenticator app"))
+        self.choice_buttons[FactorKind.RECOVERY].setText(self.tr("A recovery code"))
+        self.choice_buttons[FactorKind.BACKUP].setText(self.tr("A backup code from the helpdesk"))

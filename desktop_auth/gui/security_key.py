@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
+from desktop_auth.vocabulary import FactorKind
+
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, EnrolledMethod, Session, SignInResult
 
@@ -86,14 +88,14 @@ def register_key(
     session: Session | None = None,
 ) -> Session | EnrolledMethod:
     """A new key for a setup ticket (returns the session) or a signed-in user (the method)."""
-    client = service.security_key_client(prompts)
+    client = service.security_keys.client(prompts)
     if session is not None:
-        ceremony = service.begin_add_security_key(session, nickname)
+        ceremony = service.security_keys.begin_add(session, nickname)
         response = client.register(ceremony.options, prompts.cancel)
-        return service.finish_add_security_key(session, response)
+        return service.security_keys.finish_add(session, response)
     assert ticket is not None
-    ceremony = service.begin_security_key_setup(ticket, nickname)
-    result = service.finish_security_key_setup(
+    ceremony = service.security_keys.begin_setup(ticket, nickname)
+    result = service.security_keys.finish_setup(
         ticket, client.register(ceremony.options, prompts.cancel)
     )
     assert result.session is not None
@@ -101,14 +103,14 @@ def register_key(
 
 
 def answer_with_key(service: AuthService, prompts: KeyPromptBridge, ticket: str) -> SignInResult:
-    """The second step with a key: its assertion goes to ``verify_second_factor``."""
-    ceremony = service.begin_security_key_sign_in(ticket)
-    response = service.security_key_client(prompts).authenticate(ceremony.options, prompts.cancel)
-    return service.verify_second_factor(ticket, "webauthn", json.dumps(response))
+    """The second step with a key: its assertion goes to ``sign_in.with_second_factor``."""
+    ceremony = service.security_keys.begin_sign_in(ticket)
+    response = service.security_keys.client(prompts).authenticate(ceremony.options, prompts.cancel)
+    return service.sign_in.with_second_factor(ticket, FactorKind.WEBAUTHN, json.dumps(response))
 
 
 def sign_in_without_password(service: AuthService, prompts: KeyPromptBridge) -> SignInResult:
     """ "Sign in with security key or fingerprint": the key says who you are."""
-    ceremony = service.begin_passwordless_sign_in()
-    response = service.security_key_client(prompts).authenticate(ceremony.options, prompts.cancel)
-    return service.complete_passwordless_sign_in(json.dumps(response))
+    ceremony = service.security_keys.begin_passwordless()
+    response = service.security_keys.client(prompts).authenticate(ceremony.options, prompts.cancel)
+    return service.security_keys.finish_passwordless(json.dumps(response))

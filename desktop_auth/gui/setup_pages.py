@@ -78,9 +78,9 @@ class AppSetupPage(TranslatedPage):
 
         def begin() -> TotpEnrollment:
             if session is not None:
-                return service.begin_add_totp(session, label)
+                return service.authenticator_apps.begin_add(session, label)
             assert ticket is not None
-            return service.begin_totp_setup(ticket, label)
+            return service.authenticator_apps.begin_setup(ticket, label)
 
         self.error.clear_error()
         owner.runner.start(begin, self._begun, self._begin_failed)
@@ -104,10 +104,12 @@ class AppSetupPage(TranslatedPage):
         def finish() -> Session:
             if session is None:
                 assert ticket is not None
-                result: SignInResult = service.finish_totp_setup(ticket, enrollment_id, code)
+                result: SignInResult = service.authenticator_apps.finish_setup(
+                    ticket, enrollment_id, code
+                )
                 assert result.session is not None
                 return result.session
-            service.finish_add_totp(session, enrollment_id, code)
+            service.authenticator_apps.finish_add(session, enrollment_id, code)
             return session
 
         owner.runner.start(finish, self._finished, self.panel.show_error)
@@ -148,7 +150,7 @@ class RecoveryCodesPage(TranslatedPage):
         session, service = self.owner.session, self.owner.service
         assert session is not None
         self.owner.runner.start(
-            lambda: service.generate_recovery_codes(session), self._made, self._failed
+            lambda: service.recovery_codes.generate(session), self._made, self._failed
         )
 
     def _made(self, sheet: RecoverySheet) -> None:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
         Session,
         SignInResult,
     )
-from desktop_auth.core.methods import AUTHENTICATOR_APP, SECURITY_KEY, WINDOWS_HELLO
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import error_text
 from desktop_auth.gui.setup_pages import (
@@ -47,6 +46,7 @@ from desktop_auth.gui.setup_pages import (
 )
 from desktop_auth.gui.widgets import paragraph
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import Method
 
 
 class SetupWizard(QWizard):
@@ -92,7 +92,7 @@ class SetupWizard(QWizard):
         # Which methods the organisation allows, read while the person reads the intro.
         self.policy_runner = TaskRunner(self)
         self.policy_runner.start(
-            lambda: service.policy().allowed_methods,
+            lambda: service.policy.current().allowed_methods,
             self.choose_page.offer,
             lambda _error: None,  # then every choice stays; the core still says no calmly
         )
@@ -108,7 +108,9 @@ class SetupWizard(QWizard):
         ticket, service = self.ticket, self.service
         if ticket is None or self.runner.busy:
             return
-        self.runner.start(lambda: service.remind_me_later(ticket), self._deferred, self._refused)
+        self.runner.start(
+            lambda: service.sign_in.remind_me_later(ticket), self._deferred, self._refused
+        )
 
     def _deferred(self, result: SignInResult) -> None:
         self.session = result.session
@@ -229,8 +231,8 @@ class ChooseMethodPage(TranslatedPage):
 
     def offer(self, allowed: tuple[str, ...]) -> None:
         """Only what the organisation allows; the key choice stands for keys and Hello."""
-        key = SECURITY_KEY in allowed or WINDOWS_HELLO in allowed
-        app = AUTHENTICATOR_APP in allowed
+        key = Method.SECURITY_KEY in allowed or Method.WINDOWS_HELLO in allowed
+        app = Method.AUTHENTICATOR_APP in allowed
         self.key_choice.setVisible(key)
         self.key_hint.setVisible(key)
         self.app_choice.setVisible(app)

@@ -107,7 +107,7 @@ class SignInPage(Screen):
         self.error.clear_error()
         service = self.service
         self.runner.start(
-            lambda: service.sign_in_with_password(email, password), self._answered, self._failed
+            lambda: service.sign_in.with_password(email, password), self._answered, self._failed
         )
 
     def sign_in_with_key(self) -> None:

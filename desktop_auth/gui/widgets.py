@@ -198,8 +198,8 @@ class StrengthMeter(QWidget):
         password, email, service = self._password, self.email, self.service
 
         def work() -> tuple[str, PasswordAssessment, int]:
-            minimum = service.policy().passwords.min_length
-            return password, service.assess_password(password, email), minimum
+            minimum = service.policy.current().passwords.min_length
+            return password, service.sign_in.assess_password(password, email), minimum
 
         self.runner.start(work, self._assessed, lambda _error: None)
 

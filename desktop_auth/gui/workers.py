@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
 
@@ -19,7 +19,7 @@ from desktop_auth.errors import DesktopAuthError
 
 log = logging.getLogger("desktop_auth.gui")
 
-Done = Callable[[Any], None]
+T = TypeVar("T")
 Failed = Callable[[DesktopAuthError], None]
 
 
@@ -71,14 +71,17 @@ class TaskRunner(QObject):
         self._signals.succeeded.connect(self._succeeded)
         self._signals.failed.connect(self._failed)
         self._number = 0
-        self._callbacks: dict[int, tuple[Done, Failed]] = {}
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Failed]] = {}
 
     @property
     def busy(self) -> bool:
         return bool(self._callbacks)
 
-    def start(self, work: Callable[[], Any], done: Done, failed: Failed) -> None:
-        """Run ``work`` in a worker; then ``done(result)`` or ``failed(error)`` here."""
+    def start(self, work: Callable[[], T], done: Callable[[T], None], failed: Failed) -> None:
+        """Run ``work`` in a worker; then ``done(result)`` or ``failed(error)`` here.
+
+        ``done`` takes what ``work`` returns, so a screen cannot be handed a result of
+        another type than it expects (mypy checks it at every call)."""
         self._number += 1
         self._callbacks = {self._number: (done, failed)}
         self.busy_changed.emit(True)
@@ -89,7 +92,7 @@ class TaskRunner(QObject):
             self._callbacks = {}
             self.busy_changed.emit(False)
 
-    def _finish(self, number: int) -> tuple[Done, Failed] | None:
+    def _finish(self, number: int) -> tuple[Callable[[Any], None], Failed] | None:
         callbacks = self._callbacks.pop(number, None)
         if callbacks is not None:
             self.busy_changed.emit(False)

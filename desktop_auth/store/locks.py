@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_auth.store.models import Role, Setting, User
+from desktop_auth.store.models import Setting, User
+from desktop_auth.vocabulary import Role
 
 
 def lock_user(db: Session, user_id: int) -> None:

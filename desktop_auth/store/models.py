@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +19,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from desktop_auth.store.types import UTCDateTime
+from desktop_auth.vocabulary import Role
 
 
 class Base(DeclarativeBase):
@@ -38,11 +38,6 @@ def is_modelled(name: str | None, type_: str, _parent_names: object) -> bool:
     if type_ == "table" and name.startswith("user_search"):
         return False
     return name not in _NOT_MODELLED
-
-
-class Role(StrEnum):
-    EMPLOYEE = "employee"
-    ADMIN = "admin"
 
 
 class User(Base):

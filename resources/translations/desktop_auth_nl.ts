@@ -529,14 +529,6 @@
         <translation>Een methode</translation>
     </message>
     <message>
-        <source>Security key</source>
-        <translation>Beveiligingssleutel</translation>
-    </message>
-    <message>
-        <source>Authenticator app</source>
-        <translation>Authenticator-app</translation>
-    </message>
-    <message>
         <source>%1 of %2 active users (%3%) have set up two-step verification; %4 exempt.</source>
         <translation>%1 van de %2 actieve gebruikers (%3%) hebben tweestapsverificatie ingesteld; %4 vrijgesteld.</translation>
     </message>
@@ -954,10 +946,6 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Wachtwoord &amp;blokkeren na zoveel mislukte pogingen:</translation>
     </message>
     <message>
-        <source>Lock for (&amp;minutes):</source>
-        <translation>Blokkeren gedurende (&amp;minuten):</translation>
-    </message>
-    <message>
         <source>Lock the &amp;second step after this many failures:</source>
         <translation>&amp;Tweede stap blokkeren na zoveel mislukte pogingen:</translation>
     </message>
@@ -966,12 +954,28 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Herstelcodes &amp;per vel:</translation>
     </message>
     <message>
-        <source>&amp;Backup code lifetime (hours):</source>
-        <translation>Geldigheid &amp;backupcode (uren):</translation>
+        <source>Lock the password &amp;for:</source>
+        <translation>Wachtwoord blokkeren &amp;gedurende:</translation>
+    </message>
+    <message>
+        <source>&amp;Backup code lifetime:</source>
+        <translation>Geldigheid &amp;backupcode:</translation>
     </message>
     <message>
         <source>Allowed security key &amp;models (AAGUID, one a line; empty: any):</source>
         <translation>Toegestane &amp;modellen beveiligingssleutel (AAGUID, één per regel; leeg: alle):</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> uur</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
     </message>
     <message>
         <source>on a date (unticked: now)</source>
@@ -980,18 +984,6 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Enforcement date</source>
         <translation>Ingangsdatum</translation>
-    </message>
-    <message>
-        <source>Security key</source>
-        <translation>Beveiligingssleutel</translation>
-    </message>
-    <message>
-        <source>Windows Hello (face or fingerprint)</source>
-        <translation>Windows Hello (gezicht of vingerafdruk)</translation>
-    </message>
-    <message>
-        <source>Authenticator app</source>
-        <translation>Authenticator-app</translation>
     </message>
     <message>
         <source>Methods set up before stay usable; to switch one off, use the Users tab.</source>
@@ -1196,14 +1188,6 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>&amp;Kind:</source>
         <translation>&amp;Soort:</translation>
-    </message>
-    <message>
-        <source>Authenticator apps</source>
-        <translation>Authenticator-apps</translation>
-    </message>
-    <message>
-        <source>Security keys and Windows Hello</source>
-        <translation>Beveiligingssleutels en Windows Hello</translation>
     </message>
     <message>
         <source>Kind of method</source>
@@ -1479,7 +1463,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>UsersModel</name>
     <message>
         <source>none</source>
-        <extracomment>Pages held at once (1,600 rows): a screenful with room to scroll back. Pages asked for but not yet fetched that are still worth fetching (newest first). Column → ``list_users`` sort order; the methods column has none. Users the listing finds; None until counted (the first page comes first).</extracomment>
+        <extracomment>Pages held at once (1,600 rows): a screenful with room to scroll back. Pages asked for but not yet fetched that are still worth fetching (newest first). Column → ``accounts.page`` sort order; the methods column has none. Users the listing finds; None until counted (the first page comes first).</extracomment>
         <translation>geen</translation>
     </message>
     <message>
@@ -1632,6 +1616,33 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>S&amp;witch off old methods…</source>
         <translation>Oude methoden &amp;uitzetten…</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <source>Security key</source>
+        <translation>Beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Windows Hello (face or fingerprint)</source>
+        <translation>Windows Hello (gezicht of vingerafdruk)</translation>
+    </message>
+    <message>
+        <source>Authenticator app</source>
+        <translation>Authenticator-app</translation>
+    </message>
+    <message>
+        <source>Security key or Windows Hello</source>
+        <translation>Beveiligingssleutel of Windows Hello</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Herstelcode</translation>
+    </message>
+    <message>
+        <source>Backup code</source>
+        <translation>Backupcode</translation>
     </message>
 </context>
 </TS>

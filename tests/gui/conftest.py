@@ -80,7 +80,9 @@ def read_qr(widget: QWidget, tmp_path: Path) -> str:
     """What a phone's camera reads from the QR code on the screen."""
     path = tmp_path / "qr.png"
     assert widget.grab().save(str(path))
-    found = zxingcpp.read_barcodes(Image.open(path))
+    # QR codes only, as an authenticator app scans (all formats now and then also "found"
+    # a linear barcode inside the QR code's modules).
+    found = zxingcpp.read_barcodes(Image.open(path), formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(found) == 1
     return found[0].text
 
@@ -97,3 +99,10 @@ def inputs_without_names(root: QWidget) -> list[str]:
         if button.isVisibleTo(root) and not (button.text() or button.accessibleName()):
             missing.append(repr(button))
     return missing
+
+
+@pytest.fixture
+def restore_palette(qapp: QApplication) -> Iterator[None]:
+    original = QApplication.palette()
+    yield
+    QApplication.setPalette(original)

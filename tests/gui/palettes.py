@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QEvent, QPoint, QRect
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
@@ -59,9 +59,32 @@ def text_contrast(window: QWidget, widget: QWidget) -> float:
     )
 
 
+#: More rounds than any screen's nesting of layouts needs.
+_SETTLE_ROUNDS = 20
+
+
+def settle_layouts(root: QWidget) -> None:
+    """Lay out ``root`` completely, as the next paint would.
+
+    A label's new text posts a layout request to its parent; handling it resizes the
+    children, whose own layouts then post theirs, one nesting level per round.  One
+    ``processEvents()`` handles only the first round, so a word-wrapped label whose text
+    came from a worker could be measured at its old height (the flaky "clipped" reason
+    in the dark-palette test).  Activate every layout until none has anything left to do.
+    """
+    for _ in range(_SETTLE_ROUNDS):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        layouts = [w.layout() for w in [root, *root.findChildren(QWidget)] if w.layout()]
+        # activate() is true when it laid something out again (a scroll area's does, each
+        # time), so the rounds are bounded rather than run until all report false.
+        changed = [layout.activate() for layout in layouts]  # every one, no short cut
+        if not any(changed):
+            return
+
+
 def clipped_texts(root: QWidget) -> list[str]:
     """Visible labels and buttons given less room than their text needs."""
-    QApplication.processEvents()  # pending layout requests first: a new text is laid out late
+    settle_layouts(root)
     clipped = []
     texts: list[QLabel | QAbstractButton] = [
         *root.findChildren(QLabel),

@@ -11,9 +11,8 @@ from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDi
 from desktop_auth.gui.main_window import MainWindow
 from tests.gui.conftest import inputs_without_names, read_qr, shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
-from tests.helpers import PinnedClock
-from tests.totp_helpers import EnrolledUser, secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.totp_helpers import EnrolledUser, make_user_with_app, secret_from_uri
 
 
 def open_settings(
@@ -45,7 +44,7 @@ def test_s1_remove_asks_to_sign_in_again_after_five_minutes_and_never_the_last_a
     clock: PinnedClock,
     tmp_path: object,
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     dialog = open_settings(qtbot, window, jan, clock)
     assert inputs_without_names(dialog) == []
     shoot(dialog, "20-settings-methods")
@@ -112,8 +111,8 @@ def qtbot_input(qtbot: QtBot, text: str, action: object) -> None:
 def test_s1_regenerate_codes_after_signing_in_again_then_the_count(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
-    old = service.generate_recovery_codes(jan.session)
+    jan = make_user_with_app(service, admin, clock)
+    old = service.recovery_codes.generate(jan.session)
     clock.advance(seconds=30)
     dialog = open_settings(qtbot, window, jan, clock)
     dialog.tabs.setCurrentIndex(1)
@@ -145,7 +144,7 @@ def test_s1_regenerate_codes_after_signing_in_again_then_the_count(
 def test_change_password_with_meter_and_reasons(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     dialog = open_settings(qtbot, window, jan, clock)
     dialog.tabs.setCurrentIndex(2)
     type_into(qtbot, dialog.current.edit, USER_PASSWORD)
@@ -159,4 +158,4 @@ def test_change_password_with_meter_and_reasons(
     qtbot.waitUntil(dialog.change_button.isEnabled)
     dialog.change_button.click()
     qtbot.waitUntil(lambda: bool(dialog.password_done.text()))
-    assert service.sign_in_with_password(jan.email, new).ticket
+    assert service.sign_in.with_password(jan.email, new).ticket

@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop_auth.core.policy_limits import POLICY_LIMITS
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.admin import AdminConsole
@@ -31,22 +32,19 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.gui.conftest import shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
 from tests.gui.palettes import dark_palette, text_contrast
-from tests.gui.test_dark_palette import restore_palette  # noqa: F401 - a fixture
-from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
-from tests.unit.gui.test_recovery_sheet import pdf_text
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user, pdf_text
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri
 
 ADMIN_EMAIL = "beheer@salariszaken.nl"
 
 
 def admin_with_app(service: AuthService, clock: PinnedClock) -> tuple[Session, str]:
     """The first administrator with an authenticator app, signed in at AAL2."""
-    setup = service.sign_in_with_password(ADMIN_EMAIL, ADMIN_PASSWORD)
+    setup = service.sign_in.with_password(ADMIN_EMAIL, ADMIN_PASSWORD)
     assert setup.ticket
-    enrollment = service.begin_totp_setup(setup.ticket, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(setup.ticket, "Telefoon")
     secret = secret_from_uri(enrollment.uri)
-    done = service.finish_totp_setup(
+    done = service.authenticator_apps.finish_setup(
         setup.ticket, enrollment.enrollment_id, phone_code(secret, clock)
     )
     assert done.session is not None
@@ -90,7 +88,7 @@ def wait_visible(qtbot: QtBot, kind: type[QWidget]) -> QWidget:
 def fail_sign_ins(service: AuthService, clock: PinnedClock, email: str, times: int) -> None:
     for _ in range(times):
         with contextlib.suppress(DesktopAuthError):
-            service.sign_in_with_password(email, "wrong password entirely")
+            service.sign_in.with_password(email, "wrong password entirely")
         clock.advance(seconds=61)  # past the growing wait, so each failure counts
 
 
@@ -112,7 +110,7 @@ def test_an_admin_opens_the_console_from_home_and_every_view_loads(
     admin_app: tuple[Session, str],
     clock: PinnedClock,
 ) -> None:
-    jan = user_with_app(service, service.local_administrator(), clock)
+    jan = make_user_with_app(service, service.accounts.local_administrator(), clock)
     sign_in(qtbot, window, ADMIN_EMAIL, ADMIN_PASSWORD)
     wait_page(qtbot, window, window.second_factor)
     type_phone_code(qtbot, window.second_factor.code, admin_app[1], clock)
@@ -136,7 +134,7 @@ def test_an_admin_opens_the_console_from_home_and_every_view_loads(
 def test_someone_without_the_admin_role_is_refused_in_their_language(
     qtbot: QtBot, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     install_language("nl")
     window = AdminConsole(service, jan.session)
     qtbot.addWidget(window)
@@ -150,8 +148,8 @@ def test_someone_without_the_admin_role_is_refused_in_their_language(
 def test_search_as_you_type_filters_on_email_and_name(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor
 ) -> None:
-    service.create_user(actor=admin, email="jan@example.nl", display_name="Jan de Vries")
-    service.create_user(actor=admin, email="piet@example.nl", display_name="Piet Jansen")
+    service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan de Vries")
+    service.accounts.create(actor=admin, email="piet@example.nl", display_name="Piet Jansen")
     users = console.users
     users.model.refresh()
     qtbot.waitUntil(lambda: len(users.model.rows) == 3)
@@ -169,10 +167,12 @@ def test_the_table_holds_only_the_pages_it_shows_wherever_it_scrolls(
 ) -> None:
     """A row per user from the count; pages fetched as shown; the oldest page dropped."""
     for number in range(7):
-        service.create_user(actor=admin, email=f"u{number}@example.nl", display_name=f"U {number}")
+        service.accounts.create(
+            actor=admin, email=f"u{number}@example.nl", display_name=f"U {number}"
+        )
     from desktop_auth.gui.admin.users_model import PLACEHOLDER, UsersModel
 
-    everyone = [u.email for u in service.list_users()]
+    everyone = [u.email for u in service.accounts.page()]
     model = UsersModel(service, page_size=3, cached_pages=2)
     model.set_search("")
     qtbot.waitUntil(lambda: model.rowCount() == 8)  # counted after the first page
@@ -198,8 +198,8 @@ def test_the_table_holds_only_the_pages_it_shows_wherever_it_scrolls(
 def test_a_header_click_sorts_the_whole_list_and_the_count_is_shown(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor
 ) -> None:
-    service.create_user(actor=admin, email="a.zwart@example.nl", display_name="Zeger Zwart")
-    service.create_user(actor=admin, email="z.appel@example.nl", display_name="Anna Appel")
+    service.accounts.create(actor=admin, email="a.zwart@example.nl", display_name="Zeger Zwart")
+    service.accounts.create(actor=admin, email="z.appel@example.nl", display_name="Anna Appel")
     users = console.users
     console.tabs.setCurrentWidget(users)
     users.model.refresh()
@@ -218,7 +218,7 @@ def test_a_header_click_sorts_the_whole_list_and_the_count_is_shown(
     qtbot.waitUntil(lambda: names() == ["Anna Appel", "Anna Beheer", "Zeger Zwart"])
     assert users.model.listing.sort == "name"
     assert [r.user.email for r in users.model.rows] == [
-        u.email for u in service.list_users(sort="name")
+        u.email for u in service.accounts.page(sort="name")
     ]
     click_header(1)
     qtbot.waitUntil(lambda: names() == ["Zeger Zwart", "Anna Beheer", "Anna Appel"])
@@ -248,13 +248,13 @@ def test_p8_create_user_shows_the_temporary_password_once(
     assert len(password) >= 12
     shown.secret.copy_button.click()
     assert QApplication.clipboard().text() == password
-    first = service.sign_in_with_password("kees@example.nl", password)
+    first = service.sign_in.with_password("kees@example.nl", password)
     assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
     shown.reject()
     assert shown.secret.edit.text() == ""  # gone from the screen
     assert QApplication.clipboard().text() != password  # and from the clipboard
     qtbot.waitUntil(lambda: "kees@example.nl" in [r.user.email for r in console.users.model.rows])
-    created = service.audit_events(event_type="user.created")
+    created = service.audit.events(event_type="user.created")
     assert created[0].subject == "kees@example.nl"
 
 
@@ -262,19 +262,19 @@ def test_t1_unlock_a_locked_account(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     email = make_user(service, admin)
-    fail_sign_ins(service, clock, email, service.policy().throttle.lock_after)
+    fail_sign_ins(service, clock, email, service.policy.current().throttle.lock_after)
     select_user(qtbot, console, email)
     assert cell(console, 3) == "locked"
     console.users.unlock_button.click()
     qtbot.waitUntil(lambda: cell(console, 3) == "active")
-    assert service.sign_in_with_password(email, USER_PASSWORD).outcome is not SignInOutcome.LOCKED
-    assert service.audit_events(event_type="user.unlocked")[0].actor == f"user:{ADMIN_EMAIL}"
+    assert service.sign_in.with_password(email, USER_PASSWORD).outcome is not SignInOutcome.LOCKED
+    assert service.audit.events(event_type="user.unlocked")[0].actor == f"user:{ADMIN_EMAIL}"
 
 
 def test_m8_issue_a_backup_code_shown_once_and_it_works(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     select_user(qtbot, console, jan.email)
     assert cell(console, 4) == "authenticator app"
     console.users.backup_button.click()
@@ -290,9 +290,9 @@ def test_m8_issue_a_backup_code_shown_once_and_it_works(
     shoot(dialog, "61-admin-backup-code")
     dialog.reject()
     assert dialog.secret.edit.text() == ""
-    ticket = service.sign_in_with_password(jan.email, USER_PASSWORD).ticket
+    ticket = service.sign_in.with_password(jan.email, USER_PASSWORD).ticket
     assert ticket
-    assert service.verify_second_factor(ticket, "backup", code).outcome in (
+    assert service.sign_in.with_second_factor(ticket, "backup", code).outcome in (
         SignInOutcome.SETUP_REQUIRED,
         SignInOutcome.DONE,
     )
@@ -302,7 +302,9 @@ def test_m8_the_backup_code_slip_prints_in_the_users_language(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, tmp_path: Path
 ) -> None:
     """Printed through the real print dialog (to a PDF file), read back with pdftotext."""
-    service.create_user(actor=admin, email="anouk@example.nl", display_name="Anouk", language="nl")
+    service.accounts.create(
+        actor=admin, email="anouk@example.nl", display_name="Anouk", language="nl"
+    )
     select_user(qtbot, console, "anouk@example.nl")
     console.users.backup_button.click()
     dialog = wait_visible(qtbot, BackupCodeDialog)
@@ -339,7 +341,7 @@ def test_m5_s1_remove_a_lost_method_after_signing_in_again(
     clock: PinnedClock,
     admin_app: tuple[Session, str],
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     select_user(qtbot, console, jan.email)
     console.users.methods_button.click()
     dialog = wait_visible(qtbot, MethodsDialog)
@@ -355,9 +357,9 @@ def test_m5_s1_remove_a_lost_method_after_signing_in_again(
     qtbot.waitUntil(reauth.code.isEnabled, timeout=10_000)
     type_phone_code(qtbot, reauth.code, admin_app[1], clock)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10_000)
-    assert service.user_methods(jan.email) == []
+    assert service.accounts.methods(jan.email) == []
     assert console.context.session.authenticated_at == clock.now()
-    removed = service.audit_events(event_type="factor.removed")[0]
+    removed = service.audit.events(event_type="factor.removed")[0]
     assert removed.subject == jan.email
     qtbot.waitUntil(lambda: cell(console, 4) == "none")
     dialog.reject()
@@ -373,13 +375,13 @@ def test_disable_asks_first_then_role_exemption_and_deadline(
     assert isinstance(box, QMessageBox)
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: cell(console, 3) == "disabled")
-    assert service.get_user(email).disabled
+    assert service.accounts.get(email).disabled
     assert console.users.disable_button.text() == "&Enable"
     console.users.set_role("admin")
     qtbot.waitUntil(lambda: cell(console, 2) == "administrator")
     console.users.toggle_exempt()
     qtbot.waitUntil(lambda: cell(console, 6) == "exempt")
-    assert service.get_user(email).second_factor_exempt
+    assert service.accounts.get(email).second_factor_exempt
 
 
 def test_l1_l2_audit_filter_verify_and_export(
@@ -410,8 +412,8 @@ def test_l1_l2_audit_filter_verify_and_export(
     qtbot.waitUntil(lambda: audit.exported is not None, timeout=10_000)
     with target.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
-    assert len(rows) - 1 == audit.exported == len(service.audit_events(limit=None)) - 1
-    assert service.audit_events(event_type="audit.exported")[0].actor == f"user:{ADMIN_EMAIL}"
+    assert len(rows) - 1 == audit.exported == len(service.audit.events(limit=None)) - 1
+    assert service.audit.events(event_type="audit.exported")[0].actor == f"user:{ADMIN_EMAIL}"
     assert "Exported" in audit.export_note.text()
 
 
@@ -436,13 +438,13 @@ def test_a_policy_change_persists_and_is_audited(
     }
     policy.save_button.click()
     qtbot.waitUntil(lambda: "Saved" in policy.saved.text(), timeout=10_000)
-    stored = service.policy()
+    stored = service.policy.current()
     assert stored.throttle.lock_after == 7
     assert stored.enforcement_date == "2026-09-01"
     assert not stored.passwordless_allowed
     assert stored.aaguid_allowlist == ("cb69481e-8ff7-4039-93ec-0a2729a154a8",)
     assert stored.allowed_methods == ("security_key", "authenticator_app")
-    event = service.audit_events(event_type="policy.changed")[0]
+    event = service.audit.events(event_type="policy.changed")[0]
     assert event.details["settings"] == (
         "aaguid_allowlist,allowed_methods,enforcement_date,passwordless_allowed,throttle.lock_after"
     )
@@ -453,7 +455,55 @@ def test_a_policy_change_persists_and_is_audited(
         box.setChecked(False)
     policy.save_button.click()
     qtbot.waitUntil(lambda: "at least one method" in policy.error.text(), timeout=10_000)
-    assert service.policy().allowed_methods == ("security_key", "authenticator_app")
+    assert service.policy.current().allowed_methods == ("security_key", "authenticator_app")
+
+
+def test_the_policy_screens_ranges_and_units_are_the_policys_own(console: AdminConsole) -> None:
+    """Issue 13.5: the spin boxes read POLICY_LIMITS, so screen and rules cannot drift."""
+    policy = console.policy
+    assert set(policy.spins) <= set(POLICY_LIMITS)
+    assert policy.lock_minutes is policy.spins["throttle.lock_minutes"]
+    for setting, spin in policy.spins.items():
+        limit = POLICY_LIMITS[setting]
+        assert (spin.minimum(), spin.maximum()) == (limit.minimum, limit.maximum), setting
+    assert policy.lock_minutes.maximum() > 24 * 60  # the old screen's maximum
+    assert policy.lock_minutes.suffix() == " min"
+    assert policy.backup_code_hours.suffix() == " h"
+    assert policy.totp_window.suffix() == ""
+
+
+def test_saving_the_reminder_leaves_a_long_lock_alone(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor
+) -> None:
+    """The reported bug: lock_minutes=5000 became 1440 when only the reminder was saved."""
+    service.policy.update(actor=admin, changes={"throttle.lock_minutes": 5000})
+    policy = console.policy
+    console.tabs.setCurrentWidget(policy)
+    policy.load()
+    qtbot.waitUntil(lambda: policy.lock_minutes.value() == 5000, timeout=10_000)
+    policy.reminder_text.setText("Zet tweestapsverificatie aan vóór 1 juli.")
+    assert policy.changes() == {"reminder_text": "Zet tweestapsverificatie aan vóór 1 juli."}
+    policy.save_button.click()
+    qtbot.waitUntil(lambda: "Saved" in policy.saved.text(), timeout=10_000)
+    stored = service.policy.current()
+    assert stored.throttle.lock_minutes == 5000
+    assert stored.reminder_text == "Zet tweestapsverificatie aan vóór 1 juli."
+    assert service.audit.events(event_type="policy.changed")[0].details["settings"] == (
+        "reminder_text"
+    )
+
+    # Even an input that cannot show the stored value (here: narrowed to the old
+    # maximum) leaves it alone: Save compares with what the input showed, not the policy.
+    policy.lock_minutes.setMaximum(24 * 60)
+    policy.show_policy(stored)
+    assert policy.lock_minutes.value() == 24 * 60
+    policy.reminder_text.setText("Vóór 1 juli, graag.")
+    assert set(policy.changes()) == {"reminder_text"}
+    policy.save_button.click()
+    qtbot.waitUntil(
+        lambda: service.policy.current().reminder_text == "Vóór 1 juli, graag.", timeout=10_000
+    )
+    assert service.policy.current().throttle.lock_minutes == 5000
 
 
 def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(
@@ -464,7 +514,7 @@ def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(
     clock: PinnedClock,
     admin_app: tuple[Session, str],
 ) -> None:
-    user_with_app(service, admin, clock)
+    make_user_with_app(service, admin, clock)
     make_user(service, admin, email="piet@example.nl")
     make_user(service, admin, email="kees@example.nl")
     fail_sign_ins(service, clock, "kees@example.nl", 3)
@@ -485,7 +535,7 @@ def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(
 def test_every_view_in_both_languages_for_review(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user_with_app(service, admin, clock)
+    make_user_with_app(service, admin, clock)
     make_user(service, admin, email="piet@example.nl")
     console.dashboard.load()
     console.users.model.refresh()
@@ -539,7 +589,7 @@ def test_import_users_from_csv_reports_bad_rows_then_imports_all(
     dialog.import_file(bad)
     qtbot.waitUntil(lambda: "Nothing was imported" in dialog.report.toPlainText())
     assert "3: kapot — Enter a valid e-mail address" in dialog.report.toPlainText()
-    assert service.list_users(search="goed") == []
+    assert service.accounts.page(search="goed") == []
     shoot(dialog, "63-admin-import-refused")  # before any password is on the screen
     good = tmp_path / "good.csv"
     good.write_text("email,name,role\nnina@example.nl,Nina,\nomar@example.nl,Omar,admin\n")
@@ -547,11 +597,11 @@ def test_import_users_from_csv_reports_bad_rows_then_imports_all(
     qtbot.waitUntil(lambda: "Imported 2 users" in dialog.report.toPlainText())
     line = next(li for li in dialog.report.toPlainText().splitlines() if "nina@" in li)
     password = line.split()[-1]
-    first = service.sign_in_with_password("nina@example.nl", password)
+    first = service.sign_in.with_password("nina@example.nl", password)
     assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
     dialog.reject()
     assert dialog.report.toPlainText() == ""  # the passwords are gone from the screen
-    assert service.get_user("omar@example.nl").role == "admin"
+    assert service.accounts.get("omar@example.nl").role == "admin"
 
 
 def test_switch_off_old_methods_from_the_console(
@@ -566,7 +616,7 @@ def test_switch_off_old_methods_from_the_console(
 
     from desktop_auth.gui.admin.rollout_dialogs import RetireDialog
 
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
     console.tabs.setCurrentWidget(console.users)
     console.users.retire_button.click()
     dialog = wait_visible(qtbot, RetireDialog)
@@ -577,8 +627,8 @@ def test_switch_off_old_methods_from_the_console(
     shoot(dialog, "64-admin-retire")
     # The admin's own app and Jan's: both authenticator apps are off.
     assert dialog.result_text.text() == "Switched off 2 methods of 2 users."
-    assert service.user_methods(jan.email) == []
-    result = service.sign_in_with_password(jan.email, USER_PASSWORD)
+    assert service.accounts.methods(jan.email) == []
+    result = service.sign_in.with_password(jan.email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SETUP_REQUIRED
 
 
@@ -609,7 +659,7 @@ def test_a_confirmed_action_acts_on_the_user_it_named(
     """The table may change under an open confirmation (pages refetched, another search):
     Yes acts on the user the question named, not on whoever is selected by then."""
     for email, name in (("anna@example.nl", "Anna"), ("bert@example.nl", "Bert")):
-        service.create_user(actor=admin, email=email, display_name=name)
+        service.accounts.create(actor=admin, email=email, display_name=name)
     console.tabs.setCurrentWidget(console.users)
     select_user(qtbot, console, "anna@example.nl")
     console.users.disable_button.click()
@@ -619,5 +669,5 @@ def test_a_confirmed_action_acts_on_the_user_it_named(
     qtbot.waitUntil(lambda: [r.user.email for r in console.users.model.rows] == ["bert@example.nl"])
     console.users.table.selectRow(0)
     box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: service.get_user("anna@example.nl").disabled, timeout=10_000)
-    assert not service.get_user("bert@example.nl").disabled
+    qtbot.waitUntil(lambda: service.accounts.get("anna@example.nl").disabled, timeout=10_000)
+    assert not service.accounts.get("bert@example.nl").disabled

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,11 @@ from desktop_auth.gui.setup_pages import AppSetupPage
 from tests.gui.conftest import read_qr, shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page, wait_wizard
 from tests.gui.palettes import DARK_WINDOW, clipped_texts, dark_palette, text_contrast
-from tests.helpers import PinnedClock, initialize_organisation
-from tests.totp_helpers import secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, initialize_organisation, make_user
+from tests.totp_helpers import make_user_with_app, secret_from_uri
 
 #: The error red the sign-in page used to hard-code: 2.2:1 on a dark window.
 OLD_ERROR_RED = "#b3261e"
-
-
-@pytest.fixture
-def restore_palette(qapp: QApplication) -> Iterator[None]:
-    original = QApplication.palette()
-    yield
-    QApplication.setPalette(original)
 
 
 def test_each_tone_reads_at_wcag_aa_on_light_and_dark_windows() -> None:
@@ -48,7 +39,7 @@ def test_each_tone_reads_at_wcag_aa_on_light_and_dark_windows() -> None:
 def test_the_sign_in_error_is_legible_after_the_system_turns_dark(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     sign_in(qtbot, window, jan.email, "not the password at all")
     error = window.sign_in.error
     qtbot.waitUntil(error.isVisible)

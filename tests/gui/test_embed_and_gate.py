@@ -15,9 +15,8 @@ from desktop_auth import cli
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, Session
 from desktop_auth.gui import embed
 from tests.gui.helpers import type_into, wait_page
-from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.totp_helpers import make_user_with_app, phone_code
 
 RECORD = "import json, os, sys; json.dump({k: v for k, v in os.environ.items() if k.startswith('DESKTOP_AUTH_')}, open(sys.argv[1], 'w'))"  # noqa: E501
 
@@ -43,7 +42,7 @@ def drive_sign_in(qtbot: QtBot, email: str, secret: str, clock: PinnedClock) -> 
 def test_sign_in_returns_the_session_to_the_embedding_program(
     qtbot: QtBot, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     drive_sign_in(qtbot, user.email, user.secret, clock)
     session = embed.sign_in(service=service)
     assert isinstance(session, Session)
@@ -63,7 +62,7 @@ def test_closing_the_dialog_returns_none(qtbot: QtBot, service: AuthService, adm
 def test_gate_starts_the_program_only_after_a_complete_sign_in(
     qtbot: QtBot, service: AuthService, admin: Actor, clock: PinnedClock, tmp_path: Path
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     record = tmp_path / "env.json"
     command = [sys.executable, "-c", RECORD, str(record)]
 
@@ -104,7 +103,7 @@ TOUCH_LATER = "import pathlib, sys, time; time.sleep(0.5); pathlib.Path(sys.argv
 
 
 def a_session(service: AuthService, admin: Actor, clock: PinnedClock) -> Session:
-    return user_with_app(service, admin, clock).session
+    return make_user_with_app(service, admin, clock).session
 
 
 def test_s2_gate_left_idle_asks_again_and_ends_the_program_when_nobody_signs_in(

@@ -50,7 +50,7 @@ def test_first_run_makes_the_organisation_and_admin_then_sets_up_an_app(
     page.create_button.click()
 
     wizard = wait_wizard(qtbot, window)
-    assert service.is_initialized()
+    assert service.organisation() is not None
     assert wizard.currentId() == INTRO
     shoot(wizard, "10-wizard-why")
     wizard.next()
@@ -106,12 +106,12 @@ def test_before_the_enforcement_date_remind_me_later(
 
     from desktop_auth.core.service import AssuranceLevel
     from tests.gui.helpers import sign_in
-    from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+    from tests.helpers import USER_PASSWORD, make_user
 
     deadline = clock.now().date() + timedelta(days=30)
-    service.set_policy(
+    service.policy.replace(
         actor=admin,
-        policy=dataclasses.replace(service.policy(), enforcement_date=deadline.isoformat()),
+        policy=dataclasses.replace(service.policy.current(), enforcement_date=deadline.isoformat()),
     )
     make_user(service, admin)
     sign_in(qtbot, window, "jan@example.nl", USER_PASSWORD)

@@ -16,9 +16,8 @@ from desktop_auth.gui.main_window import MainWindow
 from tests.gui.conftest import ROOT, SCREENSHOTS, shoot
 from tests.gui.helpers import sign_in, type_phone_code, wait_page
 from tests.gui.palettes import clipped_texts
-from tests.helpers import PinnedClock
-from tests.totp_helpers import user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.totp_helpers import make_user_with_app
 
 #: Run with QT_SCALE_FACTOR=2: the window as a 2x screen really shows it.
 AT_2X = """
@@ -80,7 +79,7 @@ def test_the_window_icon_is_rendered_from_the_svg_at_each_pixel_ratio() -> None:
 def test_daily_sign_in_screens_at_2x_are_not_clipped(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     wait_page(qtbot, window, window.sign_in)
     assert clipped_texts(window) == []
     shoot(window, "02-sign-in", folder="2x", scale=2)

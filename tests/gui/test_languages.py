@@ -22,9 +22,8 @@ from desktop_auth.gui.setup_wizard import AppSetupPage, RecoveryCodesPage, Setup
 from desktop_auth.resources import resource_path
 from tests.gui.conftest import ROOT, inputs_without_names, shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page, wait_wizard
-from tests.helpers import PinnedClock
-from tests.totp_helpers import user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
+from tests.totp_helpers import make_user_with_app
 
 TS = ROOT / "resources" / "translations" / "desktop_auth_nl.ts"
 GUI_SOURCES = sorted(str(p) for p in (ROOT / "desktop_auth" / "gui").rglob("*.py"))
@@ -124,8 +123,8 @@ def test_every_screen_in_both_languages(
     window.set_language(language)
     expected = "Inloggen" if language == "nl" else "Sign in"
     qtbot.waitUntil(lambda: window.sign_in.sign_in_button.text() == expected)
-    jan = user_with_app(service, admin, clock)
-    service.generate_recovery_codes(jan.session)
+    jan = make_user_with_app(service, admin, clock)
+    service.recovery_codes.generate(jan.session)
     wait_page(qtbot, window, window.sign_in)
     check(window, language, "tour-01-sign-in")
     sign_in(qtbot, window, jan.email, "wrong password, surely")
@@ -157,7 +156,7 @@ def test_every_screen_in_both_languages(
     reauth.show()
     check(reauth, language, "tour-13-sign-in-again")
     reauth.close()
-    codes = RecoveryCodesDialog(service.generate_recovery_codes(jan.session), dialog)
+    codes = RecoveryCodesDialog(service.recovery_codes.generate(jan.session), dialog)
     qtbot.addWidget(codes)
     codes.show()
     check(codes, language, "tour-14-new-codes")
@@ -201,7 +200,7 @@ def test_every_screen_in_both_languages(
 def test_dutch_from_the_menu_relabels_the_open_screen_and_core_messages(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     wait_page(qtbot, window, window.sign_in)
     assert window.sign_in.sign_in_button.text() == "Sign in"
     window.language_actions["nl"].trigger()
@@ -225,7 +224,7 @@ def test_dutch_from_the_menu_relabels_the_open_screen_and_core_messages(
 def test_wizard_buttons_are_ours_in_dutch(qtbot: QtBot, service: AuthService, admin: Actor) -> None:
     install_language("nl")
     make_user(service, admin, email="nina@example.nl")
-    result = service.sign_in_with_password("nina@example.nl", USER_PASSWORD)
+    result = service.sign_in.with_password("nina@example.nl", USER_PASSWORD)
     assert result.ticket
     wizard = SetupWizard(service, ticket=result.ticket)
     qtbot.addWidget(wizard)

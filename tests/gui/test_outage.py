@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from desktop_auth.core.passwords import PasswordHasher
-from desktop_auth.core.service import AuthService
 from desktop_auth.gui.workers import wait_for_workers
 from desktop_auth.store.db import Store
-from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.conftest import _window, shoot
 from tests.gui.helpers import sign_in, type_into, wait_page
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
+from tests.helpers import (
+    USER_PASSWORD,
+    PinnedClock,
+    initialize_organisation,
+    make_service,
+)
 from tests.postgres_server import PostgresServer
-from tests.totp_helpers import phone_code, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.totp_helpers import make_user_with_app, phone_code
 
 
 def test_window_fails_closed_while_the_database_is_down_then_goes_on(
@@ -24,14 +25,8 @@ def test_window_fails_closed_while_the_database_is_down_then_goes_on(
     store = Store.open(own_server.url(own_server.new_database()))
     store.upgrade()
     clock = PinnedClock()
-    service = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(MemoryKeyring()),
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        workstation="WS-1",
-    )
-    user = user_with_app(service, initialize_organisation(service), clock)
+    service = make_service(store, clock=clock, workstation="WS-1")
+    user = make_user_with_app(service, initialize_organisation(service), clock)
     window = next(_window(qtbot, service))
     sign_in(qtbot, window, user.email, USER_PASSWORD)
     page = window.second_factor

@@ -8,14 +8,18 @@ import time
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from desktop_auth.core.passwords import Argon2Parameters, PasswordHasher
-from desktop_auth.core.service import AuthService
+from desktop_auth.core.passwords import Argon2Parameters
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.store.db import Store
-from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.helpers import sign_in, wait_page
-from tests.helpers import MemoryKeyring, PinnedClock, initialize_organisation
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import (
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+    make_service,
+    make_user,
+)
 
 MAX_STALL_SECONDS = 0.050
 
@@ -25,13 +29,7 @@ def test_sign_in_with_production_argon2_never_stalls_the_event_loop_over_50_ms(
 ) -> None:
     production = Argon2Parameters()
     assert production.memory_kib == 65536 and production.time_cost == 3  # SECURITY.md P9
-    service = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),
-        clock=clock,
-        hasher=PasswordHasher(production),
-        workstation="WS-042",
-    )
+    service = make_service(store, clock=clock, keyring=memory_keyring, argon2=production)
     admin = initialize_organisation(service)
     make_user(service, admin, email="jan@example.nl")
     window = MainWindow(lambda: service)

@@ -12,18 +12,22 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.setup_wizard import ChooseMethodPage
 from desktop_auth.store.db import Store
-from desktop_auth.store.keys import KeyringDataKeyStore
 from tests.gui.conftest import _window, shoot
 from tests.gui.helpers import finish_wizard_with_key, sign_in, wait_page, wait_wizard
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
-from tests.webauthn_helpers import hardware_key, user_with_key
+from tests.helpers import (
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+    make_service,
+    make_user,
+)
+from tests.webauthn_helpers import hardware_key, make_user_with_key
 
 
 @pytest.fixture
@@ -44,13 +48,8 @@ def keyed_service(
     memory_keyring: MemoryKeyring,
     plugged_in: list[SoftAuthenticator],
 ) -> AuthService:
-    return AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        workstation="WS-042",
-        security_keys=lambda: list(plugged_in),
+    return make_service(
+        store, clock=clock, keyring=memory_keyring, security_keys=lambda: list(plugged_in)
     )
 
 
@@ -82,7 +81,7 @@ def test_setup_wizard_with_a_security_key(
     assert choose.nickname.text() == "Security key"  # type: ignore[attr-defined]
     shoot(wizard, "30-wizard-choose-key")
     finish_wizard_with_key(qtbot, key_window, wizard, shot="31-wizard-key-works")
-    [method] = keyed_service.user_methods("jan@example.nl")
+    [method] = keyed_service.accounts.methods("jan@example.nl")
     assert (method.kind, method.label) == ("webauthn", "Security key")
     assert len(key.credentials) == 1
 
@@ -94,7 +93,7 @@ def test_daily_sign_in_asks_the_key_at_once(
     keyed_admin: Actor,
     key: SoftAuthenticator,
 ) -> None:
-    user_with_key(keyed_service, keyed_admin, key)
+    make_user_with_key(keyed_service, keyed_admin, key)
     sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
     wait_page(qtbot, key_window, key_window.home)
     assert key_window.session is not None
@@ -109,7 +108,7 @@ def test_a_refused_key_says_so_and_offers_another_method(
     keyed_admin: Actor,
     key: SoftAuthenticator,
 ) -> None:
-    user_with_key(keyed_service, keyed_admin, key)
+    make_user_with_key(keyed_service, keyed_admin, key)
     key.touch = lambda: False  # nobody touches it
     sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
     page = key_window.second_factor
@@ -129,7 +128,7 @@ def test_passwordless_sign_in_from_the_first_screen(
     keyed_admin: Actor,
     key: SoftAuthenticator,
 ) -> None:
-    user_with_key(keyed_service, keyed_admin, key)
+    make_user_with_key(keyed_service, keyed_admin, key)
     wait_page(qtbot, key_window, key_window.sign_in)
     shoot(key_window, "33-sign-in-with-key-button")
     key_window.sign_in.key_button.click()
@@ -156,7 +155,7 @@ def test_settings_add_a_spare_key_and_sign_in_again_with_a_touch(
     from tests.gui.helpers import type_into
     from tests.gui.test_account import active_dialog
 
-    user_with_key(keyed_service, keyed_admin, key)
+    make_user_with_key(keyed_service, keyed_admin, key)
     sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
     wait_page(qtbot, key_window, key_window.home)
     key_window.home.settings_button.click()
@@ -173,7 +172,7 @@ def test_settings_add_a_spare_key_and_sign_in_again_with_a_touch(
     finally:
         QInputDialog.getText = original  # type: ignore[method-assign]
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
-    assert sorted(m.label for m in keyed_service.user_methods("jan@example.nl")) == [
+    assert sorted(m.label for m in keyed_service.accounts.methods("jan@example.nl")) == [
         "Reserve",
         "YubiKey 5",
     ]
@@ -202,7 +201,7 @@ def test_only_allowed_methods_are_offered_in_the_wizard_and_settings(
     key: SoftAuthenticator,
 ) -> None:
     """The organisation allows security keys only: no authenticator app to choose or add."""
-    keyed_service.update_policy(
+    keyed_service.policy.update(
         actor=keyed_admin, changes={"allowed_methods": ["security_key", "windows_hello"]}
     )
     make_user(keyed_service, keyed_admin)

@@ -24,15 +24,14 @@ from tests.gui.helpers import (
     wait_page,
     wait_wizard,
 )
-from tests.helpers import PinnedClock
-from tests.totp_helpers import secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
+from tests.totp_helpers import make_user_with_app, secret_from_uri
 
 
 def test_daily_sign_in_password_then_code_submits_on_the_sixth_digit(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     wait_page(qtbot, window, window.sign_in)
     assert inputs_without_names(window.sign_in) == []
     shoot(window, "02-sign-in")
@@ -61,7 +60,7 @@ def test_daily_sign_in_password_then_code_submits_on_the_sixth_digit(
 def test_wrong_password_and_wrong_code_are_told_beside_the_field(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     sign_in(qtbot, window, jan.email, "not the password at all")
     qtbot.waitUntil(window.sign_in.error.isVisible)
     assert window.sign_in.error.text() == "The e-mail address or password is not correct."
@@ -80,16 +79,16 @@ def test_wrong_password_and_wrong_code_are_told_beside_the_field(
 def test_t1_lock_says_when_to_try_again(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     for _ in range(10):
         with pytest.raises(InvalidCredentialsError):
-            service.sign_in_with_password(jan.email, "wrong password here")
+            service.sign_in.with_password(jan.email, "wrong password here")
         clock.advance(seconds=61)  # past each growing delay: every failure counts
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     qtbot.waitUntil(window.sign_in.error.isVisible)
     text = window.sign_in.error.text()
     assert "locked until" in text
-    result = service.sign_in_with_password(jan.email, USER_PASSWORD)
+    result = service.sign_in.with_password(jan.email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.LOCKED and result.retry_at is not None
     assert local_time(result.retry_at) in text
     assert window.stack.currentWidget() is window.sign_in
@@ -104,8 +103,8 @@ def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
     clock: PinnedClock,
     tmp_path: Path,
 ) -> None:
-    jan = user_with_app(service, admin, clock)
-    sheet = service.generate_recovery_codes(jan.session)
+    jan = make_user_with_app(service, admin, clock)
+    sheet = service.recovery_codes.generate(jan.session)
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     page = window.second_factor
     wait_page(qtbot, window, page)
@@ -143,7 +142,7 @@ def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
     wait_page(qtbot, window, window.home)
     assert window.session is not None
     # The lost phone is gone, the new one is the only app.
-    methods = service.my_methods(window.session)
+    methods = service.my_account.methods(window.session)
     apps = [m for m in methods if m.kind == "totp"]
     assert len(apps) == 1 and apps[0].method_id != jan.method_id
 
@@ -151,8 +150,10 @@ def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
 def test_m8_helpdesk_backup_code_leads_only_into_setting_up_again(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock)
-    issued = service.issue_backup_code(actor=admin, email=jan.email, remove_methods=True)
+    jan = make_user_with_app(service, admin, clock)
+    issued = service.recovery_codes.issue_backup_code(
+        actor=admin, email=jan.email, remove_methods=True
+    )
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     page = window.second_factor
     wait_page(qtbot, window, page)
@@ -166,7 +167,7 @@ def test_m8_helpdesk_backup_code_leads_only_into_setting_up_again(
 def test_temporary_password_must_be_replaced_first(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor
 ) -> None:
-    issued = service.create_user(actor=admin, email="nina@example.nl", display_name="Nina")
+    issued = service.accounts.create(actor=admin, email="nina@example.nl", display_name="Nina")
     sign_in(qtbot, window, "nina@example.nl", issued.temporary_password)
     page = window.new_password
     wait_page(qtbot, window, page)
@@ -188,7 +189,7 @@ def test_temporary_password_must_be_replaced_first(
     press_enter(qtbot, page.form.repeat.edit)
     wizard = wait_wizard(qtbot, window)
     assert wizard.ticket is not None
-    assert service.sign_in_with_password("nina@example.nl", suggestion).ticket
+    assert service.sign_in.with_password("nina@example.nl", suggestion).ticket
 
 
 def test_workers_answer_in_the_gui_thread_and_cancel_drops_the_answer(qtbot: QtBot) -> None:
@@ -242,10 +243,10 @@ def test_s2_a_window_left_alone_signs_out(
 
     from PySide6.QtCore import Qt
 
-    service.set_policy(
-        actor=admin, policy=dataclasses.replace(service.policy(), idle_lock_minutes=1)
+    service.policy.replace(
+        actor=admin, policy=dataclasses.replace(service.policy.current(), idle_lock_minutes=1)
     )
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     sign_in(qtbot, window, jan.email, USER_PASSWORD)
     wait_page(qtbot, window, window.second_factor)
     type_phone_code(qtbot, window.second_factor.code, jan.secret, clock)

@@ -110,35 +110,37 @@ def _round(campaign: Campaign, round_number: int, pipe: int, kill_at: int | None
     report("ready")
     email, password = campaign.email, campaign.password
 
-    ticket = service.sign_in_with_password(email, password).ticket
+    ticket = service.sign_in.with_password(email, password).ticket
     assert ticket is not None
     code = phone_code(campaign.app_secret, clock)
-    session = service.verify_second_factor(ticket, "totp", code).session
+    session = service.sign_in.with_second_factor(ticket, "totp", code).session
     assert session is not None
     report("signed_in")
 
     # A round killed between enrolling and removing leaves its tablet behind; clear
     # them first, or the five-apps cap would end the campaign early.
-    for left in service.my_methods(session):
+    for left in service.my_account.methods(session):
         if left.label == "Tablet":
-            service.remove_my_method(session, "totp", left.method_id)
-    enrollment = service.begin_add_totp(session, "Tablet")
+            service.my_account.remove_method(session, "totp", left.method_id)
+    enrollment = service.authenticator_apps.begin_add(session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
-    service.finish_add_totp(session, enrollment.enrollment_id, phone_code(tablet, clock))
+    service.authenticator_apps.finish_add(
+        session, enrollment.enrollment_id, phone_code(tablet, clock)
+    )
     report("enrolled", method=enrollment.enrollment_id)
-    service.remove_my_method(session, "totp", enrollment.enrollment_id)
+    service.my_account.remove_method(session, "totp", enrollment.enrollment_id)
     report("removed")
 
     unspent = [c for c in campaign.shown[-1][1] if c not in campaign.spent]
-    ticket = service.sign_in_with_password(email, password).ticket
+    ticket = service.sign_in.with_password(email, password).ticket
     assert ticket is not None
     try:
-        service.verify_second_factor(ticket, "recovery", unspent[0])
+        service.sign_in.with_second_factor(ticket, "recovery", unspent[0])
         report("spent", code=unspent[0])
     except DesktopAuthError as refused:  # an unseen batch replaced the shown one
         report("spent", refused=refused.code)
 
-    sheet = service.generate_recovery_codes(session)
+    sheet = service.recovery_codes.generate(session)
     report("shown", batch=sheet.sheet_id, codes=list(sheet.codes))
 
 
@@ -252,7 +254,7 @@ def check_invariants(campaign: Campaign, checker: AuthService, *, verify_chain: 
         problems.append(f"the TOTP step went backwards: {step} < {campaign.last_step}")
     campaign.last_step = step
 
-    if verify_chain and not checker.verify_audit().ok:
+    if verify_chain and not checker.audit.verify().ok:
         problems.append("the audit chain is broken")
 
 

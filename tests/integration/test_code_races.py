@@ -19,10 +19,9 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.conftest import ENGINES
-from tests.helpers import FAST_ARGON2, PinnedClock, initialize_organisation
+from tests.helpers import FAST_ARGON2, USER_PASSWORD, PinnedClock, initialize_organisation
 from tests.integration.workers import guess_codes, race_one_code, replace_codes_at_once
-from tests.totp_helpers import phone_code, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.totp_helpers import make_user_with_app, phone_code
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -40,8 +39,8 @@ def shared_service(store: Store, key_file: Path, clock: PinnedClock) -> AuthServ
     )
     admin = initialize_organisation(service)
     # Losing a race counts as a wrong answer; keep the lock out of this test's way.
-    policy = dataclasses.replace(service.policy(), second_factor_lock_after=100)
-    service.set_policy(actor=admin, policy=policy)
+    policy = dataclasses.replace(service.policy.current(), second_factor_lock_after=100)
+    service.policy.replace(actor=admin, policy=policy)
     return service
 
 
@@ -93,7 +92,7 @@ def test_m1_one_code_signs_in_exactly_one_of_eight_racing_workstations(
 ) -> None:
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    user = user_with_app(service, service.local_administrator(), clock)
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
     rounds = []
     for _ in range(ROUNDS):
         clock.advance(seconds=90)
@@ -103,10 +102,10 @@ def test_m1_one_code_signs_in_exactly_one_of_eight_racing_workstations(
 
     assert_one_winner_per_round(outcomes, ROUNDS)
     successes = [
-        e for e in service.audit_events(limit=None) if e.event_type == "second_factor.succeeded"
+        e for e in service.audit.events(limit=None) if e.event_type == "second_factor.succeeded"
     ]
     assert len(successes) == ROUNDS
-    assert service.verify_audit().ok
+    assert service.audit.verify().ok
     service.close()
 
 
@@ -115,15 +114,15 @@ def test_m1_a_recovery_code_is_spent_by_exactly_one_of_eight_workstations(
 ) -> None:
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    user = user_with_app(service, service.local_administrator(), clock)
-    codes = service.generate_recovery_codes(user.session).codes
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
+    codes = service.recovery_codes.generate(user.session).codes
     rounds = [(clock.now().timestamp(), code) for code in codes[:ROUNDS]]
 
     outcomes = race(database_url, tmp_path / "data.key", user.email, "recovery", rounds)
 
     assert_one_winner_per_round(outcomes, ROUNDS, winner="setup_required", loser="lookup_code_used")
-    assert service.recovery_codes_left(user.session).left == len(codes) - ROUNDS
-    assert service.verify_audit().ok
+    assert service.recovery_codes.status(user.session).left == len(codes) - ROUNDS
+    assert service.audit.verify().ok
     service.close()
 
 
@@ -135,7 +134,7 @@ def test_m1_racing_replacements_leave_one_batch_and_one_live_backup_code(
     one backup code is live.  On PostgreSQL this needs the user's row lock."""
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    user = user_with_app(service, service.local_administrator(), clock)
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(PROCESSES), context.Queue()
     workers = [
@@ -160,12 +159,12 @@ def test_m1_racing_replacements_leave_one_batch_and_one_live_backup_code(
         worker.join(timeout=60)
     assert [w.exitcode for w in workers] == [0] * PROCESSES
 
-    status = service.recovery_codes_left(user.session)
+    status = service.recovery_codes.status(user.session)
     assert status.batch_id in shown
     assert (status.total, status.left) == (10, 10)
-    live = [m for m in service.user_methods(user.email) if m.kind == "backup"]
+    live = [m for m in service.accounts.methods(user.email) if m.kind == "backup"]
     assert len(live) == 1
-    assert service.verify_audit().ok
+    assert service.audit.verify().ok
     service.close()
 
 
@@ -174,15 +173,15 @@ def test_m1_a_backup_code_is_spent_by_exactly_one_of_eight_workstations(
 ) -> None:
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    admin = service.local_administrator()
-    user = user_with_app(service, admin, clock)
-    issued = service.issue_backup_code(actor=admin, email=user.email)
+    admin = service.accounts.local_administrator()
+    user = make_user_with_app(service, admin, clock)
+    issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     rounds = [(clock.now().timestamp(), issued.code)]
 
     outcomes = race(database_url, tmp_path / "data.key", user.email, "backup", rounds)
 
     assert_one_winner_per_round(outcomes, 1, winner="setup_required", loser="lookup_code_used")
-    assert service.verify_audit().ok
+    assert service.audit.verify().ok
     service.close()
 
 
@@ -193,11 +192,12 @@ def test_t3_t4_parallel_guesses_get_exactly_the_locks_number_of_tries(
     locked out; the counter is exact (no lost update) and the audit chain one chain."""
     clock = PinnedClock()
     service = shared_service(store, tmp_path / "data.key", clock)
-    admin = service.local_administrator()
-    service.set_policy(
-        actor=admin, policy=dataclasses.replace(service.policy(), second_factor_lock_after=10)
+    admin = service.accounts.local_administrator()
+    service.policy.replace(
+        actor=admin,
+        policy=dataclasses.replace(service.policy.current(), second_factor_lock_after=10),
     )
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     right = {phone_code(user.secret, clock, step) for step in range(-40, 40)}
     wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" not in right][:5]
     context = multiprocessing.get_context("spawn")
@@ -229,8 +229,8 @@ def test_t3_t4_parallel_guesses_get_exactly_the_locks_number_of_tries(
     checked = outcomes["invalid_code"] + outcomes["code_already_used"]
     assert checked == 9  # the tenth wrong guess is answered "locked"
     assert outcomes["second_factor_locked"] == PROCESSES * len(wrong) - 9
-    assert service.get_user(user.email).second_factor_failures == 10
-    failed = [e for e in service.audit_events(limit=None) if e.event_type == "second_factor.failed"]
+    assert service.accounts.get(user.email).second_factor_failures == 10
+    failed = [e for e in service.audit.events(limit=None) if e.event_type == "second_factor.failed"]
     assert len(failed) == 10
-    assert service.verify_audit().ok
+    assert service.audit.verify().ok
     service.close()

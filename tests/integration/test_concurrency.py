@@ -24,8 +24,8 @@ def test_t4_failure_counter_is_exact_across_eight_processes(
     service: AuthService, admin: Actor, database_url: str
 ) -> None:
     """T4: 8 processes × N failures → counter exactly 8N; the audit chain stays one chain."""
-    user = service.create_user(actor=admin, email="race@example.nl", display_name="Race").user
-    events_before = service.verify_audit().events_checked
+    user = service.accounts.create(actor=admin, email="race@example.nl", display_name="Race").user
+    events_before = service.audit.verify().events_checked
     context = multiprocessing.get_context("spawn")
     workers = [
         context.Process(target=fail_and_audit, args=(database_url, user.id, ROUNDS, n))
@@ -36,7 +36,7 @@ def test_t4_failure_counter_is_exact_across_eight_processes(
     for worker in workers:
         worker.join(timeout=240)
     assert [w.exitcode for w in workers] == [0] * PROCESSES
-    assert service.get_user("race@example.nl").failed_attempts == PROCESSES * ROUNDS
-    verification = service.verify_audit()
+    assert service.accounts.get("race@example.nl").failed_attempts == PROCESSES * ROUNDS
+    verification = service.audit.verify()
     assert verification.ok
     assert verification.events_checked == events_before + PROCESSES * ROUNDS

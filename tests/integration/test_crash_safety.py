@@ -22,10 +22,9 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.conftest import ENGINES
-from tests.helpers import FAST_ARGON2, PinnedClock, initialize_organisation
+from tests.helpers import FAST_ARGON2, USER_PASSWORD, PinnedClock, initialize_organisation
 from tests.integration.crash_worker import PHASES, Campaign, crash_campaign
-from tests.totp_helpers import user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.totp_helpers import make_user_with_app
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -47,11 +46,12 @@ def test_m1_l2_invariants_hold_after_hundreds_of_sigkills(
     admin = initialize_organisation(service)
     # Refused recovery codes (a batch the dead workstation never showed) count as
     # wrong answers; keep the second-factor lock out of this test's way.
-    service.set_policy(
-        actor=admin, policy=dataclasses.replace(service.policy(), second_factor_lock_after=100)
+    service.policy.replace(
+        actor=admin,
+        policy=dataclasses.replace(service.policy.current(), second_factor_lock_after=100),
     )
-    user = user_with_app(service, admin, clock)
-    sheet = service.generate_recovery_codes(user.session)
+    user = make_user_with_app(service, admin, clock)
+    sheet = service.recovery_codes.generate(user.session)
     campaign = Campaign(
         database_url=database_url,
         key_file=str(key_file),

@@ -18,7 +18,7 @@ from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.errors import LastAdministratorError, LastFactorError
 from tests.conftest import ENGINES
 from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, secret_from_uri, sign_in_ticket, user_with_app
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri, sign_in_ticket
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -49,42 +49,48 @@ def race(*steps: Callable[[], object]) -> list[str]:
 def test_s1_two_removals_at_once_never_leave_an_account_without_a_second_factor(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     for _ in range(ROUNDS):
         clock.advance(seconds=60)
         ticket = sign_in_ticket(service, user.email)
         code = phone_code(user.secret, clock)
-        session = service.verify_second_factor(ticket, "totp", code).session
+        session = service.sign_in.with_second_factor(ticket, "totp", code).session
         assert session is not None
-        enrollment = service.begin_add_totp(session, "Tablet")
+        enrollment = service.authenticator_apps.begin_add(session, "Tablet")
         tablet = secret_from_uri(enrollment.uri)
-        service.finish_add_totp(session, enrollment.enrollment_id, phone_code(tablet, clock))
-        ids = [m.method_id for m in service.my_methods(session)]
+        service.authenticator_apps.finish_add(
+            session, enrollment.enrollment_id, phone_code(tablet, clock)
+        )
+        ids = [m.method_id for m in service.my_account.methods(session)]
         assert len(ids) == 2
 
-        outcomes = race(*(partial(service.remove_my_method, session, "totp", i) for i in ids))
+        outcomes = race(
+            *(partial(service.my_account.remove_method, session, "totp", i) for i in ids)
+        )
 
         assert outcomes == ["last_factor", "won"]
-        left = service.my_methods(session)
+        left = service.my_account.methods(session)
         assert len(left) == 1
         user.secret = user.secret if left[0].method_id == user.method_id else tablet
         user.method_id = left[0].method_id
-    assert service.verify_audit().ok
+    assert service.audit.verify().ok
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(
     service: AuthService, admin: Actor
 ) -> None:
-    service.create_user(actor=admin, email="tweede@salariszaken.nl", display_name="B", role="admin")
+    service.accounts.create(
+        actor=admin, email="tweede@salariszaken.nl", display_name="B", role="admin"
+    )
     first, second = "beheer@salariszaken.nl", "tweede@salariszaken.nl"
     for _ in range(ROUNDS):
         outcomes = race(
-            lambda: service.set_user_role(actor=admin, email=first, role="employee"),
-            lambda: service.set_user_role(actor=admin, email=second, role="employee"),
+            lambda: service.accounts.set_role(actor=admin, email=first, role="employee"),
+            lambda: service.accounts.set_role(actor=admin, email=second, role="employee"),
         )
         assert outcomes == ["last_administrator", "won"]
-        admins = service.list_users(role="admin")
+        admins = service.accounts.page(role="admin")
         assert len(admins) == 1
         demoted = first if admins[0].email == second else second
-        service.set_user_role(actor=admin, email=demoted, role="admin")
-    assert service.verify_audit().ok
+        service.accounts.set_role(actor=admin, email=demoted, role="admin")
+    assert service.audit.verify().ok

@@ -75,18 +75,18 @@ def test_c2_planted_secrets_appear_nowhere(
     root.setLevel(logging.DEBUG)
     service = AuthService.open(load_config())
     try:
-        ticket = service.sign_in_with_password("jan@example.nl", temporary).ticket
+        ticket = service.sign_in.with_password("jan@example.nl", temporary).ticket
         assert ticket
         with pytest.raises(Exception, match="weak_password") as weak:
-            service.complete_password_change(ticket, "Welkom01!")
+            service.sign_in.complete_password_change(ticket, "Welkom01!")
         output.append(repr(weak.value) + str(weak.value))
-        service.complete_password_change(ticket, USER_PASSWORD)
+        service.sign_in.complete_password_change(ticket, USER_PASSWORD)
         for _ in range(3):
             with pytest.raises(Exception, match="invalid_credentials") as failure:
-                service.sign_in_with_password("jan@example.nl", WRONG_PASSWORD)
+                service.sign_in.with_password("jan@example.nl", WRONG_PASSWORD)
             output.append(repr(failure.value) + str(dict(failure.value.params)))
         with pytest.raises(Exception, match="invalid_credentials"):
-            service.sign_in_with_password("niemand@example.nl", WRONG_PASSWORD)
+            service.sign_in.with_password("niemand@example.nl", WRONG_PASSWORD)
     finally:
         service.close()
         root.removeHandler(handler)
@@ -122,7 +122,7 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
     from desktop_auth.core.service import AuthService
     from desktop_auth.errors import InvalidCodeError
     from tests.helpers import PinnedClock
-    from tests.totp_helpers import phone_code, secret_bytes, sign_in_ticket, user_with_app
+    from tests.totp_helpers import make_user_with_app, phone_code, secret_bytes, sign_in_ticket
 
     database = tmp_path / "store.sqlite3"
     log_file = tmp_path / "debug.log"
@@ -139,7 +139,7 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
     service = AuthService.open(load_config(), clock=clock)
     output = []
     try:
-        admin = service.local_administrator()
+        admin = service.accounts.local_administrator()
         service.initialize(
             actor=admin,
             organisation_name="Salariszaken",
@@ -148,30 +148,30 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
             admin_display_name="Anna",
             admin_password=ADMIN_PASSWORD,
         )
-        user = user_with_app(service, admin, clock)
+        user = make_user_with_app(service, admin, clock)
         ticket = sign_in_ticket(service, user.email)
         code = phone_code(user.secret, clock)
         wrong = str((int(code) + 1) % 10**6).zfill(6)
         with pytest.raises(InvalidCodeError) as failure:
-            service.verify_second_factor(ticket, "totp", wrong)
+            service.sign_in.with_second_factor(ticket, "totp", wrong)
         output.append(repr(failure.value) + str(dict(failure.value.params)))
-        done = service.verify_second_factor(ticket, "totp", code)
+        done = service.sign_in.with_second_factor(ticket, "totp", code)
         output.append(repr(done) + repr(done.session))
-        output.append(repr(service.user_methods(user.email)))
+        output.append(repr(service.accounts.methods(user.email)))
         # Recovery and backup codes: made, mistyped, used.
         assert done.session is not None
-        sheet = service.generate_recovery_codes(done.session)
-        output.append(repr(sheet) + repr(service.recovery_codes_left(done.session)))
+        sheet = service.recovery_codes.generate(done.session)
+        output.append(repr(sheet) + repr(service.recovery_codes.status(done.session)))
         clock.advance(seconds=30)
         ticket = sign_in_ticket(service, user.email)
         with pytest.raises(InvalidCodeError) as wrong_code:
-            service.verify_second_factor(ticket, "recovery", "2345-6789-ABCD-EFGH")
+            service.sign_in.with_second_factor(ticket, "recovery", "2345-6789-ABCD-EFGH")
         output.append(repr(wrong_code.value) + str(dict(wrong_code.value.params)))
-        output.append(repr(service.verify_second_factor(ticket, "recovery", sheet.codes[0])))
-        issued = service.issue_backup_code(actor=admin, email=user.email)
+        output.append(repr(service.sign_in.with_second_factor(ticket, "recovery", sheet.codes[0])))
+        issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
         output.append(repr(issued))
         ticket = sign_in_ticket(service, user.email)
-        output.append(repr(service.verify_second_factor(ticket, "backup", issued.code)))
+        output.append(repr(service.sign_in.with_second_factor(ticket, "backup", issued.code)))
         lookup_codes = [*sheet.codes, issued.code]
     finally:
         service.close()

@@ -17,10 +17,15 @@ from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.models import User
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
+from tests.helpers import (
+    FAST_ARGON2,
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+)
 from tests.postgres_server import PostgresServer
-from tests.totp_helpers import phone_code, sign_in_ticket, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.totp_helpers import make_user_with_app, phone_code, sign_in_ticket
 
 
 def test_sign_in_fails_closed_while_the_server_is_down_and_works_when_it_is_back(
@@ -37,29 +42,29 @@ def test_sign_in_fails_closed_while_the_server_is_down_and_works_when_it_is_back
         workstation="WS-1",
     )
     admin = initialize_organisation(service)
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)  # password accepted, code still to come
-    events_before = service.verify_audit().events_checked
+    events_before = service.audit.verify().events_checked
     code = phone_code(user.secret, clock)
 
     own_server.stop()
     with pytest.raises(StoreUnavailableError) as down:
-        service.verify_second_factor(ticket, "totp", code)
+        service.sign_in.with_second_factor(ticket, "totp", code)
     assert down.value.code == "store_unavailable"
     assert translate(down.value.message_key, "en").startswith("Cannot reach the sign-in database")
     assert translate(down.value.message_key, "nl").startswith("De inlogdatabase is niet bereikbaar")
     with pytest.raises(StoreUnavailableError):
-        service.sign_in_with_password(user.email, USER_PASSWORD)
+        service.sign_in.with_password(user.email, USER_PASSWORD)
     with pytest.raises(StoreUnavailableError):
-        service.sign_in_with_password(user.email, "a wrong password, counted nowhere")
+        service.sign_in.with_password(user.email, "a wrong password, counted nowhere")
 
     own_server.start()
     # The same ticket and code work: neither the code nor a failure was recorded.
-    done = service.verify_second_factor(ticket, "totp", code)
+    done = service.sign_in.with_second_factor(ticket, "totp", code)
     assert done.outcome is SignInOutcome.DONE
-    summary = service.get_user(user.email)
+    summary = service.accounts.get(user.email)
     assert (summary.failed_attempts, summary.second_factor_failures) == (0, 0)
-    verification = service.verify_audit()
+    verification = service.audit.verify()
     assert verification.ok
     assert verification.events_checked == events_before + 2  # factor ok + signed in
     service.close()
@@ -86,6 +91,6 @@ def test_a_transaction_cut_off_by_the_server_stopping_leaves_nothing_behind(
     with pytest.raises(StoreUnavailableError):
         write_then_lose_the_server()
     own_server.start()
-    assert service.get_user("beheer@salariszaken.nl").failed_attempts == 0
-    assert service.verify_audit().ok
+    assert service.accounts.get("beheer@salariszaken.nl").failed_attempts == 0
+    assert service.audit.verify().ok
     service.close()

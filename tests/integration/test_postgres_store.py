@@ -40,7 +40,7 @@ def test_c4_the_database_password_comes_from_the_keyring(
     service = AuthService.open(
         config, keyring_backend=keyring_with_password(postgres_server, database)
     )
-    assert not service.is_initialized()  # connected, migrated, read
+    assert service.organisation() is None  # connected, migrated, read
     service.close()
 
     with pytest.raises(StoreUnavailableError):  # no keyring entry: the server says no
@@ -99,7 +99,7 @@ def test_c2_the_database_password_appears_in_no_log_and_no_error(
         assert repr(service) and postgres_server.app_password not in repr(
             service._context.store.engine
         )
-        assert not service.is_initialized()
+        assert service.organisation() is None
         service.close()
 
         planted = "Planted-Wrong-Db-Password-Zeehond"

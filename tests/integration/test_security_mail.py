@@ -29,9 +29,14 @@ from desktop_auth.config import Config
 from desktop_auth.core.mail import KEYRING_SERVICE, SmtpSettings
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
 from desktop_auth.errors import InvalidCodeError, SecondFactorLockedError
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, initialize_organisation
-from tests.totp_helpers import phone_code, secret_from_uri, sign_in_ticket, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD
+from tests.helpers import (
+    FAST_ARGON2,
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+)
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri, sign_in_ticket
 
 SMTP_USER = "desktop-auth"
 SMTP_PASSWORD = "Planted-Smtp-Secret-Vuurtoren"
@@ -164,23 +169,27 @@ def test_m7_every_security_event_mails_the_user_over_starttls_in_their_language(
     clock = PinnedClock()
     service, admin = open_service(tmp_path, port, ca_file, security="starttls", clock=clock)
     try:
-        service.create_user(actor=admin, email="jan@example.nl", display_name="Jan", language="nl")
-        service.reset_password(actor=admin, email="jan@example.nl", language="nl")
+        service.accounts.create(
+            actor=admin, email="jan@example.nl", display_name="Jan", language="nl"
+        )
+        service.accounts.reset_password(actor=admin, email="jan@example.nl", language="nl")
         # user_with_app makes its own user; use it for a second, English-speaking account.
-        user = user_with_app(service, admin, clock, "piet@example.nl")
-        sheet = service.generate_recovery_codes(user.session)
+        user = make_user_with_app(service, admin, clock, "piet@example.nl")
+        sheet = service.recovery_codes.generate(user.session)
         ticket = sign_in_ticket(service, user.email)
-        setup = service.verify_second_factor(ticket, "recovery", sheet.codes[0])
+        setup = service.sign_in.with_second_factor(ticket, "recovery", sheet.codes[0])
         assert setup.ticket
-        enrollment = service.begin_totp_setup(setup.ticket, "Nieuw")
+        enrollment = service.authenticator_apps.begin_setup(setup.ticket, "Nieuw")
         new_secret = secret_from_uri(enrollment.uri)
-        service.finish_totp_setup(
+        service.authenticator_apps.finish_setup(
             setup.ticket, enrollment.enrollment_id, phone_code(new_secret, clock)
         )
-        issued = service.issue_backup_code(actor=admin, email=user.email)
+        issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
         clock.advance(seconds=30)
-        service.verify_second_factor(sign_in_ticket(service, user.email), "backup", issued.code)
-        service.send_queued_mail()
+        service.sign_in.with_second_factor(
+            sign_in_ticket(service, user.email), "backup", issued.code
+        )
+        service.operations.send_queued_mail()
     finally:
         service.close()
         server.stop()
@@ -210,7 +219,7 @@ def test_m7_every_security_event_mails_the_user_over_starttls_in_their_language(
         SMTP_PASSWORD,
     ):
         assert secret not in everything
-    assert service.queued_mail() == []
+    assert service.operations.queued_mail() == []
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -223,19 +232,19 @@ def test_implicit_tls_and_an_account_lock(
     clock = PinnedClock()
     service, admin = open_service(tmp_path, port, ca_file, security="tls", clock=clock)
     try:
-        user = user_with_app(service, admin, clock)
+        user = make_user_with_app(service, admin, clock)
         ticket = sign_in_ticket(service, user.email)
         wrong = str((int(phone_code(user.secret, clock)) + 1) % 10**6).zfill(6)
         for _ in range(9):
             with pytest.raises(InvalidCodeError):
-                service.verify_second_factor(ticket, "totp", wrong)
+                service.sign_in.with_second_factor(ticket, "totp", wrong)
         with pytest.raises(SecondFactorLockedError):
-            service.verify_second_factor(ticket, "totp", wrong)
+            service.sign_in.with_second_factor(ticket, "totp", wrong)
     except Exception:
         server.stop()
         raise
     finally:
-        service.send_queued_mail()
+        service.operations.send_queued_mail()
         service.close()
     server.stop()
     assert "Your account was locked after wrong attempts (Salariszaken)" in inbox.subjects()
@@ -249,19 +258,19 @@ def test_a_down_mail_server_never_blocks_a_sign_in_and_the_mail_waits(
     clock = PinnedClock()
     service, admin = open_service(tmp_path, port, ca_file, security="starttls", clock=clock)
     try:
-        user = user_with_app(service, admin, clock)  # sends "method added": fails
+        user = make_user_with_app(service, admin, clock)  # sends "method added": fails
         assert user.session is not None
-        service.send_queued_mail()
-        [waiting] = service.queued_mail()
+        service.operations.send_queued_mail()
+        [waiting] = service.operations.queued_mail()
         assert waiting.recipient == user.email and waiting.attempts >= 1
         assert waiting.last_error and "Refused" in waiting.last_error
-        result = service.sign_in_with_password(user.email, USER_PASSWORD)
+        result = service.sign_in.with_password(user.email, USER_PASSWORD)
         assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED
         server = start_server(inbox, port, context, implicit=False)
         try:
-            assert service.send_queued_mail() == (0, 1)  # not due yet: it waits its turn
+            assert service.operations.send_queued_mail() == (0, 1)  # not due yet: it waits its turn
             clock.advance(hours=7)
-            assert service.send_queued_mail() == (1, 0)
+            assert service.operations.send_queued_mail() == (1, 0)
         finally:
             server.stop()
     finally:
@@ -295,9 +304,9 @@ def test_a_server_whose_certificate_is_not_trusted_gets_nothing(
     other_ca.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     service, admin = open_service(tmp_path, port, other_ca, security="starttls", clock=clock)
     try:
-        user_with_app(service, admin, clock)
-        service.send_queued_mail()
-        [waiting] = service.queued_mail()
+        make_user_with_app(service, admin, clock)
+        service.operations.send_queued_mail()
+        [waiting] = service.operations.queued_mail()
         assert waiting.last_error == "SSLCertVerificationError"
     finally:
         service.close()

@@ -23,16 +23,16 @@ def test_t2_unknown_and_wrong_password_timing_medians_within_20_percent(
 ) -> None:
     """T2: with production argon2 parameters, both paths cost one verify."""
     policy = dataclasses.replace(
-        service.policy(), throttle=ThrottlePolicy(delay_after=100, lock_after=100)
+        service.policy.current(), throttle=ThrottlePolicy(delay_after=100, lock_after=100)
     )
-    service.set_policy(actor=admin, policy=policy)
+    service.policy.replace(actor=admin, policy=policy)
     real = AuthService(store, clock=clock, hasher=PasswordHasher(), workstation="WS-042")
-    real.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
+    real.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
 
     def attempt(email: str) -> float:
         start = time.perf_counter()
         with pytest.raises(InvalidCredentialsError):
-            real.sign_in_with_password(email, "niet het goede wachtwoord")
+            real.sign_in.with_password(email, "niet het goede wachtwoord")
         return time.perf_counter() - start
 
     attempt("warm@example.nl")  # the dummy hash is made once, before any real attempt

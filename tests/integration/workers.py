@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_auth.core.audit import AuditEventType, append_event
+from desktop_auth.core.audit import append_event
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import AuthService, Session
 from desktop_auth.core.throttle import ThrottlePolicy, record_user_failure
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
+from desktop_auth.vocabulary import AuditEventType
 from tests.helpers import FAST_ARGON2, PinnedClock
 
 NO_LOCK = ThrottlePolicy(delay_after=100, lock_after=100)
@@ -62,11 +63,11 @@ def race_one_code(
     try:
         for round_number, (timestamp, code) in enumerate(rounds):
             clock.current = datetime.fromtimestamp(timestamp, UTC)
-            ticket = service.sign_in_with_password(email, password).ticket
+            ticket = service.sign_in.with_password(email, password).ticket
             assert ticket is not None
             barrier.wait(timeout=120)
             try:
-                outcome = service.verify_second_factor(ticket, kind, code).outcome.value
+                outcome = service.sign_in.with_second_factor(ticket, kind, code).outcome.value
             except DesktopAuthError as error:
                 outcome = error.code
             results.put((round_number, outcome))
@@ -91,12 +92,12 @@ def guess_codes(
         workstation=f"WS-{os.getpid()}",
     )
     try:
-        ticket = service.sign_in_with_password(email, password).ticket
+        ticket = service.sign_in.with_password(email, password).ticket
         assert ticket is not None
         barrier.wait(timeout=120)
         for guess in guesses:
             try:
-                service.verify_second_factor(ticket, "totp", guess)
+                service.sign_in.with_second_factor(ticket, "totp", guess)
                 results.put("accepted")
             except DesktopAuthError as error:
                 results.put(error.code)
@@ -125,10 +126,12 @@ def replace_codes_at_once(
     try:
         for _ in range(rounds):
             barrier.wait(timeout=120)
-            batch = service.generate_recovery_codes(session).sheet_id
+            batch = service.recovery_codes.generate(session).sheet_id
             barrier.wait(timeout=120)
-            service.issue_backup_code(
-                actor=service.local_administrator(), email=session.email, remove_methods=False
+            service.recovery_codes.issue_backup_code(
+                actor=service.accounts.local_administrator(),
+                email=session.email,
+                remove_methods=False,
             )
             results.put(batch)
     finally:

@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 
 import desktop_auth
-from desktop_auth.core.audit import AuditEventType, AuditVerification
+from desktop_auth.core.audit import AuditVerification
 from desktop_auth.core.data_key import DataKeyState
-from desktop_auth.core.notifications import SecurityNotice
 from desktop_auth.core.password_policy import PasswordProblem
 from desktop_auth.core.users import UserStatus
 from desktop_auth.messages import SUPPORTED_LANGUAGES, catalogue, detect_language, translate
-from desktop_auth.store.models import Role
+from desktop_auth.vocabulary import AuditEventType, Role, SecurityNotice
 from tests.unit.test_errors import every_error_class
 
 PACKAGE = Path(desktop_auth.__file__).parent
 KEY_PATTERN = re.compile(
-    r"""["']((?:error|cli|doctor|password|audit|role|status|kind|sheet|mail)\.[a-z_.]+)["']"""
+    r"""["']((?:error|cli|doctor|password|policy|audit|role|status|kind|sheet|mail)\.[a-z_.]+)["']"""
 )
 
 

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import Actor, AuditEntry, AuditEventType, AuditVerification
+from desktop_auth.core.service import Actor, AuditEntry, AuditVerification
 from desktop_auth.gui.admin.context import AdminContext, to_date
 from desktop_auth.gui.colours import Tone, ToneLabel
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph, read_only_table
+from desktop_auth.vocabulary import AuditEventType
 
 #: The newest events shown at once; the export has them all.
 SHOWN_EVENTS = 500
@@ -134,7 +135,7 @@ class AuditView(Screen):
         service, chosen = self.context.service, self.current_filter()
         self.error.clear_error()
         self.runner.start(
-            lambda: service.audit_events(
+            lambda: service.audit.events(
                 subject=chosen.subject,
                 event_type=chosen.event_type,
                 since=chosen.since,
@@ -175,7 +176,7 @@ class AuditView(Screen):
 
         def work(actor: Actor) -> int:
             with path.open("w", encoding="utf-8", newline="") as stream:
-                return service.export_audit_csv(stream, actor=actor)
+                return service.audit.export_csv(stream, actor=actor)
 
         self.context.run(self.runner, work, self._exported, self.error)
 
@@ -187,7 +188,7 @@ class AuditView(Screen):
     def verify(self) -> None:
         service = self.context.service
         self.error.clear_error()
-        self.runner.start(service.verify_audit, self._verified, self.error.show_error)
+        self.runner.start(service.audit.verify, self._verified, self.error.show_error)
 
     def _verified(self, verification: AuditVerification) -> None:
         self.verification = verification

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.core.service import EnrollmentReport
 from desktop_auth.gui.admin.context import AdminContext
+from desktop_auth.gui.labels import kind_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
+from desktop_auth.vocabulary import ENROLLABLE_KINDS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,7 +134,7 @@ class DashboardView(Screen):
         service, actor = self.context.service, self.context.actor()
 
         def work() -> EnrollmentReport:
-            return service.enrollment_report(actor=actor)
+            return service.rollout.report(actor=actor)
 
         self.error.clear_error()
         self.runner.start(work, self._loaded, self.error.show_error)
@@ -165,8 +167,10 @@ class DashboardView(Screen):
         self.chart.set_bars(
             [
                 Bar(label=self.tr("Any method"), value=report.enrolled, total=total),
-                Bar(label=self.tr("Security key"), value=report.by_kind["webauthn"], total=total),
-                Bar(label=self.tr("Authenticator app"), value=report.by_kind["totp"], total=total),
+                *(
+                    Bar(label=kind_label(kind), value=report.by_kind[kind], total=total)
+                    for kind in ENROLLABLE_KINDS
+                ),
             ]
         )
         summary = (

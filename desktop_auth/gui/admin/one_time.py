@@ -142,8 +142,10 @@ class BackupCodeDialog(AdminDialog):
         )
 
         def work(actor: Actor) -> tuple[IssuedBackupCode, BackupCodeSlip]:
-            code = service.issue_backup_code(actor=actor, email=email, remove_methods=remove)
-            return code, service.backup_code_slip(code)
+            code = service.recovery_codes.issue_backup_code(
+                actor=actor, email=email, remove_methods=remove
+            )
+            return code, service.recovery_codes.backup_code_slip(code)
 
         self.context.run(self.runner, work, self._issued, self.error)
 

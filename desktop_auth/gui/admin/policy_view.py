@@ -1,6 +1,12 @@
-"""The policy: the main settings, changed through ``update_policy`` (which audits each change)."""
+"""The policy: the main settings, changed through ``policy.update`` (which audits each change).
+
+The spin boxes take their ranges and units from ``POLICY_LIMITS``, the table the policy
+checks itself against, so the screen and the rules cannot drift apart.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -19,21 +25,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import SECOND_FACTOR_METHODS, Actor, Policy
+from desktop_auth.core.service import POLICY_LIMITS, REMINDER_TEXT_MAX_LENGTH, Actor, Policy, Unit
 from desktop_auth.gui.admin.context import AdminContext, to_date
+from desktop_auth.gui.labels import method_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph
+from desktop_auth.vocabulary import Method
 
 USER_VERIFICATION = ("required", "preferred", "discouraged")
+# The whole-number settings on this screen ("section.name" keys of ``POLICY_LIMITS``).
+NUMBERS = (
+    "totp_window",
+    "throttle.lock_after",
+    "throttle.lock_minutes",
+    "second_factor_lock_after",
+    "recovery_code_count",
+    "backup_code_hours",
+)
 
 
-def _spin(low: int, high: int) -> QSpinBox:
+def _spin(setting: str) -> QSpinBox:
+    limit = POLICY_LIMITS[setting]
     spin = QSpinBox()
-    spin.setRange(low, high)
+    spin.setRange(limit.minimum, limit.maximum)
     return spin
 
 
 class PolicyView(Screen):
-    """A form over the policy; Save sends only what changed."""
+    """A form over the policy; Save sends only what the administrator changed on screen.
+
+    Each input is compared with what it showed after loading, not with the policy: a value
+    an input cannot show as stored is never written back unless someone changed it.
+    """
 
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,21 +67,22 @@ class PolicyView(Screen):
         self.enforcement_date.setDisplayFormat("yyyy-MM-dd")
         self.enforce.toggled.connect(self.enforcement_date.setEnabled)
         self.reminder_text = QLineEdit()
-        self.reminder_text.setMaxLength(500)
+        self.reminder_text.setMaxLength(REMINDER_TEXT_MAX_LENGTH)
         self.user_verification = QComboBox()
         for value in USER_VERIFICATION:
             self.user_verification.addItem("", value)
         self.passwordless = QCheckBox()
-        self.totp_window = _spin(0, 2)
-        self.lock_after = _spin(1, 100)
-        self.lock_minutes = _spin(1, 24 * 60)
-        self.second_factor_lock_after = _spin(1, 100)
-        self.recovery_code_count = _spin(5, 16)
-        self.backup_code_hours = _spin(1, 168)
+        self.spins = {setting: _spin(setting) for setting in NUMBERS}
+        self.totp_window = self.spins["totp_window"]
+        self.lock_after = self.spins["throttle.lock_after"]
+        self.lock_minutes = self.spins["throttle.lock_minutes"]
+        self.second_factor_lock_after = self.spins["second_factor_lock_after"]
+        self.recovery_code_count = self.spins["recovery_code_count"]
+        self.backup_code_hours = self.spins["backup_code_hours"]
         self.attestation_required = QCheckBox()
         self.aaguids = QPlainTextEdit()
         self.aaguids.setMaximumHeight(80)
-        self.methods = {method: QCheckBox() for method in SECOND_FACTOR_METHODS}
+        self.methods = {method: QCheckBox() for method in Method}
         methods = QVBoxLayout()  # one under another: fits beside the label in Dutch too
         for box in self.methods.values():
             methods.addWidget(box)
@@ -85,7 +108,7 @@ class PolicyView(Screen):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         buddies = {
             id(enforcement): self.enforce,
-            id(methods): self.methods[SECOND_FACTOR_METHODS[0]],
+            id(methods): self.methods[Method.SECURITY_KEY],
         }
         for label, field in zip(self.labels, fields, strict=True):
             label.setBuddy(field if isinstance(field, QWidget) else buddies[id(field)])
@@ -107,13 +130,28 @@ class PolicyView(Screen):
         layout.addWidget(self.saved)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
+        # What each setting's input says now ("section.name" keys, as ``update_policy``).
+        self.readers: dict[str, Callable[[], object]] = {
+            "enforcement_date": self._enforcement_date,
+            "reminder_text": lambda: self.reminder_text.text().strip(),
+            "allowed_methods": lambda: [m for m, box in self.methods.items() if box.isChecked()],
+            "webauthn_user_verification": lambda: str(self.user_verification.currentData()),
+            "passwordless_allowed": self.passwordless.isChecked,
+            **{setting: spin.value for setting, spin in self.spins.items()},
+            "attestation_required": self.attestation_required.isChecked,
+            "aaguid_allowlist": self._aaguids,
+        }
+        # What the inputs said right after the policy was shown: Save compares with this.
+        self.shown: dict[str, object] = {}
         self.retranslate()
 
     def inputs(self) -> list[QWidget]:
         return [self.save_button]
 
     def load(self) -> None:
-        self.runner.start(self.context.service.policy, self.show_policy, self.error.show_error)
+        self.runner.start(
+            self.context.service.policy.current, self.show_policy, self.error.show_error
+        )
 
     def show_policy(self, policy: Policy) -> None:
         self.policy = policy
@@ -129,52 +167,28 @@ class PolicyView(Screen):
             max(0, self.user_verification.findData(policy.webauthn_user_verification))
         )
         self.passwordless.setChecked(policy.passwordless_allowed)
-        self.totp_window.setValue(policy.totp_window)
-        self.lock_after.setValue(policy.throttle.lock_after)
-        self.lock_minutes.setValue(policy.throttle.lock_minutes)
-        self.second_factor_lock_after.setValue(policy.second_factor_lock_after)
-        self.recovery_code_count.setValue(policy.recovery_code_count)
-        self.backup_code_hours.setValue(policy.backup_code_hours)
+        values = policy.to_dict()
+        for setting, spin in self.spins.items():
+            section, _, name = setting.rpartition(".")
+            spin.setValue(int((values[section] if section else values)[name]))
         self.attestation_required.setChecked(policy.attestation_required)
         self.aaguids.setPlainText("\n".join(policy.aaguid_allowlist))
+        self.shown = {setting: read() for setting, read in self.readers.items()}
+
+    def _enforcement_date(self) -> str | None:
+        if not self.enforce.isChecked():
+            return None
+        return to_date(self.enforcement_date.date()).isoformat()
+
+    def _aaguids(self) -> list[str]:
+        return [line.strip().lower() for line in self.aaguids.toPlainText().split() if line]
 
     def changes(self) -> dict[str, object]:
-        """The settings on screen that differ from the policy loaded ("section.name" keys)."""
-        policy = self.policy
-        if policy is None:
+        """The settings the administrator changed on screen ("section.name" keys)."""
+        if self.policy is None:
             return {}
-        day = (
-            to_date(self.enforcement_date.date()).isoformat() if self.enforce.isChecked() else None
-        )
-        aaguids = [line.strip().lower() for line in self.aaguids.toPlainText().split() if line]
-        wanted: dict[str, tuple[object, object]] = {
-            "enforcement_date": (day, policy.enforcement_date),
-            "reminder_text": (self.reminder_text.text().strip(), policy.reminder_text),
-            "allowed_methods": (
-                [method for method, box in self.methods.items() if box.isChecked()],
-                list(policy.allowed_methods),
-            ),
-            "webauthn_user_verification": (
-                str(self.user_verification.currentData()),
-                policy.webauthn_user_verification,
-            ),
-            "passwordless_allowed": (self.passwordless.isChecked(), policy.passwordless_allowed),
-            "totp_window": (self.totp_window.value(), policy.totp_window),
-            "throttle.lock_after": (self.lock_after.value(), policy.throttle.lock_after),
-            "throttle.lock_minutes": (self.lock_minutes.value(), policy.throttle.lock_minutes),
-            "second_factor_lock_after": (
-                self.second_factor_lock_after.value(),
-                policy.second_factor_lock_after,
-            ),
-            "recovery_code_count": (self.recovery_code_count.value(), policy.recovery_code_count),
-            "backup_code_hours": (self.backup_code_hours.value(), policy.backup_code_hours),
-            "attestation_required": (
-                self.attestation_required.isChecked(),
-                policy.attestation_required,
-            ),
-            "aaguid_allowlist": (aaguids, list(policy.aaguid_allowlist)),
-        }
-        return {key: new for key, (new, old) in wanted.items() if new != old}
+        now = {setting: read() for setting, read in self.readers.items()}
+        return {setting: value for setting, value in now.items() if value != self.shown[setting]}
 
     def save(self) -> None:
         changes = self.changes()
@@ -185,7 +199,7 @@ class PolicyView(Screen):
         service = self.context.service
 
         def work(actor: Actor) -> Policy:
-            return service.update_policy(actor=actor, changes=changes)
+            return service.policy.update(actor=actor, changes=changes)
 
         self.context.run(self.runner, work, self._saved, self.error)
 
@@ -201,24 +215,26 @@ class PolicyView(Screen):
             self.tr("Security key &user verification:"),
             self.tr("Authenticator &code window (30-second steps either side):"),
             self.tr("&Lock the password after this many failures:"),
-            self.tr("Lock for (&minutes):"),
+            self.tr("Lock the password &for:"),
             self.tr("Lock the &second step after this many failures:"),
             self.tr("Recovery codes &per sheet:"),
-            self.tr("&Backup code lifetime (hours):"),
+            self.tr("&Backup code lifetime:"),
             self.tr("Allowed security key &models (AAGUID, one a line; empty: any):"),
         ]
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
+        suffixes = {
+            Unit.MINUTES: self.tr(" min"),
+            Unit.HOURS: self.tr(" h"),
+            Unit.SECONDS: self.tr(" s"),
+        }
+        for setting, spin in self.spins.items():
+            spin.setSuffix(suffixes.get(POLICY_LIMITS[setting].unit, ""))
         self.enforce.setText(self.tr("on a date (unticked: now)"))
         self.enforcement_date.setAccessibleName(self.tr("Enforcement date"))
-        method_names = {
-            "security_key": self.tr("Security key"),
-            "windows_hello": self.tr("Windows Hello (face or fingerprint)"),
-            "authenticator_app": self.tr("Authenticator app"),
-        }
         for method, box in self.methods.items():
-            box.setText(method_names[method])
-        self.methods[SECOND_FACTOR_METHODS[0]].setToolTip(
+            box.setText(method_label(method))
+        self.methods[Method.SECURITY_KEY].setToolTip(
             self.tr("Methods set up before stay usable; to switch one off, use the Users tab.")
         )
         self.reminder_text.setAccessibleName(self.tr("Reminder text"))

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import ImportReport, RetirementReport
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
 from desktop_auth.gui.i18n import current_language, message
+from desktop_auth.gui.labels import kind_label
 from desktop_auth.gui.widgets import paragraph
+from desktop_auth.vocabulary import ENROLLABLE_KINDS, FactorKind
 
 
 class ImportUsersDialog(AdminDialog):
@@ -70,7 +72,9 @@ class ImportUsersDialog(AdminDialog):
         service, language = self.context.service, current_language()
         self.context.run(
             self.runner,
-            lambda actor: service.import_users(actor=actor, csv_text=text, language=language),
+            lambda actor: service.rollout.import_users(
+                actor=actor, csv_text=text, language=language
+            ),
             self._done,
             self.error,
         )
@@ -123,8 +127,10 @@ class RetireDialog(AdminDialog):
         self.context = context
         self.intro = paragraph()
         self.kind = QComboBox()
-        self.kind.addItem("", "totp")
-        self.kind.addItem("", "webauthn")
+        for kind in ENROLLABLE_KINDS:
+            self.kind.addItem("", kind)
+        # The manual's rollout retires the old built-in 2FA: authenticator apps.
+        self.kind.setCurrentIndex(self.kind.findData(FactorKind.TOTP))
         self.only_before = QCheckBox()
         self.before = QDateEdit(QDate.currentDate())
         self.before.setCalendarPopup(True)
@@ -162,7 +168,7 @@ class RetireDialog(AdminDialog):
             self.retire()
 
     def retire(self) -> None:
-        service, kind = self.context.service, str(self.kind.currentData())
+        service, kind = self.context.service, FactorKind(self.kind.currentData())
         before = (
             datetime.combine(to_date(self.before.date()), time()).astimezone()
             if self.only_before.isChecked()
@@ -170,7 +176,7 @@ class RetireDialog(AdminDialog):
         )
         self.context.run(
             self.runner,
-            lambda actor: service.retire_factors(actor=actor, kind=kind, enrolled_before=before),
+            lambda actor: service.rollout.retire(actor=actor, kind=kind, enrolled_before=before),
             self._done,
             self.error,
         )
@@ -192,8 +198,8 @@ class RetireDialog(AdminDialog):
             )
         )
         self.kind_label.setText(self.tr("&Kind:"))
-        self.kind.setItemText(0, self.tr("Authenticator apps"))
-        self.kind.setItemText(1, self.tr("Security keys and Windows Hello"))
+        for index, kind in enumerate(ENROLLABLE_KINDS):
+            self.kind.setItemText(index, kind_label(kind))
         self.kind.setAccessibleName(self.tr("Kind of method"))
         self.only_before.setText(self.tr("Only those set up before"))
         self.before.setAccessibleName(self.tr("Set up before"))

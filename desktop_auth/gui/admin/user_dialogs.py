@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import USER_ROLES, EnrolledMethod, TemporaryPassword, UserSummary
+from desktop_auth.core.service import EnrolledMethod, TemporaryPassword, UserSummary
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.widgets import paragraph, read_only_table
+from desktop_auth.vocabulary import Role
 
 
 class CreateUserDialog(AdminDialog):
@@ -37,7 +38,7 @@ class CreateUserDialog(AdminDialog):
         self.email = QLineEdit()
         self.name = QLineEdit()
         self.role = QComboBox()
-        for role in USER_ROLES:
+        for role in Role:
             self.role.addItem("", role)
         self.email_label.setBuddy(self.email)
         self.name_label.setBuddy(self.name)
@@ -66,7 +67,7 @@ class CreateUserDialog(AdminDialog):
         email, name, role = self.email.text(), self.name.text(), str(self.role.currentData())
         self.context.run(
             self.runner,
-            lambda actor: service.create_user(
+            lambda actor: service.accounts.create(
                 actor=actor, email=email, display_name=name, role=role
             ),
             self._created,
@@ -84,7 +85,10 @@ class CreateUserDialog(AdminDialog):
         self.name_label.setText(self.tr("&Name:"))
         self.name.setAccessibleName(self.tr("Name"))
         self.role_label.setText(self.tr("&Role:"))
-        names = {"admin": self.tr("administrator"), "employee": self.tr("employee")}
+        names: dict[str, str] = {
+            Role.ADMIN: self.tr("administrator"),
+            Role.EMPLOYEE: self.tr("employee"),
+        }
         for number in range(self.role.count()):
             role = str(self.role.itemData(number))
             self.role.setItemText(number, names.get(role, role))
@@ -123,7 +127,9 @@ class MethodsDialog(AdminDialog):
 
     def refresh(self) -> None:
         service, email = self.context.service, self.user.email
-        self.runner.start(lambda: service.user_methods(email), self._loaded, self.error.show_error)
+        self.runner.start(
+            lambda: service.accounts.methods(email), self._loaded, self.error.show_error
+        )
 
     def _loaded(self, methods: list[EnrolledMethod]) -> None:
         self.methods = methods
@@ -153,7 +159,7 @@ class MethodsDialog(AdminDialog):
         service, email = self.context.service, self.user.email
         self.context.run(
             self.runner,
-            lambda actor: service.remove_user_method(
+            lambda actor: service.accounts.remove_method(
                 actor=actor, email=email, kind=method.kind, method_id=method.method_id
             ),
             self._removed,

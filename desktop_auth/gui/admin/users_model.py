@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from desktop_auth.core.service import AuthService, UserStatus, UserSummary
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import Role
 
 PAGE_SIZE = 200
 #: Pages held at once (1,600 rows): a screenful with room to scroll back.
@@ -32,7 +33,7 @@ CACHED_PAGES = 8
 #: Pages asked for but not yet fetched that are still worth fetching (newest first).
 WANTED_PAGES = 4
 COLUMNS = 7
-#: Column → ``list_users`` sort order; the methods column has none.
+#: Column → ``accounts.page`` sort order; the methods column has none.
 SORT_ORDERS = {0: "email", 1: "name", 2: "role", 3: "status", 5: "last_sign_in", 6: "deadline"}
 PLACEHOLDER = "…"
 Index = QModelIndex | QPersistentModelIndex
@@ -69,8 +70,8 @@ class Count:
 
 def user_rows(service: AuthService, users: list[UserSummary]) -> list[UserRow]:
     """In a worker: each user with their kinds of method and status."""
-    kinds = service.user_method_kinds([u.id for u in users])
-    now = service.now()
+    kinds = service.accounts.method_kinds([u.id for u in users])
+    now = service.accounts.now()
     return [
         UserRow(user=user, kinds=kinds.get(user.id, ()), status=user.status(now)) for user in users
     ]
@@ -162,7 +163,7 @@ class UsersModel(QAbstractTableModel):
         if self.total is None:
             search = listing.search or None
             self.runner.start(
-                lambda: Count(listing=listing, total=service.count_users(search=search)),
+                lambda: Count(listing=listing, total=service.accounts.count(search=search)),
                 self._counted,
                 self.failed.emit,
             )
@@ -175,7 +176,7 @@ class UsersModel(QAbstractTableModel):
             return
 
         def work() -> Page:
-            users = service.list_users(
+            users = service.accounts.page(
                 search=listing.search or None,
                 sort=listing.sort,
                 descending=listing.descending,
@@ -296,7 +297,10 @@ class UsersModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, COLUMNS - 1))
 
     def role_name(self, role: str) -> str:
-        names = {"admin": self.tr("administrator"), "employee": self.tr("employee")}
+        names: dict[str, str] = {
+            Role.ADMIN: self.tr("administrator"),
+            Role.EMPLOYEE: self.tr("employee"),
+        }
         return names.get(role, role)
 
     def status_name(self, status: UserStatus) -> str:

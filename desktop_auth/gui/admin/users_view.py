@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import USER_ROLES, Actor, TemporaryPassword, UserSummary
+from desktop_auth.core.service import Actor, TemporaryPassword, UserSummary
 from desktop_auth.gui.admin.context import AdminContext, confirm
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
 from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog, RetireDialog
 from desktop_auth.gui.admin.user_dialogs import CreateUserDialog, DeadlineDialog, MethodsDialog
 from desktop_auth.gui.admin.users_model import SORT_ORDERS, UserRow, UsersModel, user_rows
 from desktop_auth.gui.widgets import ErrorLabel, Screen
+from desktop_auth.vocabulary import Role
 
 SEARCH_DELAY_MS = 200
 
@@ -82,7 +83,7 @@ class UsersView(Screen):
         self.methods_button.clicked.connect(self.show_methods)
         self.role_button = QPushButton()
         self.role_menu = QMenu(self)
-        for role in USER_ROLES:
+        for role in Role:
             action = self.role_menu.addAction(role)
             action.setData(role)
             action.triggered.connect(lambda _checked=False, r=role: self.set_role(r))
@@ -182,7 +183,7 @@ class UsersView(Screen):
 
         def action(actor: Actor) -> tuple[object, UserRow]:
             result = work(actor, email)
-            return result, user_rows(service, [service.get_user(email)])[0]
+            return result, user_rows(service, [service.accounts.get(email)])[0]
 
         def done(answer: tuple[object, UserRow]) -> None:
             self.model.update_row(answer[1])
@@ -216,7 +217,7 @@ class UsersView(Screen):
         service = self.context.service
 
         def work(actor: Actor, email: str) -> object:
-            return service.set_user_disabled(actor=actor, email=email, disabled=disable)
+            return service.accounts.set_disabled(actor=actor, email=email, disabled=disable)
 
         if disable:
             text = self.tr("Disable %1? They can no longer sign in.").replace("%1", user.email)
@@ -234,7 +235,7 @@ class UsersView(Screen):
         service = self.context.service
         self._act(
             self._selected_user(),
-            lambda actor, email: service.unlock_user(actor=actor, email=email),
+            lambda actor, email: service.accounts.unlock(actor=actor, email=email),
         )
 
     def reset_password(self) -> None:
@@ -251,7 +252,7 @@ class UsersView(Screen):
             text,
             lambda: self._act(
                 user,
-                lambda actor, email: service.reset_password(actor=actor, email=email),
+                lambda actor, email: service.accounts.reset_password(actor=actor, email=email),
                 self._show_password,
             ),
         )
@@ -281,7 +282,7 @@ class UsersView(Screen):
         service = self.context.service
         self._act(
             self._selected_user(),
-            lambda actor, email: service.set_user_role(actor=actor, email=email, role=role),
+            lambda actor, email: service.accounts.set_role(actor=actor, email=email, role=role),
         )
 
     def toggle_exempt(self) -> None:
@@ -291,7 +292,7 @@ class UsersView(Screen):
         exempt, service = not row.user.second_factor_exempt, self.context.service
         self._act(
             row.user,
-            lambda actor, email: service.set_second_factor_exemption(
+            lambda actor, email: service.rollout.set_exemption(
                 actor=actor, email=email, exempt=exempt
             ),
         )
@@ -310,7 +311,9 @@ class UsersView(Screen):
         service = self.context.service
         self._act(
             user,
-            lambda actor, email: service.set_setup_deadline(actor=actor, email=email, until=until),
+            lambda actor, email: service.rollout.set_deadline(
+                actor=actor, email=email, until=until
+            ),
         )
 
     def import_users(self) -> None:

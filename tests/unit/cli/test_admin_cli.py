@@ -228,13 +228,13 @@ def test_helpdesk_sees_and_removes_a_lost_phone(
     from desktop_auth.config import load_config
     from desktop_auth.core.service import AuthService
     from tests.helpers import PinnedClock
-    from tests.totp_helpers import user_with_app
+    from tests.totp_helpers import make_user_with_app
 
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
     clock = PinnedClock()
     service = AuthService.open(load_config(), clock=clock, workstation="WS-042")
     try:
-        user = user_with_app(service, service.local_administrator(), clock)
+        user = make_user_with_app(service, service.accounts.local_administrator(), clock)
     finally:
         service.close()
 
@@ -260,14 +260,13 @@ def test_helpdesk_issues_a_backup_code(
     """`user backup-code`: shown once to the admin, usable once by the user (M8)."""
     from desktop_auth.config import load_config
     from desktop_auth.core.service import AuthService, SignInOutcome
-    from tests.helpers import PinnedClock
-    from tests.totp_helpers import user_with_app
-    from tests.unit.core.test_sign_in import USER_PASSWORD
+    from tests.helpers import USER_PASSWORD, PinnedClock
+    from tests.totp_helpers import make_user_with_app
 
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
     clock = PinnedClock()
     service = AuthService.open(load_config(), clock=clock)
-    user = user_with_app(service, service.local_administrator(), clock)
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
 
     code, out, err = initialized("admin", "user", "backup-code", user.email)
     assert (code, err) == (0, "")
@@ -278,9 +277,9 @@ def test_helpdesk_issues_a_backup_code(
     assert len(backup) == 19 and backup.count("-") == 3
     assert "backup_code.issued" in initialized("admin", "audit", "list")[1]
 
-    result = service.sign_in_with_password(user.email, USER_PASSWORD)
+    result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert result.ticket and [m.kind for m in result.methods] == ["backup"]
-    after = service.verify_second_factor(result.ticket, "backup", backup)
+    after = service.sign_in.with_second_factor(result.ticket, "backup", backup)
     assert after.outcome is SignInOutcome.SETUP_REQUIRED
     service.close()
 

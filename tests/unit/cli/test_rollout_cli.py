@@ -99,3 +99,35 @@ def test_allowed_methods_from_the_command_line(initialized: Cli) -> None:
     assert json.loads(initialized("admin", "policy", "show")[1])["allowed_methods"] == [
         "windows_hello"
     ]
+
+
+def test_a_policy_value_out_of_range_is_refused_with_its_range_in_words(initialized: Cli) -> None:
+    cli = initialized
+    code, out, err = cli("admin", "policy", "set", "throttle.lock_minutes=20000")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "desktop-auth: throttle.lock_minutes must be from 1 to 10080, not 20000.",
+        "  How long a locked account stays locked: 1 to 10080 minutes.",
+    ]
+    code, _, err = cli(
+        "--language", "nl", "admin", "policy", "set", "reauthentication_minutes=525600"
+    )
+    assert code == 1
+    assert "reauthentication_minutes moet van 1 tot en met 60 zijn, niet 525600." in err
+    assert "gevoelige handelingen: 1 tot en met 60 minuten." in err
+    code, _, err = cli("admin", "policy", "set", "totp_window=true")  # a bool is no number
+    assert code == 1 and "does not fit the setting totp_window" in err
+    assert "0 to 2 steps of 30 seconds" in err
+    shown = json.loads(cli("admin", "policy", "show")[1])
+    assert shown["throttle"]["lock_minutes"] == 15 and shown["reauthentication_minutes"] == 5
+    code, out, _ = cli("admin", "policy", "set", "throttle.lock_minutes=10080")
+    assert code == 0 and json.loads(out.split("\n", 1)[1])["throttle"]["lock_minutes"] == 10080
+
+
+def test_policy_set_help_lists_every_range(cli: Cli) -> None:
+    code, out, _ = cli("admin", "policy", "set", "--help")
+    assert code == 0
+    assert "throttle.lock_minutes" in out and "1 to 10080 minutes" in out
+    assert "reauthentication_minutes" in out and "1 to 60 minutes" in out
+    code, out, _ = cli("--language", "nl", "admin", "policy", "set", "--help")
+    assert code == 0 and "1 tot en met 24 uur" in out

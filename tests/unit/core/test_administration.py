@@ -9,7 +9,7 @@ import pyotp
 import pytest
 
 from desktop_auth.core.passphrase import suggest_passphrase, wordlist
-from desktop_auth.core.service import USER_ROLES, Actor, AuthService, SignInOutcome
+from desktop_auth.core.service import Actor, AuthService, Organisation, SignInOutcome
 from desktop_auth.errors import (
     InsufficientAssuranceError,
     InvalidEmailError,
@@ -23,18 +23,19 @@ from desktop_auth.errors import (
     UserNotFoundError,
 )
 from tests.conftest import ADMIN_PASSWORD
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 
 
 def admin_session_actor(service: AuthService, admin: Actor) -> Actor:
     """The first administrator signed in with password and authenticator app (AAL2)."""
-    setup = service.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD)
+    setup = service.sign_in.with_password("beheer@salariszaken.nl", ADMIN_PASSWORD)
     assert setup.ticket
-    enrollment = service.begin_totp_setup(setup.ticket, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(setup.ticket, "Telefoon")
     secret = parse_qs(urlparse(enrollment.uri).query)["secret"][0]
-    code = pyotp.TOTP(secret).at(service.now())
-    session = service.finish_totp_setup(setup.ticket, enrollment.enrollment_id, code).session
+    code = pyotp.TOTP(secret).at(service.accounts.now())
+    session = service.authenticator_apps.finish_setup(
+        setup.ticket, enrollment.enrollment_id, code
+    ).session
     assert session is not None
     return Actor.for_session(session)
 
@@ -43,19 +44,18 @@ def test_destructive_admin_actions_need_the_admins_second_factor(
     service: AuthService, admin: Actor
 ) -> None:
     """Resetting someone else's password or 2FA needs more than the admin's password."""
-    policy = dataclasses.replace(service.policy(), second_factor_required=False)
-    service.set_policy(actor=admin, policy=policy)
-    session = service.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
+    policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
+    service.policy.replace(actor=admin, policy=policy)
+    session = service.sign_in.with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
     assert session is not None
     email = make_user(service, admin)
     with pytest.raises(InsufficientAssuranceError):
-        service.reset_password(actor=Actor.for_session(session), email=email)
-    service.unlock_user(actor=Actor.for_session(session), email=email)  # not destructive
+        service.accounts.reset_password(actor=Actor.for_session(session), email=email)
+    service.accounts.unlock(actor=Actor.for_session(session), email=email)  # not destructive
 
 
 def test_initialize_only_once(service: AuthService, admin: Actor) -> None:
-    assert service.organisation().name == "Salariszaken"
-    assert service.organisation().rp_id == "salariszaken.nl"
+    assert service.organisation() == Organisation(name="Salariszaken", rp_id="salariszaken.nl")
     with pytest.raises(StoreAlreadyInitializedError):
         service.initialize(
             actor=admin,
@@ -65,46 +65,49 @@ def test_initialize_only_once(service: AuthService, admin: Actor) -> None:
             admin_display_name="X",
             admin_password="nog een heel lang wachtwoord",
         )
-    assert service.organisation().name == "Salariszaken"
+    assert service.organisation() == Organisation(name="Salariszaken", rp_id="salariszaken.nl")
 
 
 @pytest.mark.parametrize("rp_id", ["not a domain", "", "http://x.nl", "x..nl"])
 def test_initialize_refuses_a_bad_relying_party_id(service: AuthService, rp_id: str) -> None:
     with pytest.raises(InvalidInputError):
         service.initialize(
-            actor=service.local_administrator(),
+            actor=service.accounts.local_administrator(),
             organisation_name="O",
             rp_id=rp_id,
             admin_email="a@o.nl",
             admin_display_name="A",
             admin_password=ADMIN_PASSWORD,
         )
-    assert not service.is_initialized()
+    assert service.organisation() is None
 
 
 def test_create_user_rejects_duplicates_and_bad_input(service: AuthService, admin: Actor) -> None:
-    service.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
+    service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
     with pytest.raises(UserExistsError):
-        service.create_user(actor=admin, email="JAN@example.nl", display_name="Jan 2")
+        service.accounts.create(actor=admin, email="JAN@example.nl", display_name="Jan 2")
     with pytest.raises(InvalidEmailError):
-        service.create_user(actor=admin, email="jan", display_name="Jan")
+        service.accounts.create(actor=admin, email="jan", display_name="Jan")
     with pytest.raises(InvalidRoleError):
-        service.create_user(actor=admin, email="piet@example.nl", display_name="P", role="god")
+        service.accounts.create(actor=admin, email="piet@example.nl", display_name="P", role="god")
     with pytest.raises(InvalidInputError):
-        service.create_user(actor=admin, email="piet@example.nl", display_name="   ")
-    assert [u.email for u in service.list_users()] == ["beheer@salariszaken.nl", "jan@example.nl"]
+        service.accounts.create(actor=admin, email="piet@example.nl", display_name="   ")
+    assert [u.email for u in service.accounts.page()] == [
+        "beheer@salariszaken.nl",
+        "jan@example.nl",
+    ]
 
 
 def test_p8_reset_gives_a_one_time_temporary_password(service: AuthService, admin: Actor) -> None:
     """P8: the admin never chooses the password; the temporary one must be changed."""
     email = make_user(service, admin)
-    issued = service.reset_password(actor=admin, email=email, language="nl")
+    issued = service.accounts.reset_password(actor=admin, email=email, language="nl")
     words = issued.temporary_password.split("-")
     assert len(words) >= 6 and all(w in wordlist("nl") for w in words)
     assert issued.user.must_change_password
     with pytest.raises(Exception, match="invalid_credentials"):
-        service.sign_in_with_password(email, USER_PASSWORD)
-    result = service.sign_in_with_password(email, issued.temporary_password)
+        service.sign_in.with_password(email, USER_PASSWORD)
+    result = service.sign_in.with_password(email, issued.temporary_password)
     assert result.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
 
 
@@ -112,23 +115,25 @@ def test_the_last_administrator_cannot_be_demoted_or_disabled(
     service: AuthService, admin: Actor
 ) -> None:
     with pytest.raises(LastAdministratorError):
-        service.set_user_role(actor=admin, email="beheer@salariszaken.nl", role="employee")
+        service.accounts.set_role(actor=admin, email="beheer@salariszaken.nl", role="employee")
     with pytest.raises(LastAdministratorError):
-        service.set_user_disabled(actor=admin, email="beheer@salariszaken.nl", disabled=True)
+        service.accounts.set_disabled(actor=admin, email="beheer@salariszaken.nl", disabled=True)
     make_user(service, admin)
-    service.set_user_role(actor=admin, email="jan@example.nl", role="admin")
-    demoted = service.set_user_role(actor=admin, email="beheer@salariszaken.nl", role="employee")
+    service.accounts.set_role(actor=admin, email="jan@example.nl", role="admin")
+    demoted = service.accounts.set_role(
+        actor=admin, email="beheer@salariszaken.nl", role="employee"
+    )
     assert demoted.role == "employee"
 
 
 def test_employees_cannot_do_admin_work(service: AuthService, admin: Actor) -> None:
-    policy = dataclasses.replace(service.policy(), second_factor_required=False)
-    service.set_policy(actor=admin, policy=policy)
+    policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
+    service.policy.replace(actor=admin, policy=policy)
     email = make_user(service, admin)
-    session = service.sign_in_with_password(email, USER_PASSWORD).session
+    session = service.sign_in.with_password(email, USER_PASSWORD).session
     assert session is not None
     with pytest.raises(PermissionDeniedError):
-        service.create_user(
+        service.accounts.create(
             actor=Actor.for_session(session), email="x@example.nl", display_name="X"
         )
 
@@ -139,32 +144,32 @@ def test_s1_destructive_admin_actions_need_a_recent_sign_in(
     """S1: re-authentication within 5 minutes before a destructive admin action."""
     actor = admin_session_actor(service, admin)
     email = make_user(service, admin)
-    service.reset_password(actor=actor, email=email)
+    service.accounts.reset_password(actor=actor, email=email)
     clock.advance(minutes=6)
-    service.unlock_user(actor=actor, email=email)  # not destructive: allowed
+    service.accounts.unlock(actor=actor, email=email)  # not destructive: allowed
     with pytest.raises(ReauthenticationRequiredError):
-        service.reset_password(actor=actor, email=email)
+        service.accounts.reset_password(actor=actor, email=email)
     with pytest.raises(ReauthenticationRequiredError):
-        service.set_user_disabled(actor=actor, email=email, disabled=True)
+        service.accounts.set_disabled(actor=actor, email=email, disabled=True)
 
 
 def test_unknown_user_is_reported(service: AuthService, admin: Actor) -> None:
     with pytest.raises(UserNotFoundError):
-        service.get_user("niemand@example.nl")
+        service.accounts.get("niemand@example.nl")
     with pytest.raises(UserNotFoundError):
-        service.unlock_user(actor=admin, email="niemand@example.nl")
+        service.accounts.unlock(actor=admin, email="niemand@example.nl")
 
 
-def test_list_users_searches_email_and_name(service: AuthService, admin: Actor) -> None:
-    service.create_user(actor=admin, email="jan@example.nl", display_name="Jan de Vries")
-    service.create_user(actor=admin, email="piet@example.nl", display_name="Piet Jansen")
-    assert [u.email for u in service.list_users(search="JAN")] == [
+def test_the_user_list_searches_email_and_name(service: AuthService, admin: Actor) -> None:
+    service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan de Vries")
+    service.accounts.create(actor=admin, email="piet@example.nl", display_name="Piet Jansen")
+    assert [u.email for u in service.accounts.page(search="JAN")] == [
         "jan@example.nl",
         "piet@example.nl",
     ]
-    assert [u.email for u in service.list_users(search="vries")] == ["jan@example.nl"]
-    assert [u.email for u in service.list_users(role="admin")] == ["beheer@salariszaken.nl"]
-    assert len(service.list_users(limit=1, offset=1)) == 1
+    assert [u.email for u in service.accounts.page(search="vries")] == ["jan@example.nl"]
+    assert [u.email for u in service.accounts.page(role="admin")] == ["beheer@salariszaken.nl"]
+    assert len(service.accounts.page(limit=1, offset=1)) == 1
 
 
 def test_passphrase_suggestions_reach_77_bits_from_the_shipped_lists() -> None:
@@ -179,30 +184,29 @@ def test_passphrase_suggestions_reach_77_bits_from_the_shipped_lists() -> None:
     assert len({suggest_passphrase("en").text for _ in range(20)}) == 20
 
 
-def test_user_method_kinds_names_each_users_confirmed_second_factors(
+def test_method_kinds_names_each_users_confirmed_second_factors(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """The console's "methods" column: one answer for a page of users, no secrets."""
-    from tests.totp_helpers import user_with_app
+    from tests.totp_helpers import make_user_with_app
 
-    jan = user_with_app(service, admin, clock)
+    jan = make_user_with_app(service, admin, clock)
     piet = make_user(service, admin, email="piet@example.nl")
-    users = {u.email: u.id for u in service.list_users()}
-    kinds = service.user_method_kinds([users[jan.email], users[piet]])
+    users = {u.email: u.id for u in service.accounts.page()}
+    kinds = service.accounts.method_kinds([users[jan.email], users[piet]])
     assert kinds == {users[jan.email]: ("totp",), users[piet]: ()}
-    assert service.user_method_kinds([]) == {}
-    assert "admin" in USER_ROLES and "employee" in USER_ROLES
+    assert service.accounts.method_kinds([]) == {}
 
 
-def test_update_policy_can_clear_the_enforcement_date_but_not_other_settings(
+def test_a_policy_update_can_clear_the_enforcement_date_but_not_other_settings(
     service: AuthService, admin: Actor
 ) -> None:
     """The console's "2FA required from" can be switched back to "now"; audited each time."""
-    service.update_policy(actor=admin, changes={"enforcement_date": "2026-09-01"})
-    assert service.policy().enforcement_date == "2026-09-01"
-    service.update_policy(actor=admin, changes={"enforcement_date": None})
-    assert service.policy().enforcement_date is None
+    service.policy.update(actor=admin, changes={"enforcement_date": "2026-09-01"})
+    assert service.policy.current().enforcement_date == "2026-09-01"
+    service.policy.update(actor=admin, changes={"enforcement_date": None})
+    assert service.policy.current().enforcement_date is None
     with pytest.raises(InvalidInputError):
-        service.update_policy(actor=admin, changes={"totp_window": None})
-    changes = service.audit_events(event_type="policy.changed")
+        service.policy.update(actor=admin, changes={"totp_window": None})
+    changes = service.audit.events(event_type="policy.changed")
     assert [e.details["settings"] for e in changes[:2]] == ["enforcement_date"] * 2

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DatabaseError
 
-from desktop_auth.core.audit import AuditEventType, append_event
+from desktop_auth.core.audit import append_event
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.errors import InvalidCredentialsError
 from desktop_auth.store.db import Store
+from desktop_auth.vocabulary import AuditEventType
 from tests.conftest import ENGINES
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import make_user
+from tests.helpers import PinnedClock, make_user
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -33,9 +33,9 @@ def test_l1_every_authentication_event_is_audited_with_who_what_where_when(
 ) -> None:
     email = make_user(service, admin)
     with pytest.raises(InvalidCredentialsError):
-        service.sign_in_with_password(email, "niet het goede wachtwoord")
-    service.set_user_disabled(actor=admin, email=email, disabled=True)
-    events = service.audit_events(subject=email, limit=None)
+        service.sign_in.with_password(email, "niet het goede wachtwoord")
+    service.accounts.set_disabled(actor=admin, email=email, disabled=True)
+    events = service.audit.events(subject=email, limit=None)
     types = [e.event_type for e in reversed(events)]
     assert types == [
         "user.created",
@@ -57,14 +57,14 @@ def test_l2_chain_verifies_and_names_the_first_altered_event(
     service: AuthService, admin: Actor, store: Store
 ) -> None:
     make_user(service, admin)
-    assert service.verify_audit().ok
-    count = service.verify_audit().events_checked
+    assert service.audit.verify().ok
+    count = service.audit.verify().events_checked
     assert count >= 4
     # Someone with raw access to the file edits event 3 (past the append-only triggers).
     with store.engine.begin() as conn:
         allow_tampering(conn, "UPDATE")
         conn.execute(text("UPDATE audit_events SET subject = 'iemand@anders.nl' WHERE id = 3"))
-    result = service.verify_audit()
+    result = service.audit.verify()
     assert not result.ok
     assert result.first_broken_id == 3
     assert result.problem == "audit.problem.altered_event"
@@ -72,11 +72,11 @@ def test_l2_chain_verifies_and_names_the_first_altered_event(
 
 def test_l2_removed_events_are_found(service: AuthService, admin: Actor, store: Store) -> None:
     make_user(service, admin)
-    total = service.verify_audit().events_checked
+    total = service.audit.verify().events_checked
     with store.engine.begin() as conn:
         allow_tampering(conn, "DELETE")
         conn.execute(text("DELETE FROM audit_events WHERE id = 2"))
-    result = service.verify_audit()
+    result = service.audit.verify()
     assert (result.ok, result.first_broken_id, result.problem) == (
         False,
         2,
@@ -84,7 +84,7 @@ def test_l2_removed_events_are_found(service: AuthService, admin: Actor, store: 
     )
     with store.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_events WHERE id >= 2"))
-    result = service.verify_audit()
+    result = service.audit.verify()
     assert (result.ok, result.first_broken_id, result.problem) == (
         False,
         2,
@@ -102,7 +102,7 @@ def test_l2_the_database_itself_refuses_changes_to_the_log(
     for statement in statements:
         with pytest.raises(DatabaseError, match="append-only"), store.engine.begin() as conn:
             conn.execute(text(statement))
-    assert service.verify_audit().ok
+    assert service.audit.verify().ok
 
 
 def test_audit_details_refuse_names_that_suggest_a_secret(store: Store, clock: PinnedClock) -> None:
@@ -123,13 +123,13 @@ def test_export_csv_has_every_event_and_is_itself_audited(
     service: AuthService, admin: Actor
 ) -> None:
     make_user(service, admin, email="=cmd@example.nl")
-    before = service.verify_audit().events_checked
+    before = service.audit.verify().events_checked
     stream = io.StringIO()
-    assert service.export_audit_csv(stream, actor=admin) == before
+    assert service.audit.export_csv(stream, actor=admin) == before
     rows = list(csv.reader(io.StringIO(stream.getvalue())))
     assert rows[0][:3] == ["id", "occurred_at", "event_type"]
     assert [int(r[0]) for r in rows[1:]] == list(range(1, before + 1))
     # A subject that a spreadsheet would run as a formula is defused.
     assert any(r[4] == "'=cmd@example.nl" for r in rows[1:])
-    assert service.audit_events(limit=1)[0].event_type == "audit.exported"
-    assert service.verify_audit().ok
+    assert service.audit.events(limit=1)[0].event_type == "audit.exported"
+    assert service.audit.verify().ok

@@ -21,8 +21,8 @@ from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.secretbox import new_data_key
 from tests.conftest import ENGINES
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
-from tests.totp_helpers import phone_code, sign_in_ticket, user_with_app
+from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, secret_box_of
+from tests.totp_helpers import make_user_with_app, phone_code, sign_in_ticket
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
 
@@ -37,8 +37,10 @@ def workstation(database_url: str, keyring: MemoryKeyring, clock: PinnedClock) -
 def test_c1_an_imported_key_lets_a_second_workstation_open_the_secrets(
     service: AuthService, admin: object, database_url: str, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, service.local_administrator(), clock)
-    content = service.export_data_key(PASSPHRASE, actor=service.local_administrator())
+    user = make_user_with_app(service, service.accounts.local_administrator(), clock)
+    content = service.operations.export_data_key(
+        PASSPHRASE, actor=service.accounts.local_administrator()
+    )
 
     second_keyring = MemoryKeyring()
     with pytest.raises(DataKeyError) as refused:  # no key here: refuses to start
@@ -51,15 +53,17 @@ def test_c1_an_imported_key_lets_a_second_workstation_open_the_secrets(
         keyring_backend=second_keyring,
         check_data_key=False,
     )
-    fingerprint = repair.import_data_key(content, PASSPHRASE, actor=repair.local_administrator())
-    assert fingerprint == service.secret_box().fingerprint
+    fingerprint = repair.operations.import_data_key(
+        content, PASSPHRASE, actor=repair.accounts.local_administrator()
+    )
+    assert fingerprint == secret_box_of(service).fingerprint
     repair.close()
 
     second = workstation(database_url, second_keyring, clock)
     ticket = sign_in_ticket(second, user.email)
-    done = second.verify_second_factor(ticket, "totp", phone_code(user.secret, clock))
+    done = second.sign_in.with_second_factor(ticket, "totp", phone_code(user.secret, clock))
     assert done.outcome is SignInOutcome.DONE
-    events = [e for e in second.audit_events(limit=None) if e.event_type.startswith("data_key.")]
+    events = [e for e in second.audit.events(limit=None) if e.event_type.startswith("data_key.")]
     assert [e.event_type for e in reversed(events)] == ["data_key.exported", "data_key.imported"]
     assert all(dict(e.details) == {"fingerprint": fingerprint} for e in events)
     second.close()
@@ -72,8 +76,10 @@ def test_a_workstation_with_another_key_refuses_to_start_until_the_right_one_is_
     clock: PinnedClock,
     memory_keyring: MemoryKeyring,
 ) -> None:
-    user_with_app(service, service.local_administrator(), clock)  # a seed is sealed
-    content = service.export_data_key(PASSPHRASE, actor=service.local_administrator())
+    make_user_with_app(service, service.accounts.local_administrator(), clock)  # a seed is sealed
+    content = service.operations.export_data_key(
+        PASSPHRASE, actor=service.accounts.local_administrator()
+    )
     (_, store_id), _key = next(iter(memory_keyring.entries.items()))
     wrong = MemoryKeyring()
     wrong.set_password("desktop-auth", store_id, base64.b64encode(new_data_key()).decode())
@@ -87,7 +93,9 @@ def test_a_workstation_with_another_key_refuses_to_start_until_the_right_one_is_
         keyring_backend=wrong,
         check_data_key=False,
     )
-    repair.import_data_key(content, PASSPHRASE, actor=repair.local_administrator())
+    repair.operations.import_data_key(
+        content, PASSPHRASE, actor=repair.accounts.local_administrator()
+    )
     repair.close()
     workstation(database_url, wrong, clock).close()  # starts now
 
@@ -95,24 +103,28 @@ def test_a_workstation_with_another_key_refuses_to_start_until_the_right_one_is_
 def test_a_key_file_from_another_store_is_refused_and_changes_nothing(
     service: AuthService, admin: object, memory_keyring: MemoryKeyring, tmp_path: object
 ) -> None:
-    service.secret_box()  # this store's key exists
+    secret_box_of(service)  # this store's key exists
     other = AuthService.open(
         Config(database_url=f"sqlite:///{tmp_path}/other.sqlite3", argon2=FAST_ARGON2),
         keyring_backend=MemoryKeyring(),
     )
     other.initialize(
-        actor=other.local_administrator(),
+        actor=other.accounts.local_administrator(),
         organisation_name="Ander Bedrijf",
         rp_id="ander.nl",
         admin_email="a@ander.nl",
         admin_display_name="A",
         admin_password="koffie tafel regen zomer fiets",
     )
-    foreign = other.export_data_key(PASSPHRASE, actor=other.local_administrator())
+    foreign = other.operations.export_data_key(
+        PASSPHRASE, actor=other.accounts.local_administrator()
+    )
     other.close()
     before = dict(memory_keyring.entries)
     with pytest.raises(DataKeyError) as refused:
-        service.import_data_key(foreign, PASSPHRASE, actor=service.local_administrator())
+        service.operations.import_data_key(
+            foreign, PASSPHRASE, actor=service.accounts.local_administrator()
+        )
     assert refused.value.code == "key_file_other_store"
     assert memory_keyring.entries == before
 
@@ -120,7 +132,9 @@ def test_a_key_file_from_another_store_is_refused_and_changes_nothing(
 def test_c2_the_file_holds_the_key_only_sealed_and_a_wrong_passphrase_opens_nothing(
     service: AuthService, admin: object, memory_keyring: MemoryKeyring
 ) -> None:
-    content = service.export_data_key(PASSPHRASE, actor=service.local_administrator())
+    content = service.operations.export_data_key(
+        PASSPHRASE, actor=service.accounts.local_administrator()
+    )
     key_text = next(iter(memory_keyring.entries.values()))
     key = base64.b64decode(key_text)
     assert key_text.encode() not in content and key not in content
@@ -128,20 +142,20 @@ def test_c2_the_file_holds_the_key_only_sealed_and_a_wrong_passphrase_opens_noth
     document = json.loads(content)
     assert document["kdf"] == {"name": "scrypt", "n": 2**17, "r": 8, "p": 1}
 
-    actor = service.local_administrator()
+    actor = service.accounts.local_administrator()
     with pytest.raises(DataKeyError) as wrong:
-        service.import_data_key(content, PASSPHRASE + "!", actor=actor)
+        service.operations.import_data_key(content, PASSPHRASE + "!", actor=actor)
     assert wrong.value.code == "key_file_wrong_passphrase"
     document["fingerprint"] = "0" * 32  # a changed header breaks the seal too
     with pytest.raises(DataKeyError):
-        service.import_data_key(json.dumps(document).encode(), PASSPHRASE, actor=actor)
+        service.operations.import_data_key(json.dumps(document).encode(), PASSPHRASE, actor=actor)
     with pytest.raises(DataKeyError) as garbage:
-        service.import_data_key(b"not a key file", PASSPHRASE, actor=actor)
+        service.operations.import_data_key(b"not a key file", PASSPHRASE, actor=actor)
     assert garbage.value.code == "key_file_invalid"
     with pytest.raises(InvalidInputError) as short:
-        service.export_data_key("kort", actor=actor)
+        service.operations.export_data_key("kort", actor=actor)
     assert short.value.code == "key_passphrase_short"
-    for entry in service.audit_events(limit=None):
+    for entry in service.audit.events(limit=None):
         assert PASSPHRASE not in json.dumps(dict(entry.details))
 
 
@@ -161,7 +175,7 @@ def test_two_workstations_starting_together_never_make_two_keys(
     def start(service: AuthService) -> None:
         barrier.wait(timeout=30)
         try:
-            service.secret_box()
+            secret_box_of(service)
             outcomes.append("made")
         except DataKeyError as refused:
             outcomes.append(refused.code)

@@ -123,8 +123,8 @@ def test_p9_rehash_on_sign_in_when_parameters_change(
     service: AuthService, admin: Actor, store: object, clock: object
 ) -> None:
     """P9: a sign-in upgrades a hash made with other parameters."""
-    policy = dataclasses.replace(service.policy(), second_factor_required=False)
-    service.set_policy(actor=admin, policy=policy)
+    policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
+    service.policy.replace(actor=admin, policy=policy)
     stronger = Argon2Parameters(time_cost=2, memory_kib=2048, parallelism=1)
     upgraded = AuthService(
         service._context.store,
@@ -134,11 +134,11 @@ def test_p9_rehash_on_sign_in_when_parameters_change(
     )
     from tests.conftest import ADMIN_PASSWORD
 
-    assert upgraded.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
-    events = [e.event_type for e in upgraded.audit_events(limit=5)]
+    assert upgraded.sign_in.with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
+    events = [e.event_type for e in upgraded.audit.events(limit=5)]
     assert "password.rehashed" in events
-    assert upgraded.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
-    events = [e.event_type for e in upgraded.audit_events(limit=2)]
+    assert upgraded.sign_in.with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
+    events = [e.event_type for e in upgraded.audit.events(limit=2)]
     assert "password.rehashed" not in events  # once upgraded, never again
 
 
@@ -150,19 +150,21 @@ def test_argon2_configuration_below_the_owasp_floor_is_refused() -> None:
 
 def test_weak_password_error_never_carries_the_password(service: AuthService, admin: Actor) -> None:
     secret = "Welkom01!"
-    issued = service.create_user(actor=admin, email="x@example.nl", display_name="X")
-    ticket = service.sign_in_with_password("x@example.nl", issued.temporary_password).ticket
+    issued = service.accounts.create(actor=admin, email="x@example.nl", display_name="X")
+    ticket = service.sign_in.with_password("x@example.nl", issued.temporary_password).ticket
     assert ticket
     with pytest.raises(WeakPasswordError) as info:
-        service.complete_password_change(ticket, secret)
+        service.sign_in.complete_password_change(ticket, secret)
     assert set(info.value.reasons) >= {"too_short", "common"}
     assert secret not in str(info.value) and secret not in repr(info.value.params)
 
 
 def test_assess_password_for_a_live_meter(service: AuthService, admin: Actor) -> None:
-    weak = service.assess_password("salariszaken1", "jan@example.nl")
+    weak = service.sign_in.assess_password("salariszaken1", "jan@example.nl")
     assert not weak.acceptable and PasswordProblem.CONTAINS_CONTEXT in weak.problems
-    strong = service.assess_password(service.suggest_passphrase("nl").text, "jan@example.nl")
+    strong = service.sign_in.assess_password(
+        service.sign_in.suggest_passphrase("nl").text, "jan@example.nl"
+    )
     assert strong.acceptable and strong.score >= 3
 
 
@@ -170,22 +172,22 @@ def test_p5_a_suggestion_never_holds_the_users_own_name(service: AuthService, ad
     """P5 for the suggestion itself: "ness" is in 1 in 60 English words, so about one
     raw six-word suggestion in ten holds it; every one shown to ness@… is accepted."""
     for _ in range(100):
-        suggestion = service.suggest_passphrase("en", "ness@example.nl")
-        assert service.assess_password(suggestion.text, "ness@example.nl").acceptable
+        suggestion = service.sign_in.suggest_passphrase("en", "ness@example.nl")
+        assert service.sign_in.assess_password(suggestion.text, "ness@example.nl").acceptable
         assert suggestion.bits >= 77
 
 
 def test_initial_admin_password_goes_through_policy(service: AuthService) -> None:
     with pytest.raises(WeakPasswordError):
         service.initialize(
-            actor=service.local_administrator(),
+            actor=service.accounts.local_administrator(),
             organisation_name="Salariszaken",
             rp_id="salariszaken.nl",
             admin_email="beheer@salariszaken.nl",
             admin_display_name="Anna",
             admin_password="Salariszaken2026!",
         )
-    assert not service.is_initialized()  # nothing half-written
+    assert service.organisation() is None  # nothing half-written
 
 
 def test_sign_in_outcome_after_initialize_requires_setup(
@@ -193,5 +195,5 @@ def test_sign_in_outcome_after_initialize_requires_setup(
 ) -> None:
     from tests.conftest import ADMIN_PASSWORD
 
-    result = service.sign_in_with_password("beheer@salariszaken.nl", ADMIN_PASSWORD)
+    result = service.sign_in.with_password("beheer@salariszaken.nl", ADMIN_PASSWORD)
     assert result.outcome is SignInOutcome.SETUP_REQUIRED

@@ -8,17 +8,22 @@ from datetime import date, timedelta
 import pytest
 
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, SignInOutcome
-from desktop_auth.errors import ConfigError, InvalidInputError, SetupNotDeferrableError
-from tests.helpers import PinnedClock
-from tests.totp_helpers import phone_code, secret_from_uri, user_with_app
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from desktop_auth.errors import (
+    ConfigError,
+    InvalidInputError,
+    MethodNotFoundError,
+    SetupNotDeferrableError,
+)
+from desktop_auth.vocabulary import FactorKind
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
+from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri
 
 
 def enforce_from(service: AuthService, admin: Actor, day: date | None) -> None:
     policy = dataclasses.replace(
-        service.policy(), enforcement_date=day.isoformat() if day else None
+        service.policy.current(), enforcement_date=day.isoformat() if day else None
     )
-    service.set_policy(actor=admin, policy=policy)
+    service.policy.replace(actor=admin, policy=policy)
 
 
 def test_before_the_enforcement_date_setup_may_wait(
@@ -28,14 +33,14 @@ def test_before_the_enforcement_date_setup_may_wait(
     enforce_from(service, admin, date(2026, 7, 1))
     clock.current = clock.current.replace(month=6, day=30, hour=12)
     make_user(service, admin)
-    result = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    result = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert result.outcome is SignInOutcome.SETUP_REQUIRED and result.ticket
     assert result.setup_deadline == date(2026, 7, 1)
-    later = service.remind_me_later(result.ticket)
+    later = service.sign_in.remind_me_later(result.ticket)
     assert later.session is not None and later.session.assurance is AssuranceLevel.AAL1
     deferred = [
         e
-        for e in service.audit_events(subject="jan@example.nl")
+        for e in service.audit.events(subject="jan@example.nl")
         if e.event_type == "setup.deferred"
     ]
     assert deferred and deferred[0].details["until"] == "2026-07-01"
@@ -47,15 +52,17 @@ def test_from_the_enforcement_date_setup_is_the_only_way_on(
     enforce_from(service, admin, date(2026, 7, 1))
     clock.current = clock.current.replace(month=7, day=1, hour=12)
     make_user(service, admin)
-    result = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    result = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert result.outcome is SignInOutcome.SETUP_REQUIRED and result.ticket
     assert result.setup_deadline is None
     with pytest.raises(SetupNotDeferrableError):
-        service.remind_me_later(result.ticket)
+        service.sign_in.remind_me_later(result.ticket)
     # The ticket survives the refusal: setting up still works.
-    enrollment = service.begin_totp_setup(result.ticket, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(result.ticket, "Telefoon")
     code = phone_code(secret_from_uri(enrollment.uri), clock)
-    assert service.finish_totp_setup(result.ticket, enrollment.enrollment_id, code).session
+    assert service.authenticator_apps.finish_setup(
+        result.ticket, enrollment.enrollment_id, code
+    ).session
 
 
 def test_a_ticket_deferred_just_before_midnight_is_refused_after_it(
@@ -64,11 +71,11 @@ def test_a_ticket_deferred_just_before_midnight_is_refused_after_it(
     enforce_from(service, admin, date(2026, 7, 1))
     clock.current = clock.current.replace(month=6, day=30, hour=23, minute=58)
     make_user(service, admin)
-    result = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    result = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert result.ticket and result.setup_deadline
     clock.advance(minutes=3)
     with pytest.raises(SetupNotDeferrableError):
-        service.remind_me_later(result.ticket)
+        service.sign_in.remind_me_later(result.ticket)
 
 
 def test_admin_extends_one_users_deadline_or_exempts_them(
@@ -78,16 +85,16 @@ def test_admin_extends_one_users_deadline_or_exempts_them(
     make_user(service, admin, "jan@example.nl")
     make_user(service, admin, "piet@example.nl")
     later = clock.now().date() + timedelta(days=14)
-    summary = service.set_setup_deadline(actor=admin, email="jan@example.nl", until=later)
+    summary = service.rollout.set_deadline(actor=admin, email="jan@example.nl", until=later)
     assert summary.setup_deadline == later
-    jan = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    jan = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert jan.setup_deadline == later and jan.ticket
-    assert service.remind_me_later(jan.ticket).session is not None
-    service.set_second_factor_exemption(actor=admin, email="piet@example.nl", exempt=True)
-    piet = service.sign_in_with_password("piet@example.nl", USER_PASSWORD)
+    assert service.sign_in.remind_me_later(jan.ticket).session is not None
+    service.rollout.set_exemption(actor=admin, email="piet@example.nl", exempt=True)
+    piet = service.sign_in.with_password("piet@example.nl", USER_PASSWORD)
     assert piet.outcome is SignInOutcome.DONE and piet.session is not None
     assert piet.session.assurance is AssuranceLevel.AAL1
-    events = {e.event_type for e in service.audit_events(limit=None)}
+    events = {e.event_type for e in service.audit.events(limit=None)}
     assert {"user.deadline_changed", "user.exemption_changed"} <= events
 
 
@@ -106,29 +113,29 @@ def test_retiring_all_apps_sends_everyone_through_setup_again(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """The manual: the old 2FA is switched off; sign in with your password, set up again."""
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
-    report = service.retire_factors(actor=admin, kind="totp")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
+    report = service.rollout.retire(actor=admin, kind="totp")
     assert (report.methods_removed, report.users_affected) == (2, 2)
     for user in (jan, piet):
-        result = service.sign_in_with_password(user.email, USER_PASSWORD)
+        result = service.sign_in.with_password(user.email, USER_PASSWORD)
         assert result.outcome is SignInOutcome.SETUP_REQUIRED
-    retired = [e for e in service.audit_events(limit=None) if e.event_type == "factors.retired"]
+    retired = [e for e in service.audit.events(limit=None) if e.event_type == "factors.retired"]
     assert retired[0].details["methods"] == 2 and retired[0].actor == admin.label
 
 
 def test_retiring_only_methods_made_before_a_date(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    old = user_with_app(service, admin, clock, "oud@example.nl")
+    old = make_user_with_app(service, admin, clock, "oud@example.nl")
     clock.advance(days=2)
     cutoff = clock.now()
     clock.advance(days=1)
-    new = user_with_app(service, admin, clock, "nieuw@example.nl")
-    report = service.retire_factors(actor=admin, kind="totp", enrolled_before=cutoff)
+    new = make_user_with_app(service, admin, clock, "nieuw@example.nl")
+    report = service.rollout.retire(actor=admin, kind="totp", enrolled_before=cutoff)
     assert report.users_affected == 1
-    assert service.user_methods(old.email) == []
-    assert len(service.user_methods(new.email)) == 1
+    assert service.accounts.methods(old.email) == []
+    assert len(service.accounts.methods(new.email)) == 1
 
 
 # --- importing users -----------------------------------------------------------------------
@@ -138,13 +145,13 @@ def test_import_creates_every_user_with_a_temporary_password(
     service: AuthService, admin: Actor
 ) -> None:
     text = "email,name,role\njan@example.nl,Jan de Vries,\nAnna@Example.nl,Anna,admin\n"
-    report = service.import_users(actor=admin, csv_text=text, language="nl")
+    report = service.rollout.import_users(actor=admin, csv_text=text, language="nl")
     assert report.ok and [r.email for r in report.rows] == ["jan@example.nl", "Anna@example.nl"]
     assert [c.user.role for c in report.created] == ["employee", "admin"]
     issued = report.created[0]
-    first = service.sign_in_with_password("jan@example.nl", issued.temporary_password)
+    first = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
     assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
-    assert service.get_user("jan@example.nl").language == "nl"
+    assert service.accounts.get("jan@example.nl").language == "nl"
     assert issued.temporary_password not in repr(report)
 
 
@@ -161,7 +168,7 @@ def test_import_with_bad_rows_imports_nothing_and_says_why(
         "rol@example.nl,Rol,koning\n"
         "leeg@example.nl,,employee\n"
     )
-    report = service.import_users(actor=admin, csv_text=text)
+    report = service.rollout.import_users(actor=admin, csv_text=text)
     assert not report.ok and report.created == ()
     problems = {row.line: row.problem for row in report.rows}
     assert problems == {
@@ -172,10 +179,19 @@ def test_import_with_bad_rows_imports_nothing_and_says_why(
         6: "error.invalid_role",
         7: "error.invalid_display_name",
     }
-    assert [u.email for u in service.list_users(search="goed")] == []
+    assert [u.email for u in service.accounts.page(search="goed")] == []
 
 
 @pytest.mark.parametrize("text", ["", "email\njan@example.nl\n", "email,name\n"])
 def test_import_needs_columns_and_rows(service: AuthService, admin: Actor, text: str) -> None:
     with pytest.raises(InvalidInputError):
-        service.import_users(actor=admin, csv_text=text)
+        service.rollout.import_users(actor=admin, csv_text=text)
+
+
+@pytest.mark.parametrize("kind", [FactorKind.RECOVERY, FactorKind.BACKUP])
+def test_m8_codes_are_not_methods_to_switch_off(
+    service: AuthService, admin: Actor, kind: FactorKind
+) -> None:
+    """Retiring the helpdesk's codes would clear "had 2FA" and let a password set up anew."""
+    with pytest.raises(MethodNotFoundError):
+        service.rollout.retire(actor=admin, kind=kind)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from desktop_auth.core.service import (
@@ -19,78 +17,61 @@ from desktop_auth.errors import (
     SignInExpiredError,
     WeakPasswordError,
 )
-from tests.helpers import PinnedClock
-
-USER_PASSWORD = "groene appel boven de rivier"
-
-
-def make_user(service: AuthService, admin: Actor, email: str = "jan@example.nl") -> str:
-    """Create a user and let them choose ``USER_PASSWORD`` at first sign-in."""
-    issued = service.create_user(actor=admin, email=email, display_name="Jan de Vries")
-    first = service.sign_in_with_password(email, issued.temporary_password)
-    assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
-    assert first.ticket is not None
-    service.complete_password_change(first.ticket, USER_PASSWORD)
-    return email
-
-
-def no_second_factor_required(service: AuthService, admin: Actor) -> None:
-    policy = dataclasses.replace(service.policy(), second_factor_required=False)
-    service.set_policy(actor=admin, policy=policy)
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user, no_second_factor_required
 
 
 def test_temporary_password_must_be_changed_then_setup_is_required(
     service: AuthService, admin: Actor
 ) -> None:
     """P8: a temporary password leads to a change first; with 2FA required, then to setup."""
-    issued = service.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
-    first = service.sign_in_with_password("jan@example.nl", issued.temporary_password)
+    issued = service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
+    first = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
     assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
     assert first.session is None
     assert first.ticket
-    after = service.complete_password_change(first.ticket, USER_PASSWORD)
+    after = service.sign_in.complete_password_change(first.ticket, USER_PASSWORD)
     assert after.outcome is SignInOutcome.SETUP_REQUIRED
     assert after.session is None and after.ticket
     # The temporary password no longer works; the new one does.
     with pytest.raises(InvalidCredentialsError):
-        service.sign_in_with_password("jan@example.nl", issued.temporary_password)
-    again = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+        service.sign_in.with_password("jan@example.nl", issued.temporary_password)
+    again = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert again.outcome is SignInOutcome.SETUP_REQUIRED
 
 
 def test_password_change_ticket_works_once(service: AuthService, admin: Actor) -> None:
-    issued = service.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
-    first = service.sign_in_with_password("jan@example.nl", issued.temporary_password)
+    issued = service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
+    first = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
     assert first.ticket
-    service.complete_password_change(first.ticket, USER_PASSWORD)
+    service.sign_in.complete_password_change(first.ticket, USER_PASSWORD)
     with pytest.raises(SignInExpiredError):
-        service.complete_password_change(first.ticket, "een ander lang wachtwoord hier")
+        service.sign_in.complete_password_change(first.ticket, "een ander lang wachtwoord hier")
 
 
 def test_weak_new_password_keeps_the_ticket_for_another_try(
     service: AuthService, admin: Actor
 ) -> None:
-    issued = service.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
-    first = service.sign_in_with_password("jan@example.nl", issued.temporary_password)
+    issued = service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
+    first = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
     assert first.ticket
     with pytest.raises(WeakPasswordError) as weak:
-        service.complete_password_change(first.ticket, "kort")
+        service.sign_in.complete_password_change(first.ticket, "kort")
     assert weak.value.reasons == ("too_short",)
     with pytest.raises(WeakPasswordError) as same:
-        service.complete_password_change(first.ticket, issued.temporary_password)
+        service.sign_in.complete_password_change(first.ticket, issued.temporary_password)
     assert same.value.reasons == ("same_as_current",)
-    assert service.complete_password_change(first.ticket, USER_PASSWORD).outcome is (
+    assert service.sign_in.complete_password_change(first.ticket, USER_PASSWORD).outcome is (
         SignInOutcome.SETUP_REQUIRED
     )
 
 
 def test_ticket_expires(service: AuthService, admin: Actor, clock: PinnedClock) -> None:
-    issued = service.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
-    first = service.sign_in_with_password("jan@example.nl", issued.temporary_password)
+    issued = service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
+    first = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
     assert first.ticket
     clock.advance(minutes=6)
     with pytest.raises(SignInExpiredError):
-        service.complete_password_change(first.ticket, USER_PASSWORD)
+        service.sign_in.complete_password_change(first.ticket, USER_PASSWORD)
 
 
 def test_password_only_session_is_aal1_when_policy_allows(
@@ -99,7 +80,7 @@ def test_password_only_session_is_aal1_when_policy_allows(
     """S2: a session carries its assurance level; password alone is AAL1."""
     no_second_factor_required(service, admin)
     make_user(service, admin)
-    result = service.sign_in_with_password("Jan@Example.NL", USER_PASSWORD)
+    result = service.sign_in.with_password("Jan@Example.NL", USER_PASSWORD)
     assert result.outcome is SignInOutcome.DONE
     session = result.session
     assert session is not None
@@ -108,7 +89,7 @@ def test_password_only_session_is_aal1_when_policy_allows(
     assert session.email == "jan@example.nl"
     assert session.authenticated_at == clock.now()
     assert session.expires_at > clock.now()
-    assert service.get_user("jan@example.nl").last_sign_in_at == clock.now()
+    assert service.accounts.get("jan@example.nl").last_sign_in_at == clock.now()
 
 
 def test_email_is_case_insensitive_and_unicode_normalised(
@@ -119,12 +100,12 @@ def test_email_is_case_insensitive_and_unicode_normalised(
         service, admin, email="jose\u0301@example.nl"
     )  # "josé" written with a combining accent
     for typed in ("JOSÉ@example.nl", "jos\u00e9@EXAMPLE.nl", " josé@example.nl "):
-        assert service.sign_in_with_password(typed, USER_PASSWORD).outcome is SignInOutcome.DONE
+        assert service.sign_in.with_password(typed, USER_PASSWORD).outcome is SignInOutcome.DONE
 
 
 def test_malformed_email_gets_its_own_clear_error(service: AuthService, admin: Actor) -> None:
     with pytest.raises(InvalidEmailError):
-        service.sign_in_with_password("not an address", USER_PASSWORD)
+        service.sign_in.with_password("not an address", USER_PASSWORD)
 
 
 def test_unknown_user_and_wrong_password_give_the_same_error(
@@ -133,9 +114,9 @@ def test_unknown_user_and_wrong_password_give_the_same_error(
     """T2: same message key, same parameters, for unknown e-mail and wrong password."""
     make_user(service, admin)
     with pytest.raises(InvalidCredentialsError) as wrong_password:
-        service.sign_in_with_password("jan@example.nl", "niet het goede wachtwoord")
+        service.sign_in.with_password("jan@example.nl", "niet het goede wachtwoord")
     with pytest.raises(InvalidCredentialsError) as unknown:
-        service.sign_in_with_password("niemand@example.nl", "niet het goede wachtwoord")
+        service.sign_in.with_password("niemand@example.nl", "niet het goede wachtwoord")
     assert type(wrong_password.value) is type(unknown.value)
     assert dict(wrong_password.value.params) == dict(unknown.value.params)
     assert wrong_password.value.code == unknown.value.code == "invalid_credentials"
@@ -145,14 +126,14 @@ def test_disabled_account_is_refused_only_after_the_right_password(
     service: AuthService, admin: Actor
 ) -> None:
     make_user(service, admin)
-    service.set_user_disabled(actor=admin, email="jan@example.nl", disabled=True)
+    service.accounts.set_disabled(actor=admin, email="jan@example.nl", disabled=True)
     with pytest.raises(InvalidCredentialsError):
-        service.sign_in_with_password("jan@example.nl", "niet het goede wachtwoord")
-    assert service.sign_in_with_password("jan@example.nl", USER_PASSWORD).outcome is (
+        service.sign_in.with_password("jan@example.nl", "niet het goede wachtwoord")
+    assert service.sign_in.with_password("jan@example.nl", USER_PASSWORD).outcome is (
         SignInOutcome.DISABLED
     )
-    service.set_user_disabled(actor=admin, email="jan@example.nl", disabled=False)
-    assert service.sign_in_with_password("jan@example.nl", USER_PASSWORD).outcome is (
+    service.accounts.set_disabled(actor=admin, email="jan@example.nl", disabled=False)
+    assert service.sign_in.with_password("jan@example.nl", USER_PASSWORD).outcome is (
         SignInOutcome.SETUP_REQUIRED
     )
 
@@ -161,16 +142,16 @@ def test_change_password_needs_the_current_one(service: AuthService, admin: Acto
     """P8 / ASVS 6.2.3: self-service change needs the current password."""
     no_second_factor_required(service, admin)
     make_user(service, admin)
-    session = service.sign_in_with_password("jan@example.nl", USER_PASSWORD).session
+    session = service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session
     assert session is not None
     new_password = "zeven zwanen zwemmen zuidwaarts"
     with pytest.raises(InvalidCredentialsError):
-        service.change_password(session, "niet het goede wachtwoord", new_password)
-    assert service.get_user("jan@example.nl").failed_attempts == 1
-    service.change_password(session, USER_PASSWORD, new_password)
+        service.my_account.change_password(session, "niet het goede wachtwoord", new_password)
+    assert service.accounts.get("jan@example.nl").failed_attempts == 1
+    service.my_account.change_password(session, USER_PASSWORD, new_password)
     with pytest.raises(InvalidCredentialsError):
-        service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
-    assert service.sign_in_with_password("jan@example.nl", new_password).session is not None
+        service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
+    assert service.sign_in.with_password("jan@example.nl", new_password).session is not None
 
 
 def test_change_password_refuses_an_expired_session(
@@ -178,15 +159,37 @@ def test_change_password_refuses_an_expired_session(
 ) -> None:
     no_second_factor_required(service, admin)
     make_user(service, admin)
-    session = service.sign_in_with_password("jan@example.nl", USER_PASSWORD).session
+    session = service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session
     assert session is not None
     clock.advance(hours=11)
     with pytest.raises(SessionExpiredError):
-        service.change_password(session, USER_PASSWORD, "zeven zwanen zwemmen zuidwaarts")
+        service.my_account.change_password(
+            session, USER_PASSWORD, "zeven zwanen zwemmen zuidwaarts"
+        )
 
 
 def test_result_repr_hides_the_ticket(service: AuthService, admin: Actor) -> None:
-    issued = service.create_user(actor=admin, email="jan@example.nl", display_name="Jan")
-    result = service.sign_in_with_password("jan@example.nl", issued.temporary_password)
+    issued = service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
+    result = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
     assert result.ticket and result.ticket not in repr(result)
     assert issued.temporary_password not in repr(issued)
+
+
+def test_t1_a_locked_account_cannot_change_its_password_from_a_live_session(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """T1: the lock holds for a password change too: no guessing past it, no change."""
+    no_second_factor_required(service, admin)
+    make_user(service, admin)
+    session = service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session
+    assert session is not None
+    lock_after = service.policy.current().throttle.lock_after
+    for _ in range(lock_after):
+        with pytest.raises(InvalidCredentialsError):
+            service.sign_in.with_password("jan@example.nl", "niet het goede wachtwoord")
+        if service.accounts.get("jan@example.nl").failed_attempts < lock_after:
+            clock.advance(minutes=1)  # past each delay, so every guess is checked
+    with pytest.raises(InvalidCredentialsError) as refused:
+        service.my_account.change_password(session, USER_PASSWORD, "zeven zwanen zwemmen zuid")
+    assert refused.value.params["until"]  # says when, as the sign-in does
+    assert service.accounts.get("jan@example.nl").failed_attempts == lock_after  # not counted

@@ -9,8 +9,7 @@ import pytest
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome, UserStatus
 from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError, InvalidCredentialsError
-from tests.helpers import PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 
 WRONG = "niet het goede wachtwoord"
 
@@ -21,7 +20,7 @@ def fail(service: AuthService, email: str, times: int, clock: PinnedClock) -> li
     for _ in range(times):
         result = None
         try:
-            result = service.sign_in_with_password(email, WRONG)
+            result = service.sign_in.with_password(email, WRONG)
         except InvalidCredentialsError as exc:
             keys.append(exc.code)
         assert result is None
@@ -37,30 +36,30 @@ def test_t1_delay_from_five_lock_at_ten_for_fifteen_minutes(
     keys = fail(service, email, 4, clock)
     assert keys == ["invalid_credentials"] * 4
     with pytest.raises(InvalidCredentialsError) as fifth:
-        service.sign_in_with_password(email, WRONG)
+        service.sign_in.with_password(email, WRONG)
     assert fifth.value.code == "invalid_credentials_wait"
     # Within the delay even the right password gets only "wait".
-    waiting = service.sign_in_with_password(email, USER_PASSWORD)
+    waiting = service.sign_in.with_password(email, USER_PASSWORD)
     assert waiting.outcome is SignInOutcome.THROTTLED and waiting.retry_at is not None
     clock.advance(seconds=61)
     keys = fail(service, email, 4, clock)
     assert keys == ["invalid_credentials_wait"] * 4
     with pytest.raises(InvalidCredentialsError) as tenth:
-        service.sign_in_with_password(email, WRONG)
+        service.sign_in.with_password(email, WRONG)
     assert tenth.value.code == "invalid_credentials_locked"
     locked_at = clock.now()
 
     clock.advance(minutes=14)
-    refused = service.sign_in_with_password(email, USER_PASSWORD)
+    refused = service.sign_in.with_password(email, USER_PASSWORD)
     assert refused.outcome is SignInOutcome.LOCKED
     assert refused.retry_at == locked_at + timedelta(minutes=15)
-    assert service.get_user(email).status(clock.now()) is UserStatus.LOCKED
+    assert service.accounts.get(email).status(clock.now()) is UserStatus.LOCKED
 
     clock.advance(minutes=2)
-    assert service.sign_in_with_password(email, USER_PASSWORD).outcome is (
+    assert service.sign_in.with_password(email, USER_PASSWORD).outcome is (
         SignInOutcome.SETUP_REQUIRED
     )
-    assert service.get_user(email).failed_attempts == 0  # success resets
+    assert service.accounts.get(email).failed_attempts == 0  # success resets
 
 
 def test_t1_admin_unlock_lets_the_user_in_at_once(
@@ -69,13 +68,13 @@ def test_t1_admin_unlock_lets_the_user_in_at_once(
     email = make_user(service, admin)
     fail(service, email, 9, clock)
     with pytest.raises(InvalidCredentialsError):
-        service.sign_in_with_password(email, WRONG)
-    assert service.sign_in_with_password(email, USER_PASSWORD).outcome is SignInOutcome.LOCKED
-    service.unlock_user(actor=admin, email=email)
-    assert service.sign_in_with_password(email, USER_PASSWORD).outcome is (
+        service.sign_in.with_password(email, WRONG)
+    assert service.sign_in.with_password(email, USER_PASSWORD).outcome is SignInOutcome.LOCKED
+    service.accounts.unlock(actor=admin, email=email)
+    assert service.sign_in.with_password(email, USER_PASSWORD).outcome is (
         SignInOutcome.SETUP_REQUIRED
     )
-    events = [e.event_type for e in service.audit_events(subject=email, limit=None)]
+    events = [e.event_type for e in service.audit.events(subject=email, limit=None)]
     assert "account.locked" in events and "user.unlocked" in events
 
 
@@ -88,10 +87,10 @@ def test_unknown_addresses_lock_the_same_way_without_rows(
     known_keys = fail(service, known, 10, clock)
     unknown_keys = fail(service, unknown, 10, clock)
     assert known_keys == unknown_keys
-    known_refused = service.sign_in_with_password(known, WRONG)
-    unknown_refused = service.sign_in_with_password(unknown, WRONG)
+    known_refused = service.sign_in.with_password(known, WRONG)
+    unknown_refused = service.sign_in.with_password(unknown, WRONG)
     assert known_refused.outcome is unknown_refused.outcome is SignInOutcome.LOCKED
-    assert [u.email for u in service.list_users()] == ["beheer@salariszaken.nl", known]
+    assert [u.email for u in service.accounts.page()] == ["beheer@salariszaken.nl", known]
 
 
 def test_policy_bounds_are_checked() -> None:

@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select, text
 
-from desktop_auth.core.service import USER_SORTS, Actor, AuthService, UserSummary
+from desktop_auth.core.service import Actor, AuthService, UserSummary
 from desktop_auth.errors import InvalidInputError
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import User
 from desktop_auth.store.user_search import user_matches
+from desktop_auth.vocabulary import UserSort
 from tests.conftest import ENGINES
 
 pytestmark = pytest.mark.parametrize("engine", ENGINES, indirect=True)
@@ -92,26 +93,26 @@ def test_search_finds_exactly_the_users_whose_email_or_name_holds_the_text(
 ) -> None:
     """Any piece of text, in any case, with LIKE's and FTS5's special characters as text."""
     assert expected(people, query) or query in NOBODY
-    found = service.list_users(search=query, limit=1000)
+    found = service.accounts.page(search=query, limit=1000)
     assert emails(found) == expected(people, query)
-    assert service.count_users(search=query) == len(expected(people, query))
+    assert service.accounts.count(search=query) == len(expected(people, query))
 
 
 def test_the_index_follows_new_and_renamed_users(
     store: Store, service: AuthService, people: list[tuple[str, str]]
 ) -> None:
-    assert service.list_users(search="Gerrit") == []
-    service.create_user(
-        actor=service.local_administrator(),
+    assert service.accounts.page(search="Gerrit") == []
+    service.accounts.create(
+        actor=service.accounts.local_administrator(),
         email="g.jansen@salariszaken.nl",
         display_name="Gerrit Jansen",
     )
-    assert emails(service.list_users(search="gerrit")) == ["g.jansen@salariszaken.nl"]
+    assert emails(service.accounts.page(search="gerrit")) == ["g.jansen@salariszaken.nl"]
     with store.transaction() as db:  # a rename, as the ORM does it: name_key follows
         user = db.execute(select(User).where(User.email_key == "g.jansen@salariszaken.nl"))
         user.scalar_one().display_name = "Geertje Jansen"
-    assert service.list_users(search="gerrit") == []
-    assert emails(service.list_users(search="geertje")) == ["g.jansen@salariszaken.nl"]
+    assert service.accounts.page(search="gerrit") == []
+    assert emails(service.accounts.page(search="geertje")) == ["g.jansen@salariszaken.nl"]
 
 
 def test_rare_text_is_looked_up_in_the_index_and_common_text_walks_the_table(
@@ -142,20 +143,20 @@ def test_rare_text_is_looked_up_in_the_index_and_common_text_walks_the_table(
             assert {"ix_users_email_trgm", "ix_users_name_trgm"} <= set(indexes)
 
 
-@pytest.mark.parametrize("sort", USER_SORTS)
+@pytest.mark.parametrize("sort", tuple(UserSort))
 @pytest.mark.parametrize("descending", [False, True])
 def test_every_sort_order_pages_through_everyone_once_in_order(
     service: AuthService, people: list[tuple[str, str]], sort: str, descending: bool
 ) -> None:
-    everyone = service.list_users(sort=sort, descending=descending, limit=1000)
+    everyone = service.accounts.page(sort=sort, descending=descending, limit=1000)
     pages = [
         user
         for offset in range(0, len(people), 25)
-        for user in service.list_users(sort=sort, descending=descending, limit=25, offset=offset)
+        for user in service.accounts.page(sort=sort, descending=descending, limit=25, offset=offset)
     ]
     assert [u.id for u in pages] == [u.id for u in everyone]
-    assert len({u.id for u in everyone}) == len(people) == service.count_users()
-    now = service.now()
+    assert len({u.id for u in everyone}) == len(people) == service.accounts.count()
+    now = service.accounts.now()
     keys = {
         "email": lambda u: (u.email.casefold(),),
         "name": lambda u: (u.display_name.casefold(),),
@@ -174,7 +175,7 @@ def test_every_sort_order_pages_through_everyone_once_in_order(
 
 
 def test_search_and_sort_together(service: AuthService, people: list[tuple[str, str]]) -> None:
-    found = service.list_users(search="bakker", sort="name", descending=True, limit=1000)
+    found = service.accounts.page(search="bakker", sort="name", descending=True, limit=1000)
     assert sorted(emails(found)) == expected(people, "bakker")
     names = [u.display_name.casefold() for u in found]
     assert names == sorted(names, reverse=True)
@@ -184,6 +185,6 @@ def test_an_unknown_sort_order_is_refused_with_the_choices(
     service: AuthService, people: list[tuple[str, str]]
 ) -> None:
     with pytest.raises(InvalidInputError) as raised:
-        service.list_users(sort="salary")
+        service.accounts.page(sort="salary")
     assert raised.value.code == "invalid_sort"
     assert "last_sign_in" in str(raised.value.params["sorts"])

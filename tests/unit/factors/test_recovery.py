@@ -9,14 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_auth.core.service import (
-    Actor,
-    AssuranceLevel,
-    AuthService,
-    SecurityNotice,
-    Session,
-    SignInOutcome,
-)
+from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, Session, SignInOutcome
 from desktop_auth.errors import (
     CodeAlreadyUsedError,
     ConfigError,
@@ -28,32 +21,35 @@ from desktop_auth.errors import (
 )
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.store.db import Store
-from tests.helpers import PinnedClock, initialize_organisation
+from desktop_auth.vocabulary import SecurityNotice
+from tests.helpers import PinnedClock, initialize_organisation, make_service
 from tests.totp_helpers import (
     EnrolledUser,
+    make_user_with_app,
     phone_code,
     secret_from_uri,
     sign_in_ticket,
-    user_with_app,
 )
 
 
 def with_codes(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> tuple[EnrolledUser, tuple[str, ...]]:
-    user = user_with_app(service, admin, clock)
-    sheet = service.generate_recovery_codes(user.session)
+    user = make_user_with_app(service, admin, clock)
+    sheet = service.recovery_codes.generate(user.session)
     return user, sheet.codes
 
 
 def recover(service: AuthService, email: str, code: str, clock: PinnedClock) -> Session:
     """M8: a recovery code leads only to setting up again; the new app completes it."""
-    result = service.verify_second_factor(sign_in_ticket(service, email), "recovery", code)
+    result = service.sign_in.with_second_factor(sign_in_ticket(service, email), "recovery", code)
     assert result.outcome is SignInOutcome.SETUP_REQUIRED and result.session is None
     assert result.ticket
-    enrollment = service.begin_totp_setup(result.ticket, "Nieuwe telefoon")
+    enrollment = service.authenticator_apps.begin_setup(result.ticket, "Nieuwe telefoon")
     code_now = phone_code(secret_from_uri(enrollment.uri), clock)
-    done = service.finish_totp_setup(result.ticket, enrollment.enrollment_id, code_now)
+    done = service.authenticator_apps.finish_setup(
+        result.ticket, enrollment.enrollment_id, code_now
+    )
     assert done.outcome is SignInOutcome.DONE and done.session is not None
     clock.advance(seconds=30)
     return done.session
@@ -116,18 +112,18 @@ def test_malformed_codes_get_a_clear_message(typed: str) -> None:
 def test_a_batch_of_ten_is_shown_once_then_only_counted(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
-    assert service.recovery_codes_left(user.session).total == 0
-    sheet = service.generate_recovery_codes(user.session)
+    user = make_user_with_app(service, admin, clock)
+    assert service.recovery_codes.status(user.session).total == 0
+    sheet = service.recovery_codes.generate(user.session)
     assert len(sheet.codes) == len(set(sheet.codes)) == 10
     assert (sheet.email, sheet.organisation) == (user.email, "Salariszaken")
     assert sheet.codes[0] not in repr(sheet)
-    status = service.recovery_codes_left(user.session)
+    status = service.recovery_codes.status(user.session)
     assert (status.total, status.left, status.running_low) == (10, 10, False)
     assert status.batch_id == sheet.sheet_id
     created = [
         e
-        for e in service.audit_events(subject=user.email)
+        for e in service.audit.events(subject=user.email)
         if e.event_type == "recovery_codes.created"
     ]
     assert created and created[0].details["count"] == 10
@@ -140,13 +136,13 @@ def test_m8_a_recovery_code_forces_setting_up_again_and_replaces_the_lost_app(
     session = recover(service, user.email, codes[6].lower().replace("-", " "), clock)
     assert session.recovered and session.assurance is AssuranceLevel.AAL2
     assert session.methods == ("password", "recovery", "totp")
-    assert service.recovery_codes_left(session).left == 9
+    assert service.recovery_codes.status(session).left == 9
     # The lost phone's app is replaced by the new one: its codes no longer work.
-    assert [m.label for m in service.user_methods(user.email)] == ["Nieuwe telefoon"]
+    assert [m.label for m in service.accounts.methods(user.email)] == ["Nieuwe telefoon"]
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeError):
-        service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock))
-    events = service.audit_events(subject=user.email, limit=None)
+        service.sign_in.with_second_factor(ticket, "totp", phone_code(user.secret, clock))
+    events = service.audit.events(subject=user.email, limit=None)
     used = next(e for e in events if e.event_type == "second_factor.succeeded")
     assert used.details["kind"] == "recovery"
     success = next(e for e in events if e.event_type == "sign_in.succeeded")
@@ -161,9 +157,9 @@ def test_m1_each_code_once_in_any_order_and_running_low_at_three(
         assert recover(service, user.email, code, clock).recovered
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(CodeAlreadyUsedError):
-        service.verify_second_factor(ticket, "recovery", codes[4])
+        service.sign_in.with_second_factor(ticket, "recovery", codes[4])
     session = recover(service, user.email, codes[3], clock)
-    status = service.recovery_codes_left(session)
+    status = service.recovery_codes.status(session)
     assert (status.left, status.running_low) == (3, True)
 
 
@@ -171,10 +167,10 @@ def test_a_code_of_another_user_is_wrong(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     jan, jan_codes = with_codes(service, admin, clock)
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
     ticket = sign_in_ticket(service, piet.email)
     with pytest.raises(InvalidCodeError):
-        service.verify_second_factor(ticket, "recovery", jan_codes[0])
+        service.sign_in.with_second_factor(ticket, "recovery", jan_codes[0])
     assert recover(service, jan.email, jan_codes[0], clock).recovered
 
 
@@ -185,25 +181,25 @@ def test_regenerating_replaces_the_whole_batch_at_once(
     user, old = with_codes(service, admin, clock)
     clock.advance(minutes=6)
     with pytest.raises(ReauthenticationRequiredError):
-        service.generate_recovery_codes(user.session)
+        service.recovery_codes.generate(user.session)
     assert recover(service, user.email, old[0], clock).recovered  # the old batch stands
     fresh = recover(service, user.email, old[1], clock)
-    new = service.generate_recovery_codes(fresh).codes
+    new = service.recovery_codes.generate(fresh).codes
     assert not set(new) & set(old)
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeError):
-        service.verify_second_factor(ticket, "recovery", old[2])
-    assert service.verify_second_factor(ticket, "recovery", new[2]).ticket
-    assert service.recovery_codes_left(fresh).left == 9
+        service.sign_in.with_second_factor(ticket, "recovery", old[2])
+    assert service.sign_in.with_second_factor(ticket, "recovery", new[2]).ticket
+    assert service.recovery_codes.status(fresh).left == 9
 
 
 def test_password_only_session_cannot_make_codes(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     weak = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1)
     with pytest.raises(InsufficientAssuranceError):
-        service.generate_recovery_codes(weak)
+        service.recovery_codes.generate(weak)
 
 
 def test_m8_without_any_method_left_a_recovery_code_is_the_way_back(
@@ -211,9 +207,11 @@ def test_m8_without_any_method_left_a_recovery_code_is_the_way_back(
 ) -> None:
     """Recovery codes are no method of their own, and the password alone sets nothing up."""
     user, codes = with_codes(service, admin, clock)
-    service.remove_user_method(actor=admin, email=user.email, kind="totp", method_id=user.method_id)
-    assert service.user_methods(user.email) == []
-    result = service.sign_in_with_password(user.email, "groene appel boven de rivier")
+    service.accounts.remove_method(
+        actor=admin, email=user.email, kind="totp", method_id=user.method_id
+    )
+    assert service.accounts.methods(user.email) == []
+    result = service.sign_in.with_password(user.email, "groene appel boven de rivier")
     assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.methods == ()
     assert recover(service, user.email, codes[0], clock).recovered
 
@@ -227,12 +225,12 @@ def test_a_recovery_code_gets_past_a_locked_authenticator_and_clears_the_lock(
     wrong = str((int(right) + 1) % 10**6).zfill(6)
     for _ in range(9):
         with pytest.raises(InvalidCodeError):
-            service.verify_second_factor(ticket, "totp", wrong)
+            service.sign_in.with_second_factor(ticket, "totp", wrong)
     with pytest.raises(SecondFactorLockedError):
-        service.verify_second_factor(ticket, "totp", wrong)
-    after = service.verify_second_factor(ticket, "recovery", codes[0])
+        service.sign_in.with_second_factor(ticket, "totp", wrong)
+    after = service.sign_in.with_second_factor(ticket, "recovery", codes[0])
     assert after.outcome is SignInOutcome.SETUP_REQUIRED
-    assert service.get_user(user.email).second_factor_failures == 0
+    assert service.accounts.get(user.email).second_factor_failures == 0
 
 
 def test_wrong_recovery_codes_are_counted_and_audited(
@@ -241,12 +239,12 @@ def test_wrong_recovery_codes_are_counted_and_audited(
     user, _ = with_codes(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeError) as error:
-        service.verify_second_factor(ticket, "recovery", "2345-6789-ABCD-EFGH")
+        service.sign_in.with_second_factor(ticket, "recovery", "2345-6789-ABCD-EFGH")
     assert error.value.code == "invalid_lookup_code"
-    assert service.get_user(user.email).second_factor_failures == 1
+    assert service.accounts.get(user.email).second_factor_failures == 1
     failed = [
         e
-        for e in service.audit_events(subject=user.email)
+        for e in service.audit.events(subject=user.email)
         if e.event_type == "second_factor.failed"
     ]
     assert failed and failed[0].details["reason"] == "invalid_lookup_code"
@@ -255,10 +253,10 @@ def test_wrong_recovery_codes_are_counted_and_audited(
 def test_policy_sets_the_batch_size_within_5_to_16(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    policy = dataclasses.replace(service.policy(), recovery_code_count=5)
-    service.set_policy(actor=admin, policy=policy)
-    user = user_with_app(service, admin, clock)
-    assert len(service.generate_recovery_codes(user.session).codes) == 5
+    policy = dataclasses.replace(service.policy.current(), recovery_code_count=5)
+    service.policy.replace(actor=admin, policy=policy)
+    user = make_user_with_app(service, admin, clock)
+    assert len(service.recovery_codes.generate(user.session).codes) == 5
     for bad in (4, 17):
         with pytest.raises(ConfigError):
             dataclasses.replace(policy, recovery_code_count=bad)
@@ -285,9 +283,6 @@ def test_m7_security_notices_for_codes(
     store: Store, clock: PinnedClock, memory_keyring: object
 ) -> None:
     """The hook the security e-mails hang on: told after each change, never given a code."""
-    from desktop_auth.core.passwords import PasswordHasher
-    from desktop_auth.store.keys import KeyringDataKeyStore
-    from tests.helpers import FAST_ARGON2
 
     heard: list[tuple[SecurityNotice, str]] = []
 
@@ -299,17 +294,13 @@ def test_m7_security_notices_for_codes(
         def notify(self, notice: SecurityNotice, email: str) -> None:
             raise RuntimeError("mail server down")
 
-    service = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),  # type: ignore[arg-type]
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        notifiers=[Broken(), Recorder()],
+    service = make_service(
+        store, clock=clock, keyring=memory_keyring, notifiers=[Broken(), Recorder()]
     )
     admin = initialize_organisation(service)
     user, codes = with_codes(service, admin, clock)
     recover(service, user.email, codes[0], clock)
-    service.issue_backup_code(actor=admin, email=user.email)
+    service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     ticket = sign_in_ticket(service, user.email)
     assert heard == [
         (SecurityNotice.FACTOR_ADDED, user.email),
@@ -322,9 +313,9 @@ def test_m7_security_notices_for_codes(
     ]
     heard.clear()
     assert ticket  # the helpdesk's code, used
-    issued = service.issue_backup_code(actor=admin, email=user.email)
+    issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     heard.clear()
-    service.verify_second_factor(sign_in_ticket(service, user.email), "backup", issued.code)
+    service.sign_in.with_second_factor(sign_in_ticket(service, user.email), "backup", issued.code)
     assert heard == [(SecurityNotice.BACKUP_CODE_USED, user.email)]
 
 
@@ -344,8 +335,11 @@ def test_c3_codes_are_compared_in_constant_time() -> None:
 def test_m3_database_holds_no_backup_code(
     service: AuthService, admin: Actor, clock: PinnedClock, store: Store, tmp_path: Path
 ) -> None:
-    user = user_with_app(service, admin, clock)
-    issued = [service.issue_backup_code(actor=admin, email=user.email).code for _ in range(3)]
+    user = make_user_with_app(service, admin, clock)
+    issued = [
+        service.recovery_codes.issue_backup_code(actor=admin, email=user.email).code
+        for _ in range(3)
+    ]
     store.dispose()
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("store"))
     for code in issued:

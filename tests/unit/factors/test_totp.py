@@ -30,20 +30,26 @@ from desktop_auth.errors import (
 from desktop_auth.factors import otp_codes
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import TotpCredential
-from tests.helpers import PinnedClock, initialize_organisation
+from tests.helpers import (
+    USER_PASSWORD,
+    PinnedClock,
+    initialize_organisation,
+    make_service,
+    make_user,
+    no_second_factor_required,
+)
 from tests.totp_helpers import (
+    make_user_with_app,
     phone_code,
     secret_bytes,
     secret_from_uri,
     sign_in_ticket,
-    user_with_app,
 )
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user, no_second_factor_required
 
 
 def setup_ticket(service: AuthService, admin: Actor, email: str = "jan@example.nl") -> str:
     make_user(service, admin, email=email)
-    result = service.sign_in_with_password(email, USER_PASSWORD)
+    result = service.sign_in.with_password(email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SETUP_REQUIRED and result.ticket
     return result.ticket
 
@@ -76,7 +82,7 @@ def test_setup_shows_a_key_uri_and_typed_key_for_the_same_secret(
 ) -> None:
     """The Google Authenticator key-URI format: SHA1, 6 digits, 30 s, issuer twice."""
     ticket = setup_ticket(service, admin)
-    enrollment = service.begin_totp_setup(ticket, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(ticket, "Telefoon")
     uri = urlparse(enrollment.uri)
     assert (uri.scheme, uri.netloc) == ("otpauth", "totp")
     assert unquote(uri.path) == "/Salariszaken:jan@example.nl"
@@ -97,20 +103,22 @@ def test_finishing_setup_needs_a_current_code_then_signs_in_at_aal2(
 ) -> None:
     """Proof of possession before the app counts; password + TOTP gives AAL2 (S2)."""
     ticket = setup_ticket(service, admin)
-    enrollment = service.begin_totp_setup(ticket, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(ticket, "Telefoon")
     secret = secret_from_uri(enrollment.uri)
     with pytest.raises(InvalidCodeError):
-        service.finish_totp_setup(
+        service.authenticator_apps.finish_setup(
             ticket, enrollment.enrollment_id, wrong(phone_code(secret, clock))
         )
-    assert service.user_methods("jan@example.nl") == []
-    done = service.finish_totp_setup(ticket, enrollment.enrollment_id, phone_code(secret, clock))
+    assert service.accounts.methods("jan@example.nl") == []
+    done = service.authenticator_apps.finish_setup(
+        ticket, enrollment.enrollment_id, phone_code(secret, clock)
+    )
     assert done.outcome is SignInOutcome.DONE and done.session is not None
     assert done.session.assurance is AssuranceLevel.AAL2
     assert done.session.methods == ("password", "totp")
-    [method] = service.user_methods("jan@example.nl")
+    [method] = service.accounts.methods("jan@example.nl")
     assert (method.kind, method.label, method.workstation) == ("totp", "Telefoon", "WS-042")
-    events = [e.event_type for e in service.audit_events(subject="jan@example.nl", limit=None)]
+    events = [e.event_type for e in service.audit.events(subject="jan@example.nl", limit=None)]
     assert "factor.enrollment_started" in events and "factor.added" in events
 
 
@@ -118,27 +126,32 @@ def test_m4_unconfirmed_enrollment_expires_after_ten_minutes_and_never_counts(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     ticket = setup_ticket(service, admin)
-    enrollment = service.begin_totp_setup(ticket, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(ticket, "Telefoon")
     secret = secret_from_uri(enrollment.uri)
     # While unconfirmed it is no second factor: the next sign-in still asks for setup.
-    assert service.sign_in_with_password("jan@example.nl", USER_PASSWORD).outcome is (
+    assert service.sign_in.with_password("jan@example.nl", USER_PASSWORD).outcome is (
         SignInOutcome.SETUP_REQUIRED
     )
     clock.advance(minutes=9, seconds=59)
-    again = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    again = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert again.ticket
     clock.advance(seconds=2)  # 10 min 1 s after it began
     with pytest.raises(EnrollmentExpiredError):
-        service.finish_totp_setup(again.ticket, enrollment.enrollment_id, phone_code(secret, clock))
-    assert service.user_methods("jan@example.nl") == []
+        service.authenticator_apps.finish_setup(
+            again.ticket, enrollment.enrollment_id, phone_code(secret, clock)
+        )
+    assert service.accounts.methods("jan@example.nl") == []
 
 
 def test_setup_label_is_checked(service: AuthService, admin: Actor) -> None:
     ticket = setup_ticket(service, admin)
     for bad in ("", "   ", "x" * 61, "Tele\x00foon"):
         with pytest.raises(InvalidLabelError):
-            service.begin_totp_setup(ticket, bad)
-    assert service.begin_totp_setup(ticket, "  Mijn   telefoon ").label == "Mijn telefoon"
+            service.authenticator_apps.begin_setup(ticket, bad)
+    assert (
+        service.authenticator_apps.begin_setup(ticket, "  Mijn   telefoon ").label
+        == "Mijn telefoon"
+    )
 
 
 def test_another_users_enrollment_cannot_be_finished(
@@ -146,25 +159,25 @@ def test_another_users_enrollment_cannot_be_finished(
 ) -> None:
     ticket_jan = setup_ticket(service, admin, "jan@example.nl")
     ticket_piet = setup_ticket(service, admin, "piet@example.nl")
-    enrollment = service.begin_totp_setup(ticket_jan, "Telefoon")
+    enrollment = service.authenticator_apps.begin_setup(ticket_jan, "Telefoon")
     code = phone_code(secret_from_uri(enrollment.uri), clock)
     with pytest.raises(MethodNotFoundError):
-        service.finish_totp_setup(ticket_piet, enrollment.enrollment_id, code)
+        service.authenticator_apps.finish_setup(ticket_piet, enrollment.enrollment_id, code)
 
 
 # --- sign-in -----------------------------------------------------------------------------
 
 
-def test_sign_in_with_password_and_code(
+def test_sign_in_with_a_password_and_a_code(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
-    result = service.sign_in_with_password(user.email, USER_PASSWORD)
+    user = make_user_with_app(service, admin, clock)
+    result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.ticket
     assert [m.kind for m in result.methods] == ["totp"]
-    done = service.verify_second_factor(result.ticket, "totp", phone_code(user.secret, clock))
+    done = service.sign_in.with_second_factor(result.ticket, "totp", phone_code(user.secret, clock))
     assert done.session is not None and done.session.assurance is AssuranceLevel.AAL2
-    [method] = service.user_methods(user.email)
+    [method] = service.accounts.methods(user.email)
     assert method.last_used_at == clock.now()
 
 
@@ -177,50 +190,52 @@ def test_m4_m6_window_of_one_step_either_side(
     accepted: bool,
 ) -> None:
     """Only the verifying machine's clock counts; ±1 step of 30 s by default."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     clock.advance(minutes=5)  # well past the step spent proving the app
     ticket = sign_in_ticket(service, user.email)
     code = phone_code(user.secret, clock, steps_ahead=steps)
     if accepted:
-        assert service.verify_second_factor(ticket, "totp", code).session is not None
+        assert service.sign_in.with_second_factor(ticket, "totp", code).session is not None
     else:
         with pytest.raises(InvalidCodeError):
-            service.verify_second_factor(ticket, "totp", code)
+            service.sign_in.with_second_factor(ticket, "totp", code)
 
 
 @pytest.mark.parametrize("window", [0, 2])
 def test_window_follows_the_policy(
     service: AuthService, admin: Actor, clock: PinnedClock, window: int
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     clock.advance(minutes=5)
-    service.set_policy(
-        actor=admin, policy=dataclasses.replace(service.policy(), totp_window=window)
+    service.policy.replace(
+        actor=admin, policy=dataclasses.replace(service.policy.current(), totp_window=window)
     )
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeError):
-        service.verify_second_factor(
+        service.sign_in.with_second_factor(
             ticket, "totp", phone_code(user.secret, clock, steps_ahead=window + 1)
         )
     code = phone_code(user.secret, clock, steps_ahead=-window)
-    assert service.verify_second_factor(ticket, "totp", code).session is not None
+    assert service.sign_in.with_second_factor(ticket, "totp", code).session is not None
 
 
 def test_m1_a_code_works_once_and_never_an_older_step(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     code = phone_code(user.secret, clock)
-    assert service.verify_second_factor(sign_in_ticket(service, user.email), "totp", code).session
+    assert service.sign_in.with_second_factor(
+        sign_in_ticket(service, user.email), "totp", code
+    ).session
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(CodeAlreadyUsedError):
-        service.verify_second_factor(ticket, "totp", code)
+        service.sign_in.with_second_factor(ticket, "totp", code)
     # The previous step's code is still inside the window, but older than the one used.
     with pytest.raises(CodeAlreadyUsedError):
-        service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock, -1))
+        service.sign_in.with_second_factor(ticket, "totp", phone_code(user.secret, clock, -1))
     # The ticket survives a wrong answer; the next step's code gets through.
     next_code = phone_code(user.secret, clock, 1)
-    assert service.verify_second_factor(ticket, "totp", next_code).session is not None
+    assert service.sign_in.with_second_factor(ticket, "totp", next_code).session is not None
 
 
 @pytest.mark.parametrize(
@@ -231,77 +246,85 @@ def test_forgiving_input(
     service: AuthService, admin: Actor, clock: PinnedClock, typed: str
 ) -> None:
     """Spaces, a middle dash, full-width digits and a pasted "123 456" all work."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     code = phone_code(user.secret, clock)
     fullwidth = "".join(chr(0xFF10 + int(d)) for d in code)
     entry = typed.format(code=code, a=code[:3], b=code[3:], fullwidth=fullwidth)
     ticket = sign_in_ticket(service, user.email)
-    assert service.verify_second_factor(ticket, "totp", entry).session is not None
+    assert service.sign_in.with_second_factor(ticket, "totp", entry).session is not None
 
 
 @pytest.mark.parametrize("typed", ["12345", "1234567", "12345a", "12-3456", "١٢٣٤٥٦", "", "--"])
 def test_malformed_codes_get_a_clear_message_and_do_not_count(
     service: AuthService, admin: Actor, clock: PinnedClock, typed: str
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeFormatError) as error:
-        service.verify_second_factor(ticket, "totp", typed)
+        service.sign_in.with_second_factor(ticket, "totp", typed)
     assert error.value.params["digits"] == 6
-    assert service.get_user(user.email).second_factor_failures == 0
-    assert service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock)).session
+    assert service.accounts.get(user.email).second_factor_failures == 0
+    assert service.sign_in.with_second_factor(
+        ticket, "totp", phone_code(user.secret, clock)
+    ).session
 
 
 def test_t3_ten_wrong_codes_lock_the_second_factor_until_an_admin_unlocks(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """T3: the second factor has its own counter and lock (default 10)."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     bad = wrong(phone_code(user.secret, clock))
     for _ in range(9):
         with pytest.raises(InvalidCodeError):
-            service.verify_second_factor(ticket, "totp", bad)
+            service.sign_in.with_second_factor(ticket, "totp", bad)
     with pytest.raises(SecondFactorLockedError):
-        service.verify_second_factor(ticket, "totp", bad)
-    assert service.get_user(user.email).failed_attempts == 0  # the password counter is apart
-    assert service.get_user(user.email).status(clock.now()) is UserStatus.LOCKED
-    assert service.list_users(search=user.email)[0].status(clock.now()) is UserStatus.LOCKED
+        service.sign_in.with_second_factor(ticket, "totp", bad)
+    assert service.accounts.get(user.email).failed_attempts == 0  # the password counter is apart
+    assert service.accounts.get(user.email).status(clock.now()) is UserStatus.LOCKED
+    assert service.accounts.page(search=user.email)[0].status(clock.now()) is UserStatus.LOCKED
     # Locked: even the right code is refused, in a new sign-in and hours later.
     clock.advance(hours=3)
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(SecondFactorLockedError):
-        service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock))
-    events = [e.event_type for e in service.audit_events(subject=user.email, limit=None)]
+        service.sign_in.with_second_factor(ticket, "totp", phone_code(user.secret, clock))
+    events = [e.event_type for e in service.audit.events(subject=user.email, limit=None)]
     assert events.count("second_factor.failed") == 10 and "second_factor.locked" in events
-    service.unlock_user(actor=admin, email=user.email)
-    assert service.get_user(user.email).second_factor_failures == 0
-    assert service.get_user(user.email).status(clock.now()) is UserStatus.ACTIVE
-    assert service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock)).session
+    service.accounts.unlock(actor=admin, email=user.email)
+    assert service.accounts.get(user.email).second_factor_failures == 0
+    assert service.accounts.get(user.email).status(clock.now()) is UserStatus.ACTIVE
+    assert service.sign_in.with_second_factor(
+        ticket, "totp", phone_code(user.secret, clock)
+    ).session
 
 
 def test_success_resets_the_second_factor_counter(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     for _ in range(9):
         with pytest.raises(InvalidCodeError):
-            service.verify_second_factor(ticket, "totp", wrong(phone_code(user.secret, clock)))
-    assert service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock)).session
-    assert service.get_user(user.email).second_factor_failures == 0
+            service.sign_in.with_second_factor(
+                ticket, "totp", wrong(phone_code(user.secret, clock))
+            )
+    assert service.sign_in.with_second_factor(
+        ticket, "totp", phone_code(user.secret, clock)
+    ).session
+    assert service.accounts.get(user.email).second_factor_failures == 0
 
 
 def test_l1_c2_audit_events_name_the_method_never_the_code(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     code = phone_code(user.secret, clock)
     with pytest.raises(InvalidCodeError):
-        service.verify_second_factor(ticket, "totp", wrong(code))
-    service.verify_second_factor(ticket, "totp", code)
-    events = service.audit_events(subject=user.email, limit=None)
+        service.sign_in.with_second_factor(ticket, "totp", wrong(code))
+    service.sign_in.with_second_factor(ticket, "totp", code)
+    events = service.audit.events(subject=user.email, limit=None)
     failed = next(e for e in events if e.event_type == "second_factor.failed")
     assert failed.details["reason"] == "invalid_code" and failed.workstation == "WS-042"
     text = repr([dataclasses.asdict(e) for e in events])
@@ -316,31 +339,33 @@ def test_a_second_app_from_an_aal2_session(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """A tablet beside the phone: either one's code signs in."""
-    user = user_with_app(service, admin, clock)
-    enrollment = service.begin_add_totp(user.session, "Tablet")
+    user = make_user_with_app(service, admin, clock)
+    enrollment = service.authenticator_apps.begin_add(user.session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
     assert tablet != user.secret
-    method = service.finish_add_totp(
+    method = service.authenticator_apps.finish_add(
         user.session, enrollment.enrollment_id, phone_code(tablet, clock)
     )
     assert method.label == "Tablet"
-    assert sorted(m.label for m in service.user_methods(user.email)) == ["Tablet", "Telefoon"]
+    assert sorted(m.label for m in service.accounts.methods(user.email)) == ["Tablet", "Telefoon"]
     clock.advance(seconds=30)
     ticket = sign_in_ticket(service, user.email)
-    assert service.verify_second_factor(ticket, "totp", phone_code(tablet, clock)).session
+    assert service.sign_in.with_second_factor(ticket, "totp", phone_code(tablet, clock)).session
     clock.advance(seconds=30)
     ticket = sign_in_ticket(service, user.email)
-    assert service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock)).session
+    assert service.sign_in.with_second_factor(
+        ticket, "totp", phone_code(user.secret, clock)
+    ).session
 
 
 def test_m7_password_only_session_cannot_add_beside_an_existing_factor(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """Binding needs the same level as the user already has (AAL2 once an app exists)."""
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     weak = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1, methods=("password",))
     with pytest.raises(InsufficientAssuranceError):
-        service.begin_add_totp(weak, "Tablet")
+        service.authenticator_apps.begin_add(weak, "Tablet")
 
 
 def test_password_only_user_may_add_a_first_app_right_after_signing_in(
@@ -349,66 +374,72 @@ def test_password_only_user_may_add_a_first_app_right_after_signing_in(
     """Where policy does not require 2FA, a fresh password session may opt in (S1 window)."""
     no_second_factor_required(service, admin)
     make_user(service, admin)
-    session = service.sign_in_with_password("jan@example.nl", USER_PASSWORD).session
+    session = service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session
     assert session is not None and session.assurance is AssuranceLevel.AAL1
     clock.advance(minutes=6)
     with pytest.raises(ReauthenticationRequiredError):
-        service.begin_add_totp(session, "Telefoon")
-    session = service.sign_in_with_password("jan@example.nl", USER_PASSWORD).session
+        service.authenticator_apps.begin_add(session, "Telefoon")
+    session = service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session
     assert session is not None
-    enrollment = service.begin_add_totp(session, "Telefoon")
+    enrollment = service.authenticator_apps.begin_add(session, "Telefoon")
     secret = secret_from_uri(enrollment.uri)
-    service.finish_add_totp(session, enrollment.enrollment_id, phone_code(secret, clock))
+    service.authenticator_apps.finish_add(
+        session, enrollment.enrollment_id, phone_code(secret, clock)
+    )
     clock.advance(seconds=30)
-    result = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    result = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED
 
 
 def test_s1_m5_user_removes_an_app_after_recent_sign_in_but_not_the_last(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_app(service, admin, clock)
-    enrollment = service.begin_add_totp(user.session, "Tablet")
+    user = make_user_with_app(service, admin, clock)
+    enrollment = service.authenticator_apps.begin_add(user.session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
-    service.finish_add_totp(user.session, enrollment.enrollment_id, phone_code(tablet, clock))
+    service.authenticator_apps.finish_add(
+        user.session, enrollment.enrollment_id, phone_code(tablet, clock)
+    )
     clock.advance(minutes=6)
     with pytest.raises(ReauthenticationRequiredError):
-        service.remove_my_method(user.session, "totp", user.method_id)
-    fresh = service.verify_second_factor(
+        service.my_account.remove_method(user.session, "totp", user.method_id)
+    fresh = service.sign_in.with_second_factor(
         sign_in_ticket(service, user.email), "totp", phone_code(tablet, clock)
     ).session
     assert fresh is not None
-    removed = service.remove_my_method(fresh, "totp", user.method_id)
+    removed = service.my_account.remove_method(fresh, "totp", user.method_id)
     assert removed.label == "Telefoon"
-    [left] = service.user_methods(user.email)
+    [left] = service.accounts.methods(user.email)
     with pytest.raises(LastFactorError):
-        service.remove_my_method(fresh, "totp", left.method_id)
-    assert len(service.user_methods(user.email)) == 1
+        service.my_account.remove_method(fresh, "totp", left.method_id)
+    assert len(service.accounts.methods(user.email)) == 1
     # The removed phone's codes no longer work.
     clock.advance(seconds=30)
     ticket = sign_in_ticket(service, user.email)
     with pytest.raises(InvalidCodeError):
-        service.verify_second_factor(ticket, "totp", phone_code(user.secret, clock))
+        service.sign_in.with_second_factor(ticket, "totp", phone_code(user.secret, clock))
 
 
 def test_m5_m8_admin_revokes_a_lost_phone_and_only_a_backup_code_leads_to_setup(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """After the helpdesk removes the last app, the password alone never sets up anew."""
-    user = user_with_app(service, admin, clock)
-    service.remove_user_method(actor=admin, email=user.email, kind="totp", method_id=user.method_id)
-    assert service.user_methods(user.email) == []
-    result = service.sign_in_with_password(user.email, USER_PASSWORD)
+    user = make_user_with_app(service, admin, clock)
+    service.accounts.remove_method(
+        actor=admin, email=user.email, kind="totp", method_id=user.method_id
+    )
+    assert service.accounts.methods(user.email) == []
+    result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and result.methods == ()
     assert result.ticket
     with pytest.raises(MethodNotFoundError):
-        service.verify_second_factor(result.ticket, "totp", phone_code(user.secret, clock))
-    issued = service.issue_backup_code(actor=admin, email=user.email)
+        service.sign_in.with_second_factor(result.ticket, "totp", phone_code(user.secret, clock))
+    issued = service.recovery_codes.issue_backup_code(actor=admin, email=user.email)
     ticket = sign_in_ticket(service, user.email)
-    after = service.verify_second_factor(ticket, "backup", issued.code)
+    after = service.sign_in.with_second_factor(ticket, "backup", issued.code)
     assert after.outcome is SignInOutcome.SETUP_REQUIRED
     removed = [
-        e for e in service.audit_events(subject=user.email) if e.event_type == "factor.removed"
+        e for e in service.audit.events(subject=user.email) if e.event_type == "factor.removed"
     ]
     assert removed and removed[0].actor == admin.label
 
@@ -416,11 +447,11 @@ def test_m5_m8_admin_revokes_a_lost_phone_and_only_a_backup_code_leads_to_setup(
 def test_removing_someone_elses_method_is_refused(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
     with pytest.raises(MethodNotFoundError):
-        service.remove_my_method(jan.session, "totp", piet.method_id)
-    assert len(service.user_methods(piet.email)) == 1
+        service.my_account.remove_method(jan.session, "totp", piet.method_id)
+    assert len(service.accounts.methods(piet.email)) == 1
 
 
 # --- the seed at rest --------------------------------------------------------------------
@@ -430,8 +461,8 @@ def test_c1_seed_is_sealed_and_bound_to_its_row(
     service: AuthService, admin: Actor, clock: PinnedClock, store: Store
 ) -> None:
     """C1: the stored seed is not the seed, and swapping two rows' ciphertexts breaks both."""
-    jan = user_with_app(service, admin, clock, "jan@example.nl")
-    piet = user_with_app(service, admin, clock, "piet@example.nl")
+    jan = make_user_with_app(service, admin, clock, "jan@example.nl")
+    piet = make_user_with_app(service, admin, clock, "piet@example.nl")
     with store.transaction() as db:
         rows = {r.id: r.sealed_secret for r in db.execute(select(TotpCredential)).scalars()}
     assert secret_bytes(jan.secret) not in rows[jan.method_id]
@@ -443,16 +474,13 @@ def test_c1_seed_is_sealed_and_bound_to_its_row(
         )
     ticket = sign_in_ticket(service, jan.email)
     with pytest.raises(SecretUnreadableError):
-        service.verify_second_factor(ticket, "totp", phone_code(piet.secret, clock))
+        service.sign_in.with_second_factor(ticket, "totp", phone_code(piet.secret, clock))
 
 
 def test_m7_the_user_hears_of_every_added_and_removed_app(
     store: Store, clock: PinnedClock, memory_keyring: object
 ) -> None:
-    from desktop_auth.core.passwords import PasswordHasher
-    from desktop_auth.core.service import SecurityNotice
-    from desktop_auth.store.keys import KeyringDataKeyStore
-    from tests.helpers import FAST_ARGON2
+    from desktop_auth.vocabulary import SecurityNotice
 
     heard: list[SecurityNotice] = []
 
@@ -461,22 +489,18 @@ def test_m7_the_user_hears_of_every_added_and_removed_app(
             assert email == "jan@example.nl"
             heard.append(notice)
 
-    service = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),  # type: ignore[arg-type]
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        notifiers=[Recorder()],
-    )
+    service = make_service(store, clock=clock, keyring=memory_keyring, notifiers=[Recorder()])
     admin = initialize_organisation(service)
-    user = user_with_app(service, admin, clock)
-    enrollment = service.begin_add_totp(user.session, "Tablet")
+    user = make_user_with_app(service, admin, clock)
+    enrollment = service.authenticator_apps.begin_add(user.session, "Tablet")
     tablet = secret_from_uri(enrollment.uri)
-    method = service.finish_add_totp(
+    method = service.authenticator_apps.finish_add(
         user.session, enrollment.enrollment_id, phone_code(tablet, clock)
     )
-    service.remove_my_method(user.session, "totp", method.method_id)
-    service.remove_user_method(actor=admin, email=user.email, kind="totp", method_id=user.method_id)
+    service.my_account.remove_method(user.session, "totp", method.method_id)
+    service.accounts.remove_method(
+        actor=admin, email=user.email, kind="totp", method_id=user.method_id
+    )
     assert heard == [
         SecurityNotice.FACTOR_ADDED,
         SecurityNotice.FACTOR_ADDED,
@@ -489,10 +513,12 @@ def test_at_most_five_apps(service: AuthService, admin: Actor, clock: PinnedCloc
     """Each app adds codes a guess can hit; the README's bound counts on this cap."""
     from desktop_auth.errors import TooManyAppsError
 
-    user = user_with_app(service, admin, clock)
+    user = make_user_with_app(service, admin, clock)
     for n in range(4):
-        enrollment = service.begin_add_totp(user.session, f"App {n}")
+        enrollment = service.authenticator_apps.begin_add(user.session, f"App {n}")
         secret = secret_from_uri(enrollment.uri)
-        service.finish_add_totp(user.session, enrollment.enrollment_id, phone_code(secret, clock))
+        service.authenticator_apps.finish_add(
+            user.session, enrollment.enrollment_id, phone_code(secret, clock)
+        )
     with pytest.raises(TooManyAppsError):
-        service.begin_add_totp(user.session, "Zesde")
+        service.authenticator_apps.begin_add(user.session, "Zesde")

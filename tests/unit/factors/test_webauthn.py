@@ -13,7 +13,6 @@ from threading import Event
 
 import pytest
 
-from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, SignInOutcome
 from desktop_auth.devices.ctap import SecurityKeyClient
 from desktop_auth.devices.soft import SoftAuthenticator
@@ -32,16 +31,20 @@ from desktop_auth.errors import (
     SecurityKeyUnsupportedError,
 )
 from desktop_auth.store.db import Store
-from desktop_auth.store.keys import KeyringDataKeyStore
-from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import (
+    USER_PASSWORD,
+    MemoryKeyring,
+    PinnedClock,
+    make_service,
+    make_user,
+)
 from tests.webauthn_helpers import (
     HARDWARE_AAGUID,
     client_for,
     hardware_key,
     key_ticket,
+    make_user_with_key,
     touch_key,
-    user_with_key,
 )
 
 
@@ -59,19 +62,19 @@ def unb64(text: str) -> bytes:
 def test_setup_with_a_security_key_signs_in_and_stores_what_admins_need(
     service: AuthService, admin: Actor
 ) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     assert user.session.methods == ("password", "webauthn")
-    [method] = service.user_methods(user.email)
+    [method] = service.accounts.methods(user.email)
     assert (method.kind, method.label, method.workstation) == ("webauthn", "YubiKey 5", "WS-042")
     assert not method.flagged
-    events = [e.event_type for e in service.audit_events(subject=user.email, limit=None)]
+    events = [e.event_type for e in service.audit.events(subject=user.email, limit=None)]
     assert "factor.added" in events
 
 
 def test_options_are_the_w3c_json_forms(service: AuthService, admin: Actor) -> None:
     """W4: >= 16 random bytes of challenge; the user's existing keys are excluded."""
-    user = user_with_key(service, admin)
-    ceremony = service.begin_add_security_key(user.session, "Reserve")
+    user = make_user_with_key(service, admin)
+    ceremony = service.security_keys.begin_add(user.session, "Reserve")
     options = dict(ceremony.options)
     assert options["rp"] == {"id": "salariszaken.nl", "name": "Salariszaken"}
     assert len(unb64(options["challenge"])) >= 16
@@ -84,8 +87,8 @@ def test_options_are_the_w3c_json_forms(service: AuthService, admin: Actor) -> N
 
 
 def test_w2_an_excluded_key_cannot_be_registered_twice(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
-    ceremony = service.begin_add_security_key(user.session, "Again")
+    user = make_user_with_key(service, admin)
+    ceremony = service.security_keys.begin_add(user.session, "Again")
     with pytest.raises(SecurityKeyRegisteredError):
         client_for(user.key).register(ceremony.options)
 
@@ -95,12 +98,12 @@ def test_w2_a_credential_id_registered_to_anyone_is_refused(
 ) -> None:
     first = hardware_key()
     first.next_credential_id = b"\x42" * 32
-    user_with_key(service, admin, first, "jan@example.nl")
+    make_user_with_key(service, admin, first, "jan@example.nl")
     copy = hardware_key()
     copy.next_credential_id = b"\x42" * 32
     with pytest.raises(SecurityKeyRegisteredError):
-        user_with_key(service, admin, copy, "piet@example.nl")
-    assert service.user_methods("piet@example.nl") == []
+        make_user_with_key(service, admin, copy, "piet@example.nl")
+    assert service.accounts.methods("piet@example.nl") == []
 
 
 def test_w5_the_demo_key_is_refused_outside_demo_mode(
@@ -111,56 +114,51 @@ def test_w5_the_demo_key_is_refused_outside_demo_mode(
     memory_keyring: MemoryKeyring,
 ) -> None:
     with pytest.raises(SecurityKeyNotAllowedError) as refused:
-        user_with_key(service, admin, SoftAuthenticator())
+        make_user_with_key(service, admin, SoftAuthenticator())
     assert refused.value.code == "security_key_demo_only"
-    demo = AuthService(
-        store,
-        data_keys=KeyringDataKeyStore(memory_keyring),
-        clock=clock,
-        hasher=PasswordHasher(FAST_ARGON2),
-        workstation="WS-042",
-        demo=True,
-    )
-    user = user_with_key(demo, admin, SoftAuthenticator(), "demo@example.nl")
+    demo = make_service(store, clock=clock, keyring=memory_keyring, demo=True)
+    user = make_user_with_key(demo, admin, SoftAuthenticator(), "demo@example.nl")
     ticket = key_ticket(demo, user.email)
-    done = demo.verify_second_factor(ticket, "webauthn", touch_key(demo, ticket, user.key))
+    done = demo.sign_in.with_second_factor(ticket, "webauthn", touch_key(demo, ticket, user.key))
     # Software is not hardware-bound: never AAL3 (S2).
     assert done.session is not None and done.session.assurance is AssuranceLevel.AAL2
 
 
 def test_w5_aaguid_allowlist_and_required_attestation(service: AuthService, admin: Actor) -> None:
     policy = dataclasses.replace(
-        service.policy(), aaguid_allowlist=("00000000-0000-0000-0000-000000000001",)
+        service.policy.current(), aaguid_allowlist=("00000000-0000-0000-0000-000000000001",)
     )
-    service.set_policy(actor=admin, policy=policy)
+    service.policy.replace(actor=admin, policy=policy)
     with pytest.raises(SecurityKeyNotAllowedError):
-        user_with_key(service, admin, email="a@example.nl")
+        make_user_with_key(service, admin, email="a@example.nl")
     policy = dataclasses.replace(policy, aaguid_allowlist=(str(HARDWARE_AAGUID).upper(),))
-    service.set_policy(actor=admin, policy=policy)
-    user_with_key(service, admin, email="b@example.nl")
+    service.policy.replace(actor=admin, policy=policy)
+    make_user_with_key(service, admin, email="b@example.nl")
     # Self attestation proves nothing about the model: refused when attestation is required.
-    service.set_policy(actor=admin, policy=dataclasses.replace(policy, attestation_required=True))
+    service.policy.replace(
+        actor=admin, policy=dataclasses.replace(policy, attestation_required=True)
+    )
     with pytest.raises(SecurityKeyNotAllowedError) as refused:
-        user_with_key(service, admin, email="c@example.nl")
+        make_user_with_key(service, admin, email="c@example.nl")
     assert refused.value.code == "security_key_attestation"
 
 
 def test_w5_required_user_verification(service: AuthService, admin: Actor) -> None:
-    policy = dataclasses.replace(service.policy(), webauthn_user_verification="required")
-    service.set_policy(actor=admin, policy=policy)
+    policy = dataclasses.replace(service.policy.current(), webauthn_user_verification="required")
+    service.policy.replace(actor=admin, policy=policy)
     # A key without PIN or fingerprint cannot do it: the client says so calmly.
     with pytest.raises(SecurityKeyUnsupportedError):
-        user_with_key(service, admin, hardware_key(verifies_user=False), "a@example.nl")
+        make_user_with_key(service, admin, hardware_key(verifies_user=False), "a@example.nl")
     # A key that claims to verify but does not set the UV flag: the relying party refuses.
     liar = hardware_key()
     liar.uv_flag = False
     with pytest.raises(SecurityKeyRejectedError):
-        user_with_key(service, admin, liar, "b@example.nl")
-    user = user_with_key(service, admin, hardware_key(), "c@example.nl")
+        make_user_with_key(service, admin, liar, "b@example.nl")
+    user = make_user_with_key(service, admin, hardware_key(), "c@example.nl")
     user.key.uv_flag = False
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyRejectedError):
-        service.verify_second_factor(ticket, "webauthn", touch_key(service, ticket, user.key))
+        service.sign_in.with_second_factor(ticket, "webauthn", touch_key(service, ticket, user.key))
 
 
 # --- signing in --------------------------------------------------------------------------
@@ -169,23 +167,25 @@ def test_w5_required_user_verification(service: AuthService, admin: Actor) -> No
 def test_password_and_key_with_user_verification_is_aal3(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = user_with_key(service, admin)
-    result = service.sign_in_with_password(user.email, USER_PASSWORD)
+    user = make_user_with_key(service, admin)
+    result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert [m.kind for m in result.methods] == ["webauthn"]
     assert result.ticket
     clock.advance(minutes=1)
-    done = service.verify_second_factor(
+    done = service.sign_in.with_second_factor(
         result.ticket, "webauthn", touch_key(service, result.ticket, user.key)
     )
     assert done.session is not None and done.session.assurance is AssuranceLevel.AAL3
-    [method] = service.user_methods(user.email)
+    [method] = service.accounts.methods(user.email)
     assert method.last_used_at == clock.now()
 
 
 def test_key_without_user_verification_is_aal2(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin, hardware_key(verifies_user=False))
+    user = make_user_with_key(service, admin, hardware_key(verifies_user=False))
     ticket = key_ticket(service, user.email)
-    done = service.verify_second_factor(ticket, "webauthn", touch_key(service, ticket, user.key))
+    done = service.sign_in.with_second_factor(
+        ticket, "webauthn", touch_key(service, ticket, user.key)
+    )
     assert done.session is not None and done.session.assurance is AssuranceLevel.AAL2
 
 
@@ -194,115 +194,121 @@ def test_keys_are_offered_before_apps(
 ) -> None:
     from tests.totp_helpers import phone_code, secret_from_uri
 
-    user = user_with_key(service, admin)
-    enrollment = service.begin_add_totp(user.session, "Telefoon")
+    user = make_user_with_key(service, admin)
+    enrollment = service.authenticator_apps.begin_add(user.session, "Telefoon")
     secret = secret_from_uri(enrollment.uri)
-    service.finish_add_totp(user.session, enrollment.enrollment_id, phone_code(secret, clock))
-    result = service.sign_in_with_password(user.email, USER_PASSWORD)
+    service.authenticator_apps.finish_add(
+        user.session, enrollment.enrollment_id, phone_code(secret, clock)
+    )
+    result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert [m.kind for m in result.methods] == ["webauthn", "totp"]
 
 
 def test_w1_a_cloned_key_is_rejected_flagged_and_audited(
     service: AuthService, admin: Actor
 ) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
-    assert service.verify_second_factor(ticket, "webauthn", touch_key(service, ticket, user.key))
+    assert service.sign_in.with_second_factor(
+        ticket, "webauthn", touch_key(service, ticket, user.key)
+    )
     ticket = key_ticket(service, user.email)
-    assert service.verify_second_factor(ticket, "webauthn", touch_key(service, ticket, user.key))
+    assert service.sign_in.with_second_factor(
+        ticket, "webauthn", touch_key(service, ticket, user.key)
+    )
     [credential] = user.key.credentials
     user.key.wind_back_counter(credential.credential_id, 1)  # a copy made after first use
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyClonedError):
-        service.verify_second_factor(ticket, "webauthn", touch_key(service, ticket, user.key))
-    [method] = service.user_methods(user.email)
+        service.sign_in.with_second_factor(ticket, "webauthn", touch_key(service, ticket, user.key))
+    [method] = service.accounts.methods(user.email)
     assert method.flagged  # shown to admins
     failed = [
         e
-        for e in service.audit_events(subject=user.email)
+        for e in service.audit.events(subject=user.email)
         if e.event_type == "second_factor.failed"
     ]
     assert failed[0].details["reason"] == "security_key_cloned"
     # Blocked from now on, even with a counter that moves forward again: not even offered.
     user.key.wind_back_counter(credential.credential_id, 100)
     with pytest.raises(MethodNotFoundError):
-        service.begin_security_key_sign_in(ticket)
+        service.security_keys.begin_sign_in(ticket)
 
 
 def test_w4_a_challenge_works_once(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = touch_key(service, ticket, user.key)
-    assert service.verify_second_factor(ticket, "webauthn", answer).session
+    assert service.sign_in.with_second_factor(ticket, "webauthn", answer).session
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyRejectedError) as error:
-        service.verify_second_factor(ticket, "webauthn", answer)
+        service.sign_in.with_second_factor(ticket, "webauthn", answer)
     assert error.value.code == "security_key_challenge"
 
 
 def test_w4_a_challenge_expires(service: AuthService, admin: Actor, clock: PinnedClock) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = touch_key(service, ticket, user.key)
     clock.advance(minutes=2, seconds=1)
     with pytest.raises(SecurityKeyRejectedError):
-        service.verify_second_factor(ticket, "webauthn", answer)
+        service.sign_in.with_second_factor(ticket, "webauthn", answer)
 
 
 def test_a_tampered_signature_is_rejected(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = json.loads(touch_key(service, ticket, user.key))
     signature = bytearray(unb64(answer["response"]["signature"]))
     signature[-5] ^= 0x01
     answer["response"]["signature"] = b64(bytes(signature))
     with pytest.raises(SecurityKeyRejectedError):
-        service.verify_second_factor(ticket, "webauthn", json.dumps(answer))
+        service.sign_in.with_second_factor(ticket, "webauthn", json.dumps(answer))
 
 
 @pytest.mark.parametrize("answer", ["not json", "[]", "{}", '{"response": {}}'])
 def test_garbage_is_rejected_calmly(service: AuthService, admin: Actor, answer: str) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyRejectedError):
-        service.verify_second_factor(ticket, "webauthn", answer)
+        service.sign_in.with_second_factor(ticket, "webauthn", answer)
 
 
 def test_w6_an_origin_not_on_the_list_is_rejected(service: AuthService, admin: Actor) -> None:
     """login.salariszaken.nl may use the rp id, but only listed origins are accepted."""
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
-    ceremony = service.begin_security_key_sign_in(ticket)
+    ceremony = service.security_keys.begin_sign_in(ticket)
     answer = client_for(user.key, "https://login.salariszaken.nl").authenticate(ceremony.options)
     with pytest.raises(SecurityKeyRejectedError):
-        service.verify_second_factor(ticket, "webauthn", json.dumps(answer))
+        service.sign_in.with_second_factor(ticket, "webauthn", json.dumps(answer))
 
 
 def test_w6_a_response_for_another_rp_id_is_rejected(service: AuthService, admin: Actor) -> None:
     """The authenticator data names the rp id by its hash; another site's hash is refused."""
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
     answer = json.loads(touch_key(service, ticket, user.key))
     auth_data = unb64(answer["response"]["authenticatorData"])
     evil = hashlib.sha256(b"evil.example").digest()
     answer["response"]["authenticatorData"] = b64(evil + auth_data[32:])
     with pytest.raises(SecurityKeyRejectedError):
-        service.verify_second_factor(ticket, "webauthn", json.dumps(answer))
+        service.sign_in.with_second_factor(ticket, "webauthn", json.dumps(answer))
 
 
 def test_w3_another_accounts_key_does_not_sign_in_this_account(
     service: AuthService, admin: Actor
 ) -> None:
-    jan = user_with_key(service, admin, email="jan@example.nl")
-    piet = user_with_key(service, admin, email="piet@example.nl")
+    jan = make_user_with_key(service, admin, email="jan@example.nl")
+    piet = make_user_with_key(service, admin, email="piet@example.nl")
     ticket = key_ticket(service, piet.email)
-    ceremony = service.begin_security_key_sign_in(ticket)
+    ceremony = service.security_keys.begin_sign_in(ticket)
     # Jan's key answers Piet's challenge without an allow-list match: no credential.
     options = {**ceremony.options, "allowCredentials": []}
     jan.key.credentials[0].resident = True
     answer = client_for(jan.key).authenticate(options)
     with pytest.raises(SecurityKeyRejectedError) as error:
-        service.verify_second_factor(ticket, "webauthn", json.dumps(answer))
+        service.sign_in.with_second_factor(ticket, "webauthn", json.dumps(answer))
     assert error.value.code == "security_key_unknown"
 
 
@@ -310,22 +316,22 @@ def test_w3_another_accounts_key_does_not_sign_in_this_account(
 
 
 def test_passwordless_sign_in_with_one_touch(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
-    ceremony = service.begin_passwordless_sign_in()
+    user = make_user_with_key(service, admin)
+    ceremony = service.security_keys.begin_passwordless()
     assert "allowCredentials" not in ceremony.options or not ceremony.options["allowCredentials"]
     assert ceremony.options["userVerification"] == "required"
     answer = client_for(user.key).authenticate(ceremony.options)
-    done = service.complete_passwordless_sign_in(json.dumps(answer))
+    done = service.security_keys.finish_passwordless(json.dumps(answer))
     assert done.outcome is SignInOutcome.DONE and done.session is not None
     assert done.session.email == user.email and done.session.methods == ("webauthn",)
     assert done.session.assurance is AssuranceLevel.AAL3
 
 
 def test_passwordless_for_a_disabled_account_is_refused(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
-    service.set_user_disabled(actor=admin, email=user.email, disabled=True)
-    answer = client_for(user.key).authenticate(service.begin_passwordless_sign_in().options)
-    assert service.complete_passwordless_sign_in(json.dumps(answer)).outcome is (
+    user = make_user_with_key(service, admin)
+    service.accounts.set_disabled(actor=admin, email=user.email, disabled=True)
+    answer = client_for(user.key).authenticate(service.security_keys.begin_passwordless().options)
+    assert service.security_keys.finish_passwordless(json.dumps(answer)).outcome is (
         SignInOutcome.DISABLED
     )
 
@@ -342,27 +348,28 @@ def test_passwordless_needs_a_known_user_handle(service: AuthService, admin: Act
             "authenticatorSelection": {"residentKey": "required"},
         }
     )
-    answer = client_for(stranger).authenticate(service.begin_passwordless_sign_in().options)
+    answer = client_for(stranger).authenticate(service.security_keys.begin_passwordless().options)
     with pytest.raises(SecurityKeyRejectedError) as error:
-        service.complete_passwordless_sign_in(json.dumps(answer))
+        service.security_keys.finish_passwordless(json.dumps(answer))
     assert error.value.code == "security_key_unknown"
 
 
 def test_policy_can_switch_passwordless_off(service: AuthService, admin: Actor) -> None:
-    service.set_policy(
-        actor=admin, policy=dataclasses.replace(service.policy(), passwordless_allowed=False)
+    service.policy.replace(
+        actor=admin,
+        policy=dataclasses.replace(service.policy.current(), passwordless_allowed=False),
     )
     with pytest.raises(PasswordlessDisabledError):
-        service.begin_passwordless_sign_in()
+        service.security_keys.begin_passwordless()
 
 
 # --- the client side ---------------------------------------------------------------------
 
 
 def test_client_errors_are_calm(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
-    options = service.begin_security_key_sign_in(ticket).options
+    options = service.security_keys.begin_sign_in(ticket).options
     with pytest.raises(NoSecurityKeyError):
         SecurityKeyClient("https://salariszaken.nl", devices=list).authenticate(options)
     cancelled = Event()
@@ -388,13 +395,13 @@ def test_touch_prompt_reaches_the_person(service: AuthService, admin: Actor) -> 
             asked.append("uv")
             return True
 
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     ticket = key_ticket(service, user.email)
-    options = service.begin_security_key_sign_in(ticket).options
+    options = service.security_keys.begin_sign_in(ticket).options
     client = SecurityKeyClient(
         "https://salariszaken.nl", prompts=Prompts(), devices=lambda: [user.key]
     )
-    service.verify_second_factor(ticket, "webauthn", json.dumps(client.authenticate(options)))
+    service.sign_in.with_second_factor(ticket, "webauthn", json.dumps(client.authenticate(options)))
     assert asked == ["uv", "touch"]
 
 
@@ -402,15 +409,15 @@ def test_touch_prompt_reaches_the_person(service: AuthService, admin: Actor) -> 
 
 
 def test_m5_several_keys_and_the_last_one_stays(service: AuthService, admin: Actor) -> None:
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     spare = hardware_key()
-    ceremony = service.begin_add_security_key(user.session, "Reserve")
-    service.finish_add_security_key(user.session, client_for(spare).register(ceremony.options))
-    assert sorted(m.label for m in service.user_methods(user.email)) == ["Reserve", "YubiKey 5"]
-    service.remove_my_method(user.session, "webauthn", user.method_id)
-    [left] = service.user_methods(user.email)
+    ceremony = service.security_keys.begin_add(user.session, "Reserve")
+    service.security_keys.finish_add(user.session, client_for(spare).register(ceremony.options))
+    assert sorted(m.label for m in service.accounts.methods(user.email)) == ["Reserve", "YubiKey 5"]
+    service.my_account.remove_method(user.session, "webauthn", user.method_id)
+    [left] = service.accounts.methods(user.email)
     with pytest.raises(LastFactorError):
-        service.remove_my_method(user.session, "webauthn", left.method_id)
+        service.my_account.remove_method(user.session, "webauthn", left.method_id)
     ticket = key_ticket(service, user.email)
     with pytest.raises(SecurityKeyNotRegisteredError):  # the removed key is not asked
         touch_key(service, ticket, user.key)
@@ -423,10 +430,10 @@ def test_a_wrong_pin_says_how_many_tries_are_left(service: AuthService, admin: A
     from desktop_auth.errors import SecurityKeyPinError
     from desktop_auth.messages import translate
 
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     user.key.pin_retries = 3
     ticket = key_ticket(service, user.email)
-    options = service.begin_security_key_sign_in(ticket).options
+    options = service.security_keys.begin_sign_in(ticket).options
     user.key.fail_with = CtapError.ERR.PIN_INVALID
     with pytest.raises(SecurityKeyPinError) as wrong:
         client_for(user.key).authenticate(options)
@@ -451,9 +458,9 @@ def test_a_wrong_pin_on_a_key_that_keeps_its_count_to_itself(
         SecurityKeyPinWrongLeftError,
     )
 
-    user = user_with_key(service, admin)
+    user = make_user_with_key(service, admin)
     assert user.key.pin_retries is None  # getPINRetries is not answered
-    options = service.begin_security_key_sign_in(key_ticket(service, user.email)).options
+    options = service.security_keys.begin_sign_in(key_ticket(service, user.email)).options
     user.key.fail_with = CtapError.ERR.PIN_INVALID
     with pytest.raises(SecurityKeyPinWrongError) as wrong:
         client_for(user.key).authenticate(options)

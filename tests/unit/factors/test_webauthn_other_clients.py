@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome
-from tests.unit.core.test_sign_in import USER_PASSWORD, make_user
+from tests.helpers import USER_PASSWORD, make_user
 
 ORIGIN = "https://salariszaken.nl"
 AAGUID = uuid.UUID("2fc0579f-8113-47ea-b116-bb5a8db9202a")
@@ -120,21 +120,21 @@ def test_registration_and_sign_in_from_a_browser_style_client(
     service: AuthService, admin: Actor
 ) -> None:
     make_user(service, admin)
-    setup = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    setup = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert setup.ticket
-    ceremony = service.begin_security_key_setup(setup.ticket, "Browser key")
+    ceremony = service.security_keys.begin_setup(setup.ticket, "Browser key")
     browser = BrowserAuthenticator()
     # Through JSON text, as a browser's PublicKeyCredential.toJSON() would send it.
     response = json.dumps(browser.create(json.loads(json.dumps(dict(ceremony.options)))))
-    done = service.finish_security_key_setup(setup.ticket, response)
+    done = service.security_keys.finish_setup(setup.ticket, response)
     assert done.outcome is SignInOutcome.DONE
 
-    result = service.sign_in_with_password("jan@example.nl", USER_PASSWORD)
+    result = service.sign_in.with_password("jan@example.nl", USER_PASSWORD)
     assert result.ticket
     options = json.loads(
-        json.dumps(dict(service.begin_security_key_sign_in(result.ticket).options))
+        json.dumps(dict(service.security_keys.begin_sign_in(result.ticket).options))
     )
     assert options["allowCredentials"][0]["id"] == b64(browser.credential_id)
     answer = json.dumps(browser.get(options))
-    signed_in = service.verify_second_factor(result.ticket, "webauthn", answer)
+    signed_in = service.sign_in.with_second_factor(result.ticket, "webauthn", answer)
     assert signed_in.session is not None and signed_in.session.methods == ("password", "webauthn")

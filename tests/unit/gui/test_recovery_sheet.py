@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -15,8 +14,8 @@ from PySide6.QtPrintSupport import QPrinter
 
 from desktop_auth.core.service import Actor, AuthService, RecoverySheet
 from desktop_auth.gui import recovery_sheet
-from tests.helpers import PinnedClock
-from tests.totp_helpers import user_with_app
+from tests.helpers import PinnedClock, pdf_text, tool
+from tests.totp_helpers import make_user_with_app
 
 POINTS_PER_MM = 72 / 25.4
 WORD = re.compile(
@@ -24,24 +23,10 @@ WORD = re.compile(
 )
 
 
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    # CI installs poppler-utils (tasks.py); a missing tool must fail, never skip.
-    assert found, f"{name} is missing: run 'python3 tasks.py system-deps'"
-    return found
-
-
-def pdf_text(path: Path, *options: str) -> str:
-    done = subprocess.run(
-        [tool("pdftotext"), *options, str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def sheet(service: AuthService, admin: Actor, clock: PinnedClock) -> RecoverySheet:
-    user = user_with_app(service, admin, clock, "jan.de.vries@salariszaken.nl")
-    return service.generate_recovery_codes(user.session)
+    user = make_user_with_app(service, admin, clock, "jan.de.vries@salariszaken.nl")
+    return service.recovery_codes.generate(user.session)
 
 
 @pytest.mark.parametrize(("language", "title"), [("en", "Recovery codes"), ("nl", "Herstelcodes")])

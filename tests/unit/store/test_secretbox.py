@@ -18,7 +18,7 @@ from desktop_auth.errors import (
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore, KeyringDataKeyStore
 from desktop_auth.store.secretbox import SecretBox, new_data_key
-from tests.helpers import MemoryKeyring
+from tests.helpers import MemoryKeyring, secret_box_of
 
 
 def test_c1_seal_and_open_round_trip() -> None:
@@ -64,7 +64,7 @@ def test_data_key_made_on_first_use_and_kept_in_the_keyring(
     service: AuthService, admin: Actor, memory_keyring: MemoryKeyring, store: Store
 ) -> None:
     assert memory_keyring.entries == {}
-    box = service.secret_box()
+    box = secret_box_of(service)
     assert len(memory_keyring.entries) == 1
     (service_name, username), stored = next(iter(memory_keyring.entries.items()))
     assert service_name == "desktop-auth" and username.startswith("data-key/")
@@ -79,23 +79,23 @@ def test_data_key_made_on_first_use_and_kept_in_the_keyring(
 def test_a_workstation_without_the_key_refuses_instead_of_making_a_new_one(
     service: AuthService, admin: Actor, store: Store, memory_keyring: MemoryKeyring
 ) -> None:
-    sealed = service.secret_box().seal(b"s", table="t", row_id=1, purpose="p")
+    sealed = secret_box_of(service).seal(b"s", table="t", row_id=1, purpose="p")
     elsewhere = AuthService(store, data_keys=KeyringDataKeyStore(MemoryKeyring()))
     with pytest.raises(DataKeyError) as missing:
-        elsewhere.secret_box()
+        secret_box_of(elsewhere)
     assert missing.value.code == "data_key_missing"
     wrong_keys = MemoryKeyring()
     username = next(iter(memory_keyring.entries))[1]
     wrong_keys.set_password("desktop-auth", username, base64.b64encode(new_data_key()).decode())
     with pytest.raises(DataKeyError) as mismatch:
-        AuthService(store, data_keys=KeyringDataKeyStore(wrong_keys)).secret_box()
+        secret_box_of(AuthService(store, data_keys=KeyringDataKeyStore(wrong_keys)))
     assert mismatch.value.code == "data_key_mismatch"
-    assert service.secret_box().open(sealed, table="t", row_id=1, purpose="p") == b"s"
+    assert secret_box_of(service).open(sealed, table="t", row_id=1, purpose="p") == b"s"
 
 
 def test_no_secret_box_before_the_store_is_set_up(service: AuthService) -> None:
     with pytest.raises(StoreNotInitializedError):
-        service.secret_box()
+        secret_box_of(service)
 
 
 def test_no_keyring_backend_gives_an_error_naming_the_fixes(
@@ -107,7 +107,7 @@ def test_no_keyring_backend_gives_an_error_naming_the_fixes(
 
     headless = AuthService(store, data_keys=KeyringDataKeyStore(FailKeyring()))
     with pytest.raises(KeyringUnavailableError) as info:
-        headless.secret_box()
+        secret_box_of(headless)
     message = translate(info.value.message_key, "en", **info.value.params)
     assert "gnome-keyring" in message and "data_key_file" in message and "0600" in message
 
@@ -117,19 +117,19 @@ def test_key_file_is_created_with_mode_0600_and_checked(
 ) -> None:
     path = tmp_path / "keys" / "data.key"
     with_file = AuthService(store, data_keys=KeyFileDataKeyStore(path))
-    box = with_file.secret_box()
+    box = secret_box_of(with_file)
     assert path.stat().st_mode & 0o777 == 0o600
-    assert AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box().fingerprint == (
+    assert secret_box_of(AuthService(store, data_keys=KeyFileDataKeyStore(path))).fingerprint == (
         box.fingerprint
     )
     os.chmod(path, 0o644)
     with pytest.raises(DataKeyError) as info:
-        AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box()
+        secret_box_of(AuthService(store, data_keys=KeyFileDataKeyStore(path)))
     assert info.value.code == "data_key_file_permissions"
     os.chmod(path, 0o600)
     path.write_text("not base64 at all!\n")
     with pytest.raises(DataKeyError) as bad:
-        AuthService(store, data_keys=KeyFileDataKeyStore(path)).secret_box()
+        secret_box_of(AuthService(store, data_keys=KeyFileDataKeyStore(path)))
     assert bad.value.code == "data_key_malformed"
 
 

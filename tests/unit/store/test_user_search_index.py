@@ -64,4 +64,4 @@ def test_without_its_triggers_the_index_is_not_trusted(
         )
     with store.transaction() as db:
         assert "MATCH" not in str(user_matches(db, "collega"))
-    assert [u.email for u in service.list_users(search="collega")] == ["nieuw@example.nl"]
+    assert [u.email for u in service.accounts.page(search="collega")] == ["nieuw@example.nl"]

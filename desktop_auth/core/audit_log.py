@@ -1,0 +1,62 @@
+"""The audit log as the helpdesk reads it (``AuthService.audit``): list, verify, export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import IO
+
+from desktop_auth.core import audit
+from desktop_auth.core.audit import AuditEntry, AuditVerification
+from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.users import Actor
+from desktop_auth.vocabulary import AuditEventType
+
+
+class AuditLog:
+    """Every authentication event, hash-chained (SECURITY.md L1, L2)."""
+
+    def __init__(self, context: ServiceContext, guard: Guard) -> None:
+        self._ctx = context
+        self._guard = guard
+
+    def events(
+        self,
+        *,
+        subject: str | None = None,
+        event_type: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = 100,
+    ) -> list[AuditEntry]:
+        """Newest first, filtered by subject, type and time."""
+        with self._ctx.store.transaction() as db:
+            return list(
+                audit.list_events(
+                    db,
+                    subject=subject,
+                    event_type=event_type,
+                    since=since,
+                    until=until,
+                    limit=limit,
+                )
+            )
+
+    def verify(self) -> AuditVerification:
+        """Walk the chain: the first event that was changed, removed or cut off, if any."""
+        with self._ctx.store.transaction() as db:
+            return audit.verify_chain(db)
+
+    def export_csv(self, stream: IO[str], *, actor: Actor) -> int:
+        """Write the whole log, oldest first; the export itself is audited."""
+        self._guard.require(Action.EXPORT_AUDIT, actor)
+        with self._ctx.store.transaction() as db:
+            count = audit.write_csv(audit.list_events(db, limit=None, newest_first=False), stream)
+            self._ctx.audit(
+                db,
+                AuditEventType.AUDIT_EXPORTED,
+                actor=actor,
+                subject=None,
+                details={"events": count},
+            )
+        return count

@@ -1,0 +1,172 @@
+"""Who may do what: one table of the sensitive actions and what each needs (SECURITY.md S1).
+
+Every sensitive flow's first line is ``guard.require(Action.X, who)``.  The table says,
+for each action, whose account it acts on (the signed-in user's own, or anyone's as an
+administrator), the lowest assurance level it accepts, and whether the sign-in must be
+recent (within the policy's re-authentication window, S1).  Reading the table is how a
+reviewer checks S1; ``tests/unit/core/test_guards.py`` walks it and proves every action
+refused without what it needs.
+
+A local administrator (``desktop-auth admin`` with direct access to the store, an actor
+without a session) is trusted as the operating system trusts them.
+
+Not in the table yet: the helpdesk's reads (``accounts.get/page/count/methods``,
+``audit.events/verify``, the mail queue) take no actor.  In-process anyone holding the
+service holds the store as well; the sign-in server (issue 14, SECURITY.md B3) puts them
+behind a signed-in administrator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.session import AssuranceLevel, Session
+from desktop_auth.core.users import Actor
+from desktop_auth.errors import (
+    InsufficientAssuranceError,
+    PermissionDeniedError,
+    ReauthenticationRequiredError,
+    SessionExpiredError,
+)
+from desktop_auth.vocabulary import Role
+
+_AAL_ORDER = (AssuranceLevel.AAL1, AssuranceLevel.AAL2, AssuranceLevel.AAL3)
+
+
+def at_least(level: AssuranceLevel, minimum: AssuranceLevel) -> bool:
+    return _AAL_ORDER.index(level) >= _AAL_ORDER.index(minimum)
+
+
+class Account(StrEnum):
+    """Whose account an action touches."""
+
+    OWN = "own"  # the signed-in user's own: the caller passes their Session
+    ANYONE = "anyone"  # any user's, as an administrator: the caller passes an Actor
+
+
+class Action(StrEnum):
+    # --- the signed-in user's own account ---
+    VIEW_OWN_METHODS = "view_own_methods"
+    RENAME_OWN_METHOD = "rename_own_method"
+    ADD_METHOD = "add_method"
+    REMOVE_OWN_METHOD = "remove_own_method"
+    CREATE_RECOVERY_CODES = "create_recovery_codes"
+    VIEW_RECOVERY_STATUS = "view_recovery_status"
+    CHANGE_PASSWORD = "change_password"  # noqa: S105 - an action name
+    # --- the helpdesk and administrators ---
+    VIEW_REPORT = "view_report"
+    EXPORT_AUDIT = "export_audit"
+    CREATE_USER = "create_user"
+    CREATE_ADMINISTRATOR = "create_administrator"
+    IMPORT_USERS = "import_users"
+    UNLOCK_USER = "unlock_user"
+    SET_DEADLINE = "set_deadline"
+    SET_DISABLED = "set_disabled"
+    SET_EXEMPTION = "set_exemption"
+    SET_ROLE = "set_role"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - an action name
+    ISSUE_BACKUP_CODE = "issue_backup_code"
+    REMOVE_USER_METHOD = "remove_user_method"
+    RETIRE_METHODS = "retire_methods"
+    CHANGE_POLICY = "change_policy"
+    EXPORT_DATA_KEY = "export_data_key"
+    IMPORT_DATA_KEY = "import_data_key"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Needs:
+    """What an action needs of the session behind it (always: an active one)."""
+
+    account: Account
+    #: The lowest assurance level accepted.
+    assurance: AssuranceLevel = AssuranceLevel.AAL1
+    #: A sign-in within the policy's re-authentication window (S1).
+    recent: bool = False
+    #: M7, binding at the account's own level: an account with no second factor yet
+    #: has only its password to prove, so a recent sign-in stands in for ``assurance``.
+    recent_instead_without_factor: bool = False
+
+
+_OWN = Account.OWN
+_ANYONE = Account.ANYONE
+_AAL2 = AssuranceLevel.AAL2
+#: A change that weakens or takes over an account: the administrator's own second
+#: factor, from a sign-in of the last minutes (S1).
+_DESTRUCTIVE = Needs(account=_ANYONE, assurance=_AAL2, recent=True)
+
+GUARDS: Mapping[Action, Needs] = MappingProxyType(
+    {
+        Action.VIEW_OWN_METHODS: Needs(account=_OWN),
+        Action.RENAME_OWN_METHOD: Needs(account=_OWN),
+        Action.VIEW_RECOVERY_STATUS: Needs(account=_OWN),
+        # The current password is asked for as well (P8): that is its re-authentication.
+        Action.CHANGE_PASSWORD: Needs(account=_OWN),
+        Action.ADD_METHOD: Needs(account=_OWN, assurance=_AAL2, recent_instead_without_factor=True),
+        Action.REMOVE_OWN_METHOD: Needs(account=_OWN, recent=True),
+        Action.CREATE_RECOVERY_CODES: Needs(account=_OWN, assurance=_AAL2, recent=True),
+        Action.VIEW_REPORT: Needs(account=_ANYONE),
+        Action.EXPORT_AUDIT: Needs(account=_ANYONE),
+        Action.CREATE_USER: Needs(account=_ANYONE),
+        # Making an administrator is as strong as promoting one (SET_ROLE).
+        Action.CREATE_ADMINISTRATOR: _DESTRUCTIVE,
+        Action.IMPORT_USERS: Needs(account=_ANYONE),
+        Action.UNLOCK_USER: Needs(account=_ANYONE),
+        Action.SET_DISABLED: _DESTRUCTIVE,
+        # A far-off deadline works as an exemption: in with the password alone until then.
+        Action.SET_DEADLINE: _DESTRUCTIVE,
+        Action.SET_EXEMPTION: _DESTRUCTIVE,
+        Action.SET_ROLE: _DESTRUCTIVE,
+        Action.RESET_PASSWORD: _DESTRUCTIVE,
+        Action.ISSUE_BACKUP_CODE: _DESTRUCTIVE,
+        Action.REMOVE_USER_METHOD: _DESTRUCTIVE,
+        Action.RETIRE_METHODS: _DESTRUCTIVE,
+        Action.CHANGE_POLICY: _DESTRUCTIVE,
+        Action.EXPORT_DATA_KEY: _DESTRUCTIVE,
+        Action.IMPORT_DATA_KEY: _DESTRUCTIVE,
+    }
+)
+
+
+class Guard:
+    """Applies ``GUARDS``; the capabilities call it first, before they read anything else."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    def require(self, action: Action, who: Session | Actor) -> None:
+        """Raise unless ``who`` may do ``action`` now; the caller passes what the table says."""
+        needs = GUARDS[action]
+        if needs.account is Account.OWN:
+            if not isinstance(who, Session):
+                raise TypeError(f"{action} acts on the caller's own account: pass its Session")
+            session = who
+        else:
+            if not isinstance(who, Actor):
+                raise TypeError(f"{action} is an administrator's action: pass an Actor")
+            if who.session is None:
+                return  # a local administrator
+            session = who.session
+        ctx = self._ctx
+        now = ctx.now()
+        if not session.is_active(now):
+            raise SessionExpiredError()
+        if needs.account is Account.ANYONE and session.role != Role.ADMIN:
+            raise PermissionDeniedError()
+        with ctx.store.transaction() as db:
+            window = ctx.policy(db).reauthentication_window
+            has_factor = needs.recent_instead_without_factor and bool(
+                ctx.enrolled_methods(db, session.user_id)
+            )
+        recent = session.authenticated_within(now, window)
+        if needs.recent_instead_without_factor and not has_factor:
+            if not recent:
+                raise ReauthenticationRequiredError()
+            return
+        if not at_least(session.assurance, needs.assurance):
+            raise InsufficientAssuranceError()
+        if needs.recent and not recent:
+            raise ReauthenticationRequiredError()

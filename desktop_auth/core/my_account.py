@@ -1,0 +1,98 @@
+"""The signed-in user's own account (``AuthService.my_account``): methods and password.
+
+Adding a method is the capability of its kind (``authenticator_apps``,
+``security_keys``); recovery codes are ``recovery_codes``.  Every call's first line is
+its guard (``core/guards.py``).
+"""
+
+from __future__ import annotations
+
+from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.second_factor import SecondFactorFlow
+from desktop_auth.core.session import Session
+from desktop_auth.core.sign_in_steps import SignInSteps, credentials_error
+from desktop_auth.core.throttle import FailureOutcome
+from desktop_auth.errors import MethodNotFoundError
+from desktop_auth.factors.base import EnrolledMethod, RenamableFactor
+from desktop_auth.store.models import User
+from desktop_auth.vocabulary import AuditEventType, FactorKind, SecurityNotice
+
+
+class MyAccount:
+    """What a signed-in user may see and change of their own account."""
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        guard: Guard,
+        steps: SignInSteps,
+        factors: SecondFactorFlow,
+    ) -> None:
+        self._ctx = context
+        self._guard = guard
+        self._steps = steps
+        self._factors = factors
+
+    def methods(self, session: Session) -> list[EnrolledMethod]:
+        """The user's active second factors (no secret in them)."""
+        self._guard.require(Action.VIEW_OWN_METHODS, session)
+        with self._ctx.store.transaction() as db:
+            return self._ctx.enrolled_methods(db, session.user_id)
+
+    def remove_method(self, session: Session, kind: FactorKind, method_id: int) -> EnrolledMethod:
+        """Needs a sign-in within the last minutes; never the last method while 2FA is required."""
+        self._guard.require(Action.REMOVE_OWN_METHOD, session)
+        return self._factors.remove(
+            actor_label=f"user:{session.email}",
+            user_id=session.user_id,
+            kind=kind,
+            method_id=method_id,
+            by_owner=True,
+        )
+
+    def rename_method(
+        self, session: Session, kind: FactorKind, method_id: int, label: str
+    ) -> EnrolledMethod:
+        """A new nickname (at most 60 characters) for one of the user's own methods; audited."""
+        self._guard.require(Action.RENAME_OWN_METHOD, session)
+        ctx = self._ctx
+        provider = self._factors.provider(kind)
+        if not isinstance(provider, RenamableFactor):
+            raise MethodNotFoundError()
+        with ctx.store.transaction() as db:
+            method = provider.rename(db, user_id=session.user_id, method_id=method_id, label=label)
+            ctx.audit(
+                db,
+                AuditEventType.FACTOR_RENAMED,
+                actor=f"user:{session.email}",
+                subject=session.email,
+                details={"kind": kind, "method": method_id, "label": method.label},
+            )
+        return method
+
+    def change_password(self, session: Session, current_password: str, new_password: str) -> None:
+        """Self-service change: needs the current password (P8, ASVS 6.2.3)."""
+        self._guard.require(Action.CHANGE_PASSWORD, session)
+        ctx = self._ctx
+        now = ctx.now()
+        with ctx.store.transaction() as db:
+            policy = ctx.policy(db)
+            user = db.get_one(User, session.user_id)
+        if user.locked_until is not None and user.locked_until > now:
+            # T1 holds here too: a live session may not guess the password past the lock.
+            raise credentials_error(
+                FailureOutcome(
+                    failures=user.failed_attempts,
+                    closed_until=user.locked_until,
+                    locked=policy.throttle.is_lock(user.failed_attempts),
+                )
+            )
+        if not ctx.hasher.verify(user.password_hash, current_password):
+            raise self._steps.wrong_password(user, policy, now, reason="wrong_current_password")
+        with ctx.store.transaction() as db:
+            self._steps.check_new_password(db, user, new_password)
+        new_hash = ctx.hasher.hash(new_password)
+        with ctx.store.transaction() as db:
+            self._steps.store_password(db, db.get_one(User, user.id), new_hash, actor=user.email)
+        ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)

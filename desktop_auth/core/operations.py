@@ -1,0 +1,74 @@
+"""What IT staff run a store with (``AuthService.operations``): the data key, the mail queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop_auth.core import data_key
+from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.mail import MailQueue, QueuedMailSummary
+from desktop_auth.core.users import Actor
+from desktop_auth.store.keys import DataKeyStore
+from desktop_auth.vocabulary import AuditEventType
+
+
+class Operations:
+    """The data key that seals every secret, moved between workstations; security e-mails."""
+
+    def __init__(
+        self,
+        context: ServiceContext,
+        guard: Guard,
+        data_keys: DataKeyStore,
+        forget_secret_box: Callable[[], None],
+        mail: MailQueue | None,
+    ) -> None:
+        self._ctx = context
+        self._guard = guard
+        self._data_keys = data_keys
+        self._forget_secret_box = forget_secret_box
+        self._mail = mail
+
+    # --- the data key --------------------------------------------------------------------
+
+    def export_data_key(self, passphrase: str, *, actor: Actor) -> bytes:
+        """The data key sealed under ``passphrase``: the content of a file for another
+        workstation (``admin key export``).  Made first if the store has none yet."""
+        self._guard.require(Action.EXPORT_DATA_KEY, actor)
+        content, fingerprint = data_key.export_data_key(
+            self._ctx.store, self._data_keys, passphrase
+        )
+        self._audit(AuditEventType.DATA_KEY_EXPORTED, actor, fingerprint)
+        return content
+
+    def import_data_key(self, content: bytes, passphrase: str, *, actor: Actor) -> str:
+        """Keep the data key from an exported file on this workstation; returns its
+        fingerprint.  A file from another store is refused; a wrong key here is replaced."""
+        self._guard.require(Action.IMPORT_DATA_KEY, actor)
+        self._forget_secret_box()
+        fingerprint = data_key.import_data_key(
+            self._ctx.store, self._data_keys, content, passphrase
+        )
+        self._audit(AuditEventType.DATA_KEY_IMPORTED, actor, fingerprint)
+        return fingerprint
+
+    def check_data_key(self) -> None:
+        """Raise ``DataKeyError`` unless this workstation's key opens the store's secrets."""
+        data_key.check_data_key(self._ctx.store, self._data_keys)
+
+    def _audit(self, event: AuditEventType, actor: Actor, fingerprint: str) -> None:
+        with self._ctx.store.transaction() as db:
+            self._ctx.audit(
+                db, event, actor=actor, subject=None, details={"fingerprint": fingerprint}
+            )
+
+    # --- security e-mails ------------------------------------------------------------------
+
+    def queued_mail(self) -> list[QueuedMailSummary]:
+        """Security e-mails not sent yet, for admins (what, to whom, why not)."""
+        return self._mail.waiting() if self._mail else []
+
+    def send_queued_mail(self) -> tuple[int, int]:
+        """Try every due e-mail now; returns (sent, still waiting)."""
+        return self._mail.deliver_due() if self._mail else (0, 0)

@@ -1,0 +1,242 @@
+"""The steps every way of signing in shares: what follows a right first factor, sessions.
+
+Internal to the core: ``SignIn``, ``SecurityKeys`` and the second-factor flow use these
+so that each outcome (a pending step, a refusal, a session) is made one way only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session as DbSession
+
+from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.enforcement import setup_rule
+from desktop_auth.core.flow import (
+    PendingSignIn,
+    PendingSignIns,
+    PendingStage,
+    SignInOutcome,
+    SignInResult,
+)
+from desktop_auth.core.password_policy import PasswordProblem
+from desktop_auth.core.policy import Policy
+from desktop_auth.core.session import AssuranceLevel, Session
+from desktop_auth.core.throttle import FailureOutcome, record_user_failure
+from desktop_auth.errors import (
+    InvalidCredentialsError,
+    InvalidCredentialsLockedError,
+    InvalidCredentialsWaitError,
+    WeakPasswordError,
+)
+from desktop_auth.factors.base import EnrolledMethod
+from desktop_auth.store.models import User
+from desktop_auth.vocabulary import AuditEventType, SecurityNotice
+
+
+def credentials_error(outcome: FailureOutcome) -> InvalidCredentialsError:
+    if outcome.locked and outcome.closed_until is not None:
+        return InvalidCredentialsLockedError(until=outcome.closed_until)
+    if outcome.closed_until is not None:
+        return InvalidCredentialsWaitError(until=outcome.closed_until)
+    return InvalidCredentialsError()
+
+
+def closed_result(until: datetime, failures: int, policy: Policy) -> SignInResult:
+    outcome = SignInOutcome.LOCKED if policy.throttle.is_lock(failures) else SignInOutcome.THROTTLED
+    return SignInResult(outcome=outcome, retry_at=until)
+
+
+class SignInSteps:
+    def __init__(self, context: ServiceContext) -> None:
+        self.ctx = context
+        self.pending = PendingSignIns()
+
+    def wrong_password(
+        self, user: User, policy: Policy, now: datetime, *, reason: str
+    ) -> InvalidCredentialsError:
+        """Count a wrong password (T1, T4: one atomic statement), audit it and the lock it
+        may cause, tell the owner of a lock; the error to raise says when to try again."""
+        ctx = self.ctx
+        with ctx.store.transaction() as db:
+            outcome = record_user_failure(db, user.id, policy.throttle, now)
+            ctx.audit(
+                db,
+                AuditEventType.SIGN_IN_FAILED,
+                actor=user.email,
+                subject=user.email,
+                details={"reason": reason, "failures": outcome.failures},
+            )
+            locked_now = outcome.failures == policy.throttle.lock_after
+            if locked_now:
+                ctx.audit(
+                    db,
+                    AuditEventType.ACCOUNT_LOCKED,
+                    actor="system",
+                    subject=user.email,
+                    details={"failures": outcome.failures},
+                )
+        if locked_now:
+            ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
+        return credentials_error(outcome)
+
+    def after_password(
+        self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
+    ) -> SignInResult:
+        ctx = self.ctx
+        now = ctx.now()
+        expires = now + policy.sign_in_step_window
+        if user.must_change_password:
+            return self._continue(
+                db,
+                user,
+                PendingStage.CHANGE_PASSWORD,
+                expires,
+                methods_used,
+                SignInOutcome.MUST_CHANGE_PASSWORD,
+            )
+        methods = ctx.enrolled_methods(db, user.id)
+        # An account that had 2FA and lost every method (the helpdesk removed a lost
+        # phone) gets in only with a recovery or backup code, never by setting up anew
+        # with the password alone (SECURITY.md M8).
+        had_second_factor = user.second_factor_enrolled_at is not None
+        rule = setup_rule(user, policy, ctx.today())
+        if methods or (had_second_factor and rule.required):
+            return self._continue(
+                db,
+                user,
+                PendingStage.SECOND_FACTOR,
+                expires,
+                methods_used,
+                SignInOutcome.SECOND_FACTOR_REQUIRED,
+                tuple(methods),
+            )
+        if rule.required:
+            return self._continue(
+                db,
+                user,
+                PendingStage.SETUP,
+                expires,
+                methods_used,
+                SignInOutcome.SETUP_REQUIRED,
+                deferrable_until=rule.deferrable_until,
+            )
+        session = self.open_session(db, user, policy, methods_used, AssuranceLevel.AAL1)
+        return SignInResult(outcome=SignInOutcome.DONE, session=session)
+
+    def refusal(self, db: DbSession, user: User, policy: Policy) -> SignInResult | None:
+        """For sign-ins without a password step: a disabled or locked account stays shut."""
+        now = self.ctx.now()
+        if user.disabled:
+            reason, result = "disabled", SignInResult(outcome=SignInOutcome.DISABLED)
+        elif user.locked_until is not None and user.locked_until > now:
+            reason = "locked"
+            result = closed_result(user.locked_until, user.failed_attempts, policy)
+        else:
+            return None
+        self.ctx.audit(
+            db,
+            AuditEventType.SIGN_IN_REFUSED,
+            actor=user.email,
+            subject=user.email,
+            details={"reason": reason},
+        )
+        return result
+
+    def continue_to_setup(
+        self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
+    ) -> SignInResult:
+        """A recovery or backup code was right: the only way on is setting up 2FA again."""
+        expires = self.ctx.now() + policy.sign_in_step_window
+        return self._continue(
+            db,
+            user,
+            PendingStage.SETUP,
+            expires,
+            methods_used,
+            SignInOutcome.SETUP_REQUIRED,
+            recovered=True,
+        )
+
+    def _continue(
+        self,
+        db: DbSession,
+        user: User,
+        stage: PendingStage,
+        expires: datetime,
+        methods_used: list[str],
+        outcome: SignInOutcome,
+        methods: tuple[EnrolledMethod, ...] = (),
+        *,
+        recovered: bool = False,
+        deferrable_until: date | None = None,
+    ) -> SignInResult:
+        pending = PendingSignIn(
+            user_id=user.id,
+            stage=stage,
+            expires_at=expires,
+            methods_used=list(methods_used),
+            recovered=recovered,
+            deferrable_until=deferrable_until,
+        )
+        ticket = self.pending.open(pending, self.ctx.now())
+        self.ctx.audit(
+            db,
+            AuditEventType.SIGN_IN_CONTINUES,
+            actor=user.email,
+            subject=user.email,
+            details={"next": stage.value},
+        )
+        return SignInResult(
+            outcome=outcome,
+            ticket=ticket,
+            methods=methods,
+            setup_deadline=deferrable_until,
+            recovered=recovered,
+        )
+
+    def open_session(
+        self,
+        db: DbSession,
+        user: User,
+        policy: Policy,
+        methods_used: list[str],
+        assurance: AssuranceLevel,
+        *,
+        recovered: bool = False,
+    ) -> Session:
+        now = self.ctx.now()
+        db.execute(update(User).where(User.id == user.id).values(last_sign_in_at=now))
+        self.ctx.audit(
+            db,
+            AuditEventType.SIGN_IN_SUCCEEDED,
+            actor=user.email,
+            subject=user.email,
+            details={"methods": ",".join(methods_used), "assurance": assurance.value},
+        )
+        return Session(
+            user_id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            role=user.role,
+            methods=tuple(methods_used),
+            assurance=assurance,
+            authenticated_at=now,
+            expires_at=now + policy.session_lifetime,
+            recovered=recovered,
+        )
+
+    def check_new_password(self, db: DbSession, user: User, new_password: str) -> None:
+        self.ctx.require_acceptable_password(db, new_password, user.email)
+        if self.ctx.hasher.verify(user.password_hash, new_password):
+            raise WeakPasswordError(
+                (PasswordProblem.SAME_AS_CURRENT.value,),
+                min_length=self.ctx.policy(db).passwords.min_length,
+            )
+
+    def store_password(self, db: DbSession, user: User, new_hash: str, *, actor: str) -> None:
+        user.password_hash = new_hash
+        user.password_changed_at = self.ctx.now()
+        user.must_change_password = False
+        self.ctx.audit(db, AuditEventType.PASSWORD_CHANGED, actor=actor, subject=user.email)

@@ -1,0 +1,166 @@
+"""The product's one vocabulary: every kind, method, role, notice, purpose and event name.
+
+Every layer imports its names from here (the store, the core, the CLI, the GUI), so a
+name is written once.  The values are what the store, the audit log and the API keep:
+never change one without a migration.  Plain enums, no imports: a screen may load this
+before the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FactorKind(StrEnum):
+    """How the core names a second factor (a provider's ``kind``; stored in the audit log)."""
+
+    #: A FIDO2 credential: a security key or Windows Hello (WebAuthn).
+    WEBAUTHN = "webauthn"
+    #: An authenticator app's time-based code (RFC 6238).
+    TOTP = "totp"
+    #: One of the user's own printed recovery codes.
+    RECOVERY = "recovery"
+    #: A one-time code the helpdesk issued.
+    BACKUP = "backup"
+
+
+class Method(StrEnum):
+    """What an organisation's policy can allow a user to set up (``allowed_methods``)."""
+
+    SECURITY_KEY = "security_key"
+    #: A platform authenticator: Windows Hello's face, fingerprint or PIN.
+    WINDOWS_HELLO = "windows_hello"
+    AUTHENTICATOR_APP = "authenticator_app"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MethodInfo:
+    method: Method
+    #: The factor kind a method of this sort is kept as.
+    kind: FactorKind
+    #: Its name for people, in English (the GUI and CLI translate it).
+    label: str
+    #: The WebAuthn authenticator attachment the client is asked for, if any.
+    attachment: str | None
+
+
+#: Strongest first.  SMS and voice are not among them (SECURITY.md M10).
+METHODS: tuple[MethodInfo, ...] = (
+    MethodInfo(
+        method=Method.SECURITY_KEY,
+        kind=FactorKind.WEBAUTHN,
+        label="Security key",
+        attachment="cross-platform",
+    ),
+    MethodInfo(
+        method=Method.WINDOWS_HELLO,
+        kind=FactorKind.WEBAUTHN,
+        label="Windows Hello (face or fingerprint)",
+        attachment="platform",
+    ),
+    MethodInfo(
+        method=Method.AUTHENTICATOR_APP,
+        kind=FactorKind.TOTP,
+        label="Authenticator app",
+        attachment=None,
+    ),
+)
+
+#: The kinds a user can set up and the helpdesk can remove or retire (not the codes).
+ENROLLABLE_KINDS: tuple[FactorKind, ...] = (FactorKind.WEBAUTHN, FactorKind.TOTP)
+
+#: Names for people of every factor kind, in English (the GUI and CLI translate them).
+KIND_LABELS: dict[FactorKind, str] = {
+    FactorKind.WEBAUTHN: "Security key or Windows Hello",
+    FactorKind.TOTP: "Authenticator app",
+    FactorKind.RECOVERY: "Recovery code",
+    FactorKind.BACKUP: "Backup code",
+}
+
+
+def method_info(method: Method | str) -> MethodInfo:
+    return next(info for info in METHODS if info.method == method)
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    ADMIN = "admin"
+
+
+class UserSort(StrEnum):
+    """The orders the list can be in; each ends on the e-mail address so pages never overlap."""
+
+    EMAIL = "email"
+    NAME = "name"
+    ROLE = "role"
+    STATUS = "status"
+    LAST_SIGN_IN = "last_sign_in"
+    DEADLINE = "deadline"
+
+
+class SecurityNotice(StrEnum):
+    """What the account's owner is told of by e-mail (SECURITY.md M7)."""
+
+    FACTOR_ADDED = "factor_added"
+    FACTOR_REMOVED = "factor_removed"
+    RECOVERY_CODES_CREATED = "recovery_codes_created"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    BACKUP_CODE_ISSUED = "backup_code_issued"
+    BACKUP_CODE_USED = "backup_code_used"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a notice name
+    ACCOUNT_LOCKED = "account_locked"
+
+
+class UserVerification(StrEnum):
+    """WebAuthn's user-verification requirement (the policy's ``webauthn_user_verification``)."""
+
+    REQUIRED = "required"
+    PREFERRED = "preferred"
+    DISCOURAGED = "discouraged"
+
+
+class CeremonyPurpose(StrEnum):
+    """What a WebAuthn challenge was issued for; an answer for another purpose is refused."""
+
+    REGISTER = "register"
+    #: The second step of a sign-in, for one account's credentials.
+    AUTHENTICATE = "authenticate"
+    #: A sign-in with a discoverable credential and user verification, no password.
+    PASSWORDLESS = "passwordless"
+
+
+class AuditEventType(StrEnum):
+    STORE_INITIALIZED = "store.initialized"
+    USER_CREATED = "user.created"
+    USER_DISABLED = "user.disabled"
+    USER_ENABLED = "user.enabled"
+    USER_UNLOCKED = "user.unlocked"
+    USER_ROLE_CHANGED = "user.role_changed"
+    PASSWORD_RESET = "password.reset_by_admin"  # noqa: S105 - an event name
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name
+    PASSWORD_REHASHED = "password.rehashed"  # noqa: S105 - an event name
+    SIGN_IN_SUCCEEDED = "sign_in.succeeded"
+    SIGN_IN_FAILED = "sign_in.failed"
+    SIGN_IN_REFUSED = "sign_in.refused"
+    SIGN_IN_CONTINUES = "sign_in.password_accepted"
+    ACCOUNT_LOCKED = "account.locked"
+    SECOND_FACTOR_SUCCEEDED = "second_factor.succeeded"
+    SECOND_FACTOR_FAILED = "second_factor.failed"
+    SECOND_FACTOR_LOCKED = "second_factor.locked"
+    FACTOR_ENROLLMENT_STARTED = "factor.enrollment_started"
+    FACTOR_ENROLLMENT_REFUSED = "factor.enrollment_refused"
+    FACTOR_ADDED = "factor.added"
+    FACTOR_REMOVED = "factor.removed"
+    FACTOR_RENAMED = "factor.renamed"
+    RECOVERY_CODES_CREATED = "recovery_codes.created"
+    BACKUP_CODE_ISSUED = "backup_code.issued"
+    POLICY_CHANGED = "policy.changed"
+    SETUP_DEFERRED = "setup.deferred"
+    USER_EXEMPTION_CHANGED = "user.exemption_changed"
+    USER_DEADLINE_CHANGED = "user.deadline_changed"
+    FACTORS_RETIRED = "factors.retired"
+    USERS_IMPORTED = "users.imported"
+    AUDIT_EXPORTED = "audit.exported"
+    DATA_KEY_EXPORTED = "data_key.exported"
+    DATA_KEY_IMPORTED = "data_key.imported"
