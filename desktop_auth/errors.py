@@ -20,10 +20,6 @@ from typing import Any
 ParamValue = str | int | datetime
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
-#: Transitional: the policy rework (issue 13) gives the policy's errors classes of their
-#: own; until it lands, ``ConfigError`` and ``InvalidInputError`` themselves accept one of
-#: these keys, and such an error's code is the key without ``error.``.
-LEGACY_POLICY_KEY_PREFIX = "error.policy_"
 
 
 class _MessageKey:
@@ -59,15 +55,6 @@ class DesktopAuthError(Exception):
         super().__init__(f"{self.code}: {self.message_key}")
 
 
-def _legacy_policy_code(error: DesktopAuthError, key: str) -> str:
-    """The code of ``ConfigError("error.policy_…")``; any other key is a mistake."""
-    if type(error) not in (ConfigError, InvalidInputError) or not key.startswith(
-        LEGACY_POLICY_KEY_PREFIX
-    ):
-        raise TypeError(f"{type(error).__name__} takes no message key: its class is the outcome")
-    return key.removeprefix("error.")
-
-
 # --- configuration and environment -------------------------------------------------------
 
 
@@ -75,11 +62,6 @@ class ConfigError(DesktopAuthError):
     """The configuration is not valid; a subclass says how."""
 
     code = "config_invalid"
-
-    def __init__(self, _policy_key: str | None = None, /, **params: ParamValue) -> None:
-        if _policy_key is not None:  # transitional, see LEGACY_POLICY_KEY_PREFIX
-            self.code = _legacy_policy_code(self, _policy_key)
-        super().__init__(**params)
 
 
 class ConfigSyntaxError(ConfigError):
@@ -213,11 +195,6 @@ class InvalidInputError(DesktopAuthError):
     """Input that cannot be used; a subclass says how."""
 
     code = "invalid_input"
-
-    def __init__(self, _policy_key: str | None = None, /, **params: ParamValue) -> None:
-        if _policy_key is not None:  # transitional, see LEGACY_POLICY_KEY_PREFIX
-            self.code = _legacy_policy_code(self, _policy_key)
-        super().__init__(**params)
 
 
 class InvalidEmailError(InvalidInputError):
@@ -378,6 +355,42 @@ class PolicyWrongTypeError(InvalidInputError):
     a bool where a number belongs); ``params``: setting."""
 
     code = "policy_wrong_type"
+
+
+class PolicyChangeFormatError(InvalidInputError):
+    """``admin policy set`` takes ``name=value``; ``params``: change."""
+
+    code = "policy_change_format"
+
+
+class PolicyThrottleError(ConfigError):
+    """The throttle's steps are out of order (a delay after the lock)."""
+
+    code = "policy_throttle"
+
+
+class PolicyEnforcementDateError(ConfigError):
+    code = "policy_enforcement_date"
+
+
+class PolicyReminderTextError(ConfigError):
+    """``params``: maximum."""
+
+    code = "policy_reminder_text"
+
+
+class PolicyUserVerificationError(ConfigError):
+    code = "policy_user_verification"
+
+
+class PolicyAllowedMethodsError(ConfigError):
+    code = "policy_allowed_methods"
+
+
+class PolicyUnreadableError(ConfigError):
+    """The stored policy is not a policy this version can read."""
+
+    code = "policy_unreadable"
 
 
 class PolicyValueOutOfRangeError(ConfigError):

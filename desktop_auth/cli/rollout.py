@@ -17,7 +17,7 @@ from desktop_auth.cli.context import CliContext
 from desktop_auth.core.service import POLICY_LIMITS
 from desktop_auth.errors import (
     ImportUnreadableError,
-    InvalidInputError,
+    PolicyChangeFormatError,
     PolicyValueOutOfRangeError,
     PolicyWrongTypeError,
 )
@@ -222,7 +222,7 @@ def policy_set(ctx: CliContext) -> int:
     for change in ctx.args.changes:
         key, separator, value = change.partition("=")
         if not separator or not key:
-            raise InvalidInputError("error.policy_change_format", change=change)
+            raise PolicyChangeFormatError(change=change)
         changes[key.strip()] = _policy_value(value, current, key.strip())
     try:
         service.policy.update(actor=service.accounts.local_administrator(), changes=changes)

@@ -18,7 +18,15 @@ from desktop_auth.core.policy_limits import (
     setting_name,
 )
 from desktop_auth.core.throttle import ThrottlePolicy
-from desktop_auth.errors import ConfigError, PolicyUnknownSettingError, PolicyWrongTypeError
+from desktop_auth.errors import (
+    PolicyAllowedMethodsError,
+    PolicyEnforcementDateError,
+    PolicyReminderTextError,
+    PolicyUnknownSettingError,
+    PolicyUnreadableError,
+    PolicyUserVerificationError,
+    PolicyWrongTypeError,
+)
 from desktop_auth.store.settings import POLICY, get_setting, put_setting
 from desktop_auth.vocabulary import Method
 
@@ -76,17 +84,17 @@ class Policy:
             try:
                 date.fromisoformat(self.enforcement_date)
             except ValueError as exc:
-                raise ConfigError("error.policy_enforcement_date") from exc
+                raise PolicyEnforcementDateError() from exc
         if len(self.reminder_text) > REMINDER_TEXT_MAX_LENGTH:
-            raise ConfigError("error.policy_reminder_text", maximum=REMINDER_TEXT_MAX_LENGTH)
+            raise PolicyReminderTextError(maximum=REMINDER_TEXT_MAX_LENGTH)
         if self.webauthn_user_verification not in ("required", "preferred", "discouraged"):
-            raise ConfigError("error.policy_user_verification")
+            raise PolicyUserVerificationError()
         object.__setattr__(
             self, "aaguid_allowlist", tuple(str(a).lower() for a in self.aaguid_allowlist)
         )
         allowed = tuple(m for m in Method if m in self.allowed_methods)  # one order, no twins
         if not allowed or not set(self.allowed_methods) <= set(Method):
-            raise ConfigError("error.policy_allowed_methods")
+            raise PolicyAllowedMethodsError()
         object.__setattr__(self, "allowed_methods", allowed)
 
     def allows(self, method: str) -> bool:
@@ -153,7 +161,7 @@ class Policy:
                 **rest,
             )
         except TypeError as exc:
-            raise ConfigError("error.policy_unreadable") from exc
+            raise PolicyUnreadableError() from exc
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Policy:

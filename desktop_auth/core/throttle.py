@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import Session
 
 from desktop_auth.core.policy_limits import check_limits
-from desktop_auth.errors import ConfigError
+from desktop_auth.errors import PolicyThrottleError
 from desktop_auth.store.models import User
 
 
@@ -39,7 +39,7 @@ class ThrottlePolicy:
         # Each number within its bounds ("throttle.…" in POLICY_LIMITS), then together.
         check_limits("throttle", self)
         if self.delay_after > self.lock_after:
-            raise ConfigError("error.policy_throttle")
+            raise PolicyThrottleError()
 
     def wait_after(self, failures: int) -> timedelta | None:
         """How long the account stays closed after its ``failures``-th consecutive failure."""

@@ -17,9 +17,7 @@ import pytest
 import desktop_auth
 from desktop_auth import errors
 from desktop_auth.errors import (
-    LEGACY_POLICY_KEY_PREFIX,
     ConfigError,
-    ConfigSyntaxError,
     DataKeyError,
     DesktopAuthError,
     InvalidInputError,
@@ -87,14 +85,10 @@ def test_every_message_key_is_in_both_catalogues(language: str) -> None:
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_every_error_text_belongs_to_an_error(language: str) -> None:
-    """No orphans: an ``error.`` text is some class's, or (for now) a policy key."""
+    """No orphans: every ``error.`` text is some class's."""
     keys = {cls.message_key for cls in ERROR_CLASSES}
     orphans = sorted(
-        key
-        for key in catalogue(language)
-        if key.startswith("error.")
-        and key not in keys
-        and not key.startswith(LEGACY_POLICY_KEY_PREFIX)
+        key for key in catalogue(language) if key.startswith("error.") and key not in keys
     )
     assert not orphans
 
@@ -131,16 +125,12 @@ def test_the_message_key_cannot_be_passed_set_or_defined() -> None:
             code = "Not A Code"
 
 
-def test_only_the_policy_keys_still_ride_on_the_parent_classes() -> None:
-    """Transitional, until the policy rework gives them classes: the code is the key's."""
-    error = ConfigError("error.policy_throttle")
-    assert (error.code, error.message_key) == ("policy_throttle", "error.policy_throttle")
-    assert type(error).code == "config_invalid"  # the class is unchanged
-    assert InvalidInputError("error.policy_bad_value", setting="x").code == "policy_bad_value"
+def test_a_parent_takes_no_key_either() -> None:
+    """Every outcome has its class; no parent carries a variant's key any more."""
     with pytest.raises(TypeError):
-        ConfigError("error.config_syntax")  # an outcome with a class of its own
+        ConfigError("error.policy_throttle")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        ConfigSyntaxError("error.policy_throttle")  # a variant is its own outcome
+        InvalidInputError("error.config_syntax")  # type: ignore[call-arg]
 
 
 def test_variants_are_caught_by_their_parents() -> None:

@@ -39,7 +39,7 @@ def test_m10_no_method_or_an_unknown_one_is_refused(methods: tuple[str, ...]) ->
     """SMS cannot be allowed (a restricted authenticator), and neither can nothing at all."""
     with pytest.raises(ConfigError) as refused:
         Policy(allowed_methods=methods)
-    assert refused.value.message_key == "error.policy_allowed_methods"
+    assert refused.value.code == "policy_allowed_methods"
 
 
 def test_the_change_is_audited_and_read_back_from_the_store(

@@ -200,7 +200,7 @@ def test_the_reported_bug_values_are_refused_in_words() -> None:
 def test_a_rule_between_settings_still_holds() -> None:
     with pytest.raises(ConfigError) as refused:
         Policy().with_changes({"throttle.lock_after": 3})  # delay_after is 5
-    assert refused.value.message_key == "error.policy_throttle"
+    assert refused.value.code == "policy_throttle"
 
 
 # --- with_changes: names and kinds ------------------------------------------------------
