@@ -7,16 +7,19 @@ aborts the process that loads it, and the core never imports Qt.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 import keyring
-from keyring.backend import KeyringBackend
 
 from desktop_auth.config import Config
+from desktop_auth.core.checks import CheckResult, CheckStatus
 from desktop_auth.core.data_key import DataKeyState, inspect_data_key
 from desktop_auth.devices.ctap import list_usb_authenticators
 from desktop_auth.errors import DesktopAuthError
@@ -36,21 +39,6 @@ QT_PROBE = (
     "print(app.platformName())\n"
 )
 QT_PROBE_SECONDS = 30
-
-
-class CheckStatus(StrEnum):
-    OK = "ok"
-    WARNING = "warning"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, kw_only=True)
-class CheckResult:
-    name_key: str
-    status: CheckStatus
-    detail_key: str
-    params: dict[str, str] = field(default_factory=dict)
-    fix_key: str | None = None
 
 
 def _check_database(config: Config, keyring_backend: KeyringBackend | None) -> CheckResult:

@@ -20,8 +20,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
-import keyring
-import keyring.errors
 from sqlalchemy import select
 
 from desktop_auth.core.clock import Clock
@@ -64,6 +62,8 @@ class SmtpSender:
     def _password(self) -> str | None:
         if self.settings.username is None:
             return None
+        import keyring.errors
+
         backend = self._keyring or keyring.get_keyring()
         try:
             return backend.get_password(KEYRING_SERVICE, self.settings.keyring_username)  # type: ignore[attr-defined,no-any-return]

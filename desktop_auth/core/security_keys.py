@@ -9,6 +9,11 @@ fingerprint"), which yields a session on its own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
+
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,7 +27,6 @@ from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import Session
 from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.users import lock_user
-from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
 from desktop_auth.errors import PasswordlessDisabledError, SecondFactorError
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor

@@ -33,23 +33,31 @@ Example::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+    # The client side of WebAuthn loads python-fido2's client (~60 ms of the window's
+    # start); it is imported when a key is first used (see __getattr__ below).
+    from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
+
 import socket
 from collections.abc import Callable, Iterable, Sequence
 
 from fido2.ctap import CtapDevice
-from keyring.backend import KeyringBackend
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.config import Config
-from desktop_auth.core import data_key, doctor
+from desktop_auth.core import data_key
 from desktop_auth.core.administration import Accounts, TemporaryPassword
 from desktop_auth.core.audit import AuditEntry, AuditVerification
 from desktop_auth.core.audit_log import AuditLog
 from desktop_auth.core.authenticator_apps import AuthenticatorApps
+from desktop_auth.core.checks import CheckResult, CheckStatus
 from desktop_auth.core.clock import Clock, SystemClock
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
-from desktop_auth.core.doctor import CheckResult, CheckStatus
 from desktop_auth.core.flow import SignInOutcome, SignInResult
 from desktop_auth.core.guards import Guard
 from desktop_auth.core.mail import MailQueue, QueuedMailSummary, SmtpSender
@@ -72,13 +80,6 @@ from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in import SignIn
 from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
-from desktop_auth.devices.ctap import (
-    KeyPrompts,
-    SecurityKeyClient,
-    connected_authenticators,
-    windows_hello_available,
-)
-from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
@@ -167,9 +168,11 @@ class AuthService:
         # Where security keys are found: USB/NFC, or in demo mode the software key,
         # "plugged in" for as long as this service lives.
         if security_keys is None and demo:
+            from desktop_auth.devices.soft import SoftAuthenticator
+
             demo_key = SoftAuthenticator()
             security_keys = lambda: [demo_key]  # noqa: E731
-        self._key_devices = security_keys or connected_authenticators
+        self._key_devices = security_keys or _connected_authenticators
         self._extra_origins = tuple(extra_origins)
         totp = TotpFactor(self._secret_box_in, lambda db: load_policy(db).totp_window)
         recovery = RecoveryCodeFactor(self._secret_box_in)
@@ -273,6 +276,8 @@ class AuthService:
         config: Config, keyring_backend: KeyringBackend | None = None
     ) -> list[CheckResult]:
         """Check database, migrations, keyring, data key, Qt and FIDO devices."""
+        from desktop_auth.core import doctor  # loads every library it checks
+
         return doctor.run_checks(config, keyring_backend)
 
     def close(self) -> None:
@@ -341,9 +346,26 @@ class AuthService:
         return key_policy(load_policy(db), demo=self._demo)
 
     def _key_client(self, origin: str, prompts: KeyPrompts | None) -> SecurityKeyClient:
+        from desktop_auth.devices.ctap import SecurityKeyClient, windows_hello_available
+
         return SecurityKeyClient(
             origin,
             prompts=prompts,
             devices=self._key_devices,
             use_windows_hello=not self._demo and windows_hello_available(),
         )
+
+
+def _connected_authenticators() -> Iterable[CtapDevice]:
+    from desktop_auth.devices.ctap import connected_authenticators
+
+    return connected_authenticators()
+
+
+def __getattr__(name: str) -> object:
+    """``KeyPrompts`` and ``SecurityKeyClient`` load with the first use of a key."""
+    if name in ("KeyPrompts", "SecurityKeyClient"):
+        from desktop_auth.devices import ctap
+
+        return getattr(ctap, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,9 +9,11 @@ client certificate, ``~/.pgpass``, Kerberos) still work.
 
 from __future__ import annotations
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
 from sqlalchemy.engine import URL, make_url
 
 from desktop_auth.errors import KeyringUnavailableError
@@ -32,6 +34,8 @@ def with_keyring_password(url: str | URL, backend: KeyringBackend | None = None)
     name = database_keyring_name(parsed)
     if name is None or parsed.password:
         return parsed
+    import keyring.errors  # only for a URL that takes a password: it costs ~50 ms
+
     chosen = backend or keyring.get_keyring()
     if not backend_is_usable(chosen):
         return parsed

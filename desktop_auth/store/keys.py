@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
 import base64
 import binascii
 import os
 import stat
 from pathlib import Path
 from typing import Protocol
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
 
 from desktop_auth.errors import (
     DataKeyFileExistsError,
@@ -54,6 +55,18 @@ def backend_is_usable(backend: KeyringBackend) -> bool:
     return not (module.endswith(".fail") or module.endswith(".null"))
 
 
+def _default_keyring() -> KeyringBackend:
+    import keyring  # here, not at start: importing it costs the window's start ~50 ms
+
+    return keyring.get_keyring()
+
+
+def _keyring_errors() -> type[Exception]:
+    import keyring.errors
+
+    return keyring.errors.KeyringError
+
+
 class KeyringDataKeyStore:
     """The data key in the OS keyring (Secret Service, Windows Credential Locker, Keychain)."""
 
@@ -61,20 +74,20 @@ class KeyringDataKeyStore:
         self._backend = backend
 
     def _usable_backend(self) -> KeyringBackend:
-        backend = self._backend or keyring.get_keyring()
+        backend = self._backend or _default_keyring()
         if not backend_is_usable(backend):
             raise KeyringUnavailableError(backend=type(backend).__name__)
         return backend
 
     def describe(self) -> str:
-        backend = self._backend or keyring.get_keyring()
+        backend = self._backend or _default_keyring()
         return f"keyring: {type(backend).__module__}.{type(backend).__name__}"
 
     def load(self, store_id: str) -> bytes | None:
         backend = self._usable_backend()
         try:
             text = backend.get_password(KEYRING_SERVICE, _keyring_username(store_id))
-        except keyring.errors.KeyringError as exc:
+        except _keyring_errors() as exc:
             raise KeyringUnavailableError(backend=type(backend).__name__) from exc
         return None if text is None else _decode_key(text, "keyring")
 
@@ -84,7 +97,7 @@ class KeyringDataKeyStore:
             backend.set_password(
                 KEYRING_SERVICE, _keyring_username(store_id), base64.b64encode(key).decode()
             )
-        except keyring.errors.KeyringError as exc:
+        except _keyring_errors() as exc:
             raise KeyringUnavailableError(backend=type(backend).__name__) from exc
 
 

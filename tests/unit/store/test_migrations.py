@@ -43,3 +43,11 @@ def test_sqlite_folder_is_created(tmp_path: object) -> None:
     store.upgrade()
     assert (folder / "store.sqlite3").is_file()
     store.dispose()
+
+
+def test_the_fast_path_head_is_alembics_head(store: Store) -> None:
+    """A store at HEAD_REVISION opens without Alembic: that constant must be the real head."""
+    from desktop_auth.store.db import HEAD_REVISION
+
+    assert store.head_revision() == HEAD_REVISION
+    assert store.current_revision() == HEAD_REVISION
