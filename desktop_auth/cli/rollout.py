@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -144,10 +143,7 @@ def rollout_import(ctx: CliContext) -> int:
         return 1
     if ctx.args.passwords_file is not None:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["email", "temporary_password"])
-        for issued in report.created:
-            writer.writerow([issued.user.email, issued.temporary_password])
+        report.write_passwords_csv(buffer)
         fd = os.open(ctx.args.passwords_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(buffer.getvalue())

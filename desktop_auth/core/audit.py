@@ -9,7 +9,6 @@ secret, and callers pass identifiers, counts and codes only.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -20,6 +19,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_auth.core.csv_export import write_rows
 from desktop_auth.store.models import AuditEvent, AuditHead
 from desktop_auth.vocabulary import AuditEventType
 
@@ -251,25 +251,19 @@ CSV_COLUMNS = ("id", "occurred_at", "event_type", "actor", "subject", "workstati
 
 
 def write_csv(entries: Iterator[AuditEntry], stream: IO[str]) -> int:
-    writer = csv.writer(stream)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for entry in entries:
-        writer.writerow(
-            [
+    return write_rows(
+        stream,
+        CSV_COLUMNS,
+        (
+            (
                 entry.id,
                 entry.occurred_at.isoformat(),
                 entry.event_type,
-                _csv_safe(entry.actor),
-                _csv_safe(entry.subject or ""),
-                _csv_safe(entry.workstation),
-                _csv_safe(json.dumps(dict(entry.details), sort_keys=True, ensure_ascii=False)),
-            ]
-        )
-        count += 1
-    return count
-
-
-def _csv_safe(value: str) -> str:
-    # A spreadsheet runs cells that start with these as formulas (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+                entry.actor,
+                entry.subject or "",
+                entry.workstation,
+                json.dumps(dict(entry.details), sort_keys=True, ensure_ascii=False),
+            )
+            for entry in entries
+        ),
+    )

@@ -12,9 +12,11 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import IO
 
 from desktop_auth.core.administration import Accounts, TemporaryPassword
 from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.csv_export import write_rows
 from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.reports import EnrollmentReport, enrollment_report
@@ -69,6 +71,14 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return all(row.problem is None for row in self.rows)
+
+    def write_passwords_csv(self, stream: IO[str]) -> int:
+        """The new users' one-time passwords for the helpdesk to hand out (C5-safe)."""
+        return write_rows(
+            stream,
+            ("email", "temporary_password"),
+            ((issued.user.email, issued.temporary_password) for issued in self.created),
+        )
 
 
 class Rollout:

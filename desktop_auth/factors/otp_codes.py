@@ -64,8 +64,18 @@ def _totp(secret: bytes, parameters: OtpParameters) -> pyotp.TOTP:
 
 
 def provisioning_uri(secret: bytes, *, account: str, issuer: str) -> str:
-    """The Google Authenticator key-URI: issuer as label prefix and as ``issuer`` parameter."""
-    return _totp(secret, OtpParameters()).provisioning_uri(name=account, issuer_name=issuer)
+    """The Google Authenticator key-URI: issuer as label prefix and as ``issuer`` parameter.
+
+    The format forbids a colon in either: apps split the label at the first one, so
+    "Acme: Payroll" would show as issuer "Acme" (M11).  A colon becomes a space.
+    """
+    return _totp(secret, OtpParameters()).provisioning_uri(
+        name=_without_colons(account), issuer_name=_without_colons(issuer)
+    )
+
+
+def _without_colons(text: str) -> str:
+    return " ".join(text.replace(":", " ").split())
 
 
 def qr_svg(uri: str) -> str:

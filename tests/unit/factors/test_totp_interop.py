@@ -98,3 +98,27 @@ def test_codes_from_oathtool_are_accepted(
             sign_in_ticket(service, "jan.de.vries@example.nl"), "totp", oathtool(secret, clock)
         )
         assert again.session is not None
+
+
+def test_m11_an_organisation_name_with_a_colon_stays_the_issuer(
+    service: AuthService, clock: PinnedClock
+) -> None:
+    """Apps read "Acme: Payroll:jan@…" as issuer "Acme"; the colon must not reach the URI."""
+    import pyotp
+
+    admin = service.accounts.local_administrator()
+    service.initialize(
+        actor=admin,
+        organisation_name="Acme: Payroll",
+        rp_id="acme.example",
+        admin_email="beheer@acme.example",
+        admin_display_name="Beheer",
+        admin_password="koffie tafel regen zomer fiets",
+    )
+    make_user(service, admin, email="jan@acme.example")
+    result = service.sign_in.with_password("jan@acme.example", USER_PASSWORD)
+    assert result.outcome is SignInOutcome.SETUP_REQUIRED and result.ticket
+    enrollment = service.authenticator_apps.begin_setup(result.ticket, "Telefoon")
+    [uri] = decode(Image.open(io.BytesIO(enrollment.qr_png())))
+    app = pyotp.parse_uri(uri)
+    assert (app.issuer, app.name) == ("Acme Payroll", "jan@acme.example")
