@@ -14,7 +14,6 @@ from desktop_auth.core.users import lock_user
 from desktop_auth.errors import MethodNotAllowedError
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
-from desktop_auth.store.models import User
 from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
 from desktop_auth.vocabulary import AuditEventType, FactorKind, Method, SecurityNotice
 
@@ -40,7 +39,7 @@ class AuthenticatorApps:
         ctx = self._ctx
         with self._flow.allowed_by_policy(user_id, FactorKind.TOTP), ctx.store.transaction() as db:
             self._check_allowed(db)
-            user = db.get_one(User, user_id)
+            user = lock_user(db, user_id)  # counting set-ups and adding one: one at a time
             enrollment = self._totp.begin_enrollment(
                 db,
                 user_id=user.id,

@@ -125,12 +125,9 @@ class TotpFactor:
         now: datetime,
     ) -> TotpEnrollment:
         name = clean_label(label)
-        active = db.execute(
-            select(func.count())
-            .select_from(TotpCredential)
-            .where(TotpCredential.user_id == user_id, TotpCredential.confirmed_at.isnot(None))
-        ).scalar_one()
-        if active >= MAX_APPS:
+        # Set-ups still under way count too: nine begun at once would otherwise all be
+        # finished beside the one there is (the caller holds the user's row lock).
+        if self._apps_counted(db, user_id, now, pending=True) >= MAX_APPS:
             raise TooManyAppsError(maximum=MAX_APPS)
         box = self._secret_box(db)
         # Abandoned set-ups of this user are void anyway; clear them out.
@@ -177,6 +174,8 @@ class TotpFactor:
         expires = credential.enrollment_expires_at
         if expires is None or expires <= now:
             raise EnrollmentExpiredError()
+        if self._apps_counted(db, user_id, now, pending=False) >= MAX_APPS:
+            raise TooManyAppsError(maximum=MAX_APPS)
         typed = otp_codes.normalize_code(code, credential.digits)
         step = otp_codes.matching_step(
             self._secret(db, credential),
@@ -197,6 +196,19 @@ class TotpFactor:
             raise MethodNotFoundError()
         db.refresh(credential)
         return _method(credential)
+
+    @staticmethod
+    def _apps_counted(db: DbSession, user_id: int, now: datetime, *, pending: bool) -> int:
+        """Active apps, and with ``pending`` the set-ups not yet expired (M12)."""
+        active = TotpCredential.confirmed_at.isnot(None)
+        condition = or_(active, TotpCredential.enrollment_expires_at > now) if pending else active
+        return int(
+            db.execute(
+                select(func.count())
+                .select_from(TotpCredential)
+                .where(TotpCredential.user_id == user_id, condition)
+            ).scalar_one()
+        )
 
     # --- verification ---------------------------------------------------------------
 

@@ -522,3 +522,27 @@ def test_at_most_five_apps(service: AuthService, admin: Actor, clock: PinnedCloc
         )
     with pytest.raises(TooManyAppsError):
         service.authenticator_apps.begin_add(user.session, "Zesde")
+
+
+def test_m12_set_ups_under_way_count_toward_the_five(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Nine set-ups begun before any was finished gave ten active apps (issue 16 item 7)."""
+    from desktop_auth.errors import TooManyAppsError
+
+    user = make_user_with_app(service, admin, clock)
+    for n in range(4):
+        service.authenticator_apps.begin_add(user.session, f"App {n}")
+    with pytest.raises(TooManyAppsError):
+        service.authenticator_apps.begin_add(user.session, "Zesde")
+    clock.advance(minutes=11)  # abandoned set-ups expire and stop counting
+    fresh = dataclasses.replace(user.session, authenticated_at=clock.now())
+    begun = [service.authenticator_apps.begin_add(fresh, f"App {n}") for n in range(4)]
+    for enrollment in begun:
+        secret = secret_from_uri(enrollment.uri)
+        service.authenticator_apps.finish_add(
+            fresh, enrollment.enrollment_id, phone_code(secret, clock)
+        )
+    assert len(service.my_account.methods(fresh)) == 5
+    with pytest.raises(TooManyAppsError):
+        service.authenticator_apps.begin_add(fresh, "Zesde")
