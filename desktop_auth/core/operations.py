@@ -34,8 +34,14 @@ class Operations:
 
     def export_data_key(self, passphrase: str, *, actor: Actor) -> bytes:
         """The data key sealed under ``passphrase``: the content of a file for another
-        workstation (``admin key export``).  Made first if the store has none yet."""
+        workstation (``admin key export``).  Made first if the store has none yet.
+        ``WeakPasswordError`` when the password policy would refuse the passphrase."""
         self._guard.require(Action.EXPORT_DATA_KEY, actor)
+        # This file opens every seed: its passphrase is judged as a password is (C6).
+        with self._ctx.store.transaction() as db:
+            self._ctx.require_acceptable_password(
+                db, passphrase, actor.session.email if actor.session else ""
+            )
         content, fingerprint = data_key.export_data_key(
             self._ctx.store, self._data_keys, passphrase
         )

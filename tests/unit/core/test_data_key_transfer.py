@@ -14,8 +14,8 @@ import threading
 import pytest
 
 from desktop_auth.config import Config
-from desktop_auth.core.service import AuthService, SignInOutcome
-from desktop_auth.errors import DataKeyError, InvalidInputError
+from desktop_auth.core.service import Actor, AuthService, SignInOutcome
+from desktop_auth.errors import DataKeyError, WeakPasswordError
 from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
@@ -152,9 +152,9 @@ def test_c2_the_file_holds_the_key_only_sealed_and_a_wrong_passphrase_opens_noth
     with pytest.raises(DataKeyError) as garbage:
         service.operations.import_data_key(b"not a key file", PASSPHRASE, actor=actor)
     assert garbage.value.code == "key_file_invalid"
-    with pytest.raises(InvalidInputError) as short:
+    with pytest.raises(WeakPasswordError) as short:
         service.operations.export_data_key("kort", actor=actor)
-    assert short.value.code == "key_passphrase_short"
+    assert "too_short" in short.value.reasons
     for entry in service.audit.events(limit=None):
         assert PASSPHRASE not in json.dumps(dict(entry.details))
 
@@ -187,3 +187,15 @@ def test_two_workstations_starting_together_never_make_two_keys(
         thread.join(timeout=60)
     assert sorted(outcomes) == ["data_key_missing", "made"]
     assert sum(len(k.entries) for k in keyrings) == 1
+
+
+@pytest.mark.parametrize("weak", ["password1234", "aaaaaaaaaaaa", "salariszaken-2026"])
+def test_c6_the_export_passphrase_is_judged_as_a_password_is(
+    service: AuthService, admin: Actor, weak: str
+) -> None:
+    """The file opens every seed: a passphrase the password policy refuses is refused."""
+    with pytest.raises(WeakPasswordError) as refused:
+        service.operations.export_data_key(weak, actor=admin)
+    assert refused.value.reasons
+    assert [e for e in service.audit.events() if e.event_type == "data_key.exported"] == []
+    assert service.operations.export_data_key(PASSPHRASE, actor=admin)
