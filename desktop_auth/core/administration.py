@@ -138,7 +138,9 @@ class Accounts:
                 subject=address,
                 details={"role": parsed_role.value},
             )
-            return TemporaryPassword(user=summarize(user), temporary_password=temporary)
+            return TemporaryPassword(
+                user=summarize(user, self._ctx.policy(db)), temporary_password=temporary
+            )
 
     def create_many(
         self, *, actor: Actor, rows: list[tuple[str, str, str]], language: str
@@ -163,6 +165,7 @@ class Accounts:
             )
         issued = []
         with self._ctx.store.transaction() as db:
+            policy = self._ctx.policy(db)
             for address, email_key, name, role, temporary, password_hash in prepared:
                 user = insert_user(
                     db,
@@ -182,14 +185,15 @@ class Accounts:
                     subject=address,
                     details={"role": role.value, "imported": True},
                 )
-                issued.append(TemporaryPassword(user=summarize(user), temporary_password=temporary))
+                issued.append(
+                    TemporaryPassword(user=summarize(user, policy), temporary_password=temporary)
+                )
         return issued
 
     def get(self, email: str) -> UserSummary:
         """One account as the helpdesk sees it; ``UserNotFoundError`` if there is none."""
         with self._ctx.store.transaction() as db:
-            lock_after = self._ctx.policy(db).second_factor_lock_after
-            return summarize(get_user(db, email), lock_after)
+            return summarize(get_user(db, email), self._ctx.policy(db))
 
     def page(
         self,
@@ -211,7 +215,7 @@ class Accounts:
                 db,
                 query,
                 now=self._ctx.now(),
-                second_factor_lock_after=self._ctx.policy(db).second_factor_lock_after,
+                policy=self._ctx.policy(db),
                 limit=limit,
                 offset=offset,
             )
@@ -252,7 +256,7 @@ class Accounts:
             user.disabled = disabled
             event = AuditEventType.USER_DISABLED if disabled else AuditEventType.USER_ENABLED
             self._ctx.audit(db, event, actor=actor, subject=user.email)
-            return summarize(user)
+            return summarize(user, self._ctx.policy(db))
 
     def unlock(self, *, actor: Actor, email: str) -> UserSummary:
         """Clear the password and second-step failure counts: the account opens now."""
@@ -263,7 +267,7 @@ class Accounts:
             clear_second_factor_failures(db, user.id)
             self._ctx.audit(db, AuditEventType.USER_UNLOCKED, actor=actor, subject=user.email)
             db.refresh(user)
-            return summarize(user)
+            return summarize(user, self._ctx.policy(db))
 
     def set_role(self, *, actor: Actor, email: str, role: str) -> UserSummary:
         """Make an employee an administrator or back; never the last administrator."""
@@ -281,7 +285,7 @@ class Accounts:
                 subject=user.email,
                 details={"from": old_role, "to": new_role.value},
             )
-            return summarize(user)
+            return summarize(user, self._ctx.policy(db))
 
     def reset_password(
         self, *, actor: Actor, email: str, language: str = "en"
@@ -298,7 +302,9 @@ class Accounts:
             clear_user_failures(db, user.id)
             self._ctx.audit(db, AuditEventType.PASSWORD_RESET, actor=actor, subject=user.email)
             db.refresh(user)
-            issued = TemporaryPassword(user=summarize(user), temporary_password=temporary)
+            issued = TemporaryPassword(
+                user=summarize(user, self._ctx.policy(db)), temporary_password=temporary
+            )
         self._ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
         return issued
 

@@ -26,6 +26,8 @@ class SignInOutcome(StrEnum):
     THROTTLED = "throttled"
     LOCKED = "locked"
     DISABLED = "disabled"
+    #: The right temporary password, too late: the helpdesk makes a new one (issue 16).
+    TEMPORARY_PASSWORD_EXPIRED = "temporary_password_expired"  # noqa: S105 - an outcome name
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,6 +51,8 @@ class Policy:
     session_hours: int = 10
     #: Sensitive actions need a sign-in at most this old (SECURITY.md S1).
     reauthentication_minutes: int = 5
+    #: A temporary password (a new account's, or after a reset) works this long (issue 16).
+    temporary_password_days: int = 7
     #: A signed-in window left alone this long signs out (SECURITY.md S2; 0: never).
     idle_lock_minutes: int = 15
     #: How long a sign-in may sit between its steps (password → second factor).
@@ -115,6 +117,10 @@ class Policy:
     @property
     def backup_code_lifetime(self) -> timedelta:
         return timedelta(hours=self.backup_code_hours)
+
+    @property
+    def temporary_password_lifetime(self) -> timedelta:
+        return timedelta(days=self.temporary_password_days)
 
     @property
     def reauthentication_window(self) -> timedelta:

@@ -36,6 +36,7 @@ class Unit(StrEnum):
     CHARACTERS = "characters"
     #: zxcvbn's password strength score.
     SCORE = "score"
+    DAYS = "days"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +85,7 @@ POLICY_LIMITS: Mapping[str, Limit] = MappingProxyType(
         # A working day at most: a forgotten session does not live for days.
         "session_hours": _limit(1, 24, Unit.HOURS, "policy.limit.session_hours"),
         # SECURITY.md S1: sensitive actions need a recent sign-in (default 5 minutes).
+        "temporary_password_days": _limit(1, 90, Unit.DAYS, "policy.limit.temporary_password_days"),
         "reauthentication_minutes": _limit(
             1, 60, Unit.MINUTES, "policy.limit.reauthentication_minutes"
         ),

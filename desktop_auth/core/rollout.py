@@ -113,7 +113,7 @@ class Rollout:
                 subject=user.email,
                 details={"exempt": exempt},
             )
-            return summarize(user)
+            return summarize(user, self._ctx.policy(db))
 
     def set_deadline(self, *, actor: Actor, email: str, until: date | None) -> UserSummary:
         """A later enforcement date for one user (None: the organisation's date)."""
@@ -128,7 +128,7 @@ class Rollout:
                 subject=user.email,
                 details={"until": until.isoformat() if until else "-"},
             )
-            return summarize(user)
+            return summarize(user, self._ctx.policy(db))
 
     # --- retiring the old 2FA ---------------------------------------------------------
 

@@ -86,6 +86,17 @@ class SignIn:
                     details={"reason": "disabled"},
                 )
                 return SignInResult(outcome=SignInOutcome.DISABLED)
+            if user.must_change_password and now >= (
+                user.password_changed_at + policy.temporary_password_lifetime
+            ):
+                ctx.audit(
+                    db,
+                    AuditEventType.SIGN_IN_REFUSED,
+                    actor=user.email,
+                    subject=user.email,
+                    details={"reason": "temporary_password_expired"},
+                )
+                return SignInResult(outcome=SignInOutcome.TEMPORARY_PASSWORD_EXPIRED)
             return self._steps.after_password(db, user, policy, ["password"])
 
     def _unknown_account(

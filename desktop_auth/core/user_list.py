@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, case, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
+from desktop_auth.core.policy import Policy
 from desktop_auth.core.users import UserSummary, summarize
 from desktop_auth.errors import InvalidSortError
 from desktop_auth.store.models import User
@@ -70,18 +71,18 @@ def search_users(
     query: UserQuery,
     *,
     now: datetime,
-    second_factor_lock_after: int,
+    policy: Policy,
     limit: int,
     offset: int,
 ) -> list[UserSummary]:
     """One page of users; "never signed in" and "no deadline" come last either way."""
-    key = _sort_key(query.sort, now, second_factor_lock_after)
+    key = _sort_key(query.sort, now, policy.second_factor_lock_after)
     ordered = key.desc() if query.descending else key.asc()
     if query.sort in (UserSort.LAST_SIGN_IN, UserSort.DEADLINE):
         ordered = ordered.nulls_last()
     statement = _filtered(db, select(User), query)
     statement = statement.order_by(ordered, User.email_key).limit(limit).offset(offset)
-    return [summarize(user, second_factor_lock_after) for user in db.execute(statement).scalars()]
+    return [summarize(user, policy) for user in db.execute(statement).scalars()]
 
 
 def count_users(db: DbSession, query: UserQuery) -> int:

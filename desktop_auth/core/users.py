@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.identity import normalize_email
+from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import Session
 from desktop_auth.errors import InvalidDisplayNameError, InvalidRoleError, UserNotFoundError
 from desktop_auth.store import locks
@@ -25,6 +26,8 @@ class UserStatus(StrEnum):
     ACTIVE = "active"
     DISABLED = "disabled"
     LOCKED = "locked"
+    #: A temporary password that was not replaced in time: the helpdesk resets it.
+    TEMPORARY_PASSWORD_EXPIRED = "temporary_password_expired"  # noqa: S105 - a status name
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +51,8 @@ class UserSummary:
     setup_deadline: date | None = None
     # Too many wrong second-step answers: locked until the helpdesk unlocks (policy limit).
     second_factor_locked: bool = False
+    #: Until when the temporary password works; None when the user chose their own.
+    temporary_password_expires_at: datetime | None = None
 
     def status(self, now: datetime) -> UserStatus:
         if self.disabled:
@@ -56,11 +61,15 @@ class UserSummary:
             return UserStatus.LOCKED
         if self.locked_until is not None and self.locked_until > now:
             return UserStatus.LOCKED
+        expires = self.temporary_password_expires_at
+        if expires is not None and now >= expires:
+            return UserStatus.TEMPORARY_PASSWORD_EXPIRED
         return UserStatus.ACTIVE
 
 
-def summarize(user: User, second_factor_lock_after: int | None = None) -> UserSummary:
-    """The admin view of ``user``; pass the policy's limit to tell a locked second step."""
+def summarize(user: User, policy: Policy | None = None) -> UserSummary:
+    """The admin view of ``user``; with the policy it tells a locked second step and when a
+    temporary password stops working."""
     return UserSummary(
         id=user.id,
         email=user.email,
@@ -78,8 +87,12 @@ def summarize(user: User, second_factor_lock_after: int | None = None) -> UserSu
         second_factor_exempt=user.second_factor_exempt,
         setup_deadline=user.setup_deadline,
         second_factor_locked=(
-            second_factor_lock_after is not None
-            and user.second_factor_failures >= second_factor_lock_after
+            policy is not None and user.second_factor_failures >= policy.second_factor_lock_after
+        ),
+        temporary_password_expires_at=(
+            user.password_changed_at + policy.temporary_password_lifetime
+            if policy is not None and user.must_change_password
+            else None
         ),
     )
 

@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
         self.route(result)
 
     def route(self, result: SignInResult) -> None:
-        """Where each outcome leads; THROTTLED, LOCKED and DISABLED stay on the sign-in page."""
+        """Where each outcome leads; THROTTLED, LOCKED, DISABLED and TEMPORARY_PASSWORD_EXPIRED
+        stay on the sign-in page."""
         from desktop_auth.core.service import SignInOutcome  # on first use: the window paints first
 
         email = self.sign_in.email.text().strip()

@@ -144,6 +144,10 @@ class SignInPage(Screen):
             self.error.show_text(
                 self.tr("This account is switched off. Ask the helpdesk for help.")
             )
+        elif result.outcome is SignInOutcome.TEMPORARY_PASSWORD_EXPIRED:
+            self.error.show_text(
+                self.tr("Your temporary password has expired. Ask the helpdesk for a new one.")
+            )
         else:
             self.signed_in.emit(result)
             return

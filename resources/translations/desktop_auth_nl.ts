@@ -1365,6 +1365,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Dit account staat uit. Vraag de helpdesk om hulp.</translation>
     </message>
     <message>
+        <source>Your temporary password has expired. Ask the helpdesk for a new one.</source>
+        <translation>Je tijdelijke wachtwoord is verlopen. Vraag de helpdesk om een nieuw.</translation>
+    </message>
+    <message>
         <source>Sign in</source>
         <translation>Inloggen</translation>
     </message>
@@ -1521,6 +1525,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>locked</source>
         <translation>geblokkeerd</translation>
+    </message>
+    <message>
+        <source>temporary password expired</source>
+        <translation>tijdelijk wachtwoord verlopen</translation>
     </message>
 </context>
 <context>

@@ -262,3 +262,17 @@ def test_s2_a_window_left_alone_signs_out(
     wait_page(qtbot, window, window.sign_in)
     assert window.session is None
     assert "signed out after 1 minutes" in window.sign_in.error.text()
+
+
+def test_p10_an_expired_temporary_password_says_to_ask_the_helpdesk(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    issued = service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
+    clock.advance(days=8)
+    sign_in(qtbot, window, "jan@example.nl", issued.temporary_password)
+    qtbot.waitUntil(window.sign_in.error.isVisible)
+    assert window.sign_in.error.text() == (
+        "Your temporary password has expired. Ask the helpdesk for a new one."
+    )
+    assert window.stack.currentWidget() is window.sign_in
+    shoot(window, "07-temporary-password-expired")

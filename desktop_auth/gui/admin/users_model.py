@@ -308,5 +308,6 @@ class UsersModel(QAbstractTableModel):
             UserStatus.ACTIVE: self.tr("active"),
             UserStatus.DISABLED: self.tr("disabled"),
             UserStatus.LOCKED: self.tr("locked"),
+            UserStatus.TEMPORARY_PASSWORD_EXPIRED: self.tr("temporary password expired"),
         }
         return names[status]

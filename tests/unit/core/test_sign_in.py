@@ -9,6 +9,7 @@ from desktop_auth.core.service import (
     AssuranceLevel,
     AuthService,
     SignInOutcome,
+    UserStatus,
 )
 from desktop_auth.errors import (
     InvalidCredentialsError,
@@ -193,3 +194,40 @@ def test_t1_a_locked_account_cannot_change_its_password_from_a_live_session(
         service.my_account.change_password(session, USER_PASSWORD, "zeven zwanen zwemmen zuid")
     assert refused.value.params["until"]  # says when, as the sign-in does
     assert service.accounts.get("jan@example.nl").failed_attempts == lock_after  # not counted
+
+
+def test_p10_a_temporary_password_expires_and_the_helpdesk_sees_it(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """P10: a temporary password works for the policy's days (7), then only a new one does."""
+    issued = service.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
+    lifetime = service.policy.current().temporary_password_lifetime
+    summary = issued.user
+    assert summary.temporary_password_expires_at == summary.password_changed_at + lifetime
+    assert service.accounts.get("jan@example.nl") == summary
+    clock.advance(days=6, hours=23)
+    assert service.sign_in.with_password("jan@example.nl", issued.temporary_password).ticket
+    clock.advance(hours=1)
+    late = service.sign_in.with_password("jan@example.nl", issued.temporary_password)
+    assert late.outcome is SignInOutcome.TEMPORARY_PASSWORD_EXPIRED
+    assert late.ticket is None and late.session is None
+    [refused] = service.audit.events(event_type="sign_in.refused", limit=1)
+    assert refused.details == {"reason": "temporary_password_expired"}
+    now = service.accounts.now()
+    assert (
+        service.accounts.get("jan@example.nl").status(now) is UserStatus.TEMPORARY_PASSWORD_EXPIRED
+    )
+    fresh = service.accounts.reset_password(actor=admin, email="jan@example.nl")
+    again = service.sign_in.with_password("jan@example.nl", fresh.temporary_password)
+    assert again.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
+
+
+def test_p10_a_chosen_password_never_expires(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """P7: no periodic change; only the temporary one expires."""
+    no_second_factor_required(service, admin)
+    make_user(service, admin)
+    clock.advance(days=400)
+    assert service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session is not None
+    assert service.accounts.get("jan@example.nl").temporary_password_expires_at is None
