@@ -50,6 +50,9 @@ def _is_text(arg: str) -> bool:
 
 
 def _configure_logging(level: str, log_file: Path | None) -> None:
+    if log_file is not None and not log_file.exists():
+        # Readable by its owner only (C7), made before logging opens it for appending.
+        os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     handler: logging.Handler = (
         logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
     )

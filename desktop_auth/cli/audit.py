@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,10 +63,12 @@ def export_csv(ctx: CliContext) -> int:
     if output is None:
         service.audit.export_csv(sys.stdout, actor=actor)
         return 0
-    # Write beside the target, then rename: a failed export leaves no half file.
-    partial = output.with_name(output.name + ".partial")
+    # Write a new file of our own beside the target (O_EXCL | O_NOFOLLOW, 0600: nothing
+    # planted there is followed or reused), then rename: a failed export leaves no half file.
+    fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".partial")
+    partial = Path(name)
     try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             count = service.audit.export_csv(stream, actor=actor)
         partial.replace(output)
     finally:
