@@ -49,12 +49,15 @@ class Ceremonies:
         """The ceremony for ``challenge``, once; unknown, used, expired or not this
         user's ceremony all fail alike."""
         with self._lock:
-            ceremony = self._open.pop(challenge, None)
-        if (
-            ceremony is None
-            or ceremony.purpose != purpose
-            or ceremony.expires_at <= now
-            or (user_id is not None and ceremony.user_id != user_id)
-        ):
+            ceremony = self._open.get(challenge)
+            if (
+                ceremony is None
+                or ceremony.purpose != purpose
+                or (user_id is not None and ceremony.user_id != user_id)
+            ):
+                # Not this sign-in's ceremony: it stays its owner's, who can still answer.
+                raise SecurityKeyChallengeError()
+            del self._open[challenge]
+        if ceremony.expires_at <= now:
             raise SecurityKeyChallengeError()
         return ceremony

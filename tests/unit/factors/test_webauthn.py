@@ -31,6 +31,7 @@ from desktop_auth.errors import (
     SecurityKeyUnsupportedError,
 )
 from desktop_auth.store.db import Store
+from desktop_auth.vocabulary import FactorKind
 from tests.helpers import (
     USER_PASSWORD,
     MemoryKeyring,
@@ -310,6 +311,21 @@ def test_w3_another_accounts_key_does_not_sign_in_this_account(
     with pytest.raises(SecurityKeyRejectedError) as error:
         service.sign_in.with_second_factor(ticket, "webauthn", json.dumps(answer))
     assert error.value.code == "security_key_unknown"
+
+
+def test_w4_an_answer_in_another_sign_in_leaves_the_ceremony_to_its_owner(
+    service: AuthService, admin: Actor
+) -> None:
+    """Jan's answer handed in through Piet's sign-in fails, and Jan can still use it."""
+    jan = make_user_with_key(service, admin, email="jan@example.nl")
+    piet = make_user_with_key(service, admin, email="piet@example.nl")
+    jan_ticket = key_ticket(service, jan.email)
+    jan_answer = touch_key(service, jan_ticket, jan.key)
+    piet_ticket = key_ticket(service, piet.email)
+    with pytest.raises(SecurityKeyRejectedError):
+        service.sign_in.with_second_factor(piet_ticket, FactorKind.WEBAUTHN, jan_answer)
+    done = service.sign_in.with_second_factor(jan_ticket, FactorKind.WEBAUTHN, jan_answer)
+    assert done.session is not None and done.session.email == jan.email
 
 
 # --- passwordless ------------------------------------------------------------------------
