@@ -124,6 +124,45 @@ class StoreNotInitializedError(DesktopAuthError):
     code = "store_not_initialized"
 
 
+# --- the sign-in server ------------------------------------------------------------------
+
+
+class ServerUnavailableError(DesktopAuthError):
+    """The sign-in server does not answer (fail closed); ``params``: url."""
+
+    code = "server_unavailable"
+
+
+class ServerCertificateError(ServerUnavailableError):
+    """TLS failed: the server's certificate is not one this workstation trusts; ``params``: url."""
+
+    code = "server_certificate"
+
+
+class ServerListenError(ConfigError):
+    """``--listen`` is not HOST:PORT; ``params``: listen."""
+
+    code = "server_listen"
+
+
+class ServerProtocolError(DesktopAuthError):
+    """The server answered something this version does not understand."""
+
+    code = "server_protocol"
+
+
+class ServerInsecureError(ConfigError):
+    """Plain HTTP to a server that is not on this host; ``params``: url."""
+
+    code = "server_insecure"
+
+
+class LocalOnlyError(DesktopAuthError):
+    """Done only on the sign-in server's own host; ``params``: command."""
+
+    code = "local_only"
+
+
 class StoreAlreadyInitializedError(DesktopAuthError):
     code = "store_already_initialized"
 
@@ -458,11 +497,32 @@ class SessionExpiredError(AuthenticationError):
     code = "session_expired"
 
 
+class SessionEndedError(AuthenticationError):
+    """Signed out, ended by a password change, a reset, a role change or disabling — or
+    never one of ours (a forged or altered session)."""
+
+    code = "session_ended"
+
+
+class SignInRequiredError(AuthenticationError):
+    """An administrator's command on a server: sign in first (``desktop-auth admin login``)."""
+
+    code = "sign_in_required"
+
+
+class SessionNotFoundError(DesktopAuthError):
+    """Not one of the user's sessions, or already ended."""
+
+    code = "session_not_found"
+
+
 # --- second factors ----------------------------------------------------------------------
 
 
 class SecondFactorError(AuthenticationError):
     code = "second_factor_failed"
+    #: The WebAuthn ceremony this refused answer spent (never shown; see ``Ceremonies``).
+    spent_ceremony: str | None = None
 
 
 class InvalidCodeError(SecondFactorError):

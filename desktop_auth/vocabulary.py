@@ -157,6 +157,8 @@ class AuditEventType(StrEnum):
     BACKUP_CODE_ISSUED = "backup_code.issued"
     POLICY_CHANGED = "policy.changed"
     SETUP_DEFERRED = "setup.deferred"
+    SIGNED_OUT = "session.signed_out"
+    SESSION_ENDED = "session.ended"
     USER_EXEMPTION_CHANGED = "user.exemption_changed"
     USER_DEADLINE_CHANGED = "user.deadline_changed"
     FACTORS_RETIRED = "factors.retired"

@@ -10,11 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from keyring.backend import KeyringBackend
+from sqlalchemy import select
 
+from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.passwords import Argon2Parameters, PasswordHasher
-from desktop_auth.core.service import Actor, AuthService, SignInOutcome
+from desktop_auth.core.policy import load_policy
+from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, Session, SignInOutcome
+from desktop_auth.core.sessions import open_session
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import DataKeyStore, KeyringDataKeyStore
+from desktop_auth.store.models import User
 from desktop_auth.store.secretbox import SecretBox
 
 #: Cheap argon2id for tests that are not about hashing cost (the defaults are tested apart).
@@ -127,3 +132,25 @@ def make_service(
 def secret_box_of(service: AuthService) -> SecretBox:
     """The service's SecretBox, for tests that seal or open directly (no public API has it)."""
     return service._open_secret_box()
+
+
+def past_sign_in(
+    service: AuthService,
+    email: str,
+    *,
+    assurance: AssuranceLevel = AssuranceLevel.AAL2,
+    methods: tuple[str, ...] = ("password", "totp"),
+    at: datetime | None = None,
+) -> Session:
+    """A real session of ``email``, as if they had signed in ``at`` with ``methods``: for
+    the guard's tests, which need sessions of a given age and level (the store has it, as
+    after a sign-in; a hand-made ``Session`` value is refused)."""
+    store: Store = service._context.store
+    when = at or service.accounts.now()
+    with store.transaction() as db:
+        user = db.execute(
+            select(User).where(User.email_key == normalize_email(email)[1])
+        ).scalar_one()
+        return open_session(
+            db, user, load_policy(db), methods, assurance, workstation="test", now=when
+        )

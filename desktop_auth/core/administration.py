@@ -19,6 +19,7 @@ from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.passphrase import suggest_passphrase
 from desktop_auth.core.second_factor import SecondFactorFlow
+from desktop_auth.core.sessions import end_all
 from desktop_auth.core.throttle import clear_second_factor_failures, clear_user_failures
 from desktop_auth.core.user_list import UserQuery, count_users, parse_sort, search_users
 from desktop_auth.core.users import (
@@ -190,8 +191,9 @@ class Accounts:
                 )
         return issued
 
-    def get(self, email: str) -> UserSummary:
+    def get(self, email: str, *, actor: Actor | None = None) -> UserSummary:
         """One account as the helpdesk sees it; ``UserNotFoundError`` if there is none."""
+        self._reading(actor)
         with self._ctx.store.transaction() as db:
             return summarize(get_user(db, email), self._ctx.policy(db))
 
@@ -204,11 +206,13 @@ class Accounts:
         descending: bool = False,
         limit: int = 100,
         offset: int = 0,
+        actor: Actor | None = None,
     ) -> list[UserSummary]:
         """A page of users whose e-mail or name contains ``search``, in the order asked.
 
         ``sort`` is a ``UserSort``; a user's place never depends on the page.
         """
+        self._reading(actor)
         query = _user_query(search, role, sort, descending)
         with self._ctx.store.transaction() as db:
             return search_users(
@@ -220,18 +224,25 @@ class Accounts:
                 offset=offset,
             )
 
-    def count(self, *, search: str | None = None, role: str | None = None) -> int:
+    def count(
+        self, *, search: str | None = None, role: str | None = None, actor: Actor | None = None
+    ) -> int:
         """How many users ``page`` with the same search and role would page through."""
+        self._reading(actor)
         with self._ctx.store.transaction() as db:
             return count_users(db, _user_query(search, role, UserSort.EMAIL, False))
 
-    def method_kinds(self, user_ids: Sequence[int]) -> dict[int, tuple[FactorKind, ...]]:
+    def method_kinds(
+        self, user_ids: Sequence[int], *, actor: Actor | None = None
+    ) -> dict[int, tuple[FactorKind, ...]]:
         """For a page of ``page``: the kinds of second factor each user has set up."""
+        self._reading(actor)
         with self._ctx.store.transaction() as db:
             return method_kinds(db, user_ids)
 
-    def methods(self, email: str) -> list[EnrolledMethod]:
+    def methods(self, email: str, *, actor: Actor | None = None) -> list[EnrolledMethod]:
         """A user's active second factors, for the helpdesk (no secret in them)."""
+        self._reading(actor)
         with self._ctx.store.transaction() as db:
             return self._ctx.enrolled_methods(db, get_user(db, email).id)
 
@@ -254,6 +265,8 @@ class Accounts:
             if disabled and user.role == Role.ADMIN.value and not user.disabled:
                 self._keep_an_admin(db)
             user.disabled = disabled
+            if disabled:
+                end_all(db, user.id)
             event = AuditEventType.USER_DISABLED if disabled else AuditEventType.USER_ENABLED
             self._ctx.audit(db, event, actor=actor, subject=user.email)
             return summarize(user, self._ctx.policy(db))
@@ -278,6 +291,8 @@ class Accounts:
             if user.role == Role.ADMIN.value and new_role is not Role.ADMIN and not user.disabled:
                 self._keep_an_admin(db)
             old_role, user.role = user.role, new_role.value
+            if old_role != new_role.value:
+                end_all(db, user.id)  # a session is signed in as one role only
             self._ctx.audit(
                 db,
                 AuditEventType.USER_ROLE_CHANGED,
@@ -296,6 +311,7 @@ class Accounts:
         password_hash = self._ctx.hasher.hash(temporary)
         with self._ctx.store.transaction() as db:
             user = get_user(db, email)
+            end_all(db, user.id)
             user.password_hash = password_hash
             user.password_changed_at = self._ctx.now()
             user.must_change_password = True
@@ -307,6 +323,13 @@ class Accounts:
             )
         self._ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
         return issued
+
+    def _reading(self, actor: Actor | None) -> None:
+        """The helpdesk's reads (B3): an administrator's session at AAL2 when one is given
+        — the sign-in server always gives the caller's.  In-process, a caller without one
+        holds the store itself (the local administrator's trust)."""
+        if actor is not None:
+            self._guard.require(Action.VIEW_ACCOUNTS, actor)
 
     def _keep_an_admin(self, db: DbSession) -> None:
         if len(lock_enabled_admins(db)) <= 1:

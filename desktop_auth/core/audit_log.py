@@ -28,8 +28,10 @@ class AuditLog:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int | None = 100,
+        actor: Actor | None = None,
     ) -> list[AuditEntry]:
         """Newest first, filtered by subject, type and time."""
+        self._reading(actor)
         with self._ctx.store.transaction() as db:
             return list(
                 audit.list_events(
@@ -42,8 +44,9 @@ class AuditLog:
                 )
             )
 
-    def verify(self) -> AuditVerification:
+    def verify(self, *, actor: Actor | None = None) -> AuditVerification:
         """Walk the chain: the first event that was changed, removed or cut off, if any."""
+        self._reading(actor)
         with self._ctx.store.transaction() as db:
             return audit.verify_chain(db)
 
@@ -60,3 +63,8 @@ class AuditLog:
                 details={"events": count},
             )
         return count
+
+    def _reading(self, actor: Actor | None) -> None:
+        """As ``Accounts``' reads (B3): checked whenever a session stands behind the call."""
+        if actor is not None:
+            self._guard.require(Action.VIEW_AUDIT, actor)

@@ -8,7 +8,9 @@ new password, so no flow does these its own way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -32,20 +34,42 @@ from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 log = logging.getLogger("desktop_auth.audit")
 
 
+#: On a sign-in server: the workstation a request comes from, for the audit log and the
+#: sessions list (``calling_from``); unset in-process, where the host is the workstation.
+_calling_workstation: ContextVar[str | None] = ContextVar("calling_workstation", default=None)
+
+
+@contextmanager
+def calling_from(workstation: str) -> Iterator[None]:
+    """Within this block the core names ``workstation`` as where things happen."""
+    token = _calling_workstation.set(workstation)
+    try:
+        yield
+    finally:
+        _calling_workstation.reset(token)
+
+
 @dataclass(kw_only=True)
 class ServiceContext:
     store: Store
     clock: Clock
     hasher: PasswordHasher
-    workstation: str
+    #: This host's name: the workstation in embedded mode, the server's in server mode.
+    host: str
     factors: Sequence[SecondFactorProvider] = ()
     notifiers: Sequence[SecurityNotifier] = ()
-    unknown_accounts: UnknownAccountThrottle = field(
-        default_factory=lambda: UnknownAccountThrottle(Policy().throttle)
-    )
+    unknown_accounts: UnknownAccountThrottle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.unknown_accounts = UnknownAccountThrottle(self.store, Policy().throttle)
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    @property
+    def workstation(self) -> str:
+        """Where the action happens: the calling workstation on a server, else this host."""
+        return _calling_workstation.get() or self.host
 
     def today(self) -> date:
         """The workstation's calendar day, for dates like the enforcement date."""

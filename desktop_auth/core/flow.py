@@ -1,21 +1,27 @@
 """The sign-in state machine's values: outcomes, results and the pending sign-ins.
 
 A sign-in that needs another step (second factor, setup, a new password) is
-kept here, server-side, under a random ticket; the caller holds only the
+kept server-side, in the store, under a random ticket; the caller holds only the
 ticket.  A forged or replayed ticket finds nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.session import Session
 from desktop_auth.errors import SignInExpiredError
 from desktop_auth.factors.base import EnrolledMethod
+from desktop_auth.store.db import Store
+from desktop_auth.store.models import PendingSignInRow
 
 
 class SignInOutcome(StrEnum):
@@ -71,42 +77,72 @@ class PendingSignIn:
 
 
 class PendingSignIns:
-    """Sign-ins between steps, in this process's memory, each under a one-use ticket."""
+    """Sign-ins between steps, in the store, each under a one-use ticket (only its hash is
+    kept), so that any sign-in server can take the next step."""
 
-    def __init__(self) -> None:
-        self._pending: dict[str, PendingSignIn] = {}
-        self._lock = threading.Lock()
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
-    def open(self, pending: PendingSignIn, now: datetime) -> str:
+    def open(self, db: DbSession, pending: PendingSignIn, now: datetime) -> str:
+        """In the caller's transaction, beside the audit event of the step."""
         ticket = secrets.token_urlsafe(32)
-        with self._lock:
-            self._forget_expired(now)
-            self._pending[ticket] = pending
+        db.execute(delete(PendingSignInRow).where(PendingSignInRow.expires_at <= now))
+        db.add(_row(_ticket_hash(ticket), pending))
         return ticket
 
     def peek(self, ticket: str, stage: PendingStage, now: datetime) -> PendingSignIn:
         """Return the pending sign-in without using the ticket up (to check input first)."""
-        with self._lock:
-            return self._find(ticket, stage, now)
+        with self._store.transaction() as db:
+            row = db.get(PendingSignInRow, _ticket_hash(ticket))
+            if row is None or row.stage != stage.value or row.expires_at <= now:
+                raise SignInExpiredError()
+            return _pending(row)
 
     def take(self, ticket: str, stage: PendingStage, now: datetime) -> PendingSignIn:
-        """Remove and return the pending sign-in; a ticket works once."""
-        with self._lock:
-            pending = self._find(ticket, stage, now)
-            del self._pending[ticket]
-            return pending
+        """Remove and return the pending sign-in; a ticket works once.  One DELETE …
+        RETURNING: of two servers racing on one ticket, only one gets it."""
+        table = PendingSignInRow.__table__
+        with self._store.transaction() as db:
+            row = db.execute(
+                delete(PendingSignInRow)
+                .where(
+                    PendingSignInRow.ticket_hash == _ticket_hash(ticket),
+                    PendingSignInRow.stage == stage.value,
+                )
+                .returning(*table.columns)
+            ).one_or_none()
+        if row is None or row.expires_at <= now:
+            raise SignInExpiredError()
+        return _pending(row)
 
     def restore(self, ticket: str, pending: PendingSignIn) -> None:
         """Give a taken ticket back after an answer that was not accepted."""
-        with self._lock:
-            self._pending[ticket] = pending
+        with self._store.transaction() as db:
+            db.add(_row(_ticket_hash(ticket), pending))
 
-    def _find(self, ticket: str, stage: PendingStage, now: datetime) -> PendingSignIn:
-        pending = self._pending.get(ticket)
-        if pending is None or pending.stage is not stage or pending.expires_at <= now:
-            raise SignInExpiredError()
-        return pending
 
-    def _forget_expired(self, now: datetime) -> None:
-        for ticket in [t for t, p in self._pending.items() if p.expires_at <= now]:
-            del self._pending[ticket]
+def _ticket_hash(ticket: str) -> bytes:
+    return hashlib.sha256(ticket.encode()).digest()
+
+
+def _row(ticket_hash: bytes, pending: PendingSignIn) -> PendingSignInRow:
+    return PendingSignInRow(
+        ticket_hash=ticket_hash,
+        user_id=pending.user_id,
+        stage=pending.stage.value,
+        methods_used=",".join(pending.methods_used),
+        recovered=pending.recovered,
+        deferrable_until=pending.deferrable_until,
+        expires_at=pending.expires_at,
+    )
+
+
+def _pending(row: Any) -> PendingSignIn:
+    return PendingSignIn(
+        user_id=row.user_id,
+        stage=PendingStage(row.stage),
+        expires_at=row.expires_at,
+        methods_used=[m for m in row.methods_used.split(",") if m],
+        recovered=row.recovered,
+        deferrable_until=row.deferrable_until,
+    )

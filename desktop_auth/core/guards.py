@@ -10,10 +10,8 @@ refused without what it needs.
 A local administrator (``desktop-auth admin`` with direct access to the store, an actor
 without a session) is trusted as the operating system trusts them.
 
-Not in the table yet: the helpdesk's reads (``accounts.get/page/count/methods``,
-``audit.events/verify``, the mail queue) take no actor.  In-process anyone holding the
-service holds the store as well; the sign-in server (issue 14, SECURITY.md B3) puts them
-behind a signed-in administrator.
+A session is never taken at its word: the guard finds it again in the store by its
+token and uses the store's account (live role, not disabled, no newer password).
 """
 
 from __future__ import annotations
@@ -25,12 +23,12 @@ from types import MappingProxyType
 
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.session import AssuranceLevel, Session
+from desktop_auth.core.sessions import live_session
 from desktop_auth.core.users import Actor
 from desktop_auth.errors import (
     InsufficientAssuranceError,
     PermissionDeniedError,
     ReauthenticationRequiredError,
-    SessionExpiredError,
 )
 from desktop_auth.vocabulary import Role
 
@@ -57,8 +55,12 @@ class Action(StrEnum):
     CREATE_RECOVERY_CODES = "create_recovery_codes"
     VIEW_RECOVERY_STATUS = "view_recovery_status"
     CHANGE_PASSWORD = "change_password"  # noqa: S105 - an action name
+    VIEW_OWN_SESSIONS = "view_own_sessions"
+    END_OWN_SESSION = "end_own_session"
     # --- the helpdesk and administrators ---
     VIEW_REPORT = "view_report"
+    VIEW_ACCOUNTS = "view_accounts"
+    VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
     CREATE_USER = "create_user"
     CREATE_ADMINISTRATOR = "create_administrator"
@@ -103,12 +105,18 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         Action.VIEW_OWN_METHODS: Needs(account=_OWN),
         Action.RENAME_OWN_METHOD: Needs(account=_OWN),
         Action.VIEW_RECOVERY_STATUS: Needs(account=_OWN),
+        Action.VIEW_OWN_SESSIONS: Needs(account=_OWN),
+        # Ending a session (a workstation left signed in) only ever takes access away.
+        Action.END_OWN_SESSION: Needs(account=_OWN),
         # The current password is asked for as well (P8): that is its re-authentication.
         Action.CHANGE_PASSWORD: Needs(account=_OWN),
         Action.ADD_METHOD: Needs(account=_OWN, assurance=_AAL2, recent_instead_without_factor=True),
         Action.REMOVE_OWN_METHOD: Needs(account=_OWN, recent=True),
         Action.CREATE_RECOVERY_CODES: Needs(account=_OWN, assurance=_AAL2, recent=True),
         Action.VIEW_REPORT: Needs(account=_ANYONE),
+        # B3: the helpdesk's reads, from a session, need the administrator's second factor.
+        Action.VIEW_ACCOUNTS: Needs(account=_ANYONE, assurance=_AAL2),
+        Action.VIEW_AUDIT: Needs(account=_ANYONE, assurance=_AAL2),
         Action.EXPORT_AUDIT: Needs(account=_ANYONE),
         Action.CREATE_USER: Needs(account=_ANYONE),
         # Making an administrator is as strong as promoting one (SET_ROLE).
@@ -152,16 +160,17 @@ class Guard:
             session = who.session
         ctx = self._ctx
         now = ctx.now()
-        if not session.is_active(now):
-            raise SessionExpiredError()
-        if needs.account is Account.ANYONE and session.role != Role.ADMIN:
-            raise PermissionDeniedError()
         with ctx.store.transaction() as db:
-            window = ctx.policy(db).reauthentication_window
+            policy = ctx.policy(db)
+            # The store's session, not the caller's value: a forged or altered one, an
+            # ended one, or one of an account disabled since, is refused here (B2).
+            session = live_session(db, session, policy, now)
             has_factor = needs.recent_instead_without_factor and bool(
                 ctx.enrolled_methods(db, session.user_id)
             )
-        recent = session.authenticated_within(now, window)
+        if needs.account is Account.ANYONE and session.role != Role.ADMIN:
+            raise PermissionDeniedError()
+        recent = session.authenticated_within(now, policy.reauthentication_window)
         if needs.recent_instead_without_factor and not has_factor:
             if not recent:
                 raise ReauthenticationRequiredError()

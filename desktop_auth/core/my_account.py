@@ -1,4 +1,5 @@
-"""The signed-in user's own account (``AuthService.my_account``): methods and password.
+"""The signed-in user's own account (``AuthService.my_account``): methods, password,
+sessions.
 
 Adding a method is the capability of its kind (``authenticator_apps``,
 ``security_keys``); recovery codes are ``recovery_codes``.  Every call's first line is
@@ -11,9 +12,10 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import Session
+from desktop_auth.core.sessions import SessionInfo, end_one, sessions_of
 from desktop_auth.core.sign_in_steps import SignInSteps, credentials_error
 from desktop_auth.core.throttle import FailureOutcome
-from desktop_auth.errors import MethodNotFoundError
+from desktop_auth.errors import MethodNotFoundError, SessionNotFoundError
 from desktop_auth.factors.base import EnrolledMethod, RenamableFactor
 from desktop_auth.store.models import User
 from desktop_auth.vocabulary import AuditEventType, FactorKind, SecurityNotice
@@ -94,5 +96,30 @@ class MyAccount:
             self._steps.check_new_password(db, user, new_password)
         new_hash = ctx.hasher.hash(new_password)
         with ctx.store.transaction() as db:
-            self._steps.store_password(db, db.get_one(User, user.id), new_hash, actor=user.email)
+            self._steps.store_password(
+                db, db.get_one(User, user.id), new_hash, actor=user.email, keep=session
+            )
         ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
+
+    # --- where the user is signed in ------------------------------------------------
+
+    def sessions(self, session: Session) -> list[SessionInfo]:
+        """Every workstation this account is signed in on now, the asking one marked."""
+        self._guard.require(Action.VIEW_OWN_SESSIONS, session)
+        with self._ctx.store.transaction() as db:
+            return sessions_of(db, session, self._ctx.now())
+
+    def end_session(self, session: Session, session_id: int) -> None:
+        """Sign one of the user's own sessions out (a workstation left signed in)."""
+        self._guard.require(Action.END_OWN_SESSION, session)
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            if not end_one(db, session, session_id):
+                raise SessionNotFoundError()
+            ctx.audit(
+                db,
+                AuditEventType.SESSION_ENDED,
+                actor=session.email,
+                subject=session.email,
+                details={"session": session_id},
+            )

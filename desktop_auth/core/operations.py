@@ -71,8 +71,10 @@ class Operations:
 
     # --- security e-mails ------------------------------------------------------------------
 
-    def queued_mail(self) -> list[QueuedMailSummary]:
+    def queued_mail(self, *, actor: Actor | None = None) -> list[QueuedMailSummary]:
         """Security e-mails not sent yet, for admins (what, to whom, why not)."""
+        if actor is not None:  # as the helpdesk's other reads (B3)
+            self._guard.require(Action.VIEW_ACCOUNTS, actor)
         return self._mail.waiting() if self._mail else []
 
     def send_queued_mail(self) -> tuple[int, int]:

@@ -49,6 +49,8 @@ class Policy:
     #: Shown with the reminder before the enforcement date (empty: the standard text).
     reminder_text: str = ""
     session_hours: int = 10
+    #: A session not used for this long ends on the server, whatever the window does.
+    session_idle_minutes: int = 120
     #: Sensitive actions need a sign-in at most this old (SECURITY.md S1).
     reauthentication_minutes: int = 5
     #: A temporary password (a new account's, or after a reset) works this long (issue 16).
@@ -109,6 +111,10 @@ class Policy:
     @property
     def session_lifetime(self) -> timedelta:
         return timedelta(hours=self.session_hours)
+
+    @property
+    def session_idle_window(self) -> timedelta:
+        return timedelta(minutes=self.session_idle_minutes)
 
     @property
     def sign_in_step_window(self) -> timedelta:

@@ -84,6 +84,8 @@ POLICY_LIMITS: Mapping[str, Limit] = MappingProxyType(
     {
         # A working day at most: a forgotten session does not live for days.
         "session_hours": _limit(1, 24, Unit.HOURS, "policy.limit.session_hours"),
+        # An unused session ends after this (SECURITY.md B2), at most a working day.
+        "session_idle_minutes": _limit(5, 1440, Unit.MINUTES, "policy.limit.session_idle_minutes"),
         # SECURITY.md S1: sensitive actions need a recent sign-in (default 5 minutes).
         "temporary_password_days": _limit(1, 90, Unit.DAYS, "policy.limit.temporary_password_days"),
         "reauthentication_minutes": _limit(

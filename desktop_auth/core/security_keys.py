@@ -96,12 +96,21 @@ class SecurityKeys:
     def _finish(self, user_id: int, response: Response) -> EnrolledMethod:
         ctx = self._ctx
         kind = self._webauthn.kind
-        with self._flow.allowed_by_policy(user_id, kind), ctx.store.transaction() as db:
-            user = lock_user(db, user_id)
-            method = self._webauthn.finish_registration(
-                db, user_id=user.id, response=response, workstation=ctx.workstation, now=ctx.now()
-            )
-            self._flow.factor_added(db, user, method)
+        try:
+            with self._flow.allowed_by_policy(user_id, kind), ctx.store.transaction() as db:
+                user = lock_user(db, user_id)
+                method = self._webauthn.finish_registration(
+                    db,
+                    user_id=user.id,
+                    response=response,
+                    workstation=ctx.workstation,
+                    now=ctx.now(),
+                )
+                self._flow.factor_added(db, user, method)
+        except SecondFactorError as refused:
+            with ctx.store.transaction() as db:
+                self._webauthn.after_failure(db, user_id=user_id, error=refused)
+            raise
         ctx.notify(SecurityNotice.FACTOR_ADDED, user.email)
         return method
 

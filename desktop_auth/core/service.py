@@ -77,6 +77,7 @@ from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport,
 from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.security_keys import SecurityKeys, key_policy
 from desktop_auth.core.session import AssuranceLevel, Session
+from desktop_auth.core.sessions import SessionInfo
 from desktop_auth.core.sign_in import SignIn
 from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
@@ -131,6 +132,7 @@ __all__ = [
     "SecurityKeys",
     "SecurityNotifier",
     "Session",
+    "SessionInfo",
     "SignIn",
     "SignInOutcome",
     "SignInResult",
@@ -182,7 +184,7 @@ class AuthService:
             store=store,
             clock=clock or SystemClock(),
             hasher=hasher or PasswordHasher(),
-            workstation=workstation or socket.gethostname(),
+            host=workstation or socket.gethostname(),
             factors=[webauthn, totp, recovery, backup, *extra_factors],
             notifiers=[*notifiers, *([mail_queue] if mail_queue else [])],
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -17,8 +17,15 @@ class AssuranceLevel(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class Session:
-    """A signed-in user.  A plain value: the GUI, the gate and embedders all get this."""
+    """A signed-in user, as a handle: the GUI, the gate and embedders all get this.
 
+    ``token`` is what the store knows the session by (``core/sessions.py``); the other
+    fields say who and how, for the screens.  Nothing here is trusted by itself: every
+    guarded call finds the session again by its token and compares the rest.
+    """
+
+    #: A bearer value (256 random bits): kept out of ``repr`` and so out of logs.
+    token: str = field(repr=False)
     user_id: int
     email: str
     display_name: str

@@ -19,13 +19,14 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
+from desktop_auth.core import sessions
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import PendingStage, SignInOutcome, SignInResult
 from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
 from desktop_auth.core.password_policy import PasswordAssessment
 from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
-from desktop_auth.core.session import AssuranceLevel
+from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in_steps import SignInSteps, closed_result, credentials_error
 from desktop_auth.core.throttle import clear_user_failures
 from desktop_auth.errors import SetupNotDeferrableError
@@ -211,6 +212,22 @@ class SignIn:
         if provider.used_notice is not None:
             ctx.notify(SecurityNotice(provider.used_notice), user.email)
         return result
+
+    def resume(self, token: str) -> Session:
+        """The session a token stands for, as the store has it now: for the sign-in
+        server, which receives only the token, and for a command line that kept one.
+        ``SessionEndedError`` or ``SessionExpiredError`` when it is no (longer a) session."""
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            return sessions.by_token(db, token, ctx.policy(db), ctx.now())
+
+    def sign_out(self, session: Session) -> None:
+        """End this session: its token works no more, on any workstation.  Signing out
+        twice, or a session that already ended, is not an error."""
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            if sessions.end(db, session):
+                ctx.audit(db, AuditEventType.SIGNED_OUT, actor=session.email, subject=session.email)
 
     # --- passwords, for the forms --------------------------------------------------------
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session as DbSession
 
+from desktop_auth.core import sessions
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.enforcement import setup_rule
 from desktop_auth.core.flow import (
@@ -51,7 +52,7 @@ def closed_result(until: datetime, failures: int, policy: Policy) -> SignInResul
 class SignInSteps:
     def __init__(self, context: ServiceContext) -> None:
         self.ctx = context
-        self.pending = PendingSignIns()
+        self.pending = PendingSignIns(context.store)
 
     def wrong_password(
         self, user: User, policy: Policy, now: datetime, *, reason: str
@@ -180,7 +181,7 @@ class SignInSteps:
             recovered=recovered,
             deferrable_until=deferrable_until,
         )
-        ticket = self.pending.open(pending, self.ctx.now())
+        ticket = self.pending.open(db, pending, self.ctx.now())
         self.ctx.audit(
             db,
             AuditEventType.SIGN_IN_CONTINUES,
@@ -215,15 +216,14 @@ class SignInSteps:
             subject=user.email,
             details={"methods": ",".join(methods_used), "assurance": assurance.value},
         )
-        return Session(
-            user_id=user.id,
-            email=user.email,
-            display_name=user.display_name,
-            role=user.role,
-            methods=tuple(methods_used),
-            assurance=assurance,
-            authenticated_at=now,
-            expires_at=now + policy.session_lifetime,
+        return sessions.open_session(
+            db,
+            user,
+            policy,
+            methods_used,
+            assurance,
+            workstation=self.ctx.workstation,
+            now=now,
             recovered=recovered,
         )
 
@@ -235,7 +235,12 @@ class SignInSteps:
                 min_length=self.ctx.policy(db).passwords.min_length,
             )
 
-    def store_password(self, db: DbSession, user: User, new_hash: str, *, actor: str) -> None:
+    def store_password(
+        self, db: DbSession, user: User, new_hash: str, *, actor: str, keep: Session | None = None
+    ) -> None:
+        """The new password; every session of the account ends but ``keep``, the one that
+        changed it (B2)."""
+        sessions.end_all(db, user.id, keep=keep)
         user.password_hash = new_hash
         user.password_changed_at = self.ctx.now()
         user.must_change_password = False

@@ -2,9 +2,9 @@
 
 Known accounts keep their counter in the ``users`` row, changed by one atomic
 UPDATE so racing workstations never lose a count.  Unknown e-mail addresses
-are throttled the same way in memory (keyed by a per-process HMAC of the
-address), without writing rows for names that do not exist — otherwise the
-lock would tell an attacker which addresses are real.
+are throttled the same way, in rows keyed by an HMAC of the address (under a
+store-wide random key), so the lock does not tell an attacker which addresses are
+real and the address itself is never written.
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, delete, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop_auth.core.policy_limits import check_limits
 from desktop_auth.errors import PolicyThrottleError
-from desktop_auth.store.models import User
+from desktop_auth.store.db import Store
+from desktop_auth.store.models import UnknownAccountFailures, User
+from desktop_auth.store.settings import UNKNOWN_ACCOUNT_KEY, get_setting, insert_setting
+
+#: How long failures for an unknown address are remembered after the last one.
+UNKNOWN_ACCOUNT_MEMORY = timedelta(days=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,36 +147,55 @@ def clear_second_factor_failures(session: Session, user_id: int) -> None:
 
 
 class UnknownAccountThrottle:
-    """The same delays and locks for addresses that match no account, kept in memory."""
+    """The same delays and locks for addresses that match no account, in the store (one
+    row per keyed hash of the address, shared by every server; pruned after a day)."""
 
-    def __init__(self, policy: ThrottlePolicy, capacity: int = 10_000) -> None:
+    def __init__(self, store: Store, policy: ThrottlePolicy) -> None:
         self.policy = policy
-        self._key = secrets.token_bytes(32)
-        self._entries: OrderedDict[bytes, tuple[int, datetime | None]] = OrderedDict()
-        self._capacity = capacity
-        self._lock = threading.Lock()
+        self._store = store
+        self._key: bytes | None = None
 
-    def _slot(self, email_key: str) -> bytes:
+    def _slot(self, db: Session, email_key: str) -> bytes:
+        if self._key is None:
+            insert_setting(db, UNKNOWN_ACCOUNT_KEY, secrets.token_hex(32))
+            self._key = bytes.fromhex(get_setting(db, UNKNOWN_ACCOUNT_KEY))
         return hmac.new(self._key, email_key.encode(), hashlib.sha256).digest()
 
     def closed_until(self, email_key: str, now: datetime) -> tuple[int, datetime | None]:
-        with self._lock:
-            failures, until = self._entries.get(self._slot(email_key), (0, None))
-        return failures, (until if until is not None and until > now else None)
+        with self._store.transaction() as db:
+            row = db.get(UnknownAccountFailures, self._slot(db, email_key))
+        if row is None:
+            return 0, None
+        until = row.closed_until
+        return row.failures, (until if until is not None and until > now else None)
 
     def record_failure(self, email_key: str, now: datetime) -> FailureOutcome:
-        slot = self._slot(email_key)
-        with self._lock:
-            failures, until = self._entries.pop(slot, (0, None))
-            failures += 1
+        with self._store.transaction() as db:
+            slot = self._slot(db, email_key)
+            table = UnknownAccountFailures
+            insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else postgres_insert
+            failures = db.execute(
+                insert(table)
+                .values(slot=slot, failures=1, closed_until=None, last_failure_at=now)
+                .on_conflict_do_update(
+                    index_elements=[table.slot],
+                    set_={"failures": table.failures + 1, "last_failure_at": now},
+                )
+                .returning(table.failures)
+            ).scalar_one()
             wait = self.policy.wait_after(failures)
+            until = None
             if wait is not None:
-                until = max(until, now + wait) if until else now + wait
-            self._entries[slot] = (failures, until)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+                until = now + wait
+                db.execute(
+                    update(table)
+                    .where(
+                        table.slot == slot,
+                        or_(table.closed_until.is_(None), table.closed_until < until),
+                    )
+                    .values(closed_until=until)
+                )
+            db.execute(delete(table).where(table.last_failure_at < now - UNKNOWN_ACCOUNT_MEMORY))
         return FailureOutcome(
-            failures=failures,
-            closed_until=until if wait is not None else None,
-            locked=self.policy.is_lock(failures),
+            failures=failures, closed_until=until, locked=self.policy.is_lock(failures)
         )

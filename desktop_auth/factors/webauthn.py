@@ -186,7 +186,7 @@ class WebAuthnFactor:
             expires_at=now + LIFETIME,
             nickname=name,
         )
-        ceremony_id = self.ceremonies.open(pending, now)
+        ceremony_id = self.ceremonies.open(db, pending, now)
         return Ceremony(
             ceremony_id=ceremony_id, options=dict(options.public_key), expires_at=pending.expires_at
         )
@@ -207,7 +207,23 @@ class WebAuthnFactor:
             challenge = websafe_encode(registration.response.client_data.challenge)
         except (ValueError, KeyError, TypeError) as exc:
             raise SecurityKeyRejectedError() from exc
-        pending = self.ceremonies.take(challenge, CeremonyPurpose.REGISTER, user_id, now)
+        pending = self.ceremonies.take(db, challenge, CeremonyPurpose.REGISTER, user_id, now)
+        try:
+            return self._register(db, pending, registration, data, user_id, workstation, now)
+        except SecondFactorError as refused:
+            Ceremonies.mark_spent(refused, challenge)
+            raise
+
+    def _register(
+        self,
+        db: DbSession,
+        pending: PendingCeremony,
+        registration: RegistrationResponse,
+        data: Mapping[str, Any],
+        user_id: int,
+        workstation: str,
+        now: datetime,
+    ) -> EnrolledMethod:
         server = self._server(db)
         try:
             auth_data = server.register_complete(pending.state, registration)
@@ -283,7 +299,7 @@ class WebAuthnFactor:
         pending = PendingCeremony(
             purpose=purpose, user_id=user_id, state=state, expires_at=now + LIFETIME
         )
-        ceremony_id = self.ceremonies.open(pending, now)
+        ceremony_id = self.ceremonies.open(db, pending, now)
         return Ceremony(
             ceremony_id=ceremony_id, options=dict(options.public_key), expires_at=pending.expires_at
         )
@@ -293,19 +309,34 @@ class WebAuthnFactor:
     ) -> EnrolledMethod:
         """The second factor: an assertion from one of this user's keys (W3)."""
         assertion = self._assertion(response)
-        pending = self.ceremonies.take(
-            self._challenge(assertion), CeremonyPurpose.AUTHENTICATE, user_id, now
-        )
-        return self._check(db, pending, assertion, user_id, now)
+        challenge = self._challenge(assertion)
+        pending = self.ceremonies.take(db, challenge, CeremonyPurpose.AUTHENTICATE, user_id, now)
+        try:
+            return self._check(db, pending, assertion, user_id, now)
+        except SecondFactorError as refused:
+            Ceremonies.mark_spent(refused, challenge)
+            raise
 
     def identify(
         self, db: DbSession, *, response: str, now: datetime
     ) -> tuple[int, EnrolledMethod]:
         """Passwordless: the user handle names an account, and the key must be its key (W3)."""
         assertion = self._assertion(response)
-        pending = self.ceremonies.take(
-            self._challenge(assertion), CeremonyPurpose.PASSWORDLESS, None, now
-        )
+        challenge = self._challenge(assertion)
+        pending = self.ceremonies.take(db, challenge, CeremonyPurpose.PASSWORDLESS, None, now)
+        try:
+            return self._identified(db, pending, assertion, now)
+        except SecondFactorError as refused:
+            Ceremonies.mark_spent(refused, challenge)
+            raise
+
+    def _identified(
+        self,
+        db: DbSession,
+        pending: PendingCeremony,
+        assertion: AuthenticationResponse,
+        now: datetime,
+    ) -> tuple[int, EnrolledMethod]:
         handle = assertion.response.user_handle
         user = (
             db.execute(select(User).where(User.webauthn_handle == handle)).scalar_one_or_none()
@@ -373,7 +404,9 @@ class WebAuthnFactor:
         return _method(row, aal3=verified and hardware)
 
     def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:
-        """A counter that went backwards blocks the key until an admin removes it (W1)."""
+        """A refused answer spends its ceremony (W4); a counter that went backwards blocks
+        the key until an admin removes it (W1)."""
+        Ceremonies.spend(db, error)
         if isinstance(error, SecurityKeyClonedError):
             db.execute(
                 update(WebAuthnCredential)

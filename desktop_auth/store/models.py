@@ -237,3 +237,77 @@ class QueuedMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     #: Why the last attempt failed, as an error class name (never the server's text).
     last_error: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class SignInSession(Base):
+    """A signed-in user, server-side: the holder keeps only the token, this keeps its hash.
+
+    Every call re-reads this row and the user's: an ended, expired or idle session, or
+    one whose account was disabled since, is refused (SECURITY.md B2).
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: SHA-256 of the 256-bit random token: a copy of the table signs nobody in.
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: How the user proved it, comma-separated in order ("password,totp").
+    methods: Mapped[str] = mapped_column(String(200))
+    assurance: Mapped[str] = mapped_column(String(4))
+    recovered: Mapped[bool] = mapped_column(Boolean, default=False)
+    workstation: Mapped[str] = mapped_column(String(255))
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The absolute end; the idle end is ``last_used_at`` plus the policy's idle minutes.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PendingSignInRow(Base):
+    """A sign-in between two steps, under the hash of its one-use ticket.
+
+    In the store, not in a process's memory, so that several sign-in servers behind one
+    load balancer can serve one sign-in between them.
+    """
+
+    __tablename__ = "pending_sign_ins"
+
+    ticket_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    methods_used: Mapped[str] = mapped_column(String(200))
+    recovered: Mapped[bool] = mapped_column(Boolean, default=False)
+    deferrable_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class PendingCeremonyRow(Base):
+    """An open WebAuthn ceremony, found again by its challenge, used once (W4)."""
+
+    __tablename__ = "webauthn_ceremonies"
+
+    challenge: Mapped[str] = mapped_column(String(128), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    #: None: passwordless, the key says who it is.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=True
+    )
+    #: python-fido2's state for the ceremony, as JSON (challenge, user verification).
+    state: Mapped[str] = mapped_column(Text)
+    nickname: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class UnknownAccountFailures(Base):
+    """Failed sign-ins for an address that matches no account, under a keyed hash of it.
+
+    Shared by every server, like the users' own counters; the address itself is never
+    written (T3).
+    """
+
+    __tablename__ = "unknown_account_failures"
+
+    slot: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    closed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

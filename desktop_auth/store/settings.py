@@ -15,6 +15,8 @@ RP_ID = "rp_id"
 STORE_ID = "store_id"
 POLICY = "policy"
 DATA_KEY_FINGERPRINT = "data_key_fingerprint"
+#: The HMAC key of the unknown-address throttle's rows (not a secret the data key guards).
+UNKNOWN_ACCOUNT_KEY = "unknown_account_key"
 
 
 def get_setting(session: Session, key: str) -> Any:

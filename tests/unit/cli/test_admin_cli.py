@@ -190,7 +190,7 @@ def test_db_upgrade_and_doctor(initialized: Cli) -> None:
     code, out, _ = initialized("admin", "db", "upgrade")
     assert code == 0 and "up to date" in out
     code, out, _ = initialized("admin", "doctor")
-    assert "[ok] Database: reachable, schema up to date (0006)" in out
+    assert "[ok] Database: reachable, schema up to date (0007)" in out
     assert "Qt window system" in out and "Security keys" in out and "System keyring" in out
     assert code in (0, 1)
     assert (code == 1) == ("[XX]" in out)

@@ -9,7 +9,6 @@ action added to the table without a call here fails ``test_every_action_is_walke
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable
 from datetime import timedelta
@@ -25,7 +24,7 @@ from desktop_auth.errors import (
     SessionExpiredError,
 )
 from desktop_auth.vocabulary import FactorKind, Role
-from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.helpers import USER_PASSWORD, PinnedClock, past_sign_in
 from tests.totp_helpers import EnrolledUser, make_user_with_app
 
 GUARD_ERRORS = (
@@ -62,6 +61,14 @@ CALLS: dict[Action, Call] = {
             who, USER_PASSWORD, "zeven blauwe vogels op het dak"
         )
     ),
+    Action.VIEW_OWN_SESSIONS: _own(lambda s, who, u: s.my_account.sessions(who)),
+    Action.END_OWN_SESSION: _own(
+        lambda s, who, u: s.my_account.end_session(
+            who, s.my_account.sessions(u.session)[0].session_id
+        )
+    ),
+    Action.VIEW_ACCOUNTS: _admin(lambda s, who, u: s.accounts.page(actor=who)),
+    Action.VIEW_AUDIT: _admin(lambda s, who, u: s.audit.events(actor=who)),
     Action.VIEW_REPORT: _admin(lambda s, who, u: s.rollout.report(actor=who)),
     Action.EXPORT_AUDIT: _admin(lambda s, who, u: s.audit.export_csv(io.StringIO(), actor=who)),
     Action.CREATE_USER: _admin(
@@ -118,22 +125,11 @@ def test_every_action_is_walked() -> None:
     assert set(CALLS) == set(GUARDS) == set(Action)
 
 
-def _session_for(service: AuthService, user: EnrolledUser, account: Account) -> Session:
-    """What the table asks at most: active, AAL2, signed in just now, the right role."""
-    if account is Account.OWN:
-        return user.session
-    admin = service.accounts.get("beheer@salariszaken.nl")
-    now = service.accounts.now()
-    return Session(
-        user_id=admin.id,
-        email=admin.email,
-        display_name=admin.display_name,
-        role=Role.ADMIN,
-        methods=("password", FactorKind.TOTP),
-        assurance=AssuranceLevel.AAL2,
-        authenticated_at=now,
-        expires_at=now + timedelta(hours=8),
-    )
+ADMIN_EMAIL = "beheer@salariszaken.nl"
+
+
+def _email_for(user: EnrolledUser, account: Account) -> str:
+    return user.email if account is Account.OWN else ADMIN_EMAIL
 
 
 @pytest.mark.parametrize("action", list(Action))
@@ -143,20 +139,23 @@ def test_each_action_is_refused_without_what_it_needs(
     needs = GUARDS[action]
     user = make_user_with_app(service, admin, clock)
     call = CALLS[action]
-    full = _session_for(service, user, needs.account)
+    email = _email_for(user, needs.account)
     now = service.accounts.now()
-    window = service.policy.current().reauthentication_window
+    policy = service.policy.current()
+    window = policy.reauthentication_window
 
     lacking: list[tuple[Session, type[Exception]]] = [
-        (dataclasses.replace(full, expires_at=now - timedelta(seconds=1)), SessionExpiredError)
+        (
+            past_sign_in(service, email, at=now - policy.session_lifetime - timedelta(seconds=1)),
+            SessionExpiredError,
+        )
     ]
     if needs.account is Account.ANYONE:
-        lacking.append((dataclasses.replace(full, role=Role.EMPLOYEE), PermissionDeniedError))
+        lacking.append((past_sign_in(service, user.email), PermissionDeniedError))
     if needs.assurance is not AssuranceLevel.AAL1:
-        lacking.append(
-            (dataclasses.replace(full, assurance=AssuranceLevel.AAL1), InsufficientAssuranceError)
-        )
-    stale = dataclasses.replace(full, authenticated_at=now - window - timedelta(minutes=1))
+        weak = past_sign_in(service, email, assurance=AssuranceLevel.AAL1, methods=("password",))
+        lacking.append((weak, InsufficientAssuranceError))
+    stale = past_sign_in(service, email, at=now - window - timedelta(minutes=1))
     if needs.recent:
         lacking.append((stale, ReauthenticationRequiredError))
     for session, refusal in lacking:
@@ -165,7 +164,7 @@ def test_each_action_is_refused_without_what_it_needs(
 
     # What the table does not ask for is not asked: a sign-in of long ago is enough for an
     # action that needs no recent one, and the full session passes the guard.
-    allowed = full if needs.recent else stale
+    allowed = past_sign_in(service, email) if needs.recent else stale
     try:
         call(service, allowed, user)
     except GUARD_ERRORS as refused:
@@ -182,7 +181,9 @@ def test_binding_without_a_second_factor_needs_a_recent_sign_in(
     service.accounts.remove_method(
         actor=admin, email=user.email, kind=FactorKind.TOTP, method_id=user.method_id
     )
-    password_only = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1)
+    password_only = past_sign_in(
+        service, user.email, assurance=AssuranceLevel.AAL1, methods=("password",)
+    )
     assert service.authenticator_apps.begin_add(password_only, "Telefoon").enrollment_id
     clock.advance(minutes=service.policy.current().reauthentication_minutes + 1)
     with pytest.raises(ReauthenticationRequiredError):
@@ -204,16 +205,8 @@ def test_importing_an_administrator_needs_what_creating_one_needs(
     service: AuthService, admin: Actor
 ) -> None:
     """An import may not make an administrator that the form could not (SET_ROLE's level)."""
-    now = service.accounts.now()
-    helpdesk = Session(
-        user_id=service.accounts.get("beheer@salariszaken.nl").id,
-        email="beheer@salariszaken.nl",
-        display_name="Anna Beheer",
-        role=Role.ADMIN,
-        methods=("password",),
-        assurance=AssuranceLevel.AAL1,
-        authenticated_at=now,
-        expires_at=now + timedelta(hours=8),
+    helpdesk = past_sign_in(
+        service, ADMIN_EMAIL, assurance=AssuranceLevel.AAL1, methods=("password",)
     )
     rows = "email,name,role\nbaas@example.nl,Baas,admin\n"
     with pytest.raises(InsufficientAssuranceError):

@@ -15,7 +15,7 @@ from desktop_auth.errors import (
     PermissionDeniedError,
     ReauthenticationRequiredError,
 )
-from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.helpers import USER_PASSWORD, PinnedClock, past_sign_in
 from tests.totp_helpers import EnrolledUser, make_user_with_app, phone_code, secret_from_uri
 
 
@@ -146,7 +146,8 @@ def test_only_a_recently_signed_in_admin_issues_codes(
             actor=Actor.for_session(piet.session), email=jan.email
         )
     service.accounts.set_role(actor=admin, email=piet.email, role="admin")
-    promoted = dataclasses.replace(piet.session, role="admin")
+    # The role change ended piet's session; his next sign-in is an administrator's.
+    promoted = past_sign_in(service, piet.email)
     clock.advance(minutes=6)
     with pytest.raises(ReauthenticationRequiredError):
         service.recovery_codes.issue_backup_code(actor=Actor.for_session(promoted), email=jan.email)

@@ -22,7 +22,7 @@ from desktop_auth.errors import (
 from desktop_auth.factors import lookup_secrets
 from desktop_auth.store.db import Store
 from desktop_auth.vocabulary import SecurityNotice
-from tests.helpers import PinnedClock, initialize_organisation, make_service
+from tests.helpers import PinnedClock, initialize_organisation, make_service, past_sign_in
 from tests.totp_helpers import (
     EnrolledUser,
     make_user_with_app,
@@ -197,7 +197,7 @@ def test_password_only_session_cannot_make_codes(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     user = make_user_with_app(service, admin, clock)
-    weak = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1)
+    weak = past_sign_in(service, user.email, assurance=AssuranceLevel.AAL1, methods=("password",))
     with pytest.raises(InsufficientAssuranceError):
         service.recovery_codes.generate(weak)
 

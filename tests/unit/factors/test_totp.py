@@ -37,6 +37,7 @@ from tests.helpers import (
     make_service,
     make_user,
     no_second_factor_required,
+    past_sign_in,
 )
 from tests.totp_helpers import (
     make_user_with_app,
@@ -363,7 +364,7 @@ def test_m7_password_only_session_cannot_add_beside_an_existing_factor(
 ) -> None:
     """Binding needs the same level as the user already has (AAL2 once an app exists)."""
     user = make_user_with_app(service, admin, clock)
-    weak = dataclasses.replace(user.session, assurance=AssuranceLevel.AAL1, methods=("password",))
+    weak = past_sign_in(service, user.email, assurance=AssuranceLevel.AAL1, methods=("password",))
     with pytest.raises(InsufficientAssuranceError):
         service.authenticator_apps.begin_add(weak, "Tablet")
 
@@ -536,7 +537,7 @@ def test_m12_set_ups_under_way_count_toward_the_five(
     with pytest.raises(TooManyAppsError):
         service.authenticator_apps.begin_add(user.session, "Zesde")
     clock.advance(minutes=11)  # abandoned set-ups expire and stop counting
-    fresh = dataclasses.replace(user.session, authenticated_at=clock.now())
+    fresh = past_sign_in(service, user.email)  # a new sign-in: recent again
     begun = [service.authenticator_apps.begin_add(fresh, f"App {n}") for n in range(4)]
     for enrollment in begun:
         secret = secret_from_uri(enrollment.uri)
