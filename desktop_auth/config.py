@@ -34,6 +34,7 @@ ENV_CONFIG = "DESKTOP_AUTH_CONFIG"
 ENV_DATABASE_URL = "DESKTOP_AUTH_DATABASE_URL"
 ENV_DATA_KEY_FILE = "DESKTOP_AUTH_DATA_KEY_FILE"
 ENV_LANGUAGE = "DESKTOP_AUTH_LANGUAGE"
+ENV_SERVER_URL = "DESKTOP_AUTH_SERVER_URL"
 
 _TOP_LEVEL_KEYS = {
     "database_url",
@@ -42,6 +43,8 @@ _TOP_LEVEL_KEYS = {
     "argon2",
     "smtp",
     "webauthn_origins",
+    "server_url",
+    "server_ca_file",
 }
 _SMTP_KEYS = {"host", "port", "security", "sender", "username", "ca_file", "timeout"}
 _ARGON2_KEYS = {"time_cost", "memory_kib", "parallelism"}
@@ -61,6 +64,10 @@ class Config:
     source: Path | None = None
     #: The file ``database_url`` was read from: ``Store.open`` refuses a password in it.
     database_url_file: Path | None = None
+    #: A sign-in server: then this workstation is its client and opens no store itself.
+    server_url: str | None = None
+    #: The CA certificate(s) the server's TLS certificate must chain to (else the system's).
+    server_ca_file: Path | None = None
 
 
 def window_check_stamp() -> Path:
@@ -139,6 +146,7 @@ def load_config(
     *,
     config_path: Path | None = None,
     database_url: str | None = None,
+    server_url: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Config:
     env = os.environ if environ is None else environ
@@ -168,6 +176,8 @@ def load_config(
     key_file = Path(str(key_file_text)).expanduser() if key_file_text else None
     language = env.get(ENV_LANGUAGE) or data.get("language")
     argon2 = _argon2_from(data["argon2"], path) if "argon2" in data else Argon2Parameters()
+    server = server_url or env.get(ENV_SERVER_URL) or data.get("server_url")
+    ca_file = data.get("server_ca_file")
     return Config(
         database_url=url,
         data_key_file=key_file,
@@ -177,4 +187,6 @@ def load_config(
         webauthn_origins=_origins_from(data.get("webauthn_origins", []), path),
         source=source,
         database_url_file=url_file,
+        server_url=str(server) if server else None,
+        server_ca_file=Path(str(ca_file)).expanduser() if ca_file else None,
     )

@@ -70,7 +70,7 @@ def install_environment(stage: Path, wheel: Path) -> Path:
     """A virtual environment at ``stage/opt/desktop-auth`` that works at ``/opt/desktop-auth``."""
     target = stage / PREFIX.relative_to("/")
     run(SYSTEM_PYTHON, "-m", "venv", target)
-    run(target / "bin" / "python", "-m", "pip", "install", "--quiet", f"{wheel}[postgresql]")
+    run(target / "bin" / "python", "-m", "pip", "install", "--quiet", f"{wheel}[postgresql,server]")
     # A virtual environment names its own folder in its scripts; point them at /opt.
     staged = str(target).encode()
     for path in [*(target / "bin").iterdir(), target / "pyvenv.cfg"]:

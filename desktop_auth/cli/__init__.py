@@ -96,7 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     language = args.language or ""
     _configure_logging(args.log_level, args.log_file)
     try:
-        config = load_config(config_path=args.config, database_url=args.database)
+        config = load_config(
+            config_path=args.config, database_url=args.database, server_url=args.server
+        )
         language = language or config.language or detect_language()
         if getattr(args, "handler", None) is None:
             return _run_gui(config, language, demo=args.demo)

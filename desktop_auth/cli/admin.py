@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -9,8 +10,13 @@ from desktop_auth.cli.context import CliContext
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, TemporaryPassword, UserSummary
-from desktop_auth.errors import GateNothingToStartError, StoreNotInitializedError
-from desktop_auth.vocabulary import FactorKind
+from desktop_auth.errors import (
+    GateNothingToStartError,
+    PermissionDeniedError,
+    SignInRequiredError,
+    StoreNotInitializedError,
+)
+from desktop_auth.vocabulary import FactorKind, Role
 
 _STATUS_MARK = {"ok": "ok", "warning": "!!", "failed": "XX"}
 
@@ -256,3 +262,59 @@ def gate(ctx: CliContext) -> int:
         url=ctx.args.url,
         idle_minutes=ctx.args.idle_minutes,
     )
+
+
+def login(ctx: CliContext) -> int:
+    """Sign in at the sign-in server as an administrator: password, then the second factor
+    (the same rules as the window); the session is kept in the keyring until it ends."""
+    from desktop_auth.core.service import SignInOutcome
+    from desktop_auth.remote.client import store_admin_token
+
+    url = ctx.config.server_url
+    if not url:
+        ctx.out("cli.login.not_server")
+        return 0
+    service = ctx.service()
+    result = service.sign_in.with_password(
+        ctx.args.email, ctx.read_password(from_stdin=ctx.args.password_stdin)
+    )
+    ticket = result.ticket
+    if result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and ticket is not None:
+        kinds = [method.kind for method in result.methods]
+        if FactorKind.WEBAUTHN in kinds:
+            ceremony = service.security_keys.begin_sign_in(ticket)
+            ctx.out("cli.login.touch")
+            answer = service.security_keys.client().authenticate(ceremony.options)
+            result = service.sign_in.with_second_factor(
+                ticket, FactorKind.WEBAUTHN, json.dumps(answer)
+            )
+        else:
+            code = ctx.read_line("cli.prompt.code")
+            result = service.sign_in.with_second_factor(ticket, FactorKind.TOTP, code)
+    if result.outcome is not SignInOutcome.DONE or result.session is None:
+        # A new password or a first second factor is set up in the window, not here.
+        raise SignInRequiredError()
+    session = result.session
+    if session.role != Role.ADMIN:
+        service.sign_in.sign_out(session)
+        raise PermissionDeniedError()
+    store_admin_token(url, session.token)
+    ctx.out("cli.login.done", email=session.email, until=session.expires_at)
+    return 0
+
+
+def logout(ctx: CliContext) -> int:
+    from desktop_auth.remote.client import store_admin_token, stored_admin_token
+
+    url = ctx.config.server_url
+    if not url:
+        ctx.out("cli.login.not_server")
+        return 0
+    token = stored_admin_token(url)
+    if token is not None:
+        try:
+            ctx.service().sign_in.sign_out(ctx.service().sign_in.resume(token))
+        finally:
+            store_admin_token(url, None)
+    ctx.out("cli.login.logged_out")
+    return 0

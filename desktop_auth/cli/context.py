@@ -45,9 +45,9 @@ class CliContext:
         if self._service is None:
             # Imported here: `desktop-auth` without a command opens the window, which
             # should not wait for the database and crypto libraries to load.
-            from desktop_auth.core.service import AuthService
+            from desktop_auth.remote.client import open_service
 
-            self._service = AuthService.open(self.config, check_data_key=check_data_key)
+            self._service = open_service(self.config, check_data_key=check_data_key)
         return self._service
 
     def read_passphrase(self, *, from_stdin: bool, twice: bool) -> str:
@@ -66,6 +66,24 @@ class CliContext:
             if not hmac.compare_digest(first.encode(), second.encode()):
                 raise PassphrasesDifferError()
         return first
+
+    def read_password(self, *, from_stdin: bool) -> str:
+        """A password from standard input (one line) or typed once at a hidden prompt."""
+        if from_stdin:
+            line = sys.stdin.readline()
+            password = line[:-1] if line.endswith("\n") else line
+            if not password:
+                raise PasswordStdinEmptyError()
+            return password
+        if not sys.stdin.isatty():
+            raise PasswordNeedsTerminalError()
+        return getpass.getpass(self.t("cli.prompt.password"))
+
+    def read_line(self, prompt_key: str) -> str:
+        """One line (a code), prompted for at a terminal."""
+        if sys.stdin.isatty():
+            return input(self.t(prompt_key)).strip()
+        return sys.stdin.readline().strip()
 
     def read_new_password(self, *, from_stdin: bool) -> str:
         """A password from standard input (one line) or typed twice at a hidden prompt."""

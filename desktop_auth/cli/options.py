@@ -27,6 +27,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 def add_window_options(parser: argparse.ArgumentParser, t: Callable[[str], str | None]) -> None:
     parser.add_argument("--database", metavar="URL", help=t("cli.opt.database"))
+    parser.add_argument("--server", metavar="URL", help=t("cli.opt.server"))
     parser.add_argument("--config", metavar="FILE", type=Path, help=t("cli.opt.config"))
     parser.add_argument("--language", choices=SUPPORTED_LANGUAGES, help=t("cli.opt.language"))
     parser.add_argument(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
-from desktop_auth.cli import admin, audit, keys, rollout
+from desktop_auth.cli import admin, audit, keys, rollout, server
 from desktop_auth.cli.options import window_parser
 from desktop_auth.messages import translate
 from desktop_auth.vocabulary import ENROLLABLE_KINDS, Role
@@ -34,6 +35,8 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     gate.add_argument("program", nargs=argparse.REMAINDER, help=t("cli.arg.gate_program"))
     gate.set_defaults(handler=admin.gate)
 
+    _add_server_commands(commands.add_parser("server", help=t("cli.cmd.server")), t)
+
     admin_parser = commands.add_parser("admin", help=t("cli.cmd.admin"))
     admin_commands = admin_parser.add_subparsers(
         dest="admin_command", metavar="COMMAND", required=True
@@ -46,6 +49,12 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     init.add_argument("--name", required=True, help=t("cli.opt.admin_name"))
     init.add_argument("--password-stdin", action="store_true", help=t("cli.opt.password_stdin"))
     init.set_defaults(handler=admin.init)
+
+    login = admin_commands.add_parser("login", help=t("cli.cmd.login"))
+    login.add_argument("--email", required=True, help=t("cli.opt.admin_email"))
+    login.add_argument("--password-stdin", action="store_true", help=t("cli.opt.password_stdin"))
+    login.set_defaults(handler=admin.login)
+    admin_commands.add_parser("logout", help=t("cli.cmd.logout")).set_defaults(handler=admin.logout)
 
     _add_user_commands(admin_commands.add_parser("user", help=t("cli.cmd.user")), t)
     audit.add_commands(admin_commands.add_parser("audit", help=t("cli.cmd.audit")), t)
@@ -120,3 +129,23 @@ def _add_user_commands(user: argparse.ArgumentParser, t: Callable[[str], str]) -
     role.add_argument("email", help=t("cli.arg.email"))
     role.add_argument("role", choices=tuple(Role), help=t("cli.opt.role"))
     role.set_defaults(handler=admin.user_set_role)
+
+
+def _add_server_commands(parser: argparse.ArgumentParser, t: Callable[..., str]) -> None:
+    parser.add_argument(
+        "--listen", default="127.0.0.1:8443", metavar="HOST:PORT", help=t("cli.opt.listen")
+    )
+    parser.add_argument("--certificate", type=Path, metavar="FILE", help=t("cli.opt.certificate"))
+    parser.add_argument("--private-key", type=Path, metavar="FILE", help=t("cli.opt.private_key"))
+    parser.add_argument(
+        "--insecure-loopback", action="store_true", help=t("cli.opt.insecure_loopback")
+    )
+    parser.set_defaults(handler=server.run)
+    commands = parser.add_subparsers(dest="server_command", metavar="COMMAND")
+    init = commands.add_parser("init", help=t("cli.cmd.server_init"))
+    init.add_argument("--organisation", required=True, help=t("cli.opt.organisation"))
+    init.add_argument("--rp-id", required=True, help=t("cli.opt.rp_id"))
+    init.add_argument("--email", required=True, help=t("cli.opt.admin_email"))
+    init.add_argument("--name", required=True, help=t("cli.opt.admin_name"))
+    init.add_argument("--password-stdin", action="store_true", help=t("cli.opt.password_stdin"))
+    init.set_defaults(handler=server.init)

@@ -49,9 +49,9 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
     """
 
     def open_configured() -> AuthService:
-        from desktop_auth.core.service import AuthService
+        from desktop_auth.remote.client import open_service
 
-        return AuthService.open(config)
+        return open_service(config)
 
     if not demo:
         return MainWindow(open_configured), None

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
 from desktop_auth.gui.start_page import StartPage
-from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.gui.workers import TaskRunner, run_and_forget
 from desktop_auth.vocabulary import Role
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
                 dialog.close()
         self.admin_console = None
         minutes = self.idle.minutes
-        self.session = None
+        self._end_session()
         self.back_to_sign_in(
             self.tr("You were signed out after %1 minutes without use.").replace("%1", str(minutes))
         )
@@ -239,9 +239,16 @@ class MainWindow(QMainWindow):
         self.show_page(self.sign_in)
         self.sign_in.reset(message)
 
+    def _end_session(self) -> None:
+        """Forget the session here and end it in the store (or at the server): a token
+        left behind would work until its expiry (B2)."""
+        session, service, self.session = self.session, self.service, None
+        if session is not None and service is not None:
+            run_and_forget(lambda: service.sign_in.sign_out(session))
+
     def sign_out(self) -> None:
         self.idle.disarm()
-        self.session = None
+        self._end_session()
         if self.admin_console is not None:
             self.admin_console.close()
             self.admin_console = None
@@ -317,4 +324,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.runner.cancel()
+        self._end_session()  # the app waits for its workers before the store closes
         super().closeEvent(event)

@@ -112,6 +112,19 @@ class TaskRunner(QObject):
             callbacks[1](error)
 
 
+def run_and_forget(work: Callable[[], object]) -> None:
+    """Work nobody waits for (ending a session at sign-out), off the GUI thread; a failure
+    is logged by its code only (the session ends by itself at its expiry anyway)."""
+
+    def guarded() -> None:
+        try:
+            work()
+        except DesktopAuthError as error:
+            log.info("background work failed: %s", error.code)
+
+    QThreadPool.globalInstance().start(guarded)
+
+
 def wait_for_workers(milliseconds: int = 10_000) -> bool:
     """At exit: let running jobs end before the store closes."""
     return QThreadPool.globalInstance().waitForDone(milliseconds)

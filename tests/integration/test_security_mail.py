@@ -6,10 +6,8 @@ C4 (the SMTP password comes from the keyring).
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
-import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass, field
@@ -20,10 +18,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from desktop_auth.config import Config
 from desktop_auth.core.mail import KEYRING_SERVICE, SmtpSettings
@@ -36,6 +30,7 @@ from tests.helpers import (
     PinnedClock,
     initialize_organisation,
 )
+from tests.tls_helpers import self_signed_certificate
 from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri, sign_in_ticket
 
 SMTP_USER = "desktop-auth"
@@ -67,33 +62,7 @@ def check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: 
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
     """A self-signed certificate for 127.0.0.1, trusted through the settings' ca_file."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = tmp_path / "smtp.pem", tmp_path / "smtp.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    cert_file, key_file = self_signed_certificate(tmp_path, "smtp")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     return cert_file, context
@@ -286,22 +255,7 @@ def test_a_server_whose_certificate_is_not_trusted_gets_nothing(
     port = free_port()
     server = start_server(inbox, port, context, implicit=False)
     clock = PinnedClock()
-    other_ca = tmp_path / "other.pem"
-    other_ca.write_bytes(b"")  # replaced below by a real, unrelated certificate
-    unrelated = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "someone else")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(unrelated.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(unrelated, hashes.SHA256())
-    )
-    other_ca.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    other_ca, _ = self_signed_certificate(tmp_path, "other")  # a real, unrelated CA
     service, admin = open_service(tmp_path, port, other_ca, security="starttls", clock=clock)
     try:
         make_user_with_app(service, admin, clock)

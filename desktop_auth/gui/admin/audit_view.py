@@ -132,10 +132,11 @@ class AuditView(Screen):
         )
 
     def load(self) -> None:
-        service, chosen = self.context.service, self.current_filter()
+        service, chosen, actor = self.context.service, self.current_filter(), self.context.actor()
         self.error.clear_error()
         self.runner.start(
             lambda: service.audit.events(
+                actor=actor,
                 subject=chosen.subject,
                 event_type=chosen.event_type,
                 since=chosen.since,
@@ -188,7 +189,10 @@ class AuditView(Screen):
     def verify(self) -> None:
         service = self.context.service
         self.error.clear_error()
-        self.runner.start(service.audit.verify, self._verified, self.error.show_error)
+        actor = self.context.actor()
+        self.runner.start(
+            lambda: service.audit.verify(actor=actor), self._verified, self.error.show_error
+        )
 
     def _verified(self, verification: AuditVerification) -> None:
         self.verification = verification

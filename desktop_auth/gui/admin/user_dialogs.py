@@ -126,9 +126,11 @@ class MethodsDialog(AdminDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        service, email = self.context.service, self.user.email
+        service, email, actor = self.context.service, self.user.email, self.context.actor()
         self.runner.start(
-            lambda: service.accounts.methods(email), self._loaded, self.error.show_error
+            lambda: service.accounts.methods(email, actor=actor),
+            self._loaded,
+            self.error.show_error,
         )
 
     def _loaded(self, methods: list[EnrolledMethod]) -> None:

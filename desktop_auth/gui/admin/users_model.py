@@ -10,6 +10,7 @@ starts again; a page that arrives for an older one is dropped.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import (
@@ -22,7 +23,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop_auth.core.service import AuthService, UserStatus, UserSummary
+from desktop_auth.core.service import Actor, AuthService, UserStatus, UserSummary
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import Role
@@ -68,9 +69,11 @@ class Count:
     total: int
 
 
-def user_rows(service: AuthService, users: list[UserSummary]) -> list[UserRow]:
+def user_rows(
+    service: AuthService, users: list[UserSummary], actor: Actor | None = None
+) -> list[UserRow]:
     """In a worker: each user with their kinds of method and status."""
-    kinds = service.accounts.method_kinds([u.id for u in users])
+    kinds = service.accounts.method_kinds([u.id for u in users], actor=actor)
     now = service.accounts.now()
     return [
         UserRow(user=user, kinds=kinds.get(user.id, ()), status=user.status(now)) for user in users
@@ -89,9 +92,13 @@ class UsersModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         cached_pages: int = CACHED_PAGES,
         parent: QObject | None = None,
+        actor: Callable[[], Actor | None] = lambda: None,
     ) -> None:
+        """``actor``: the signed-in administrator, whose session every read is checked
+        against (B3); None only where the caller holds the store itself."""
         super().__init__(parent)
         self.service = service
+        self.actor = actor
         self.page_size = page_size
         self.cached_pages = cached_pages
         self.listing = Listing()
@@ -159,11 +166,13 @@ class UsersModel(QAbstractTableModel):
     def _fetch_next(self) -> None:
         if self.runner.busy or self.stopped:
             return
-        service, listing, size = self.service, self.listing, self.page_size
+        service, listing, size, actor = self.service, self.listing, self.page_size, self.actor()
         if self.total is None:
             search = listing.search or None
             self.runner.start(
-                lambda: Count(listing=listing, total=service.accounts.count(search=search)),
+                lambda: Count(
+                    listing=listing, total=service.accounts.count(search=search, actor=actor)
+                ),
                 self._counted,
                 self.failed.emit,
             )
@@ -182,8 +191,9 @@ class UsersModel(QAbstractTableModel):
                 descending=listing.descending,
                 limit=size,
                 offset=number * size,
+                actor=actor,
             )
-            return Page(listing=listing, number=number, rows=user_rows(service, users))
+            return Page(listing=listing, number=number, rows=user_rows(service, users, actor))
 
         self.runner.start(work, self._fetched, self.failed.emit)
 

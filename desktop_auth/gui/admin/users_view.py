@@ -44,7 +44,7 @@ class UsersView(Screen):
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(SEARCH_DELAY_MS)
-        self.model = UsersModel(context.service, parent=self)
+        self.model = UsersModel(context.service, parent=self, actor=context.actor)
         self.debounce.timeout.connect(lambda: self.model.set_search(self.search.text()))
         self.search.textChanged.connect(lambda _text: self.debounce.start())
         self.table = QTableView()
@@ -183,7 +183,7 @@ class UsersView(Screen):
 
         def action(actor: Actor) -> tuple[object, UserRow]:
             result = work(actor, email)
-            return result, user_rows(service, [service.accounts.get(email)])[0]
+            return result, user_rows(service, [service.accounts.get(email, actor=actor)], actor)[0]
 
         def done(answer: tuple[object, UserRow]) -> None:
             self.model.update_row(answer[1])

@@ -1,0 +1,65 @@
+"""``desktop-auth server``: run the sign-in server; ``server init``: its first administrator.
+
+The server alone opens the store and the data key.  It speaks HTTPS; plain HTTP only on a
+loopback address and only when asked (``--insecure-loopback``), for a single host or a
+reverse proxy on the same machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from desktop_auth.cli.context import CliContext
+from desktop_auth.errors import ServerInsecureError, ServerListenError
+
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+def _host_and_port(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    try:
+        number = int(port)
+    except ValueError:
+        raise ServerListenError(listen=listen) from None
+    if not host or not 0 < number < 65536:
+        raise ServerListenError(listen=listen)
+    return host.strip("[]"), number
+
+
+def run(ctx: CliContext) -> int:
+    import uvicorn
+
+    from desktop_auth.core.service import AuthService
+    from desktop_auth.remote.client import is_loopback
+    from desktop_auth.remote.server import create_app
+
+    args = ctx.args
+    host, port = _host_and_port(args.listen)
+    secure = args.certificate is not None and args.private_key is not None
+    if not secure and not (args.insecure_loopback and is_loopback(host)):
+        raise ServerInsecureError(url=f"http://{args.listen}")
+    # The server is the store's only client: a server_url in its own config means nothing.
+    service = AuthService.open(replace(ctx.config, server_url=None))
+    try:
+        uvicorn.run(
+            create_app(service),
+            host=host,
+            port=port,
+            ssl_certfile=str(args.certificate) if secure else None,
+            ssl_keyfile=str(args.private_key) if secure else None,
+            log_level="warning",
+            access_log=False,  # a bearer token must never reach a log line
+            # A stop (systemd, a rolling update) waits this long for calls under way.
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        )
+    finally:
+        service.close()
+    return 0
+
+
+def init(ctx: CliContext) -> int:
+    """The first administrator, made here, on the server's own host (never over the API)."""
+    from desktop_auth.cli import admin
+
+    ctx.config = replace(ctx.config, server_url=None)
+    return admin.init(ctx)

@@ -1,0 +1,270 @@
+"""``RemoteService``: the same capabilities as ``AuthService``, answered by a sign-in server.
+
+Each capability attribute is a proxy made from the core's own class: calling a method
+binds the arguments against that method's signature, sends them (``wire``) and turns the
+answer back into the same result types and errors.  A ``Session`` or ``Actor`` argument
+becomes the bearer token.  What belongs to the workstation stays here: the security
+key's client (WebAuthn as on the web: the server is the relying party), and the check
+that plain HTTP goes only to this host.  Nothing of the store, no data key and no
+database credential is ever on a workstation in this mode (B1).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import ipaddress
+import socket
+import ssl
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+import httpx
+
+from desktop_auth.config import Config
+from desktop_auth.errors import (
+    LocalOnlyError,
+    ServerCertificateError,
+    ServerInsecureError,
+    ServerProtocolError,
+    ServerUnavailableError,
+    SignInRequiredError,
+)
+from desktop_auth.remote import wire
+
+if TYPE_CHECKING:
+    from desktop_auth.core.service import AuthService, Organisation
+    from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
+
+TIMEOUT_SECONDS = 30.0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str) -> str:
+    """https://…, or http:// only to this host; else ``ServerInsecureError``."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return url.rstrip("/")
+    raise ServerInsecureError(url=url)
+
+
+class RemoteService:
+    """A workstation's view of a sign-in server; used wherever an ``AuthService`` is."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        ca_file: Path | None = None,
+        workstation: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        administrator_token: str | None = None,
+    ) -> None:
+        """``administrator_token``: the session of ``desktop-auth admin login``, which the
+        administration commands act as (``accounts.local_administrator()`` here)."""
+        self.url = check_server_url(url)
+        self.administrator_token = administrator_token
+        verify: ssl.SSLContext | bool = True
+        if ca_file is not None:
+            verify = ssl.create_default_context(cafile=str(ca_file))
+        self._http = httpx.Client(
+            base_url=self.url,
+            verify=verify,
+            timeout=TIMEOUT_SECONDS,
+            transport=transport,
+            headers={"X-Desktop-Auth-Workstation": workstation or socket.gethostname()},
+        )
+        for name in wire.CAPABILITIES:
+            setattr(self, name, _Capability(self, name))
+
+    # --- what AuthService has beside its capabilities ---------------------------------
+
+    def organisation(self) -> Organisation | None:
+        from desktop_auth.core.service import Organisation
+
+        return cast(
+            "Organisation | None",
+            wire.adapter(Organisation | None).validate_python(
+                self.request("GET", f"/{wire.API_VERSION}/organisation", None, None)
+            ),
+        )
+
+    def initialize(self, **_options: object) -> object:
+        raise LocalOnlyError(command="desktop-auth server init")
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> RemoteService:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- the transport ------------------------------------------------------------------
+
+    def request(self, verb: str, path: str, body: Any, token: str | None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            response = self._http.request(verb, path, json=body, headers=headers)
+        except httpx.ConnectError as exc:
+            if isinstance(exc.__context__, ssl.SSLError) or "CERTIFICATE" in str(exc).upper():
+                raise ServerCertificateError(url=self.url) from None
+            raise ServerUnavailableError(url=self.url) from None
+        except httpx.TransportError:
+            raise ServerUnavailableError(url=self.url) from None
+        try:
+            payload = response.json()
+        except ValueError:
+            raise ServerProtocolError() from None
+        if response.status_code == 200:
+            return payload
+        if isinstance(payload, dict) and "code" in payload:
+            raise wire.error_from_json(payload)
+        raise ServerProtocolError()
+
+
+class _Capability:
+    """One capability of the server, with the core class's methods."""
+
+    def __init__(self, service: RemoteService, name: str) -> None:
+        self._service = service
+        self._name = name
+
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        if method.startswith("_"):
+            raise AttributeError(method)
+        key = (self._name, method)
+        if key == ("security_keys", "client"):
+            return self._key_client
+        if key == ("accounts", "local_administrator"):
+            return self._administrator
+        if key in wire.LOCAL_ONLY:
+            return _local_only(f"desktop-auth admin … ({self._name}.{method})")
+        if method not in vars(wire.CAPABILITIES[self._name]):
+            raise AttributeError(method)
+        return _Call(self._service, wire.find(self._name, method))
+
+    def _administrator(self) -> object:
+        """On a server there is no local administrator: the signed-in one stands in."""
+        from desktop_auth.core.service import Actor
+
+        token = self._service.administrator_token
+        if token is None:
+            raise SignInRequiredError()
+        session = self._service.sign_in.resume(token)  # type: ignore[attr-defined]
+        return Actor.for_session(session)
+
+    def _key_client(self, prompts: KeyPrompts | None = None) -> SecurityKeyClient:
+        """The workstation's side of WebAuthn, for the server's relying party."""
+        from desktop_auth.devices.ctap import (
+            SecurityKeyClient,
+            connected_authenticators,
+            windows_hello_available,
+        )
+
+        rp = self._service.security_keys.relying_party()  # type: ignore[attr-defined]
+        return SecurityKeyClient(
+            f"https://{rp.rp_id}",
+            prompts=prompts,
+            devices=connected_authenticators,
+            use_windows_hello=windows_hello_available(),
+        )
+
+
+class _Call:
+    def __init__(self, service: RemoteService, operation: wire.Operation) -> None:
+        self._service = service
+        self._operation = operation
+        self._signature = inspect.signature(operation.function())
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        operation = self._operation
+        bound = self._signature.bind(None, *args, **kwargs)
+        bound.apply_defaults()
+        token: str | None = None
+        if operation.caller_parameter is not None:
+            caller = bound.arguments.get(operation.caller_parameter)
+            if caller is None:  # a helpdesk read without an actor: the signed-in admin's
+                token = self._service.administrator_token
+                if token is None:
+                    raise SignInRequiredError()
+            else:
+                token = _token_of(caller)
+        body = {
+            p.name: wire.adapter(p.annotation).dump_python(bound.arguments[p.name], mode="json")
+            for p in operation.parameters
+        }
+        answer = self._service.request("POST", operation.path, body or None, token)
+        return wire.adapter(operation.returns).validate_python(answer)
+
+
+def _token_of(caller: object) -> str:
+    from desktop_auth.core.service import Actor, Session
+
+    if isinstance(caller, Actor):
+        caller = caller.session
+    if isinstance(caller, Session):
+        return caller.token
+    # An Actor without a session is the local administrator: there is none on a server.
+    raise SignInRequiredError()
+
+
+def _local_only(command: str) -> Callable[..., Any]:
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise LocalOnlyError(command=command)
+
+    return refuse
+
+
+#: Where ``desktop-auth admin login`` keeps its session token, per server URL.
+ADMIN_SESSION_SERVICE = "desktop-auth-admin-session"
+
+
+def stored_admin_token(url: str) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(ADMIN_SESSION_SERVICE, check_server_url(url))
+    except KeyringError:
+        return None
+
+
+def store_admin_token(url: str, token: str | None) -> None:
+    import keyring
+    from keyring.errors import PasswordDeleteError
+
+    if token is not None:
+        keyring.set_password(ADMIN_SESSION_SERVICE, check_server_url(url), token)
+        return
+    with contextlib.suppress(PasswordDeleteError):  # not signed in: nothing to forget
+        keyring.delete_password(ADMIN_SESSION_SERVICE, check_server_url(url))
+
+
+def open_service(config: Config, **options: Any) -> AuthService:
+    """The service this workstation is configured for: the sign-in server's when
+    ``server_url`` is set (nothing of the store is opened here), else the embedded store.
+    The GUI and the CLI cannot tell the two apart."""
+    if config.server_url:
+        remote = RemoteService(
+            config.server_url,
+            ca_file=config.server_ca_file,
+            administrator_token=stored_admin_token(config.server_url),
+        )
+        return cast("AuthService", remote)
+    from desktop_auth.core.service import AuthService
+
+    return AuthService.open(config, **options)
