@@ -104,7 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_gui(config, language, demo=args.demo)
         from desktop_auth.cli.context import CliContext
 
-        result: int = args.handler(CliContext(config=config, language=language, args=args))
+        context = CliContext(config=config, language=language, args=args)
+        try:
+            result: int = args.handler(context)
+        finally:
+            context.close()
         return result
     except DesktopAuthError as exc:
         language = language or detect_language()

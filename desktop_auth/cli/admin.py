@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, TemporaryPassword, UserSummary
 from desktop_auth.errors import (
     GateNothingToStartError,
+    InsufficientAssuranceError,
     PermissionDeniedError,
     SignInRequiredError,
     StoreNotInitializedError,
@@ -267,7 +268,7 @@ def gate(ctx: CliContext) -> int:
 def login(ctx: CliContext) -> int:
     """Sign in at the sign-in server as an administrator: password, then the second factor
     (the same rules as the window); the session is kept in the keyring until it ends."""
-    from desktop_auth.core.service import SignInOutcome
+    from desktop_auth.core.service import AssuranceLevel, SignInOutcome
     from desktop_auth.remote.client import store_admin_token
 
     url = ctx.config.server_url
@@ -298,6 +299,9 @@ def login(ctx: CliContext) -> int:
     if session.role != Role.ADMIN:
         service.sign_in.sign_out(session)
         raise PermissionDeniedError()
+    if session.assurance is AssuranceLevel.AAL1:  # B3: administration needs a second factor
+        service.sign_in.sign_out(session)
+        raise InsufficientAssuranceError()
     store_admin_token(url, session.token)
     ctx.out("cli.login.done", email=session.email, until=session.expires_at)
     return 0

@@ -47,8 +47,16 @@ class CliContext:
             # should not wait for the database and crypto libraries to load.
             from desktop_auth.remote.client import open_service
 
-            self._service = open_service(self.config, check_data_key=check_data_key)
+            self._service = open_service(
+                self.config, administrator=True, check_data_key=check_data_key
+            )
         return self._service
+
+    def close(self) -> None:
+        """The store's connections, or the server's, once the command is done."""
+        if self._service is not None:
+            self._service.close()
+            self._service = None
 
     def read_passphrase(self, *, from_stdin: bool, twice: bool) -> str:
         """A key file's passphrase from standard input (one line) or a hidden prompt."""

@@ -23,7 +23,12 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.errors import SessionEndedError, SessionExpiredError
-from desktop_auth.store.models import SignInSession, User
+from desktop_auth.store.models import (
+    PendingCeremonyRow,
+    PendingSignInRow,
+    SignInSession,
+    User,
+)
 
 #: How long an expired session's row is kept (see ``open_session``).
 FORGET_AFTER = timedelta(days=1)
@@ -163,7 +168,11 @@ def end(db: DbSession, session: Session) -> bool:
 
 
 def end_all(db: DbSession, user_id: int, *, keep: Session | None = None) -> int:
-    """End every session of the account (but ``keep``, the one that made the change)."""
+    """End every session of the account (but ``keep``, the one that made the change), and
+    every sign-in of it under way: a ticket from before a reset or disabling must not
+    finish into a session after it."""
+    db.execute(delete(PendingSignInRow).where(PendingSignInRow.user_id == user_id))
+    db.execute(delete(PendingCeremonyRow).where(PendingCeremonyRow.user_id == user_id))
     query = delete(SignInSession).where(SignInSession.user_id == user_id)
     if keep is not None:
         query = query.where(SignInSession.token_hash != token_hash(keep.token))

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import and_, case, delete, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -26,8 +26,9 @@ from desktop_auth.store.db import Store
 from desktop_auth.store.models import UnknownAccountFailures, User
 from desktop_auth.store.settings import UNKNOWN_ACCOUNT_KEY, get_setting, insert_setting
 
-#: How long failures for an unknown address are remembered after the last one.
-UNKNOWN_ACCOUNT_MEMORY = timedelta(days=1)
+#: A run of failures is forgotten after this long without another: for accounts and for
+#: unknown addresses alike, so that a day later neither tells which addresses exist (T2).
+FAILURE_MEMORY = timedelta(days=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +74,12 @@ def record_user_failure(
     failures = session.execute(
         update(User)
         .where(User.id == user_id)
-        .values(failed_attempts=User.failed_attempts + 1)
+        .values(
+            failed_attempts=case(
+                (User.last_failure_at < now - FAILURE_MEMORY, 1), else_=User.failed_attempts + 1
+            ),
+            last_failure_at=now,
+        )
         .returning(User.failed_attempts)
     ).scalar_one()
     wait = policy.wait_after(failures)
@@ -148,7 +154,8 @@ def clear_second_factor_failures(session: Session, user_id: int) -> None:
 
 class UnknownAccountThrottle:
     """The same delays and locks for addresses that match no account, in the store (one
-    row per keyed hash of the address, shared by every server; pruned after a day)."""
+    row per keyed hash of the address, shared by every server; forgotten as an account's
+    run of failures is, ``FAILURE_MEMORY``)."""
 
     def __init__(self, store: Store, policy: ThrottlePolicy) -> None:
         self.policy = policy
@@ -179,7 +186,13 @@ class UnknownAccountThrottle:
                 .values(slot=slot, failures=1, closed_until=None, last_failure_at=now)
                 .on_conflict_do_update(
                     index_elements=[table.slot],
-                    set_={"failures": table.failures + 1, "last_failure_at": now},
+                    set_={
+                        "failures": case(
+                            (table.last_failure_at < now - FAILURE_MEMORY, 1),
+                            else_=table.failures + 1,
+                        ),
+                        "last_failure_at": now,
+                    },
                 )
                 .returning(table.failures)
             ).scalar_one()
@@ -195,7 +208,13 @@ class UnknownAccountThrottle:
                     )
                     .values(closed_until=until)
                 )
-            db.execute(delete(table).where(table.last_failure_at < now - UNKNOWN_ACCOUNT_MEMORY))
+            # Forgotten as an account's run is (FAILURE_MEMORY), and only once open again.
+            db.execute(
+                delete(table).where(
+                    table.last_failure_at < now - FAILURE_MEMORY,
+                    or_(table.closed_until.is_(None), table.closed_until < now),
+                )
+            )
         return FailureOutcome(
             failures=failures, closed_until=until, locked=self.policy.is_lock(failures)
         )

@@ -16,7 +16,7 @@ import inspect
 import ipaddress
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -30,12 +30,20 @@ from desktop_auth.errors import (
     ServerInsecureError,
     ServerProtocolError,
     ServerUnavailableError,
+    SessionEndedError,
+    SessionExpiredError,
     SignInRequiredError,
+    StoreNotInitializedError,
 )
 from desktop_auth.remote import wire
 
 if TYPE_CHECKING:
-    from desktop_auth.core.service import AuthService, Organisation
+    from desktop_auth.core.service import (
+        AuthService,
+        BackupCodeSlip,
+        IssuedBackupCode,
+        Organisation,
+    )
     from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
 
 TIMEOUT_SECONDS = 30.0
@@ -76,6 +84,8 @@ class RemoteService:
         administration commands act as (``accounts.local_administrator()`` here)."""
         self.url = check_server_url(url)
         self.administrator_token = administrator_token
+        #: Where the token came from, to forget it there when it has ended.
+        self.url_of_kept_token: str | None = None
         verify: ssl.SSLContext | bool = True
         if ca_file is not None:
             verify = ssl.create_default_context(cafile=str(ca_file))
@@ -84,6 +94,9 @@ class RemoteService:
             verify=verify,
             timeout=TIMEOUT_SECONDS,
             transport=transport,
+            # No proxy and no CA bundle from the environment: passwords and tokens go
+            # straight to the configured server, verified against the configured CA.
+            trust_env=False,
             headers={"X-Desktop-Auth-Workstation": workstation or socket.gethostname()},
         )
         for name in wire.CAPABILITIES:
@@ -112,6 +125,18 @@ class RemoteService:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def as_administrator(self) -> Iterator[None]:
+        """Around a call with the kept administrator's token: once the server says that
+        session has ended, the keyring forgets it and the answer is "sign in first"."""
+        try:
+            yield
+        except (SessionEndedError, SessionExpiredError):
+            if self.url_of_kept_token is not None:
+                store_admin_token(self.url_of_kept_token, None)
+            self.administrator_token = None
+            raise SignInRequiredError() from None
 
     # --- the transport ------------------------------------------------------------------
 
@@ -151,6 +176,8 @@ class _Capability:
             return self._key_client
         if key == ("accounts", "local_administrator"):
             return self._administrator
+        if key == ("recovery_codes", "backup_code_slip"):
+            return self._backup_code_slip
         if key in wire.LOCAL_ONLY:
             return _local_only(f"desktop-auth admin … ({self._name}.{method})")
         if method not in vars(wire.CAPABILITIES[self._name]):
@@ -164,8 +191,23 @@ class _Capability:
         token = self._service.administrator_token
         if token is None:
             raise SignInRequiredError()
-        session = self._service.sign_in.resume(token)  # type: ignore[attr-defined]
+        with self._service.as_administrator():
+            session = self._service.sign_in.resume(token)  # type: ignore[attr-defined]
         return Actor.for_session(session)
+
+    def _backup_code_slip(self, issued: IssuedBackupCode) -> BackupCodeSlip:
+        """Made here: the code need not travel to the server a second time."""
+        from desktop_auth.core.service import BackupCodeSlip
+
+        organisation = self._service.organisation()
+        if organisation is None:
+            raise StoreNotInitializedError()
+        return BackupCodeSlip(
+            organisation=organisation.name,
+            email=issued.email,
+            expires_at=issued.expires_at,
+            code=issued.code,
+        )
 
     def _key_client(self, prompts: KeyPrompts | None = None) -> SecurityKeyClient:
         """The workstation's side of WebAuthn, for the server's relying party."""
@@ -201,10 +243,15 @@ class _Call:
                 token = self._service.administrator_token
                 if token is None:
                     raise SignInRequiredError()
-            else:
-                token = _token_of(caller)
+                with self._service.as_administrator():
+                    return self._send(token, bound.arguments)
+            token = _token_of(caller)
+        return self._send(token, bound.arguments)
+
+    def _send(self, token: str | None, arguments: dict[str, Any]) -> Any:
+        operation = self._operation
         body = {
-            p.name: wire.adapter(p.annotation).dump_python(bound.arguments[p.name], mode="json")
+            p.name: wire.adapter(p.annotation).dump_python(arguments[p.name], mode="json")
             for p in operation.parameters
         }
         answer = self._service.request("POST", operation.path, body or None, token)
@@ -254,16 +301,19 @@ def store_admin_token(url: str, token: str | None) -> None:
         keyring.delete_password(ADMIN_SESSION_SERVICE, check_server_url(url))
 
 
-def open_service(config: Config, **options: Any) -> AuthService:
+def open_service(config: Config, *, administrator: bool = False, **options: Any) -> AuthService:
     """The service this workstation is configured for: the sign-in server's when
     ``server_url`` is set (nothing of the store is opened here), else the embedded store.
-    The GUI and the CLI cannot tell the two apart."""
+    The GUI and the CLI cannot tell the two apart.  ``administrator``: the CLI's
+    commands act as the administrator of ``admin login`` (the window never does)."""
     if config.server_url:
         remote = RemoteService(
             config.server_url,
             ca_file=config.server_ca_file,
-            administrator_token=stored_admin_token(config.server_url),
+            administrator_token=stored_admin_token(config.server_url) if administrator else None,
         )
+        if administrator:
+            remote.url_of_kept_token = config.server_url
         return cast("AuthService", remote)
     from desktop_auth.core.service import AuthService
 

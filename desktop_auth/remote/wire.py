@@ -56,6 +56,7 @@ LOCAL_ONLY: frozenset[tuple[str, str]] = frozenset(
     {
         ("security_keys", "client"),
         ("accounts", "local_administrator"),
+        ("recovery_codes", "backup_code_slip"),  # made on the workstation
         ("audit", "export_csv"),  # a stream cannot travel; not served yet
         ("operations", "export_data_key"),
         ("operations", "import_data_key"),

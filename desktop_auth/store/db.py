@@ -103,7 +103,11 @@ def create_store_engine(url: str | URL) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             _private_sqlite_file(Path(database).expanduser())
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,  # a failed statement's log line holds no hash or key
+        )
         _prepare_sqlite(engine)
         return engine
     connect_args: dict[str, Any] = {}
@@ -114,7 +118,9 @@ def create_store_engine(url: str | URL) -> Engine:
         if "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
     try:
-        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True
+        )
     except ModuleNotFoundError as exc:
         raise DatabaseDriverMissingError(driver=parsed.drivername) from exc
 

@@ -62,6 +62,8 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Consecutive failed password attempts; changed only by one atomic UPDATE.
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: The last of them: a run is forgotten a day after (``throttle.FAILURE_MEMORY``).
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(

@@ -3,6 +3,7 @@ PostgreSQL, driven through ``RemoteService`` (issue 14)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -158,14 +159,23 @@ def _code(secret: str, *, after: str | None = None) -> str:
     return code
 
 
-def _set_up_app(client: RemoteService, ticket: str) -> tuple[Session, str]:
+@dataclass(frozen=True)
+class AppSetUp:
+    session: Session
+    secret: str
+    #: The code that proved it: the next sign-in needs the next one (replay guard).
+    code: str
+
+
+def _set_up_app(client: RemoteService, ticket: str) -> AppSetUp:
     enrollment = client.authenticator_apps.begin_setup(ticket, "Telefoon")  # type: ignore[attr-defined]
     secret = secret_from_uri(enrollment.uri)
+    code = _code(secret)
     done = client.authenticator_apps.finish_setup(  # type: ignore[attr-defined]
-        ticket, enrollment.enrollment_id, _code(secret)
+        ticket, enrollment.enrollment_id, code
     )
     assert done.outcome is SignInOutcome.DONE and done.session is not None
-    return done.session, secret
+    return AppSetUp(done.session, secret, code)
 
 
 def test_sign_in_setup_recovery_and_helpdesk_through_the_server(
@@ -178,7 +188,7 @@ def test_sign_in_setup_recovery_and_helpdesk_through_the_server(
     # The first administrator sets up an authenticator app at the first sign-in.
     first = client.sign_in.with_password(ADMIN_EMAIL, ADMIN_PASSWORD)  # type: ignore[attr-defined]
     assert first.outcome is SignInOutcome.SETUP_REQUIRED and first.ticket
-    admin_session, _ = _set_up_app(client, first.ticket)
+    admin_session = _set_up_app(client, first.ticket).session
     assert admin_session.assurance is AssuranceLevel.AAL2 and admin_session.role == Role.ADMIN
     helpdesk = Actor.for_session(admin_session)
 
@@ -195,7 +205,7 @@ def test_sign_in_setup_recovery_and_helpdesk_through_the_server(
     assert step.outcome is SignInOutcome.MUST_CHANGE_PASSWORD and step.ticket
     step = client.sign_in.complete_password_change(step.ticket, NEW_PASSWORD)  # type: ignore[attr-defined]
     assert step.outcome is SignInOutcome.SETUP_REQUIRED and step.ticket
-    jan, _ = _set_up_app(client, step.ticket)
+    jan = _set_up_app(client, step.ticket).session
     sheet = client.recovery_codes.generate(jan)  # type: ignore[attr-defined]
     assert len(sheet.codes) == 10
     assert client.recovery_codes.status(jan).left == 10  # type: ignore[attr-defined]
@@ -222,7 +232,7 @@ def test_forged_and_ended_sessions_are_refused_by_the_server(
 ) -> None:
     client = connect(servers[0].url)
     first = client.sign_in.with_password(ADMIN_EMAIL, ADMIN_PASSWORD)  # type: ignore[attr-defined]
-    admin_session, _ = _set_up_app(client, first.ticket)
+    admin_session = _set_up_app(client, first.ticket).session
     forged = Session(
         token="A" * 43,
         user_id=admin_session.user_id,
@@ -305,3 +315,64 @@ def test_tls_a_trusted_certificate_works_and_any_other_is_refused(
     finally:
         server.stop()
     assert ADMIN_PASSWORD not in server.log.read_text(errors="replace")
+
+
+def test_the_admin_cli_signs_in_at_the_server_and_keeps_only_a_session(
+    servers: list[Server],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``admin login`` (password, then the app's code), then the helpdesk's commands act as
+    that administrator; the workstation's keyring holds the session token and nothing else."""
+    import keyring
+
+    from desktop_auth.cli import main
+    from tests.helpers import MemoryKeyring
+
+    with RemoteService(servers[0].url) as setup:  # the administrator's first sign-in
+        first = setup.sign_in.with_password(ADMIN_EMAIL, ADMIN_PASSWORD)  # type: ignore[attr-defined]
+        admin_app = _set_up_app(setup, first.ticket)
+    workstation = MemoryKeyring()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: workstation)
+    monkeypatch.setattr(keyring, "get_password", workstation.get_password)
+    monkeypatch.setattr(keyring, "set_password", workstation.set_password)
+    monkeypatch.setattr(keyring, "delete_password", workstation.delete_password)
+    config = tmp_path / "workstation.toml"
+    config.write_text(f'server_url = "{servers[0].url}"\n')
+    for name in ("DESKTOP_AUTH_DATABASE_URL", "DESKTOP_AUTH_DATA_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DESKTOP_AUTH_CONFIG", str(config))
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+
+    def cli(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    code, _, err = cli("admin", "user", "list")
+    assert code != 0 and "Sign in first" in err
+    code, out, err = cli(
+        "admin", "login", "--email", ADMIN_EMAIL, "--password-stdin",
+        stdin=f"{ADMIN_PASSWORD}\n{_code(admin_app.secret, after=admin_app.code)}\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"Signed in as {ADMIN_EMAIL}" in out
+    code, out, err = cli("admin", "user", "add", "jan@example.nl", "--name", "Jan Jansen")
+    assert code == 0, err
+    code, out, err = cli("admin", "user", "list")
+    assert code == 0, err
+    assert "jan@example.nl" in out and ADMIN_EMAIL in out
+    # What the workstation keeps: one session token, no database URL, no data key.
+    assert list(workstation.entries) == [("desktop-auth-admin-session", servers[0].url)]
+    assert ADMIN_PASSWORD not in out + err
+    # A kept session that ended at the server (elsewhere, or by expiry) is forgotten.
+    [token] = workstation.entries.values()
+    with RemoteService(servers[1].url) as elsewhere:
+        elsewhere.sign_in.sign_out(elsewhere.sign_in.resume(token))  # type: ignore[attr-defined]
+    code, _, err = cli("admin", "user", "list")
+    assert code != 0 and "Sign in first" in err
+    assert workstation.entries == {}
+    code, out, err = cli("admin", "logout")
+    assert code == 0 and "Signed out" in out

@@ -40,10 +40,11 @@ def admin_session_actor(service: AuthService, admin: Actor) -> Actor:
     return Actor.for_session(session)
 
 
-def test_destructive_admin_actions_need_the_admins_second_factor(
+def test_b3_every_admin_action_needs_the_admins_second_factor(
     service: AuthService, admin: Actor
 ) -> None:
-    """Resetting someone else's password or 2FA needs more than the admin's password."""
+    """A phished administrator's password alone administers nothing: not a reset, and not
+    an unlock either (which, after every ten guesses, would undo the lock)."""
     policy = dataclasses.replace(service.policy.current(), second_factor_required=False)
     service.policy.replace(actor=admin, policy=policy)
     session = service.sign_in.with_password("beheer@salariszaken.nl", ADMIN_PASSWORD).session
@@ -51,7 +52,12 @@ def test_destructive_admin_actions_need_the_admins_second_factor(
     email = make_user(service, admin)
     with pytest.raises(InsufficientAssuranceError):
         service.accounts.reset_password(actor=Actor.for_session(session), email=email)
-    service.accounts.unlock(actor=Actor.for_session(session), email=email)  # not destructive
+    with pytest.raises(InsufficientAssuranceError):
+        service.accounts.unlock(actor=Actor.for_session(session), email=email)
+    with pytest.raises(InsufficientAssuranceError):
+        service.accounts.create(
+            actor=Actor.for_session(session), email="piet@example.nl", display_name="Piet"
+        )
 
 
 def test_initialize_only_once(service: AuthService, admin: Actor) -> None:

@@ -19,6 +19,7 @@ from desktop_auth.errors import (
     SessionEndedError,
     SessionExpiredError,
     SessionNotFoundError,
+    SignInExpiredError,
 )
 from desktop_auth.vocabulary import AuditEventType, FactorKind, Role
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user, past_sign_in
@@ -195,3 +196,23 @@ def test_b2_a_user_lists_and_ends_their_own_sessions(
     with pytest.raises(SessionNotFoundError):
         service.my_account.end_session(enrolled.session, piets)
     assert service.my_account.sessions(piet)
+
+
+def test_b2_a_sign_in_under_way_does_not_outlive_a_reset_or_disabling(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """A ticket from before the helpdesk's reset, or before disabling, finishes nothing."""
+    enrolled = make_user_with_app(service, admin, clock)
+    clock.advance(seconds=31)
+    ticket = sign_in_ticket(service, enrolled.email)
+    service.accounts.reset_password(actor=admin, email=enrolled.email)
+    with pytest.raises(SignInExpiredError):
+        service.sign_in.with_second_factor(
+            ticket, FactorKind.TOTP, phone_code(enrolled.secret, clock)
+        )
+    other = make_user_with_app(service, admin, clock, email="piet@example.nl")
+    clock.advance(seconds=31)
+    ticket = sign_in_ticket(service, other.email)
+    service.accounts.set_disabled(actor=admin, email=other.email, disabled=True)
+    with pytest.raises(SignInExpiredError):
+        service.sign_in.with_second_factor(ticket, FactorKind.TOTP, phone_code(other.secret, clock))

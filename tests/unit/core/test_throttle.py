@@ -103,3 +103,20 @@ def test_policy_bounds_are_checked() -> None:
     assert ThrottlePolicy().wait_after(5) == timedelta(seconds=2)
     assert ThrottlePolicy().wait_after(7) == timedelta(seconds=8)
     assert ThrottlePolicy().wait_after(10) == timedelta(minutes=15)
+
+
+def test_t2_a_day_later_a_real_and_an_unknown_address_still_look_alike(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """A run of failures is forgotten a day after its last one, for both: the next wrong
+    password starts a new run for the account as for the address that has none."""
+    known = make_user(service, admin)
+    unknown = "niemand@example.nl"
+    assert fail(service, known, 10, clock) == fail(service, unknown, 10, clock)
+    clock.advance(days=1, minutes=1)
+    fail(service, "iemand.anders@example.nl", 1, clock)  # another failure prunes old rows
+    again = fail(service, known, 6, clock)
+    assert again == fail(service, unknown, 6, clock)
+    # A new run: plain refusals, then the delays, not the lock the old run had reached.
+    assert again[:4] == ["invalid_credentials"] * 4
+    assert "invalid_credentials_locked" not in again

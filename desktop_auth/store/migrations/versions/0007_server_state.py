@@ -24,6 +24,8 @@ def _user() -> sa.ForeignKey:
 
 
 def upgrade() -> None:
+    # A plain ADD COLUMN: a batch rebuild of ``users`` on SQLite would drop 0006's triggers.
+    op.add_column("users", sa.Column("last_failure_at", UTCDateTime(), nullable=True))
     op.create_table(
         "sign_in_sessions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -85,3 +87,5 @@ def downgrade() -> None:
     op.drop_table("webauthn_ceremonies")
     op.drop_table("pending_sign_ins")
     op.drop_table("sign_in_sessions")
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_column("last_failure_at")
