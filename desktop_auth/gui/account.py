@@ -1,4 +1,5 @@
-"""My security settings: methods, recovery codes and password, each on its own tab.
+"""My security settings: methods, recovery codes, password and where the user is signed
+in, each on its own tab.
 
 Sensitive changes ask the core; when it answers ReauthenticationRequired the
 user signs in again (``ReauthDialog``) and the change is tried once more.  The
@@ -40,6 +41,7 @@ from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDi
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
+from desktop_auth.gui.sessions_panel import SessionsPanel
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import FactorKind, Method
@@ -134,6 +136,9 @@ class AccountDialog(QDialog):
         self.tabs.addTab(methods_tab, "")
         self.tabs.addTab(codes_tab, "")
         self.tabs.addTab(password_tab, "")
+        self.sessions = SessionsPanel(service, session)
+        self.tabs.addTab(self.sessions, "")
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -145,6 +150,10 @@ class AccountDialog(QDialog):
         self.refresh()
 
     # --- loading ---------------------------------------------------------------------
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.sessions:
+            self.sessions.load()
 
     def refresh(self) -> None:
         service, session = self.service, self.session
@@ -229,6 +238,7 @@ class AccountDialog(QDialog):
         shown: ErrorLabel,
     ) -> None:
         self.session = session
+        self.sessions.set_session(session)
         self.session_changed.emit(session)
         self.runner.start(lambda: work(session), done, shown.show_error)
 
@@ -320,6 +330,7 @@ class AccountDialog(QDialog):
         self.tabs.setTabText(0, self.tr("&Verification methods"))
         self.tabs.setTabText(1, self.tr("&Recovery codes"))
         self.tabs.setTabText(2, self.tr("&Password"))
+        self.tabs.setTabText(3, self.tr("&Where you are signed in"))
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Name"),

@@ -8,6 +8,7 @@ re-exported here for the screens that import them from one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QTableWidget,
     QToolButton,
@@ -255,3 +257,18 @@ class StrengthMeter(QWidget):
         elif event.type() in PALETTE_EVENTS:
             self._colour_bar()
         super().changeEvent(event)
+
+
+def confirm(parent: QWidget, title: str, text: str, then: Callable[[], None]) -> QMessageBox:
+    """Ask before a change the user would notice; ``then()`` only on Yes (Qt's own button texts)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+    def answered(button: int) -> None:
+        if button == QMessageBox.StandardButton.Yes:
+            then()
+
+    box.finished.connect(answered)
+    box.open()
+    return box

@@ -60,6 +60,10 @@
         <translation>&amp;Wachtwoord</translation>
     </message>
     <message>
+        <source>&amp;Where you are signed in</source>
+        <translation>&amp;Waar je bent aangemeld</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>Naam</translation>
     </message>
@@ -1304,6 +1308,53 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>A backup code from the helpdesk</source>
         <translation>Een backupcode van de helpdesk</translation>
+    </message>
+</context>
+<context>
+    <name>SessionsPanel</name>
+    <message>
+        <source>%1 (this one)</source>
+        <translation>%1 (deze)</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>wachtwoord</translation>
+    </message>
+    <message>
+        <source>Sign out there</source>
+        <translation>Daar afmelden</translation>
+    </message>
+    <message>
+        <source>Sign out on %1? Whoever is there must sign in again.</source>
+        <translation>Afmelden op %1? Wie daar zit, moet opnieuw inloggen.</translation>
+    </message>
+    <message>
+        <source>Where your account is signed in now. Do you not recognise one, or did you leave a workstation signed in? Sign out there, and change your password if it was not you.</source>
+        <translation>Waar je account nu is aangemeld. Herken je er een niet, of heb je een werkplek aangemeld laten staan? Meld daar af, en wijzig je wachtwoord als jij het niet was.</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Werkplek</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>Aangemeld</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Laatst gebruikt</translation>
+    </message>
+    <message>
+        <source>With</source>
+        <translation>Met</translation>
+    </message>
+    <message>
+        <source>Where you are signed in</source>
+        <translation>Waar je bent aangemeld</translation>
+    </message>
+    <message>
+        <source>&amp;Sign out there…</source>
+        <translation>Daar &amp;afmelden…</translation>
     </message>
 </context>
 <context>

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.service import Actor, AuthService
+from desktop_auth.errors import SessionEndedError
 from desktop_auth.gui.account import AccountDialog
 from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
+from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
 from tests.gui.conftest import inputs_without_names, read_qr, shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
-from tests.helpers import USER_PASSWORD, PinnedClock
+from tests.helpers import USER_PASSWORD, PinnedClock, past_sign_in
 from tests.totp_helpers import EnrolledUser, make_user_with_app, secret_from_uri
 
 
@@ -159,3 +161,49 @@ def test_change_password_with_meter_and_reasons(
     dialog.change_button.click()
     qtbot.waitUntil(lambda: bool(dialog.password_done.text()))
     assert service.sign_in.with_password(jan.email, new).ticket
+
+
+def test_b2_where_you_are_signed_in_lists_the_sessions_and_signs_one_out(
+    qtbot: QtBot,
+    window: MainWindow,
+    service: AuthService,
+    admin: Actor,
+    clock: PinnedClock,
+) -> None:
+    jan = make_user_with_app(service, admin, clock)
+    elsewhere = past_sign_in(service, jan.email)  # Jan left another workstation signed in
+    clock.advance(seconds=31)
+    dialog = open_settings(qtbot, window, jan, clock)
+    panel = dialog.sessions
+    dialog.tabs.setCurrentWidget(panel)
+    # The sign-in from the fixture, the other workstation's and this window's.
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 3)
+    assert [info.current for info in panel.sessions].count(True) == 1
+    here = next(r for r, info in enumerate(panel.sessions) if info.current)
+    assert panel.table.item(here, 0).text().endswith("(this one)")
+    panel.table.selectRow(here)
+    assert not panel.end_button.isEnabled()  # this one is "Sign out" on the home page
+    for language, tab in (("nl", "&Waar je bent aangemeld"), ("en", "&Where you are signed in")):
+        install_language(language)
+        qtbot.waitUntil(lambda t=tab: dialog.tabs.tabText(3) == t)  # type: ignore[misc]
+        assert shoot(dialog, "24-settings-sessions").stat().st_size > 10_000
+    other = next(r for r, info in enumerate(panel.sessions) if info.current is False)
+    panel.table.selectRow(other)
+    assert panel.end_button.isEnabled()
+    panel.end_button.click()
+    qtbot.waitUntil(lambda: active_dialog(QMessageBox) is not None)
+    box = active_dialog(QMessageBox)
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2)
+    ended = {info.session_id for info in panel.sessions}
+    assert len(ended) == 2
+    # One of the two others is gone from the store as well: it signs nothing in any more.
+    still = 0
+    for session in (jan.session, elsewhere):
+        try:
+            service.my_account.methods(session)
+            still += 1
+        except SessionEndedError:
+            pass
+    assert still == 1

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_auth.core.service import Actor, AuthService, Session
 from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
@@ -74,21 +74,6 @@ class AdminContext(QObject):
         self.session_changed.emit(session)
         actor = self.actor()
         runner.start(lambda: work(actor), done, shown.show_error)
-
-
-def confirm(parent: QWidget, title: str, text: str, then: Callable[[], None]) -> QMessageBox:
-    """Ask before a change the user would notice; ``then()`` only on Yes (Qt's own button texts)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-    def answered(button: int) -> None:
-        if button == QMessageBox.StandardButton.Yes:
-            then()
-
-    box.finished.connect(answered)
-    box.open()
-    return box
 
 
 class AdminDialog(QDialog):

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_auth.core.service import Actor, TemporaryPassword, UserSummary
-from desktop_auth.gui.admin.context import AdminContext, confirm
+from desktop_auth.gui.admin.context import AdminContext
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
 from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog, RetireDialog
 from desktop_auth.gui.admin.user_dialogs import CreateUserDialog, DeadlineDialog, MethodsDialog
 from desktop_auth.gui.admin.users_model import SORT_ORDERS, UserRow, UsersModel, user_rows
-from desktop_auth.gui.widgets import ErrorLabel, Screen
+from desktop_auth.gui.widgets import ErrorLabel, Screen, confirm
 from desktop_auth.vocabulary import Role
 
 SEARCH_DELAY_MS = 200
