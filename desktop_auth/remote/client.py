@@ -16,9 +16,9 @@ import inspect
 import ipaddress
 import socket
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -38,6 +38,8 @@ from desktop_auth.errors import (
 from desktop_auth.remote import wire
 
 if TYPE_CHECKING:
+    from fido2.ctap import CtapDevice
+
     from desktop_auth.core.service import (
         AuthService,
         BackupCodeSlip,
@@ -79,9 +81,12 @@ class RemoteService:
         workstation: str | None = None,
         transport: httpx.BaseTransport | None = None,
         administrator_token: str | None = None,
+        security_keys: Callable[[], Iterable[CtapDevice]] | None = None,
     ) -> None:
         """``administrator_token``: the session of ``desktop-auth admin login``, which the
-        administration commands act as (``accounts.local_administrator()`` here)."""
+        administration commands act as (``accounts.local_administrator()`` here);
+        ``security_keys``: where keys are found (USB/NFC and Windows Hello by default)."""
+        self.key_devices = security_keys
         self.url = check_server_url(url)
         self.administrator_token = administrator_token
         #: Where the token came from, to forget it there when it has ended.
@@ -178,6 +183,8 @@ class _Capability:
             return self._administrator
         if key == ("recovery_codes", "backup_code_slip"):
             return self._backup_code_slip
+        if key == ("audit", "export_csv"):
+            return self._export_csv
         if key in wire.LOCAL_ONLY:
             return _local_only(f"desktop-auth admin … ({self._name}.{method})")
         if method not in vars(wire.CAPABILITIES[self._name]):
@@ -194,6 +201,12 @@ class _Capability:
         with self._service.as_administrator():
             session = self._service.sign_in.resume(token)  # type: ignore[attr-defined]
         return Actor.for_session(session)
+
+    def _export_csv(self, stream: IO[str], *, actor: object) -> int:
+        """The server's whole CSV text, written to ``stream`` here."""
+        answer = self._service.request("POST", wire.EXPORT_CSV_PATH, None, _token_of(actor))
+        stream.write(str(answer["csv"]))
+        return int(answer["events"])
 
     def _backup_code_slip(self, issued: IssuedBackupCode) -> BackupCodeSlip:
         """Made here: the code need not travel to the server a second time."""
@@ -218,11 +231,12 @@ class _Capability:
         )
 
         rp = self._service.security_keys.relying_party()  # type: ignore[attr-defined]
+        devices = self._service.key_devices
         return SecurityKeyClient(
             f"https://{rp.rp_id}",
             prompts=prompts,
-            devices=connected_authenticators,
-            use_windows_hello=windows_hello_available(),
+            devices=devices or connected_authenticators,
+            use_windows_hello=devices is None and windows_hello_available(),
         )
 
 

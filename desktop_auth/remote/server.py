@@ -10,6 +10,7 @@ in the repository (``docs/openapi.json``; a test compares them).
 from __future__ import annotations
 
 import inspect
+import io
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,7 @@ WORKSTATION_HEADER = "X-Desktop-Auth-Workstation"
 MAX_WORKSTATION_NAME = 100
 
 _bearer = HTTPBearer(auto_error=False, description="The session token of a sign-in")
+_BEARER = Depends(_bearer)
 
 
 def _status(error: errors.DesktopAuthError) -> int:
@@ -80,7 +82,37 @@ def create_app(service: AuthService) -> FastAPI:
     )
     for operation in wire.operations():
         _add_route(app, service, operation)
+
+    def export_csv(
+        request: Request, credentials: HTTPAuthorizationCredentials | None = _BEARER
+    ) -> CsvExport:
+        """The whole audit log as CSV, oldest first; the export itself is audited."""
+        actor = Actor.for_session(_session(service, credentials))
+        text = io.StringIO()
+        with calling_from(_workstation(request)):
+            count = service.audit.export_csv(text, actor=actor)
+        return CsvExport(csv=text.getvalue(), events=count)
+
+    app.add_api_route(
+        wire.EXPORT_CSV_PATH,
+        export_csv,
+        methods=["POST"],
+        response_model=CsvExport,
+        operation_id="audit.export_csv",
+        tags=["audit"],
+    )
     return app
+
+
+class CsvExport(BaseModel):
+    csv: str
+    events: int
+
+
+def _session(service: AuthService, credentials: HTTPAuthorizationCredentials | None) -> Session:
+    if credentials is None:
+        raise errors.SignInRequiredError()
+    return service.sign_in.resume(credentials.credentials)
 
 
 def _add_route(app: FastAPI, service: AuthService, operation: wire.Operation) -> None:
@@ -98,9 +130,7 @@ def _add_route(app: FastAPI, service: AuthService, operation: wire.Operation) ->
             {} if body is None else {name: getattr(body, name) for name in type(body).model_fields}
         )
         if operation.caller_parameter is not None:
-            if credentials is None:
-                raise errors.SignInRequiredError()
-            session: Session = service.sign_in.resume(credentials.credentials)
+            session = _session(service, credentials)
             arguments[operation.caller_parameter] = (
                 session if operation.caller is wire.Caller.SESSION else Actor.for_session(session)
             )
@@ -121,7 +151,7 @@ def _add_route(app: FastAPI, service: AuthService, operation: wire.Operation) ->
                 "credentials",
                 inspect.Parameter.POSITIONAL_OR_KEYWORD,
                 annotation=HTTPAuthorizationCredentials | None,
-                default=Depends(_bearer),
+                default=_BEARER,
             )
         )
     endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]

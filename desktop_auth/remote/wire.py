@@ -35,6 +35,8 @@ from desktop_auth.core.sign_in import SignIn
 from desktop_auth.core.users import Actor
 
 API_VERSION = "v1"
+#: ``audit.export_csv``: the CSV text and the number of events, for the client to write.
+EXPORT_CSV_PATH = f"/{API_VERSION}/audit/export_csv"
 
 #: The capabilities, by their ``AuthService`` attribute names.
 CAPABILITIES: Mapping[str, type] = {
@@ -57,7 +59,8 @@ LOCAL_ONLY: frozenset[tuple[str, str]] = frozenset(
         ("security_keys", "client"),
         ("accounts", "local_administrator"),
         ("recovery_codes", "backup_code_slip"),  # made on the workstation
-        ("audit", "export_csv"),  # a stream cannot travel; not served yet
+        # A stream cannot travel: served as the whole text (``EXPORT_CSV_PATH``).
+        ("audit", "export_csv"),
         ("operations", "export_data_key"),
         ("operations", "import_data_key"),
         ("operations", "check_data_key"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 import zxingcpp
@@ -18,6 +19,7 @@ from desktop_auth.gui.app import application
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.workers import wait_for_workers
+from tests.remote_helpers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Not committed (build/ is in .gitignore): screenshots for a person to review.
@@ -32,10 +34,18 @@ def english(qapp: QApplication) -> Iterator[None]:
     install_language("en")
 
 
-@pytest.fixture
-def window(qtbot: QtBot, service: AuthService, admin: Actor) -> Iterator[MainWindow]:
-    """The window on a store that has its organisation and administrator."""
-    yield from _window(qtbot, service)
+@pytest.fixture(params=["embedded", "server"])
+def window(
+    request: pytest.FixtureRequest, qtbot: QtBot, service: AuthService, admin: Actor
+) -> Iterator[MainWindow]:
+    """The window on a store that has its organisation and administrator: in-process, and
+    as a workstation of a sign-in server over the same store (the test arranges its users
+    with ``service``, on the server's side)."""
+    if request.param == "embedded":
+        yield from _window(qtbot, service)
+        return
+    with serving(service) as client:
+        yield from _window(qtbot, cast(AuthService, client))
 
 
 @pytest.fixture

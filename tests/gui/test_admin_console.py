@@ -9,6 +9,7 @@ import contextlib
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
@@ -33,6 +34,7 @@ from tests.gui.conftest import shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
 from tests.gui.palettes import dark_palette, text_contrast
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user, pdf_text
+from tests.remote_helpers import serving
 from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri
 
 ADMIN_EMAIL = "beheer@salariszaken.nl"
@@ -57,18 +59,27 @@ def admin_app(service: AuthService, admin: Actor, clock: PinnedClock) -> tuple[S
     return admin_with_app(service, clock)
 
 
-@pytest.fixture
+@pytest.fixture(params=["embedded", "server"])
 def console(
-    qtbot: QtBot, service: AuthService, admin_app: tuple[Session, str]
+    request: pytest.FixtureRequest,
+    qtbot: QtBot,
+    service: AuthService,
+    admin_app: tuple[Session, str],
 ) -> Iterator[AdminConsole]:
-    window = AdminConsole(service, admin_app[0])
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.dashboard.report is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: window.policy.policy is not None)
-    yield window
-    window.close()
-    wait_for_workers()  # as the app does at exit: no job outlives its store
+    """The console in-process, and on a workstation of a sign-in server over the same store
+    (every call then goes through the server, with the administrator's session)."""
+    with contextlib.ExitStack() as stack:
+        used = service
+        if request.param == "server":
+            used = cast(AuthService, stack.enter_context(serving(service)))
+        window = AdminConsole(used, admin_app[0])
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.dashboard.report is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.policy.policy is not None)
+        yield window
+        window.close()
+        wait_for_workers()  # as the app does at exit: no job outlives its store
 
 
 def visible(kind: type[QWidget]) -> QWidget | None:
