@@ -6,10 +6,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
 
 from desktop_auth.core.service import AuthService
 from desktop_auth.remote.client import RemoteService
@@ -22,42 +24,66 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class InProcessServer:
+    """uvicorn in a thread on 127.0.0.1, over ``service``; stop and start it again (on the
+    same port) for outage tests.  ``calls`` is every path asked."""
+
+    def __init__(self, service: AuthService) -> None:
+        self.service = service
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.calls: list[str] = []
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        app = create_app(self.service)
+        calls = self.calls
+
+        @app.middleware("http")
+        async def counted(
+            request: Request, call_next: Callable[[Request], Awaitable[Response]]
+        ) -> Response:
+            calls.append(request.url.path)
+            return await call_next(request)
+
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning",
+                access_log=False, lifespan="off",
+            )
+        )  # fmt: skip
+        thread = threading.Thread(target=server.run, name="sign-in server", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise AssertionError("the in-process sign-in server did not start")
+            time.sleep(0.01)
+        self._server, self._thread = server, thread
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=30)
+        self._server = self._thread = None
+
+
 @contextmanager
 def serving(service: AuthService) -> Iterator[RemoteService]:
     """``service`` behind a server on 127.0.0.1; the client finds the same security keys
     as ``service`` does (a test's software key)."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(service), host="127.0.0.1", port=port, log_level="warning",
-            access_log=False, lifespan="off",
-        )
-    )  # fmt: skip
-    thread = threading.Thread(target=server.run, name="sign-in server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise AssertionError("the in-process sign-in server did not start")
-        time.sleep(0.01)
+    server = InProcessServer(service)
+    server.start()
     client = RemoteService(
-        f"http://127.0.0.1:{port}",
+        server.url,
         workstation="WS-042",
         security_keys=service._key_devices,
     )
-    calls: list[str] = []
-    send = client.request
-
-    def counted(verb: str, path: str, body: object, token: str | None) -> object:
-        calls.append(path)
-        return send(verb, path, body, token)
-
-    client.request = counted  # type: ignore[method-assign]
     try:
         yield client
     finally:
         client.close()
-        server.should_exit = True
-        thread.join(timeout=30)
+        server.stop()
     # The test went through the server, not around it.
-    assert calls, "nothing was asked of the sign-in server"
+    assert server.calls, "nothing was asked of the sign-in server"

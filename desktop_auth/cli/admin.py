@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 from desktop_auth.errors import (
     GateNothingToStartError,
     InsufficientAssuranceError,
+    LocalOnlyError,
     PermissionDeniedError,
     SignInRequiredError,
     StoreNotInitializedError,
@@ -230,6 +231,8 @@ def user_backup_code(ctx: CliContext) -> int:
 
 
 def db_upgrade(ctx: CliContext) -> int:
+    if ctx.config.server_url:  # the server migrates its store when it starts
+        raise LocalOnlyError(command="desktop-auth admin db upgrade")
     ctx.service(check_data_key=False)  # opening the service applies the migrations
     ctx.out("cli.db.upgraded")
     return 0

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import keyring
 
@@ -203,12 +204,68 @@ def _check_fido_devices() -> CheckResult:
     )
 
 
+def _check_server(url: str, ca_file: Path | None) -> CheckResult:
+    """A workstation of a sign-in server: the server answers, over verified TLS."""
+    import ssl
+
+    import httpx
+
+    name = "doctor.server"
+    verify: ssl.SSLContext | bool = (
+        ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else True
+    )
+    try:
+        answer = httpx.get(
+            f"{url.rstrip('/')}/v1/organisation", verify=verify, timeout=10, trust_env=False
+        )
+        organisation = answer.json() if answer.status_code == 200 else None
+    except httpx.ConnectError as exc:
+        certificate = "CERTIFICATE" in str(exc).upper()
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.FAILED,
+            detail_key="doctor.server.certificate" if certificate else "doctor.server.unreachable",
+            params={"url": url},
+            fix_key="doctor.fix.server",
+        )
+    except (httpx.HTTPError, ValueError):
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.FAILED,
+            detail_key="doctor.server.unreachable",
+            params={"url": url},
+            fix_key="doctor.fix.server",
+        )
+    if not isinstance(organisation, dict):
+        return CheckResult(
+            name_key=name,
+            status=CheckStatus.WARNING,
+            detail_key="doctor.server.empty",
+            params={"url": url},
+            fix_key="doctor.fix.server_init",
+        )
+    return CheckResult(
+        name_key=name,
+        status=CheckStatus.OK,
+        detail_key="doctor.server.ok",
+        params={"url": url, "organisation": str(organisation.get("name", ""))},
+    )
+
+
 def run_checks(config: Config, keyring_backend: KeyringBackend | None = None) -> list[CheckResult]:
-    checks: list[Callable[[], CheckResult]] = [
-        lambda: _check_database(config, keyring_backend),
-        lambda: _check_keyring(keyring_backend),
-        lambda: _check_data_key(config, keyring_backend),
-        _check_qt,
-        _check_fido_devices,
-    ]
+    checks: list[Callable[[], CheckResult]]
+    if config.server_url:
+        # A server's workstation has no store and no data key: the server is checked instead.
+        server_url, ca_file = config.server_url, config.server_ca_file
+        checks = [
+            lambda: _check_server(server_url, ca_file),
+            lambda: _check_keyring(keyring_backend),
+        ]
+    else:
+        checks = [
+            lambda: _check_database(config, keyring_backend),
+            lambda: _check_keyring(keyring_backend),
+            lambda: _check_data_key(config, keyring_backend),
+        ]
+    checks += [_check_qt, _check_fido_devices]
     return [check() for check in checks]

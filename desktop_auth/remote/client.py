@@ -147,6 +147,8 @@ class RemoteService:
 
     def request(self, verb: str, path: str, body: Any, token: str | None) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if self._http.is_closed:  # a late worker after the window closed: nothing to reach
+            raise ServerUnavailableError(url=self.url)
         try:
             response = self._http.request(verb, path, json=body, headers=headers)
         except httpx.ConnectError as exc:
@@ -183,7 +185,7 @@ class _Capability:
             return self._administrator
         if key == ("recovery_codes", "backup_code_slip"):
             return self._backup_code_slip
-        if key == ("audit", "export_csv"):
+        if key == wire.EXPORT_CSV:
             return self._export_csv
         if key in wire.LOCAL_ONLY:
             return _local_only(f"desktop-auth admin … ({self._name}.{method})")

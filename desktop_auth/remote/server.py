@@ -98,8 +98,8 @@ def create_app(service: AuthService) -> FastAPI:
         export_csv,
         methods=["POST"],
         response_model=CsvExport,
-        operation_id="audit.export_csv",
-        tags=["audit"],
+        operation_id=".".join(wire.EXPORT_CSV),
+        tags=[wire.EXPORT_CSV[0]],
     )
     return app
 

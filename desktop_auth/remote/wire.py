@@ -36,7 +36,8 @@ from desktop_auth.core.users import Actor
 
 API_VERSION = "v1"
 #: ``audit.export_csv``: the CSV text and the number of events, for the client to write.
-EXPORT_CSV_PATH = f"/{API_VERSION}/audit/export_csv"
+EXPORT_CSV = ("audit", "export_csv")
+EXPORT_CSV_PATH = f"/{API_VERSION}/{EXPORT_CSV[0]}/{EXPORT_CSV[1]}"
 
 #: The capabilities, by their ``AuthService`` attribute names.
 CAPABILITIES: Mapping[str, type] = {
@@ -60,7 +61,7 @@ LOCAL_ONLY: frozenset[tuple[str, str]] = frozenset(
         ("accounts", "local_administrator"),
         ("recovery_codes", "backup_code_slip"),  # made on the workstation
         # A stream cannot travel: served as the whole text (``EXPORT_CSV_PATH``).
-        ("audit", "export_csv"),
+        EXPORT_CSV,
         ("operations", "export_data_key"),
         ("operations", "import_data_key"),
         ("operations", "check_data_key"),

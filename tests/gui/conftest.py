@@ -64,6 +64,7 @@ def _window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
     for dialog in (main.wizard, main.account):
         if dialog is not None:
             dialog.close()
+    main.close()  # signs out, at the server too, while the service is still there
     wait_for_workers()  # as the app does at exit: no job outlives its store
 
 

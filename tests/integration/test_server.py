@@ -353,6 +353,12 @@ def test_the_admin_cli_signs_in_at_the_server_and_keeps_only_a_session(
 
     code, _, err = cli("admin", "user", "list")
     assert code != 0 and "Sign in first" in err
+    # The workstation's doctor checks the server, not a store it does not have.
+    _, out, _ = cli("admin", "doctor")
+    assert f"[ok] Sign-in server: {servers[0].url} answers for Salariszaken" in out
+    assert "Database" not in out and "Data key" not in out
+    code, _, err = cli("admin", "db", "upgrade")
+    assert code != 0 and "on the sign-in server's own host" in err
     code, out, err = cli(
         "admin", "login", "--email", ADMIN_EMAIL, "--password-stdin",
         stdin=f"{ADMIN_PASSWORD}\n{_code(admin_app.secret, after=admin_app.code)}\n",

@@ -35,8 +35,8 @@ def test_without_a_command_the_program_opens_the_window(
     assert cli("--demo")[0] == 0 and opened == [False, True]
 
 
-def test_init_twice_is_refused(initialized: Cli) -> None:
-    code, _, err = initialized(
+def test_init_twice_is_refused(initialized_here: Cli) -> None:
+    code, _, err = initialized_here(
         "admin",
         "init",
         "--organisation",
@@ -149,9 +149,9 @@ def test_dutch_output(initialized: Cli) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_non_zero(
-    initialized: Cli, argv: tuple[str, ...], expected_code: int, fragment: str
+    initialized_here: Cli, argv: tuple[str, ...], expected_code: int, fragment: str
 ) -> None:
-    code, out, err = initialized(*argv)
+    code, out, err = initialized_here(*argv)
     assert (code, out) == (expected_code, "")
     assert len(err.strip().splitlines()) == 1 and fragment in err
     assert "Traceback" not in err
@@ -186,10 +186,10 @@ def test_audit_verify_names_the_broken_event(initialized: Cli, tmp_path: Path) -
     assert "NOT intact: at event 2, the event was changed after it was written." in out
 
 
-def test_db_upgrade_and_doctor(initialized: Cli) -> None:
-    code, out, _ = initialized("admin", "db", "upgrade")
+def test_db_upgrade_and_doctor(initialized_here: Cli) -> None:
+    code, out, _ = initialized_here("admin", "db", "upgrade")
     assert code == 0 and "up to date" in out
-    code, out, _ = initialized("admin", "doctor")
+    code, out, _ = initialized_here("admin", "doctor")
     assert "[ok] Database: reachable, schema up to date (0007)" in out
     assert "Qt window system" in out and "Security keys" in out and "System keyring" in out
     assert code in (0, 1)
@@ -254,16 +254,21 @@ def test_helpdesk_sees_and_removes_a_lost_phone(
     assert "factor.removed" in out
 
 
-def test_helpdesk_issues_a_backup_code(
-    initialized: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def data_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data key in a file, for the test's own service and the store's (or server's)."""
+    path = tmp_path / "data.key"
+    monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(path))
+    return path
+
+
+def test_helpdesk_issues_a_backup_code(data_key_file: Path, initialized: Cli) -> None:
     """`user backup-code`: shown once to the admin, usable once by the user (M8)."""
     from desktop_auth.config import load_config
     from desktop_auth.core.service import AuthService, SignInOutcome
     from tests.helpers import USER_PASSWORD, PinnedClock
     from tests.totp_helpers import make_user_with_app
 
-    monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
     clock = PinnedClock()
     service = AuthService.open(load_config(), clock=clock)
     user = make_user_with_app(service, service.accounts.local_administrator(), clock)

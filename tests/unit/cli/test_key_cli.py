@@ -15,14 +15,14 @@ PASSPHRASE = "zomer fiets koffie sleutel"
 
 
 def test_key_travels_by_file_to_a_workstation_that_refused_to_start(
-    initialized: Cli,
+    initialized_here: Cli,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """C2: the key is never printed; the file is the owner's only (0600)."""
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "first.key"))
     exported = tmp_path / "transport.json"
-    code, out, err = initialized(
+    code, out, err = initialized_here(
         "admin", "key", "export", str(exported), "--passphrase-stdin", stdin=PASSPHRASE + "\n"
     )
     assert (code, err) == (0, "")
@@ -31,7 +31,7 @@ def test_key_travels_by_file_to_a_workstation_that_refused_to_start(
     key = (tmp_path / "first.key").read_text().strip()
     assert key not in out and key not in exported.read_text() and PASSPHRASE not in out
 
-    code, _, err = initialized(
+    code, _, err = initialized_here(
         "admin", "key", "export", str(exported), "--passphrase-stdin", stdin=PASSPHRASE + "\n"
     )
     assert code == 1 and "already exists" in err
@@ -41,38 +41,38 @@ def test_key_travels_by_file_to_a_workstation_that_refused_to_start(
     second.write_text(base64.b64encode(new_data_key()).decode() + "\n")
     second.chmod(0o600)
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(second))
-    code, out, err = initialized("--language", "nl", "admin", "user", "list")
+    code, out, err = initialized_here("--language", "nl", "admin", "user", "list")
     assert code == 1 and out == ""
     assert "hoort niet bij deze inlogdatabase" in err and "admin key import" in err
 
     second.unlink()  # IT removes the wrong key file, then imports the right key
-    code, out, err = initialized(
+    code, out, err = initialized_here(
         "admin", "key", "import", str(exported), "--passphrase-stdin", stdin="wrong passphrase\n"
     )
     assert code == 1 and "does not open" in err and not second.exists()
-    code, out, err = initialized(
+    code, out, err = initialized_here(
         "admin", "key", "import", str(exported), "--passphrase-stdin", stdin=PASSPHRASE + "\n"
     )
     assert (code, err) == (0, "")
     assert "belongs to this sign-in database" in out and key not in out
     assert second.read_text().strip() == key
-    code, out, err = initialized("admin", "user", "list")
+    code, out, err = initialized_here("admin", "user", "list")
     assert code == 0 and "beheer@salariszaken.nl" in out
 
 
 def test_key_commands_need_a_passphrase_and_a_readable_file(
-    initialized: Cli,
+    initialized_here: Cli,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "first.key"))
     target = str(tmp_path / "k.json")
     export = ("admin", "key", "export", target, "--passphrase-stdin")
-    code, _, err = initialized(*export, stdin="\n")
+    code, _, err = initialized_here(*export, stdin="\n")
     assert code == 1 and "No passphrase" in err
-    code, _, err = initialized(*export, stdin="kort\n")
+    code, _, err = initialized_here(*export, stdin="kort\n")
     assert code == 1 and "at least 12 characters" in err and not Path(target).exists()
-    code, _, err = initialized("admin", "key", "export", target)  # no terminal in tests
+    code, _, err = initialized_here("admin", "key", "export", target)  # no terminal in tests
     assert code == 1 and "--passphrase-stdin" in err
-    code, _, err = initialized("admin", "key", "import", str(tmp_path / "missing.json"))
+    code, _, err = initialized_here("admin", "key", "import", str(tmp_path / "missing.json"))
     assert code == 1 and "Cannot read the file" in err
