@@ -78,11 +78,7 @@ class CliContext:
     def read_password(self, *, from_stdin: bool) -> str:
         """A password from standard input (one line) or typed once at a hidden prompt."""
         if from_stdin:
-            line = sys.stdin.readline()
-            password = line[:-1] if line.endswith("\n") else line
-            if not password:
-                raise PasswordStdinEmptyError()
-            return password
+            return _password_from_stdin()
         if not sys.stdin.isatty():
             raise PasswordNeedsTerminalError()
         return getpass.getpass(self.t("cli.prompt.password"))
@@ -96,11 +92,7 @@ class CliContext:
     def read_new_password(self, *, from_stdin: bool) -> str:
         """A password from standard input (one line) or typed twice at a hidden prompt."""
         if from_stdin:
-            line = sys.stdin.readline()
-            password = line[:-1] if line.endswith("\n") else line
-            if not password:
-                raise PasswordStdinEmptyError()
-            return password
+            return _password_from_stdin()
         if not sys.stdin.isatty():
             raise PasswordNeedsTerminalError()
         first = getpass.getpass(self.t("cli.prompt.new_password"))
@@ -108,3 +100,11 @@ class CliContext:
         if not hmac.compare_digest(first.encode(), second.encode()):
             raise PasswordsDifferError()
         return first
+
+
+def _password_from_stdin() -> str:
+    line = sys.stdin.readline()
+    password = line[:-1] if line.endswith("\n") else line
+    if not password:
+        raise PasswordStdinEmptyError()
+    return password

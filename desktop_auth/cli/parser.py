@@ -43,11 +43,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     )
 
     init = admin_commands.add_parser("init", help=t("cli.cmd.init"))
-    init.add_argument("--organisation", required=True, help=t("cli.opt.organisation"))
-    init.add_argument("--rp-id", required=True, help=t("cli.opt.rp_id"))
-    init.add_argument("--email", required=True, help=t("cli.opt.admin_email"))
-    init.add_argument("--name", required=True, help=t("cli.opt.admin_name"))
-    init.add_argument("--password-stdin", action="store_true", help=t("cli.opt.password_stdin"))
+    _add_init_options(init, t)
     init.set_defaults(handler=admin.init)
 
     login = admin_commands.add_parser("login", help=t("cli.cmd.login"))
@@ -143,9 +139,14 @@ def _add_server_commands(parser: argparse.ArgumentParser, t: Callable[..., str])
     parser.set_defaults(handler=server.run)
     commands = parser.add_subparsers(dest="server_command", metavar="COMMAND")
     init = commands.add_parser("init", help=t("cli.cmd.server_init"))
+    _add_init_options(init, t)
+    init.set_defaults(handler=server.init)
+
+
+def _add_init_options(init: argparse.ArgumentParser, t: Callable[..., str]) -> None:
+    """The first run's questions: ``admin init`` and ``server init`` ask the same."""
     init.add_argument("--organisation", required=True, help=t("cli.opt.organisation"))
     init.add_argument("--rp-id", required=True, help=t("cli.opt.rp_id"))
     init.add_argument("--email", required=True, help=t("cli.opt.admin_email"))
     init.add_argument("--name", required=True, help=t("cli.opt.admin_name"))
     init.add_argument("--password-stdin", action="store_true", help=t("cli.opt.password_stdin"))
-    init.set_defaults(handler=server.init)
