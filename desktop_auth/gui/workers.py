@@ -116,13 +116,24 @@ def run_and_forget(work: Callable[[], object]) -> None:
     """Work nobody waits for (ending a session at sign-out), off the GUI thread; a failure
     is logged by its code only (the session ends by itself at its expiry anyway)."""
 
-    def guarded() -> None:
+    QThreadPool.globalInstance().start(_Forgotten(work))
+
+
+class _Forgotten(QRunnable):
+    """A QRunnable of our own, not PySide's wrapper of a plain callable (start(callable)
+    crashed a later job's signal now and then)."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self.work = work
+
+    def run(self) -> None:
         try:
-            work()
+            self.work()
         except DesktopAuthError as error:
             log.info("background work failed: %s", error.code)
-
-    QThreadPool.globalInstance().start(guarded)
+        except Exception as error:  # nobody waits for an answer; the type only, as above
+            log.error("unexpected %s in background work", type(error).__name__)
 
 
 def wait_for_workers(milliseconds: int = 10_000) -> bool:

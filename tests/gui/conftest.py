@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import cast
 import pytest
 import zxingcpp
 from PIL import Image
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -32,6 +34,12 @@ def english(qapp: QApplication) -> Iterator[None]:
     install_language("en")
     yield
     install_language("en")
+    # The test's windows go with the test: their deferred deletes and Python wrappers,
+    # once its workers are done.  Left to the next test's event loop, they were destroyed
+    # while that test's worker emitted its answer, and PySide crashed now and then.
+    wait_for_workers()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
 
 
 @pytest.fixture(params=["embedded", "server"])
