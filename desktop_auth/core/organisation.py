@@ -20,7 +20,14 @@ from desktop_auth.errors import (
     StoreAlreadyInitializedError,
 )
 from desktop_auth.store.models import User
-from desktop_auth.store.settings import ORGANISATION_NAME, RP_ID, STORE_ID, get_setting, put_setting
+from desktop_auth.store.settings import (
+    ORGANISATION_NAME,
+    RP_ID,
+    STORE_ID,
+    TOTP_SEALS_OWNER_BOUND,
+    get_setting,
+    put_setting,
+)
 from desktop_auth.vocabulary import AuditEventType, Role
 
 MAX_ORGANISATION_NAME = 200
@@ -83,6 +90,7 @@ def initialize(
         put_setting(db, ORGANISATION_NAME, organisation)
         put_setting(db, RP_ID, relying_party)
         put_setting(db, STORE_ID, secrets.token_hex(16))
+        put_setting(db, TOTP_SEALS_OWNER_BOUND, True)  # a new store has no older seals
         user = insert_user(
             db,
             ctx.now(),

@@ -177,6 +177,7 @@ class AuthService:
         self._key_devices = security_keys or _connected_authenticators
         self._extra_origins = tuple(extra_origins)
         totp = TotpFactor(self._secret_box_in, lambda db: load_policy(db).totp_window)
+        self._totp = totp
         recovery = RecoveryCodeFactor(self._secret_box_in)
         backup = BackupCodeFactor(self._secret_box_in)
         webauthn = WebAuthnFactor(self._relying_party, self._key_policy)
@@ -266,6 +267,8 @@ class AuthService:
         if check_data_key:
             try:
                 data_key.check_data_key(store, data_keys)
+                with store.transaction() as db:  # once per store, with the data key at hand
+                    service._totp.bind_seals_to_owners(db)
             except KeyringUnavailableError:
                 pass  # said when a secret is first needed; password sign-in still works
             except BaseException:

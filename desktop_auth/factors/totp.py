@@ -22,12 +22,14 @@ from desktop_auth.errors import (
     InvalidLabelError,
     MethodNotFoundError,
     SecondFactorError,
+    SecretUnreadableError,
     TooManyAppsError,
 )
 from desktop_auth.factors import otp_codes
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.models import TotpCredential
 from desktop_auth.store.secretbox import SecretBox
+from desktop_auth.store.settings import TOTP_SEALS_OWNER_BOUND, get_setting, put_setting
 from desktop_auth.vocabulary import FactorKind
 
 KIND = FactorKind.TOTP
@@ -36,7 +38,15 @@ ENROLLMENT_LIFETIME = timedelta(minutes=10)
 MAX_LABEL = 60
 #: Each app adds its codes to what one guess can hit; five is plenty for anyone.
 MAX_APPS = 5
-SEAL_PURPOSE = "totp-seed"
+#: Seeds sealed before issue 16 (item 12): bound to their row only.  Opened only while
+#: the store has not bound them all to their owners (``bind_seals_to_owners``).
+LEGACY_SEAL_PURPOSE = "totp-seed"
+#: Bound to the row and its owner: a row moved to another user no longer opens.
+SEAL_PURPOSE = "totp-seed/owner"
+
+
+def _sealed_row(credential: TotpCredential) -> str:
+    return f"{credential.id}/user/{credential.user_id}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,12 +108,44 @@ class TotpFactor:
         self._window = window
 
     def _secret(self, db: DbSession, credential: TotpCredential) -> bytes:
-        return self._secret_box(db).open(
-            credential.sealed_secret,
-            table=TotpCredential.__tablename__,
-            row_id=credential.id,
-            purpose=SEAL_PURPOSE,
-        )
+        box = self._secret_box(db)
+        try:
+            return box.open(
+                credential.sealed_secret,
+                table=TotpCredential.__tablename__,
+                row_id=_sealed_row(credential),
+                purpose=SEAL_PURPOSE,
+            )
+        except SecretUnreadableError:
+            if get_setting(db, TOTP_SEALS_OWNER_BOUND):
+                raise  # every seed is bound to its owner: this one was moved or damaged
+            return box.open(
+                credential.sealed_secret,
+                table=TotpCredential.__tablename__,
+                row_id=credential.id,
+                purpose=LEGACY_SEAL_PURPOSE,
+            )
+
+    def bind_seals_to_owners(self, db: DbSession) -> int:
+        """Once per store: seal every seed again, bound to its owner, then open only such
+        seals (SECURITY.md M13).  Returns how many were sealed again."""
+        if get_setting(db, TOTP_SEALS_OWNER_BOUND):
+            return 0
+        rows = list(db.execute(select(TotpCredential).with_for_update()).scalars())
+        box = self._secret_box(db) if rows else None
+        resealed = 0
+        for credential in rows:
+            assert box is not None
+            secret = self._secret(db, credential)
+            credential.sealed_secret = box.seal(
+                secret,
+                table=TotpCredential.__tablename__,
+                row_id=_sealed_row(credential),
+                purpose=SEAL_PURPOSE,
+            )
+            resealed += 1
+        put_setting(db, TOTP_SEALS_OWNER_BOUND, True)
+        return resealed
 
     def enrolled_methods(self, db: DbSession, user_id: int, now: datetime) -> list[EnrolledMethod]:
         query = select(TotpCredential).where(
@@ -154,7 +196,10 @@ class TotpFactor:
         db.add(credential)
         db.flush()  # the row id is part of the seal's associated data
         credential.sealed_secret = box.seal(
-            secret, table=TotpCredential.__tablename__, row_id=credential.id, purpose=SEAL_PURPOSE
+            secret,
+            table=TotpCredential.__tablename__,
+            row_id=_sealed_row(credential),
+            purpose=SEAL_PURPOSE,
         )
         db.flush()
         return TotpEnrollment(

@@ -17,6 +17,8 @@ POLICY = "policy"
 DATA_KEY_FINGERPRINT = "data_key_fingerprint"
 #: The HMAC key of the unknown-address throttle's rows (not a secret the data key guards).
 UNKNOWN_ACCOUNT_KEY = "unknown_account_key"
+#: Set once every authenticator-app seed is sealed bound to its owner (issue 16, item 12).
+TOTP_SEALS_OWNER_BOUND = "totp_seals_owner_bound"
 
 
 def get_setting(session: Session, key: str) -> Any:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
+from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService, SignInOutcome
 from desktop_auth.core.users import UserStatus
 from desktop_auth.errors import (
@@ -29,8 +31,10 @@ from desktop_auth.errors import (
 )
 from desktop_auth.factors import otp_codes
 from desktop_auth.store.db import Store
-from desktop_auth.store.models import TotpCredential
+from desktop_auth.store.models import Setting, TotpCredential, User
+from desktop_auth.vocabulary import FactorKind
 from tests.helpers import (
+    FAST_ARGON2,
     USER_PASSWORD,
     PinnedClock,
     initialize_organisation,
@@ -38,6 +42,7 @@ from tests.helpers import (
     make_user,
     no_second_factor_required,
     past_sign_in,
+    secret_box_of,
 )
 from tests.totp_helpers import (
     make_user_with_app,
@@ -547,3 +552,85 @@ def test_m12_set_ups_under_way_count_toward_the_five(
     assert len(service.my_account.methods(fresh)) == 5
     with pytest.raises(TooManyAppsError):
         service.authenticator_apps.begin_add(fresh, "Zesde")
+
+
+def _move_apps(store: Store, from_email: str, to_email: str) -> None:
+    """What someone with write access to the table did: the attacker's app, the victim's row."""
+    with store.transaction() as db:
+        ids = {
+            u.email: u.id
+            for u in db.execute(
+                select(User).where(User.email.in_([from_email, to_email]))
+            ).scalars()
+        }
+        db.execute(
+            update(TotpCredential)
+            .where(TotpCredential.user_id == ids[from_email])
+            .values(user_id=ids[to_email])
+        )
+
+
+def test_m13_an_app_moved_to_another_user_does_not_sign_in_as_them(
+    service: AuthService, admin: Actor, clock: PinnedClock, store: Store
+) -> None:
+    victim = make_user_with_app(service, admin, clock, email="jan@example.nl")
+    attacker = make_user_with_app(service, admin, clock, email="mallory@example.nl")
+    with store.engine.begin() as connection:
+        connection.execute(delete(TotpCredential).where(TotpCredential.id == victim.method_id))
+    _move_apps(store, attacker.email, victim.email)
+    clock.advance(seconds=31)
+    ticket = sign_in_ticket(service, victim.email)
+    with pytest.raises(SecretUnreadableError):
+        service.sign_in.with_second_factor(
+            ticket, FactorKind.TOTP, phone_code(attacker.secret, clock)
+        )
+
+
+def test_m13_seeds_sealed_before_are_bound_to_their_owners_when_the_store_opens(
+    database_url: str, tmp_path: Path, clock: PinnedClock
+) -> None:
+    """A store from before: its seeds bound to the row only.  The first open binds them to
+    their owners; from then on a moved one opens no more, and the owner's still works."""
+    from desktop_auth.config import load_config
+    from desktop_auth.factors.totp import LEGACY_SEAL_PURPOSE
+    from desktop_auth.store.settings import TOTP_SEALS_OWNER_BOUND
+
+    key_file = tmp_path / "data.key"
+    config = load_config(
+        database_url=database_url,
+        environ={"DESKTOP_AUTH_DATA_KEY_FILE": str(key_file)},
+    )
+    service = AuthService.open(config, clock=clock, hasher=PasswordHasher(FAST_ARGON2))
+    admin = initialize_organisation(service)
+    jan = make_user_with_app(service, admin, clock)
+    box = secret_box_of(service)
+    store = service._context.store
+    with store.transaction() as db:
+        row = db.get_one(TotpCredential, jan.method_id)
+        row.sealed_secret = box.seal(
+            secret_bytes(jan.secret),
+            table="totp_credentials",
+            row_id=row.id,
+            purpose=LEGACY_SEAL_PURPOSE,
+        )
+        db.execute(delete(Setting).where(Setting.key == TOTP_SEALS_OWNER_BOUND))
+    service.close()
+
+    service = AuthService.open(config, clock=clock, hasher=PasswordHasher(FAST_ARGON2))
+    try:
+        clock.advance(seconds=31)
+        done = service.sign_in.with_second_factor(
+            sign_in_ticket(service, jan.email), FactorKind.TOTP, phone_code(jan.secret, clock)
+        )
+        assert done.session is not None  # the owner's app works as before
+        make_user(service, service.accounts.local_administrator(), "piet@example.nl")
+        _move_apps(service._context.store, jan.email, "piet@example.nl")
+        clock.advance(seconds=31)
+        with pytest.raises(SecretUnreadableError):
+            service.sign_in.with_second_factor(
+                sign_in_ticket(service, "piet@example.nl"),
+                FactorKind.TOTP,
+                phone_code(jan.secret, clock),
+            )
+    finally:
+        service.close()
