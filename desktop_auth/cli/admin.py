@@ -272,7 +272,7 @@ def login(ctx: CliContext) -> int:
     """Sign in at the sign-in server as an administrator: password, then the second factor
     (the same rules as the window); the session is kept in the keyring until it ends."""
     from desktop_auth.core.service import AssuranceLevel, SignInOutcome
-    from desktop_auth.remote.client import store_admin_token
+    from desktop_auth.remote.connect import store_admin_token
 
     url = ctx.config.server_url
     if not url:
@@ -311,7 +311,7 @@ def login(ctx: CliContext) -> int:
 
 
 def logout(ctx: CliContext) -> int:
-    from desktop_auth.remote.client import store_admin_token, stored_admin_token
+    from desktop_auth.remote.connect import store_admin_token, stored_admin_token
 
     url = ctx.config.server_url
     if not url:

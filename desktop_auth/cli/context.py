@@ -45,7 +45,7 @@ class CliContext:
         if self._service is None:
             # Imported here: `desktop-auth` without a command opens the window, which
             # should not wait for the database and crypto libraries to load.
-            from desktop_auth.remote.client import open_service
+            from desktop_auth.remote.connect import open_service
 
             self._service = open_service(
                 self.config, administrator=True, check_data_key=check_data_key

@@ -30,7 +30,7 @@ def run(ctx: CliContext) -> int:
     import uvicorn
 
     from desktop_auth.core.service import AuthService
-    from desktop_auth.remote.client import is_loopback
+    from desktop_auth.remote.connect import is_loopback
     from desktop_auth.remote.server import create_app
 
     args = ctx.args

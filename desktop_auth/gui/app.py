@@ -49,7 +49,7 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
     """
 
     def open_configured() -> AuthService:
-        from desktop_auth.remote.client import open_service
+        from desktop_auth.remote.connect import open_service
 
         return open_service(config)
 

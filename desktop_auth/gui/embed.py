@@ -75,7 +75,7 @@ def sign_in(
     store is opened for this sign-in and closed after it).
     """
     from desktop_auth.config import load_config
-    from desktop_auth.remote.client import open_service  # on first use: the window paints first
+    from desktop_auth.remote.connect import open_service  # on first use: the window paints first
 
     owned = service is None
     opened = service or open_service(config or load_config())

@@ -13,7 +13,7 @@ import pytest
 from desktop_auth.cli import main
 from desktop_auth.config import load_config
 from desktop_auth.core.service import AuthService
-from desktop_auth.remote.client import ADMIN_SESSION_SERVICE
+from desktop_auth.remote.connect import ADMIN_SESSION_SERVICE
 from tests.helpers import MemoryKeyring, past_sign_in
 from tests.remote_helpers import serving
 

@@ -11,7 +11,8 @@ import pytest
 from desktop_auth.cli import main
 from desktop_auth.config import load_config
 from desktop_auth.errors import ServerInsecureError, ServerUnavailableError, SignInRequiredError
-from desktop_auth.remote.client import RemoteService, open_service
+from desktop_auth.remote.client import RemoteService
+from desktop_auth.remote.connect import open_service
 
 PASSWORD = "koffie tafel regen zomer fiets"
 
@@ -77,3 +78,20 @@ def test_a_workstation_with_a_server_opens_no_store(tmp_path: Path) -> None:
         assert not any(tmp_path.glob("*.sqlite3"))
     finally:
         service.close()
+
+
+def test_the_embedded_start_loads_no_client() -> None:
+    """Choosing the service costs the window's start nothing when no server is configured:
+    the HTTP client and the wire format load only with a server_url."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, desktop_auth.remote.connect\n"
+        "print(sorted(m for m in ('httpx', 'pydantic', 'desktop_auth.remote.wire') "
+        "if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
