@@ -214,6 +214,7 @@ def _check_server(url: str, ca_file: Path | None) -> CheckResult:
     verify: ssl.SSLContext | bool = (
         ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else True
     )
+    failure: str | None = None
     try:
         answer = httpx.get(
             f"{url.rstrip('/')}/v1/organisation", verify=verify, timeout=10, trust_env=False
@@ -221,18 +222,14 @@ def _check_server(url: str, ca_file: Path | None) -> CheckResult:
         organisation = answer.json() if answer.status_code == 200 else None
     except httpx.ConnectError as exc:
         certificate = "CERTIFICATE" in str(exc).upper()
-        return CheckResult(
-            name_key=name,
-            status=CheckStatus.FAILED,
-            detail_key="doctor.server.certificate" if certificate else "doctor.server.unreachable",
-            params={"url": url},
-            fix_key="doctor.fix.server",
-        )
+        failure = "doctor.server.certificate" if certificate else "doctor.server.unreachable"
     except (httpx.HTTPError, ValueError):
+        failure = "doctor.server.unreachable"
+    if failure is not None:
         return CheckResult(
             name_key=name,
             status=CheckStatus.FAILED,
-            detail_key="doctor.server.unreachable",
+            detail_key=failure,
             params={"url": url},
             fix_key="doctor.fix.server",
         )

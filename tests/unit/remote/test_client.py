@@ -95,3 +95,14 @@ def test_the_embedded_start_loads_no_client() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_doctor_on_a_workstation_says_the_server_cannot_be_reached(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    code = main(["--server", url, "admin", "doctor"])
+    out = capsys.readouterr().out
+    assert code != 0
+    assert f"[XX] Sign-in server: {url} cannot be reached" in out
+    assert "Check server_url" in out and "Database" not in out
