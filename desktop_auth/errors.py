@@ -139,6 +139,12 @@ class ServerCertificateError(ServerUnavailableError):
     code = "server_certificate"
 
 
+class ServerExtraMissingError(DesktopAuthError):
+    """``desktop-auth server`` on an installation without FastAPI and uvicorn."""
+
+    code = "server_extra_missing"
+
+
 class ServerListenError(ConfigError):
     """``--listen`` is not HOST:PORT; ``params``: listen."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.errors import ServerInsecureError, ServerListenError
+from desktop_auth.errors import ServerExtraMissingError, ServerInsecureError, ServerListenError
 
 SHUTDOWN_GRACE_SECONDS = 10
 
@@ -27,11 +27,15 @@ def _host_and_port(listen: str) -> tuple[str, int]:
 
 
 def run(ctx: CliContext) -> int:
-    import uvicorn
+    try:
+        import uvicorn
+
+        from desktop_auth.remote.server import create_app
+    except ImportError:  # installed without the server extra (a workstation)
+        raise ServerExtraMissingError() from None
 
     from desktop_auth.core.service import AuthService
     from desktop_auth.remote.connect import is_loopback
-    from desktop_auth.remote.server import create_app
 
     args = ctx.args
     host, port = _host_and_port(args.listen)

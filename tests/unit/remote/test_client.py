@@ -106,3 +106,16 @@ def test_doctor_on_a_workstation_says_the_server_cannot_be_reached(
     assert code != 0
     assert f"[XX] Sign-in server: {url} cannot be reached" in out
     assert "Check server_url" in out and "Database" not in out
+
+
+def test_the_server_without_its_extra_says_how_to_install_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as on a workstation's install
+    database = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    code = main(["--database", database, "server", "--insecure-loopback"])
+    err = capsys.readouterr().err
+    assert code != 0 and "pip install 'desktop-auth[server]'" in err
+    assert "Traceback" not in err
