@@ -70,6 +70,10 @@ def race_one_code(
                 outcome = service.sign_in.with_second_factor(ticket, kind, code).outcome.value
             except DesktopAuthError as error:
                 outcome = error.code
+                if error.code == "store_unavailable":  # which database error, for the report
+                    cause = error.__cause__
+                    origin = getattr(cause, "orig", cause)
+                    outcome += f" ({type(origin).__name__}: {str(origin)[:200]})"
             results.put((round_number, outcome))
     finally:
         service.close()

@@ -26,6 +26,7 @@ from desktop_auth.gui.admin.context import AdminContext, to_date
 from desktop_auth.gui.colours import Tone, ToneLabel
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph, read_only_table
+from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import AuditEventType
 
 #: The newest events shown at once; the export has them all.
@@ -93,6 +94,10 @@ class AuditView(Screen):
         self.export_button.clicked.connect(self.choose_export_file)
         self.verify_button = QPushButton()
         self.verify_button.clicked.connect(self.verify)
+        # A runner of its own: a reload of the list (a filter filled in meanwhile) must not
+        # drop the verdict the administrator asked for.
+        self.checker = TaskRunner(self)
+        self.checker.busy_changed.connect(lambda busy: self.verify_button.setEnabled(not busy))
         self.verdict = ToneLabel(Tone.SUCCESS)  # its tone follows the verdict and the palette
         self.verdict.setWordWrap(True)
         bold = self.verdict.font()
@@ -190,7 +195,7 @@ class AuditView(Screen):
         service = self.context.service
         self.error.clear_error()
         actor = self.context.actor()
-        self.runner.start(
+        self.checker.start(
             lambda: service.audit.verify(actor=actor), self._verified, self.error.show_error
         )
 
