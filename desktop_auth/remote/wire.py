@@ -11,6 +11,7 @@ its message parameters, and is raised again on the workstation as the same class
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -114,6 +115,7 @@ def operations() -> Iterator[Operation]:
             yield _operation(capability, name, function)
 
 
+@functools.cache  # asked on every remote call: the type hints are read once
 def find(capability: str, name: str) -> Operation:
     cls = CAPABILITIES[capability]
     return _operation(capability, name, vars(cls)[name])
@@ -146,6 +148,7 @@ def _operation(capability: str, name: str, function: Callable[..., Any]) -> Oper
 CONFIG = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64", arbitrary_types_allowed=True)
 
 
+@functools.cache  # building an adapter costs milliseconds; every call needs its own few
 def adapter(annotation: Any) -> TypeAdapter[Any]:
     if dataclasses.is_dataclass(annotation):  # it brings its own configuration
         return TypeAdapter(annotation)
