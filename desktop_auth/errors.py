@@ -124,6 +124,35 @@ class StoreNotInitializedError(DesktopAuthError):
     code = "store_not_initialized"
 
 
+class StoreUpgradeNotAllowedError(DesktopAuthError):
+    """The store is behind, and this database role may not migrate it (least privilege)."""
+
+    code = "store_upgrade_not_allowed"
+
+
+class TooManyRequestsError(DesktopAuthError):
+    """Over the sign-in server's budget for this address or account; ``params``: seconds."""
+
+    code = "too_many_requests"
+
+
+class RequestRefusedError(DesktopAuthError):
+    """The sign-in server could not take the request as sent (malformed, too large, from
+    a web page, too slow); ``params``: reason.  A client that sends this has a bug."""
+
+    code = "request_refused"
+
+
+class TokenAudienceInvalidError(DesktopAuthError):
+    """A signed token's audience must be 1–200 printable characters."""
+
+    code = "token_audience_invalid"
+
+
+class RuntimeRoleNeedsPostgresError(DesktopAuthError):
+    code = "runtime_role_needs_postgres"
+
+
 # --- the sign-in server ------------------------------------------------------------------
 
 

@@ -205,6 +205,26 @@ class PostgresServer:
             database=database,
         ).render_as_string(hide_password=False)
 
+    def server_role(self) -> tuple[str, str]:
+        """A new login role with no rights of its own (the sign-in server's, in the
+        least-privilege set-up); returns its name and password."""
+        self._databases += 1
+        name = f"server_{self._databases}_{secrets.token_hex(3)}"
+        password = secrets.token_urlsafe(18)
+        with self.admin_connection() as conn:
+            conn.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+        return name, password
+
+    def url_as(self, database: str, role: str, password: str) -> str:
+        return URL.create(
+            "postgresql+psycopg",
+            username=role,
+            password=password,
+            host="127.0.0.1",
+            port=self.port,
+            database=database,
+        ).render_as_string(hide_password=False)
+
     def new_database(self) -> str:
         """A fresh, empty database owned by the product's role; returns its name."""
         self._databases += 1

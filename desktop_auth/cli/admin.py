@@ -238,6 +238,17 @@ def db_upgrade(ctx: CliContext) -> int:
     return 0
 
 
+def db_grant(ctx: CliContext) -> int:
+    if ctx.config.server_url:
+        raise LocalOnlyError(command="desktop-auth admin db grant")
+    service = ctx.service(check_data_key=False)  # brings the schema up to date first
+    tables = service.operations.grant_server_role(
+        ctx.args.role, actor=service.accounts.local_administrator()
+    )
+    ctx.out("cli.db.granted", role=ctx.args.role, tables=len(tables))
+    return 0
+
+
 def doctor(ctx: CliContext) -> int:
     from desktop_auth.core.service import AuthService, CheckStatus
 
@@ -265,7 +276,14 @@ def gate(ctx: CliContext) -> int:
         command=program,
         url=ctx.args.url,
         idle_minutes=ctx.args.idle_minutes,
+        audience=ctx.args.audience,
     )
+
+
+def jwks(ctx: CliContext) -> int:
+    """The public keys that verify signed sign-in tokens, as a JWKS (nothing secret)."""
+    print(json.dumps(ctx.service().sign_in.public_keys(), indent=2))
+    return 0
 
 
 def login(ctx: CliContext) -> int:

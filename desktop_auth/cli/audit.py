@@ -46,7 +46,12 @@ def list_events(ctx: CliContext) -> int:
 def verify(ctx: CliContext) -> int:
     result = ctx.service().audit.verify()
     if result.ok:
-        ctx.out("cli.audit.intact", events=result.events_checked)
+        ctx.out(
+            "cli.audit.intact",
+            events=result.events_checked,
+            checkpoints=result.checkpoints_checked,
+            fingerprint=result.signing_key,
+        )
         return 0
     ctx.out(
         "cli.audit.broken",

@@ -29,11 +29,13 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     gate = commands.add_parser("gate", help=t("cli.cmd.gate"))
     gate.add_argument("--url", help=t("cli.opt.gate_url"))
+    gate.add_argument("--audience", metavar="NAME", help=t("cli.opt.gate_audience"))
     gate.add_argument(
         "--idle-minutes", type=int, default=15, metavar="N", help=t("cli.opt.gate_idle")
     )
     gate.add_argument("program", nargs=argparse.REMAINDER, help=t("cli.arg.gate_program"))
     gate.set_defaults(handler=admin.gate)
+    commands.add_parser("jwks", help=t("cli.cmd.jwks")).set_defaults(handler=admin.jwks)
 
     _add_server_commands(commands.add_parser("server", help=t("cli.cmd.server")), t)
 
@@ -64,6 +66,9 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help=t("cli.cmd.db_upgrade")).set_defaults(
         handler=admin.db_upgrade
     )
+    grant = db_commands.add_parser("grant", help=t("cli.cmd.db_grant"))
+    grant.add_argument("role", metavar="ROLE", help=t("cli.opt.db_grant_role"))
+    grant.set_defaults(handler=admin.db_grant)
 
     admin_commands.add_parser("doctor", help=t("cli.cmd.doctor")).set_defaults(handler=admin.doctor)
     return parser
@@ -135,6 +140,25 @@ def _add_server_commands(parser: argparse.ArgumentParser, t: Callable[..., str])
     parser.add_argument("--private-key", type=Path, metavar="FILE", help=t("cli.opt.private_key"))
     parser.add_argument(
         "--insecure-loopback", action="store_true", help=t("cli.opt.insecure_loopback")
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help=t("cli.opt.trusted_proxy"),
+    )
+
+    def positive(text: str) -> int:
+        """A whole number, 1 or more."""
+        if not text.isdigit() or int(text) < 1:
+            raise argparse.ArgumentTypeError(t("cli.error.positive"))
+        return int(text)
+
+    parser.add_argument(
+        "--requests-per-minute", type=positive, metavar="N", help=t("cli.opt.requests_per_minute")
+    )
+    parser.add_argument(
+        "--attempts-per-minute", type=positive, metavar="N", help=t("cli.opt.attempts_per_minute")
     )
     parser.set_defaults(handler=server.run)
     commands = parser.add_subparsers(dest="server_command", metavar="COMMAND")

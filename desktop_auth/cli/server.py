@@ -30,11 +30,12 @@ def run(ctx: CliContext) -> int:
     try:
         import uvicorn
 
+        from desktop_auth.remote.protection import ServerLimits
         from desktop_auth.remote.server import create_app
     except ImportError:  # installed without the server extra (a workstation)
         raise ServerExtraMissingError() from None
 
-    from desktop_auth.core.service import AuthService
+    from desktop_auth.core.service import AuthService, RateLimitPolicy
     from desktop_auth.remote.connect import is_loopback
 
     args = ctx.args
@@ -45,10 +46,22 @@ def run(ctx: CliContext) -> int:
     # The server is the store's only client: a server_url in its own config means nothing.
     service = AuthService.open(replace(ctx.config, server_url=None))
     try:
+        defaults = RateLimitPolicy()
+        limits = ServerLimits(
+            budgets=RateLimitPolicy(
+                per_address=args.requests_per_minute or defaults.per_address,
+                per_account=args.attempts_per_minute or defaults.per_account,
+            )
+        )
         uvicorn.run(
-            create_app(service),
+            create_app(service, limits),
             host=host,
             port=port,
+            # The calling address is the connection's own, unless it is a reverse proxy
+            # named here: only then is its X-Forwarded-For believed (the budgets count it).
+            proxy_headers=bool(args.trusted_proxy),
+            forwarded_allow_ips=args.trusted_proxy or [],
+            timeout_keep_alive=5,
             ssl_certfile=str(args.certificate) if secure else None,
             ssl_keyfile=str(args.private_key) if secure else None,
             log_level="warning",

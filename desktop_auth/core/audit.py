@@ -1,8 +1,19 @@
-"""The audit log: append-only, each event chained to the one before by SHA-256.
+"""The audit log: append-only, each event chained to the one before, tamper-evident.
 
-An event's ``hash`` covers its own fields and ``prev_hash``; ``verify`` walks
-the chain from the first event and names the first link that does not hold,
-and compares the end with the chain head so events cut off the end show too.
+An event's chain value (``hash``) is an HMAC under the audit seal's chain key
+(``core/audit_seal.py``) over its own fields and ``prev_hash``; the head row is
+signed on every append and a signed checkpoint is written every
+``CHECKPOINT_EVERY`` events.  The keys derive from the data key, which the
+database never holds, so not even its owner can rewrite, reorder, remove or cut
+off events unseen: ``verify`` walks the chain from the first event, names the
+first link that does not hold, and checks the end against the signed head and
+checkpoints.
+
+A store from before the seal keeps its first events' plain SHA-256 links; the
+first keyed event (``audit.chain_keyed``) says how many there were and seals
+their last link into its own.  From the first keyed event on, ``verify`` accepts
+nothing but keyed values, and a log with none at all is not vouched for.
+
 Details are non-secret by construction: ``append`` refuses keys that name a
 secret, and callers pass identifiers, counts and codes only.
 """
@@ -10,7 +21,9 @@ secret, and callers pass identifiers, counts and codes only.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,16 +32,20 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.csv_export import write_rows
-from desktop_auth.store.models import AuditEvent, AuditHead
+from desktop_auth.store.models import AuditCheckpoint, AuditEvent, AuditHead
 from desktop_auth.vocabulary import AuditEventType
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
+CHECKPOINT_EVERY = 100
 # Names that must never be audit details, whatever a future caller passes.
 FORBIDDEN_DETAIL_WORDS = ("password", "secret", "seed", "code", "token", "key")
 
 JSONScalar = str | int | float | bool | None
+
+log = logging.getLogger("desktop_auth.audit")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,9 +67,13 @@ class AuditVerification:
     first_broken_id: int | None = None
     #: A message key saying what was wrong.
     problem: str | None = None
+    #: Signed checkpoints found and checked against the chain.
+    checkpoints_checked: int = 0
+    #: The fingerprint of the key that signs head and checkpoints (for the record).
+    signing_key: str = ""
 
 
-def _event_hash(
+def _canonical(
     *,
     event_id: int,
     occurred_at: datetime,
@@ -62,8 +83,8 @@ def _event_hash(
     workstation: str,
     details: str,
     prev_hash: str,
-) -> str:
-    canonical = json.dumps(
+) -> bytes:
+    return json.dumps(
         {
             "id": event_id,
             "occurred_at": occurred_at.isoformat(),
@@ -77,8 +98,29 @@ def _event_hash(
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def _event_canonical(event: AuditEvent) -> bytes:
+    return _canonical(
+        event_id=event.id,
+        occurred_at=event.occurred_at,
+        event_type=event.event_type,
+        actor=event.actor,
+        subject=event.subject,
+        workstation=event.workstation,
+        details=event.details,
+        prev_hash=event.prev_hash,
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _head_statement(count: int, head_hash: str, keyed_from: int) -> bytes:
+    return f"desktop-auth audit head v1|{count}|{head_hash}|{keyed_from}".encode()
+
+
+def _checkpoint_statement(checkpoint_id: int, count: int, head_hash: str, at: datetime) -> bytes:
+    stamp = at.astimezone(UTC).isoformat()
+    return f"desktop-auth audit checkpoint v1|{checkpoint_id}|{count}|{head_hash}|{stamp}".encode()
 
 
 def _check_details(details: Mapping[str, JSONScalar]) -> str:
@@ -107,6 +149,7 @@ def lock_audit_head(session: Session) -> AuditHead:
 
 def append_event(
     session: Session,
+    seal: AuditSeal,
     *,
     event_type: AuditEventType,
     actor: str,
@@ -118,18 +161,102 @@ def append_event(
     """Add one event inside the caller's transaction, so action and record commit together."""
     details_text = _check_details(details or {})
     head = lock_audit_head(session)
-    event_id = head.last_event_id + 1
     # Hash the UTC form: that is what the column gives back to ``verify``.
     occurred_at = occurred_at.astimezone(UTC)
-    digest = _event_hash(
-        event_id=event_id,
-        occurred_at=occurred_at,
-        event_type=event_type.value,
+    _key_chain(session, seal, head, actor=actor, workstation=workstation, occurred_at=occurred_at)
+    event_id = _append(
+        session,
+        seal,
+        head,
+        event_type=event_type,
         actor=actor,
         subject=subject,
         workstation=workstation,
-        details=details_text,
-        prev_hash=head.last_hash,
+        occurred_at=occurred_at,
+        details_text=details_text,
+    )
+    head.signature = seal.sign(_head_statement(head.last_event_id, head.last_hash, head.keyed_from))
+    session.flush()
+    return event_id
+
+
+def older_chain_unsealed(session: Session) -> bool:
+    """Events written before the seal, and no keyed event after them yet."""
+    head = session.get(AuditHead, HEAD_ID)
+    return head is not None and head.keyed_from == 0 and head.last_event_id > 0
+
+
+def seal_older_chain(
+    session: Session, seal: AuditSeal, *, actor: str, workstation: str, occurred_at: datetime
+) -> None:
+    """Key a store's chain from before the seal now, not at its next event, so that
+    ``verify`` can vouch for it at once (``AuthService.open``, with the data key)."""
+    head = lock_audit_head(session)
+    if head.keyed_from == 0 and head.last_event_id > 0:
+        _key_chain(
+            session, seal, head, actor=actor, workstation=workstation, occurred_at=occurred_at
+        )
+        head.signature = seal.sign(
+            _head_statement(head.last_event_id, head.last_hash, head.keyed_from)
+        )
+        session.flush()
+
+
+def _key_chain(
+    session: Session,
+    seal: AuditSeal,
+    head: AuditHead,
+    *,
+    actor: str,
+    workstation: str,
+    occurred_at: datetime,
+) -> None:
+    if head.keyed_from != 0:
+        return
+    unkeyed = head.last_event_id
+    if unkeyed == 0:
+        head.keyed_from = 1  # a new log: keyed from its first event
+        return
+    # The first event under the seal: it records how many came before it, and its
+    # keyed value covers the last of their plain links.
+    _append(
+        session,
+        seal,
+        head,
+        event_type=AuditEventType.AUDIT_CHAIN_KEYED,
+        actor=actor,
+        subject=None,
+        workstation=workstation,
+        occurred_at=occurred_at.astimezone(UTC),
+        details_text=_check_details({"earlier_events": unkeyed}),
+    )
+    head.keyed_from = unkeyed + 1
+
+
+def _append(
+    session: Session,
+    seal: AuditSeal,
+    head: AuditHead,
+    *,
+    event_type: AuditEventType,
+    actor: str,
+    subject: str | None,
+    workstation: str,
+    occurred_at: datetime,
+    details_text: str,
+) -> int:
+    event_id = head.last_event_id + 1
+    digest = seal.chain_value(
+        _canonical(
+            event_id=event_id,
+            occurred_at=occurred_at,
+            event_type=event_type.value,
+            actor=actor,
+            subject=subject,
+            workstation=workstation,
+            details=details_text,
+            prev_hash=head.last_hash,
+        )
     )
     session.add(
         AuditEvent(
@@ -146,15 +273,63 @@ def append_event(
     )
     head.last_event_id = event_id
     head.last_hash = digest
-    session.flush()
+    if event_id % CHECKPOINT_EVERY == 0:
+        _write_checkpoint(session, seal, event_id, digest, occurred_at)
     return event_id
 
 
-def verify_chain(session: Session, batch_size: int = 2000) -> AuditVerification:
-    """Walk the whole chain; stop at the first link that does not hold."""
+def _write_checkpoint(
+    session: Session, seal: AuditSeal, count: int, head_hash: str, at: datetime
+) -> None:
+    checkpoint_id = count // CHECKPOINT_EVERY
+    signature = seal.sign(_checkpoint_statement(checkpoint_id, count, head_hash, at))
+    session.add(
+        AuditCheckpoint(
+            id=checkpoint_id,
+            created_at=at,
+            event_count=count,
+            head_hash=head_hash,
+            signature=signature,
+        )
+    )
+    # Outside the database too (the server's journal): a witness the owner cannot edit.
+    log.info(
+        "audit checkpoint events=%d head=%s signature=%s key=%s",
+        count,
+        head_hash,
+        signature,
+        seal.fingerprint,
+    )
+
+
+def _broken(problem: str, event_id: int, checked: int, seal: AuditSeal) -> AuditVerification:
+    return AuditVerification(
+        ok=False,
+        events_checked=checked,
+        first_broken_id=event_id,
+        problem=f"audit.problem.{problem}",
+        signing_key=seal.fingerprint,
+    )
+
+
+def verify_chain(
+    session: Session, seal: AuditSeal, *, initialized: bool = True, batch_size: int = 2000
+) -> AuditVerification:
+    """Walk the whole chain; stop at the first link that does not hold.
+
+    ``initialized``: the store has been set up, so its log cannot be empty.
+    """
+    checkpoints: dict[int, AuditCheckpoint] = {}
+    for checkpoint in session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id)):
+        statement = _checkpoint_statement(
+            checkpoint.id, checkpoint.event_count, checkpoint.head_hash, checkpoint.created_at
+        )
+        if not seal.signed(statement, checkpoint.signature):
+            return _broken("forged_checkpoint", checkpoint.event_count, 0, seal)
+        checkpoints[checkpoint.event_count] = checkpoint
     expected_prev = GENESIS_HASH
     expected_id = 1
-    checked = 0
+    keyed = False
     result = session.execute(
         select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch_size)
     )
@@ -162,49 +337,50 @@ def verify_chain(session: Session, batch_size: int = 2000) -> AuditVerification:
     # on every way out, the early returns at a broken link included.
     with result:
         for event in result.scalars():
+            checked = expected_id - 1
             if event.id != expected_id:
-                return AuditVerification(
-                    ok=False,
-                    events_checked=checked,
-                    first_broken_id=expected_id,
-                    problem="audit.problem.missing_event",
-                )
+                return _broken("missing_event", expected_id, checked, seal)
             if event.prev_hash != expected_prev:
-                return AuditVerification(
-                    ok=False,
-                    events_checked=checked,
-                    first_broken_id=event.id,
-                    problem="audit.problem.broken_link",
-                )
-            recomputed = _event_hash(
-                event_id=event.id,
-                occurred_at=event.occurred_at,
-                event_type=event.event_type,
-                actor=event.actor,
-                subject=event.subject,
-                workstation=event.workstation,
-                details=event.details,
-                prev_hash=event.prev_hash,
-            )
-            if recomputed != event.hash:
-                return AuditVerification(
-                    ok=False,
-                    events_checked=checked,
-                    first_broken_id=event.id,
-                    problem="audit.problem.altered_event",
-                )
+                return _broken("broken_link", event.id, checked, seal)
+            canonical = _event_canonical(event)
+            if hmac.compare_digest(seal.chain_value(canonical), event.hash):
+                keyed = True  # from the first keyed event on, nothing else is valid
+                intact = True
+            else:
+                # Plain SHA-256 only for an older store's events, before the seal.
+                intact = not keyed and hashlib.sha256(canonical).hexdigest() == event.hash
+            if not intact:
+                return _broken("altered_event", event.id, checked, seal)
+            signed_here = checkpoints.get(event.id)
+            if signed_here is not None and signed_here.head_hash != event.hash:
+                return _broken("altered_event", event.id, checked, seal)
             expected_prev = event.hash
             expected_id += 1
-            checked += 1
+    checked = expected_id - 1
+    if checked and not keyed:
+        return _broken("not_sealed", 1, checked, seal)
+    if checkpoints and max(checkpoints) > checked:
+        return _broken("truncated", checked + 1, checked, seal)
     head = session.get(AuditHead, HEAD_ID)
-    if head is None or head.last_event_id != checked or head.last_hash != expected_prev:
-        return AuditVerification(
-            ok=False,
-            events_checked=checked,
-            first_broken_id=checked + 1,
-            problem="audit.problem.truncated",
+    head_holds = head is not None and (
+        (checked == 0 and not initialized and head.signature is None)
+        or (
+            head.last_event_id == checked
+            and head.last_hash == expected_prev
+            and seal.signed(
+                _head_statement(head.last_event_id, head.last_hash, head.keyed_from),
+                head.signature,
+            )
         )
-    return AuditVerification(ok=True, events_checked=checked)
+    )
+    if not head_holds:
+        return _broken("truncated", checked + 1, checked, seal)
+    return AuditVerification(
+        ok=True,
+        events_checked=checked,
+        checkpoints_checked=len(checkpoints),
+        signing_key=seal.fingerprint,
+    )
 
 
 def _to_entry(event: AuditEvent) -> AuditEntry:

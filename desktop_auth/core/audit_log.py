@@ -9,6 +9,7 @@ from desktop_auth.core import audit
 from desktop_auth.core.audit import AuditEntry, AuditVerification
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.organisation import current_organisation
 from desktop_auth.core.users import Actor
 from desktop_auth.vocabulary import AuditEventType
 
@@ -48,7 +49,11 @@ class AuditLog:
         """Walk the chain: the first event that was changed, removed or cut off, if any."""
         self._reading(actor)
         with self._ctx.store.transaction() as db:
-            return audit.verify_chain(db)
+            return audit.verify_chain(
+                db,
+                self._ctx.audit_seal(db),
+                initialized=current_organisation(db) is not None,
+            )
 
     def export_csv(self, stream: IO[str], *, actor: Actor) -> int:
         """Write the whole log, oldest first; the export itself is audited."""

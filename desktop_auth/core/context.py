@@ -8,7 +8,7 @@ new password, so no flow does these its own way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -16,7 +16,13 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import JSONScalar, append_event
+from desktop_auth.core.audit import (
+    JSONScalar,
+    append_event,
+    older_chain_unsealed,
+    seal_older_chain,
+)
+from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.clock import Clock
 from desktop_auth.core.identity import email_local_part
 from desktop_auth.core.notifications import SecurityNotifier, announce
@@ -28,6 +34,7 @@ from desktop_auth.core.users import Actor
 from desktop_auth.errors import WeakPasswordError
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
 from desktop_auth.store.db import Store
+from desktop_auth.store.secretbox import SecretBox
 from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
 from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
@@ -56,12 +63,22 @@ class ServiceContext:
     hasher: PasswordHasher
     #: This host's name: the workstation in embedded mode, the server's in server mode.
     host: str
+    #: The data key's box, inside the caller's transaction (made on first use).
+    secret_box: Callable[[DbSession], SecretBox]
     factors: Sequence[SecondFactorProvider] = ()
     notifiers: Sequence[SecurityNotifier] = ()
     unknown_accounts: UnknownAccountThrottle = field(init=False)
+    _seal: AuditSeal | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.unknown_accounts = UnknownAccountThrottle(self.store, Policy().throttle)
+
+    def audit_seal(self, db: DbSession) -> AuditSeal:
+        """The audit log's keys, derived from the data key (fails closed without it)."""
+        box = self.secret_box(db)
+        if self._seal is None or self._seal.data_key_fingerprint != box.fingerprint:
+            self._seal = AuditSeal(box)
+        return self._seal
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -93,6 +110,7 @@ class ServiceContext:
         label = actor.label if isinstance(actor, Actor) else actor
         append_event(
             db,
+            self.audit_seal(db),
             event_type=event_type,
             actor=label,
             subject=subject,
@@ -102,6 +120,18 @@ class ServiceContext:
         )
         # Identifiers and event names only: the audit trail's safe fields.
         log.info("%s actor=%s subject=%s", event_type.value, label, subject)
+
+    def seal_older_audit_chain(self, db: DbSession) -> None:
+        """Once per store from before the audit seal (see ``audit.seal_older_chain``)."""
+        if not older_chain_unsealed(db):
+            return
+        seal_older_chain(
+            db,
+            self.audit_seal(db),
+            actor="system:upgrade",
+            workstation=self.workstation,
+            occurred_at=self.now(),
+        )
 
     def notify(self, notice: SecurityNotice, email: str) -> None:
         """Call after the change is committed."""

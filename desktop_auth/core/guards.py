@@ -77,6 +77,7 @@ class Action(StrEnum):
     CHANGE_POLICY = "change_policy"
     EXPORT_DATA_KEY = "export_data_key"
     IMPORT_DATA_KEY = "import_data_key"
+    GRANT_SERVER_ROLE = "grant_server_role"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,6 +140,7 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         Action.CHANGE_POLICY: _DESTRUCTIVE,
         Action.EXPORT_DATA_KEY: _DESTRUCTIVE,
         Action.IMPORT_DATA_KEY: _DESTRUCTIVE,
+        Action.GRANT_SERVER_ROLE: _DESTRUCTIVE,
     }
 )
 

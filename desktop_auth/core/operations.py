@@ -8,8 +8,10 @@ from desktop_auth.core import data_key
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.mail import MailQueue, QueuedMailSummary
+from desktop_auth.core.organisation import current_organisation
 from desktop_auth.core.users import Actor
 from desktop_auth.store.keys import DataKeyStore
+from desktop_auth.store.privileges import grant_runtime_access
 from desktop_auth.vocabulary import AuditEventType
 
 
@@ -62,6 +64,26 @@ class Operations:
     def check_data_key(self) -> None:
         """Raise ``DataKeyError`` unless this workstation's key opens the store's secrets."""
         data_key.check_data_key(self._ctx.store, self._data_keys)
+
+    # --- the database's roles ------------------------------------------------------------
+
+    def grant_server_role(self, role: str, *, actor: Actor) -> list[str]:
+        """Give the sign-in server's PostgreSQL role row rights only, and on the audit
+        tables only INSERT and SELECT (``admin db grant``); run as the owner after
+        every upgrade.  Returns the tables granted."""
+        self._guard.require(Action.GRANT_SERVER_ROLE, actor)
+        tables = grant_runtime_access(self._ctx.store, role)
+        with self._ctx.store.transaction() as db:
+            if current_organisation(db) is None:
+                return tables  # granted before the first run: no log to write to yet
+            self._ctx.audit(
+                db,
+                AuditEventType.SERVER_ROLE_GRANTED,
+                actor=actor,
+                subject=None,
+                details={"role": role, "tables": len(tables)},
+            )
+        return tables
 
     def _audit(self, event: AuditEventType, actor: Actor, fingerprint: str) -> None:
         with self._ctx.store.transaction() as db:

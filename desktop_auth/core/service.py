@@ -71,6 +71,7 @@ from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy
 from desktop_auth.core.policy_limits import POLICY_LIMITS, REMINDER_TEXT_MAX_LENGTH, Limit, Unit
 from desktop_auth.core.policy_settings import PolicySettings
+from desktop_auth.core.rate_limits import RateLimitPolicy, RateLimits, Verdict
 from desktop_auth.core.recovery_codes import BackupCodeSlip, RecoveryCodes, RecoverySheet
 from desktop_auth.core.reports import EnrollmentReport
 from desktop_auth.core.rollout import ImportReport, ImportRow, RetirementReport, Rollout
@@ -80,6 +81,7 @@ from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sessions import SessionInfo
 from desktop_auth.core.sign_in import SignIn
 from desktop_auth.core.sign_in_steps import SignInSteps
+from desktop_auth.core.sign_in_tokens import GATE_AUDIENCE, SignedToken
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
@@ -92,6 +94,7 @@ from desktop_auth.store.keys import DataKeyStore, KeyFileDataKeyStore, KeyringDa
 from desktop_auth.store.secretbox import SecretBox
 
 __all__ = [
+    "GATE_AUDIENCE",
     "POLICY_LIMITS",
     "REMINDER_TEXT_MAX_LENGTH",
     "Accounts",
@@ -122,6 +125,8 @@ __all__ = [
     "Policy",
     "PolicySettings",
     "QueuedMailSummary",
+    "RateLimitPolicy",
+    "RateLimits",
     "RecoveryCodes",
     "RecoverySheet",
     "RecoveryStatus",
@@ -136,11 +141,13 @@ __all__ = [
     "SignIn",
     "SignInOutcome",
     "SignInResult",
+    "SignedToken",
     "TemporaryPassword",
     "TotpEnrollment",
     "Unit",
     "UserStatus",
     "UserSummary",
+    "Verdict",
 ]
 
 
@@ -186,6 +193,7 @@ class AuthService:
             clock=clock or SystemClock(),
             hasher=hasher or PasswordHasher(),
             host=workstation or socket.gethostname(),
+            secret_box=self._secret_box_in,
             factors=[webauthn, totp, recovery, backup, *extra_factors],
             notifiers=[*notifiers, *([mail_queue] if mail_queue else [])],
         )
@@ -205,6 +213,8 @@ class AuthService:
         self.rollout = Rollout(context, guard, factors, self.accounts)
         self.audit = AuditLog(context, guard)
         self.policy = PolicySettings(context, guard)
+        #: The sign-in server's request budgets (not a capability: never served).
+        self.rate_limits = RateLimits(store, context.clock, self._secret_box_in, context.audit)
         self.operations = Operations(
             context,
             guard,
@@ -269,6 +279,7 @@ class AuthService:
                 data_key.check_data_key(store, data_keys)
                 with store.transaction() as db:  # once per store, with the data key at hand
                     service._totp.bind_seals_to_owners(db)
+                    service._context.seal_older_audit_chain(db)
             except KeyringUnavailableError:
                 pass  # said when a secret is first needed; password sign-in still works
             except BaseException:

@@ -15,21 +15,28 @@ Example::
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core import sessions
+from desktop_auth.core import sessions, sign_in_tokens
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import PendingStage, SignInOutcome, SignInResult
 from desktop_auth.core.identity import normalize_email
+from desktop_auth.core.organisation import current_organisation
 from desktop_auth.core.passphrase import Passphrase, suggest_passphrase
 from desktop_auth.core.password_policy import PasswordAssessment
 from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in_steps import SignInSteps, closed_result, credentials_error
+from desktop_auth.core.sign_in_tokens import GATE_AUDIENCE, MAX_AUDIENCE_LENGTH, SignedToken
 from desktop_auth.core.throttle import clear_user_failures
-from desktop_auth.errors import SetupNotDeferrableError
+from desktop_auth.errors import (
+    SetupNotDeferrableError,
+    StoreNotInitializedError,
+    TokenAudienceInvalidError,
+)
 from desktop_auth.factors.base import AfterSignIn
 from desktop_auth.store.models import User
 from desktop_auth.vocabulary import AuditEventType, SecurityNotice
@@ -228,6 +235,39 @@ class SignIn:
         with ctx.store.transaction() as db:
             if sessions.end(db, session):
                 ctx.audit(db, AuditEventType.SIGNED_OUT, actor=session.email, subject=session.email)
+
+    # --- signed tokens, for what the sign-in protects ---------------------------------------
+
+    def signed_token(self, session: Session, audience: str = GATE_AUDIENCE) -> SignedToken:
+        """A short-lived JWT (EdDSA) saying who signed in, how and how strongly, for
+        ``audience`` alone: what ``gate`` hands a program or web application, which
+        verifies it against ``public_keys``.  Only for a live session."""
+        if not audience or len(audience) > MAX_AUDIENCE_LENGTH or not audience.isprintable():
+            raise TokenAudienceInvalidError()
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            live = sessions.live_session(db, session, ctx.policy(db), ctx.now())
+            organisation = current_organisation(db)
+            if organisation is None:
+                raise StoreNotInitializedError()
+            signed = sign_in_tokens.sign(
+                ctx.secret_box(db), live, audience=audience, rp_id=organisation.rp_id, now=ctx.now()
+            )
+            ctx.audit(
+                db,
+                AuditEventType.SIGNED_TOKEN_ISSUED,
+                actor=live.email,
+                subject=live.email,
+                details={"audience": audience, "kid": signed.key_id},
+            )
+        return signed
+
+    def public_keys(self) -> dict[str, Any]:
+        """The JWKS that verifies ``signed_token``'s tokens (public; served at
+        ``/.well-known/jwks.json`` and printed by ``desktop-auth jwks``)."""
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            return sign_in_tokens.public_keys(ctx.secret_box(db), ctx.now())
 
     # --- passwords, for the forms --------------------------------------------------------
 

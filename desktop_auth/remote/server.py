@@ -15,22 +15,37 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, create_model
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop_auth import __version__, errors
 from desktop_auth.core.context import calling_from
 from desktop_auth.core.organisation import Organisation
 from desktop_auth.core.service import Actor, AuthService, Session
 from desktop_auth.remote import wire
+from desktop_auth.remote.protection import (
+    BODY_TOO_LARGE,
+    WORKSTATION_HEADER,
+    Protection,
+    ServerLimits,
+    audit_refusal,
+    check_account,
+    check_address,
+    client_address,
+    workstation_of,
+)
 
 log = logging.getLogger("desktop_auth.server")
 
-#: The header a workstation names itself in (for the audit log and "where you are signed in").
-WORKSTATION_HEADER = "X-Desktop-Auth-Workstation"
-MAX_WORKSTATION_NAME = 100
+#: Password attempts: counted against the account's budget too, from any address.
+ACCOUNT_BUDGETED = frozenset({("sign_in", "with_password")})
+#: Where web applications find the keys that verify a signed sign-in token.
+JWKS_PATH = "/.well-known/jwks.json"
 
 _bearer = HTTPBearer(auto_error=False, description="The session token of a sign-in")
 _BEARER = Depends(_bearer)
@@ -43,20 +58,19 @@ def _status(error: errors.DesktopAuthError) -> int:
         return 401
     if isinstance(error, errors.PermissionDeniedError | errors.LocalOnlyError):
         return 403
+    if isinstance(error, errors.TooManyRequestsError):
+        return 429
     if isinstance(error, errors.StoreUnavailableError):
         return 503
     return 400
 
 
 def _workstation(request: Request) -> str:
-    """The calling workstation's own name (printable, short) and the address it came from."""
-    claimed = request.headers.get(WORKSTATION_HEADER, "")
-    name = "".join(c for c in claimed if c.isprintable())[:MAX_WORKSTATION_NAME] or "?"
-    address = request.client.host if request.client is not None else "?"
-    return f"{name} ({address})"
+    return workstation_of(request.scope, request.headers.get(WORKSTATION_HEADER, ""))
 
 
-def create_app(service: AuthService) -> FastAPI:
+def create_app(service: AuthService, limits: ServerLimits | None = None) -> FastAPI:
+    limits = limits or ServerLimits()
     app = FastAPI(
         title="desktop-auth sign-in server",
         version=__version__,
@@ -64,10 +78,35 @@ def create_app(service: AuthService) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(Protection, service=service, limits=limits)
 
     @app.exception_handler(errors.DesktopAuthError)
     def _refused(_request: Request, error: errors.DesktopAuthError) -> JSONResponse:
-        return JSONResponse(wire.error_to_json(error), status_code=_status(error))
+        headers = {}
+        if isinstance(error, errors.TooManyRequestsError):
+            headers["Retry-After"] = str(error.params.get("seconds", 60))
+        return JSONResponse(wire.error_to_json(error), status_code=_status(error), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    @app.exception_handler(StarletteHTTPException)
+    async def _malformed(request: Request, error: Exception) -> JSONResponse:
+        """A body that is no valid JSON for the operation, a path or method that does not
+        exist: refused in the API's own error form, and audited (B5)."""
+        status = error.status_code if isinstance(error, StarletteHTTPException) else 400
+        reason = "malformed" if status in (400, 422) else "no_such_operation"
+        if request.scope.get(BODY_TOO_LARGE):  # FastAPI wraps what the reader raised
+            status, reason = 413, "too_large"
+        await to_thread.run_sync(
+            audit_refusal,
+            service,
+            limits,
+            _workstation(request),
+            client_address(request.scope),
+            reason,
+            status,
+        )
+        refusal = errors.RequestRefusedError(reason=reason)
+        return JSONResponse(wire.error_to_json(refusal), status_code=status)
 
     def organisation() -> Organisation | None:
         """The organisation this server signs in for; null before ``server init``."""
@@ -80,8 +119,22 @@ def create_app(service: AuthService) -> FastAPI:
         response_model=Organisation | None,
         operation_id="organisation",
     )
+
+    def jwks() -> JSONResponse:
+        """The public keys that verify signed sign-in tokens (a JWKS, RFC 7517)."""
+        return JSONResponse(
+            service.sign_in.public_keys(), headers={"Cache-Control": "public, max-age=3600"}
+        )
+
+    app.add_api_route(
+        JWKS_PATH,
+        jwks,
+        methods=["GET"],
+        operation_id="jwks",
+        response_model=dict[str, list[dict[str, str]]],
+    )
     for operation in wire.operations():
-        _add_route(app, service, operation)
+        _add_route(app, service, limits, operation)
 
     def export_csv(
         request: Request, credentials: HTTPAuthorizationCredentials | None = _BEARER
@@ -115,7 +168,9 @@ def _session(service: AuthService, credentials: HTTPAuthorizationCredentials | N
     return service.sign_in.resume(credentials.credentials)
 
 
-def _add_route(app: FastAPI, service: AuthService, operation: wire.Operation) -> None:
+def _add_route(
+    app: FastAPI, service: AuthService, limits: ServerLimits, operation: wire.Operation
+) -> None:
     method: Callable[..., Any] = getattr(getattr(service, operation.capability), operation.name)
     body = _body_model(operation)
     returns = operation.returns
@@ -129,12 +184,28 @@ def _add_route(app: FastAPI, service: AuthService, operation: wire.Operation) ->
         arguments = (
             {} if body is None else {name: getattr(body, name) for name in type(body).model_fields}
         )
-        if operation.caller_parameter is not None:
-            session = _session(service, credentials)
-            arguments[operation.caller_parameter] = (
-                session if operation.caller is wire.Caller.SESSION else Actor.for_session(session)
+        if not _encodable(arguments):  # a lone surrogate: JSON allows it, UTF-8 does not
+            audit_refusal(
+                service,
+                limits,
+                _workstation(request),
+                client_address(request.scope),
+                "malformed",
+                400,
             )
+            raise errors.RequestRefusedError(reason="malformed")
         with calling_from(_workstation(request)):
+            if operation.caller_parameter is None:  # no session: an address's budget (B5)
+                check_address(service, limits, client_address(request.scope))
+                if (operation.capability, operation.name) in ACCOUNT_BUDGETED:
+                    check_account(service, limits, str(arguments.get("email", "")))
+            else:
+                session = _session(service, credentials)
+                arguments[operation.caller_parameter] = (
+                    session
+                    if operation.caller is wire.Caller.SESSION
+                    else Actor.for_session(session)
+                )
             result = method(**arguments)
         return JSONResponse(adapter.dump_python(result, mode="json"))
 
@@ -164,6 +235,22 @@ def _add_route(app: FastAPI, service: AuthService, operation: wire.Operation) ->
         operation_id=f"{operation.capability}.{operation.name}",
         tags=[operation.capability],
     )
+
+
+def _encodable(value: object) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(_encodable(item) for item in value)
+    if isinstance(value, BaseModel):
+        return _encodable(value.model_dump())
+    return True
 
 
 def _body_model(operation: wire.Operation) -> type[BaseModel] | None:

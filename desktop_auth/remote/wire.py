@@ -66,6 +66,7 @@ LOCAL_ONLY: frozenset[tuple[str, str]] = frozenset(
         ("operations", "export_data_key"),
         ("operations", "import_data_key"),
         ("operations", "check_data_key"),
+        ("operations", "grant_server_role"),  # the owner's, on the server's host
         ("operations", "send_queued_mail"),
     }
 )

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_auth.errors import (
@@ -25,13 +25,14 @@ from desktop_auth.errors import (
     DatabaseDriverMissingError,
     DatabaseUrlInvalidError,
     StoreUnavailableError,
+    StoreUpgradeNotAllowedError,
 )
 from desktop_auth.store.credentials import with_keyring_password
 
 MIGRATIONS_LOCATION = str(Path(__file__).resolve().parent / "migrations")
 #: The newest migration's revision.  A store already there opens without loading Alembic
 #: (about 100 ms of the window's start); a test keeps this equal to Alembic's own head.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0009"
 
 #: How long a SQLite writer waits for another workstation process's write to finish.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -42,6 +43,8 @@ POSTGRES_CONNECT_TIMEOUT_S = 10
 SECRET_QUERY_KEYS = ("password", "sslpassword")
 #: A random, constant number for PostgreSQL's advisory lock around migrations.
 MIGRATION_LOCK_ID = 0x6465736B61757468  # "deskauth"
+#: PostgreSQL's SQLSTATE for "permission denied".
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -197,6 +200,11 @@ class Store:
                 command.upgrade(config, "head")
         except (OperationalError, InterfaceError) as exc:
             raise StoreUnavailableError() from exc
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                # The server's own role may not change the schema, by design.
+                raise StoreUpgradeNotAllowedError() from exc
+            raise
 
     def _stored_revision(self) -> str | None:
         """The revision the store says it is at, read with plain SQL; None for a new store."""

@@ -135,6 +135,26 @@ class AuditHead(Base):
     #: 0 while the log is empty.
     last_event_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    #: The event from which the chain is keyed (HMAC); 0 before the first keyed event.
+    keyed_from: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Ed25519 over count, hash and ``keyed_from`` (hex); None only before the first event.
+    signature: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+
+class AuditCheckpoint(Base):
+    """A signed statement "the log had ``event_count`` events, ending in ``head_hash``".
+
+    Written every ``audit.CHECKPOINT_EVERY`` events, append-only like the events:
+    a tail cut off behind the owner's back is still missing against the last one.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    event_count: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
 
 
 class TotpCredential(Base):
@@ -313,3 +333,17 @@ class UnknownAccountFailures(Base):
     failures: Mapped[int] = mapped_column(Integer)
     closed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class RateLimitBucket(Base):
+    """How many requests one address or account made in the current window (B5).
+
+    ``bucket`` is an HMAC of what is counted, so no address is written; ``window_number``
+    is the window's number (seconds since the epoch // the window's length).
+    """
+
+    __tablename__ = "rate_limit_buckets"
+
+    bucket: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    window_number: Mapped[int] = mapped_column(Integer, index=True)
+    requests: Mapped[int] = mapped_column(Integer)

@@ -75,6 +75,16 @@ class SecretBox:
         """
         return hmac.new(self._subkey(purpose), data, hashlib.sha256).digest()
 
+    def derived_key(self, purpose: str) -> bytes:
+        """32 bytes for ``purpose`` alone (HKDF of the data key), e.g. the audit log's
+        chain and signing keys: kept as the data key is, and never in the store."""
+        return HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=None,
+            info=b"desktop-auth/derived-key/v1/" + purpose.encode(),
+        ).derive(self._key)
+
     def _subkey(self, purpose: str) -> bytes:
         if purpose not in self._subkeys:
             hkdf = HKDF(

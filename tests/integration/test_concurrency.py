@@ -10,6 +10,7 @@ import multiprocessing
 
 import pytest
 
+from desktop_auth.core.data_key import current_key
 from desktop_auth.core.service import Actor, AuthService
 from tests.conftest import ENGINES
 from tests.integration.workers import fail_and_audit
@@ -26,9 +27,11 @@ def test_t4_failure_counter_is_exact_across_eight_processes(
     """T4: 8 processes × N failures → counter exactly 8N; the audit chain stays one chain."""
     user = service.accounts.create(actor=admin, email="race@example.nl", display_name="Race").user
     events_before = service.audit.verify().events_checked
+    with service._context.store.transaction() as db:
+        data_key = current_key(db, service._data_keys)
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=fail_and_audit, args=(database_url, user.id, ROUNDS, n))
+        context.Process(target=fail_and_audit, args=(database_url, data_key, user.id, ROUNDS, n))
         for n in range(PROCESSES)
     ]
     for worker in workers:

@@ -8,27 +8,33 @@ from pathlib import Path
 from typing import Any
 
 from desktop_auth.core.audit import append_event
+from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import AuthService, Session
 from desktop_auth.core.throttle import ThrottlePolicy, record_user_failure
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
+from desktop_auth.store.secretbox import SecretBox
 from desktop_auth.vocabulary import AuditEventType
 from tests.helpers import FAST_ARGON2, PinnedClock
 
 NO_LOCK = ThrottlePolicy(delay_after=100, lock_after=100)
 
 
-def fail_and_audit(database_url: str, user_id: int, rounds: int, worker: int) -> None:
+def fail_and_audit(
+    database_url: str, data_key: bytes, user_id: int, rounds: int, worker: int
+) -> None:
     """One workstation: count ``rounds`` failures and audit each, each in its own transaction."""
     store = Store.open(database_url)
+    seal = AuditSeal(SecretBox(data_key))
     try:
         for round_number in range(rounds):
             with store.transaction() as db:
                 record_user_failure(db, user_id, NO_LOCK, datetime.now(UTC))
                 append_event(
                     db,
+                    seal,
                     event_type=AuditEventType.SIGN_IN_FAILED,
                     actor=f"w{worker}",
                     subject="race@example.nl",

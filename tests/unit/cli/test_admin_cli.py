@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -190,7 +191,7 @@ def test_db_upgrade_and_doctor(initialized_here: Cli) -> None:
     code, out, _ = initialized_here("admin", "db", "upgrade")
     assert code == 0 and "up to date" in out
     code, out, _ = initialized_here("admin", "doctor")
-    assert "[ok] Database: reachable, schema up to date (0007)" in out
+    assert "[ok] Database: reachable, schema up to date (0009)" in out
     assert "Qt window system" in out and "Security keys" in out and "System keyring" in out
     assert code in (0, 1)
     assert (code == 1) == ("[XX]" in out)
@@ -230,7 +231,6 @@ def test_helpdesk_sees_and_removes_a_lost_phone(
     from tests.helpers import PinnedClock
     from tests.totp_helpers import make_user_with_app
 
-    monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
     clock = PinnedClock()
     service = AuthService.open(load_config(), clock=clock, workstation="WS-042")
     try:
@@ -311,3 +311,17 @@ def test_user_list_sorts_pages_and_counts(initialized: Cli) -> None:
     assert code == 2 and "not valid text" in err
     code, _, err = initialized("admin", "user", "list", "--sort", "salary")
     assert code == 1 and "Unknown sort order salary" in err and "last_sign_in" in err
+
+
+def test_b4_jwks_prints_the_public_keys_and_nothing_secret(initialized: Cli) -> None:
+    code, out, _ = initialized("jwks")
+    published = json.loads(out)
+    assert code == 0 and len(published["keys"]) == 3
+    for key in published["keys"]:
+        assert (key["kty"], key["crv"], key["alg"], key["use"]) == (
+            "OKP",
+            "Ed25519",
+            "EdDSA",
+            "sig",
+        )
+        assert "d" not in key  # the private part

@@ -10,9 +10,11 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DatabaseError
 
 from desktop_auth.core.audit import append_event
+from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.errors import InvalidCredentialsError
 from desktop_auth.store.db import Store
+from desktop_auth.store.secretbox import SecretBox
 from desktop_auth.vocabulary import AuditEventType
 from tests.conftest import ENGINES
 from tests.helpers import PinnedClock, make_user
@@ -110,6 +112,7 @@ def test_audit_details_refuse_names_that_suggest_a_secret(store: Store, clock: P
     with pytest.raises(ValueError, match="secret"), store.transaction() as db:
         append_event(
             db,
+            AuditSeal(SecretBox(bytes(32))),
             event_type=AuditEventType.SIGN_IN_FAILED,
             actor="a",
             subject=None,
