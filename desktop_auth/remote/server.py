@@ -118,6 +118,7 @@ def create_app(service: AuthService, limits: ServerLimits | None = None) -> Fast
         methods=["GET"],
         response_model=Organisation | None,
         operation_id="organisation",
+        responses=REFUSALS,
     )
 
     def jwks() -> JSONResponse:
@@ -131,6 +132,7 @@ def create_app(service: AuthService, limits: ServerLimits | None = None) -> Fast
         jwks,
         methods=["GET"],
         operation_id="jwks",
+        responses=REFUSALS,
         response_model=dict[str, list[dict[str, str]]],
     )
     for operation in wire.operations():
@@ -152,9 +154,35 @@ def create_app(service: AuthService, limits: ServerLimits | None = None) -> Fast
         methods=["POST"],
         response_model=CsvExport,
         operation_id=".".join(wire.EXPORT_CSV),
+        responses=REFUSALS,
         tags=[wire.EXPORT_CSV[0]],
     )
     return app
+
+
+class Refusal(BaseModel):
+    """Every refusal: an error code the workstation raises again as the same class, with
+    its message's parameters (and a weak password's reasons)."""
+
+    code: str
+    params: dict[str, str | int | dict[str, str]]
+    reasons: list[str]
+
+
+#: What any route may answer besides its result (B5: documented, so clients and
+#: schemathesis can hold the server to it).
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Refusal, "description": description}
+    for status, description in (
+        (400, "Refused: bad input, or the core said no"),
+        (401, "No session, or it ended"),
+        (403, "Not allowed, or a request from a web page"),
+        (404, "No such operation"),
+        (413, "The body is too large"),
+        (429, "Over the budget of this address or account"),
+        (503, "The store is unreachable, or the request took too long"),
+    )
+}
 
 
 class CsvExport(BaseModel):
@@ -234,6 +262,7 @@ def _add_route(
         response_model=returns,
         operation_id=f"{operation.capability}.{operation.name}",
         tags=[operation.capability],
+        responses=REFUSALS,
     )
 
 
