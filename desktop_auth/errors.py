@@ -518,6 +518,13 @@ class InvalidCredentialsLockedError(InvalidCredentialsError):
     code = "invalid_credentials_locked"
 
 
+class InvalidCredentialsHeldError(InvalidCredentialsError):
+    """As ``InvalidCredentialsError``, and the account is now locked until the helpdesk
+    unlocks it (too many temporary locks in a row)."""
+
+    code = "invalid_credentials_held"
+
+
 class ReauthenticationRequiredError(AuthenticationError):
     code = "reauthentication_required"
 

@@ -14,7 +14,6 @@ from desktop_auth.core.second_factor import SecondFactorFlow
 from desktop_auth.core.session import Session
 from desktop_auth.core.sessions import SessionInfo, end_one, sessions_of
 from desktop_auth.core.sign_in_steps import SignInSteps, credentials_error
-from desktop_auth.core.throttle import FailureOutcome
 from desktop_auth.errors import MethodNotFoundError, SessionNotFoundError
 from desktop_auth.factors.base import EnrolledMethod, RenamableFactor
 from desktop_auth.store.models import User
@@ -81,17 +80,12 @@ class MyAccount:
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
             user = db.get_one(User, session.user_id)
-        if user.locked_until is not None and user.locked_until > now:
-            # T1 holds here too: a live session may not guess the password past the lock.
-            raise credentials_error(
-                FailureOutcome(
-                    failures=user.failed_attempts,
-                    closed_until=user.locked_until,
-                    locked=policy.throttle.is_lock(user.failed_attempts),
-                )
-            )
-        if not ctx.hasher.verify(user.password_hash, current_password):
-            raise self._steps.wrong_password(user, policy, now, reason="wrong_current_password")
+        # T1 holds here too: a live session may not guess the password past the lock.
+        closed = self._steps.check_password(
+            user, current_password, policy, now, reason="wrong_current_password"
+        )
+        if closed is not None:
+            raise credentials_error(closed)
         with ctx.store.transaction() as db:
             self._steps.check_new_password(db, user, new_password)
         new_hash = ctx.hasher.hash(new_password)

@@ -36,6 +36,8 @@ class PasswordHasher:
             type=argon2.Type.ID,
         )
         self._dummy_hash: str | None = None
+        #: Dummies made with the cost of stored hashes, by that cost (see ``verify_dummy``).
+        self._dummies: dict[tuple[int, int, int, int], str] = {}
         self._dummy_lock = threading.Lock()
 
     def hash(self, password: str) -> str:
@@ -62,8 +64,29 @@ class PasswordHasher:
             if self._dummy_hash is None:
                 self._dummy_hash = self._hasher.hash("desktop-auth dummy password")
 
-    def verify_dummy(self, password: str) -> None:
-        """Spend the same time as a real verify: unknown accounts must not answer faster."""
-        self.prepare_dummy()
-        assert self._dummy_hash is not None
-        self.verify(self._dummy_hash, password)
+    def verify_dummy(self, password: str, like: str | None = None) -> None:
+        """Spend the same time as a real verify: unknown accounts must not answer faster.
+
+        ``like``: a stored hash whose cost the dummy takes, so that a store whose hashes
+        were made at another cost than the configured one (a cost changed since, and
+        not everyone signed in again) answers an unknown address in the time of a known
+        one (T2).  Without it, or when it cannot be read, the configured cost.
+        """
+        dummy = self._dummy_like(like) if like is not None else None
+        if dummy is None:
+            self.prepare_dummy()
+            dummy = self._dummy_hash
+        assert dummy is not None
+        self.verify(dummy, password)
+
+    def _dummy_like(self, stored_hash: str) -> str | None:
+        try:
+            cost = argon2.extract_parameters(stored_hash)
+        except InvalidHashError:
+            return None
+        key = (cost.time_cost, cost.memory_cost, cost.parallelism, cost.hash_len)
+        with self._dummy_lock:
+            if key not in self._dummies:
+                hasher = argon2.PasswordHasher.from_parameters(cost)
+                self._dummies[key] = hasher.hash("desktop-auth dummy password")
+            return self._dummies[key]

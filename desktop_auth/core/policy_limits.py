@@ -32,6 +32,8 @@ class Unit(StrEnum):
     #: 30-second authenticator code steps.
     STEPS = "steps"
     FAILURES = "failures"
+    #: Temporary locks of an account.
+    LOCKS = "locks"
     CODES = "codes"
     CHARACTERS = "characters"
     #: zxcvbn's password strength score.
@@ -108,6 +110,10 @@ POLICY_LIMITS: Mapping[str, Limit] = MappingProxyType(
         # Up to a week: long enough for an escalation over a weekend.
         "throttle.lock_minutes": _limit(
             1, 7 * 24 * 60, Unit.MINUTES, "policy.limit.throttle.lock_minutes"
+        ),
+        # NIST SP 800-63B: at most 100 consecutive failures; 10 locks of 10 already reach it.
+        "throttle.helpdesk_lock_after": _limit(
+            1, 10, Unit.LOCKS, "policy.limit.throttle.helpdesk_lock_after"
         ),
         "throttle.first_delay_seconds": _limit(
             1, 60, Unit.SECONDS, "policy.limit.throttle.first_delay_seconds"

@@ -31,7 +31,6 @@ from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.sign_in_steps import SignInSteps, closed_result, credentials_error
 from desktop_auth.core.sign_in_tokens import GATE_AUDIENCE, MAX_AUDIENCE_LENGTH, SignedToken
-from desktop_auth.core.throttle import clear_user_failures
 from desktop_auth.errors import (
     SetupNotDeferrableError,
     StoreNotInitializedError,
@@ -67,7 +66,8 @@ class SignIn:
         if user is None:
             return self._unknown_account(display_email, email_key, password, now)
 
-        if user.locked_until is not None and user.locked_until > now:
+        closed = self._steps.check_password(user, password, policy, now, reason="wrong_password")
+        if closed is not None:
             with ctx.store.transaction() as db:
                 ctx.audit(
                     db,
@@ -76,13 +76,9 @@ class SignIn:
                     subject=user.email,
                     details={"reason": "locked"},
                 )
-            return closed_result(user.locked_until, user.failed_attempts, policy)
-
-        if not ctx.hasher.verify(user.password_hash, password):
-            raise self._steps.wrong_password(user, policy, now, reason="wrong_password")
+            return closed_result(closed, policy)
 
         with ctx.store.transaction() as db:
-            clear_user_failures(db, user.id)
             if ctx.hasher.needs_rehash(user.password_hash):
                 self._rehash(db, user, password)
             if user.disabled:
@@ -111,10 +107,16 @@ class SignIn:
         self, display_email: str, email_key: str, password: str, now: datetime
     ) -> SignInResult:
         ctx = self._ctx
-        failures, closed_until = ctx.unknown_accounts.closed_until(email_key, now)
+        reserved = ctx.unknown_accounts.reserve(email_key, now)
+        with ctx.store.transaction() as db:  # the cost a stored password has now
+            like = db.scalar(
+                select(User.password_hash).order_by(User.password_changed_at.desc()).limit(1)
+            )
+        # Closed or not, the same time as checking a stored password (T2).
+        ctx.hasher.verify_dummy(password, like=like)
         with ctx.store.transaction() as db:
             policy = ctx.policy(db)
-            if closed_until is not None:
+            if reserved is None:
                 ctx.audit(
                     db,
                     AuditEventType.SIGN_IN_REFUSED,
@@ -122,19 +124,17 @@ class SignIn:
                     subject=display_email,
                     details={"reason": "locked", "known": False},
                 )
-        if closed_until is not None:
-            return closed_result(closed_until, failures, policy)
-        ctx.hasher.verify_dummy(password)
-        outcome = ctx.unknown_accounts.record_failure(email_key, now)
-        with ctx.store.transaction() as db:
-            ctx.audit(
-                db,
-                AuditEventType.SIGN_IN_FAILED,
-                actor=display_email,
-                subject=display_email,
-                details={"reason": "unknown_account", "failures": outcome.failures},
-            )
-        raise credentials_error(outcome)
+            else:
+                ctx.audit(
+                    db,
+                    AuditEventType.SIGN_IN_FAILED,
+                    actor=display_email,
+                    subject=display_email,
+                    details={"reason": "unknown_account", "failures": reserved.failures},
+                )
+        if reserved is None:
+            return closed_result(ctx.unknown_accounts.closed_state(email_key, now), policy)
+        raise credentials_error(reserved)
 
     def _rehash(self, db: DbSession, user: User, password: str) -> None:
         new_hash = self._ctx.hasher.hash(password)

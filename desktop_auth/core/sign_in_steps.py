@@ -24,9 +24,14 @@ from desktop_auth.core.flow import (
 from desktop_auth.core.password_policy import PasswordProblem
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import AssuranceLevel, Session
-from desktop_auth.core.throttle import FailureOutcome, record_user_failure
+from desktop_auth.core.throttle import (
+    FailureOutcome,
+    clear_user_failures,
+    reserve_password_attempt,
+)
 from desktop_auth.errors import (
     InvalidCredentialsError,
+    InvalidCredentialsHeldError,
     InvalidCredentialsLockedError,
     InvalidCredentialsWaitError,
     WeakPasswordError,
@@ -37,6 +42,8 @@ from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
 
 def credentials_error(outcome: FailureOutcome) -> InvalidCredentialsError:
+    if outcome.for_helpdesk:
+        return InvalidCredentialsHeldError()
     if outcome.locked and outcome.closed_until is not None:
         return InvalidCredentialsLockedError(until=outcome.closed_until)
     if outcome.closed_until is not None:
@@ -44,9 +51,28 @@ def credentials_error(outcome: FailureOutcome) -> InvalidCredentialsError:
     return InvalidCredentialsError()
 
 
-def closed_result(until: datetime, failures: int, policy: Policy) -> SignInResult:
-    outcome = SignInOutcome.LOCKED if policy.throttle.is_lock(failures) else SignInOutcome.THROTTLED
-    return SignInResult(outcome=outcome, retry_at=until)
+def closed_result(closed: FailureOutcome, policy: Policy) -> SignInResult:
+    """A closed account's (or unknown address's) answer: when to try again, or never
+    before the helpdesk unlocks it (``retry_at`` None)."""
+    if closed.for_helpdesk:
+        return SignInResult(outcome=SignInOutcome.LOCKED, retry_at=None)
+    locked = policy.throttle.is_lock(closed.failures)
+    outcome = SignInOutcome.LOCKED if locked else SignInOutcome.THROTTLED
+    return SignInResult(outcome=outcome, retry_at=closed.closed_until)
+
+
+def closed_state(user: User, policy: Policy) -> FailureOutcome:
+    return FailureOutcome(
+        failures=user.failed_attempts,
+        closed_until=user.locked_until,
+        locked=policy.throttle.is_lock(user.failed_attempts),
+        lock_number=user.lock_count,
+        for_helpdesk=user.locked_for_helpdesk,
+    )
+
+
+def is_closed(user: User, now: datetime) -> bool:
+    return user.locked_for_helpdesk or (user.locked_until is not None and user.locked_until > now)
 
 
 class SignInSteps:
@@ -54,14 +80,41 @@ class SignInSteps:
         self.ctx = context
         self.pending = PendingSignIns(context.store)
 
-    def wrong_password(
-        self, user: User, policy: Policy, now: datetime, *, reason: str
-    ) -> InvalidCredentialsError:
-        """Count a wrong password (T1, T4: one atomic statement), audit it and the lock it
-        may cause, tell the owner of a lock; the error to raise says when to try again."""
+    def check_password(
+        self, user: User, password: str, policy: Policy, now: datetime, *, reason: str
+    ) -> FailureOutcome | None:
+        """Check ``user``'s password under the throttle: None when it is right (the run of
+        failures is cleared), the account's closed state when it is closed (nothing was
+        checked), ``InvalidCredentialsError`` when it is wrong (counted, audited).
+
+        The attempt is counted before argon2 runs, in the statement that checks the
+        account is open (T4: parallel guesses find the delay the first one set), and a
+        closed account spends the time of a check on a dummy of the same cost, so the
+        answer's timing tells nothing either (T2).
+        """
         ctx = self.ctx
         with ctx.store.transaction() as db:
-            outcome = record_user_failure(db, user.id, policy.throttle, now)
+            reserved = reserve_password_attempt(db, user.id, policy.throttle, now)
+            closed = (
+                None if reserved is not None else closed_state(db.get_one(User, user.id), policy)
+            )
+        if closed is not None:
+            ctx.hasher.verify_dummy(password, like=user.password_hash)
+            return closed
+        assert reserved is not None
+        if not ctx.hasher.verify(user.password_hash, password):
+            raise self.wrong_password(user, reserved, reason=reason)
+        with ctx.store.transaction() as db:
+            clear_user_failures(db, user.id)
+        return None
+
+    def wrong_password(
+        self, user: User, outcome: FailureOutcome, *, reason: str
+    ) -> InvalidCredentialsError:
+        """Audit a wrong password and every lock it caused, and tell the owner of each
+        lock; the error to raise says when to try again."""
+        ctx = self.ctx
+        with ctx.store.transaction() as db:
             ctx.audit(
                 db,
                 AuditEventType.SIGN_IN_FAILED,
@@ -69,16 +122,19 @@ class SignInSteps:
                 subject=user.email,
                 details={"reason": reason, "failures": outcome.failures},
             )
-            locked_now = outcome.failures == policy.throttle.lock_after
-            if locked_now:
+            if outcome.locked:
                 ctx.audit(
                     db,
                     AuditEventType.ACCOUNT_LOCKED,
                     actor="system",
                     subject=user.email,
-                    details={"failures": outcome.failures},
+                    details={
+                        "failures": outcome.failures,
+                        "lock": outcome.lock_number,
+                        "until_unlocked": outcome.for_helpdesk,
+                    },
                 )
-        if locked_now:
+        if outcome.locked:
             ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
         return credentials_error(outcome)
 
@@ -131,9 +187,9 @@ class SignInSteps:
         now = self.ctx.now()
         if user.disabled:
             reason, result = "disabled", SignInResult(outcome=SignInOutcome.DISABLED)
-        elif user.locked_until is not None and user.locked_until > now:
+        elif is_closed(user, now):
             reason = "locked"
-            result = closed_result(user.locked_until, user.failed_attempts, policy)
+            result = closed_result(closed_state(user, policy), policy)
         else:
             return None
         self.ctx.audit(

@@ -29,6 +29,9 @@ from desktop_auth.store.settings import UNKNOWN_ACCOUNT_KEY, get_setting, insert
 #: A run of failures is forgotten after this long without another: for accounts and for
 #: unknown addresses alike, so that a day later neither tells which addresses exist (T2).
 FAILURE_MEMORY = timedelta(days=1)
+#: An unknown address "locked until the helpdesk unlocks it" stays so this long: no one
+#: can unlock it, and it must not open sooner than a real account would seem to.
+HELD_MEMORY = timedelta(days=90)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +43,9 @@ class ThrottlePolicy:
     lock_minutes: int = 15
     first_delay_seconds: int = 2
     max_delay_seconds: int = 60
+    #: After this many temporary locks in one run of failures the account stays locked
+    #: until the helpdesk unlocks it (NIST SP 800-63B: at most 100 consecutive failures).
+    helpdesk_lock_after: int = 3
 
     def __post_init__(self) -> None:
         # Each number within its bounds ("throttle.…" in POLICY_LIMITS), then together.
@@ -65,6 +71,72 @@ class FailureOutcome:
     failures: int
     closed_until: datetime | None
     locked: bool
+    #: Which temporary lock of this run this failure caused (0: none).
+    lock_number: int = 0
+    #: The lock lasts until the helpdesk unlocks the account.
+    for_helpdesk: bool = False
+
+
+def reserve_password_attempt(
+    session: Session, user_id: int, policy: ThrottlePolicy, now: datetime
+) -> FailureOutcome | None:
+    """Count a password attempt as a failure before it is checked, in the same statement
+    that checks the account is open; None when it is closed (a delay or a lock).
+
+    Parallel guesses cannot skip the delays: the UPDATE holds the user's row until this
+    transaction commits, and every other attempt then finds the delay this one set.  The
+    caller commits before verifying the password, and clears the count when it was right.
+    """
+    row = session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            User.locked_for_helpdesk.is_(False),
+            or_(User.locked_until.is_(None), User.locked_until <= now),
+        )
+        .values(
+            failed_attempts=case(
+                (User.last_failure_at < now - FAILURE_MEMORY, 1), else_=User.failed_attempts + 1
+            ),
+            lock_count=case(
+                (User.last_failure_at < now - FAILURE_MEMORY, 0), else_=User.lock_count
+            ),
+            last_failure_at=now,
+        )
+        .returning(User.failed_attempts, User.lock_count)
+    ).one_or_none()
+    if row is None:
+        return None
+    failures, locks = int(row[0]), int(row[1])
+    outcome = _closing(policy, failures, locks, now)
+    if outcome.closed_until is not None:
+        session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(
+                locked_until=outcome.closed_until,
+                lock_count=outcome.lock_number or locks,
+                locked_for_helpdesk=outcome.for_helpdesk,
+            )
+        )
+    return outcome
+
+
+def _closing(policy: ThrottlePolicy, failures: int, locks: int, now: datetime) -> FailureOutcome:
+    """What the ``failures``-th failure in a run closes, after ``locks`` earlier locks."""
+    wait = policy.wait_after(failures)
+    if wait is None:
+        return FailureOutcome(failures=failures, closed_until=None, locked=False)
+    if not policy.is_lock(failures):
+        return FailureOutcome(failures=failures, closed_until=now + wait, locked=False)
+    number = locks + 1
+    return FailureOutcome(
+        failures=failures,
+        closed_until=now + wait,
+        locked=True,
+        lock_number=number,
+        for_helpdesk=number >= policy.helpdesk_lock_after,
+    )
 
 
 def record_user_failure(
@@ -106,9 +178,16 @@ def clear_user_failures(session: Session, user_id: int) -> None:
     session.execute(
         update(User)
         .where(
-            and_(User.id == user_id, or_(User.failed_attempts != 0, User.locked_until.isnot(None)))
+            and_(
+                User.id == user_id,
+                or_(
+                    User.failed_attempts != 0,
+                    User.locked_until.isnot(None),
+                    User.locked_for_helpdesk.is_(True),
+                ),
+            )
         )
-        .values(failed_attempts=0, locked_until=None)
+        .values(failed_attempts=0, locked_until=None, lock_count=0, locked_for_helpdesk=False)
     )
 
 
@@ -168,53 +247,69 @@ class UnknownAccountThrottle:
             self._key = bytes.fromhex(get_setting(db, UNKNOWN_ACCOUNT_KEY))
         return hmac.new(self._key, email_key.encode(), hashlib.sha256).digest()
 
-    def closed_until(self, email_key: str, now: datetime) -> tuple[int, datetime | None]:
+    def closed_state(self, email_key: str, now: datetime) -> FailureOutcome:
+        """How the address's slot stands now (after ``reserve`` found it closed)."""
         with self._store.transaction() as db:
             row = db.get(UnknownAccountFailures, self._slot(db, email_key))
         if row is None:
-            return 0, None
+            return FailureOutcome(failures=0, closed_until=None, locked=False)
         until = row.closed_until
-        return row.failures, (until if until is not None and until > now else None)
+        return FailureOutcome(
+            failures=row.failures,
+            closed_until=until if until is not None and until > now else None,
+            locked=self.policy.is_lock(row.failures),
+            lock_number=row.lock_count,
+            for_helpdesk=row.locked_for_helpdesk,
+        )
 
-    def record_failure(self, email_key: str, now: datetime) -> FailureOutcome:
+    def reserve(self, email_key: str, now: datetime) -> FailureOutcome | None:
+        """As ``reserve_password_attempt`` for an account: one failure counted in the
+        statement that checks the slot is open, or None when it is closed."""
         with self._store.transaction() as db:
             slot = self._slot(db, email_key)
             table = UnknownAccountFailures
             insert = sqlite_insert if db.get_bind().dialect.name == "sqlite" else postgres_insert
-            failures = db.execute(
+            forgotten = table.last_failure_at < now - FAILURE_MEMORY
+            row = db.execute(
                 insert(table)
                 .values(slot=slot, failures=1, closed_until=None, last_failure_at=now)
                 .on_conflict_do_update(
                     index_elements=[table.slot],
                     set_={
-                        "failures": case(
-                            (table.last_failure_at < now - FAILURE_MEMORY, 1),
-                            else_=table.failures + 1,
-                        ),
+                        "failures": case((forgotten, 1), else_=table.failures + 1),
+                        "lock_count": case((forgotten, 0), else_=table.lock_count),
                         "last_failure_at": now,
                     },
+                    where=and_(
+                        table.locked_for_helpdesk.is_(False),
+                        or_(table.closed_until.is_(None), table.closed_until <= now),
+                    ),
                 )
-                .returning(table.failures)
-            ).scalar_one()
-            wait = self.policy.wait_after(failures)
-            until = None
-            if wait is not None:
-                until = now + wait
+                .returning(table.failures, table.lock_count)
+            ).one_or_none()
+            if row is None:
+                return None
+            outcome = _closing(self.policy, int(row[0]), int(row[1]), now)
+            if outcome.closed_until is not None:
                 db.execute(
                     update(table)
-                    .where(
-                        table.slot == slot,
-                        or_(table.closed_until.is_(None), table.closed_until < until),
+                    .where(table.slot == slot)
+                    .values(
+                        closed_until=outcome.closed_until,
+                        lock_count=outcome.lock_number or int(row[1]),
+                        locked_for_helpdesk=outcome.for_helpdesk,
                     )
-                    .values(closed_until=until)
                 )
-            # Forgotten as an account's run is (FAILURE_MEMORY), and only once open again.
+            # Forgotten as an account's run is (FAILURE_MEMORY), and only once open again;
+            # a slot "waiting for the helpdesk" is kept as long as one (HELD_MEMORY).
             db.execute(
                 delete(table).where(
                     table.last_failure_at < now - FAILURE_MEMORY,
                     or_(table.closed_until.is_(None), table.closed_until < now),
+                    or_(
+                        table.locked_for_helpdesk.is_(False),
+                        table.last_failure_at < now - HELD_MEMORY,
+                    ),
                 )
             )
-        return FailureOutcome(
-            failures=failures, closed_until=until, locked=self.policy.is_lock(failures)
-        )
+        return outcome

@@ -39,7 +39,11 @@ class UserQuery:
 
 def _status_rank(now: datetime, lock_after: int) -> ColumnElement[int]:
     """Active, then locked, then disabled: the order ``UserSummary.status`` tells them apart."""
-    locked = or_(User.locked_until > now, User.second_factor_failures >= lock_after)
+    locked = or_(
+        User.locked_until > now,
+        User.locked_for_helpdesk.is_(True),
+        User.second_factor_failures >= lock_after,
+    )
     return case((User.disabled, 2), (locked, 1), else_=0)
 
 

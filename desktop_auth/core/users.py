@@ -51,13 +51,15 @@ class UserSummary:
     setup_deadline: date | None = None
     # Too many wrong second-step answers: locked until the helpdesk unlocks (policy limit).
     second_factor_locked: bool = False
+    #: Too many temporary password locks in a row: locked until the helpdesk unlocks.
+    locked_for_helpdesk: bool = False
     #: Until when the temporary password works; None when the user chose their own.
     temporary_password_expires_at: datetime | None = None
 
     def status(self, now: datetime) -> UserStatus:
         if self.disabled:
             return UserStatus.DISABLED
-        if self.second_factor_locked:
+        if self.second_factor_locked or self.locked_for_helpdesk:
             return UserStatus.LOCKED
         if self.locked_until is not None and self.locked_until > now:
             return UserStatus.LOCKED
@@ -77,6 +79,7 @@ def summarize(user: User, policy: Policy | None = None) -> UserSummary:
         role=user.role,
         disabled=user.disabled,
         locked_until=user.locked_until,
+        locked_for_helpdesk=user.locked_for_helpdesk,
         failed_attempts=user.failed_attempts,
         second_factor_failures=user.second_factor_failures,
         must_change_password=user.must_change_password,

@@ -133,6 +133,13 @@ class SignInPage(Screen):
                     "%1", local_time(result.retry_at)
                 )
             )
+        elif result.outcome is SignInOutcome.LOCKED and result.retry_at is None:
+            self.error.show_text(
+                self.tr(
+                    "Too many attempts: this account is locked until the helpdesk unlocks it. "
+                    "Call the helpdesk; they will check it is you first."
+                )
+            )
         elif result.outcome is SignInOutcome.LOCKED:
             self.error.show_text(
                 self.tr(

@@ -65,6 +65,12 @@ class User(Base):
     #: The last of them: a run is forgotten a day after (``throttle.FAILURE_MEMORY``).
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: Temporary locks in this run of failures; at the policy's number the account waits
+    #: for the helpdesk (``locked_for_helpdesk``) instead of opening on its own.
+    lock_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_for_helpdesk: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime(), nullable=True, index=True
@@ -333,6 +339,11 @@ class UnknownAccountFailures(Base):
     failures: Mapped[int] = mapped_column(Integer)
     closed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: As an account's: an unknown address escalates alike, so the lock tells nothing (T2).
+    lock_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_for_helpdesk: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
 
 
 class RateLimitBucket(Base):

@@ -962,6 +962,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Wachtwoord blokkeren &amp;gedurende:</translation>
     </message>
     <message>
+        <source>After this many locks only the &amp;helpdesk unlocks:</source>
+        <translation>Na zoveel blokkades geeft alleen de &amp;helpdesk vrij:</translation>
+    </message>
+    <message>
         <source>&amp;Backup code lifetime:</source>
         <translation>Geldigheid &amp;backupcode:</translation>
     </message>
@@ -1406,6 +1410,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Too many attempts. Try again after %1.</source>
         <translation>Te veel pogingen. Probeer het opnieuw na %1.</translation>
+    </message>
+    <message>
+        <source>Too many attempts: this account is locked until the helpdesk unlocks it. Call the helpdesk; they will check it is you first.</source>
+        <translation>Te veel pogingen: dit account is geblokkeerd tot de helpdesk het vrijgeeft. Bel de helpdesk; die controleert eerst of jij het bent.</translation>
     </message>
     <message>
         <source>Too many attempts: this account is locked until %1. The helpdesk can unlock it sooner.</source>

@@ -96,6 +96,20 @@ def test_t1_lock_says_when_to_try_again(
     shoot(window, "07-locked")
 
 
+def test_t1_a_lock_for_the_helpdesk_says_whom_to_call(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    jan = make_user_with_app(service, admin, clock)
+    for attempt in range(12):  # ten lock; two more, each after waiting a lock out
+        with pytest.raises(InvalidCredentialsError):
+            service.sign_in.with_password(jan.email, "wrong password here")
+        clock.advance(minutes=16 if attempt >= 9 else 1)
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    qtbot.waitUntil(window.sign_in.error.isVisible)
+    assert "locked until the helpdesk unlocks it" in window.sign_in.error.text()
+    shoot(window, "07b-locked-for-the-helpdesk")
+
+
 def test_use_another_method_recovery_code_then_set_up_again_with_new_codes(
     qtbot: QtBot,
     window: MainWindow,

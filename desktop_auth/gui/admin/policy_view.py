@@ -37,6 +37,7 @@ NUMBERS = (
     "totp_window",
     "throttle.lock_after",
     "throttle.lock_minutes",
+    "throttle.helpdesk_lock_after",
     "second_factor_lock_after",
     "recovery_code_count",
     "backup_code_hours",
@@ -76,6 +77,7 @@ class PolicyView(Screen):
         self.totp_window = self.spins["totp_window"]
         self.lock_after = self.spins["throttle.lock_after"]
         self.lock_minutes = self.spins["throttle.lock_minutes"]
+        self.helpdesk_lock_after = self.spins["throttle.helpdesk_lock_after"]
         self.second_factor_lock_after = self.spins["second_factor_lock_after"]
         self.recovery_code_count = self.spins["recovery_code_count"]
         self.backup_code_hours = self.spins["backup_code_hours"]
@@ -86,7 +88,7 @@ class PolicyView(Screen):
         methods = QVBoxLayout()  # one under another: fits beside the label in Dutch too
         for box in self.methods.values():
             methods.addWidget(box)
-        self.labels = [QLabel() for _ in range(11)]
+        self.labels = [QLabel() for _ in range(12)]
         enforcement = QHBoxLayout()
         enforcement.addWidget(self.enforce)
         enforcement.addWidget(self.enforcement_date, 1)
@@ -98,6 +100,7 @@ class PolicyView(Screen):
             self.totp_window,
             self.lock_after,
             self.lock_minutes,
+            self.helpdesk_lock_after,
             self.second_factor_lock_after,
             self.recovery_code_count,
             self.backup_code_hours,
@@ -216,6 +219,7 @@ class PolicyView(Screen):
             self.tr("Authenticator &code window (30-second steps either side):"),
             self.tr("&Lock the password after this many failures:"),
             self.tr("Lock the password &for:"),
+            self.tr("After this many locks only the &helpdesk unlocks:"),
             self.tr("Lock the &second step after this many failures:"),
             self.tr("Recovery codes &per sheet:"),
             self.tr("&Backup code lifetime:"),

@@ -101,6 +101,7 @@ def test_sections_see_only_their_own_limits() -> None:
         "delay_after",
         "lock_after",
         "lock_minutes",
+        "helpdesk_lock_after",
         "first_delay_seconds",
         "max_delay_seconds",
     }
