@@ -675,6 +675,12 @@ class SetupNotDeferrableError(AuthenticationError):
     code = "setup_not_deferrable"
 
 
+class AccountDisabledError(AuthenticationError):
+    """The account was switched off during the sign-in: no step goes on."""
+
+    code = "account_disabled"
+
+
 class PasswordlessDisabledError(AuthenticationError):
     code = "passwordless_disabled"
 

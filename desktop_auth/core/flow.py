@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.session import Session
+from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.errors import SignInExpiredError
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.store.db import Store
@@ -74,6 +74,8 @@ class PendingSignIn:
     recovered: bool = False
     #: Setup may still wait until this day ("Remind me later").
     deferrable_until: date | None = None
+    #: What the second factor earned, when it was answered before this step.
+    assurance: AssuranceLevel | None = None
 
 
 class PendingSignIns:
@@ -134,6 +136,7 @@ def _row(ticket_hash: bytes, pending: PendingSignIn) -> PendingSignInRow:
         recovered=pending.recovered,
         deferrable_until=pending.deferrable_until,
         expires_at=pending.expires_at,
+        assurance=pending.assurance.value if pending.assurance else None,
     )
 
 
@@ -145,4 +148,5 @@ def _pending(row: Any) -> PendingSignIn:
         methods_used=[m for m in row.methods_used.split(",") if m],
         recovered=row.recovered,
         deferrable_until=row.deferrable_until,
+        assurance=AssuranceLevel(row.assurance) if row.assurance else None,
     )

@@ -9,6 +9,7 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.mail import MailQueue, QueuedMailSummary
 from desktop_auth.core.organisation import current_organisation
+from desktop_auth.core.rate_limits import RateLimits
 from desktop_auth.core.users import Actor
 from desktop_auth.store.keys import DataKeyStore
 from desktop_auth.store.privileges import grant_runtime_access
@@ -25,12 +26,16 @@ class Operations:
         data_keys: DataKeyStore,
         forget_secret_box: Callable[[], None],
         mail: MailQueue | None,
+        rate_limits: RateLimits,
     ) -> None:
         self._ctx = context
         self._guard = guard
         self._data_keys = data_keys
         self._forget_secret_box = forget_secret_box
         self._mail = mail
+        #: The sign-in server's request budgets (an attribute, not an operation: never
+        #: served; the server counts with it before each request without a session).
+        self.rate_limits = rate_limits
 
     # --- the data key --------------------------------------------------------------------
 

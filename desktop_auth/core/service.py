@@ -213,14 +213,13 @@ class AuthService:
         self.rollout = Rollout(context, guard, factors, self.accounts)
         self.audit = AuditLog(context, guard)
         self.policy = PolicySettings(context, guard)
-        #: The sign-in server's request budgets (not a capability: never served).
-        self.rate_limits = RateLimits(store, context.clock, self._secret_box_in, context.audit)
         self.operations = Operations(
             context,
             guard,
             self._data_keys,
             self._forget_secret_box,
             mail_queue,
+            RateLimits(store, context.clock, self._secret_box_in, context.audit),
         )
 
     @classmethod

@@ -158,7 +158,14 @@ class SignIn:
         with ctx.store.transaction() as db:
             user = db.get_one(User, pending.user_id)
             self._steps.store_password(db, user, new_hash, actor=user.email)
-            return self._steps.after_password(db, user, ctx.policy(db), pending.methods_used)
+            return self._steps.after_password(
+                db,
+                user,
+                ctx.policy(db),
+                pending.methods_used,
+                assurance=pending.assurance,
+                recovered=pending.recovered,
+            )
 
     def remind_me_later(self, ticket: str) -> SignInResult:
         """Before the enforcement date: in with the password only (AAL1), reminded next time."""
@@ -208,14 +215,15 @@ class SignIn:
         methods_used = [*pending.methods_used, method.kind]
         with ctx.store.transaction() as db:
             user = db.get_one(User, pending.user_id)
-            if provider.after_sign_in is AfterSignIn.SETUP_AGAIN:
-                # A recovery or backup code: the way back in leads only to setting up again.
-                result = self._steps.continue_to_setup(db, user, policy, methods_used)
-            else:
-                session = self._steps.open_session(
-                    db, user, policy, methods_used, assurance_of(method)
-                )
-                result = SignInResult(outcome=SignInOutcome.DONE, session=session)
+            # A recovery or backup code: the way back in leads only to setting up again.
+            result = self._steps.after_password(
+                db,
+                user,
+                policy,
+                methods_used,
+                assurance=assurance_of(method),
+                recovered=provider.after_sign_in is AfterSignIn.SETUP_AGAIN,
+            )
         if provider.used_notice is not None:
             ctx.notify(SecurityNotice(provider.used_notice), user.email)
         return result

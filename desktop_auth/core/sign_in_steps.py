@@ -30,6 +30,7 @@ from desktop_auth.core.throttle import (
     reserve_password_attempt,
 )
 from desktop_auth.errors import (
+    AccountDisabledError,
     InvalidCredentialsError,
     InvalidCredentialsHeldError,
     InvalidCredentialsLockedError,
@@ -69,6 +70,11 @@ def closed_state(user: User, policy: Policy) -> FailureOutcome:
         lock_number=user.lock_count,
         for_helpdesk=user.locked_for_helpdesk,
     )
+
+
+def refuse_if_disabled(user: User) -> None:
+    if user.disabled:
+        raise AccountDisabledError()
 
 
 def is_closed(user: User, now: datetime) -> bool:
@@ -139,27 +145,32 @@ class SignInSteps:
         return credentials_error(outcome)
 
     def after_password(
-        self, db: DbSession, user: User, policy: Policy, methods_used: list[str]
+        self,
+        db: DbSession,
+        user: User,
+        policy: Policy,
+        methods_used: list[str],
+        *,
+        assurance: AssuranceLevel | None = None,
+        recovered: bool = False,
     ) -> SignInResult:
+        """The next step once the password was right; ``assurance``: what a second factor
+        answered since earned (None: none yet), ``recovered``: it was a recovery code.
+
+        The order (issue 16, item 5): the second factor, when the account has one, comes
+        before a new password, so a temporary password alone changes nothing; then the
+        new password; then setting up again after a recovery code, or the session.
+        """
         ctx = self.ctx
         now = ctx.now()
         expires = now + policy.sign_in_step_window
-        if user.must_change_password:
-            return self._continue(
-                db,
-                user,
-                PendingStage.CHANGE_PASSWORD,
-                expires,
-                methods_used,
-                SignInOutcome.MUST_CHANGE_PASSWORD,
-            )
         methods = ctx.enrolled_methods(db, user.id)
         # An account that had 2FA and lost every method (the helpdesk removed a lost
         # phone) gets in only with a recovery or backup code, never by setting up anew
         # with the password alone (SECURITY.md M8).
         had_second_factor = user.second_factor_enrolled_at is not None
         rule = setup_rule(user, policy, ctx.today())
-        if methods or (had_second_factor and rule.required):
+        if assurance is None and (methods or (had_second_factor and rule.required)):
             return self._continue(
                 db,
                 user,
@@ -169,6 +180,22 @@ class SignInSteps:
                 SignInOutcome.SECOND_FACTOR_REQUIRED,
                 tuple(methods),
             )
+        if user.must_change_password:
+            return self._continue(
+                db,
+                user,
+                PendingStage.CHANGE_PASSWORD,
+                expires,
+                methods_used,
+                SignInOutcome.MUST_CHANGE_PASSWORD,
+                recovered=recovered,
+                assurance=assurance,
+            )
+        if recovered:
+            return self.continue_to_setup(db, user, policy, methods_used)
+        if assurance is not None:
+            session = self.open_session(db, user, policy, methods_used, assurance)
+            return SignInResult(outcome=SignInOutcome.DONE, session=session)
         if rule.required:
             return self._continue(
                 db,
@@ -228,7 +255,9 @@ class SignInSteps:
         *,
         recovered: bool = False,
         deferrable_until: date | None = None,
+        assurance: AssuranceLevel | None = None,
     ) -> SignInResult:
+        refuse_if_disabled(user)  # every step looks again (issue 16, item 5)
         pending = PendingSignIn(
             user_id=user.id,
             stage=stage,
@@ -236,6 +265,7 @@ class SignInSteps:
             methods_used=list(methods_used),
             recovered=recovered,
             deferrable_until=deferrable_until,
+            assurance=assurance,
         )
         ticket = self.pending.open(db, pending, self.ctx.now())
         self.ctx.audit(
@@ -263,6 +293,7 @@ class SignInSteps:
         *,
         recovered: bool = False,
     ) -> Session:
+        refuse_if_disabled(user)  # switched off since an earlier step: no session
         now = self.ctx.now()
         db.execute(update(User).where(User.id == user.id).values(last_sign_in_at=now))
         self.ctx.audit(

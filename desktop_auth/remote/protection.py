@@ -163,19 +163,19 @@ def audit_refusal(
     try:
         with calling_from(workstation):
             check_address(service, limits, address)
-            service.rate_limits.record_refusal(reason, status)
+            service.operations.rate_limits.record_refusal(reason, status)
     except errors.DesktopAuthError:
         return  # over the budget (audited once) or the store is down: the answer stands
 
 
 def check_address(service: AuthService, limits: ServerLimits, address: str) -> None:
-    verdict = service.rate_limits.take_address(address, limits.budgets)
+    verdict = service.operations.rate_limits.take_address(address, limits.budgets)
     if not verdict.allowed:
         raise errors.TooManyRequestsError(seconds=verdict.retry_after)
 
 
 def check_account(service: AuthService, limits: ServerLimits, email: str) -> None:
-    verdict = service.rate_limits.take_account(email, limits.budgets)
+    verdict = service.operations.rate_limits.take_account(email, limits.budgets)
     if not verdict.allowed:
         raise errors.TooManyRequestsError(seconds=verdict.retry_after)
 

@@ -307,6 +307,8 @@ class PendingSignInRow(Base):
     recovered: Mapped[bool] = mapped_column(Boolean, default=False)
     deferrable_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: The assurance a second factor already earned (a password change may come after it).
+    assurance: Mapped[str | None] = mapped_column(String(4), nullable=True)
 
 
 class PendingCeremonyRow(Base):

@@ -9,18 +9,19 @@ from pathlib import Path
 import pytest
 
 from desktop_auth.store.secretbox import new_data_key
-from tests.unit.cli.conftest import Cli
+from tests.unit.cli.conftest import Cli, _initialize
 
 PASSPHRASE = "zomer fiets koffie sleutel"
 
 
 def test_key_travels_by_file_to_a_workstation_that_refused_to_start(
-    initialized_here: Cli,
+    cli: Cli,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """C2: the key is never printed; the file is the owner's only (0600)."""
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "first.key"))
+    initialized_here = _initialize(cli)  # the first run makes the key (its audit log's)
     exported = tmp_path / "transport.json"
     code, out, err = initialized_here(
         "admin", "key", "export", str(exported), "--passphrase-stdin", stdin=PASSPHRASE + "\n"
@@ -61,11 +62,12 @@ def test_key_travels_by_file_to_a_workstation_that_refused_to_start(
 
 
 def test_key_commands_need_a_passphrase_and_a_readable_file(
-    initialized_here: Cli,
+    cli: Cli,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "first.key"))
+    initialized_here = _initialize(cli)
     target = str(tmp_path / "k.json")
     export = ("admin", "key", "export", target, "--passphrase-stdin")
     code, _, err = initialized_here(*export, stdin="\n")

@@ -20,6 +20,7 @@ from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyringDataKeyStore
 from desktop_auth.store.secretbox import new_data_key
+from desktop_auth.store.settings import STORE_ID, put_setting
 from tests.conftest import ENGINES
 from tests.helpers import FAST_ARGON2, MemoryKeyring, PinnedClock, secret_box_of
 from tests.totp_helpers import make_user_with_app, phone_code, sign_in_ticket
@@ -160,10 +161,13 @@ def test_c2_the_file_holds_the_key_only_sealed_and_a_wrong_passphrase_opens_noth
 
 
 def test_two_workstations_starting_together_never_make_two_keys(
-    store: Store, admin: object, clock: PinnedClock
+    store: Store, clock: PinnedClock
 ) -> None:
     """On a fresh store the first key is claimed under a row lock: the workstation that
-    comes second is told to import the key, instead of sealing under a key of its own."""
+    comes second is told to import the key, instead of sealing under a key of its own.
+    (A store named but with no key yet: the first run's audit event claims one at once.)"""
+    with store.transaction() as db:
+        put_setting(db, STORE_ID, "a-store-without-a-key")
     keyrings = [MemoryKeyring(), MemoryKeyring()]
     services = [
         AuthService(store, data_keys=KeyringDataKeyStore(k), clock=clock, workstation=f"WS-{n}")

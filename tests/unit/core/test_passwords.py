@@ -128,6 +128,7 @@ def test_p9_rehash_on_sign_in_when_parameters_change(
     stronger = Argon2Parameters(time_cost=2, memory_kib=2048, parallelism=1)
     upgraded = AuthService(
         service._context.store,
+        data_keys=service._data_keys,
         clock=service._context.clock,
         hasher=PasswordHasher(stronger),
         workstation="WS-042",

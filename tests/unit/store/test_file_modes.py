@@ -7,6 +7,8 @@ from pathlib import Path
 
 from desktop_auth.cli import main
 from desktop_auth.store.db import Store
+from desktop_auth.store.keys import KeyFileDataKeyStore
+from tests.helpers import initialize_organisation, make_service
 
 
 def mode(path: Path) -> int:
@@ -43,8 +45,13 @@ def test_c7_the_audit_export_follows_no_planted_link_and_the_log_is_private(
 ) -> None:
     """`audit export --output F` wrote through a symlink planted at F.partial."""
     config = tmp_path / "config.toml"
-    config.write_text("")
+    key_file = tmp_path / "data.key"
+    config.write_text(f'data_key_file = "{key_file}"\n')
     database = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    store = Store.open(database)
+    store.upgrade()
+    initialize_organisation(make_service(store, data_keys=KeyFileDataKeyStore(key_file)))
+    store.dispose()
     common = ["--config", str(config), "--database", database, "--language", "en"]
     victim = tmp_path / "victim.txt"
     victim.write_text("do not touch")

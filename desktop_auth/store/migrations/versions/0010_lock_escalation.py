@@ -1,4 +1,6 @@
-"""Locks that escalate: after so many temporary locks, only the helpdesk opens the account.
+"""Locks that escalate: after so many temporary locks, only the helpdesk opens the account;
+and a sign-in between steps remembers the assurance its second factor earned, so that a
+temporary password is changed only after the second factor (issue 16, item 5).
 
 Revision ID: 0010
 Revises: 0009
@@ -30,8 +32,12 @@ def upgrade() -> None:
             ),
         )
 
+    op.add_column("pending_sign_ins", sa.Column("assurance", sa.String(length=4), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("pending_sign_ins") as batch_op:
+        batch_op.drop_column("assurance")
     for table in ("users", "unknown_account_failures"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("locked_for_helpdesk")
