@@ -814,7 +814,6 @@ def report(args: argparse.Namespace, m: Measured, out: IO[str] = sys.stdout) -> 
         return
     failed = [r for r in second if r.error is not None]
     share = len(failed) / len(second)
-    before = [r for r in second if r.error is None and r.ended < m.killed_at]
     after = [r for r in second if r.error is None and r.ended >= m.killed_at]
     end_at = max(r.ended for r in second)
     moved = [r for r in second if r.failed_over]
@@ -829,8 +828,8 @@ def report(args: argparse.Namespace, m: Measured, out: IO[str] = sys.stdout) -> 
         + (f", the slowest in {max(r.ended - r.started for r in moved):.1f} s" if moved else "")
     )
     line(
-        f"complete sign-ins/s         {len(before) / (m.killed_at - m.starts[1]):.2f} before "
-        f"the kill, {len(after) / (end_at - m.killed_at):.2f} after"
+        f"complete sign-ins/s         {len(after) / (end_at - m.killed_at):.2f} after the kill, "
+        f"one server for {args.workstations} workstations ({rate:.2f} with two in phase 1)"
     )
     after_passwords, after_codes = steps(after)
     line("after the kill (ms)               p50      p95      p99")
