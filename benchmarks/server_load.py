@@ -638,7 +638,7 @@ def run(args: argparse.Namespace, url: str, folder: Path) -> Measured:
     return Measured(
         records=[r for rs, _, _ in collected for r in rs],
         quiet=quiet_records,
-        starts=list(starts),
+        starts=starts[:],
         killed_at=killed_at,
         bare=bare,
         employees=each,

@@ -79,7 +79,7 @@ def install(log_path: Path) -> None:
                 _add("audit_lock_held", ended - locked_at)
                 _local.locked_at = None
 
-    Store.transaction = timed_transaction  # type: ignore[method-assign,assignment]
+    Store.transaction = timed_transaction  # type: ignore[method-assign]
 
     verify = PasswordHasher.verify
 
