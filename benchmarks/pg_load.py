@@ -21,23 +21,14 @@ import argparse
 import dataclasses
 import multiprocessing
 import statistics
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-import argon2
+from load_common import ADMIN_PASSWORD, USER_PASSWORD, bare_hasher, database, email, p95
 
 from desktop_auth.core.passwords import Argon2Parameters, PasswordHasher
 from desktop_auth.core.service import AuthService, SignInOutcome
 from desktop_auth.store.db import Store
-
-ADMIN_PASSWORD = "koffie tafel regen zomer fiets"
-USER_PASSWORD = "groene appel boven de rivier"
-
-
-def email(n: int) -> str:
-    return f"medewerker{n}@bench.example"
 
 
 def prepare(url: str, workstations: int) -> None:
@@ -65,15 +56,7 @@ def prepare(url: str, workstations: int) -> None:
 
 def workstation(url: str, n: int, rounds: int, barrier: Any, results: Any) -> None:
     service = AuthService(Store.open(url), hasher=PasswordHasher(), workstation=f"BENCH-{n}")
-    p = Argon2Parameters()
-    bare = argon2.PasswordHasher(
-        time_cost=p.time_cost,
-        memory_cost=p.memory_kib,
-        parallelism=p.parallelism,
-        hash_len=p.hash_len,
-        salt_len=p.salt_len,
-        type=argon2.Type.ID,
-    )
+    bare = bare_hasher()
     stored = bare.hash(USER_PASSWORD)
     service.sign_in.with_password(email(n), USER_PASSWORD)  # warm the pool and the caches
     sign_ins: list[float] = []
@@ -91,10 +74,6 @@ def workstation(url: str, n: int, rounds: int, barrier: Any, results: Any) -> No
         verifies.append(time.perf_counter() - start)
     service.close()
     results.put((sign_ins, verifies))
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def run(url: str, workstations: int, rounds: int) -> None:
@@ -145,17 +124,8 @@ def main() -> None:
     parser.add_argument("--workstations", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    if args.database:
-        run(args.database, args.workstations, args.rounds)
-        return
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.postgres_server import PostgresServer  # the tests' throw-away server
-
-    server = PostgresServer(durable=True)
-    try:
-        run(server.url(server.new_database()), args.workstations, args.rounds)
-    finally:
-        server.destroy()
+    with database(args.database) as url:
+        run(url, args.workstations, args.rounds)
 
 
 if __name__ == "__main__":
