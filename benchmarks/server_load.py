@@ -331,7 +331,18 @@ def free_port() -> int:
 
 def start_server(env: dict[str, str], log: Path, timing: Path | None) -> Server:
     port = free_port()
-    listen = ["server", "--listen", f"127.0.0.1:{port}", "--insecure-loopback"]
+    # Every simulated workstation calls from 127.0.0.1: lift the per-address budget (B5),
+    # which would otherwise count them all as one office behind one address.
+    listen = [
+        "server",
+        "--listen",
+        f"127.0.0.1:{port}",
+        "--insecure-loopback",
+        "--requests-per-minute",
+        "100000000",
+        "--attempts-per-minute",
+        "100000000",
+    ]
     command = (
         [sys.executable, str(Path(__file__).with_name("server_timing.py")), str(timing), *listen]
         if timing
