@@ -30,8 +30,7 @@ def run(ctx: CliContext) -> int:
     try:
         import uvicorn
 
-        from desktop_auth.remote.protection import ServerLimits
-        from desktop_auth.remote.server import create_app
+        from desktop_auth.remote.server import ServerLimits, create_app
     except ImportError:  # installed without the server extra (a workstation)
         raise ServerExtraMissingError() from None
 

@@ -40,6 +40,8 @@ from desktop_auth.remote.protection import (
     workstation_of,
 )
 
+__all__ = ["JWKS_PATH", "ServerLimits", "create_app"]
+
 log = logging.getLogger("desktop_auth.server")
 
 #: Password attempts: counted against the account's budget too, from any address.
