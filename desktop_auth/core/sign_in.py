@@ -110,7 +110,9 @@ class SignIn:
         reserved = ctx.unknown_accounts.reserve(email_key, now)
         with ctx.store.transaction() as db:  # the cost a stored password has now
             like = db.scalar(
-                select(User.password_hash).order_by(User.password_changed_at.desc()).limit(1)
+                select(User.password_hash)
+                .order_by(User.password_changed_at.desc(), User.id.desc())
+                .limit(1)
             )
         # Closed or not, the same time as checking a stored password (T2).
         ctx.hasher.verify_dummy(password, like=like)

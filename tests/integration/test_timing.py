@@ -26,7 +26,13 @@ def test_t2_unknown_and_wrong_password_timing_medians_within_20_percent(
         service.policy.current(), throttle=ThrottlePolicy(delay_after=100, lock_after=100)
     )
     service.policy.replace(actor=admin, policy=policy)
-    real = AuthService(store, clock=clock, hasher=PasswordHasher(), workstation="WS-042")
+    real = AuthService(
+        store,
+        data_keys=service._data_keys,
+        clock=clock,
+        hasher=PasswordHasher(),
+        workstation="WS-042",
+    )
     real.accounts.create(actor=admin, email="jan@example.nl", display_name="Jan")
 
     def attempt(email: str) -> float:
