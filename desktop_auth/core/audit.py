@@ -123,6 +123,10 @@ def _checkpoint_statement(checkpoint_id: int, count: int, head_hash: str, at: da
     return f"desktop-auth audit checkpoint v1|{checkpoint_id}|{count}|{head_hash}|{stamp}".encode()
 
 
+def _sign_head(head: AuditHead, seal: AuditSeal) -> None:
+    head.signature = seal.sign(_head_statement(head.last_event_id, head.last_hash, head.keyed_from))
+
+
 def _check_details(details: Mapping[str, JSONScalar]) -> str:
     for name in details:
         lowered = name.lower()
@@ -175,7 +179,7 @@ def append_event(
         occurred_at=occurred_at,
         details_text=details_text,
     )
-    head.signature = seal.sign(_head_statement(head.last_event_id, head.last_hash, head.keyed_from))
+    _sign_head(head, seal)
     session.flush()
     return event_id
 
@@ -196,9 +200,7 @@ def seal_older_chain(
         _key_chain(
             session, seal, head, actor=actor, workstation=workstation, occurred_at=occurred_at
         )
-        head.signature = seal.sign(
-            _head_statement(head.last_event_id, head.last_hash, head.keyed_from)
-        )
+        _sign_head(head, seal)
         session.flush()
 
 
