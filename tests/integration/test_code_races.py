@@ -16,6 +16,7 @@ import pytest
 
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import AuthService
+from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.conftest import ENGINES
@@ -38,8 +39,14 @@ def shared_service(store: Store, key_file: Path, clock: PinnedClock) -> AuthServ
         workstation="WS-001",
     )
     admin = initialize_organisation(service)
-    # Losing a race counts as a wrong answer; keep the lock out of this test's way.
-    policy = dataclasses.replace(service.policy.current(), second_factor_lock_after=100)
+    # Losing a race counts as a wrong answer; keep the lock out of this test's way.  And
+    # eight workstations give one employee's password at the same instant: each attempt is
+    # counted before it is checked (T4), so the password delay would stop the sixth.
+    policy = dataclasses.replace(
+        service.policy.current(),
+        second_factor_lock_after=100,
+        throttle=ThrottlePolicy(delay_after=100, lock_after=100),
+    )
     service.policy.replace(actor=admin, policy=policy)
     return service
 
