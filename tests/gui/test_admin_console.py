@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.policy_limits import POLICY_LIMITS
@@ -101,6 +101,13 @@ def fail_sign_ins(service: AuthService, clock: PinnedClock, email: str, times: i
         with contextlib.suppress(DesktopAuthError):
             service.sign_in.with_password(email, "wrong password entirely")
         clock.advance(seconds=61)  # past the growing wait, so each failure counts
+
+
+def click_when_ready(qtbot: QtBot, button: QAbstractButton) -> None:
+    """A view's buttons are off while its list loads (Screen.inputs): click once it is done,
+    as a person would.  Clicked at once, the click fell on a disabled button now and then."""
+    qtbot.waitUntil(button.isEnabled, timeout=10_000)
+    button.click()
 
 
 def select_user(qtbot: QtBot, console: AdminConsole, email: str) -> None:
@@ -246,7 +253,7 @@ def test_p8_create_user_shows_the_temporary_password_once(
     qtbot: QtBot, console: AdminConsole, service: AuthService
 ) -> None:
     console.tabs.setCurrentWidget(console.users)
-    console.users.create_button.click()
+    click_when_ready(qtbot, console.users.create_button)
     dialog = wait_visible(qtbot, CreateUserDialog)
     assert isinstance(dialog, CreateUserDialog)
     type_into(qtbot, dialog.email, "kees@example.nl")
@@ -402,7 +409,7 @@ def test_l1_l2_audit_filter_verify_and_export(
     audit = console.audit
     console.tabs.setCurrentWidget(audit)
     type_into(qtbot, audit.subject, email)
-    audit.apply_button.click()
+    click_when_ready(qtbot, audit.apply_button)
     qtbot.waitUntil(lambda: audit.entries and {e.subject for e in audit.entries} == {email})
     audit.event_type.setCurrentIndex(audit.event_type.findData("user.created"))
     qtbot.waitUntil(lambda: [e.event_type for e in audit.entries] == ["user.created"])
@@ -592,7 +599,7 @@ def test_import_users_from_csv_reports_bad_rows_then_imports_all(
     from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog
 
     console.tabs.setCurrentWidget(console.users)
-    console.users.import_button.click()
+    click_when_ready(qtbot, console.users.import_button)
     dialog = wait_visible(qtbot, ImportUsersDialog)
     assert isinstance(dialog, ImportUsersDialog)
     bad = tmp_path / "bad.csv"
@@ -629,7 +636,7 @@ def test_switch_off_old_methods_from_the_console(
 
     jan = make_user_with_app(service, admin, clock, "jan@example.nl")
     console.tabs.setCurrentWidget(console.users)
-    console.users.retire_button.click()
+    click_when_ready(qtbot, console.users.retire_button)
     dialog = wait_visible(qtbot, RetireDialog)
     assert isinstance(dialog, RetireDialog)
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
@@ -651,7 +658,7 @@ def test_the_audit_verdict_and_the_dashboard_read_on_a_dark_window(
     QApplication.setPalette(dark_palette())
     audit = console.audit
     console.tabs.setCurrentWidget(audit)
-    audit.verify_button.click()
+    click_when_ready(qtbot, audit.verify_button)
     qtbot.waitUntil(lambda: audit.verification is not None or audit.error.isVisible())
     assert audit.verification is not None, audit.error.text()  # a refusal says which
     qtbot.waitUntil(lambda: audit.verdict.text().startswith("Intact"))
@@ -674,7 +681,7 @@ def test_a_confirmed_action_acts_on_the_user_it_named(
         service.accounts.create(actor=admin, email=email, display_name=name)
     console.tabs.setCurrentWidget(console.users)
     select_user(qtbot, console, "anna@example.nl")
-    console.users.disable_button.click()
+    click_when_ready(qtbot, console.users.disable_button)
     box = wait_visible(qtbot, QMessageBox)
     assert isinstance(box, QMessageBox) and "anna@example.nl" in box.text()
     type_into(qtbot, console.users.search, "bert@example.nl")  # meanwhile, the table moves on
