@@ -90,5 +90,5 @@ class AuthenticatorApps:
 
     def finish_add(self, session: Session, enrollment_id: int, code: str) -> EnrolledMethod:
         """A current code from the new app proves it; it is active from now on."""
-        self._guard.require(Action.ADD_METHOD, session)
+        self._guard.require(Action.FINISH_ADD_METHOD, session)
         return self._finish(session.user_id, enrollment_id, code)

@@ -51,6 +51,7 @@ class Action(StrEnum):
     VIEW_OWN_METHODS = "view_own_methods"
     RENAME_OWN_METHOD = "rename_own_method"
     ADD_METHOD = "add_method"
+    FINISH_ADD_METHOD = "finish_add_method"
     REMOVE_OWN_METHOD = "remove_own_method"
     CREATE_RECOVERY_CODES = "create_recovery_codes"
     VIEW_RECOVERY_STATUS = "view_recovery_status"
@@ -113,7 +114,13 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         Action.END_OWN_SESSION: Needs(account=_OWN),
         # The current password is asked for as well (P8): that is its re-authentication.
         Action.CHANGE_PASSWORD: Needs(account=_OWN),
-        Action.ADD_METHOD: Needs(account=_OWN, assurance=_AAL2, recent_instead_without_factor=True),
+        # Binding is as sensitive as removing (M7): a session left open for hours binds no
+        # authenticator of whoever sits down at it.
+        Action.ADD_METHOD: Needs(
+            account=_OWN, assurance=_AAL2, recent=True, recent_instead_without_factor=True
+        ),
+        # The set-up begun under ADD_METHOD is the proof; its QR code may take a while.
+        Action.FINISH_ADD_METHOD: Needs(account=_OWN),
         Action.REMOVE_OWN_METHOD: Needs(account=_OWN, recent=True),
         Action.CREATE_RECOVERY_CODES: Needs(account=_OWN, assurance=_AAL2, recent=True),
         # B3: every administrative call from a session, reads included, needs the

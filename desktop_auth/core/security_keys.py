@@ -130,7 +130,7 @@ class SecurityKeys:
 
     def finish_add(self, session: Session, response: Response) -> EnrolledMethod:
         """The client's RegistrationResponseJSON for ``begin_add``; active from now on."""
-        self._guard.require(Action.ADD_METHOD, session)
+        self._guard.require(Action.FINISH_ADD_METHOD, session)
         return self._finish(session.user_id, response)
 
     # --- signing in -------------------------------------------------------------------

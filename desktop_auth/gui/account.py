@@ -36,8 +36,7 @@ if TYPE_CHECKING:
         RecoveryStatus,
         Session,
     )
-from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
-from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDialog
+from desktop_auth.gui.dialogs import AddAppDialog, RecoveryCodesDialog, sign_in_again_or_show
 from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
@@ -215,36 +214,31 @@ class AccountDialog(QDialog):
     ) -> None:
         """Run ``work``; if the core wants a fresh sign-in, get one and run it again."""
         service = self.service
+        email = self.session.email
 
-        def failed(error: DesktopAuthError) -> None:
-            if isinstance(error, ReauthenticationRequiredError):
-                dialog = ReauthDialog(service, self.session.email, self)
-                dialog.reauthenticated.connect(
-                    lambda session: self._retry(session, work, done, shown)
-                )
-                dialog.open()
-            else:
-                shown.show_error(error)
+        def retry(session: Session) -> None:
+            self._use_session(session)
+            self.runner.start(lambda: work(session), done, shown.show_error)
 
         shown.clear_error()
         session = self.session
-        self.runner.start(lambda: work(session), done, failed)
+        self.runner.start(
+            lambda: work(session),
+            done,
+            lambda error: sign_in_again_or_show(
+                error, service=service, email=email, parent=self, retry=retry, shown=shown
+            ),
+        )
 
-    def _retry(
-        self,
-        session: Session,
-        work: Callable[[Session], Any],
-        done: Callable[[Any], None],
-        shown: ErrorLabel,
-    ) -> None:
+    def _use_session(self, session: Session) -> None:
         self.session = session
         self.sessions.set_session(session)
         self.session_changed.emit(session)
-        self.runner.start(lambda: work(session), done, shown.show_error)
 
     def add_app(self) -> None:
         dialog = AddAppDialog(self.service, self.session, self)
         dialog.added.connect(lambda _method: self.refresh())
+        dialog.session_changed.connect(self._use_session)
         dialog.enrollment_shown.connect(self.enrollment_shown)
         dialog.open()
 
@@ -255,14 +249,14 @@ class AccountDialog(QDialog):
         )
         if not ok:
             return
-        service, session, prompts = self.service, self.session, self.prompts
+        service, prompts = self.service, self.prompts
         prompts.start()
-        self.methods_error.show_text(self.tr("Touch your security key now."))
-        self.runner.start(
-            lambda: register_key(service, prompts, nickname, session=session),
+        self._sensitive(
+            lambda session: register_key(service, prompts, nickname, session=session),
             self._key_added,
-            self.methods_error.show_error,
+            self.methods_error,
         )
+        self.methods_error.show_text(self.tr("Touch your security key now."))
 
     def _key_added(self, _added: object) -> None:
         self.methods_error.clear_error()

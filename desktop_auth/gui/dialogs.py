@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Signal
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
         SignInResult,
         TotpEnrollment,
     )
-from desktop_auth.errors import DesktopAuthError
+from desktop_auth.errors import DesktopAuthError, ReauthenticationRequiredError
 from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
 from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
 from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
@@ -165,11 +166,32 @@ class ReauthDialog(_Dialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
 
 
+def sign_in_again_or_show(
+    error: DesktopAuthError,
+    *,
+    service: AuthService,
+    email: str,
+    parent: QWidget,
+    retry: Callable[[Session], None],
+    shown: ErrorLabel,
+) -> None:
+    """A sensitive change's refusal: when the core wants a fresh sign-in (S1), ask for it
+    and ``retry`` with the new session; any other refusal is shown where it belongs."""
+    if isinstance(error, ReauthenticationRequiredError):
+        dialog = ReauthDialog(service, email, parent)
+        dialog.reauthenticated.connect(retry)
+        dialog.open()
+    else:
+        shown.show_error(error)
+
+
 class AddAppDialog(_Dialog):
     """Another authenticator app beside the first (a tablet, a new phone)."""
 
     added = Signal(object)
     enrollment_shown = Signal(str)
+    #: A fresh sign-in was needed to begin (binding asks for one, M7): the new session.
+    session_changed = Signal(object)
 
     def __init__(self, service: AuthService, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -206,8 +228,20 @@ class AddAppDialog(_Dialog):
         self.runner.start(
             lambda: service.authenticator_apps.begin_add(session, label),
             self._begun,
-            self.error.show_error,
+            lambda error: sign_in_again_or_show(
+                error,
+                service=service,
+                email=session.email,
+                parent=self,
+                retry=self._signed_in_again,
+                shown=self.error,
+            ),
         )
+
+    def _signed_in_again(self, session: Session) -> None:
+        self.session = session
+        self.session_changed.emit(session)
+        self.begin()
 
     def _begun(self, enrollment: TotpEnrollment) -> None:
         self.enrollment = enrollment

@@ -95,6 +95,42 @@ def test_s1_remove_asks_to_sign_in_again_after_five_minutes_and_never_the_last_a
     shoot(dialog, "23-settings-last-factor")
 
 
+def test_m7_adding_an_app_later_asks_to_sign_in_again_first(
+    qtbot: QtBot,
+    window: MainWindow,
+    service: AuthService,
+    admin: Actor,
+    clock: PinnedClock,
+    tmp_path: object,
+) -> None:
+    """A window left signed in binds nobody's authenticator: past the re-authentication
+    window, "Show QR code" asks for the sign-in first, then shows the code."""
+    jan = make_user_with_app(service, admin, clock)
+    dialog = open_settings(qtbot, window, jan, clock)
+    clock.advance(minutes=6)
+    dialog.add_button.click()
+    add = active_dialog(AddAppDialog)
+    assert isinstance(add, AddAppDialog)
+    add.start_button.click()
+    qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
+    assert add.enrollment is None  # no QR code before the sign-in
+    reauth = active_dialog(ReauthDialog)
+    assert isinstance(reauth, ReauthDialog)
+    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
+    reauth.submit()
+    qtbot.waitUntil(reauth.code.isEnabled)
+    clock.advance(seconds=30)
+    type_phone_code(qtbot, reauth.code, jan.secret, clock)
+    qtbot.waitUntil(lambda: add.enrollment is not None)
+    assert window.session is not None and window.session.authenticated_at == clock.now()
+    tablet = secret_from_uri(read_qr(add.panel.qr, tmp_path))  # type: ignore[arg-type]
+    clock.advance(seconds=30)
+    type_phone_code(qtbot, add.panel.code, tablet, clock)
+    qtbot.waitUntil(add.panel.status.isVisible)
+    add.reject()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
+
+
 def qtbot_input(qtbot: QtBot, text: str, action: object) -> None:
     """Answer the rename question as a person would: type, then Enter."""
     from PySide6.QtCore import QTimer

@@ -25,7 +25,7 @@ from desktop_auth.errors import (
 )
 from desktop_auth.vocabulary import FactorKind, Role
 from tests.helpers import USER_PASSWORD, PinnedClock, past_sign_in
-from tests.totp_helpers import EnrolledUser, make_user_with_app
+from tests.totp_helpers import EnrolledUser, make_user_with_app, phone_code, secret_from_uri
 
 GUARD_ERRORS = (
     SessionExpiredError,
@@ -51,6 +51,9 @@ CALLS: dict[Action, Call] = {
         lambda s, who, u: s.my_account.rename_method(who, FactorKind.TOTP, u.method_id, "Tablet")
     ),
     Action.ADD_METHOD: _own(lambda s, who, u: s.authenticator_apps.begin_add(who, "Tablet")),
+    Action.FINISH_ADD_METHOD: _own(
+        lambda s, who, u: s.authenticator_apps.finish_add(who, 404, "000000")
+    ),
     Action.REMOVE_OWN_METHOD: _own(
         lambda s, who, u: s.my_account.remove_method(who, FactorKind.TOTP, u.method_id)
     ),
@@ -191,6 +194,32 @@ def test_binding_without_a_second_factor_needs_a_recent_sign_in(
     clock.advance(minutes=service.policy.current().reauthentication_minutes + 1)
     with pytest.raises(ReauthenticationRequiredError):
         service.authenticator_apps.begin_add(password_only, "Telefoon")
+
+
+def test_m7_binding_needs_a_recent_sign_in_as_removing_does(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Tried: an authenticator bound 9 hours after signing in, with no re-authentication.
+    Now an app or a key is bound only from a sign-in of the last minutes; a set-up begun in
+    time may still be finished after them (scanning the QR code takes a while)."""
+    user = make_user_with_app(service, admin, clock)
+    window = service.policy.current().reauthentication_window
+    stale = past_sign_in(
+        service, user.email, at=service.accounts.now() - window - timedelta(minutes=1)
+    )
+    with pytest.raises(ReauthenticationRequiredError):
+        service.authenticator_apps.begin_add(stale, "Tablet")
+    with pytest.raises(ReauthenticationRequiredError):
+        service.security_keys.begin_add(stale, "Reserve")
+    fresh = past_sign_in(service, user.email)
+    enrollment = service.authenticator_apps.begin_add(fresh, "Tablet")
+    clock.advance(seconds=(window + timedelta(minutes=1)).total_seconds())
+    tablet = secret_from_uri(enrollment.uri)
+    added = service.authenticator_apps.finish_add(
+        fresh, enrollment.enrollment_id, phone_code(tablet, clock)
+    )
+    assert added.label == "Tablet"
+    assert len(service.accounts.methods(user.email)) == 2
 
 
 def test_a_local_administrator_passes_and_an_employee_is_not_an_administrator(
