@@ -88,7 +88,7 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8 only
         raise ConfigSyntaxError(path=str(path)) from exc
     except OSError as exc:
         raise ConfigUnreadableError(path=str(path)) from exc

@@ -104,6 +104,14 @@ class DatabaseUrlInvalidError(ConfigError):
     code = "database_url_invalid"
 
 
+class DatabaseUrlOptionError(ConfigError):
+    """An option PostgreSQL does not know (``?PASSWORD=`` for ``?password=``).
+
+    ``params``: option (its name only: the value may be a secret)."""
+
+    code = "database_url_option"
+
+
 class DatabaseDriverMissingError(ConfigError):
     """``params``: driver."""
 
@@ -118,6 +126,14 @@ class Argon2TooWeakError(ConfigError):
 
 class StoreUnavailableError(DesktopAuthError):
     code = "store_unavailable"
+
+
+class StoreFileError(DesktopAuthError):
+    """The SQLite store's folder or file cannot be made (a name too long, no permission).
+
+    ``params``: path."""
+
+    code = "store_file"
 
 
 class StoreNotInitializedError(DesktopAuthError):
@@ -351,6 +367,14 @@ class ImportDuplicateError(InvalidInputError):
     """One e-mail address on two rows of an import."""
 
     code = "import_duplicate"
+
+
+class ImportMalformedError(InvalidInputError):
+    """Not CSV from this line on: a field over the reader's limit, a quote left open.
+
+    ``params``: line, maximum (the field limit)."""
+
+    code = "import_malformed"
 
 
 class ImportEmptyError(InvalidInputError):

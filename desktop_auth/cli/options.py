@@ -33,6 +33,7 @@ def add_window_options(parser: argparse.ArgumentParser, t: Callable[[str], str |
     parser.add_argument(
         "--log-level",
         default="WARNING",
+        type=str.upper,  # "debug" as readily as "DEBUG", as logging's own names go
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help=t("cli.opt.log_level"),
     )

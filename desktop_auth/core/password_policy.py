@@ -31,6 +31,8 @@ class PasswordProblem(StrEnum):
     CONTAINS_CONTEXT = "contains_context"
     TOO_GUESSABLE = "too_guessable"
     SAME_AS_CURRENT = "same_as_current"
+    #: A lone surrogate: bytes the system could not decode, which no store can keep.
+    UNREADABLE = "unreadable"
 
     @property
     def message_key(self) -> str:
@@ -95,6 +97,14 @@ def _is_common(password: str) -> bool:
     return len(core) >= MIN_CONTEXT_WORD and core in common
 
 
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def assess_password(
     password: str, policy: PasswordPolicy, context_words: Iterable[str] = ()
 ) -> PasswordAssessment:
@@ -107,6 +117,9 @@ def assess_password(
         problems.append(PasswordProblem.TOO_SHORT)
     if length > policy.max_length:
         problems.append(PasswordProblem.TOO_LONG)
+    if not _storable(text):
+        problems.append(PasswordProblem.UNREADABLE)
+        text = text.encode("utf-8", "replace").decode("utf-8")  # zxcvbn scores the rest
     if _is_common(text):
         problems.append(PasswordProblem.COMMON)
     squeezed = _letters_and_digits(text)

@@ -44,8 +44,12 @@ class PasswordHasher:
         return self._hasher.hash(normalize_password(password))
 
     def verify(self, stored_hash: str, password: str) -> bool:
+        # A lone surrogate (undecodable input, JSON's "\\ud800") cannot be anyone's
+        # password, which UTF-8 stored; kept as bytes it is a wrong password like any
+        # other, counted, audited and as slow (T1, T2), where strict UTF-8 crashed.
+        candidate = normalize_password(password).encode("utf-8", "surrogatepass")
         try:
-            return self._hasher.verify(stored_hash, normalize_password(password))
+            return self._hasher.verify(stored_hash, candidate)
         except VerifyMismatchError:
             return False
         except (InvalidHashError, VerificationError):

@@ -36,6 +36,7 @@ from desktop_auth.errors import (
     ImportColumnsError,
     ImportDuplicateError,
     ImportEmptyError,
+    ImportMalformedError,
     ImportTooLargeError,
     MethodNotFoundError,
     UserExistsError,
@@ -206,6 +207,19 @@ class Rollout:
 
     def _check_rows(self, text: str) -> tuple[list[ImportRow], list[tuple[str, str, str]]]:
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        try:
+            return self._read_rows(reader)
+        except csv.Error:
+            # A field over the csv module's limit or an unclosed quote: one translated
+            # line that says where, and nothing imported (the rows are only read here).
+            # The reader counts the lines it has finished: the bad one is the next.
+            raise ImportMalformedError(
+                line=reader.line_num + 1, maximum=csv.field_size_limit()
+            ) from None
+
+    def _read_rows(
+        self, reader: csv.DictReader[str]
+    ) -> tuple[list[ImportRow], list[tuple[str, str, str]]]:
         columns = {(name or "").strip().lower() for name in reader.fieldnames or []}
         if not {"email", "name"} <= columns:
             raise ImportColumnsError()
@@ -214,7 +228,12 @@ class Rollout:
         seen: set[str] = set()
         with self._ctx.store.transaction() as db:
             for record in reader:
-                values = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
+                # Cells beyond the header (key None, a list) are not ours to read.
+                values = {
+                    k.strip().lower(): (v or "").strip()
+                    for k, v in record.items()
+                    if isinstance(k, str) and isinstance(v, str | None)
+                }
                 line = reader.line_num
                 if len(rows) >= MAX_IMPORT_ROWS:
                     raise ImportTooLargeError(maximum=MAX_IMPORT_ROWS)

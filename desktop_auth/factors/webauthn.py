@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -109,11 +110,30 @@ def _attested(row: WebAuthnCredential) -> AttestedCredentialData:
     return AttestedCredentialData.create(UUID(row.aaguid).bytes, row.credential_id, key)
 
 
+#: What a malformed answer raises on its way through json and python-fido2's parsers
+#: (a list where a mapping belongs, short binary fields, JSON nested thousands deep):
+#: each is a refused answer, never a crash (issue 16 item 13).
+_UNREADABLE = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+    struct.error,
+)
+#: A real answer is a few kilobytes; the server's body limit (64 KiB) holds in-process too.
+MAX_RESPONSE_CHARACTERS = 64 * 1024
+
+
 def _parse(response: str | Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(response, str):
+        if len(response) > MAX_RESPONSE_CHARACTERS:
+            raise SecurityKeyRejectedError()
         try:
             loaded = json.loads(response)
-        except ValueError as exc:
+        except _UNREADABLE as exc:
             raise SecurityKeyRejectedError() from exc
         if not isinstance(loaded, dict):
             raise SecurityKeyRejectedError()
@@ -205,7 +225,7 @@ class WebAuthnFactor:
         try:
             registration = RegistrationResponse.from_dict(data)
             challenge = websafe_encode(registration.response.client_data.challenge)
-        except (ValueError, KeyError, TypeError) as exc:
+        except _UNREADABLE as exc:
             raise SecurityKeyRejectedError() from exc
         pending = self.ceremonies.take(db, challenge, CeremonyPurpose.REGISTER, user_id, now)
         try:
@@ -351,7 +371,7 @@ class WebAuthnFactor:
     def _assertion(response: str | Mapping[str, Any]) -> AuthenticationResponse:
         try:
             return AuthenticationResponse.from_dict(_parse(response))
-        except (ValueError, KeyError, TypeError) as exc:
+        except _UNREADABLE as exc:
             raise SecurityKeyRejectedError() from exc
 
     @staticmethod

@@ -17,13 +17,21 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_auth.errors import (
     ConfigPasswordInFileError,
     DatabaseDriverMissingError,
     DatabaseUrlInvalidError,
+    DatabaseUrlOptionError,
+    StoreFileError,
     StoreUnavailableError,
     StoreUpgradeNotAllowedError,
 )
@@ -93,6 +101,45 @@ def _prepare_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _is_plain_text(url: str) -> bool:
+    """No NUL (no C library takes it) and no lone surrogate (undecodable bytes)."""
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in url
+
+
+def _check_postgres_url(engine: Engine) -> None:
+    """libpq judges the URL's values only when it first connects (``connect_timeout=:``,
+    a quote left open): its refusal then is the URL's fault, said in our words."""
+    from psycopg import ProgrammingError as DriverRefusal
+
+    _refuse_unknown_postgres_options(engine.url)
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, args: Any, params: Any) -> Any:
+        try:
+            return dialect.loaded_dbapi.connect(*args, **params)
+        except DriverRefusal:
+            raise DatabaseUrlInvalidError() from None
+
+
+def _refuse_unknown_postgres_options(parsed: URL) -> None:
+    """libpq refuses an option it does not know only at the first connection, as a driver
+    traceback; the URL's own check names the option instead (never its value)."""
+    try:
+        from psycopg import ProgrammingError as DriverRefusal
+        from psycopg.conninfo import make_conninfo
+    except ModuleNotFoundError:
+        return  # no driver: create_engine says so in its own words below
+    for option in parsed.query:
+        try:
+            make_conninfo("", **{option: "1"})
+        except DriverRefusal:
+            raise DatabaseUrlOptionError(option=option) from None
+
+
 def create_store_engine(url: str | URL) -> Engine:
     """Create an engine for ``url``; a SQLite file's folder is created when missing.
 
@@ -103,9 +150,15 @@ def create_store_engine(url: str | URL) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        for option in parsed.query:  # pysqlite would ignore them with a warning alone
+            raise DatabaseUrlOptionError(option=option)
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            _private_sqlite_file(Path(database).expanduser())
+            path = Path(database).expanduser()
+            try:
+                _private_sqlite_file(path)
+            except OSError as exc:
+                raise StoreFileError(path=str(path)) from exc
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -121,11 +174,16 @@ def create_store_engine(url: str | URL) -> Engine:
         if "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
     try:
-        return create_engine(
+        engine = create_engine(
             parsed, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True
         )
     except ModuleNotFoundError as exc:
         raise DatabaseDriverMissingError(driver=parsed.drivername) from exc
+    except NoSuchModuleError as exc:  # a database SQLAlchemy has never heard of
+        raise DatabaseUrlInvalidError() from exc
+    if engine.dialect.name == "postgresql":
+        _check_postgres_url(engine)
+    return engine
 
 
 class Store:
@@ -148,12 +206,14 @@ class Store:
         ``written_in`` is the configuration file the URL was read from: a password in
         it (in the URL's user part or its query) is refused, as SQLAlchemy reads the URL.
         """
+        if not _is_plain_text(url):
+            raise DatabaseUrlInvalidError()
         try:
             parsed = make_url(url)
         except (ArgumentError, ValueError) as exc:  # config.py checked the form only
             raise DatabaseUrlInvalidError() from exc
         if written_in is not None and (
-            parsed.password or any(key in parsed.query for key in SECRET_QUERY_KEYS)
+            parsed.password or any(key.lower() in SECRET_QUERY_KEYS for key in parsed.query)
         ):
             raise ConfigPasswordInFileError(path=str(written_in))
         return cls(create_store_engine(with_keyring_password(parsed, keyring_backend)))

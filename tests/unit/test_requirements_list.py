@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "docs" / "security.md"
 
 #: The letters of the checklist's id families: P(asswords), T(hrottling), M (second factors),
-#: W(ebAuthn), S(essions), C(rypto), L(ogging), B(oundary), A(ttestation), V(ault).
-FAMILIES = "PTMWSCLBAV"
+#: W(ebAuthn), S(essions), C(rypto), L(ogging), B(oundary), A(ttestation), V(ault),
+#: I(nput).
+FAMILIES = "PTMWSCLBAVI"
 #: Words of an id's shape that are not requirements, and why.
 NOT_REQUIREMENTS = {"A4": "the ISO 216 paper size of the recovery sheet"}
 #: Every id of the checklist the project started from (SECURITY.md in the design notes, not in
