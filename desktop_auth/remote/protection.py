@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,9 @@ class ServerLimits:
     max_body_bytes: int = 64 * 1024
     request_seconds: float = 30.0
     budgets: RateLimitPolicy = field(default_factory=RateLimitPolicy)
+    #: Requests that run argon2 at once (``server.HASHING``): one per core.  More only
+    #: split the cores into slower hashes, and took the threads the cheap steps need.
+    hashes_at_once: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
 SECURITY_HEADERS = {
