@@ -1,0 +1,251 @@
+"""The sign-in server as IT deploys it (packaging/server, issue 15): the systemd units are
+valid and hardened, their command lines are ones the program accepts, the nginx site
+passes ``nginx -t``, the compose file names its services, and one call goes through
+nginx's TLS to a running server, which sees the caller's own address.
+
+The tools come from Debian (``systemd``, ``nginx``; ``python3 tasks.py system-deps``); a
+missing one fails these tests, never skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_auth.cli import admin, server
+from desktop_auth.cli.parser import build_parser
+from desktop_auth.remote.protection import ServerLimits
+from tests.tls_helpers import self_signed_certificate
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging" / "server"
+SERVER_UNIT = PACKAGING / "desktop-auth-server.service"
+MIGRATE_UNIT = PACKAGING / "desktop-auth-server-migrate.service"
+NGINX_SITE = PACKAGING / "nginx-desktop-auth.conf"
+INSTALLED_PROGRAM = "/usr/bin/desktop-auth"
+#: Where Debian puts programs meant for root, often off a test runner's PATH.
+SBIN_FOLDERS = ("/usr/sbin", "/sbin")
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name) or next(
+        (str(Path(f, name)) for f in SBIN_FOLDERS if Path(f, name).is_file()), None
+    )
+    assert found, f"{name} is missing: run 'python3 tasks.py system-deps'"
+    return found
+
+
+def _unit_settings(path: Path) -> dict[str, list[str]]:
+    """Every ``Key=value`` of a unit file, in order, continuation lines joined."""
+    settings: dict[str, list[str]] = {}
+    logical = re.sub(r"\\\n\s*", " ", path.read_text(encoding="utf-8"))
+    for line in logical.splitlines():
+        if line.startswith(("#", ";", "[")) or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        settings.setdefault(key.strip(), []).append(value.strip())
+    return settings
+
+
+def _program_arguments(exec_line: str, environment: dict[str, str]) -> list[str]:
+    """An ``ExecStart=`` line's arguments after the program, ``${NAME}`` filled in."""
+    words = shlex.split(exec_line)
+    program = words[0].lstrip("-@:+!")
+    assert program == INSTALLED_PROGRAM, exec_line
+    return [re.sub(r"\$\{(\w+)\}", lambda m: environment[m[1]], word) for word in words[1:]]
+
+
+def _environment_file(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {name: value for name, value in pairs if not name.startswith("#")}
+
+
+def _server_arguments() -> list[str]:
+    (exec_start,) = _unit_settings(SERVER_UNIT)["ExecStart"]
+    return _program_arguments(exec_start, {})
+
+
+def _unit_copies(folder: Path) -> Path:
+    """The units as installed, but starting this tree's program (verify wants it to exist)."""
+    program = Path(sys.executable).with_name("desktop-auth")
+    assert program.is_file(), program
+    folder.mkdir()
+    for unit in (SERVER_UNIT, MIGRATE_UNIT):
+        text = unit.read_text(encoding="utf-8")
+        (folder / unit.name).write_text(text.replace(INSTALLED_PROGRAM, str(program)))
+    return folder
+
+
+def test_the_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    units = _unit_copies(tmp_path / "units")
+    verified = subprocess.run(
+        [_tool("systemd-analyze"), "verify", *(str(u) for u in sorted(units.iterdir()))],
+        capture_output=True, text=True, check=False, cwd=units,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stderr
+    # An unknown or misspelt key is only a warning to systemd: here it is a failure.
+    assert verified.stderr.strip() == "", verified.stderr
+
+
+@pytest.mark.parametrize("unit", [SERVER_UNIT, MIGRATE_UNIT], ids=lambda u: u.name)
+def test_the_units_are_hardened(unit: Path, tmp_path: Path) -> None:
+    units = _unit_copies(tmp_path / "units")
+    rated = subprocess.run(
+        [_tool("systemd-analyze"), "security", "--offline=yes", "--threshold=20",
+         "--no-pager", str(units / unit.name)],
+        capture_output=True, text=True, check=False, cwd=units,
+    )  # fmt: skip
+    # --threshold=20 is 2.0 of 10, "OK" on systemd's scale; what is left is mostly the
+    # network the server needs.
+    assert rated.returncode == 0, rated.stdout[-3000:] + rated.stderr
+    settings = _unit_settings(unit)
+    for key, value in {
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+        "NoNewPrivileges": "yes",
+        "CapabilityBoundingSet": "",
+        "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX",
+        "UMask": "0077",
+        "User": "desktop-auth",
+    }.items():
+        assert settings.get(key) == [value], key
+    assert settings["SystemCallFilter"][0] == "@system-service"
+
+
+def test_secrets_reach_the_server_only_as_its_own_credentials() -> None:
+    server_unit, migrate_unit = _unit_settings(SERVER_UNIT), _unit_settings(MIGRATE_UNIT)
+    assert server_unit["LoadCredential"] == [
+        "data-key:/etc/credstore/desktop-auth.data-key",
+        "pgpass:/etc/credstore/desktop-auth.pgpass",
+    ]
+    environment = dict(e.split("=", 1) for e in server_unit["Environment"])
+    assert environment["DESKTOP_AUTH_DATA_KEY_FILE"] == "%d/data-key"
+    assert environment["PGPASSFILE"] == "%d/pgpass"
+    assert not any("PASSWORD" in name for name in environment)
+    # The owner's password is the migration unit's credential, never the server's.
+    assert migrate_unit["LoadCredential"] == ["pgpass:/etc/credstore/desktop-auth.owner-pgpass"]
+    assert "owner" not in " ".join(server_unit["LoadCredential"])
+    assert server_unit["Requires"] == ["desktop-auth-server-migrate.service"]
+    assert "desktop-auth-server-migrate.service" in " ".join(server_unit["After"])
+
+
+def test_the_units_command_lines_are_ones_the_program_accepts() -> None:
+    parser = build_parser("en")
+    served = parser.parse_args(_server_arguments())
+    assert served.handler is server.run
+    assert served.insecure_loopback and served.listen == "127.0.0.1:8443"
+    assert served.trusted_proxy == ["127.0.0.1"]
+
+    environment = _environment_file(PACKAGING / "migrate.env")
+    assert "@" in environment["DESKTOP_AUTH_DATABASE_URL"]
+    assert ":" not in environment["DESKTOP_AUTH_DATABASE_URL"].split("@")[0].split("//")[1]
+    handlers = [
+        parser.parse_args(_program_arguments(line, environment))
+        for line in _unit_settings(MIGRATE_UNIT)["ExecStart"]
+    ]
+    assert [h.handler for h in handlers] == [admin.db_upgrade, admin.db_grant]
+    assert handlers[1].role == "desktop_auth_server"
+
+
+def test_the_system_user_and_the_credential_folder_are_made(tmp_path: Path) -> None:
+    (tmp_path / "etc").mkdir()
+    made = subprocess.run(
+        [_tool("systemd-sysusers"), f"--root={tmp_path}",
+         str(PACKAGING / "sysusers-desktop-auth.conf")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    (entry,) = [
+        line for line in (tmp_path / "etc" / "passwd").read_text().splitlines()
+        if line.startswith("desktop-auth:")
+    ]  # fmt: skip
+    assert entry.endswith(":/var/lib/desktop-auth:/usr/sbin/nologin")
+    created = subprocess.run(
+        [_tool("systemd-tmpfiles"), f"--root={tmp_path}", "--create",
+         str(PACKAGING / "tmpfiles-desktop-auth.conf")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    credstore = (tmp_path / "etc" / "credstore").stat()
+    assert credstore.st_mode & 0o777 == 0o700 and credstore.st_uid == 0
+
+
+# --- nginx ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"the site should say {old!r} once"
+    return text.replace(old, new)
+
+
+def nginx_prefix(folder: Path, *, listen_port: int, server_port: int) -> Path:
+    """The site as shipped, in a throw-away nginx prefix: its own ports, a self-signed
+    certificate, logs and temporary files in ``folder``; returns the main config file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    certificate, key = self_signed_certificate(folder, "tls")
+    site = NGINX_SITE.read_text(encoding="utf-8")
+    site = _replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{listen_port} ssl;")
+    site = _replace_once(site, "listen [::]:443 ssl;", "")  # this runner may lack IPv6
+    site = _replace_once(site, "server 127.0.0.1:8443;", f"server 127.0.0.1:{server_port};")
+    site = _replace_once(site, "/etc/nginx/tls/desktop-auth.pem", str(certificate))
+    site = _replace_once(site, "/etc/nginx/tls/desktop-auth.key", str(key))
+    (folder / "site.conf").write_text(site)
+    # As root, nginx's workers would run as nobody, who cannot enter pytest's folders.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    temporary = "\n".join(
+        f"    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = folder / "nginx.conf"
+    main.write_text(
+        f"{user}\ndaemon off;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+        "worker_processes 1;\nevents { worker_connections 64; }\n"
+        f"http {{\n    access_log {folder / 'access.log'};\n{temporary}\n"
+        f"    include {folder / 'site.conf'};\n}}\n"
+    )
+    return main
+
+
+def _nginx(main: Path, *options: str) -> list[str]:
+    return [_tool("nginx"), "-p", str(main.parent), "-c", str(main),
+            "-e", str(main.parent / "error.log"), *options]  # fmt: skip
+
+
+def test_the_nginx_site_passes_nginx_t(tmp_path: Path) -> None:
+    main = nginx_prefix(tmp_path / "nginx", listen_port=_free_port(), server_port=_free_port())
+    checked = subprocess.run(_nginx(main, "-t"), capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    assert "[warn]" not in checked.stderr, checked.stderr
+
+
+def test_the_nginx_site_matches_the_servers_limits_and_address() -> None:
+    site = NGINX_SITE.read_text(encoding="utf-8")
+    limits = ServerLimits()
+    assert limits.max_body_bytes == 64 * 1024
+    assert re.search(r"^\s*client_max_body_size 64k;", site, re.MULTILINE)
+    read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", site)[1])  # type: ignore[index]
+    # Longer than the server's own limit, so that the server's 503 reaches the caller.
+    assert limits.request_seconds < read_timeout <= limits.request_seconds + 10
+    assert re.search(r"ssl_protocols TLSv1\.2 TLSv1\.3;", site)
+    assert "Strict-Transport-Security" in site
+    # What --trusted-proxy believes (uvicorn's proxy headers), set from nginx's own view.
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in site
+    assert "proxy_set_header X-Forwarded-Proto https;" in site
+    served = build_parser("en").parse_args(_server_arguments())
+    assert f"server {served.listen};" in site
