@@ -9,6 +9,7 @@ missing one fails these tests, never skips them.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import re
@@ -20,10 +21,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml  # PyYAML: schemathesis, a test dependency, depends on it
 
 from desktop_auth.cli import admin, server
 from desktop_auth.cli.parser import build_parser
+from desktop_auth.config import load_config
 from desktop_auth.remote.protection import ServerLimits
+from desktop_auth.store.keys import KeyFileDataKeyStore
 from tests.tls_helpers import self_signed_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,3 +253,109 @@ def test_the_nginx_site_matches_the_servers_limits_and_address() -> None:
     assert "proxy_set_header X-Forwarded-Proto https;" in site
     served = build_parser("en").parse_args(_server_arguments())
     assert f"server {served.listen};" in site
+
+
+# --- the container image and compose -------------------------------------------------------
+
+
+def _containerfile_instruction(name: str) -> str:
+    """The last ``name`` instruction of the runtime stage, continuation lines joined."""
+    text = re.sub(r"\\\n\s*", " ", (PACKAGING / "Containerfile").read_text(encoding="utf-8"))
+    found = [line[len(name) + 1 :] for line in text.splitlines() if line.startswith(f"{name} ")]
+    assert found, name
+    return found[-1]
+
+
+def test_the_image_runs_the_server_as_its_own_user_and_checks_its_health() -> None:
+    assert _containerfile_instruction("FROM").startswith("docker.io/library/python:3.11-slim")
+    assert _containerfile_instruction("USER") == "desktop-auth"
+    assert "--uid 10001" in _containerfile_instruction("RUN useradd")
+    assert json.loads(_containerfile_instruction("ENTRYPOINT")) == ["desktop-auth"]
+    command = json.loads(_containerfile_instruction("CMD"))
+    served = build_parser("en").parse_args(command)
+    assert served.handler is server.run
+    assert served.trusted_proxy == ["127.0.0.1"]
+    # The health check asks a GET route the server has, on the address it listens on.
+    health = re.search(r"'http://([\d.:]+)(/[^']+)'", _containerfile_instruction("HEALTHCHECK"))
+    assert health is not None
+    assert health[1] == served.listen
+    document = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    assert "get" in document["paths"][health[2]]
+    # The same secrets' places as compose mounts them (as /run/secrets/<name>).
+    environment = _containerfile_instruction("ENV")
+    assert "DESKTOP_AUTH_DATA_KEY_FILE=/run/secrets/data-key" in environment
+    assert "PGPASSFILE=/run/secrets/pgpass" in environment
+
+
+def test_compose_names_its_services_and_their_secrets() -> None:
+    compose = yaml.safe_load((PACKAGING / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert set(services) == {"postgres", "migrate", "server", "nginx"}
+    assert services["nginx"]["network_mode"] == "service:server"
+    assert (
+        "./nginx-desktop-auth.conf:/etc/nginx/conf.d/default.conf:ro"
+        in (services["nginx"]["volumes"])
+    )
+    assert set(services["server"]["secrets"]) == {"data-key", "pgpass"}
+    assert set(services["migrate"]["secrets"]) == {"owner-pgpass"}
+    migrate = build_parser("en").parse_args(services["migrate"]["command"])
+    assert migrate.handler is admin.db_grant
+    for name in ("migrate", "server"):
+        url = services[name]["environment"]["DESKTOP_AUTH_DATABASE_URL"]
+        assert ":" not in url.split("//")[1].split("@")[0], "no password in a URL"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert (
+        services["server"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    )
+    for service in services.values():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./") and not source.startswith("./tls"):
+                assert (PACKAGING / source).exists(), source
+    # Every secret is a file make-secrets.sh makes, and none is an environment variable.
+    made = {"data-key", "pgpass", "owner-pgpass", "postgres-password", "owner-password",
+            "server-password"}  # fmt: skip
+    assert {s: v["file"] for s, v in compose["secrets"].items()} == {
+        name: f"./secrets/{name}" for name in made
+    }
+    for service in services.values():
+        for name in service.get("environment", {}):
+            assert "PASSWORD" not in name or name.endswith("_FILE"), name
+
+
+def test_make_secrets_makes_owner_only_files_the_program_and_libpq_accept(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "secrets"
+    made = subprocess.run(
+        ["sh", str(PACKAGING / "make-secrets.sh"), str(folder), "db.example.nl", "5433"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert made.stdout == "" and made.stderr == ""  # nothing secret is printed
+    assert folder.stat().st_mode & 0o777 == 0o700
+    for path in folder.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o400, path
+    key = KeyFileDataKeyStore(folder / "data-key").load("any store")
+    assert key is not None and len(key) == 32
+    for role, pgpass, password in (
+        ("desktop_auth_server", "pgpass", "server-password"),
+        ("desktop_auth_owner", "owner-pgpass", "owner-password"),
+    ):
+        line = (folder / pgpass).read_text().strip()
+        host, port, database, user, secret = line.split(":")
+        assert (host, port, database, user) == ("db.example.nl", "5433", "desktop_auth", role)
+        assert re.fullmatch(r"[A-Za-z0-9]{40}", secret)
+        assert secret == (folder / password).read_text().strip()
+    assert (folder / "server-password").read_text() != (folder / "owner-password").read_text()
+    # A second run never replaces a secret.
+    again = subprocess.run(
+        ["sh", str(PACKAGING / "make-secrets.sh"), str(folder)], capture_output=True, check=False
+    )
+    assert again.returncode != 0
+
+
+def test_the_example_config_is_one_the_program_reads() -> None:
+    config = load_config(config_path=PACKAGING / "config.toml", environ={})
+    assert config.database_url.startswith("postgresql+psycopg://desktop_auth_server@")
+    assert config.server_url is None and config.data_key_file is None
