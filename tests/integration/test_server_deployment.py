@@ -16,18 +16,25 @@ import re
 import shlex
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
+import psycopg
 import pytest
 import yaml  # PyYAML: schemathesis, a test dependency, depends on it
 
 from desktop_auth.cli import admin, server
 from desktop_auth.cli.parser import build_parser
 from desktop_auth.config import load_config
-from desktop_auth.remote.protection import ServerLimits
+from desktop_auth.remote.protection import WORKSTATION_HEADER, ServerLimits
 from desktop_auth.store.keys import KeyFileDataKeyStore
+from desktop_auth.vocabulary import AuditEventType
+from tests.postgres_server import PostgresServer
 from tests.tls_helpers import self_signed_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -359,3 +366,196 @@ def test_the_example_config_is_one_the_program_reads() -> None:
     config = load_config(config_path=PACKAGING / "config.toml", environ={})
     assert config.database_url.startswith("postgresql+psycopg://desktop_auth_server@")
     assert config.server_url is None and config.data_key_file is None
+
+
+# --- the whole deployment, for real ---------------------------------------------------------
+
+ADMIN_PASSWORD = "koffie tafel regen zomer fiets"
+#: A second loopback address for the workstation: nginx and the server both see
+#: 127.0.0.1 from each other, so only this shows whose address reached the audit log.
+WORKSTATION_ADDRESS = "127.0.0.2"
+
+
+def _credentials(unit: Path, secrets: Path, folder: Path) -> Path:
+    """What systemd's ``LoadCredential=`` makes: the unit's credentials, under their ids,
+    from make-secrets.sh's files installed as the README says (``desktop-auth.<name>``)."""
+    folder.mkdir(mode=0o700)
+    for credential in _unit_settings(unit)["LoadCredential"]:
+        name, _, source = credential.partition(":")
+        installed = Path(source).name.removeprefix("desktop-auth.")
+        shutil.copyfile(secrets / installed, folder / name)
+        (folder / name).chmod(0o400)
+    return folder
+
+
+def _unit_environment(unit: Path, credentials: Path, **overrides: str) -> dict[str, str]:
+    settings = _unit_settings(unit)
+    environment = dict(e.split("=", 1) for e in settings.get("Environment", []))
+    environment = {k: v.replace("%d", str(credentials)) for k, v in environment.items()}
+    return {**os.environ, **environment, **overrides}
+
+
+def _run_unit_command(
+    exec_line: str, env: dict[str, str], replace: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    arguments = _program_arguments(exec_line, env)
+    for old, new in (replace or {}).items():
+        arguments = [new if argument == old else argument for argument in arguments]
+    program = Path(sys.executable).with_name("desktop-auth")
+    return subprocess.run(
+        [str(program), *arguments], input=stdin, env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+def _wait_for(check: Callable[[], bool], what: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{what} ended early"
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not start within 60 s")
+
+
+def _answers(url: str, **options: object) -> bool:
+    try:
+        httpx.get(url, timeout=1, **options)  # type: ignore[arg-type]
+    except httpx.TransportError:
+        return False
+    return True
+
+
+@pytest.fixture
+def stopped_at_end() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in reversed(started):
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_a_call_through_nginx_reaches_the_server_with_the_workstations_address(
+    postgres_server: PostgresServer,
+    tmp_path: Path,
+    stopped_at_end: list[subprocess.Popen[bytes]],
+) -> None:
+    """The README's steps on this machine's test PostgreSQL: secrets, roles, migrations as
+    the owner, ``server init``, the unit's own command line, nginx's site in front."""
+    port = postgres_server.port
+    secrets = tmp_path / "secrets"
+    made = subprocess.run(
+        ["sh", str(PACKAGING / "make-secrets.sh"), str(secrets), "127.0.0.1", str(port)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    psql = postgres_server.bin / "psql"
+    roles = subprocess.run(
+        ["sh", str(PACKAGING / "compose-initdb.sh")],
+        env={**os.environ, "PATH": f"{psql.parent}:{os.environ['PATH']}", "SECRETS": str(secrets),
+             "POSTGRES_USER": "postgres", "PGHOST": "127.0.0.1", "PGPORT": str(port),
+             "PGPASSWORD": postgres_server.superuser_password},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert roles.returncode == 0, roles.stderr
+
+    # The server's config.toml: the server's role, and a quick password hash for the test.
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'database_url = "postgresql+psycopg://desktop_auth_server@127.0.0.1:{port}/desktop_auth"\n'
+        "[argon2]\nmemory_kib = 19456\ntime_cost = 2\nparallelism = 1\n"
+    )
+    home = {"DESKTOP_AUTH_CONFIG": str(config), "HOME": str(tmp_path)}
+
+    migrate_env = _environment_file(PACKAGING / "migrate.env")
+    owner_url = re.sub(r"@[^/]+/", f"@127.0.0.1:{port}/", migrate_env["DESKTOP_AUTH_DATABASE_URL"])
+    owner_url = owner_url.split("?")[0]  # the test server has no TLS
+    migrate = _unit_environment(
+        MIGRATE_UNIT, _credentials(MIGRATE_UNIT, secrets, tmp_path / "migrate-credentials"),
+        **home, DESKTOP_AUTH_DATABASE_URL=owner_url,
+        DESKTOP_AUTH_SERVER_ROLE=migrate_env["DESKTOP_AUTH_SERVER_ROLE"],
+    )  # fmt: skip
+    for line in _unit_settings(MIGRATE_UNIT)["ExecStart"]:
+        done = _run_unit_command(line, migrate)
+        assert done.returncode == 0, done.stderr
+
+    credentials = _credentials(SERVER_UNIT, secrets, tmp_path / "server-credentials")
+    serve = _unit_environment(SERVER_UNIT, credentials, **home)
+    initialized = subprocess.run(
+        [str(Path(sys.executable).with_name("desktop-auth")), "server", "init",
+         "--organisation", "Salariszaken", "--rp-id", "salariszaken.nl",
+         "--email", "beheer@salariszaken.nl", "--name", "Anna Beheer", "--password-stdin"],
+        input=ADMIN_PASSWORD + "\n", env=serve, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert initialized.returncode == 0, initialized.stderr
+
+    server_port, nginx_port = _free_port(), _free_port()
+    log = tmp_path / "server.log"
+    (exec_start,) = _unit_settings(SERVER_UNIT)["ExecStart"]
+    arguments = [
+        f"127.0.0.1:{server_port}" if a == "127.0.0.1:8443" else a
+        for a in _program_arguments(exec_start, {})
+    ]
+    program = Path(sys.executable).with_name("desktop-auth")
+    with log.open("wb") as output:  # the child keeps its own copy of the descriptor
+        server_process = subprocess.Popen(
+            [str(program), *arguments], env=serve, stdout=output, stderr=subprocess.STDOUT
+        )
+    stopped_at_end.append(server_process)
+    _wait_for(
+        lambda: _answers(f"http://127.0.0.1:{server_port}/v1/organisation"),
+        "the server", stopped_at_end[-1],
+    )  # fmt: skip
+
+    main = nginx_prefix(tmp_path / "nginx", listen_port=nginx_port, server_port=server_port)
+    stopped_at_end.append(subprocess.Popen(_nginx(main), stderr=subprocess.DEVNULL))
+    trust = ssl.create_default_context(cafile=str(main.parent / "tls.pem"))
+    _wait_for(
+        lambda: _answers(f"https://127.0.0.1:{nginx_port}/v1/organisation", verify=trust),
+        "nginx", stopped_at_end[-1],
+    )  # fmt: skip
+
+    transport = httpx.HTTPTransport(verify=trust, local_address=WORKSTATION_ADDRESS)
+    with httpx.Client(transport=transport, base_url=f"https://127.0.0.1:{nginx_port}") as client:
+        answer = client.get("/v1/organisation")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["name"] == "Salariszaken"
+        assert answer.headers["x-frame-options"] == "DENY"  # the server's own headers
+        assert answer.headers.get_list("strict-transport-security") == ["max-age=31536000"]
+        assert "server" not in answer.headers or "nginx/" not in answer.headers["server"]
+
+        # A refused call is audited with the workstation's address, not nginx's, and not
+        # the one the caller claims for itself.
+        refused = client.post(
+            "/v1/no_such/operation",
+            json={},
+            headers={WORKSTATION_HEADER: "WS-NGINX", "X-Forwarded-For": "203.0.113.9"},
+        )
+        assert refused.status_code == 404, refused.text
+
+        too_large = client.post(
+            "/v1/sign_in/with_password", content=b"{" + b" " * (64 * 1024) + b"}",
+            headers={"content-type": "application/json"},
+        )  # fmt: skip
+        assert too_large.status_code == 413  # refused by nginx, before the server
+
+    with psycopg.connect(
+        host="127.0.0.1", port=port, user="postgres", dbname="desktop_auth",
+        password=postgres_server.superuser_password,
+    ) as conn:  # fmt: skip
+        audited = conn.execute(
+            "SELECT workstation FROM audit_events WHERE event_type = %s",
+            (AuditEventType.REQUEST_REFUSED.value,),
+        ).fetchall()
+    assert ("WS-NGINX (127.0.0.2)",) in audited, audited
+    assert not any("203.0.113.9" in row[0] for row in audited)
+    # Nothing secret reached the server's output.
+    output = log.read_text(errors="replace")
+    for name in ("server-password", "owner-password"):
+        assert (secrets / name).read_text().strip() not in output
+    assert ADMIN_PASSWORD not in output
