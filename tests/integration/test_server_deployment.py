@@ -127,10 +127,13 @@ def test_the_units_are_hardened(unit: Path, tmp_path: Path) -> None:
         "CapabilityBoundingSet": "",
         "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX",
         "UMask": "0077",
-        "User": "desktop-auth",
     }.items():
         assert settings.get(key) == [value], key
     assert settings["SystemCallFilter"][0] == "@system-service"
+    # The server its own system user; each migration a user of its own (the owner's
+    # password never readable by the server's user).
+    user = {SERVER_UNIT: ("User", "desktop-auth"), MIGRATE_UNIT: ("DynamicUser", "yes")}[unit]
+    assert settings.get(user[0]) == [user[1]]
 
 
 def test_secrets_reach_the_server_only_as_its_own_credentials() -> None:
@@ -140,8 +143,14 @@ def test_secrets_reach_the_server_only_as_its_own_credentials() -> None:
         "pgpass:/etc/credstore/desktop-auth.pgpass",
     ]
     environment = dict(e.split("=", 1) for e in server_unit["Environment"])
-    assert environment["DESKTOP_AUTH_DATA_KEY_FILE"] == "%d/data-key"
-    assert environment["PGPASSFILE"] == "%d/pgpass"
+    # Owner-only copies in the unit's own runtime directory (see the unit for why).
+    assert server_unit["RuntimeDirectory"] == ["desktop-auth-server"]
+    assert server_unit["RuntimeDirectoryMode"] == ["0700"]
+    assert server_unit["ExecStartPre"] == [
+        "/usr/bin/install -m 0400 %d/data-key %d/pgpass %t/desktop-auth-server/"
+    ]
+    assert environment["DESKTOP_AUTH_DATA_KEY_FILE"] == "%t/desktop-auth-server/data-key"
+    assert environment["PGPASSFILE"] == "%t/desktop-auth-server/pgpass"
     assert not any("PASSWORD" in name for name in environment)
     # The owner's password is the migration unit's credential, never the server's.
     assert migrate_unit["LoadCredential"] == ["pgpass:/etc/credstore/desktop-auth.owner-pgpass"]
@@ -376,23 +385,33 @@ ADMIN_PASSWORD = "koffie tafel regen zomer fiets"
 WORKSTATION_ADDRESS = "127.0.0.2"
 
 
-def _credentials(unit: Path, secrets: Path, folder: Path) -> Path:
-    """What systemd's ``LoadCredential=`` makes: the unit's credentials, under their ids,
-    from make-secrets.sh's files installed as the README says (``desktop-auth.<name>``)."""
-    folder.mkdir(mode=0o700)
-    for credential in _unit_settings(unit)["LoadCredential"]:
+def _as_systemd_starts(unit: Path, secrets: Path, folder: Path, **overrides: str) -> dict[str, str]:
+    """What systemd does before ``ExecStart=``, in ``folder``: the unit's credentials
+    under their ids, from make-secrets.sh's files installed as the README says
+    (``desktop-auth.<name>``), mode 0440 as newer systemd's ACL shows them; its runtime
+    directory; its ``ExecStartPre=``.  Returns its environment, ``%d`` and ``%t`` filled in."""
+    settings = _unit_settings(unit)
+    credentials, runtime = folder / "credentials", folder / "run"
+    credentials.mkdir(parents=True, mode=0o700)
+    for credential in settings["LoadCredential"]:
         name, _, source = credential.partition(":")
         installed = Path(source).name.removeprefix("desktop-auth.")
-        shutil.copyfile(secrets / installed, folder / name)
-        (folder / name).chmod(0o400)
-    return folder
+        shutil.copyfile(secrets / installed, credentials / name)
+        (credentials / name).chmod(0o440)
+    for directory in settings["RuntimeDirectory"]:
+        (runtime / directory).mkdir(parents=True, mode=0o700)
 
+    def filled(text: str) -> str:
+        return text.replace("%d", str(credentials)).replace("%t", str(runtime))
 
-def _unit_environment(unit: Path, credentials: Path, **overrides: str) -> dict[str, str]:
-    settings = _unit_settings(unit)
+    for line in settings.get("ExecStartPre", []):
+        done = subprocess.run(
+            [filled(word) for word in shlex.split(line)], capture_output=True, text=True,
+            check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
     environment = dict(e.split("=", 1) for e in settings.get("Environment", []))
-    environment = {k: v.replace("%d", str(credentials)) for k, v in environment.items()}
-    return {**os.environ, **environment, **overrides}
+    return {**os.environ, **{k: filled(v) for k, v in environment.items()}, **overrides}
 
 
 def _run_unit_command(
@@ -474,17 +493,16 @@ def test_a_call_through_nginx_reaches_the_server_with_the_workstations_address(
     migrate_env = _environment_file(PACKAGING / "migrate.env")
     owner_url = re.sub(r"@[^/]+/", f"@127.0.0.1:{port}/", migrate_env["DESKTOP_AUTH_DATABASE_URL"])
     owner_url = owner_url.split("?")[0]  # the test server has no TLS
-    migrate = _unit_environment(
-        MIGRATE_UNIT, _credentials(MIGRATE_UNIT, secrets, tmp_path / "migrate-credentials"),
-        **home, DESKTOP_AUTH_DATABASE_URL=owner_url,
+    migrate = _as_systemd_starts(
+        MIGRATE_UNIT, secrets, tmp_path / "migrate-unit", **home,
+        DESKTOP_AUTH_DATABASE_URL=owner_url,
         DESKTOP_AUTH_SERVER_ROLE=migrate_env["DESKTOP_AUTH_SERVER_ROLE"],
     )  # fmt: skip
     for line in _unit_settings(MIGRATE_UNIT)["ExecStart"]:
         done = _run_unit_command(line, migrate)
         assert done.returncode == 0, done.stderr
 
-    credentials = _credentials(SERVER_UNIT, secrets, tmp_path / "server-credentials")
-    serve = _unit_environment(SERVER_UNIT, credentials, **home)
+    serve = _as_systemd_starts(SERVER_UNIT, secrets, tmp_path / "server-unit", **home)
     initialized = subprocess.run(
         [str(Path(sys.executable).with_name("desktop-auth")), "server", "init",
          "--organisation", "Salariszaken", "--rp-id", "salariszaken.nl",
