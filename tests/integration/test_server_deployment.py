@@ -414,16 +414,12 @@ def _as_systemd_starts(unit: Path, secrets: Path, folder: Path, **overrides: str
     return {**os.environ, **{k: filled(v) for k, v in environment.items()}, **overrides}
 
 
-def _run_unit_command(
-    exec_line: str, env: dict[str, str], replace: dict[str, str] | None = None, stdin: str = ""
-) -> subprocess.CompletedProcess[str]:
-    arguments = _program_arguments(exec_line, env)
-    for old, new in (replace or {}).items():
-        arguments = [new if argument == old else argument for argument in arguments]
+def _run_unit_command(exec_line: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """An ``ExecStart=`` line, with this tree's program for the installed one."""
     program = Path(sys.executable).with_name("desktop-auth")
     return subprocess.run(
-        [str(program), *arguments], input=stdin, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [str(program), *_program_arguments(exec_line, env)], env=env, capture_output=True,
+        text=True, timeout=120, check=False,
     )  # fmt: skip
 
 
