@@ -35,6 +35,8 @@ TEST_SYSTEM_TOOLS = {
     "pdftotext": "poppler-utils",  # reads back the recovery sheet's PDF
     "initdb": "postgresql",  # the tests start their own PostgreSQL server on loopback
     "gcc": "gcc",  # builds a stand-in Qt plugin whose library is hidden (system_libraries)
+    "systemd-analyze": "systemd",  # verifies the sign-in server's unit (packaging/server)
+    "nginx": "nginx",  # checks and runs the reverse proxy's site (packaging/server)
 }
 #: Debian keeps PostgreSQL's server programs off PATH, in a folder per major version.
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"

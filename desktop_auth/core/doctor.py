@@ -14,13 +14,15 @@ if TYPE_CHECKING:
 
 import subprocess
 import sys
-from collections.abc import Callable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import keyring
 
 from desktop_auth.config import Config
 from desktop_auth.core.checks import CheckResult, CheckStatus
+from desktop_auth.core.clock import Clock, SystemClock
 from desktop_auth.core.data_key import DataKeyState, inspect_data_key
 from desktop_auth.devices.ctap import list_usb_authenticators
 from desktop_auth.errors import DesktopAuthError
@@ -40,6 +42,9 @@ QT_PROBE = (
     "print(app.platformName())\n"
 )
 QT_PROBE_SECONDS = 30
+#: Authenticator codes (30-second steps), sessions and signed sign-in tokens are judged by
+#: clocks: a workstation further than this from its server's is told to set its clock.
+CLOCK_TOLERANCE_SECONDS = 60
 
 
 def _check_database(config: Config, keyring_backend: KeyringBackend | None) -> CheckResult:
@@ -204,8 +209,36 @@ def _check_fido_devices() -> CheckResult:
     )
 
 
-def _check_server(url: str, ca_file: Path | None) -> CheckResult:
-    """A workstation of a sign-in server: the server answers, over verified TLS."""
+def compare_clocks(server_date: str, local_now: datetime) -> CheckResult | None:
+    """This workstation's clock against the server's, from its answer's HTTP ``Date``
+    header (whole seconds, so a second or two apart is no news); None without one."""
+    try:
+        server_now = parsedate_to_datetime(server_date)
+    except (TypeError, ValueError):
+        return None
+    if server_now.tzinfo is None:  # "-0000": RFC 5322's UTC of unknown origin
+        return None
+    apart = (local_now - server_now).total_seconds()
+    seconds = str(round(abs(apart)))
+    if abs(apart) <= CLOCK_TOLERANCE_SECONDS:
+        return CheckResult(
+            name_key="doctor.clock",
+            status=CheckStatus.OK,
+            detail_key="doctor.clock.ok",
+            params={"seconds": str(CLOCK_TOLERANCE_SECONDS)},
+        )
+    return CheckResult(
+        name_key="doctor.clock",
+        status=CheckStatus.WARNING,
+        detail_key="doctor.clock.ahead" if apart > 0 else "doctor.clock.behind",
+        params={"seconds": seconds},
+        fix_key="doctor.fix.clock",
+    )
+
+
+def _check_server(url: str, ca_file: Path | None, clock: Clock) -> list[CheckResult]:
+    """A workstation of a sign-in server: the server answers, over verified TLS, and the
+    two clocks agree."""
     import ssl
 
     import httpx
@@ -215,10 +248,12 @@ def _check_server(url: str, ca_file: Path | None) -> CheckResult:
         ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else True
     )
     failure: str | None = None
+    clocks: CheckResult | None = None
     try:
         answer = httpx.get(
             f"{url.rstrip('/')}/v1/organisation", verify=verify, timeout=10, trust_env=False
         )
+        clocks = compare_clocks(answer.headers.get("date", ""), clock.now())
         organisation = answer.json() if answer.status_code == 200 else None
     except httpx.ConnectError as exc:
         certificate = "CERTIFICATE" in str(exc).upper()
@@ -226,43 +261,43 @@ def _check_server(url: str, ca_file: Path | None) -> CheckResult:
     except (httpx.HTTPError, ValueError):
         failure = "doctor.server.unreachable"
     if failure is not None:
-        return CheckResult(
+        result = CheckResult(
             name_key=name,
             status=CheckStatus.FAILED,
             detail_key=failure,
             params={"url": url},
             fix_key="doctor.fix.server",
         )
-    if not isinstance(organisation, dict):
-        return CheckResult(
+    elif not isinstance(organisation, dict):
+        result = CheckResult(
             name_key=name,
             status=CheckStatus.WARNING,
             detail_key="doctor.server.empty",
             params={"url": url},
             fix_key="doctor.fix.server_init",
         )
-    return CheckResult(
-        name_key=name,
-        status=CheckStatus.OK,
-        detail_key="doctor.server.ok",
-        params={"url": url, "organisation": str(organisation.get("name", ""))},
-    )
+    else:
+        result = CheckResult(
+            name_key=name,
+            status=CheckStatus.OK,
+            detail_key="doctor.server.ok",
+            params={"url": url, "organisation": str(organisation.get("name", ""))},
+        )
+    return [result] if clocks is None else [result, clocks]
 
 
-def run_checks(config: Config, keyring_backend: KeyringBackend | None = None) -> list[CheckResult]:
-    checks: list[Callable[[], CheckResult]]
+def run_checks(
+    config: Config, keyring_backend: KeyringBackend | None = None, clock: Clock | None = None
+) -> list[CheckResult]:
+    results: list[CheckResult]
     if config.server_url:
         # A server's workstation has no store and no data key: the server is checked instead.
-        server_url, ca_file = config.server_url, config.server_ca_file
-        checks = [
-            lambda: _check_server(server_url, ca_file),
-            lambda: _check_keyring(keyring_backend),
-        ]
+        results = _check_server(config.server_url, config.server_ca_file, clock or SystemClock())
+        results.append(_check_keyring(keyring_backend))
     else:
-        checks = [
-            lambda: _check_database(config, keyring_backend),
-            lambda: _check_keyring(keyring_backend),
-            lambda: _check_data_key(config, keyring_backend),
+        results = [
+            _check_database(config, keyring_backend),
+            _check_keyring(keyring_backend),
+            _check_data_key(config, keyring_backend),
         ]
-    checks += [_check_qt, _check_fido_devices]
-    return [check() for check in checks]
+    return [*results, _check_qt(), _check_fido_devices()]
