@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-import yaml  # PyYAML: schemathesis, a test dependency, depends on it
+import yaml
 
 from desktop_auth.cli import admin, server
 from desktop_auth.cli.parser import build_parser
