@@ -101,18 +101,25 @@ class PendingSignIns:
             return _pending(row)
 
     def take(self, ticket: str, stage: PendingStage, now: datetime) -> PendingSignIn:
-        """Remove and return the pending sign-in; a ticket works once.  One DELETE …
-        RETURNING: of two servers racing on one ticket, only one gets it."""
-        table = PendingSignInRow.__table__
+        """Remove and return the pending sign-in, in a transaction of its own."""
         with self._store.transaction() as db:
-            row = db.execute(
-                delete(PendingSignInRow)
-                .where(
-                    PendingSignInRow.ticket_hash == _ticket_hash(ticket),
-                    PendingSignInRow.stage == stage.value,
-                )
-                .returning(*table.columns)
-            ).one_or_none()
+            return self.take_in(db, ticket, stage, now)
+
+    def take_in(
+        self, db: DbSession, ticket: str, stage: PendingStage, now: datetime
+    ) -> PendingSignIn:
+        """Remove and return the pending sign-in, in the caller's transaction (rolled back
+        with it, the ticket works again); a ticket works once.  One DELETE … RETURNING: of
+        two servers racing on one ticket, only one gets it, the other waits for the row."""
+        table = PendingSignInRow.__table__
+        row = db.execute(
+            delete(PendingSignInRow)
+            .where(
+                PendingSignInRow.ticket_hash == _ticket_hash(ticket),
+                PendingSignInRow.stage == stage.value,
+            )
+            .returning(*table.columns)
+        ).one_or_none()
         if row is None or row.expires_at <= now:
             raise SignInExpiredError()
         return _pending(row)

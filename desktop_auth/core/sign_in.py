@@ -36,7 +36,7 @@ from desktop_auth.errors import (
     StoreNotInitializedError,
     TokenAudienceInvalidError,
 )
-from desktop_auth.factors.base import AfterSignIn
+from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.store.models import User
 from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
@@ -195,37 +195,35 @@ class SignIn:
         ticket back.  For ``FactorKind.TOTP`` the code; for ``WEBAUTHN`` the client's
         AuthenticationResponseJSON to ``security_keys.begin_sign_in``.
 
-        The ticket is taken before the check, so one ticket never carries two
-        answers at once (two workstations racing on it cannot both spend a code).
+        The ticket is taken in the check's own transaction, before the check: one ticket
+        never carries two answers at once (two workstations racing on it cannot both
+        spend a code), and a server that dies half-way leaves the ticket and the code as
+        they were, for the workstation to send again to another server.
         """
         ctx = self._ctx
         provider = self._factors.provider(kind)
-        pending = self._steps.pending.take(ticket, PendingStage.SECOND_FACTOR, ctx.now())
-        try:
-            with ctx.store.transaction() as db:
-                user = db.get_one(User, pending.user_id)
-                policy = ctx.policy(db)
-            method = self._factors.checked(
-                provider,
-                lambda db: provider.verify(db, user_id=user.id, response=response, now=ctx.now()),
-                user,
-                policy,
-            )
-        except BaseException:
-            self._steps.pending.restore(ticket, pending)
-            raise
-        methods_used = [*pending.methods_used, method.kind]
+        peeked = self._steps.pending.peek(ticket, PendingStage.SECOND_FACTOR, ctx.now())
         with ctx.store.transaction() as db:
-            user = db.get_one(User, pending.user_id)
+            user = db.get_one(User, peeked.user_id)
+            policy = ctx.policy(db)
+
+        def answer(db: DbSession) -> EnrolledMethod:
+            nonlocal peeked
+            peeked = self._steps.pending.take_in(db, ticket, PendingStage.SECOND_FACTOR, ctx.now())
+            return provider.verify(db, user_id=user.id, response=response, now=ctx.now())
+
+        def signed_in(db: DbSession, method: EnrolledMethod) -> SignInResult:
             # A recovery or backup code: the way back in leads only to setting up again.
-            result = self._steps.after_password(
+            return self._steps.after_password(
                 db,
-                user,
+                db.get_one(User, peeked.user_id),
                 policy,
-                methods_used,
+                [*peeked.methods_used, method.kind],
                 assurance=assurance_of(method),
                 recovered=provider.after_sign_in is AfterSignIn.SETUP_AGAIN,
             )
+
+        result = self._factors.checked(provider, answer, user, policy, then=signed_in)
         if provider.used_notice is not None:
             ctx.notify(SecurityNotice(provider.used_notice), user.email)
         return result

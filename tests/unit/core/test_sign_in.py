@@ -11,14 +11,18 @@ from desktop_auth.core.service import (
     SignInOutcome,
     UserStatus,
 )
+from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.errors import (
     InvalidCredentialsError,
     InvalidEmailError,
     SessionExpiredError,
     SignInExpiredError,
+    StoreUnavailableError,
     WeakPasswordError,
 )
+from desktop_auth.vocabulary import FactorKind
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user, no_second_factor_required
+from tests.totp_helpers import EnrolledUser, phone_code, sign_in_ticket
 
 
 def test_temporary_password_must_be_changed_then_setup_is_required(
@@ -231,3 +235,32 @@ def test_p10_a_chosen_password_never_expires(
     clock.advance(days=400)
     assert service.sign_in.with_password("jan@example.nl", USER_PASSWORD).session is not None
     assert service.accounts.get("jan@example.nl").temporary_password_expires_at is None
+
+
+def test_a_code_step_cut_off_half_way_can_be_sent_again(
+    service: AuthService,
+    user_with_app: EnrolledUser,
+    clock: PinnedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that dies after checking the code but before the session is made (its
+    connection to the store cut) leaves the ticket and the code as they were: the
+    workstation sends the same code again, to another server, and is signed in.  Tried
+    across a killed server (issue 15): the ticket had been used up in a transaction of its
+    own, and the sign-in failed."""
+    clock.advance(seconds=30)
+    ticket = sign_in_ticket(service, user_with_app.email)
+    code = phone_code(user_with_app.secret, clock)
+    real = SignInSteps.after_password
+
+    def cut_off(*_args: object, **_kwargs: object) -> object:
+        raise StoreUnavailableError()
+
+    monkeypatch.setattr(SignInSteps, "after_password", cut_off)
+    with pytest.raises(StoreUnavailableError):
+        service.sign_in.with_second_factor(ticket, FactorKind.TOTP, code)
+    monkeypatch.setattr(SignInSteps, "after_password", real)
+    done = service.sign_in.with_second_factor(ticket, FactorKind.TOTP, code)
+    assert done.outcome is SignInOutcome.DONE and done.session is not None
+    with pytest.raises(SignInExpiredError):  # and the ticket works once, as before
+        service.sign_in.with_second_factor(ticket, FactorKind.TOTP, code)
