@@ -40,8 +40,8 @@ class ServerLimits:
     max_body_bytes: int = 64 * 1024
     request_seconds: float = 30.0
     budgets: RateLimitPolicy = field(default_factory=RateLimitPolicy)
-    #: Requests that run argon2 at once (``server.HASHING``): one per core.  More only
-    #: split the cores into slower hashes, and took the threads the cheap steps need.
+    #: Requests that run argon2 at once (``server.HASHING``, in a ``HashingPool``): one
+    #: per core; more only split the cores into slower hashes.
     hashes_at_once: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 

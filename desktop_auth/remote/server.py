@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from anyio import CapacityLimiter, to_thread
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -28,6 +28,7 @@ from desktop_auth.core.context import calling_from
 from desktop_auth.core.organisation import Organisation
 from desktop_auth.core.service import Actor, AuthService, Session
 from desktop_auth.remote import wire
+from desktop_auth.remote.hashing_pool import HashingPool
 from desktop_auth.remote.protection import (
     BODY_TOO_LARGE,
     WORKSTATION_HEADER,
@@ -46,10 +47,8 @@ log = logging.getLogger("desktop_auth.server")
 
 #: Password attempts: counted against the account's budget too, from any address.
 ACCOUNT_BUDGETED = frozenset({("sign_in", "with_password")})
-#: The operations that run argon2 (a password verified or hashed).  They queue for
-#: ``ServerLimits.hashes_at_once`` threads of their own, so that a crowd at the password
-#: step neither takes every thread from the code and key steps behind it nor splits the
-#: cores into dozens of slow hashes (issue 15: the code step's p95 was 8.6 s under load).
+#: The operations that run argon2 (a password verified or hashed): they run in the
+#: ``HashingPool``'s threads, ``ServerLimits.hashes_at_once`` of them at a lower priority.
 HASHING = frozenset(
     {
         ("sign_in", "with_password"),
@@ -96,6 +95,7 @@ def create_app(service: AuthService, limits: ServerLimits | None = None) -> Fast
         redoc_url=None,
     )
     app.add_middleware(Protection, service=service, limits=limits)
+    app.state.hashing_pool = HashingPool(limits.hashes_at_once)
 
     @app.exception_handler(errors.DesktopAuthError)
     def _refused(_request: Request, error: errors.DesktopAuthError) -> JSONResponse:
@@ -207,14 +207,6 @@ class CsvExport(BaseModel):
     events: int
 
 
-def _hashing_limiter(app: FastAPI, limits: ServerLimits) -> CapacityLimiter:
-    """The app's one limiter for argon2, made in its event loop on first use."""
-    limiter: CapacityLimiter | None = getattr(app.state, "hashing_limiter", None)
-    if limiter is None:
-        limiter = app.state.hashing_limiter = CapacityLimiter(limits.hashes_at_once)
-    return limiter
-
-
 def _session(service: AuthService, credentials: HTTPAuthorizationCredentials | None) -> Session:
     if credentials is None:
         raise errors.SignInRequiredError()
@@ -230,14 +222,16 @@ def _add_route(
     adapter = wire.adapter(returns)
 
     hashing = (operation.capability, operation.name) in HASHING
+    pool: HashingPool = app.state.hashing_pool
 
     async def endpoint(
         request: Request,
         body: BaseModel | None = None,
         credentials: HTTPAuthorizationCredentials | None = None,
     ) -> Any:
-        limiter = _hashing_limiter(request.app, limits) if hashing else None
-        return await to_thread.run_sync(answer, request, body, credentials, limiter=limiter)
+        if hashing:
+            return await pool.run(answer, request, body, credentials)
+        return await to_thread.run_sync(answer, request, body, credentials)
 
     def answer(
         request: Request,
