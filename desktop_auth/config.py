@@ -68,6 +68,9 @@ class Config:
     server_url: str | None = None
     #: The CA certificate(s) the server's TLS certificate must chain to (else the system's).
     server_ca_file: Path | None = None
+    #: No database was configured: this user's own embedded store, the one place where
+    #: the window may make a new store and set up an organisation (issue 19).
+    default_store: bool = False
 
 
 def window_check_stamp() -> Path:
@@ -171,6 +174,7 @@ def load_config(
         url, url_file = _check_url(str(data["database_url"])), source
     else:
         url = default_database_url()
+    default_store = url == default_database_url()
 
     key_file_text = env.get(ENV_DATA_KEY_FILE) or data.get("data_key_file")
     key_file = Path(str(key_file_text)).expanduser() if key_file_text else None
@@ -189,4 +193,5 @@ def load_config(
         database_url_file=url_file,
         server_url=str(server) if server else None,
         server_ca_file=Path(str(ca_file)).expanduser() if ca_file else None,
+        default_store=default_store,
     )

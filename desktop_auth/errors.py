@@ -136,6 +136,22 @@ class StoreFileError(DesktopAuthError):
     code = "store_file"
 
 
+class StoreNotFoundError(DesktopAuthError):
+    """A configured SQLite store that is not there: never made anew by the window (a
+    mistyped path would give whoever sits there an organisation of their own).
+
+    ``params``: path."""
+
+    code = "store_not_found"
+
+
+class StoreNotSetUpHereError(DesktopAuthError):
+    """A configured store without an organisation: set up by IT (``admin init``), not
+    from the window of whoever sits at the workstation."""
+
+    code = "store_not_set_up_here"
+
+
 class StoreNotInitializedError(DesktopAuthError):
     code = "store_not_initialized"
 

@@ -234,6 +234,7 @@ class AuthService:
         migrate: bool = True,
         check_data_key: bool = True,
         demo: bool = False,
+        create_store: bool = True,
     ) -> AuthService:
         """Open the configured store, bringing its schema up to date first.
 
@@ -241,11 +242,14 @@ class AuthService:
         store's key, or none while secrets exist) refuses to start with a
         ``DataKeyError`` that says how to fix it; ``check_data_key=False`` is for
         the commands that fix it (``admin key import``) or do not need it.
+        ``create_store=False``: a SQLite store that is not there is ``StoreNotFoundError``,
+        not a new empty one (the window, on a configured path).
         """
         store = Store.open(
             config.database_url,
             keyring_backend=keyring_backend,
             written_in=config.database_url_file,
+            create=create_store,
         )
         if migrate:
             store.upgrade()

@@ -51,10 +51,13 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
     def open_configured() -> AuthService:
         from desktop_auth.remote.connect import open_service
 
-        return open_service(config)
+        # Only this user's own default store is made when missing: a mistyped path in
+        # the configuration must not become a new store (issue 19).
+        return open_service(config, create_store=config.default_store)
 
     if not demo:
-        return MainWindow(open_configured), None
+        may_set_up = config.default_store and not config.server_url
+        return MainWindow(open_configured, may_set_up=may_set_up), None
     import tempfile
 
     from desktop_auth.gui import demo as demo_mode

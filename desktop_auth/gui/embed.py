@@ -37,7 +37,8 @@ class SignInDialog(QDialog):
     def __init__(self, open_service: Callable[[], AuthService], parent: QWidget | None = None):
         super().__init__(parent)
         self.session: Session | None = None
-        self.main = MainWindow(open_service)
+        # A sign-in for another program sets up no organisation, whatever store it finds.
+        self.main = MainWindow(open_service, may_set_up=False)
         self.main.session_started.connect(self._signed_in)
         self.setWindowTitle(self.main.windowTitle())
         self.setWindowIcon(window_icon())
@@ -75,7 +76,10 @@ def sign_in(
     from desktop_auth.remote.connect import open_service  # on first use: the window paints first
 
     owned = service is None
-    opened = service or open_service(config or load_config())
+    if service is None:
+        config = config or load_config()
+        service = open_service(config, create_store=config.default_store)
+    opened = service
     dialog = SignInDialog(lambda: opened, parent)
     dialog.open_store()
     try:
@@ -102,7 +106,7 @@ def gate(
 
     application()
     install_language(language)
-    service = open_service(config)
+    service = open_service(config, create_store=config.default_store)
     try:
         session = sign_in(service=service)
         gate = Gate(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from desktop_auth.gui.account import AccountDialog
     from desktop_auth.gui.admin import AdminConsole
     from desktop_auth.gui.setup_wizard import SetupWizard
+from desktop_auth.errors import StoreNotSetUpHereError
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
 from desktop_auth.gui.start_page import StartPage
@@ -53,10 +54,18 @@ class MainWindow(QMainWindow):
     enrollment_shown = Signal(str)
 
     def __init__(
-        self, open_service: Callable[[], AuthService], *, demo: bool = False, demo_hint: str = ""
+        self,
+        open_service: Callable[[], AuthService],
+        *,
+        demo: bool = False,
+        demo_hint: str = "",
+        may_set_up: bool = True,
     ) -> None:
         super().__init__()
         self.open_service = open_service
+        #: An empty store may be set up here (an organisation and its first administrator):
+        #: only on the user's own default store; a configured one is IT's (``admin init``).
+        self.may_set_up = may_set_up
         self.demo = demo
         self.demo_hint = demo_hint
         self.service: AuthService | None = None
@@ -116,12 +125,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._open_if_waiting)  # once this paint is on screen
 
     def _opened(self, opened: tuple[AuthService, bool]) -> None:
+        service, initialized = opened
+        if not initialized and not self.may_set_up:
+            service.close()
+            self.start_page.show_failure(StoreNotSetUpHereError())
+            return
         # Already loaded by the worker (SCREENS): these imports only look them up.
         from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
         from desktop_auth.gui.second_factor import SecondFactorPage
         from desktop_auth.gui.sign_in import SignInPage
 
-        service, initialized = opened
         self.service = service
         self.first_run = FirstRunPage(service)
         self.sign_in = SignInPage(service)

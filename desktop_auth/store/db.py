@@ -32,6 +32,7 @@ from desktop_auth.errors import (
     DatabaseUrlInvalidError,
     DatabaseUrlOptionError,
     StoreFileError,
+    StoreNotFoundError,
     StoreUnavailableError,
     StoreUpgradeNotAllowedError,
 )
@@ -140,7 +141,7 @@ def _refuse_unknown_postgres_options(parsed: URL) -> None:
             raise DatabaseUrlOptionError(option=option) from None
 
 
-def create_store_engine(url: str | URL) -> Engine:
+def create_store_engine(url: str | URL, *, create: bool = True) -> Engine:
     """Create an engine for ``url``; a SQLite file's folder is created when missing.
 
     Other engines get a pool that tests each connection before lending it out
@@ -155,6 +156,8 @@ def create_store_engine(url: str | URL) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             path = Path(database).expanduser()
+            if not create and not path.exists():
+                raise StoreNotFoundError(path=str(path))
             try:
                 _private_sqlite_file(path)
             except OSError as exc:
@@ -200,6 +203,7 @@ class Store:
         *,
         keyring_backend: KeyringBackend | None = None,
         written_in: Path | None = None,
+        create: bool = True,
     ) -> Store:
         """Open ``url``; a server's password comes from the keyring (SECURITY.md C4).
 
@@ -216,7 +220,9 @@ class Store:
             parsed.password or any(key.lower() in SECRET_QUERY_KEYS for key in parsed.query)
         ):
             raise ConfigPasswordInFileError(path=str(written_in))
-        return cls(create_store_engine(with_keyring_password(parsed, keyring_backend)))
+        return cls(
+            create_store_engine(with_keyring_password(parsed, keyring_backend), create=create)
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

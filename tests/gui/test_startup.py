@@ -32,7 +32,9 @@ def test_start_shows_the_window_then_opens_the_store_after_its_first_paint(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     config = Config(
-        database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}", data_key_file=tmp_path / "key"
+        database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}",
+        data_key_file=tmp_path / "key",
+        default_store=True,  # the user's own store: made on first use, set up here
     )
     _app, window, demo = gui_app.start(config, language="en")
     qtbot.addWidget(window)
@@ -56,4 +58,40 @@ def test_a_window_that_never_paints_still_opens_its_store(
     window.open_store_once_painted()  # never shown, so never painted
     qtbot.waitUntil(lambda: window.service is service, timeout=5_000)
     assert not window.isVisible()
+    wait_for_workers()
+
+
+def test_a_configured_store_that_is_not_there_is_not_made_anew(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Tried (issue 19): ``--database`` at a folder that did not exist made the folders and
+    an empty store, and offered whoever sat there to set up an organisation of their own."""
+    missing = tmp_path / "typo" / "store.sqlite3"
+    config = Config(database_url=f"sqlite:///{missing}", data_key_file=tmp_path / "key")
+    _app, window, _demo = gui_app.start(config, language="en")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(window.start_page.error.isVisible, timeout=20_000)
+    assert window.start_page.error.text() == (
+        f"Cannot find the sign-in database at {missing}. "
+        "Check the configuration, or contact the helpdesk."
+    )
+    assert window.service is None and not (tmp_path / "typo").exists()
+    wait_for_workers()
+
+
+def test_a_configured_empty_store_is_set_up_by_it_not_from_the_window(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """First-run set-up only on the user's own default store, or through ``admin init``."""
+    path = tmp_path / "store.sqlite3"
+    empty = AuthService.open(
+        Config(database_url=f"sqlite:///{path}", data_key_file=tmp_path / "key")
+    )
+    empty.close()
+    config = Config(database_url=f"sqlite:///{path}", data_key_file=tmp_path / "key")
+    _app, window, _demo = gui_app.start(config, language="en")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(window.start_page.error.isVisible, timeout=20_000)
+    assert "has not been set up yet" in window.start_page.error.text()
+    assert window.service is None and window.stack.currentWidget() is window.start_page
     wait_for_workers()
