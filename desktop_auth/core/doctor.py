@@ -134,7 +134,7 @@ def _check_data_key(config: Config, keyring_backend: KeyringBackend | None) -> C
     )
 
 
-def _check_keyring(keyring_backend: KeyringBackend | None) -> CheckResult:
+def _check_keyring(keyring_backend: KeyringBackend | None, *, needed: bool = True) -> CheckResult:
     backend = keyring_backend or keyring.get_keyring()
     label = f"{type(backend).__module__}.{type(backend).__name__}"
     if backend_is_usable(backend):
@@ -142,6 +142,13 @@ def _check_keyring(keyring_backend: KeyringBackend | None) -> CheckResult:
             name_key="doctor.keyring",
             status=CheckStatus.OK,
             detail_key="doctor.keyring.ok",
+            params={"backend": label},
+        )
+    if not needed:  # judged by what is configured: a key file and a SQLite store need none
+        return CheckResult(
+            name_key="doctor.keyring",
+            status=CheckStatus.OK,
+            detail_key="doctor.keyring.not_needed",
             params={"backend": label},
         )
     return CheckResult(
@@ -286,6 +293,12 @@ def _check_server(url: str, ca_file: Path | None, clock: Clock) -> list[CheckRes
     return [result] if clocks is None else [result, clocks]
 
 
+def _needs_keyring(config: Config) -> bool:
+    """The embedded store needs the keyring for its data key unless a key file holds it,
+    and for a database password (C4) unless the store is a SQLite file."""
+    return config.data_key_file is None or not config.database_url.startswith("sqlite")
+
+
 def run_checks(
     config: Config, keyring_backend: KeyringBackend | None = None, clock: Clock | None = None
 ) -> list[CheckResult]:
@@ -297,7 +310,7 @@ def run_checks(
     else:
         results = [
             _check_database(config, keyring_backend),
-            _check_keyring(keyring_backend),
+            _check_keyring(keyring_backend, needed=_needs_keyring(config)),
             _check_data_key(config, keyring_backend),
         ]
     return [*results, _check_qt(), _check_fido_devices()]

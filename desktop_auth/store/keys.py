@@ -104,7 +104,8 @@ class KeyringDataKeyStore:
 class KeyFileDataKeyStore:
     """The data key in a file readable by its owner only (mode 0600, checked on POSIX).
 
-    One file holds one store's key; it is created on first use when absent.
+    One file holds one store's key; it is created on first use when absent, or written
+    into when it is there but empty (IT made it 0600 in advance, as the README advises).
     """
 
     def __init__(self, path: Path) -> None:
@@ -124,7 +125,27 @@ class KeyFileDataKeyStore:
         if not self.path.exists():
             return None
         self._check_permissions()
-        return _decode_key(self.path.read_text(encoding="ascii"), str(self.path))
+        text = self.path.read_text(encoding="ascii")
+        if not text.strip():
+            return None  # made ready for a key, none in it yet
+        return _decode_key(text, str(self.path))
+
+    def _open_empty(self, exists: FileExistsError) -> int:
+        """The file IT made ready: written only while it holds nothing, is no link, and
+        only its owner may read it."""
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | nofollow)
+        except OSError:
+            raise DataKeyFileExistsError(path=str(self.path)) from exists
+        info = os.fstat(fd)
+        private = os.name != "posix" or not (
+            info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or info.st_uid != os.geteuid()
+        )
+        if info.st_size != 0 or not stat.S_ISREG(info.st_mode) or not private:
+            os.close(fd)
+            raise DataKeyFileExistsError(path=str(self.path)) from exists
+        return fd
 
     def save(self, store_id: str, key: bytes) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,6 +153,6 @@ class KeyFileDataKeyStore:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError as exc:
-            raise DataKeyFileExistsError(path=str(self.path)) from exc
+            fd = self._open_empty(exc)
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(base64.b64encode(key).decode() + "\n")

@@ -133,6 +133,29 @@ def test_key_file_is_created_with_mode_0600_and_checked(store: Store, tmp_path: 
     assert bad.value.code == "data_key_malformed"
 
 
+def test_an_empty_key_file_made_ready_by_it_receives_the_key(
+    store: Store, tmp_path: Path
+) -> None:
+    """Tried (issue 19): an empty 0600 key file, as the README advises; ``admin init``
+    then called it damaged.  Empty means no key yet: the new store's key is written into
+    it.  A file that holds anything, or that others may read, is never written."""
+    path = tmp_path / "data.key"
+    path.touch(mode=0o600)
+    with_file = AuthService(store, data_keys=KeyFileDataKeyStore(path))
+    initialize_organisation(with_file)
+    box = secret_box_of(with_file)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert secret_box_of(AuthService(store, data_keys=KeyFileDataKeyStore(path))).fingerprint == (
+        box.fingerprint
+    )
+    other = tmp_path / "open.key"
+    other.touch(mode=0o644)
+    os.chmod(other, 0o644)
+    with pytest.raises(DataKeyError):
+        KeyFileDataKeyStore(other).save("store", new_data_key())
+    assert other.read_text() == ""
+
+
 def test_keyed_hash_depends_on_key_and_purpose() -> None:
     """M3: codes are kept as keyed hashes; a subkey per purpose keeps uses apart."""
     from desktop_auth.store.secretbox import SecretBox, new_data_key
