@@ -36,18 +36,47 @@ from desktop_auth.errors import (
     UserExistsError,
 )
 from desktop_auth.factors.base import EnrolledMethod
-from desktop_auth.messages import SUPPORTED_LANGUAGES
+from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
 from desktop_auth.store.locks import lock_enabled_admins
 from desktop_auth.store.models import User
+from desktop_auth.store.settings import ORGANISATION_NAME, get_setting
 from desktop_auth.vocabulary import AuditEventType, FactorKind, Role, SecurityNotice, UserSort
 
 
 @dataclass(frozen=True, kw_only=True)
 class TemporaryPassword:
-    """A one-time password for an admin to hand over; shown once, then forgotten."""
+    """A one-time password for an admin to hand over; shown once, then forgotten.
+
+    Also the slip the helpdesk prints for the user (the recovery sheet's painter): a
+    passphrase read over the phone comes out incomplete more often than one on paper."""
 
     user: UserSummary
     temporary_password: str = field(repr=False)
+    #: Whose sign-in it is, on the slip.
+    organisation: str = ""
+
+    def title(self, language: str) -> str:
+        return translate("temporary_slip.title", language)
+
+    def header_lines(self, language: str) -> list[str]:
+        lines = [
+            translate("sheet.organisation", language, organisation=self.organisation),
+            translate("sheet.account", language, email=self.user.email),
+        ]
+        expires = self.user.temporary_password_expires_at
+        if expires is not None:
+            lines.append(translate("temporary_slip.valid_until", language, until=expires))
+        return lines
+
+    def intro(self, language: str) -> str:
+        return translate("temporary_slip.intro", language)
+
+    def numbered_codes(self) -> list[str]:
+        return [self.temporary_password]
+
+    def rules(self, language: str) -> list[str]:
+        keys = ("temporary_slip.rule_once", "slip.rule_destroy")
+        return [translate(key, language) for key in keys]
 
 
 def insert_user(
@@ -140,7 +169,9 @@ class Accounts:
                 details={"role": parsed_role.value},
             )
             return TemporaryPassword(
-                user=summarize(user, self._ctx.policy(db)), temporary_password=temporary
+                user=summarize(user, self._ctx.policy(db)),
+                temporary_password=temporary,
+                organisation=get_setting(db, ORGANISATION_NAME) or "",
             )
 
     def create_many(
@@ -167,6 +198,7 @@ class Accounts:
         issued = []
         with self._ctx.store.transaction() as db:
             policy = self._ctx.policy(db)
+            organisation = get_setting(db, ORGANISATION_NAME) or ""
             for address, email_key, name, role, temporary, password_hash in prepared:
                 user = insert_user(
                     db,
@@ -187,7 +219,11 @@ class Accounts:
                     details={"role": role.value, "imported": True},
                 )
                 issued.append(
-                    TemporaryPassword(user=summarize(user, policy), temporary_password=temporary)
+                    TemporaryPassword(
+                        user=summarize(user, policy),
+                        temporary_password=temporary,
+                        organisation=organisation,
+                    )
                 )
         return issued
 
@@ -319,7 +355,9 @@ class Accounts:
             self._ctx.audit(db, AuditEventType.PASSWORD_RESET, actor=actor, subject=user.email)
             db.refresh(user)
             issued = TemporaryPassword(
-                user=summarize(user, self._ctx.policy(db)), temporary_password=temporary
+                user=summarize(user, self._ctx.policy(db)),
+                temporary_password=temporary,
+                organisation=get_setting(db, ORGANISATION_NAME) or "",
             )
         self._ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
         return issued

@@ -32,7 +32,7 @@ from desktop_auth.gui.workers import wait_for_workers
 from tests.conftest import ADMIN_PASSWORD
 from tests.gui.conftest import shoot
 from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
-from tests.gui.palettes import dark_palette, text_contrast
+from tests.gui.palettes import clipped_texts, dark_palette, text_contrast
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user, pdf_text
 from tests.remote_helpers import serving
 from tests.totp_helpers import make_user_with_app, phone_code, secret_from_uri
@@ -274,6 +274,42 @@ def test_p8_create_user_shows_the_temporary_password_once(
     qtbot.waitUntil(lambda: "kees@example.nl" in [r.user.email for r in console.users.model.rows])
     created = service.audit.events(event_type="user.created")
     assert created[0].subject == "kees@example.nl"
+
+
+def test_a_reset_password_is_shown_whole_and_prints_in_the_users_language(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, tmp_path: Path
+) -> None:
+    """Tried (issue 19): the field cut the passphrase to "…en-magenta-shout-…"; read over the
+    phone it came out incomplete.  Now it is shown whole, and printed on a slip."""
+    service.accounts.create(
+        actor=admin, email="anouk@example.nl", display_name="Anouk", language="nl"
+    )
+    issued = service.accounts.reset_password(actor=admin, email="anouk@example.nl")
+    shown = TemporaryPasswordDialog(issued, console)
+    qtbot.addWidget(shown)
+    shown.resize(480, shown.sizeHint().height())
+    shown.show()
+    qtbot.waitExposed(shown)
+    assert clipped_texts(shown) == []
+    shoot(shown, "61-admin-temporary-password")
+    password = shown.secret.edit.text()
+    assert password == issued.temporary_password
+    shown.print_button.click()
+    printing = wait_visible(qtbot, QPrintDialog)
+    assert isinstance(printing, QPrintDialog)
+    target = tmp_path / "temporary.pdf"
+    file_name = printing.findChild(QLineEdit, "filename")
+    assert file_name is not None
+    file_name.setText(str(target))
+    printing.accept()
+    qtbot.waitUntil(lambda: shown.printed.text() == "Sent to the printer.")
+    text = pdf_text(target)
+    assert password in text.replace("\n", "")
+    assert "Tijdelijk wachtwoord" in text and "anouk@example.nl" in text
+    assert "Salariszaken" in text and "eigen wachtwoord" in text
+    assert target.stat().st_mode & 0o777 == 0o600
+    shown.reject()
+    assert shown.secret.edit.text() == "" and shown.issued is None
 
 
 def test_t1_unlock_a_locked_account(

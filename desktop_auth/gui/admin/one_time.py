@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDialogButtonBox,
     QHBoxLayout,
-    QLineEdit,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,12 +28,19 @@ from desktop_auth.gui.widgets import monospace, paragraph
 
 
 class SecretField(QWidget):
-    """A one-time secret, readable and copyable; forgotten when its dialog closes."""
+    """A one-time secret, shown whole (wrapped, monospace), selectable and copyable;
+    forgotten when its dialog closes.  A one-line field cut a passphrase to
+    "…en-magenta-shout-…", and one read out over the phone came out incomplete."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QLineEdit()
-        self.edit.setReadOnly(True)
+        self.edit = QLabel()
+        self.edit.setWordWrap(True)
+        self.edit.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.edit.setFont(monospace(1.3))
         self.copy_button = QPushButton()
         self.copy_button.clicked.connect(self.copy)
@@ -58,20 +65,41 @@ class TemporaryPasswordDialog(AdminDialog):
     def __init__(self, issued: TemporaryPassword, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.email = issued.user.email
+        self.issued: TemporaryPassword | None = issued
         self.intro = paragraph()
         self.secret = SecretField()
         self.secret.edit.setText(issued.temporary_password)
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.print_slip)
+        self.secret.row.addWidget(self.print_button)
+        self.print_dialog: QWidget | None = None
+        self.printed = paragraph()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.secret)
+        layout.addWidget(self.printed)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
         self.retranslate()
 
+    def print_slip(self) -> None:
+        """On paper in the user's language, to hand over in person."""
+        if self.issued is None:
+            return
+        self.print_dialog = print_sheet(
+            self.issued,
+            self.issued.user.language,
+            self,
+            lambda printed: self.printed.setText(
+                self.tr("Sent to the printer.") if printed else self.tr("Could not print.")
+            ),
+        )
+
     def done(self, result: int) -> None:
         self.secret.forget()
+        self.issued = None  # the password lives no longer than its dialog
         super().done(result)
 
     def retranslate(self) -> None:
@@ -84,6 +112,7 @@ class TemporaryPasswordDialog(AdminDialog):
         )
         self.secret.edit.setAccessibleName(self.tr("Temporary password"))
         self.secret.copy_button.setText(self.tr("&Copy"))
+        self.print_button.setText(self.tr("&Print…"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
 
 
