@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
@@ -56,6 +57,9 @@ def _print(ctx: CliContext, trust: KeyTrust) -> None:
             else "-",
             next_update=trust.metadata_next_update.isoformat(),
         )
+        if trust.metadata_next_update < date.today():
+            # Models revoked since are not known here: the administrator should fetch anew.
+            ctx.out("cli.keys.metadata_overdue")
     if not trust.roots:
         ctx.out("cli.keys.roots_none")
     for name in trust.roots:

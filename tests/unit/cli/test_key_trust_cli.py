@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from desktop_auth.core.key_trust import save_blob
+from desktop_auth.factors.metadata import BlobSummary
+from desktop_auth.store.db import Store
 from tests.attestation_helpers import YUBIKEY_5_NFC, blob, entry, root
 from tests.unit.cli.conftest import Cli
 
@@ -44,3 +48,21 @@ def test_a1_own_roots_are_set_shown_and_cleared(initialized: Cli, tmp_path: Path
     assert code == 1 and "no usable root certificates" in err
     code, out, err = initialized("admin", "keys", "roots", "clear")
     assert (code, err) == (0, "") and "No root certificates of your own." in out
+
+
+def test_a1_show_names_the_blob_and_says_when_a_new_one_is_due(
+    initialized_here: Cli, tmp_path: Path
+) -> None:
+    """What a BLOB imported on the server's host says of itself (written here directly:
+    the CLI only accepts the FIDO Alliance's own)."""
+    store = Store.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    try:
+        with store.transaction() as db:
+            summary = BlobSummary(number=3, next_update=date(2020, 2, 1), entries=120)
+            save_blob(db, "x.y.z", summary, datetime(2020, 1, 2, tzinfo=UTC))
+    finally:
+        store.dispose()
+    code, out, err = initialized_here("admin", "keys", "metadata", "show")
+    assert (code, err) == (0, "")
+    assert "FIDO metadata number 3: 120 models, imported 2020-01-02, next update 2020-02-01." in out
+    assert "download the new BLOB" in out
