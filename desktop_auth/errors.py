@@ -449,6 +449,24 @@ class KeyFileUnreadableError(InvalidInputError):
     code = "key_file_unreadable"
 
 
+class KeyMetadataInvalidError(InvalidInputError):
+    """Not a FIDO metadata BLOB whose signature leads to the FIDO Alliance's root (A1)."""
+
+    code = "key_metadata_invalid"
+
+
+class KeyMetadataOlderError(InvalidInputError):
+    """A BLOB older than the one kept; ``params``: number, kept (the BLOBs' serial numbers)."""
+
+    code = "key_metadata_older"
+
+
+class AttestationRootsInvalidError(InvalidInputError):
+    """Not one or more PEM certificates of a certificate authority (A1)."""
+
+    code = "attestation_roots_invalid"
+
+
 class KeyFileUnwritableError(InvalidInputError):
     """``params``: path."""
 
@@ -701,6 +719,25 @@ class SecurityKeyAttestationError(SecurityKeyNotAllowedError):
     """Policy requires a proven make and model, and this key's attestation proves none."""
 
     code = "security_key_attestation"
+
+
+class SecurityKeyRevokedError(SecurityKeyNotAllowedError):
+    """The FIDO metadata reports this model revoked or its keys compromised (A1)."""
+
+    code = "security_key_revoked"
+
+
+class SecurityKeySyncedError(SecurityKeyNotAllowedError):
+    """A passkey that may be copied to other devices (backup eligible), which the policy
+    does not allow (W5)."""
+
+    code = "security_key_synced"
+
+
+class SecurityKeyBackupFlagsError(SecurityKeyRejectedError):
+    """The backup flags contradict themselves or what was stored at registration (A2)."""
+
+    code = "security_key_backup_flags"
 
 
 class SecurityKeyRegisteredError(SecondFactorError):

@@ -21,6 +21,16 @@ def hardware_key(**knobs: Any) -> SoftAuthenticator:
     return SoftAuthenticator(aaguid=HARDWARE_AAGUID, **knobs)
 
 
+def trusted_hardware_key(service: AuthService, admin: Actor, **knobs: Any) -> SoftAuthenticator:
+    """A key whose attestation leads to one of the organisation's roots (SECURITY.md A1):
+    a verified hardware model, which with user verification earns AAL3 (A2)."""
+    from tests.attestation_helpers import attested_key, root
+
+    authority = root("Salariszaken Key Root")
+    service.policy.set_attestation_roots(authority.pem, actor=admin)
+    return attested_key(authority, HARDWARE_AAGUID, **knobs)
+
+
 def client_for(key: SoftAuthenticator, origin: str = ORIGIN) -> SecurityKeyClient:
     return SecurityKeyClient(origin, devices=lambda: [key])
 

@@ -138,7 +138,7 @@ def _show(ctx: CliContext, user: UserSummary, service: AuthService) -> None:
             + ctx.t(
                 "cli.methods.line",
                 id=method.method_id,
-                kind=ctx.t(f"kind.{method.kind}"),
+                kind=ctx.t(f"kind.{method.kind}") + (f" ({method.model})" if method.model else ""),
                 label=method.label,
                 created=_when(method.created_at, ctx),
                 workstation=method.workstation,

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_auth.cli import admin, audit, keys, rollout, server
+from desktop_auth.cli import admin, audit, key_trust, keys, rollout, server
 from desktop_auth.cli.options import window_parser
 from desktop_auth.messages import translate
 from desktop_auth.vocabulary import ENROLLABLE_KINDS, Role
@@ -60,6 +60,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     rollout.add_mail_commands(admin_commands, t)
 
     keys.add_commands(admin_commands.add_parser("key", help=t("cli.cmd.key")), t)
+    key_trust.add_commands(admin_commands.add_parser("keys", help=t("cli.cmd.keys")), t)
 
     db = admin_commands.add_parser("db", help=t("cli.cmd.db"))
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)

@@ -75,8 +75,12 @@ class Policy:
     passwordless_allowed: bool = True
     #: Require an attestation (not "none" or self-signed) from an allowed model.
     attestation_required: bool = False
-    #: The models (AAGUIDs) allowed; empty means any.
+    #: The models (AAGUIDs) allowed; empty means any.  A model on the list must prove it
+    #: is one (a verified attestation, SECURITY.md A1).
     aaguid_allowlist: tuple[str, ...] = ()
+    #: Passkeys that may be copied to other devices (synced, "backup eligible") may be set
+    #: up; they never count as AAL3 (SECURITY.md W5, A2).
+    synced_passkeys_allowed: bool = False
     #: What users may set up (``Method``).  Methods set up before stay usable: to switch
     #: one off for everyone, retire it (``admin rollout retire``).
     allowed_methods: tuple[str, ...] = tuple(Method)

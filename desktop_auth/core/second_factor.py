@@ -203,7 +203,13 @@ class SecondFactorFlow:
             AuditEventType.FACTOR_ADDED,
             actor=user.email,
             subject=user.email,
-            details={"kind": method.kind, "method": method.method_id, "label": method.label},
+            details={
+                "kind": method.kind,
+                "method": method.method_id,
+                "label": method.label,
+                # The verified make and model (A1); absent when nothing was proven.
+                **({"model": method.model} if method.model else {}),
+            },
         )
         if user.second_factor_enrolled_at is None:
             user.second_factor_enrolled_at = self.ctx.now()

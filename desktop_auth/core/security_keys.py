@@ -36,15 +36,18 @@ from desktop_auth.vocabulary import METHODS, AuditEventType, SecurityNotice
 Response = str | Mapping[str, Any]
 
 
-def key_policy(policy: Policy, *, demo: bool) -> KeyPolicy:
+def key_policy(policy: Policy, *, demo: bool, anchors_exist: bool = False) -> KeyPolicy:
     """What the relying party asks of and accepts from authenticators, by the policy (W5):
-    user verification, attestation, the AAGUID allow-list, and the kinds of key the
-    allowed methods name (a platform one for Windows Hello, a roaming one for a key)."""
+    user verification, attestation, the AAGUID allow-list, synced passkeys, and the kinds
+    of key the allowed methods name (a platform one for Windows Hello, a roaming one for a
+    key); ``anchors_exist``: attestation can be verified (A1)."""
     return KeyPolicy(
         user_verification=policy.webauthn_user_verification,
         attestation_required=policy.attestation_required,
         aaguid_allowlist=policy.aaguid_allowlist,
         allow_soft_authenticator=demo,
+        anchors_exist=anchors_exist,
+        synced_passkeys_allowed=policy.synced_passkeys_allowed,
         attachments=tuple(
             info.attachment
             for info in METHODS

@@ -60,6 +60,7 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.data_key import open_secret_box, open_secret_box_in
 from desktop_auth.core.flow import SignInOutcome, SignInResult
 from desktop_auth.core.guards import Guard
+from desktop_auth.core.key_trust import KeyTrust, anchors_exist, load_anchors
 from desktop_auth.core.mail import MailQueue, QueuedMailSummary, SmtpSender
 from desktop_auth.core.my_account import MyAccount
 from desktop_auth.core.notifications import SecurityNotifier
@@ -86,6 +87,7 @@ from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
+from desktop_auth.factors.metadata import FIDO_ROOT
 from desktop_auth.factors.recovery import RecoveryCodeFactor, RecoveryStatus
 from desktop_auth.factors.totp import TotpEnrollment, TotpFactor
 from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor
@@ -115,6 +117,7 @@ __all__ = [
     "ImportRow",
     "IssuedBackupCode",
     "KeyPrompts",
+    "KeyTrust",
     "Limit",
     "MyAccount",
     "Operations",
@@ -168,9 +171,12 @@ class AuthService:
         demo: bool = False,
         mail_queue: MailQueue | None = None,
         security_keys: Callable[[], Iterable[CtapDevice]] | None = None,
+        metadata_root: bytes = FIDO_ROOT,
     ) -> None:
         """``extra_origins``: WebAuthn origins accepted beside ``https://<rp id>``;
-        ``demo``: demo mode, where the software security key is accepted."""
+        ``demo``: demo mode, where the software security key is accepted;
+        ``metadata_root``: the certificate (DER) a FIDO metadata BLOB's signature must
+        lead to (the FIDO Alliance's root; tests give their own)."""
         self._data_keys = data_keys or KeyringDataKeyStore()
         self._secret_box: SecretBox | None = None
         self._demo = demo
@@ -187,7 +193,7 @@ class AuthService:
         self._totp = totp
         recovery = RecoveryCodeFactor(self._secret_box_in)
         backup = BackupCodeFactor(self._secret_box_in)
-        webauthn = WebAuthnFactor(self._relying_party, self._key_policy)
+        webauthn = WebAuthnFactor(self._relying_party, self._key_policy, load_anchors)
         context = ServiceContext(
             store=store,
             clock=clock or SystemClock(),
@@ -212,7 +218,7 @@ class AuthService:
         self.accounts = Accounts(context, guard, factors)
         self.rollout = Rollout(context, guard, factors, self.accounts)
         self.audit = AuditLog(context, guard)
-        self.policy = PolicySettings(context, guard)
+        self.policy = PolicySettings(context, guard, metadata_root=metadata_root)
         self.operations = Operations(
             context,
             guard,
@@ -362,7 +368,7 @@ class AuthService:
         )
 
     def _key_policy(self, db: DbSession) -> KeyPolicy:
-        return key_policy(load_policy(db), demo=self._demo)
+        return key_policy(load_policy(db), demo=self._demo, anchors_exist=anchors_exist(db))
 
     def _key_client(self, origin: str, prompts: KeyPrompts | None) -> SecurityKeyClient:
         from desktop_auth.devices.ctap import SecurityKeyClient, windows_hello_available

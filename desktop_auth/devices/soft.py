@@ -11,7 +11,9 @@ only: it is no place for a real secret.
 Knobs for tests: ``verifies_user`` (a key without a fingerprint reader),
 ``uv_flag`` (a lying authenticator: always or never reports user verification),
 ``next_credential_id`` (a credential id chosen by the test), ``wind_back_counter``
-(a cloned key), and ``touch`` (called where a real key waits for a touch; return
+(a cloned key), ``attestation_certificate`` (packed attestation with a certificate
+chain, as a real model's batch certificate), ``backup_eligible`` and ``backup_state``
+(the flags of a synced passkey), and ``touch`` (called where a real key waits for a touch; return
 False to act as if nobody touched it).
 """
 
@@ -77,6 +79,12 @@ class SoftAuthenticator(CtapDevice):
         self.credentials: list[SoftCredential] = []
         self._pending_assertions: list[bytes] = []
         self._pending_flags = FLAG(0)
+        #: The leaf's private key and the chain (DER, leaf first) for packed attestation
+        #: with ``x5c``; None: self attestation, which proves nothing about the model.
+        self.attestation_certificate: tuple[ec.EllipticCurvePrivateKey, list[bytes]] | None = None
+        #: The backup flags this authenticator reports (BE, BS): a synced passkey's.
+        self.backup_eligible = False
+        self.backup_state = False
 
     # --- CtapDevice ---------------------------------------------------------------
 
@@ -170,6 +178,10 @@ class SoftAuthenticator(CtapDevice):
             flags |= FLAG.UP
         if self.uv_flag if self.uv_flag is not None else uv:
             flags |= FLAG.UV
+        if self.backup_eligible:
+            flags |= FLAG.BE
+        if self.backup_state:
+            flags |= FLAG.BS
         return flags
 
     def _make_credential(
@@ -218,10 +230,13 @@ class SoftAuthenticator(CtapDevice):
             credential.counter,
             attested,
         )
-        signature = credential.private_key.sign(
-            auth_data + client_data_hash, ec.ECDSA(hashes.SHA256())
-        )
-        return {1: "packed", 2: auth_data, 3: {"alg": ES256_ALG, "sig": signature}}
+        statement: dict[str, Any] = {"alg": ES256_ALG}
+        signer = credential.private_key
+        if self.attestation_certificate is not None:
+            signer, chain = self.attestation_certificate
+            statement["x5c"] = list(chain)
+        statement["sig"] = signer.sign(auth_data + client_data_hash, ec.ECDSA(hashes.SHA256()))
+        return {1: "packed", 2: auth_data, 3: statement}
 
     def _get_assertion(
         self,

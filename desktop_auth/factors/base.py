@@ -35,6 +35,8 @@ class EnrolledMethod:
     flagged: bool = False
     #: This use verified the user on a hardware-bound authenticator (SECURITY.md S2: AAL3).
     aal3: bool = False
+    #: A security key's model, as its verified attestation names it (SECURITY.md A1).
+    model: str | None = None
 
 
 class AfterSignIn(StrEnum):

@@ -44,12 +44,15 @@ from desktop_auth.errors import (
     MethodNotAllowedError,
     MethodNotFoundError,
     SecondFactorError,
+    SecurityKeyBackupFlagsError,
     SecurityKeyClonedError,
     SecurityKeyRegisteredError,
     SecurityKeyRejectedError,
+    SecurityKeySyncedError,
     SecurityKeyUnknownError,
 )
 from desktop_auth.factors import attestation
+from desktop_auth.factors.attestation import TrustAnchors
 from desktop_auth.factors.base import AfterSignIn, EnrolledMethod
 from desktop_auth.factors.ceremonies import LIFETIME, Ceremonies, PendingCeremony
 from desktop_auth.factors.totp import clean_label
@@ -75,6 +78,11 @@ class KeyPolicy:
     aaguid_allowlist: tuple[str, ...]
     #: Demo mode: the software authenticator is welcome.
     allow_soft_authenticator: bool
+    #: Some trust anchor exists (the FIDO metadata, the organisation's roots: A1), so an
+    #: attestation can be verified; the anchors themselves are read only to verify one.
+    anchors_exist: bool = False
+    #: Passkeys that may be copied to other devices (backup eligible, BE=1) are welcome.
+    synced_passkeys_allowed: bool = False
     #: What may be set up: "cross-platform" (security keys), "platform" (Windows Hello).
     #: Asked of the client only: what a client says it used is unsigned (and Windows'
     #: WebAuthn API reports "cross-platform" even for Hello), so no response is judged
@@ -102,12 +110,19 @@ def _method(row: WebAuthnCredential, *, aal3: bool = False) -> EnrolledMethod:
         strength=STRENGTH,
         flagged=row.possibly_cloned,
         aal3=aal3,
+        model=row.model,
     )
 
 
 def _attested(row: WebAuthnCredential) -> AttestedCredentialData:
     key = CoseKey.parse(cast(Mapping[int, Any], cbor.decode(row.public_key)))
     return AttestedCredentialData.create(UUID(row.aaguid).bytes, row.credential_id, key)
+
+
+def _check_backup_flags(flags: AuthenticatorData.FLAG) -> None:
+    """Backed up (BS) but not backup-eligible (BE) cannot happen (WebAuthn L3 §6.1)."""
+    if flags & AuthenticatorData.FLAG.BS and not flags & AuthenticatorData.FLAG.BE:
+        raise SecurityKeyBackupFlagsError()
 
 
 #: What a malformed answer raises on its way through json and python-fido2's parsers
@@ -151,18 +166,23 @@ class WebAuthnFactor:
         self,
         relying_party: Callable[[DbSession], RelyingParty],
         key_policy: Callable[[DbSession], KeyPolicy],
+        trust_anchors: Callable[[DbSession], TrustAnchors] = lambda db: TrustAnchors(),
     ) -> None:
         self._relying_party = relying_party
         self._key_policy = key_policy
+        self._trust_anchors = trust_anchors
         self.ceremonies = Ceremonies()
 
     def _server(self, db: DbSession) -> Fido2Server:
         rp = self._relying_party(db)
+        policy = self._key_policy(db)
+        # Asked for whenever it can count: required, an allow-list, or anchors to earn AAL3.
+        wanted = policy.attestation_required or policy.aaguid_allowlist or policy.anchors_exist
         return Fido2Server(
             PublicKeyCredentialRpEntity(id=rp.rp_id, name=rp.name),
             attestation=(
                 AttestationConveyancePreference.DIRECT
-                if self._key_policy(db).attestation_required
+                if wanted
                 else AttestationConveyancePreference.NONE
             ),
             verify_origin=lambda origin: origin in rp.origins,  # exact match only (W6)
@@ -255,7 +275,11 @@ class WebAuthnFactor:
         policy = self._key_policy(db)
         if not policy.attachments:  # switched off since the ceremony began
             raise MethodNotAllowedError()
-        attestation.check(
+        flags = auth_data.flags
+        _check_backup_flags(flags)
+        if flags & AuthenticatorData.FLAG.BE and not policy.synced_passkeys_allowed:
+            raise SecurityKeySyncedError()
+        attested = attestation.check(
             registration.response.attestation_object,
             registration.response.client_data.hash,
             UUID(bytes=bytes(credential.aaguid)),
@@ -263,6 +287,7 @@ class WebAuthnFactor:
             allowlist=policy.aaguid_allowlist,
             soft_allowed=policy.allow_soft_authenticator,
             soft_aaguid=SOFT_AAGUID,
+            anchors=self._trust_anchors(db) if policy.anchors_exist else TrustAnchors(),
         )
         taken = db.execute(
             select(WebAuthnCredential.id).where(
@@ -271,7 +296,6 @@ class WebAuthnFactor:
         ).first()
         if taken is not None:
             raise SecurityKeyRegisteredError()
-        flags = auth_data.flags
         row = WebAuthnCredential(
             user_id=user_id,
             credential_id=credential.credential_id,
@@ -289,6 +313,8 @@ class WebAuthnFactor:
             nickname=pending.nickname,
             workstation=workstation,
             created_at=now,
+            model=attested.model,
+            hardware_attested=attested.hardware,
         )
         db.add(row)
         db.flush()
@@ -397,6 +423,11 @@ class WebAuthnFactor:
         except ValueError as exc:
             raise SecurityKeyRejectedError() from exc
         auth_data = assertion.response.authenticator_data
+        _check_backup_flags(auth_data.flags)
+        # Eligibility is fixed when the credential is made (WebAuthn L3 §6.1.3): a change
+        # means another authenticator, or one that lies.
+        if bool(auth_data.flags & AuthenticatorData.FLAG.BE) != row.backup_eligible:
+            raise SecurityKeyBackupFlagsError()
         new_count = auth_data.counter
         # W1: the counter must move forward whenever either value is non-zero; compare
         # and set in one statement, so two workstations cannot both pass one value.
@@ -420,7 +451,10 @@ class WebAuthnFactor:
             raise SecurityKeyClonedError(row.id)
         db.refresh(row)
         verified = bool(auth_data.flags & AuthenticatorData.FLAG.UV)
-        hardware = not row.backup_eligible and UUID(row.aaguid) != SOFT_AAGUID
+        # A2: a model proven to keep its keys in hardware, whose key cannot be copied.
+        hardware = (
+            row.hardware_attested and not row.backup_eligible and UUID(row.aaguid) != SOFT_AAGUID
+        )
         return _method(row, aal3=verified and hardware)
 
     def after_failure(self, db: DbSession, *, user_id: int, error: SecondFactorError) -> None:

@@ -68,6 +68,8 @@ LOCAL_ONLY: frozenset[tuple[str, str]] = frozenset(
         ("operations", "check_data_key"),
         ("operations", "grant_server_role"),  # the owner's, on the server's host
         ("operations", "send_queued_mail"),
+        # Megabytes, more than a request may carry: imported on the server's host.
+        ("policy", "import_key_metadata"),
     }
 )
 

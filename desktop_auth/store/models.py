@@ -245,6 +245,11 @@ class WebAuthnCredential(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     #: Set when the signature counter went backwards; the key is refused until removed.
     possibly_cloned: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The model its attestation proved (the FIDO metadata's description), if any (A1).
+    model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: Its attestation verified to a trust anchor, for a model that keeps keys in
+    #: hardware: a condition of AAL3 (A2).
+    hardware_attested: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class QueuedMail(Base):

@@ -17,6 +17,12 @@ POLICY = "policy"
 DATA_KEY_FINGERPRINT = "data_key_fingerprint"
 #: The HMAC key of the unknown-address throttle's rows (not a secret the data key guards).
 UNKNOWN_ACCOUNT_KEY = "unknown_account_key"
+#: What the FIDO Metadata Service BLOB an administrator imported says of itself, and when
+#: (SECURITY.md A1); the BLOB itself, megabytes, is read only where it is needed.
+ATTESTATION_METADATA = "attestation_metadata"
+ATTESTATION_METADATA_BLOB = "attestation_metadata_blob"
+#: The organisation's own attestation root certificates (base64 DER).
+ATTESTATION_ROOTS = "attestation_roots"
 #: Set once every authenticator-app seed is sealed bound to its owner (issue 16, item 12).
 TOTP_SEALS_OWNER_BOUND = "totp_seals_owner_bound"
 

@@ -962,6 +962,18 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Wachtwoord blokkeren &amp;gedurende:</translation>
     </message>
     <message>
+        <source>No FIDO metadata imported: a key&apos;s model is proven only by your own roots (desktop-auth admin keys metadata import FILE).</source>
+        <translation>Geen FIDO-metadata geïmporteerd: het model van een sleutel wordt alleen door je eigen basiscertificaten aangetoond (desktop-auth admin keys metadata import BESTAND).</translation>
+    </message>
+    <message>
+        <source>FIDO metadata no. %1 (%2 models); next update due %3.</source>
+        <translation>FIDO-metadata nr. %1 (%2 modellen); volgende update verwacht op %3.</translation>
+    </message>
+    <message>
+        <source>Own roots: %1.</source>
+        <translation>Eigen basiscertificaten: %1.</translation>
+    </message>
+    <message>
         <source>After this many locks only the &amp;helpdesk unlocks:</source>
         <translation>Na zoveel blokkades geeft alleen de &amp;helpdesk vrij:</translation>
     </message>
@@ -1024,6 +1036,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Require an attestation from an allowed security key model</source>
         <translation>Attestatie van een toegestaan sleutelmodel eisen</translation>
+    </message>
+    <message>
+        <source>Allow passkeys that can be copied to other devices (never the highest level)</source>
+        <translation>Passkeys toestaan die naar andere apparaten kunnen worden gekopieerd (nooit het hoogste niveau)</translation>
     </message>
     <message>
         <source>Allowed security key models</source>

@@ -14,6 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.service import Actor, AssuranceLevel, AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
+from desktop_auth.gui.admin.context import AdminContext
+from desktop_auth.gui.admin.user_dialogs import MethodsDialog
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.setup_wizard import ChooseMethodPage
 from desktop_auth.store.db import Store
@@ -26,8 +28,9 @@ from tests.helpers import (
     initialize_organisation,
     make_service,
     make_user,
+    past_sign_in,
 )
-from tests.webauthn_helpers import hardware_key, make_user_with_key
+from tests.webauthn_helpers import hardware_key, make_user_with_key, trusted_hardware_key
 
 
 @pytest.fixture
@@ -91,14 +94,45 @@ def test_daily_sign_in_asks_the_key_at_once(
     key_window: MainWindow,
     keyed_service: AuthService,
     keyed_admin: Actor,
-    key: SoftAuthenticator,
+    plugged_in: list[SoftAuthenticator],
 ) -> None:
-    make_user_with_key(keyed_service, keyed_admin, key)
+    # A key whose model its attestation proves (A1): with its PIN, AAL3 (A2).
+    plugged_in[:] = [trusted_hardware_key(keyed_service, keyed_admin)]
+    make_user_with_key(keyed_service, keyed_admin, plugged_in[0])
     sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
     wait_page(qtbot, key_window, key_window.home)
     assert key_window.session is not None
     assert key_window.session.assurance is AssuranceLevel.AAL3
     assert key_window.session.methods == ("password", "webauthn")
+
+
+def test_a1_the_keys_model_shows_in_my_settings_and_to_the_helpdesk(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    plugged_in: list[SoftAuthenticator],
+) -> None:
+    plugged_in[:] = [trusted_hardware_key(keyed_service, keyed_admin)]
+    make_user_with_key(keyed_service, keyed_admin, plugged_in[0])
+    model = keyed_service.accounts.methods("jan@example.nl")[0].model
+    assert model == "Test EE Serial 1"  # the attestation certificate's name
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wait_page(qtbot, key_window, key_window.home)
+    key_window.home.settings_button.click()
+    settings = key_window.account
+    assert settings is not None
+    qtbot.waitUntil(lambda: settings.table.rowCount() == 1)
+    assert settings.table.item(0, 1).text() == f"security key — {model}"
+    settings.reject()
+
+    helpdesk = AdminContext(
+        keyed_service, past_sign_in(keyed_service, "beheer@salariszaken.nl"), key_window
+    )
+    dialog = MethodsDialog(helpdesk, keyed_service.accounts.get("jan@example.nl"), key_window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert dialog.table.item(0, 1).text() == f"security key — {model}"
 
 
 def test_a_refused_key_says_so_and_offers_another_method(

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import POLICY_LIMITS, REMINDER_TEXT_MAX_LENGTH, Actor, Policy, Unit
+from desktop_auth.core.service import (
+    POLICY_LIMITS,
+    REMINDER_TEXT_MAX_LENGTH,
+    Actor,
+    KeyTrust,
+    Policy,
+    Unit,
+)
 from desktop_auth.gui.admin.context import AdminContext, to_date
 from desktop_auth.gui.labels import method_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph
@@ -62,6 +69,7 @@ class PolicyView(Screen):
         super().__init__(parent)
         self.context = context
         self.policy: Policy | None = None
+        self.trust: KeyTrust | None = None
         self.enforce = QCheckBox()
         self.enforcement_date = QDateEdit()
         self.enforcement_date.setCalendarPopup(True)
@@ -82,6 +90,9 @@ class PolicyView(Screen):
         self.recovery_code_count = self.spins["recovery_code_count"]
         self.backup_code_hours = self.spins["backup_code_hours"]
         self.attestation_required = QCheckBox()
+        self.synced_passkeys = QCheckBox()
+        # What attestations are checked against (A1): read here, imported from the shell.
+        self.key_trust = paragraph()
         self.aaguids = QPlainTextEdit()
         self.aaguids.setMaximumHeight(80)
         self.methods = {method: QCheckBox() for method in Method}
@@ -118,6 +129,8 @@ class PolicyView(Screen):
             form.addRow(label, field)
         form.addRow("", self.passwordless)
         form.addRow("", self.attestation_required)
+        form.addRow("", self.synced_passkeys)
+        form.addRow("", self.key_trust)
         inner = QWidget()
         inner.setLayout(form)
         scroll = QScrollArea()
@@ -142,6 +155,7 @@ class PolicyView(Screen):
             "passwordless_allowed": self.passwordless.isChecked,
             **{setting: spin.value for setting, spin in self.spins.items()},
             "attestation_required": self.attestation_required.isChecked,
+            "synced_passkeys_allowed": self.synced_passkeys.isChecked,
             "aaguid_allowlist": self._aaguids,
         }
         # What the inputs said right after the policy was shown: Save compares with this.
@@ -152,9 +166,37 @@ class PolicyView(Screen):
         return [self.save_button]
 
     def load(self) -> None:
+        service, actor = self.context.service, self.context.actor()
         self.runner.start(
-            self.context.service.policy.current, self.show_policy, self.error.show_error
+            lambda: (service.policy.current(), service.policy.key_trust(actor=actor)),
+            self._loaded,
+            self.error.show_error,
         )
+
+    def _loaded(self, loaded: tuple[Policy, KeyTrust]) -> None:
+        policy, self.trust = loaded
+        self.show_policy(policy)
+        self._show_trust()
+
+    def _show_trust(self) -> None:
+        trust = self.trust
+        if trust is None:
+            return
+        if trust.metadata_number is None or trust.metadata_next_update is None:
+            text = self.tr(
+                "No FIDO metadata imported: a key's model is proven only by your own roots "
+                "(desktop-auth admin keys metadata import FILE)."
+            )
+        else:
+            text = (
+                self.tr("FIDO metadata no. %1 (%2 models); next update due %3.")
+                .replace("%1", str(trust.metadata_number))
+                .replace("%2", str(trust.metadata_entries))
+                .replace("%3", trust.metadata_next_update.isoformat())
+            )
+        if trust.roots:
+            text += " " + self.tr("Own roots: %1.").replace("%1", ", ".join(trust.roots))
+        self.key_trust.setText(text)
 
     def show_policy(self, policy: Policy) -> None:
         self.policy = policy
@@ -175,6 +217,7 @@ class PolicyView(Screen):
             section, _, name = setting.rpartition(".")
             spin.setValue(int((values[section] if section else values)[name]))
         self.attestation_required.setChecked(policy.attestation_required)
+        self.synced_passkeys.setChecked(policy.synced_passkeys_allowed)
         self.aaguids.setPlainText("\n".join(policy.aaguid_allowlist))
         self.shown = {setting: read() for setting, read in self.readers.items()}
 
@@ -258,5 +301,9 @@ class PolicyView(Screen):
         self.attestation_required.setText(
             self.tr("Require an attestation from an allowed security key model")
         )
+        self.synced_passkeys.setText(
+            self.tr("Allow passkeys that can be copied to other devices (never the highest level)")
+        )
+        self._show_trust()
         self.aaguids.setAccessibleName(self.tr("Allowed security key models"))
         self.save_button.setText(self.tr("&Save policy"))

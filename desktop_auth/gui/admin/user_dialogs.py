@@ -142,7 +142,8 @@ class MethodsDialog(AdminDialog):
                 label += " ⚠ " + self.tr("possibly copied")
             cells = [
                 label,
-                message(f"kind.{method.kind}"),
+                # A key's make and model, as its verified attestation names it (A1).
+                message(f"kind.{method.kind}") + (f" — {method.model}" if method.model else ""),
                 local_time(method.created_at),
                 local_time(method.last_used_at) if method.last_used_at else self.tr("never"),
                 method.workstation,

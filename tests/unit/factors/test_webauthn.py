@@ -46,6 +46,7 @@ from tests.webauthn_helpers import (
     key_ticket,
     make_user_with_key,
     touch_key,
+    trusted_hardware_key,
 )
 
 
@@ -125,7 +126,9 @@ def test_w5_the_demo_key_is_refused_outside_demo_mode(
     assert done.session is not None and done.session.assurance is AssuranceLevel.AAL2
 
 
-def test_w5_aaguid_allowlist_and_required_attestation(service: AuthService, admin: Actor) -> None:
+def test_w5_a1_aaguid_allowlist_and_required_attestation(
+    service: AuthService, admin: Actor
+) -> None:
     policy = dataclasses.replace(
         service.policy.current(), aaguid_allowlist=("00000000-0000-0000-0000-000000000001",)
     )
@@ -134,13 +137,18 @@ def test_w5_aaguid_allowlist_and_required_attestation(service: AuthService, admi
         make_user_with_key(service, admin, email="a@example.nl")
     policy = dataclasses.replace(policy, aaguid_allowlist=(str(HARDWARE_AAGUID).upper(),))
     service.policy.replace(actor=admin, policy=policy)
-    make_user_with_key(service, admin, email="b@example.nl")
+    # An AAGUID is the key's own claim: on an allow-list only a proven one counts (A1).
+    with pytest.raises(SecurityKeyNotAllowedError) as refused:
+        make_user_with_key(service, admin, email="b@example.nl")
+    assert refused.value.code == "security_key_attestation"
+    make_user_with_key(service, admin, trusted_hardware_key(service, admin), "c@example.nl")
     # Self attestation proves nothing about the model: refused when attestation is required.
     service.policy.replace(
-        actor=admin, policy=dataclasses.replace(policy, attestation_required=True)
+        actor=admin,
+        policy=dataclasses.replace(policy, aaguid_allowlist=(), attestation_required=True),
     )
     with pytest.raises(SecurityKeyNotAllowedError) as refused:
-        make_user_with_key(service, admin, email="c@example.nl")
+        make_user_with_key(service, admin, email="d@example.nl")
     assert refused.value.code == "security_key_attestation"
 
 
@@ -165,10 +173,10 @@ def test_w5_required_user_verification(service: AuthService, admin: Actor) -> No
 # --- signing in --------------------------------------------------------------------------
 
 
-def test_password_and_key_with_user_verification_is_aal3(
+def test_a2_password_and_a_verified_hardware_key_with_user_verification_is_aal3(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
-    user = make_user_with_key(service, admin)
+    user = make_user_with_key(service, admin, trusted_hardware_key(service, admin))
     result = service.sign_in.with_password(user.email, USER_PASSWORD)
     assert [m.kind for m in result.methods] == ["webauthn"]
     assert result.ticket
@@ -182,7 +190,9 @@ def test_password_and_key_with_user_verification_is_aal3(
 
 
 def test_key_without_user_verification_is_aal2(service: AuthService, admin: Actor) -> None:
-    user = make_user_with_key(service, admin, hardware_key(verifies_user=False))
+    user = make_user_with_key(
+        service, admin, trusted_hardware_key(service, admin, verifies_user=False)
+    )
     ticket = key_ticket(service, user.email)
     done = service.sign_in.with_second_factor(
         ticket, "webauthn", touch_key(service, ticket, user.key)
@@ -332,7 +342,7 @@ def test_w4_an_answer_in_another_sign_in_leaves_the_ceremony_to_its_owner(
 
 
 def test_passwordless_sign_in_with_one_touch(service: AuthService, admin: Actor) -> None:
-    user = make_user_with_key(service, admin)
+    user = make_user_with_key(service, admin, trusted_hardware_key(service, admin))
     ceremony = service.security_keys.begin_passwordless()
     assert "allowCredentials" not in ceremony.options or not ceremony.options["allowCredentials"]
     assert ceremony.options["userVerification"] == "required"
