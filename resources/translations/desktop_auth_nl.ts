@@ -132,6 +132,7 @@
     <name>AddAppDialog</name>
     <message>
         <source>Add an authenticator app</source>
+        <extracomment>A fresh sign-in was needed to begin (binding asks for one, M7): the new session.</extracomment>
         <translation>Een authenticator-app toevoegen</translation>
     </message>
     <message>
@@ -772,6 +773,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>MainWindow</name>
     <message>
         <source>You were signed out after %1 minutes without use.</source>
+        <extracomment>An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
         <translation>Je bent uitgelogd na %1 minuten zonder gebruik.</translation>
     </message>
     <message>
@@ -1522,6 +1524,14 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 <context>
     <name>TemporaryPasswordDialog</name>
     <message>
+        <source>Sent to the printer.</source>
+        <translation>Naar de printer gestuurd.</translation>
+    </message>
+    <message>
+        <source>Could not print.</source>
+        <translation>Afdrukken is niet gelukt.</translation>
+    </message>
+    <message>
         <source>Temporary password</source>
         <translation>Tijdelijk wachtwoord</translation>
     </message>
@@ -1532,6 +1542,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>&amp;Copy</source>
         <translation>&amp;Kopiëren</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Afdrukken…</translation>
     </message>
     <message>
         <source>Close</source>

@@ -133,9 +133,7 @@ def test_key_file_is_created_with_mode_0600_and_checked(store: Store, tmp_path: 
     assert bad.value.code == "data_key_malformed"
 
 
-def test_an_empty_key_file_made_ready_by_it_receives_the_key(
-    store: Store, tmp_path: Path
-) -> None:
+def test_an_empty_key_file_made_ready_by_it_receives_the_key(store: Store, tmp_path: Path) -> None:
     """Tried (issue 19): an empty 0600 key file, as the README advises; ``admin init``
     then called it damaged.  Empty means no key yet: the new store's key is written into
     it.  A file that holds anything, or that others may read, is never written."""
