@@ -38,6 +38,22 @@ def active_dialog(kind: type[QDialog]) -> QDialog | None:
     return None
 
 
+def sign_in_again(
+    qtbot: QtBot, jan: EnrolledUser, clock: PinnedClock, *, shot: str | None = None
+) -> None:
+    """The ReauthDialog the settings opened, answered as Jan would: password, then code."""
+    qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
+    reauth = active_dialog(ReauthDialog)
+    assert isinstance(reauth, ReauthDialog)
+    if shot is not None:
+        shoot(reauth, shot)
+    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
+    reauth.submit()
+    qtbot.waitUntil(reauth.code.isEnabled)
+    clock.advance(seconds=30)
+    type_phone_code(qtbot, reauth.code, jan.secret, clock)
+
+
 def test_s1_remove_asks_to_sign_in_again_after_five_minutes_and_never_the_last_app(
     qtbot: QtBot,
     window: MainWindow,
@@ -73,15 +89,7 @@ def test_s1_remove_asks_to_sign_in_again_after_five_minutes_and_never_the_last_a
     clock.advance(minutes=6)  # the sign-in is no longer fresh
     dialog.table.selectRow(0)
     dialog.remove_button.click()
-    qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
-    reauth = active_dialog(ReauthDialog)
-    assert isinstance(reauth, ReauthDialog)
-    shoot(reauth, "22-sign-in-again")
-    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
-    reauth.buttons.accepted.emit()
-    qtbot.waitUntil(reauth.code.isEnabled)
-    clock.advance(seconds=30)
-    type_phone_code(qtbot, reauth.code, jan.secret, clock)
+    sign_in_again(qtbot, jan, clock, shot="22-sign-in-again")
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
     assert dialog.table.item(0, 0).text() == "Tablet thuis"
     assert window.session is not None and window.session.authenticated_at == clock.now()
@@ -114,13 +122,7 @@ def test_m7_adding_an_app_later_asks_to_sign_in_again_first(
     add.start_button.click()
     qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
     assert add.enrollment is None  # no QR code before the sign-in
-    reauth = active_dialog(ReauthDialog)
-    assert isinstance(reauth, ReauthDialog)
-    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
-    reauth.submit()
-    qtbot.waitUntil(reauth.code.isEnabled)
-    clock.advance(seconds=30)
-    type_phone_code(qtbot, reauth.code, jan.secret, clock)
+    sign_in_again(qtbot, jan, clock)
     qtbot.waitUntil(lambda: add.enrollment is not None)
     assert window.session is not None and window.session.authenticated_at == clock.now()
     tablet = secret_from_uri(read_qr(add.panel.qr, tmp_path))  # type: ignore[arg-type]
@@ -158,14 +160,7 @@ def test_s1_regenerate_codes_after_signing_in_again_then_the_count(
     shoot(dialog, "24-settings-codes")
     clock.advance(minutes=6)
     dialog.regenerate_button.click()
-    qtbot.waitUntil(lambda: active_dialog(ReauthDialog) is not None)
-    reauth = active_dialog(ReauthDialog)
-    assert isinstance(reauth, ReauthDialog)
-    type_into(qtbot, reauth.password.edit, USER_PASSWORD)
-    reauth.submit()
-    qtbot.waitUntil(reauth.code.isEnabled)
-    clock.advance(seconds=30)
-    type_phone_code(qtbot, reauth.code, jan.secret, clock)
+    sign_in_again(qtbot, jan, clock)
     qtbot.waitUntil(lambda: active_dialog(RecoveryCodesDialog) is not None)
     codes = active_dialog(RecoveryCodesDialog)
     assert isinstance(codes, RecoveryCodesDialog)
