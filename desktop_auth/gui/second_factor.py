@@ -25,6 +25,8 @@ from desktop_auth.vocabulary import FactorKind
 
 #: What a person can answer with, in the order "Use another method" offers them.
 KINDS = tuple(FactorKind)
+#: The methods a person keeps using; the others are ways back in.
+EVERYDAY = (FactorKind.WEBAUTHN, FactorKind.TOTP)
 
 
 class SecondFactorPage(Screen):
@@ -39,6 +41,10 @@ class SecondFactorPage(Screen):
         self.ticket = ""
         self.kind = FactorKind.TOTP
         self.title = heading()
+        #: Shown when every everyday method is gone (removed by the helpdesk, or by the
+        #: user): what happened, instead of asking for a code of an app that is no more.
+        self.removed_note = paragraph()
+        self.removed_note.hide()
         self.explanation = paragraph()
         self.code = CodeField()
         self.code.code_complete.connect(lambda _digits: self.submit())
@@ -84,6 +90,7 @@ class SecondFactorPage(Screen):
         buttons.addWidget(self.continue_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.removed_note)
         layout.addWidget(self.explanation)
         layout.addWidget(self.fields)
         layout.addWidget(self.error)
@@ -101,8 +108,17 @@ class SecondFactorPage(Screen):
         """A new second step; offer the strongest method the user has."""
         self.ticket = ticket
         kinds = [m.kind for m in methods if m.kind in KINDS]
+        everyday = [kind for kind in kinds if kind in EVERYDAY]
         self.choice_buttons[FactorKind.WEBAUTHN].setVisible(FactorKind.WEBAUTHN in kinds)
-        self.use(kinds[0] if kinds else FactorKind.TOTP)
+        self.choice_buttons[FactorKind.TOTP].setVisible(FactorKind.TOTP in kinds)
+        self.removed_note.setVisible(not everyday)
+        if everyday:
+            self.use(everyday[0])
+            return
+        # No app and no key any more (recovery codes are no method the list names): the
+        # helpdesk's backup code when one was issued, else a recovery code.
+        self.use(FactorKind.BACKUP if FactorKind.BACKUP in kinds else FactorKind.RECOVERY)
+        self.choices.show()
 
     def use(self, kind: FactorKind) -> None:
         self.kind = kind
@@ -212,6 +228,13 @@ class SecondFactorPage(Screen):
             ),
         }
         self.title.setText(titles[self.kind])
+        self.removed_note.setText(
+            self.tr(
+                "Your authenticator app and security keys have been removed from your account "
+                "(by the helpdesk, or in your settings). Sign in with one of your recovery codes, "
+                "or ask the helpdesk for a backup code; then you set up a new one."
+            )
+        )
         self.explanation.setText(explanations[self.kind])
         self.code.setAccessibleName(self.tr("Six-digit code"))
         self.lookup.setAccessibleName(

@@ -1236,7 +1236,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>SecondFactorPage</name>
     <message>
         <source>Preparing your security key…</source>
-        <extracomment>What a person can answer with, in the order &quot;Use another method&quot; offers them.</extracomment>
+        <extracomment>What a person can answer with, in the order &quot;Use another method&quot; offers them. The methods a person keeps using; the others are ways back in. Shown when every everyday method is gone (removed by the helpdesk, or by the user): what happened, instead of asking for a code of an app that is no more.</extracomment>
         <translation>Je beveiligingssleutel wordt voorbereid…</translation>
     </message>
     <message>
@@ -1282,6 +1282,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>The helpdesk gave you a one-time backup code. After signing in with it you set up two-step sign-in again.</source>
         <translation>De helpdesk heeft je een eenmalige backupcode gegeven. Nadat je daarmee bent ingelogd, stel je tweestapsverificatie opnieuw in.</translation>
+    </message>
+    <message>
+        <source>Your authenticator app and security keys have been removed from your account (by the helpdesk, or in your settings). Sign in with one of your recovery codes, or ask the helpdesk for a backup code; then you set up a new one.</source>
+        <translation>Je authenticator-app en beveiligingssleutels zijn van je account verwijderd (door de helpdesk, of in je instellingen). Meld je aan met een van je herstelcodes, of vraag de helpdesk om een backupcode; daarna stel je een nieuwe in.</translation>
     </message>
     <message>
         <source>Six-digit code</source>

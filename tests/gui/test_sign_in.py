@@ -16,6 +16,7 @@ from desktop_auth.gui.i18n import local_time
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.setup_wizard import AppSetupPage, RecoveryCodesPage
 from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.vocabulary import FactorKind
 from tests.gui.conftest import inputs_without_names, read_qr, shoot
 from tests.gui.helpers import (
     press_enter,
@@ -177,6 +178,31 @@ def test_m8_helpdesk_backup_code_leads_only_into_setting_up_again(
     page.continue_button.click()
     wizard = wait_wizard(qtbot, window)
     assert wizard.ticket is not None and wizard.recovered  # the new app replaces the old
+
+
+def test_after_the_last_app_is_removed_the_second_step_says_so_and_offers_codes(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Tried (issue 19): the helpdesk removed Jan's only app; at sign-in he was asked for
+    the code from his app and got "That verification method does not exist (any more)".
+    Now the step says what happened and offers his recovery codes and the helpdesk's."""
+    jan = make_user_with_app(service, admin, clock)
+    sheet = service.recovery_codes.generate(jan.session)
+    service.accounts.remove_method(
+        actor=admin, email=jan.email, kind=FactorKind.TOTP, method_id=jan.method_id
+    )
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    page = window.second_factor
+    wait_page(qtbot, window, page)
+    assert page.removed_note.isVisible() and "have been removed" in page.removed_note.text()
+    assert page.kind == "recovery" and page.choices.isVisible()
+    assert not page.choice_buttons[FactorKind.TOTP].isVisible()
+    assert page.choice_buttons[FactorKind.BACKUP].isVisible()
+    shoot(window, "13-second-step-methods-removed")
+    type_into(qtbot, page.lookup, sheet.codes[0])
+    page.continue_button.click()
+    wizard = wait_wizard(qtbot, window)
+    assert wizard.ticket is not None
 
 
 def test_temporary_password_must_be_replaced_first(
