@@ -41,7 +41,14 @@ from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.sessions_panel import SessionsPanel
-from desktop_auth.gui.widgets import BusyBar, ErrorLabel, PasswordField, paragraph, read_only_table
+from desktop_auth.gui.widgets import (
+    BusyBar,
+    ErrorLabel,
+    PasswordField,
+    confirm,
+    paragraph,
+    read_only_table,
+)
 from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import FactorKind, Method
 
@@ -285,12 +292,17 @@ class AccountDialog(QDialog):
         if method is None:
             return
         service = self.service
-        self._sensitive(
-            lambda session: service.my_account.remove_method(
-                session, method.kind, method.method_id
+        self.question = confirm(
+            self,
+            self.tr("Remove method"),
+            self.tr("Remove “%1”? You can no longer sign in with it.").replace("%1", method.label),
+            lambda: self._sensitive(
+                lambda session: service.my_account.remove_method(
+                    session, method.kind, method.method_id
+                ),
+                lambda _removed: self.refresh(),
+                self.methods_error,
             ),
-            lambda _removed: self.refresh(),
-            self.methods_error,
         )
 
     def regenerate(self) -> None:

@@ -40,6 +40,14 @@
         <translation>Nieuwe naam:</translation>
     </message>
     <message>
+        <source>Remove method</source>
+        <translation>Methode verwijderen</translation>
+    </message>
+    <message>
+        <source>Remove “%1”? You can no longer sign in with it.</source>
+        <translation>“%1” verwijderen? Je kunt er dan niet meer mee inloggen.</translation>
+    </message>
+    <message>
         <source>Your password is changed.</source>
         <translation>Je wachtwoord is gewijzigd.</translation>
     </message>
@@ -806,6 +814,14 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>never</source>
         <translation>nooit</translation>
+    </message>
+    <message>
+        <source>Remove method</source>
+        <translation>Methode verwijderen</translation>
+    </message>
+    <message>
+        <source>Remove “%1” from %2? At their next sign-in they are asked for another method, or for a recovery code when none is left; without recovery codes they need a backup code from you (Backup code…).</source>
+        <translation>“%1” verwijderen bij %2? Bij de volgende aanmelding wordt om een andere methode gevraagd, of om een herstelcode als er geen meer is; zonder herstelcodes hebben ze een backupcode van jou nodig (Backupcode…).</translation>
     </message>
     <message>
         <source>Methods of %1</source>

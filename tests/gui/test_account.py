@@ -38,6 +38,16 @@ def active_dialog(kind: type[QDialog]) -> QDialog | None:
     return None
 
 
+def confirm_yes(qtbot: QtBot) -> str:
+    """Answer the open "Remove …?" question with Yes; its text."""
+    qtbot.waitUntil(lambda: active_dialog(QMessageBox) is not None)
+    box = active_dialog(QMessageBox)
+    assert isinstance(box, QMessageBox)
+    text = box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    return text
+
+
 def sign_in_again(
     qtbot: QtBot, jan: EnrolledUser, clock: PinnedClock, *, shot: str | None = None
 ) -> None:
@@ -89,6 +99,7 @@ def test_s1_remove_asks_to_sign_in_again_after_five_minutes_and_never_the_last_a
     clock.advance(minutes=6)  # the sign-in is no longer fresh
     dialog.table.selectRow(0)
     dialog.remove_button.click()
+    assert confirm_yes(qtbot) == "Remove “Telefoon”? You can no longer sign in with it."
     sign_in_again(qtbot, jan, clock, shot="22-sign-in-again")
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
     assert dialog.table.item(0, 0).text() == "Tablet thuis"
@@ -97,6 +108,7 @@ def test_s1_remove_asks_to_sign_in_again_after_five_minutes_and_never_the_last_a
     # The last app while 2FA is required: the core refuses and the screen says why.
     dialog.table.selectRow(0)
     dialog.remove_button.click()
+    confirm_yes(qtbot)
     qtbot.waitUntil(dialog.methods_error.isVisible)
     assert "last verification method" in dialog.methods_error.text()
     assert dialog.table.rowCount() == 1

@@ -404,6 +404,10 @@ def test_m5_s1_remove_a_lost_method_after_signing_in_again(
     shoot(dialog, "62-admin-methods")
     clock.advance(minutes=6)  # the admin's sign-in is no longer fresh
     dialog.remove_button.click()
+    question = wait_visible(qtbot, QMessageBox)
+    assert isinstance(question, QMessageBox) and jan.email in question.text()
+    assert "backup code" in question.text()  # what to do when they have no codes left
+    question.button(QMessageBox.StandardButton.Yes).click()
     reauth = wait_visible(qtbot, ReauthDialog)
     assert isinstance(reauth, ReauthDialog)
     type_into(qtbot, reauth.password.edit, ADMIN_PASSWORD)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import EnrolledMethod, TemporaryPassword, UserSummary
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
 from desktop_auth.gui.i18n import local_time, message
-from desktop_auth.gui.widgets import paragraph, read_only_table
+from desktop_auth.gui.widgets import confirm, paragraph, read_only_table
 from desktop_auth.vocabulary import Role
 
 
@@ -160,13 +160,28 @@ class MethodsDialog(AdminDialog):
             return
         method = self.methods[rows[0].row()]
         service, email = self.context.service, self.user.email
-        self.context.run(
-            self.runner,
-            lambda actor: service.accounts.remove_method(
-                actor=actor, email=email, kind=method.kind, method_id=method.method_id
-            ),
-            self._removed,
-            self.error,
+
+        def remove() -> None:
+            self.context.run(
+                self.runner,
+                lambda actor: service.accounts.remove_method(
+                    actor=actor, email=email, kind=method.kind, method_id=method.method_id
+                ),
+                self._removed,
+                self.error,
+            )
+
+        self.question = confirm(
+            self,
+            self.tr("Remove method"),
+            self.tr(
+                "Remove “%1” from %2? At their next sign-in they are asked for another "
+                "method, or for a recovery code when none is left; without recovery codes "
+                "they need a backup code from you (Backup code…)."
+            )
+            .replace("%1", method.label)
+            .replace("%2", email),
+            remove,
         )
 
     def _removed(self, method: EnrolledMethod) -> None:
