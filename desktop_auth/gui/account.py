@@ -203,6 +203,13 @@ class AccountDialog(QDialog):
         status = getattr(self, "_status", None)
         if status is None:
             return
+        if status.left == 0:  # "0 unused" said nothing of what that means (issue 19)
+            text = self.tr(
+                "You have no recovery codes. Make them now: without them, a lost phone or key "
+                "keeps you out until the helpdesk helps."
+            )
+            self.codes_left.setText(text)
+            return
         text = self.tr("You have %1 unused recovery codes.").replace("%1", str(status.left))
         if status.running_low:
             text += " " + self.tr("That is running low: make new ones.")

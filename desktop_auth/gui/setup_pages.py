@@ -137,10 +137,14 @@ class RecoveryCodesPage(TranslatedPage):
         self.owner = wizard
         self.panel = RecoveryCodesPanel()
         self.panel.confirmed_changed.connect(lambda _ok: self.completeChanged.emit())
+        #: Why Cancel does not close here: shown once someone tried.
+        self.needed_note = paragraph()
+        self.needed_note.hide()
         self.error = ErrorLabel()
         self.busy = BusyBar(wizard.runner)
         self.setCommitPage(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.needed_note)
         layout.addWidget(self.panel)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
@@ -169,6 +173,12 @@ class RecoveryCodesPage(TranslatedPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Save your recovery codes"))
+        self.needed_note.setText(
+            self.tr(
+                "Your new method works. Save these codes before you close: if you ever lose "
+                "your phone or key, they are the only way to sign in without the helpdesk."
+            )
+        )
 
 
 class KeySetupPage(TranslatedPage):

@@ -124,8 +124,15 @@ class SetupWizard(QWizard):
             intro.how.setText(error_text(error))
 
     def reject(self) -> None:
-        # After the app works, the codes must be stored before the wizard closes.
-        if self.currentId() == CODES and self.session is not None:
+        # Once a method works, the wizard ends only with recovery codes stored (issue 19):
+        # Cancel, after "That works" or on the codes themselves, leads to them and says
+        # why, where it closed without a word (no codes, and nothing ever asked again).
+        if self.session is not None and self.currentId() in (APP, KEY, CODES):
+            codes = self.page(CODES)
+            assert isinstance(codes, RecoveryCodesPage)
+            codes.needed_note.show()
+            if self.currentId() != CODES:
+                self.next()
             return
         self.runner.cancel()
         super().reject()

@@ -8,6 +8,10 @@
         <translation>nooit</translation>
     </message>
     <message>
+        <source>You have no recovery codes. Make them now: without them, a lost phone or key keeps you out until the helpdesk helps.</source>
+        <translation>Je hebt geen herstelcodes. Maak ze nu: zonder herstelcodes kom je bij een verloren telefoon of sleutel niet binnen tot de helpdesk je helpt.</translation>
+    </message>
+    <message>
         <source>You have %1 unused recovery codes.</source>
         <translation>Je hebt nog %1 ongebruikte herstelcodes.</translation>
     </message>
@@ -1127,7 +1131,12 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>RecoveryCodesPage</name>
     <message>
         <source>Save your recovery codes</source>
+        <extracomment>Why Cancel does not close here: shown once someone tried.</extracomment>
         <translation>Sla je herstelcodes op</translation>
+    </message>
+    <message>
+        <source>Your new method works. Save these codes before you close: if you ever lose your phone or key, they are the only way to sign in without the helpdesk.</source>
+        <translation>Je nieuwe methode werkt. Bewaar deze codes voordat je afsluit: als je ooit je telefoon of sleutel kwijt bent, zijn ze de enige manier om zonder de helpdesk in te loggen.</translation>
     </message>
 </context>
 <context>

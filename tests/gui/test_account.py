@@ -250,3 +250,14 @@ def test_b2_where_you_are_signed_in_lists_the_sessions_and_signs_one_out(
         except SessionEndedError:
             pass
     assert still == 1
+
+
+def test_no_recovery_codes_says_what_that_means(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Tried (issue 19): "You have 0 unused recovery codes." with no warning."""
+    jan = make_user_with_app(service, admin, clock)
+    dialog = open_settings(qtbot, window, jan, clock)
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "no recovery codes" in dialog.codes_left.text())
+    assert "Make them now" in dialog.codes_left.text()
