@@ -570,6 +570,12 @@ class InvalidCredentialsWaitError(InvalidCredentialsError):
     code = "invalid_credentials_wait"
 
 
+class InvalidCredentialsWaitSecondsError(InvalidCredentialsWaitError):
+    """As ``InvalidCredentialsWaitError``, for a wait of seconds; ``params``: seconds."""
+
+    code = "invalid_credentials_wait_seconds"
+
+
 class InvalidCredentialsLockedError(InvalidCredentialsError):
     """As ``InvalidCredentialsError``, and the account is now locked; ``params``: until."""
 

@@ -47,6 +47,9 @@ class SignInResult:
     methods: tuple[EnrolledMethod, ...] = ()
     #: For THROTTLED and LOCKED: when to try again.
     retry_at: datetime | None = None
+    #: The same as a wait in whole seconds, by the store's clock: a short wait is told
+    #: as "in 8 seconds", not as a time of day.
+    retry_in_seconds: int | None = None
     #: For SETUP_REQUIRED before the enforcement date: "Remind me later" is allowed
     #: (``AuthService.remind_me_later``) until this day.
     setup_deadline: date | None = None

@@ -76,7 +76,7 @@ class SignIn:
                     subject=user.email,
                     details={"reason": "locked"},
                 )
-            return closed_result(closed, policy)
+            return closed_result(closed, policy, now)
 
         with ctx.store.transaction() as db:
             if ctx.hasher.needs_rehash(user.password_hash):
@@ -135,8 +135,8 @@ class SignIn:
                     details={"reason": "unknown_account", "failures": reserved.failures},
                 )
         if reserved is None:
-            return closed_result(ctx.unknown_accounts.closed_state(email_key, now), policy)
-        raise credentials_error(reserved)
+            return closed_result(ctx.unknown_accounts.closed_state(email_key, now), policy, now)
+        raise credentials_error(reserved, now)
 
     def _rehash(self, db: DbSession, user: User, password: str) -> None:
         new_hash = self._ctx.hasher.hash(password)

@@ -6,7 +6,8 @@ so that each outcome (a pending step, a refusal, a session) is made one way only
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import math
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session as DbSession
@@ -35,31 +36,43 @@ from desktop_auth.errors import (
     InvalidCredentialsHeldError,
     InvalidCredentialsLockedError,
     InvalidCredentialsWaitError,
+    InvalidCredentialsWaitSecondsError,
     WeakPasswordError,
 )
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.store.models import User
 from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 
+#: A shorter wait is told in seconds: "try again after 20:16" for an 8-second delay sent
+#: people to the clock (issue 19).
+SHORT_WAIT = timedelta(minutes=2)
 
-def credentials_error(outcome: FailureOutcome) -> InvalidCredentialsError:
+
+def credentials_error(outcome: FailureOutcome, now: datetime) -> InvalidCredentialsError:
     if outcome.for_helpdesk:
         return InvalidCredentialsHeldError()
     if outcome.locked and outcome.closed_until is not None:
         return InvalidCredentialsLockedError(until=outcome.closed_until)
     if outcome.closed_until is not None:
+        wait = outcome.closed_until - now
+        if wait < SHORT_WAIT:
+            return InvalidCredentialsWaitSecondsError(
+                seconds=max(1, math.ceil(wait.total_seconds()))
+            )
         return InvalidCredentialsWaitError(until=outcome.closed_until)
     return InvalidCredentialsError()
 
 
-def closed_result(closed: FailureOutcome, policy: Policy) -> SignInResult:
+def closed_result(closed: FailureOutcome, policy: Policy, now: datetime) -> SignInResult:
     """A closed account's (or unknown address's) answer: when to try again, or never
     before the helpdesk unlocks it (``retry_at`` None)."""
     if closed.for_helpdesk:
         return SignInResult(outcome=SignInOutcome.LOCKED, retry_at=None)
     locked = policy.throttle.is_lock(closed.failures)
     outcome = SignInOutcome.LOCKED if locked else SignInOutcome.THROTTLED
-    return SignInResult(outcome=outcome, retry_at=closed.closed_until)
+    until = closed.closed_until
+    seconds = None if until is None else max(1, math.ceil((until - now).total_seconds()))
+    return SignInResult(outcome=outcome, retry_at=until, retry_in_seconds=seconds)
 
 
 def closed_state(user: User, policy: Policy) -> FailureOutcome:
@@ -142,7 +155,7 @@ class SignInSteps:
                 )
         if outcome.locked:
             ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
-        return credentials_error(outcome)
+        return credentials_error(outcome, self.ctx.now())
 
     def after_password(
         self,
@@ -216,7 +229,7 @@ class SignInSteps:
             reason, result = "disabled", SignInResult(outcome=SignInOutcome.DISABLED)
         elif is_closed(user, now):
             reason = "locked"
-            result = closed_result(closed_state(user, policy), policy)
+            result = closed_result(closed_state(user, policy), policy, now)
         else:
             return None
         self.ctx.audit(

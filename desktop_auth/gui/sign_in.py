@@ -127,7 +127,12 @@ class SignInPage(Screen):
 
         self.key_status.clear()
         self.password.clear()
-        if result.outcome is SignInOutcome.THROTTLED:
+        seconds = result.retry_in_seconds
+        if result.outcome is SignInOutcome.THROTTLED and seconds is not None and seconds < 120:
+            self.error.show_text(
+                self.tr("Too many attempts. Try again in %1 seconds.").replace("%1", str(seconds))
+            )
+        elif result.outcome is SignInOutcome.THROTTLED:
             self.error.show_text(
                 self.tr("Too many attempts. Try again after %1.").replace(
                     "%1", local_time(result.retry_at)

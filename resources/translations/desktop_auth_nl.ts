@@ -1455,6 +1455,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Je beveiligingssleutel wordt voorbereid…</translation>
     </message>
     <message>
+        <source>Too many attempts. Try again in %1 seconds.</source>
+        <translation>Te veel pogingen. Probeer het over %1 seconden opnieuw.</translation>
+    </message>
+    <message>
         <source>Too many attempts. Try again after %1.</source>
         <translation>Te veel pogingen. Probeer het opnieuw na %1.</translation>
     </message>

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome, UserStatus
 from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError, InvalidCredentialsError
+from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import User
 from desktop_auth.vocabulary import SecurityNotice
@@ -53,13 +54,20 @@ def test_t1_delay_from_five_lock_at_ten_for_fifteen_minutes(
     assert keys == ["invalid_credentials"] * 4
     with pytest.raises(InvalidCredentialsError) as fifth:
         service.sign_in.with_password(email, WRONG)
-    assert fifth.value.code == "invalid_credentials_wait"
+    # A wait of seconds is told in seconds, not as a time of day (issue 19).
+    assert fifth.value.code == "invalid_credentials_wait_seconds"
+    seconds = fifth.value.params["seconds"]
+    assert isinstance(seconds, int) and 1 <= seconds <= 60
+    assert f"try again in {seconds} seconds" in translate(
+        fifth.value.message_key, "en", seconds=seconds
+    )
     # Within the delay even the right password gets only "wait".
     waiting = service.sign_in.with_password(email, USER_PASSWORD)
     assert waiting.outcome is SignInOutcome.THROTTLED and waiting.retry_at is not None
+    assert waiting.retry_in_seconds == seconds
     clock.advance(seconds=61)
     keys = fail(service, email, 4, clock)
-    assert keys == ["invalid_credentials_wait"] * 4
+    assert keys == ["invalid_credentials_wait_seconds"] * 4
     with pytest.raises(InvalidCredentialsError) as tenth:
         service.sign_in.with_password(email, WRONG)
     assert tenth.value.code == "invalid_credentials_locked"
