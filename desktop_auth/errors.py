@@ -777,6 +777,42 @@ class SecurityKeyPinBlockedError(SecurityKeyPinError):
     code = "security_key_pin_blocked"
 
 
+class SecurityKeyPinTooShortError(SecurityKeyPinError):
+    """A new PIN below the key's (or the policy's) minimum; ``params``: minimum."""
+
+    code = "security_key_pin_too_short"
+
+
+class SecurityKeyPinPolicyError(SecurityKeyPinError):
+    """The key refused a new PIN by its own rules (too long, too simple)."""
+
+    code = "security_key_pin_policy"
+
+
+class SecurityKeyPinMismatchError(SecurityKeyPinError):
+    """The new PIN and its repetition differ; nothing was sent to the key."""
+
+    code = "security_key_pin_mismatch"
+
+
+class SecurityKeyPinNotSupportedError(DeviceError):
+    """The key cannot hold a PIN (no CTAP2 clientPin)."""
+
+    code = "security_key_pin_not_supported"
+
+
+class SecurityKeyPinSetError(DeviceError):
+    """Setting a first PIN on a key that has one: it is to be changed instead."""
+
+    code = "security_key_pin_set"
+
+
+class SecurityKeyPinNotSetError(DeviceError):
+    """Changing the PIN of a key that has none: it is to be set instead."""
+
+    code = "security_key_pin_not_set"
+
+
 class SecurityKeyTimeoutError(DeviceError):
     code = "security_key_timeout"
 
