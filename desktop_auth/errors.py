@@ -411,6 +411,16 @@ class PassphraseNeedsTerminalError(InvalidInputError):
     code = "passphrase_needs_terminal"
 
 
+class PinStdinEmptyError(InvalidInputError):
+    """``--pin-stdin`` found no line for a security key PIN."""
+
+    code = "pin_stdin_empty"
+
+
+class PinNeedsTerminalError(InvalidInputError):
+    code = "pin_needs_terminal"
+
+
 class PassphrasesDifferError(InvalidInputError):
     code = "passphrases_differ"
 
