@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterable
 from fido2.ctap import CtapDevice
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.devices import key_pin
-from desktop_auth.devices.ctap import connected_authenticators
+from desktop_auth.core.service import OwnSecurityKey
 from desktop_auth.errors import (
     PinNeedsTerminalError,
     PinStdinEmptyError,
@@ -26,8 +25,8 @@ from desktop_auth.errors import (
     SecurityKeyPinNotSupportedError,
 )
 
-#: Where the keys come from; a test puts a software authenticator here.
-devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators
+#: Where the keys come from (None: USB, then NFC); a test puts a software key here.
+devices: Callable[[], Iterable[CtapDevice]] | None = None
 
 
 def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
@@ -43,7 +42,7 @@ def _yes_no(ctx: CliContext, value: bool) -> str:
 
 
 def info(ctx: CliContext) -> int:
-    details = key_pin.read_key_info(key_pin.first_key(devices))
+    details = OwnSecurityKey(devices).info()
     ctx.out("cli.security_key.model", aaguid=details.aaguid)
     ctx.out("cli.security_key.versions", versions=", ".join(details.versions))
     if not details.pin_supported:
@@ -96,25 +95,23 @@ class _PinReader:
 
 
 def set_or_change_pin(ctx: CliContext) -> int:
-    device = key_pin.first_key(devices)
-    details = key_pin.read_key_info(device)
+    key = OwnSecurityKey(devices)
+    details = key.info()
     if not details.pin_supported:
         raise SecurityKeyPinNotSupportedError()
     if details.pin_blocked:
         raise SecurityKeyPinBlockedError()
     reader = _PinReader(ctx)
-    minimum = key_pin.required_pin_length(details)
+    minimum = details.min_pin_length
     if details.pin_set:
         if details.pin_retries is not None:
             ctx.out("cli.security_key.pin_retries", left=details.pin_retries)
         old_pin = reader.current()
         new_pin = reader.new(minimum)
-        key_pin.check_new_pin(new_pin, details)
-        key_pin.change_pin(device, old_pin, new_pin)
+        key.change_pin(old_pin, new_pin)
         ctx.out("cli.security_key.pin_changed")
     else:
         new_pin = reader.new(minimum)
-        key_pin.check_new_pin(new_pin, details)
-        key_pin.set_pin(device, new_pin)
+        key.set_pin(new_pin)
         ctx.out("cli.security_key.pin_was_set")
     return 0

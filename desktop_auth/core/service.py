@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     # The client side of WebAuthn loads python-fido2's client (~60 ms of the window's
     # start); it is imported when a key is first used (see __getattr__ below).
     from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
+    from desktop_auth.devices.key_pin import KeyInfo, OwnSecurityKey
 
 import socket
 from collections.abc import Callable, Iterable, Sequence
@@ -114,11 +115,13 @@ __all__ = [
     "ImportReport",
     "ImportRow",
     "IssuedBackupCode",
+    "KeyInfo",
     "KeyPrompts",
     "Limit",
     "MyAccount",
     "Operations",
     "Organisation",
+    "OwnSecurityKey",
     "Passphrase",
     "PasswordAssessment",
     "PasswordProblem",
@@ -360,6 +363,13 @@ class AuthService:
     def _key_policy(self, db: DbSession) -> KeyPolicy:
         return key_policy(load_policy(db), demo=self._demo)
 
+    @property
+    def own_key(self) -> OwnSecurityKey:
+        """The person's own security key (its PIN), found where this service finds keys."""
+        from desktop_auth.devices.key_pin import OwnSecurityKey
+
+        return OwnSecurityKey(self._key_devices)
+
     def _key_client(self, origin: str, prompts: KeyPrompts | None) -> SecurityKeyClient:
         from desktop_auth.devices.ctap import SecurityKeyClient, windows_hello_available
 
@@ -383,4 +393,8 @@ def __getattr__(name: str) -> object:
         from desktop_auth.devices import ctap
 
         return getattr(ctap, name)
+    if name in ("KeyInfo", "OwnSecurityKey"):
+        from desktop_auth.devices import key_pin
+
+        return getattr(key_pin, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -176,3 +176,28 @@ def _pin_failure(error: Exception, device: CtapDevice | None) -> DeviceError:
     if isinstance(error, ValueError):
         return SecurityKeyPinNotSupportedError()
     return DeviceError()
+
+
+class OwnSecurityKey:
+    """The person's own key, the first one plugged in: what it is, and its PIN.
+
+    ``AuthService.own_key`` gives the one of the service's keys (in demo mode the
+    software key); the CLI makes one for the keys plugged into this workstation.
+    """
+
+    def __init__(self, devices: Callable[[], Iterable[CtapDevice]] | None = None) -> None:
+        self._devices = devices or connected_authenticators
+
+    def info(self) -> KeyInfo:
+        """Model, versions, PIN state and capabilities; NoSecurityKeyError without a key."""
+        return read_key_info(first_key(self._devices))
+
+    def set_pin(self, new_pin: str, *, policy_minimum: int | None = None) -> KeyInfo:
+        """A first PIN on a key that has none."""
+        return set_pin(first_key(self._devices), new_pin, policy_minimum=policy_minimum)
+
+    def change_pin(
+        self, old_pin: str, new_pin: str, *, policy_minimum: int | None = None
+    ) -> KeyInfo:
+        """A new PIN in place of the old one."""
+        return change_pin(first_key(self._devices), old_pin, new_pin, policy_minimum=policy_minimum)
