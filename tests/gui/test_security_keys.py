@@ -222,3 +222,58 @@ def test_only_allowed_methods_are_offered_in_the_wizard_and_settings(
     assert dialog.add_key_button.isVisibleTo(dialog)
     assert not dialog.add_button.isVisibleTo(dialog)
     dialog.close()
+
+
+def test_a_key_without_a_pin_gets_one_in_the_wizard_and_then_registers(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    plugged_in: list[SoftAuthenticator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18: a key out of the box (PIN possible, none set) is refused; "Set a PIN"
+    sets one right there, and the registration then goes through with that PIN."""
+    from PySide6.QtWidgets import QDialogButtonBox, QInputDialog
+
+    from desktop_auth.gui.key_pin_dialog import SetPinDialog
+    from desktop_auth.gui.setup_pages import KeySetupPage
+
+    key = hardware_key(supports_pin=True, verifies_user=False, min_pin_length=6)
+    plugged_in[:] = [key]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("4823917", True))
+    make_user(keyed_service, keyed_admin)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, key_window)
+    wizard.next()
+    wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(page.set_pin.isVisible, timeout=10_000)
+    assert "PIN" in page.error.text()
+    shoot(wizard, "33-wizard-key-needs-pin")
+    page.set_pin.click()
+    dialog = page.findChild(SetPinDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.new.isVisible, timeout=10_000)
+    assert not dialog.current.isVisible()  # no PIN yet: nothing to change
+    assert "6" in dialog.intro.text()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.new.setText("48239")
+    dialog.repeat.setText("48239")
+    ok.click()
+    assert "at least 6" in dialog.error.text()
+    dialog.new.setText("4823917")
+    dialog.repeat.setText("4823971")
+    ok.click()
+    assert "not the same" in dialog.error.text()
+    assert not key.client_pin.is_set
+    dialog.new.setText("4823917")
+    dialog.repeat.setText("4823917")
+    shoot(dialog, "34-set-pin-dialog")
+    ok.click()
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    assert key.client_pin.is_set
+    assert len(key.credentials) == 1
+    assert not page.set_pin.isVisible()
