@@ -132,6 +132,7 @@
     <name>AddAppDialog</name>
     <message>
         <source>Add an authenticator app</source>
+        <extracomment>A fresh sign-in was needed to begin (binding asks for one, M7): the new session.</extracomment>
         <translation>Een authenticator-app toevoegen</translation>
     </message>
     <message>
@@ -767,6 +768,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <source>Try again</source>
         <translation>Opnieuw proberen</translation>
     </message>
+    <message>
+        <source>Set a PIN on the key…</source>
+        <translation>Stel een pincode in op de sleutel…</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1359,6 +1364,53 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>&amp;Sign out there…</source>
         <translation>Daar &amp;afmelden…</translation>
+    </message>
+</context>
+<context>
+    <name>SetPinDialog</name>
+    <message>
+        <source>Working with your security key… touch it if it blinks.</source>
+        <translation>Bezig met uw beveiligingssleutel… raak hem aan als hij knippert.</translation>
+    </message>
+    <message>
+        <source>Change the PIN of your security key</source>
+        <translation>De pincode van uw beveiligingssleutel wijzigen</translation>
+    </message>
+    <message>
+        <source>Set a PIN on your security key</source>
+        <translation>Een pincode instellen op uw beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Reading your security key…</source>
+        <translation>Uw beveiligingssleutel wordt gelezen…</translation>
+    </message>
+    <message>
+        <source>The key asks for this PIN when you register it or sign in with it. At least %1 characters; digits, letters or both.</source>
+        <translation>De sleutel vraagt om deze pincode als u hem registreert of ermee inlogt. Minstens %1 tekens; cijfers, letters of beide.</translation>
+    </message>
+    <message>
+        <source>&amp;Current PIN:</source>
+        <translation>&amp;Huidige pincode:</translation>
+    </message>
+    <message>
+        <source>&amp;New PIN:</source>
+        <translation>&amp;Nieuwe pincode:</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat new PIN:</source>
+        <translation>&amp;Herhaal nieuwe pincode:</translation>
+    </message>
+    <message>
+        <source>Change PIN</source>
+        <translation>Pincode wijzigen</translation>
+    </message>
+    <message>
+        <source>Set PIN</source>
+        <translation>Pincode instellen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
     </message>
 </context>
 <context>
