@@ -784,7 +784,15 @@ class SecurityKeyPinWrongLeftError(SecurityKeyPinWrongError):
 
 
 class SecurityKeyPinBlockedError(SecurityKeyPinError):
+    """No PIN tries left: only a reset of the key (which removes its sign-ins) helps."""
+
     code = "security_key_pin_blocked"
+
+
+class SecurityKeyPinPausedError(SecurityKeyPinError):
+    """Wrong PINs in a row: no PIN until the key is unplugged (CTAP PIN_AUTH_BLOCKED)."""
+
+    code = "security_key_pin_paused"
 
 
 class SecurityKeyPinTooShortError(SecurityKeyPinError):

@@ -34,6 +34,7 @@ from desktop_auth.errors import (
     SecurityKeyCancelledError,
     SecurityKeyNotRegisteredError,
     SecurityKeyPinBlockedError,
+    SecurityKeyPinPausedError,
     SecurityKeyPinWrongError,
     SecurityKeyPinWrongLeftError,
     SecurityKeyRegisteredError,
@@ -119,8 +120,10 @@ def _device_error(
         return SecurityKeyCancelledError()
     cause = error.cause if isinstance(error, ClientError) else error
     code = cause.code if isinstance(cause, CtapError) else None
-    if code in (CtapError.ERR.PIN_BLOCKED, CtapError.ERR.PIN_AUTH_BLOCKED):
+    if code == CtapError.ERR.PIN_BLOCKED:
         return SecurityKeyPinBlockedError()
+    if code == CtapError.ERR.PIN_AUTH_BLOCKED:
+        return SecurityKeyPinPausedError()
     if code == CtapError.ERR.PIN_INVALID:
         return SecurityKeyPinWrongError()
     if code == CtapError.ERR.KEEPALIVE_CANCEL:

@@ -25,6 +25,7 @@ from desktop_auth.errors import (
     SecurityKeyPinBlockedError,
     SecurityKeyPinNotSetError,
     SecurityKeyPinNotSupportedError,
+    SecurityKeyPinPausedError,
     SecurityKeyPinPolicyError,
     SecurityKeyPinSetError,
     SecurityKeyPinTooShortError,
@@ -160,8 +161,10 @@ def change_pin(
 
 def _pin_failure(error: Exception, device: CtapDevice | None) -> DeviceError:
     code = error.code if isinstance(error, CtapError) else None
-    if code in (CtapError.ERR.PIN_BLOCKED, CtapError.ERR.PIN_AUTH_BLOCKED):
+    if code == CtapError.ERR.PIN_BLOCKED:
         return SecurityKeyPinBlockedError()
+    if code == CtapError.ERR.PIN_AUTH_BLOCKED:
+        return SecurityKeyPinPausedError()
     if code == CtapError.ERR.PIN_INVALID:
         left = read_key_info(device).pin_retries if device is not None else None
         if left == 0:

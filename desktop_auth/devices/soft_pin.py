@@ -36,6 +36,9 @@ class SoftClientPin:
         #: The key asks for a new PIN before anything else (CTAP 2.1 forcePINChange).
         self.force_change = False
         self._pin_hash: bytes | None = None
+        # Three wrong PINs in a row block PIN use until the key is unplugged (§6.5.5.5).
+        self._wrong_in_a_row = 0
+        self.needs_power_cycle = False
         self._protocol = PinProtocolV2()
         self._key_agreement = ec.generate_private_key(ec.SECP256R1())
 
@@ -48,7 +51,7 @@ class SoftClientPin:
         if subcommand == CMD.GET_PIN_RETRIES:
             if self.retries is None:
                 raise CtapError(ERR.PIN_NOT_SET)
-            return {3: self.retries}
+            return {3: self.retries, 4: self.needs_power_cycle}
         if request.get(1) != PinProtocolV2.VERSION:
             raise CtapError(ERR.INVALID_PARAMETER)
         if subcommand == CMD.GET_KEY_AGREEMENT:
@@ -116,12 +119,21 @@ class SoftClientPin:
             raise CtapError(ERR.PIN_NOT_SET)
         if self.retries == 0:
             raise CtapError(ERR.PIN_BLOCKED)
+        if self.needs_power_cycle:
+            raise CtapError(ERR.PIN_AUTH_BLOCKED)
         self.retries -= 1
         given = self._protocol.decrypt(secret, pin_hash_enc)  # type: ignore[no-untyped-call]
         if not hmac.compare_digest(given, self._pin_hash or b""):
             self._key_agreement = ec.generate_private_key(ec.SECP256R1())
-            raise CtapError(ERR.PIN_BLOCKED if self.retries == 0 else ERR.PIN_INVALID)
+            self._wrong_in_a_row += 1
+            if self.retries == 0:
+                raise CtapError(ERR.PIN_BLOCKED)
+            if self._wrong_in_a_row >= 3:
+                self.needs_power_cycle = True
+                raise CtapError(ERR.PIN_AUTH_BLOCKED)
+            raise CtapError(ERR.PIN_INVALID)
         self.retries = MAX_PIN_RETRIES
+        self._wrong_in_a_row = 0
 
     def _pin_token(self, request: Mapping[int, Any]) -> bytes:
         """getPinToken: a fresh token for a right PIN (the soft key checks no permissions)."""
@@ -130,6 +142,11 @@ class SoftClientPin:
         if self.force_change:
             raise CtapError(ERR.PIN_POLICY_VIOLATION)  # CTAP 2.1: a forced change first
         return bytes(self._protocol.encrypt(secret, secrets.token_bytes(32)))  # type: ignore[no-untyped-call]
+
+    def power_cycle(self) -> None:
+        """The key was unplugged and plugged in again."""
+        self.needs_power_cycle = False
+        self._wrong_in_a_row = 0
 
     def preset(self, pin: str) -> None:
         """Give the key a PIN directly, as if set elsewhere (a test or demo knob)."""

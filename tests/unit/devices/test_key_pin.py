@@ -19,6 +19,7 @@ from desktop_auth.errors import (
     SecurityKeyPinBlockedError,
     SecurityKeyPinNotSetError,
     SecurityKeyPinNotSupportedError,
+    SecurityKeyPinPausedError,
     SecurityKeyPinSetError,
     SecurityKeyPinTooShortError,
     SecurityKeyPinWrongLeftError,
@@ -151,3 +152,21 @@ def test_a_key_out_of_the_box_registers_once_its_pin_is_set(
     done = service.security_keys.finish_setup(ticket, client.register(ceremony.options))
     assert done.session is not None
     assert refused.value.code == "security_key_unsupported"  # "set up a PIN"
+
+
+def test_three_wrong_pins_in_a_row_say_to_unplug_the_key_not_to_reset_it() -> None:
+    """CTAP PIN_AUTH_BLOCKED: tries are left; the key wants a power cycle first."""
+    key = fresh_key()
+    key.client_pin.preset("4823917")
+    for left in (7, 6):
+        with pytest.raises(SecurityKeyPinWrongLeftError) as wrong:
+            change_pin(key, "0000000", "7713954")
+        assert wrong.value.params["left"] == left
+    with pytest.raises(SecurityKeyPinPausedError) as paused:
+        change_pin(key, "0000000", "7713954")
+    assert "Unplug" in translate(paused.value.message_key, "en")
+    assert not isinstance(paused.value, SecurityKeyPinBlockedError)
+    with pytest.raises(SecurityKeyPinPausedError):  # even the right PIN, until unplugged
+        change_pin(key, "4823917", "7713954")
+    key.client_pin.power_cycle()
+    assert change_pin(key, "4823917", "7713954").pin_retries == 8
