@@ -813,6 +813,12 @@ class SecurityKeyPinMismatchError(SecurityKeyPinError):
     code = "security_key_pin_mismatch"
 
 
+class SecurityKeyPinChangeRequiredError(SecurityKeyPinError):
+    """The key wants a new PIN before it is used again (CTAP 2.1 forcePINChange)."""
+
+    code = "security_key_pin_change_required"
+
+
 class SecurityKeyPinNotSupportedError(DeviceError):
     """The key cannot hold a PIN (no CTAP2 clientPin)."""
 

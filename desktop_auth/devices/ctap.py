@@ -34,6 +34,7 @@ from desktop_auth.errors import (
     SecurityKeyCancelledError,
     SecurityKeyNotRegisteredError,
     SecurityKeyPinBlockedError,
+    SecurityKeyPinChangeRequiredError,
     SecurityKeyPinPausedError,
     SecurityKeyPinWrongError,
     SecurityKeyPinWrongLeftError,
@@ -126,6 +127,8 @@ def _device_error(
         return SecurityKeyPinPausedError()
     if code == CtapError.ERR.PIN_INVALID:
         return SecurityKeyPinWrongError()
+    if code == CtapError.ERR.PIN_POLICY_VIOLATION:  # the key's answer while forcePINChange
+        return SecurityKeyPinChangeRequiredError()
     if code == CtapError.ERR.KEEPALIVE_CANCEL:
         return SecurityKeyCancelledError()
     if code in (CtapError.ERR.USER_ACTION_TIMEOUT, CtapError.ERR.ACTION_TIMEOUT):

@@ -155,12 +155,13 @@ class SetPinDialog(QDialog):
         if info is None:
             self.intro.setText(self.tr("Reading your security key…"))
         else:
-            self.intro.setText(
-                self.tr(
-                    "The key asks for this PIN when you register it or sign in with it. "
-                    "At least %1 characters; digits, letters or both."
-                ).replace("%1", str(info.min_pin_length))
-            )
+            text = self.tr(
+                "The key asks for this PIN when you register it or sign in with it. "
+                "At least %1 characters; digits, letters or both."
+            ).replace("%1", str(info.min_pin_length))
+            if info.needs_pin_change:
+                text = self.tr("Your security key asks for a new PIN.") + " " + text
+            self.intro.setText(text)
         self.current_label.setText(self.tr("&Current PIN:"))
         self.new_label.setText(self.tr("&New PIN:"))
         self.repeat_label.setText(self.tr("&Repeat new PIN:"))

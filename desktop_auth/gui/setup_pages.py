@@ -24,7 +24,11 @@ if TYPE_CHECKING:
         TotpEnrollment,
     )
     from desktop_auth.gui.setup_wizard import SetupWizard
-from desktop_auth.errors import DesktopAuthError, SecurityKeyUnsupportedError
+from desktop_auth.errors import (
+    DesktopAuthError,
+    SecurityKeyPinChangeRequiredError,
+    SecurityKeyUnsupportedError,
+)
 from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
 from desktop_auth.gui.i18n import error_text
 from desktop_auth.gui.key_pin_dialog import SetPinDialog, own_key_of
@@ -193,6 +197,7 @@ class KeySetupPage(TranslatedPage):
         self.set_pin = QPushButton()
         self.set_pin.clicked.connect(self._ask_for_pin)
         self.set_pin.hide()
+        self.pin_change_asked = False
         self.error = ErrorLabel()
         self.busy = BusyBar(wizard.runner)
         self.done = False
@@ -240,7 +245,9 @@ class KeySetupPage(TranslatedPage):
         self.error.show_error(error)
         self.status.clear()
         self.retry.show()
-        if isinstance(error, SecurityKeyUnsupportedError):
+        if isinstance(error, SecurityKeyUnsupportedError | SecurityKeyPinChangeRequiredError):
+            self.pin_change_asked = isinstance(error, SecurityKeyPinChangeRequiredError)
+            self.retranslate()
             self.set_pin.show()
             self.set_pin.setFocus()
         else:
@@ -264,4 +271,8 @@ class KeySetupPage(TranslatedPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Set up your security key"))
         self.retry.setText(self.tr("Try again"))
-        self.set_pin.setText(self.tr("Set a PIN on the key…"))
+        self.set_pin.setText(
+            self.tr("Change the key's PIN…")
+            if self.pin_change_asked
+            else self.tr("Set a PIN on the key…")
+        )

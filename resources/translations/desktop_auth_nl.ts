@@ -769,6 +769,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Opnieuw proberen</translation>
     </message>
     <message>
+        <source>Change the key&apos;s PIN…</source>
+        <translation>De pincode van de sleutel wijzigen…</translation>
+    </message>
+    <message>
         <source>Set a PIN on the key…</source>
         <translation>Stel een pincode in op de sleutel…</translation>
     </message>
@@ -1387,6 +1391,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>The key asks for this PIN when you register it or sign in with it. At least %1 characters; digits, letters or both.</source>
         <translation>De sleutel vraagt om deze pincode als u hem registreert of ermee inlogt. Minstens %1 tekens; cijfers, letters of beide.</translation>
+    </message>
+    <message>
+        <source>Your security key asks for a new PIN.</source>
+        <translation>Uw beveiligingssleutel vraagt om een nieuwe pincode.</translation>
     </message>
     <message>
         <source>&amp;Current PIN:</source>

@@ -277,3 +277,49 @@ def test_a_key_without_a_pin_gets_one_in_the_wizard_and_then_registers(
     assert key.client_pin.is_set
     assert len(key.credentials) == 1
     assert not page.set_pin.isVisible()
+
+
+def test_a_key_asking_for_a_new_pin_is_offered_the_change_in_the_wizard(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    plugged_in: list[SoftAuthenticator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """forcePINChange: "Change the key's PIN…", current PIN asked, then registered."""
+    from PySide6.QtWidgets import QDialogButtonBox, QInputDialog
+
+    from desktop_auth.gui.key_pin_dialog import SetPinDialog
+    from desktop_auth.gui.setup_pages import KeySetupPage
+
+    key = hardware_key(supports_pin=True, verifies_user=False)
+    key.client_pin.preset("4823917")
+    key.client_pin.force_change = True
+    plugged_in[:] = [key]
+    typed = ["4823917"]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: (typed[0], True))
+    make_user(keyed_service, keyed_admin)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, key_window)
+    wizard.next()
+    wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(page.set_pin.isVisible, timeout=10_000)
+    assert "Change" in page.set_pin.text()
+    page.set_pin.click()
+    dialog = page.findChild(SetPinDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.current.isVisible, timeout=10_000)
+    assert "asks for a new PIN" in dialog.intro.text()
+    dialog.current.setText("4823917")
+    dialog.new.setText("7713954")
+    dialog.repeat.setText("7713954")
+    shoot(dialog, "35-change-pin-dialog")
+    typed[0] = "7713954"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    assert not key.client_pin.force_change
+    assert len(key.credentials) == 1

@@ -17,6 +17,7 @@ from desktop_auth.devices.soft import SOFT_AAGUID, SoftAuthenticator
 from desktop_auth.errors import (
     DeviceError,
     SecurityKeyPinBlockedError,
+    SecurityKeyPinChangeRequiredError,
     SecurityKeyPinNotSetError,
     SecurityKeyPinNotSupportedError,
     SecurityKeyPinPausedError,
@@ -130,10 +131,10 @@ def test_no_pin_reaches_the_error_text() -> None:
 
 class PinPrompts(SilentPrompts):
     def __init__(self, pin: str) -> None:
-        self._pin = pin
+        self.answer = pin
 
     def pin(self) -> str | None:
-        return self._pin
+        return self.answer
 
 
 def test_a_key_out_of_the_box_registers_once_its_pin_is_set(
@@ -170,3 +171,23 @@ def test_three_wrong_pins_in_a_row_say_to_unplug_the_key_not_to_reset_it() -> No
         change_pin(key, "4823917", "7713954")
     key.client_pin.power_cycle()
     assert change_pin(key, "4823917", "7713954").pin_retries == 8
+
+
+def test_a_key_that_wants_a_new_pin_is_refused_with_change_it_until_it_is_changed(
+    service: AuthService, admin: Actor
+) -> None:
+    """forcePINChange: the key refuses its PIN token; the person is told to change the PIN."""
+    key = hardware_key(supports_pin=True, verifies_user=False)
+    key.client_pin.preset("4823917")
+    key.client_pin.force_change = True
+    make_user(service, admin)
+    ticket = service.sign_in.with_password("jan@example.nl", USER_PASSWORD).ticket
+    assert ticket is not None
+    ceremony = service.security_keys.begin_setup(ticket, "YubiKey 5")
+    prompts = PinPrompts("4823917")
+    client = SecurityKeyClient(ORIGIN, prompts=prompts, devices=lambda: [key])
+    with pytest.raises(SecurityKeyPinChangeRequiredError):
+        client.register(ceremony.options)
+    change_pin(key, "4823917", "7713954")
+    prompts.answer = "7713954"
+    assert service.security_keys.finish_setup(ticket, client.register(ceremony.options)).session
