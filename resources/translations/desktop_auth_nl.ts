@@ -32,6 +32,10 @@
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>
+        <source>The key&apos;s PIN is set. You can add the key now.</source>
+        <translation>De pincode van de sleutel is ingesteld. U kunt de sleutel nu toevoegen.</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>Andere naam</translation>
     </message>
@@ -94,6 +98,10 @@
     <message>
         <source>Add a security &amp;key…</source>
         <translation>Een beveiligings&amp;sleutel toevoegen…</translation>
+    </message>
+    <message>
+        <source>Security key PIN…</source>
+        <translation>Pincode van beveiligingssleutel…</translation>
     </message>
     <message>
         <source>Re&amp;name…</source>

@@ -252,7 +252,7 @@ def test_a_key_without_a_pin_gets_one_in_the_wizard_and_then_registers(
     assert isinstance(page, KeySetupPage)
     qtbot.waitUntil(page.set_pin.isVisible, timeout=10_000)
     assert "PIN" in page.error.text()
-    shoot(wizard, "33-wizard-key-needs-pin")
+    shoot(wizard, "37-wizard-key-needs-pin")
     page.set_pin.click()
     dialog = page.findChild(SetPinDialog)
     assert dialog is not None
@@ -271,7 +271,7 @@ def test_a_key_without_a_pin_gets_one_in_the_wizard_and_then_registers(
     assert not key.client_pin.is_set
     dialog.new.setText("4823917")
     dialog.repeat.setText("4823917")
-    shoot(dialog, "34-set-pin-dialog")
+    shoot(dialog, "38-set-pin-dialog")
     ok.click()
     qtbot.waitUntil(page.isComplete, timeout=10_000)
     assert key.client_pin.is_set
@@ -317,9 +317,45 @@ def test_a_key_asking_for_a_new_pin_is_offered_the_change_in_the_wizard(
     dialog.current.setText("4823917")
     dialog.new.setText("7713954")
     dialog.repeat.setText("7713954")
-    shoot(dialog, "35-change-pin-dialog")
+    shoot(dialog, "39-change-pin-dialog")
     typed[0] = "7713954"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(page.isComplete, timeout=10_000)
     assert not key.client_pin.force_change
     assert len(key.credentials) == 1
+
+
+def test_settings_set_a_pin_on_the_key_then_add_it(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    key: SoftAuthenticator,
+    plugged_in: list[SoftAuthenticator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """My security settings: "Security key PIN…" sets a PIN on a key out of the box."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop_auth.gui.key_pin_dialog import SetPinDialog
+
+    make_user_with_key(keyed_service, keyed_admin, key)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wait_page(qtbot, key_window, key_window.home)
+    key_window.home.settings_button.click()
+    dialog = key_window.account
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert dialog.key_pin_button.isVisible()
+    spare = hardware_key(supports_pin=True, verifies_user=False)
+    plugged_in[:] = [spare]
+    dialog.key_pin_button.click()
+    pin_dialog = dialog.findChild(SetPinDialog)
+    assert pin_dialog is not None
+    qtbot.waitUntil(pin_dialog.new.isVisible, timeout=10_000)
+    pin_dialog.new.setText("4823917")
+    pin_dialog.repeat.setText("4823917")
+    pin_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "PIN is set" in dialog.methods_error.text(), timeout=10_000)
+    assert spare.client_pin.is_set
+    shoot(dialog, "36-settings-key-pin-set")
