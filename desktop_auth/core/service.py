@@ -363,13 +363,6 @@ class AuthService:
     def _key_policy(self, db: DbSession) -> KeyPolicy:
         return key_policy(load_policy(db), demo=self._demo)
 
-    @property
-    def own_key(self) -> OwnSecurityKey:
-        """The person's own security key (its PIN), found where this service finds keys."""
-        from desktop_auth.devices.key_pin import OwnSecurityKey
-
-        return OwnSecurityKey(self._key_devices)
-
     def _key_client(self, origin: str, prompts: KeyPrompts | None) -> SecurityKeyClient:
         from desktop_auth.devices.ctap import SecurityKeyClient, windows_hello_available
 

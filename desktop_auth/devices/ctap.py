@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from threading import Event
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fido2.client import (
     ClientError,
@@ -42,6 +42,9 @@ from desktop_auth.errors import (
     SecurityKeyTimeoutError,
     SecurityKeyUnsupportedError,
 )
+
+if TYPE_CHECKING:
+    from desktop_auth.devices.key_pin import OwnSecurityKey
 
 
 def connected_authenticators() -> Iterator[CtapDevice]:
@@ -168,6 +171,13 @@ class SecurityKeyClient:
         self._prompts = prompts or SilentPrompts()
         self._devices = devices
         self._use_windows_hello = use_windows_hello
+
+    @property
+    def own_key(self) -> OwnSecurityKey:
+        """The key this client would use, for its PIN (set, change, tries left)."""
+        from desktop_auth.devices.key_pin import OwnSecurityKey
+
+        return OwnSecurityKey(self._devices)
 
     def _client(self) -> tuple[WebAuthnClient, CtapDevice | None]:
         collector = DefaultClientDataCollector(self._origin)

@@ -184,8 +184,8 @@ def _pin_failure(error: Exception, device: CtapDevice | None) -> DeviceError:
 class OwnSecurityKey:
     """The person's own key, the first one plugged in: what it is, and its PIN.
 
-    ``AuthService.own_key`` gives the one of the service's keys (in demo mode the
-    software key); the CLI makes one for the keys plugged into this workstation.
+    ``SecurityKeyClient.own_key`` gives the key a ceremony would use (the service's
+    keys, the software key in demo mode); the CLI makes one for the keys plugged in.
     """
 
     def __init__(self, devices: Callable[[], Iterable[CtapDevice]] | None = None) -> None:

@@ -9,6 +9,7 @@ The PIN goes to the key in a worker; it is never logged or shown.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent
@@ -35,13 +36,10 @@ if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, KeyInfo, OwnSecurityKey
 
 
-def own_key_of(service: AuthService) -> OwnSecurityKey:
-    """The service's own key (the software key in demo mode); a sign-in server's
-    client has none, and then it is the key plugged into this workstation."""
-    from desktop_auth.core.service import OwnSecurityKey
-
-    own_key = getattr(service, "own_key", None)
-    return own_key if isinstance(own_key, OwnSecurityKey) else OwnSecurityKey()
+def own_key_of(service: AuthService) -> Callable[[], OwnSecurityKey]:
+    """The key a registration would use (the service's keys, or the workstation's when
+    it signs in at a server); asked for in the worker, as it may ask the service."""
+    return lambda: service.security_keys.client().own_key
 
 
 def _pin_field() -> QLineEdit:
@@ -54,9 +52,12 @@ def _pin_field() -> QLineEdit:
 class SetPinDialog(QDialog):
     """New PIN twice (and the current one when the key has a PIN); accepted once set."""
 
-    def __init__(self, own_key: OwnSecurityKey, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, open_key: Callable[[], OwnSecurityKey], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.own_key = own_key
+        self._open_key = open_key
+        self.own_key: OwnSecurityKey | None = None
         self.info: KeyInfo | None = None
         self.runner = TaskRunner(self)
         self.busy = BusyBar(self.runner)
@@ -87,8 +88,12 @@ class SetPinDialog(QDialog):
         self.setMinimumWidth(440)
         self._show_fields(False)
         self.retranslate()
-        key = self.own_key
-        self.runner.start(key.info, self._read, self._failed)
+        self.runner.start(self._open, self._read, self._failed)
+
+    def _open(self) -> KeyInfo:
+        """In the worker: find the key and read it."""
+        self.own_key = self._open_key()
+        return self.own_key.info()
 
     def _show_fields(self, ready: bool) -> None:
         has_pin = bool(self.info and self.info.pin_set)
@@ -108,8 +113,8 @@ class SetPinDialog(QDialog):
         (self.current if info.pin_set else self.new).setFocus()
 
     def submit(self) -> None:
-        info = self.info
-        if self.runner.busy or info is None:
+        info, key = self.info, self.own_key
+        if self.runner.busy or info is None or key is None:
             return
         self.error.clear_error()
         new_pin, old_pin = self.new.text(), self.current.text()
@@ -119,7 +124,6 @@ class SetPinDialog(QDialog):
         if len(new_pin) < info.min_pin_length:
             self._failed(SecurityKeyPinTooShortError(minimum=info.min_pin_length))
             return
-        key = self.own_key
         self.intro.setText(self.tr("Working with your security key… touch it if it blinks."))
         if info.pin_set:
             self.runner.start(lambda: key.change_pin(old_pin, new_pin), self._done, self._failed)
