@@ -427,6 +427,16 @@ class PassphraseNeedsTerminalError(InvalidInputError):
     code = "passphrase_needs_terminal"
 
 
+class PinStdinEmptyError(InvalidInputError):
+    """``--pin-stdin`` found no line for a security key PIN."""
+
+    code = "pin_stdin_empty"
+
+
+class PinNeedsTerminalError(InvalidInputError):
+    code = "pin_needs_terminal"
+
+
 class PassphrasesDifferError(InvalidInputError):
     code = "passphrases_differ"
 
@@ -833,7 +843,57 @@ class SecurityKeyPinWrongLeftError(SecurityKeyPinWrongError):
 
 
 class SecurityKeyPinBlockedError(SecurityKeyPinError):
+    """No PIN tries left: only a reset of the key (which removes its sign-ins) helps."""
+
     code = "security_key_pin_blocked"
+
+
+class SecurityKeyPinPausedError(SecurityKeyPinError):
+    """Wrong PINs in a row: no PIN until the key is unplugged (CTAP PIN_AUTH_BLOCKED)."""
+
+    code = "security_key_pin_paused"
+
+
+class SecurityKeyPinTooShortError(SecurityKeyPinError):
+    """A new PIN below the key's (or the policy's) minimum; ``params``: minimum."""
+
+    code = "security_key_pin_too_short"
+
+
+class SecurityKeyPinPolicyError(SecurityKeyPinError):
+    """The key refused a new PIN by its own rules (too long, too simple)."""
+
+    code = "security_key_pin_policy"
+
+
+class SecurityKeyPinMismatchError(SecurityKeyPinError):
+    """The new PIN and its repetition differ; nothing was sent to the key."""
+
+    code = "security_key_pin_mismatch"
+
+
+class SecurityKeyPinChangeRequiredError(SecurityKeyPinError):
+    """The key wants a new PIN before it is used again (CTAP 2.1 forcePINChange)."""
+
+    code = "security_key_pin_change_required"
+
+
+class SecurityKeyPinNotSupportedError(DeviceError):
+    """The key cannot hold a PIN (no CTAP2 clientPin)."""
+
+    code = "security_key_pin_not_supported"
+
+
+class SecurityKeyPinSetError(DeviceError):
+    """Setting a first PIN on a key that has one: it is to be changed instead."""
+
+    code = "security_key_pin_set"
+
+
+class SecurityKeyPinNotSetError(DeviceError):
+    """Changing the PIN of a key that has none: it is to be set instead."""
+
+    code = "security_key_pin_not_set"
 
 
 class SecurityKeyTimeoutError(DeviceError):

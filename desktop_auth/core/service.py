@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     # The client side of WebAuthn loads python-fido2's client (~60 ms of the window's
     # start); it is imported when a key is first used (see __getattr__ below).
     from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
+    from desktop_auth.devices.key_pin import KeyInfo, OwnSecurityKey
 
 import socket
 from collections.abc import Callable, Iterable, Sequence
@@ -116,12 +117,14 @@ __all__ = [
     "ImportReport",
     "ImportRow",
     "IssuedBackupCode",
+    "KeyInfo",
     "KeyPrompts",
     "KeyTrust",
     "Limit",
     "MyAccount",
     "Operations",
     "Organisation",
+    "OwnSecurityKey",
     "Passphrase",
     "PasswordAssessment",
     "PasswordProblem",
@@ -393,4 +396,8 @@ def __getattr__(name: str) -> object:
         from desktop_auth.devices import ctap
 
         return getattr(ctap, name)
+    if name in ("KeyInfo", "OwnSecurityKey"):
+        from desktop_auth.devices import key_pin
+
+        return getattr(key_pin, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from threading import Event
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fido2.client import (
     ClientError,
@@ -34,12 +34,17 @@ from desktop_auth.errors import (
     SecurityKeyCancelledError,
     SecurityKeyNotRegisteredError,
     SecurityKeyPinBlockedError,
+    SecurityKeyPinChangeRequiredError,
+    SecurityKeyPinPausedError,
     SecurityKeyPinWrongError,
     SecurityKeyPinWrongLeftError,
     SecurityKeyRegisteredError,
     SecurityKeyTimeoutError,
     SecurityKeyUnsupportedError,
 )
+
+if TYPE_CHECKING:
+    from desktop_auth.devices.key_pin import OwnSecurityKey
 
 
 def connected_authenticators() -> Iterator[CtapDevice]:
@@ -119,10 +124,14 @@ def _device_error(
         return SecurityKeyCancelledError()
     cause = error.cause if isinstance(error, ClientError) else error
     code = cause.code if isinstance(cause, CtapError) else None
-    if code in (CtapError.ERR.PIN_BLOCKED, CtapError.ERR.PIN_AUTH_BLOCKED):
+    if code == CtapError.ERR.PIN_BLOCKED:
         return SecurityKeyPinBlockedError()
+    if code == CtapError.ERR.PIN_AUTH_BLOCKED:
+        return SecurityKeyPinPausedError()
     if code == CtapError.ERR.PIN_INVALID:
         return SecurityKeyPinWrongError()
+    if code == CtapError.ERR.PIN_POLICY_VIOLATION:  # the key's answer while forcePINChange
+        return SecurityKeyPinChangeRequiredError()
     if code == CtapError.ERR.KEEPALIVE_CANCEL:
         return SecurityKeyCancelledError()
     if code in (CtapError.ERR.USER_ACTION_TIMEOUT, CtapError.ERR.ACTION_TIMEOUT):
@@ -162,6 +171,13 @@ class SecurityKeyClient:
         self._prompts = prompts or SilentPrompts()
         self._devices = devices
         self._use_windows_hello = use_windows_hello
+
+    @property
+    def own_key(self) -> OwnSecurityKey:
+        """The key this client would use, for its PIN (set, change, tries left)."""
+        from desktop_auth.devices.key_pin import OwnSecurityKey
+
+        return OwnSecurityKey(self._devices)
 
     def _client(self) -> tuple[WebAuthnClient, CtapDevice | None]:
         collector = DefaultClientDataCollector(self._origin)

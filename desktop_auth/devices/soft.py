@@ -13,8 +13,9 @@ Knobs for tests: ``verifies_user`` (a key without a fingerprint reader),
 ``next_credential_id`` (a credential id chosen by the test), ``wind_back_counter``
 (a cloned key), ``attestation_certificate`` (packed attestation with a certificate
 chain, as a real model's batch certificate), ``backup_eligible`` and ``backup_state``
-(the flags of a synced passkey), and ``touch`` (called where a real key waits for a touch; return
-False to act as if nobody touched it).
+(the flags of a synced passkey), ``supports_pin`` (a key that can hold a PIN;
+``client_pin`` is its PIN state, see ``soft_pin``), and ``touch`` (called where a real key
+waits for a touch; return False to act as if nobody touched it).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from fido2.ctap import STATUS, CtapDevice, CtapError
 from fido2.ctap2.base import Ctap2
 from fido2.hid import CAPABILITY, CTAPHID
 from fido2.webauthn import AttestedCredentialData, AuthenticatorData
+
+from desktop_auth.devices.soft_pin import SoftClientPin
 
 #: This authenticator's model id.  The relying party refuses it outside demo mode.
 SOFT_AAGUID = uuid.UUID("6d44ba9b-f6ec-2e49-b930-0c8fe920cb73")
@@ -65,14 +68,16 @@ class SoftAuthenticator(CtapDevice):
         *,
         aaguid: uuid.UUID = SOFT_AAGUID,
         verifies_user: bool = True,
+        supports_pin: bool = False,
+        min_pin_length: int = 4,
         touch: Callable[[], bool] | None = None,
     ) -> None:
         self.aaguid = aaguid
         self.verifies_user = verifies_user
+        self.supports_pin = supports_pin
+        self.client_pin = SoftClientPin(min_pin_length=min_pin_length)
         self.uv_flag: bool | None = None
         self.next_credential_id: bytes | None = None
-        #: A key with a PIN set: getPINRetries answers this count (None: no PIN).
-        self.pin_retries: int | None = None
         #: Make the next makeCredential/getAssertion fail so (a wrong PIN, say).
         self.fail_with: int | None = None
         self.touch = touch or (lambda: True)
@@ -115,10 +120,8 @@ class SoftAuthenticator(CtapDevice):
                 return _ok(self._get_assertion(request, event, on_keepalive))
             if command == Ctap2.CMD.GET_NEXT_ASSERTION:
                 return _ok(self._next_assertion())
-            if command == Ctap2.CMD.CLIENT_PIN and self.pin_retries is not None:
-                if request.get(2) == 0x01:  # getPINRetries
-                    return _ok({3: self.pin_retries})
-                return bytes([CtapError.ERR.INVALID_SUBCOMMAND])
+            if command == Ctap2.CMD.CLIENT_PIN and self._pin_capable:
+                return _ok(self.client_pin.handle(request))
             if command == Ctap2.CMD.SELECTION:
                 self._wait_for_touch(event, on_keepalive)
                 return _ok()
@@ -132,6 +135,19 @@ class SoftAuthenticator(CtapDevice):
 
     # --- test knobs ---------------------------------------------------------------
 
+    @property
+    def pin_retries(self) -> int | None:
+        """A key with a PIN set: getPINRetries answers this count (None: no PIN)."""
+        return self.client_pin.retries
+
+    @pin_retries.setter
+    def pin_retries(self, retries: int | None) -> None:
+        self.client_pin.retries = retries
+
+    @property
+    def _pin_capable(self) -> bool:
+        return self.supports_pin or self.client_pin.is_set
+
     def wind_back_counter(self, credential_id: bytes, counter: int) -> None:
         """Act as a clone made earlier: its counter is behind the original's."""
         self._find(credential_id).counter = counter
@@ -142,17 +158,20 @@ class SoftAuthenticator(CtapDevice):
         options = {"rk": True, "up": True, "plat": False}
         if self.verifies_user:
             options["uv"] = True
-        if self.pin_retries is not None:
-            options["clientPin"] = True
-        return {
+        info: dict[int, Any] = {
             0x01: ["FIDO_2_0"],
             0x03: self.aaguid.bytes,
             0x04: options,
             0x05: 2048,
-            0x06: [2, 1],  # protocols offered; no PIN is set, UV is built in
+            0x06: [2, 1],  # protocols offered; clientPin itself speaks protocol 2 only
             0x09: ["usb"],
             0x0A: [{"type": "public-key", "alg": ES256_ALG}],
         }
+        if self._pin_capable:
+            options["clientPin"] = self.client_pin.is_set
+            info[0x0C] = self.client_pin.force_change
+            info[0x0D] = self.client_pin.min_pin_length
+        return info
 
     def _wait_for_touch(
         self, event: Event | None, on_keepalive: Callable[[STATUS], None] | None

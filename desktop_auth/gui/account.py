@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
 from desktop_auth.gui.dialogs import AddAppDialog, RecoveryCodesDialog, sign_in_again_or_show
 from desktop_auth.gui.i18n import local_time, message
+from desktop_auth.gui.key_pin_dialog import SetPinDialog, own_key_of
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.sessions_panel import SessionsPanel
@@ -81,6 +82,10 @@ class AccountDialog(QDialog):
         self.add_button = QPushButton()
         self.add_key_button = QPushButton()
         self.add_key_button.clicked.connect(self.add_key)
+        # Set or change the PIN of the key plugged in: a key out of the box has none, and
+        # cannot be added until it has one (issue 18).
+        self.key_pin_button = QPushButton()
+        self.key_pin_button.clicked.connect(self.key_pin)
         self.prompts = KeyPromptBridge(self)
         self.rename_button = QPushButton()
         self.remove_button = QPushButton()
@@ -91,6 +96,7 @@ class AccountDialog(QDialog):
         method_buttons = QHBoxLayout()
         for button in (
             self.add_key_button,
+            self.key_pin_button,
             self.add_button,
             self.rename_button,
             self.remove_button,
@@ -183,6 +189,7 @@ class AccountDialog(QDialog):
         self.add_key_button.setVisible(
             Method.SECURITY_KEY in loaded.allowed or Method.WINDOWS_HELLO in loaded.allowed
         )
+        self.key_pin_button.setVisible(Method.SECURITY_KEY in loaded.allowed)
         self.table.setRowCount(len(self.methods))
         for row, method in enumerate(self.methods):
             cells = [
@@ -273,6 +280,15 @@ class AccountDialog(QDialog):
         )
         self.methods_error.show_text(self.tr("Touch your security key now."))
 
+    def key_pin(self) -> None:
+        dialog = SetPinDialog(own_key_of(self.service), self)
+        dialog.accepted.connect(
+            lambda: self.methods_error.show_text(
+                self.tr("The key's PIN is set. You can add the key now.")
+            )
+        )
+        dialog.open()
+
     def _key_added(self, _added: object) -> None:
         self.methods_error.clear_error()
         self.refresh()
@@ -357,6 +373,7 @@ class AccountDialog(QDialog):
         self.table.setAccessibleName(self.tr("Your verification methods"))
         self.add_button.setText(self.tr("&Add an app…"))
         self.add_key_button.setText(self.tr("Add a security &key…"))
+        self.key_pin_button.setText(self.tr("Security key PIN…"))
         self.rename_button.setText(self.tr("Re&name…"))
         self.remove_button.setText(self.tr("Re&move"))
         self.codes_hint.setText(

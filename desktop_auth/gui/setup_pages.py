@@ -24,9 +24,14 @@ if TYPE_CHECKING:
         TotpEnrollment,
     )
     from desktop_auth.gui.setup_wizard import SetupWizard
-from desktop_auth.errors import DesktopAuthError
+from desktop_auth.errors import (
+    DesktopAuthError,
+    SecurityKeyPinChangeRequiredError,
+    SecurityKeyUnsupportedError,
+)
 from desktop_auth.gui.enrollment_panel import AppEnrollmentPanel
 from desktop_auth.gui.i18n import error_text
+from desktop_auth.gui.key_pin_dialog import SetPinDialog, own_key_of
 from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
@@ -198,6 +203,11 @@ class KeySetupPage(TranslatedPage):
         self.retry = QPushButton()
         self.retry.clicked.connect(self._register)
         self.retry.hide()
+        # A key out of the box has no PIN and cannot be registered until it has one.
+        self.set_pin = QPushButton()
+        self.set_pin.clicked.connect(self._ask_for_pin)
+        self.set_pin.hide()
+        self.pin_change_asked = False
         self.error = ErrorLabel()
         self.busy = BusyBar(wizard.runner)
         self.done = False
@@ -205,6 +215,7 @@ class KeySetupPage(TranslatedPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
+        layout.addWidget(self.set_pin)
         layout.addWidget(self.retry)
         layout.addWidget(self.busy)
         layout.addStretch(1)
@@ -220,6 +231,7 @@ class KeySetupPage(TranslatedPage):
         ticket, session = owner.ticket, owner.session
         self.error.clear_error()
         self.retry.hide()
+        self.set_pin.hide()
         prompts.start()
         self.status.setText(self.tr("Insert your security key, or wait for Windows Hello…"))
 
@@ -243,7 +255,18 @@ class KeySetupPage(TranslatedPage):
         self.error.show_error(error)
         self.status.clear()
         self.retry.show()
-        self.retry.setFocus()
+        if isinstance(error, SecurityKeyUnsupportedError | SecurityKeyPinChangeRequiredError):
+            self.pin_change_asked = isinstance(error, SecurityKeyPinChangeRequiredError)
+            self.retranslate()
+            self.set_pin.show()
+            self.set_pin.setFocus()
+        else:
+            self.retry.setFocus()
+
+    def _ask_for_pin(self) -> None:
+        dialog = SetPinDialog(own_key_of(self.owner.service), self)
+        dialog.accepted.connect(self._register)  # with a PIN, the key can be registered
+        dialog.open()
 
     def cleanupPage(self) -> None:  # noqa: N802 - Qt override
         self.prompts.stop()
@@ -258,3 +281,8 @@ class KeySetupPage(TranslatedPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Set up your security key"))
         self.retry.setText(self.tr("Try again"))
+        self.set_pin.setText(
+            self.tr("Change the key's PIN…")
+            if self.pin_change_asked
+            else self.tr("Set a PIN on the key…")
+        )

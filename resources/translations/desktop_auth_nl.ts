@@ -36,6 +36,10 @@
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>
+        <source>The key&apos;s PIN is set. You can add the key now.</source>
+        <translation>De pincode van de sleutel is ingesteld. U kunt de sleutel nu toevoegen.</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>Andere naam</translation>
     </message>
@@ -106,6 +110,10 @@
     <message>
         <source>Add a security &amp;key…</source>
         <translation>Een beveiligings&amp;sleutel toevoegen…</translation>
+    </message>
+    <message>
+        <source>Security key PIN…</source>
+        <translation>Pincode van beveiligingssleutel…</translation>
     </message>
     <message>
         <source>Re&amp;name…</source>
@@ -780,6 +788,14 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <source>Try again</source>
         <translation>Opnieuw proberen</translation>
     </message>
+    <message>
+        <source>Change the key&apos;s PIN…</source>
+        <translation>De pincode van de sleutel wijzigen…</translation>
+    </message>
+    <message>
+        <source>Set a PIN on the key…</source>
+        <translation>Stel een pincode in op de sleutel…</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1406,6 +1422,57 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>&amp;Sign out there…</source>
         <translation>Daar &amp;afmelden…</translation>
+    </message>
+</context>
+<context>
+    <name>SetPinDialog</name>
+    <message>
+        <source>Working with your security key… touch it if it blinks.</source>
+        <translation>Bezig met uw beveiligingssleutel… raak hem aan als hij knippert.</translation>
+    </message>
+    <message>
+        <source>Change the PIN of your security key</source>
+        <translation>De pincode van uw beveiligingssleutel wijzigen</translation>
+    </message>
+    <message>
+        <source>Set a PIN on your security key</source>
+        <translation>Een pincode instellen op uw beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Reading your security key…</source>
+        <translation>Uw beveiligingssleutel wordt gelezen…</translation>
+    </message>
+    <message>
+        <source>The key asks for this PIN when you register it or sign in with it. At least %1 characters; digits, letters or both.</source>
+        <translation>De sleutel vraagt om deze pincode als u hem registreert of ermee inlogt. Minstens %1 tekens; cijfers, letters of beide.</translation>
+    </message>
+    <message>
+        <source>Your security key asks for a new PIN.</source>
+        <translation>Uw beveiligingssleutel vraagt om een nieuwe pincode.</translation>
+    </message>
+    <message>
+        <source>&amp;Current PIN:</source>
+        <translation>&amp;Huidige pincode:</translation>
+    </message>
+    <message>
+        <source>&amp;New PIN:</source>
+        <translation>&amp;Nieuwe pincode:</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat new PIN:</source>
+        <translation>&amp;Herhaal nieuwe pincode:</translation>
+    </message>
+    <message>
+        <source>Change PIN</source>
+        <translation>Pincode wijzigen</translation>
+    </message>
+    <message>
+        <source>Set PIN</source>
+        <translation>Pincode instellen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
     </message>
 </context>
 <context>

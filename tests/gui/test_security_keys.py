@@ -256,3 +256,140 @@ def test_only_allowed_methods_are_offered_in_the_wizard_and_settings(
     assert dialog.add_key_button.isVisibleTo(dialog)
     assert not dialog.add_button.isVisibleTo(dialog)
     dialog.close()
+
+
+def test_a_key_without_a_pin_gets_one_in_the_wizard_and_then_registers(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    plugged_in: list[SoftAuthenticator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18: a key out of the box (PIN possible, none set) is refused; "Set a PIN"
+    sets one right there, and the registration then goes through with that PIN."""
+    from PySide6.QtWidgets import QDialogButtonBox, QInputDialog
+
+    from desktop_auth.gui.key_pin_dialog import SetPinDialog
+    from desktop_auth.gui.setup_pages import KeySetupPage
+
+    key = hardware_key(supports_pin=True, verifies_user=False, min_pin_length=6)
+    plugged_in[:] = [key]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("4823917", True))
+    make_user(keyed_service, keyed_admin)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, key_window)
+    wizard.next()
+    wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(page.set_pin.isVisible, timeout=10_000)
+    assert "PIN" in page.error.text()
+    shoot(wizard, "37-wizard-key-needs-pin")
+    page.set_pin.click()
+    dialog = page.findChild(SetPinDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.new.isVisible, timeout=10_000)
+    assert not dialog.current.isVisible()  # no PIN yet: nothing to change
+    assert "6" in dialog.intro.text()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.new.setText("48239")
+    dialog.repeat.setText("48239")
+    ok.click()
+    assert "at least 6" in dialog.error.text()
+    dialog.new.setText("4823917")
+    dialog.repeat.setText("4823971")
+    ok.click()
+    assert "not the same" in dialog.error.text()
+    assert not key.client_pin.is_set
+    dialog.new.setText("4823917")
+    dialog.repeat.setText("4823917")
+    shoot(dialog, "38-set-pin-dialog")
+    ok.click()
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    assert key.client_pin.is_set
+    assert len(key.credentials) == 1
+    assert not page.set_pin.isVisible()
+
+
+def test_a_key_asking_for_a_new_pin_is_offered_the_change_in_the_wizard(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    plugged_in: list[SoftAuthenticator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """forcePINChange: "Change the key's PIN…", current PIN asked, then registered."""
+    from PySide6.QtWidgets import QDialogButtonBox, QInputDialog
+
+    from desktop_auth.gui.key_pin_dialog import SetPinDialog
+    from desktop_auth.gui.setup_pages import KeySetupPage
+
+    key = hardware_key(supports_pin=True, verifies_user=False)
+    key.client_pin.preset("4823917")
+    key.client_pin.force_change = True
+    plugged_in[:] = [key]
+    typed = ["4823917"]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: (typed[0], True))
+    make_user(keyed_service, keyed_admin)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, key_window)
+    wizard.next()
+    wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(page.set_pin.isVisible, timeout=10_000)
+    assert "Change" in page.set_pin.text()
+    page.set_pin.click()
+    dialog = page.findChild(SetPinDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.current.isVisible, timeout=10_000)
+    assert "asks for a new PIN" in dialog.intro.text()
+    dialog.current.setText("4823917")
+    dialog.new.setText("7713954")
+    dialog.repeat.setText("7713954")
+    shoot(dialog, "39-change-pin-dialog")
+    typed[0] = "7713954"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    assert not key.client_pin.force_change
+    assert len(key.credentials) == 1
+
+
+def test_settings_set_a_pin_on_the_key_then_add_it(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    key: SoftAuthenticator,
+    plugged_in: list[SoftAuthenticator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """My security settings: "Security key PIN…" sets a PIN on a key out of the box."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop_auth.gui.key_pin_dialog import SetPinDialog
+
+    make_user_with_key(keyed_service, keyed_admin, key)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wait_page(qtbot, key_window, key_window.home)
+    key_window.home.settings_button.click()
+    dialog = key_window.account
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert dialog.key_pin_button.isVisible()
+    spare = hardware_key(supports_pin=True, verifies_user=False)
+    plugged_in[:] = [spare]
+    dialog.key_pin_button.click()
+    pin_dialog = dialog.findChild(SetPinDialog)
+    assert pin_dialog is not None
+    qtbot.waitUntil(pin_dialog.new.isVisible, timeout=10_000)
+    pin_dialog.new.setText("4823917")
+    pin_dialog.repeat.setText("4823917")
+    pin_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "PIN is set" in dialog.methods_error.text(), timeout=10_000)
+    assert spare.client_pin.is_set
+    shoot(dialog, "36-settings-key-pin-set")

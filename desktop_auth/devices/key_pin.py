@@ -1,0 +1,206 @@
+"""A person's own security key: what it is, and its PIN (set, change, tries left).
+
+Most keys come without a PIN, and python-fido2 treats "preferred" user
+verification as required on a key that could hold one, so such a key cannot be
+registered until it has a PIN.  This module reads the key's ``Ctap2.Info`` and
+sets or changes the PIN through python-fido2's own ``ClientPin``; the GUI and
+the CLI call it.  A PIN is only ever passed on to the key: never kept, logged or
+put in an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from fido2.ctap import CtapDevice, CtapError
+from fido2.ctap2.base import Ctap2, Info
+from fido2.ctap2.pin import ClientPin
+
+from desktop_auth.devices.ctap import connected_authenticators
+from desktop_auth.errors import (
+    DeviceError,
+    NoSecurityKeyError,
+    SecurityKeyCancelledError,
+    SecurityKeyPinBlockedError,
+    SecurityKeyPinNotSetError,
+    SecurityKeyPinNotSupportedError,
+    SecurityKeyPinPausedError,
+    SecurityKeyPinPolicyError,
+    SecurityKeyPinSetError,
+    SecurityKeyPinTooShortError,
+    SecurityKeyPinWrongError,
+    SecurityKeyPinWrongLeftError,
+    SecurityKeyTimeoutError,
+)
+
+#: CTAP2 caps a PIN at 63 bytes of UTF-8 (CTAP 2.1 §6.5.1).
+MAX_PIN_BYTES = 63
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyInfo:
+    """What a security key says about itself (its ``authenticatorGetInfo``)."""
+
+    aaguid: str
+    versions: tuple[str, ...]
+    pin_supported: bool
+    pin_set: bool
+    #: PIN tries left before the key blocks it; None when no PIN is set.
+    pin_retries: int | None
+    min_pin_length: int
+    #: The key wants a new PIN before it is used again.
+    force_pin_change: bool
+    #: Free slots for discoverable credentials (passkeys), when the key reports them.
+    remaining_discoverable_credentials: int | None
+    #: hmac-secret: what WebAuthn's PRF (vault unlock by key) runs on.
+    supports_prf: bool
+
+    @property
+    def pin_blocked(self) -> bool:
+        return self.pin_retries == 0
+
+    @property
+    def needs_pin_change(self) -> bool:
+        return self.pin_set and self.force_pin_change
+
+
+def first_key(
+    devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators,
+) -> CtapDevice:
+    """The first security key plugged in (USB, then NFC), or NoSecurityKeyError."""
+    for device in devices():
+        return device
+    raise NoSecurityKeyError()
+
+
+def _ctap2(device: CtapDevice) -> Ctap2:
+    try:
+        return Ctap2(device)
+    except (CtapError, ValueError, OSError) as error:  # a U2F-only key has no CTAP2
+        raise SecurityKeyPinNotSupportedError() from error
+
+
+def _info(ctap: Ctap2, info: Info) -> KeyInfo:
+    pin_supported = "clientPin" in info.options
+    pin_set = info.options.get("clientPin") is True
+    retries = None
+    if pin_set:
+        try:
+            retries = ClientPin(ctap).get_pin_retries()[0]
+        except (CtapError, ValueError):
+            retries = None
+    return KeyInfo(
+        aaguid=str(info.aaguid),
+        versions=tuple(info.versions),
+        pin_supported=pin_supported,
+        pin_set=pin_set,
+        pin_retries=retries,
+        min_pin_length=info.min_pin_length,
+        force_pin_change=info.force_pin_change,
+        remaining_discoverable_credentials=info.remaining_disc_creds,
+        supports_prf="hmac-secret" in info.extensions,
+    )
+
+
+def read_key_info(device: CtapDevice) -> KeyInfo:
+    """The key's model, versions, PIN state and capabilities; it needs no touch."""
+    ctap = _ctap2(device)
+    return _info(ctap, ctap.info)
+
+
+def required_pin_length(info: KeyInfo, policy_minimum: int | None = None) -> int:
+    """The shortest PIN allowed: the key's own minimum, or the policy's if higher."""
+    return max(info.min_pin_length, policy_minimum or 0)
+
+
+def check_new_pin(pin: str, info: KeyInfo, policy_minimum: int | None = None) -> None:
+    """Refuse a PIN the key would refuse, before it costs anything."""
+    minimum = required_pin_length(info, policy_minimum)
+    if len(pin) < minimum:
+        raise SecurityKeyPinTooShortError(minimum=minimum)
+    if len(pin.encode()) > MAX_PIN_BYTES:
+        raise SecurityKeyPinPolicyError()
+
+
+def set_pin(device: CtapDevice, new_pin: str, *, policy_minimum: int | None = None) -> KeyInfo:
+    """Give a key without a PIN its first one; returns what the key says afterwards."""
+    ctap = _ctap2(device)
+    info = _info(ctap, ctap.info)
+    if not info.pin_supported:
+        raise SecurityKeyPinNotSupportedError()
+    if info.pin_set:
+        raise SecurityKeyPinSetError()
+    check_new_pin(new_pin, info, policy_minimum)
+    try:
+        ClientPin(ctap).set_pin(new_pin)
+    except (CtapError, ValueError) as error:
+        raise _pin_failure(error, None) from error
+    return read_key_info(device)
+
+
+def change_pin(
+    device: CtapDevice, old_pin: str, new_pin: str, *, policy_minimum: int | None = None
+) -> KeyInfo:
+    """Replace the key's PIN (old one first); returns what the key says afterwards."""
+    ctap = _ctap2(device)
+    info = _info(ctap, ctap.info)
+    if not info.pin_supported:
+        raise SecurityKeyPinNotSupportedError()
+    if not info.pin_set:
+        raise SecurityKeyPinNotSetError()
+    if info.pin_blocked:
+        raise SecurityKeyPinBlockedError()
+    check_new_pin(new_pin, info, policy_minimum)
+    try:
+        ClientPin(ctap).change_pin(old_pin, new_pin)
+    except (CtapError, ValueError) as error:
+        raise _pin_failure(error, device) from error
+    return read_key_info(device)
+
+
+def _pin_failure(error: Exception, device: CtapDevice | None) -> DeviceError:
+    code = error.code if isinstance(error, CtapError) else None
+    if code == CtapError.ERR.PIN_BLOCKED:
+        return SecurityKeyPinBlockedError()
+    if code == CtapError.ERR.PIN_AUTH_BLOCKED:
+        return SecurityKeyPinPausedError()
+    if code == CtapError.ERR.PIN_INVALID:
+        left = read_key_info(device).pin_retries if device is not None else None
+        if left == 0:
+            return SecurityKeyPinBlockedError()
+        return SecurityKeyPinWrongLeftError(left=left) if left else SecurityKeyPinWrongError()
+    if code == CtapError.ERR.PIN_POLICY_VIOLATION:
+        return SecurityKeyPinPolicyError()
+    if code == CtapError.ERR.KEEPALIVE_CANCEL:
+        return SecurityKeyCancelledError()
+    if code in (CtapError.ERR.USER_ACTION_TIMEOUT, CtapError.ERR.ACTION_TIMEOUT):
+        return SecurityKeyTimeoutError()
+    if isinstance(error, ValueError):
+        return SecurityKeyPinNotSupportedError()
+    return DeviceError()
+
+
+class OwnSecurityKey:
+    """The person's own key, the first one plugged in: what it is, and its PIN.
+
+    ``SecurityKeyClient.own_key`` gives the key a ceremony would use (the service's
+    keys, the software key in demo mode); the CLI makes one for the keys plugged in.
+    """
+
+    def __init__(self, devices: Callable[[], Iterable[CtapDevice]] | None = None) -> None:
+        self._devices = devices or connected_authenticators
+
+    def info(self) -> KeyInfo:
+        """Model, versions, PIN state and capabilities; NoSecurityKeyError without a key."""
+        return read_key_info(first_key(self._devices))
+
+    def set_pin(self, new_pin: str, *, policy_minimum: int | None = None) -> KeyInfo:
+        """A first PIN on a key that has none."""
+        return set_pin(first_key(self._devices), new_pin, policy_minimum=policy_minimum)
+
+    def change_pin(
+        self, old_pin: str, new_pin: str, *, policy_minimum: int | None = None
+    ) -> KeyInfo:
+        """A new PIN in place of the old one."""
+        return change_pin(first_key(self._devices), old_pin, new_pin, policy_minimum=policy_minimum)

@@ -1,0 +1,154 @@
+"""The software authenticator's side of CTAP2 clientPin (PIN/UV auth protocol 2).
+
+Just enough of CTAP 2.1 §6.5 for the app to set, change and count a PIN through
+python-fido2's real ``ClientPin``: getPINRetries, getKeyAgreement, setPIN and
+changePIN.  The PIN itself is never kept, only the first 16 bytes of its SHA-256
+(as a real key does); the shared-secret derivation and ciphers are python-fido2's
+own ``PinProtocolV2`` so both ends of the exchange cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from fido2.ctap import CtapError
+from fido2.ctap2.pin import ClientPin, PinProtocolV2
+from fido2.utils import bytes2int, int2bytes
+
+ERR = CtapError.ERR
+CMD = ClientPin.CMD
+#: What a fresh key allows before it blocks the PIN (CTAP 2.1 §6.5.2.2).
+MAX_PIN_RETRIES = 8
+
+
+class SoftClientPin:
+    """PIN state and the clientPin subcommands of one software authenticator."""
+
+    def __init__(self, *, min_pin_length: int = 4) -> None:
+        self.min_pin_length = min_pin_length
+        #: Tries left; None while no PIN is set.
+        self.retries: int | None = None
+        #: The key asks for a new PIN before anything else (CTAP 2.1 forcePINChange).
+        self.force_change = False
+        self._pin_hash: bytes | None = None
+        # Three wrong PINs in a row block PIN use until the key is unplugged (§6.5.5.5).
+        self._wrong_in_a_row = 0
+        self.needs_power_cycle = False
+        self._protocol = PinProtocolV2()
+        self._key_agreement = ec.generate_private_key(ec.SECP256R1())
+
+    @property
+    def is_set(self) -> bool:
+        return self.retries is not None
+
+    def handle(self, request: Mapping[int, Any]) -> Mapping[int, Any]:
+        subcommand = request.get(2)
+        if subcommand == CMD.GET_PIN_RETRIES:
+            if self.retries is None:
+                raise CtapError(ERR.PIN_NOT_SET)
+            return {3: self.retries, 4: self.needs_power_cycle}
+        if request.get(1) != PinProtocolV2.VERSION:
+            raise CtapError(ERR.INVALID_PARAMETER)
+        if subcommand == CMD.GET_KEY_AGREEMENT:
+            numbers = self._key_agreement.public_key().public_numbers()
+            return {
+                1: {1: 2, 3: -25, -1: 1, -2: int2bytes(numbers.x, 32), -3: int2bytes(numbers.y, 32)}
+            }
+        if subcommand == CMD.SET_PIN:
+            self._set_pin(request)
+            return {}
+        if subcommand == CMD.CHANGE_PIN:
+            self._change_pin(request)
+            return {}
+        if subcommand == CMD.GET_TOKEN_USING_PIN_LEGACY:
+            return {2: self._pin_token(request)}
+        raise CtapError(ERR.INVALID_SUBCOMMAND)
+
+    def _shared_secret(self, platform_key: Mapping[int, Any]) -> bytes:
+        try:
+            peer = ec.EllipticCurvePublicNumbers(
+                bytes2int(platform_key[-2]), bytes2int(platform_key[-3]), ec.SECP256R1()
+            ).public_key()
+        except (KeyError, ValueError) as error:
+            raise CtapError(ERR.INVALID_PARAMETER) from error
+        return bytes(self._protocol.kdf(self._key_agreement.exchange(ec.ECDH(), peer)))  # type: ignore[no-untyped-call]
+
+    def _check_auth(self, secret: bytes, message: bytes, pin_uv_param: bytes) -> None:
+        if not hmac.compare_digest(self._protocol.authenticate(secret, message), pin_uv_param):  # type: ignore[no-untyped-call]
+            raise CtapError(ERR.PIN_AUTH_INVALID)
+
+    def _new_pin_hash(self, secret: bytes, new_pin_enc: bytes) -> bytes:
+        padded = self._protocol.decrypt(secret, new_pin_enc)  # type: ignore[no-untyped-call]
+        if len(padded) < 64:
+            raise CtapError(ERR.PIN_POLICY_VIOLATION)
+        pin = padded.rstrip(b"\0")
+        if len(pin.decode("utf-8", "replace")) < self.min_pin_length or len(pin) > 63:
+            raise CtapError(ERR.PIN_POLICY_VIOLATION)
+        return hashlib.sha256(pin).digest()[:16]
+
+    def _set_pin(self, request: Mapping[int, Any]) -> None:
+        if self.is_set:
+            raise CtapError(ERR.NOT_ALLOWED)
+        secret = self._shared_secret(request[3])
+        new_pin_enc = request[5]
+        self._check_auth(secret, new_pin_enc, request[4])
+        self._pin_hash = self._new_pin_hash(secret, new_pin_enc)
+        self.retries = MAX_PIN_RETRIES
+
+    def _change_pin(self, request: Mapping[int, Any]) -> None:
+        if self.retries is None:
+            raise CtapError(ERR.PIN_NOT_SET)
+        if self.retries == 0:
+            raise CtapError(ERR.PIN_BLOCKED)
+        secret = self._shared_secret(request[3])
+        new_pin_enc, pin_hash_enc = request[5], request[6]
+        self._check_auth(secret, new_pin_enc + pin_hash_enc, request[4])
+        self._check_pin_hash(secret, pin_hash_enc)
+        new_hash = self._new_pin_hash(secret, new_pin_enc)
+        self.retries = MAX_PIN_RETRIES
+        self._pin_hash = new_hash
+        self.force_change = False
+
+    def _check_pin_hash(self, secret: bytes, pin_hash_enc: bytes) -> None:
+        if self.retries is None:
+            raise CtapError(ERR.PIN_NOT_SET)
+        if self.retries == 0:
+            raise CtapError(ERR.PIN_BLOCKED)
+        if self.needs_power_cycle:
+            raise CtapError(ERR.PIN_AUTH_BLOCKED)
+        self.retries -= 1
+        given = self._protocol.decrypt(secret, pin_hash_enc)  # type: ignore[no-untyped-call]
+        if not hmac.compare_digest(given, self._pin_hash or b""):
+            self._key_agreement = ec.generate_private_key(ec.SECP256R1())
+            self._wrong_in_a_row += 1
+            if self.retries == 0:
+                raise CtapError(ERR.PIN_BLOCKED)
+            if self._wrong_in_a_row >= 3:
+                self.needs_power_cycle = True
+                raise CtapError(ERR.PIN_AUTH_BLOCKED)
+            raise CtapError(ERR.PIN_INVALID)
+        self.retries = MAX_PIN_RETRIES
+        self._wrong_in_a_row = 0
+
+    def _pin_token(self, request: Mapping[int, Any]) -> bytes:
+        """getPinToken: a fresh token for a right PIN (the soft key checks no permissions)."""
+        secret = self._shared_secret(request[3])
+        self._check_pin_hash(secret, request[6])
+        if self.force_change:
+            raise CtapError(ERR.PIN_POLICY_VIOLATION)  # CTAP 2.1: a forced change first
+        return bytes(self._protocol.encrypt(secret, secrets.token_bytes(32)))  # type: ignore[no-untyped-call]
+
+    def power_cycle(self) -> None:
+        """The key was unplugged and plugged in again."""
+        self.needs_power_cycle = False
+        self._wrong_in_a_row = 0
+
+    def preset(self, pin: str) -> None:
+        """Give the key a PIN directly, as if set elsewhere (a test or demo knob)."""
+        self._pin_hash = hashlib.sha256(pin.encode()).digest()[:16]
+        self.retries = MAX_PIN_RETRIES

@@ -1,0 +1,85 @@
+"""`desktop-auth key info | pin`: the person's own security key (issue 18)."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_auth.cli import security_key
+from desktop_auth.devices.soft import SOFT_AAGUID, SoftAuthenticator
+from tests.unit.cli.conftest import Cli
+
+
+@pytest.fixture
+def key(monkeypatch: pytest.MonkeyPatch) -> SoftAuthenticator:
+    """A key out of the box: it can hold a PIN and has none."""
+    plugged_in = SoftAuthenticator(supports_pin=True, min_pin_length=6)
+    monkeypatch.setattr(security_key, "devices", lambda: [plugged_in])
+    return plugged_in
+
+
+def test_info_shows_model_versions_and_that_no_pin_is_set(cli: Cli, key: SoftAuthenticator) -> None:
+    code, out, err = cli("key", "info")
+    assert (code, err) == (0, "")
+    assert str(SOFT_AAGUID) in out
+    assert "FIDO_2_0" in out
+    assert "not set" in out and "desktop-auth key pin" in out and "6" in out
+    assert "hmac-secret/PRF): no" in out
+
+
+def test_pin_sets_a_first_pin_from_stdin_and_info_then_shows_tries_left(
+    cli: Cli, key: SoftAuthenticator
+) -> None:
+    code, out, err = cli("key", "pin", "--pin-stdin", stdin="4823917\n")
+    assert (code, err) == (0, "")
+    assert "4823917" not in out
+    assert key.client_pin.is_set
+    code, out, _ = cli("key", "info")
+    assert "PIN: set" in out and "PIN tries left: 8" in out
+
+
+def test_pin_changes_a_pin_reading_the_old_one_first(cli: Cli, key: SoftAuthenticator) -> None:
+    key.client_pin.preset("4823917")
+    code, out, err = cli("key", "pin", "--pin-stdin", stdin="4823917\n7713954\n")
+    assert (code, err) == (0, "")
+    assert "changed" in out
+    assert "4823917" not in out + err and "7713954" not in out + err
+
+
+def test_a_wrong_current_pin_says_how_many_tries_are_left(cli: Cli, key: SoftAuthenticator) -> None:
+    key.client_pin.preset("4823917")
+    code, out, err = cli("key", "pin", "--pin-stdin", stdin="0000000\n7713954\n")
+    assert code != 0
+    assert "7 more tries" in err
+    assert "0000000" not in out + err
+
+
+def test_a_too_short_pin_names_the_minimum(cli: Cli, key: SoftAuthenticator) -> None:
+    code, _, err = cli("key", "pin", "--pin-stdin", stdin="12345\n")
+    assert code != 0 and "at least 6" in err
+    assert not key.client_pin.is_set
+
+
+def test_a_blocked_pin_says_to_reset_the_key(cli: Cli, key: SoftAuthenticator) -> None:
+    key.client_pin.preset("4823917")
+    key.pin_retries = 0
+    code, _, err = cli("key", "pin", "--pin-stdin", stdin="4823917\n7713954\n")
+    assert code != 0 and "reset" in err and "removes every sign-in" in err
+    code, _, err = cli("key", "info")
+    assert code == 0 and "reset" in err
+
+
+def test_without_a_terminal_or_pin_stdin_no_pin_is_asked(cli: Cli, key: SoftAuthenticator) -> None:
+    code, _, err = cli("key", "pin", stdin="4823917\n")
+    assert code != 0 and "--pin-stdin" in err
+    assert not key.client_pin.is_set
+
+
+def test_no_key_plugged_in_is_one_calm_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(security_key, "devices", lambda: [])
+    code, _, err = cli("key", "info")
+    assert code != 0 and err.count("\n") == 1
+
+
+def test_the_key_group_speaks_dutch(cli: Cli, key: SoftAuthenticator) -> None:
+    code, out, _ = cli("--language", "nl", "key", "info")
+    assert code == 0 and "Pincode: niet ingesteld" in out
