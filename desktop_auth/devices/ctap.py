@@ -117,25 +117,38 @@ def _windows_api_present() -> bool:
     return bool(WindowsClient.is_available())
 
 
-def _device_error(
-    error: Exception, *, registering: bool
-) -> DeviceError | SecurityKeyRegisteredError:
-    if isinstance(error, PinRequiredError):
-        return SecurityKeyCancelledError()
-    cause = error.cause if isinstance(error, ClientError) else error
-    code = cause.code if isinstance(cause, CtapError) else None
+def key_failure(code: int | None, device: CtapDevice | None) -> DeviceError | None:
+    """What a key's CTAP error means to the person, in any operation with the key (a
+    ceremony, setting its PIN): a blocked or paused PIN, a wrong one with the tries left,
+    a cancel or a timeout.  None for the answers that mean something else per operation."""
     if code == CtapError.ERR.PIN_BLOCKED:
         return SecurityKeyPinBlockedError()
     if code == CtapError.ERR.PIN_AUTH_BLOCKED:
         return SecurityKeyPinPausedError()
     if code == CtapError.ERR.PIN_INVALID:
-        return SecurityKeyPinWrongError()
-    if code == CtapError.ERR.PIN_POLICY_VIOLATION:  # the key's answer while forcePINChange
-        return SecurityKeyPinChangeRequiredError()
+        left = _pin_retries(device)
+        if left == 0:
+            return SecurityKeyPinBlockedError()
+        return SecurityKeyPinWrongLeftError(left=left) if left else SecurityKeyPinWrongError()
     if code == CtapError.ERR.KEEPALIVE_CANCEL:
         return SecurityKeyCancelledError()
     if code in (CtapError.ERR.USER_ACTION_TIMEOUT, CtapError.ERR.ACTION_TIMEOUT):
         return SecurityKeyTimeoutError()
+    return None
+
+
+def _device_error(
+    error: Exception, device: CtapDevice | None, *, registering: bool
+) -> DeviceError | SecurityKeyRegisteredError:
+    if isinstance(error, PinRequiredError):
+        return SecurityKeyCancelledError()
+    cause = error.cause if isinstance(error, ClientError) else error
+    code = cause.code if isinstance(cause, CtapError) else None
+    if code == CtapError.ERR.PIN_POLICY_VIOLATION:  # the key's answer while forcePINChange
+        return SecurityKeyPinChangeRequiredError()
+    known = key_failure(code, device)
+    if known is not None:
+        return known
     if isinstance(error, ClientError):
         if error.code == ClientError.ERR.DEVICE_INELIGIBLE:
             return SecurityKeyRegisteredError() if registering else SecurityKeyNotRegisteredError()
@@ -193,12 +206,7 @@ class SecurityKeyClient:
     def _failure(
         error: Exception, device: CtapDevice | None, *, registering: bool
     ) -> DeviceError | SecurityKeyRegisteredError:
-        failure = _device_error(error, registering=registering)
-        if isinstance(failure, SecurityKeyPinWrongError):
-            left = _pin_retries(device)
-            if left is not None:
-                return SecurityKeyPinWrongLeftError(left=left)
-        return failure
+        return _device_error(error, device, registering=registering)
 
     def register(self, options: Mapping[str, Any], cancel: Event | None = None) -> dict[str, Any]:
         """PublicKeyCredentialCreationOptionsJSON in, RegistrationResponseJSON out."""

@@ -17,21 +17,16 @@ from fido2.ctap import CtapDevice, CtapError
 from fido2.ctap2.base import Ctap2, Info
 from fido2.ctap2.pin import ClientPin
 
-from desktop_auth.devices.ctap import connected_authenticators
+from desktop_auth.devices.ctap import connected_authenticators, key_failure
 from desktop_auth.errors import (
     DeviceError,
     NoSecurityKeyError,
-    SecurityKeyCancelledError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinNotSetError,
     SecurityKeyPinNotSupportedError,
-    SecurityKeyPinPausedError,
     SecurityKeyPinPolicyError,
     SecurityKeyPinSetError,
     SecurityKeyPinTooShortError,
-    SecurityKeyPinWrongError,
-    SecurityKeyPinWrongLeftError,
-    SecurityKeyTimeoutError,
 )
 
 #: CTAP2 caps a PIN at 63 bytes of UTF-8 (CTAP 2.1 §6.5.1).
@@ -161,21 +156,11 @@ def change_pin(
 
 def _pin_failure(error: Exception, device: CtapDevice | None) -> DeviceError:
     code = error.code if isinstance(error, CtapError) else None
-    if code == CtapError.ERR.PIN_BLOCKED:
-        return SecurityKeyPinBlockedError()
-    if code == CtapError.ERR.PIN_AUTH_BLOCKED:
-        return SecurityKeyPinPausedError()
-    if code == CtapError.ERR.PIN_INVALID:
-        left = read_key_info(device).pin_retries if device is not None else None
-        if left == 0:
-            return SecurityKeyPinBlockedError()
-        return SecurityKeyPinWrongLeftError(left=left) if left else SecurityKeyPinWrongError()
-    if code == CtapError.ERR.PIN_POLICY_VIOLATION:
+    if code == CtapError.ERR.PIN_POLICY_VIOLATION:  # setting one: the new PIN refused
         return SecurityKeyPinPolicyError()
-    if code == CtapError.ERR.KEEPALIVE_CANCEL:
-        return SecurityKeyCancelledError()
-    if code in (CtapError.ERR.USER_ACTION_TIMEOUT, CtapError.ERR.ACTION_TIMEOUT):
-        return SecurityKeyTimeoutError()
+    known = key_failure(code, device)
+    if known is not None:
+        return known
     if isinstance(error, ValueError):
         return SecurityKeyPinNotSupportedError()
     return DeviceError()
