@@ -807,6 +807,102 @@ class AuditLogError(DesktopAuthError):
     code = "audit_log"
 
 
+# --- the recovery-code vault --------------------------------------------------------------
+
+
+class VaultError(DesktopAuthError):
+    """The vault cannot do this; a subclass says why."""
+
+    code = "vault"
+
+
+class VaultNotFoundError(VaultError):
+    """No vault yet: it is made with its first two slots."""
+
+    code = "vault_not_found"
+
+
+class VaultExistsError(VaultError):
+    code = "vault_exists"
+
+
+class VaultNeedsTwoSlotsError(VaultError):
+    """Codes are kept only once a security key and the printed recovery key can open it."""
+
+    code = "vault_needs_two_slots"
+
+
+class VaultLastRecoveryKeyError(VaultError):
+    """The printed recovery key is replaced (a new one first), never just removed."""
+
+    code = "vault_last_recovery_key"
+
+
+class VaultSlotNotFoundError(VaultError):
+    code = "vault_slot_not_found"
+
+
+class VaultKeyNotYoursError(VaultError):
+    """A key slot names a security key that is not one of the user's own."""
+
+    code = "vault_key_not_yours"
+
+
+class VaultKeyHasSlotError(VaultError):
+    code = "vault_key_has_slot"
+
+
+class VaultEntryNotFoundError(VaultError):
+    code = "vault_entry_not_found"
+
+
+class VaultChangedElsewhereError(VaultError):
+    """Another workstation changed this entry since it was read: read it again."""
+
+    code = "vault_changed_elsewhere"
+
+
+class VaultFullError(VaultError):
+    """``params``: limit."""
+
+    code = "vault_full"
+
+
+class VaultMalformedError(InvalidInputError):
+    """What was sent is not a vault's: a wrong size, kind or id.  ``params``: field."""
+
+    code = "vault_malformed"
+
+
+class VaultWrongKeyError(VaultError):
+    """This key, PRF output or recovery key does not open the vault (or the slot was
+    altered: which of the two is not told)."""
+
+    code = "vault_wrong_key"
+
+
+class VaultSealBrokenError(VaultError):
+    """An entry does not open under the vault's own key: altered or moved in the store."""
+
+    code = "vault_seal_broken"
+
+
+class VaultLockedError(VaultError):
+    code = "vault_locked"
+
+
+class VaultRecoveryKeyMalformedError(InvalidInputError):
+    """A typed recovery key that cannot be one: a wrong length or characters."""
+
+    code = "vault_recovery_key_malformed"
+
+
+class VaultRecoveryKeyTypoError(VaultRecoveryKeyMalformedError):
+    """Some groups' check characters do not match.  ``params``: groups ("2, 5")."""
+
+    code = "vault_recovery_key_typo"
+
+
 # --- devices (the client side of security keys) ------------------------------------------
 
 

@@ -171,3 +171,17 @@ class AuditEventType(StrEnum):
     SERVER_ROLE_GRANTED = "database.server_role_granted"
     REQUESTS_LIMITED = "server.requests_limited"
     REQUEST_REFUSED = "server.request_refused"
+    VAULT_CREATED = "vault.created"
+    VAULT_SLOT_ADDED = "vault.slot_added"
+    VAULT_SLOT_REMOVED = "vault.slot_removed"
+    VAULT_ENTRY_SAVED = "vault.entry_saved"
+    VAULT_ENTRY_REMOVED = "vault.entry_removed"
+
+
+class VaultSlotKind(StrEnum):
+    """A way into the recovery-code vault (SECURITY.md V2)."""
+
+    #: A security key or Windows Hello, through its PRF (hmac-secret) with user verification.
+    SECURITY_KEY = "security_key"
+    #: The printed vault recovery key.
+    RECOVERY_KEY = "recovery_key"

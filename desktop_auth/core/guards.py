@@ -58,6 +58,10 @@ class Action(StrEnum):
     CHANGE_PASSWORD = "change_password"  # noqa: S105 - an action name
     VIEW_OWN_SESSIONS = "view_own_sessions"
     END_OWN_SESSION = "end_own_session"
+    VIEW_VAULT = "view_vault"
+    CHANGE_VAULT = "change_vault"
+    CHANGE_VAULT_SLOTS = "change_vault_slots"
+    REMOVE_VAULT_ENTRY = "remove_vault_entry"
     # --- the helpdesk and administrators ---
     VIEW_REPORT = "view_report"
     VIEW_ACCOUNTS = "view_accounts"
@@ -122,6 +126,14 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         # The set-up begun under ADD_METHOD is the proof; its QR code may take a while.
         Action.FINISH_ADD_METHOD: Needs(account=_OWN),
         Action.REMOVE_OWN_METHOD: Needs(account=_OWN, recent=True),
+        # The vault holds only ciphertext: a session may read and write it; what opens it
+        # is the key's touch or the printed key, on the workstation (V1).
+        Action.VIEW_VAULT: Needs(account=_OWN),
+        Action.CHANGE_VAULT: Needs(account=_OWN),
+        # A new way in (or one less) is binding an authenticator, as ADD_METHOD is.
+        Action.CHANGE_VAULT_SLOTS: Needs(account=_OWN, recent=True),
+        # Codes gone are gone: not from a session left open for hours.
+        Action.REMOVE_VAULT_ENTRY: Needs(account=_OWN, recent=True),
         Action.CREATE_RECOVERY_CODES: Needs(account=_OWN, assurance=_AAL2, recent=True),
         # B3: every administrative call from a session, reads included, needs the
         # administrator's second factor: a phished password alone administers nothing.

@@ -14,6 +14,7 @@ is one capability object each, with its own documented methods:
 ``audit``                  the audit log: list, verify, export
 ``policy``                 the organisation's policy: read, change
 ``operations``             the data key between workstations; the security e-mail queue
+``vault``                  the recovery-code vault, as stored: sealed on the workstation
 =========================  ===============================================================
 
 Who may call what is one table, ``core/guards.py`` (SECURITY.md S1).  The names of
@@ -85,6 +86,15 @@ from desktop_auth.core.sign_in import SignIn
 from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.sign_in_tokens import GATE_AUDIENCE, SignedToken
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
+from desktop_auth.core.vault import (
+    NewSlot,
+    SealedEntry,
+    SealedSlot,
+    SealedVault,
+    VaultKeyChoice,
+    VaultKeyChoices,
+    VaultStorage,
+)
 from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
@@ -122,6 +132,7 @@ __all__ = [
     "KeyTrust",
     "Limit",
     "MyAccount",
+    "NewSlot",
     "Operations",
     "Organisation",
     "OwnSecurityKey",
@@ -139,6 +150,9 @@ __all__ = [
     "RelyingParty",
     "RetirementReport",
     "Rollout",
+    "SealedEntry",
+    "SealedSlot",
+    "SealedVault",
     "SecurityKeyClient",
     "SecurityKeys",
     "SecurityNotifier",
@@ -153,6 +167,9 @@ __all__ = [
     "Unit",
     "UserStatus",
     "UserSummary",
+    "VaultKeyChoice",
+    "VaultKeyChoices",
+    "VaultStorage",
     "Verdict",
 ]
 
@@ -230,6 +247,7 @@ class AuthService:
             mail_queue,
             RateLimits(store, context.clock, self._secret_box_in, context.audit),
         )
+        self.vault = VaultStorage(context, guard)
 
     @classmethod
     def open(

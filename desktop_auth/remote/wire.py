@@ -34,6 +34,7 @@ from desktop_auth.core.security_keys import SecurityKeys
 from desktop_auth.core.session import Session
 from desktop_auth.core.sign_in import SignIn
 from desktop_auth.core.users import Actor
+from desktop_auth.core.vault import VaultStorage
 
 API_VERSION = "v1"
 #: ``audit.export_csv``: the CSV text and the number of events, for the client to write.
@@ -52,6 +53,7 @@ CAPABILITIES: Mapping[str, type] = {
     "audit": AuditLog,
     "policy": PolicySettings,
     "operations": Operations,
+    "vault": VaultStorage,
 }
 
 #: Not served: what runs on the workstation itself (the key's client, the local

@@ -365,3 +365,53 @@ class RateLimitBucket(Base):
     bucket: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     window_number: Mapped[int] = mapped_column(Integer, index=True)
     requests: Mapped[int] = mapped_column(Integer)
+
+
+class Vault(Base):
+    """A user's recovery-code vault: what the store knows of it is ids and ciphertext
+    (SECURITY.md V1).  The vault key is in no column: only wrapped, in its slots."""
+
+    __tablename__ = "vaults"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    #: The vault's own id (a UUID the workstation chose), bound into every seal.
+    vault_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VaultSlot(Base):
+    """The vault key, wrapped under one way in: a security key's PRF, or the printed key."""
+
+    __tablename__ = "vault_slots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vault_id: Mapped[int] = mapped_column(ForeignKey("vaults.id", ondelete="CASCADE"), index=True)
+    slot_id: Mapped[str] = mapped_column(String(36), unique=True)
+    #: A ``VaultSlotKind`` value.
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(100))
+    #: A security key's slot goes with the key: removing the key removes the slot (V3).
+    credential_row_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webauthn_credentials.id", ondelete="CASCADE"), nullable=True, unique=True
+    )
+    #: The PRF input this slot's wrapping key came from (security keys only).
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VaultEntryRow(Base):
+    """One sealed entry (service, account, codes, notes): ciphertext only."""
+
+    __tablename__ = "vault_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vault_id: Mapped[int] = mapped_column(ForeignKey("vaults.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[str] = mapped_column(String(36), unique=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Raised by one on every save: a save from an older read is refused, not lost.
+    revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -6,8 +6,9 @@ import inspect
 
 from desktop_auth.core.service import AuthService
 
-#: What AuthService keeps itself: opening, closing, the organisation, and the capabilities.
-MAX_PUBLIC_MEMBERS = 15
+#: What AuthService keeps itself: opening, closing, the organisation, and the capabilities
+#: (one per screen's worth of rules: the vault made it 11).
+MAX_PUBLIC_MEMBERS = 16
 #: One-line accessors that are not forwarders: what they return is the capability's own.
 ACCESSORS = {"accounts.now"}  # the service's clock, which tests pin, to judge a status by
 
@@ -16,7 +17,7 @@ def public_members(thing: object) -> list[str]:
     return sorted(name for name in dir(thing) if not name.startswith("_"))
 
 
-def test_authservice_has_at_most_15_public_members(service: AuthService) -> None:
+def test_authservice_has_at_most_16_public_members(service: AuthService) -> None:
     members = public_members(service)
     assert len(members) <= MAX_PUBLIC_MEMBERS, members
 

@@ -1,0 +1,483 @@
+"""The recovery-code vault as the store keeps it: ids, wrapped keys and ciphertext.
+
+This is ``AuthService.vault``, the server's half (SECURITY.md V1–V3).  It never sees a
+vault key, a PRF output, a recovery key or a code: the workstation seals and opens
+(``desktop_auth.vault``) and hands over only what it sealed.  What it does enforce is
+the vault's shape, because a workstation cannot be trusted to keep it:
+
+* a vault is made with two independent slots — one of the user's own security keys and
+  the printed recovery key — and entries are kept only while both kinds exist (V2);
+* a key slot names one of the user's own registered keys, at most one slot per key, and
+  goes when the key goes (the row's foreign key cascades: V3);
+* the printed key's slot is replaced, never just removed;
+* a save from an older read is refused (two workstations), sizes are bounded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import Session as DbSession
+
+from desktop_auth.core.context import ServiceContext
+from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.organisation import current_organisation
+from desktop_auth.core.session import Session
+from desktop_auth.core.users import lock_user
+from desktop_auth.errors import (
+    StoreNotInitializedError,
+    VaultChangedElsewhereError,
+    VaultEntryNotFoundError,
+    VaultExistsError,
+    VaultFullError,
+    VaultKeyHasSlotError,
+    VaultKeyNotYoursError,
+    VaultLastRecoveryKeyError,
+    VaultMalformedError,
+    VaultNeedsTwoSlotsError,
+    VaultNotFoundError,
+    VaultSlotNotFoundError,
+)
+from desktop_auth.store.models import User, Vault, VaultEntryRow, VaultSlot, WebAuthnCredential
+from desktop_auth.vocabulary import AuditEventType, VaultSlotKind
+
+MAX_ENTRIES = 500
+MAX_SLOTS = 20
+#: An entry's ciphertext: a service's 16 codes and notes fit many times over.
+MAX_SEALED_BYTES = 16384
+#: A wrapped 256-bit key: format byte, nonce, key and tag are 61 bytes.
+MAX_WRAPPED_BYTES = 128
+SALT_BYTES = 32
+MAX_LABEL = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class SealedSlot:
+    """One way into the vault, as stored: nothing here opens it without its key."""
+
+    slot_id: str
+    kind: VaultSlotKind
+    label: str
+    #: A security key's slot: the key's method id and credential id (for the PRF call).
+    method_id: int | None
+    credential_id: bytes | None
+    salt: bytes | None
+    wrapped_key: bytes
+    created_at: datetime
+    changed_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class SealedEntry:
+    entry_id: str
+    sealed: bytes
+    revision: int
+    created_at: datetime
+    changed_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class SealedVault:
+    vault_id: str
+    #: The relying party the key slots' credentials belong to (the PRF call's rpId).
+    rp_id: str
+    created_at: datetime
+    slots: tuple[SealedSlot, ...]
+    entries: tuple[SealedEntry, ...]
+
+    @property
+    def accepts_entries(self) -> bool:
+        """Both kinds of slot exist: codes may be kept (V2)."""
+        kinds = {slot.kind for slot in self.slots}
+        return {VaultSlotKind.SECURITY_KEY, VaultSlotKind.RECOVERY_KEY} <= kinds
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewSlot:
+    """A slot the workstation made: the vault key wrapped under its own key."""
+
+    slot_id: str
+    kind: VaultSlotKind
+    label: str
+    #: For a security key: which of the user's keys (its method id), and its PRF salt.
+    method_id: int | None = None
+    salt: bytes | None = None
+    wrapped_key: bytes
+
+
+@dataclass(frozen=True, kw_only=True)
+class VaultKeyChoice:
+    """One of the user's security keys, as a vault slot would use it."""
+
+    method_id: int
+    label: str
+    credential_id: bytes
+    #: Already opens the vault.
+    has_slot: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class VaultKeyChoices:
+    rp_id: str
+    keys: tuple[VaultKeyChoice, ...]
+
+
+class VaultStorage:
+    """The user's own recovery-code vault, sealed on the workstation (``AuthService.vault``).
+
+    Every method acts on the caller's own vault only; see ``desktop_auth.vault`` for the
+    workstation's side, which does the sealing.
+    """
+
+    def __init__(self, context: ServiceContext, guard: Guard) -> None:
+        self._ctx = context
+        self._guard = guard
+
+    def state(self, session: Session) -> SealedVault | None:
+        """The vault as stored, or None before it is made."""
+        self._guard.require(Action.VIEW_VAULT, session)
+        with self._ctx.store.transaction() as db:
+            vault = _vault_of(db, session.user_id)
+            return None if vault is None else _sealed(db, vault)
+
+    def key_choices(self, session: Session) -> VaultKeyChoices:
+        """The user's security keys, for a new slot (and which already have one)."""
+        self._guard.require(Action.VIEW_VAULT, session)
+        with self._ctx.store.transaction() as db:
+            vault = _vault_of(db, session.user_id)
+            with_slot = set() if vault is None else set(_slot_credentials(db, vault.id))
+            rows = db.execute(
+                select(WebAuthnCredential)
+                .where(WebAuthnCredential.user_id == session.user_id)
+                .order_by(WebAuthnCredential.id)
+            ).scalars()
+            keys = tuple(
+                VaultKeyChoice(
+                    method_id=row.id,
+                    label=row.nickname,
+                    credential_id=row.credential_id,
+                    has_slot=row.id in with_slot,
+                )
+                for row in rows
+            )
+            return VaultKeyChoices(rp_id=_rp_id(db), keys=keys)
+
+    def create(self, session: Session, vault_id: str, slots: Sequence[NewSlot]) -> SealedVault:
+        """Make the vault with its first slots: a security key's and the printed key's."""
+        self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
+        _check_id(vault_id, "vault_id")
+        if len(slots) > MAX_SLOTS:
+            raise VaultFullError(limit=MAX_SLOTS)
+        kinds = {slot.kind for slot in slots}
+        if not {VaultSlotKind.SECURITY_KEY, VaultSlotKind.RECOVERY_KEY} <= kinds:
+            raise VaultNeedsTwoSlotsError()
+        ctx = self._ctx
+        now = ctx.now()
+        with ctx.store.transaction() as db:
+            user = lock_user(db, session.user_id)
+            if _vault_of(db, user.id) is not None:
+                raise VaultExistsError()
+            if _id_taken(db, Vault.vault_id, vault_id):
+                raise VaultMalformedError(field="vault_id")
+            vault = Vault(user_id=user.id, vault_id=vault_id, created_at=now)
+            db.add(vault)
+            db.flush()
+            for slot in slots:
+                _add_slot(db, vault, user, slot, now)
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_CREATED,
+                actor=user.email,
+                subject=user.email,
+                details={"vault": vault_id, "slots": len(slots)},
+            )
+            return _sealed(db, vault)
+
+    def add_slot(self, session: Session, slot: NewSlot) -> SealedVault:
+        """One more way in (another key, or a new printed key before the old goes)."""
+        self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
+        ctx = self._ctx
+        now = ctx.now()
+        with ctx.store.transaction() as db:
+            user = lock_user(db, session.user_id)
+            vault = _existing_vault(db, user.id)
+            if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
+                raise VaultFullError(limit=MAX_SLOTS)
+            _add_slot(db, vault, user, slot, now)
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_SLOT_ADDED,
+                actor=user.email,
+                subject=user.email,
+                details={"vault": vault.vault_id, "slot": slot.slot_id, "kind": slot.kind.value},
+            )
+            return _sealed(db, vault)
+
+    def remove_slot(self, session: Session, slot_id: str) -> SealedVault:
+        """One way in less; the printed key's only slot is replaced, not removed."""
+        self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            user = lock_user(db, session.user_id)
+            vault = _existing_vault(db, user.id)
+            row = _slot(db, vault, slot_id)
+            if row.kind == VaultSlotKind.RECOVERY_KEY:
+                printed = db.execute(
+                    select(func.count())
+                    .select_from(VaultSlot)
+                    .where(
+                        VaultSlot.vault_id == vault.id,
+                        VaultSlot.kind == VaultSlotKind.RECOVERY_KEY.value,
+                    )
+                ).scalar_one()
+                if printed <= 1:
+                    raise VaultLastRecoveryKeyError()
+            db.delete(row)
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_SLOT_REMOVED,
+                actor=user.email,
+                subject=user.email,
+                details={"vault": vault.vault_id, "slot": slot_id, "kind": row.kind},
+            )
+            db.flush()
+            return _sealed(db, vault)
+
+    def rewrap_slot(self, session: Session, slot_id: str, salt: bytes, wrapped_key: bytes) -> None:
+        """A key slot's new salt and wrapping, from the same touch that opened it (the
+        PRF's second input): a PRF output seen once opens the vault no more."""
+        self._guard.require(Action.CHANGE_VAULT, session)
+        _check_salt(salt)
+        _check_wrapped(wrapped_key)
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            vault = _existing_vault(db, session.user_id)
+            row = _slot(db, vault, slot_id)
+            if row.kind != VaultSlotKind.SECURITY_KEY:
+                raise VaultMalformedError(field="slot_id")
+            row.salt, row.wrapped_key, row.changed_at = salt, wrapped_key, ctx.now()
+
+    def save_entry(
+        self, session: Session, entry_id: str, sealed: bytes, revision: int
+    ) -> SealedEntry:
+        """Keep an entry: ``revision`` 0 for a new one, else the revision it was read at."""
+        self._guard.require(Action.CHANGE_VAULT, session)
+        _check_id(entry_id, "entry_id")
+        if not 0 < len(sealed) <= MAX_SEALED_BYTES:
+            raise VaultMalformedError(field="sealed")
+        ctx = self._ctx
+        now = ctx.now()
+        with ctx.store.transaction() as db:
+            vault = _existing_vault(db, session.user_id)
+            if not _sealed(db, vault).accepts_entries:
+                raise VaultNeedsTwoSlotsError()
+            row = db.execute(
+                select(VaultEntryRow).where(VaultEntryRow.entry_id == entry_id)
+            ).scalar_one_or_none()
+            if row is not None and row.vault_id != vault.id:
+                raise VaultMalformedError(field="entry_id")
+            if row is None:
+                if revision != 0:
+                    raise VaultEntryNotFoundError()
+                if _count(db, VaultEntryRow, vault.id) >= MAX_ENTRIES:
+                    raise VaultFullError(limit=MAX_ENTRIES)
+                row = VaultEntryRow(
+                    vault_id=vault.id,
+                    entry_id=entry_id,
+                    sealed=sealed,
+                    revision=1,
+                    created_at=now,
+                    changed_at=now,
+                )
+                db.add(row)
+            else:
+                # One statement: of two workstations saving from the same read, one wins.
+                changed = db.execute(
+                    update(VaultEntryRow)
+                    .where(VaultEntryRow.id == row.id, VaultEntryRow.revision == revision)
+                    .values(sealed=sealed, revision=revision + 1, changed_at=now)
+                    .execution_options(synchronize_session=False)
+                ).rowcount  # type: ignore[attr-defined]
+                if changed != 1:
+                    raise VaultChangedElsewhereError()
+                db.refresh(row)
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_ENTRY_SAVED,
+                actor=session.email,
+                subject=session.email,
+                details={"vault": vault.vault_id, "entry": entry_id, "revision": row.revision},
+            )
+            db.flush()
+            return _entry(row)
+
+    def remove_entry(self, session: Session, entry_id: str) -> None:
+        """Forget an entry (its codes with it)."""
+        self._guard.require(Action.REMOVE_VAULT_ENTRY, session)
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            vault = _existing_vault(db, session.user_id)
+            removed = db.execute(
+                delete(VaultEntryRow).where(
+                    VaultEntryRow.vault_id == vault.id, VaultEntryRow.entry_id == entry_id
+                )
+            ).rowcount  # type: ignore[attr-defined]
+            if removed != 1:
+                raise VaultEntryNotFoundError()
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_ENTRY_REMOVED,
+                actor=session.email,
+                subject=session.email,
+                details={"vault": vault.vault_id, "entry": entry_id},
+            )
+
+
+def _vault_of(db: DbSession, user_id: int) -> Vault | None:
+    return db.execute(select(Vault).where(Vault.user_id == user_id)).scalar_one_or_none()
+
+
+def _existing_vault(db: DbSession, user_id: int) -> Vault:
+    vault = _vault_of(db, user_id)
+    if vault is None:
+        raise VaultNotFoundError()
+    return vault
+
+
+def _rp_id(db: DbSession) -> str:
+    organisation = current_organisation(db)
+    if organisation is None:
+        raise StoreNotInitializedError()
+    return organisation.rp_id
+
+
+def _slot(db: DbSession, vault: Vault, slot_id: str) -> VaultSlot:
+    row = db.execute(
+        select(VaultSlot).where(VaultSlot.vault_id == vault.id, VaultSlot.slot_id == slot_id)
+    ).scalar_one_or_none()
+    if row is None:
+        raise VaultSlotNotFoundError()
+    return row
+
+
+def _slot_credentials(db: DbSession, vault_pk: int) -> list[int]:
+    return [
+        row_id
+        for row_id in db.execute(
+            select(VaultSlot.credential_row_id).where(VaultSlot.vault_id == vault_pk)
+        ).scalars()
+        if row_id is not None
+    ]
+
+
+def _count(db: DbSession, model: type[VaultSlot] | type[VaultEntryRow], vault_pk: int) -> int:
+    return int(
+        db.execute(
+            select(func.count()).select_from(model).where(model.vault_id == vault_pk)
+        ).scalar_one()
+    )
+
+
+def _id_taken(db: DbSession, column: InstrumentedAttribute[str], value: str) -> bool:
+    return db.execute(select(column).where(column == value)).first() is not None
+
+
+def _check_id(value: str, name: str) -> None:
+    try:
+        parsed = uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        raise VaultMalformedError(field=name) from None
+    if str(parsed) != value or parsed.version != 4:
+        raise VaultMalformedError(field=name)
+
+
+def _check_salt(salt: bytes | None) -> None:
+    if salt is None or len(salt) != SALT_BYTES:
+        raise VaultMalformedError(field="salt")
+
+
+def _check_wrapped(wrapped: bytes) -> None:
+    if not 0 < len(wrapped) <= MAX_WRAPPED_BYTES:
+        raise VaultMalformedError(field="wrapped_key")
+
+
+def _add_slot(db: DbSession, vault: Vault, user: User, slot: NewSlot, now: datetime) -> None:
+    _check_id(slot.slot_id, "slot_id")
+    _check_wrapped(slot.wrapped_key)
+    label = slot.label.strip()
+    if not label or len(label) > MAX_LABEL or not label.isprintable():
+        raise VaultMalformedError(field="label")
+    if _id_taken(db, VaultSlot.slot_id, slot.slot_id):
+        raise VaultMalformedError(field="slot_id")
+    credential_row: int | None = None
+    if slot.kind is VaultSlotKind.SECURITY_KEY:
+        _check_salt(slot.salt)
+        key = None if slot.method_id is None else db.get(WebAuthnCredential, slot.method_id)
+        if key is None or key.user_id != user.id:
+            raise VaultKeyNotYoursError()
+        if key.id in _slot_credentials(db, vault.id):
+            raise VaultKeyHasSlotError()
+        credential_row = key.id
+    elif slot.salt is not None or slot.method_id is not None:
+        raise VaultMalformedError(field="kind")
+    db.add(
+        VaultSlot(
+            vault_id=vault.id,
+            slot_id=slot.slot_id,
+            kind=slot.kind.value,
+            label=label,
+            credential_row_id=credential_row,
+            salt=slot.salt,
+            wrapped_key=slot.wrapped_key,
+            created_at=now,
+            changed_at=now,
+        )
+    )
+    db.flush()
+
+
+def _sealed(db: DbSession, vault: Vault) -> SealedVault:
+    slots = db.execute(
+        select(VaultSlot, WebAuthnCredential.credential_id)
+        .outerjoin(WebAuthnCredential, WebAuthnCredential.id == VaultSlot.credential_row_id)
+        .where(VaultSlot.vault_id == vault.id)
+        .order_by(VaultSlot.id)
+    ).all()
+    entries = db.execute(
+        select(VaultEntryRow).where(VaultEntryRow.vault_id == vault.id).order_by(VaultEntryRow.id)
+    ).scalars()
+    return SealedVault(
+        vault_id=vault.vault_id,
+        rp_id=_rp_id(db),
+        created_at=vault.created_at,
+        slots=tuple(
+            SealedSlot(
+                slot_id=slot.slot_id,
+                kind=VaultSlotKind(slot.kind),
+                label=slot.label,
+                method_id=slot.credential_row_id,
+                credential_id=credential_id,
+                salt=slot.salt,
+                wrapped_key=slot.wrapped_key,
+                created_at=slot.created_at,
+                changed_at=slot.changed_at,
+            )
+            for slot, credential_id in slots
+        ),
+        entries=tuple(_entry(row) for row in entries),
+    )
+
+
+def _entry(row: VaultEntryRow) -> SealedEntry:
+    return SealedEntry(
+        entry_id=row.entry_id,
+        sealed=row.sealed,
+        revision=row.revision,
+        created_at=row.created_at,
+        changed_at=row.changed_at,
+    )

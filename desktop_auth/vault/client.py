@@ -1,0 +1,426 @@
+"""The workstation's vault: made, opened and changed here; stored through ``AuthService.vault``.
+
+``VaultClient`` works for one signed-in session.  Opening takes one touch of a security
+key (or Windows Hello) whose slot exists — its PRF output, with user verification,
+unwraps the vault key, and the same touch's second PRF input rolls the slot to a new
+salt — or the printed recovery key.  ``OpenVault`` then holds the vault key in memory
+until ``lock()``: the idle lock calls it.
+
+Nothing is written before it is complete: a new vault is stored only once its printed
+key has been typed back (``VaultCreation.finish``), so no vault ever exists that only a
+key could open.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from threading import Event
+from typing import Any, Protocol
+
+from desktop_auth.core.service import (
+    AuthService,
+    KeyPrompts,
+    NewSlot,
+    RecoveryStatus,
+    SealedEntry,
+    SealedSlot,
+    SealedVault,
+    Session,
+    VaultKeyChoice,
+)
+from desktop_auth.errors import (
+    VaultLockedError,
+    VaultNotFoundError,
+    VaultWrongKeyError,
+)
+from desktop_auth.vault import crypto, entries
+from desktop_auth.vault.crypto import VaultKey
+from desktop_auth.vault.entries import EntryContent, StoredCode, VaultEntry
+from desktop_auth.vault.recovery_key import RecoveryKey, parse_recovery_key
+from desktop_auth.vocabulary import VaultSlotKind
+
+
+class PrfAnswer(Protocol):
+    credential_id: bytes
+    first: bytes
+    second: bytes | None
+
+
+class PrfKeyClient(Protocol):
+    def evaluate_prf(
+        self,
+        rp_id: str,
+        salts: Mapping[bytes, tuple[bytes, bytes | None]],
+        cancel: Event | None = None,
+    ) -> PrfAnswer: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class VaultSummary:
+    """What can be said of the vault without opening it."""
+
+    exists: bool
+    slots: tuple[SealedSlot, ...] = ()
+    entry_count: int = 0
+    accepts_entries: bool = False
+
+    @property
+    def key_slots(self) -> tuple[SealedSlot, ...]:
+        return tuple(s for s in self.slots if s.kind is VaultSlotKind.SECURITY_KEY)
+
+
+class VaultClient:
+    """One signed-in user's vault, on this workstation."""
+
+    def __init__(self, service: AuthService, session: Session) -> None:
+        self._service = service
+        self._session = session
+
+    @property
+    def _owner(self) -> str:
+        # Who the workstation signed in, bound into every seal: an entry moved to
+        # another user's vault in the store does not open there.
+        return f"user:{self._session.user_id}"
+
+    def summary(self) -> VaultSummary:
+        state = self._service.vault.state(self._session)
+        if state is None:
+            return VaultSummary(exists=False)
+        return VaultSummary(
+            exists=True,
+            slots=state.slots,
+            entry_count=len(state.entries),
+            accepts_entries=state.accepts_entries,
+        )
+
+    def key_choices(self) -> tuple[VaultKeyChoice, ...]:
+        """The user's security keys; those with ``has_slot`` already open the vault."""
+        return self._service.vault.key_choices(self._session).keys
+
+    def own_recovery_codes(self) -> RecoveryStatus:
+        """desktop-auth's own codes, shown read-only beside the entries: counts, never codes."""
+        return self._service.recovery_codes.status(self._session)
+
+    def begin_create(
+        self,
+        key: VaultKeyChoice,
+        *,
+        prompts: KeyPrompts | None = None,
+        cancel: Event | None = None,
+    ) -> VaultCreation:
+        """One touch of ``key``: its slot is made in memory, with a new printed key."""
+        choices = self._service.vault.key_choices(self._session)
+        vault_id = str(uuid.uuid4())
+        vault_key = VaultKey.new()
+        key_slot = _key_slot(
+            self._key_client(prompts), choices.rp_id, vault_id, vault_key, key, cancel
+        )
+        return VaultCreation(self, vault_id, vault_key, key_slot, RecoveryKey.new())
+
+    def open_with_key(
+        self, *, prompts: KeyPrompts | None = None, cancel: Event | None = None
+    ) -> OpenVault:
+        """One touch of any key with a slot; the slot then rolls to a new salt."""
+        state = self._state()
+        slots = {
+            s.credential_id: s
+            for s in state.slots
+            if s.kind is VaultSlotKind.SECURITY_KEY and s.credential_id and s.salt
+        }
+        if not slots:
+            raise VaultWrongKeyError()
+        new_salts = {credential: crypto.new_salt() for credential in slots}
+        answer = self._key_client(prompts).evaluate_prf(
+            state.rp_id,
+            {
+                credential: (slot.salt or b"", new_salts[credential])
+                for credential, slot in slots.items()
+            },
+            cancel,
+        )
+        slot = slots.get(answer.credential_id)
+        if slot is None:
+            raise VaultWrongKeyError()
+        vault_key = crypto.unwrap_vault_key(
+            crypto.security_key_wrapping_key(
+                answer.first, vault_id=state.vault_id, credential_id=answer.credential_id
+            ),
+            slot.wrapped_key,
+            vault_id=state.vault_id,
+            slot_id=slot.slot_id,
+            kind=slot.kind.value,
+        )
+        if answer.second is not None:
+            rewrapped = crypto.wrap_vault_key(
+                crypto.security_key_wrapping_key(
+                    answer.second, vault_id=state.vault_id, credential_id=answer.credential_id
+                ),
+                vault_key,
+                vault_id=state.vault_id,
+                slot_id=slot.slot_id,
+                kind=slot.kind.value,
+            )
+            self._service.vault.rewrap_slot(
+                self._session, slot.slot_id, new_salts[answer.credential_id], rewrapped
+            )
+        return OpenVault(self, state, vault_key)
+
+    def open_with_recovery_key(self, typed: str) -> OpenVault:
+        """The printed key, as typed; a typo is named by its group before anything else."""
+        recovery_key = parse_recovery_key(typed)
+        state = self._state()
+        wrapping = crypto.recovery_key_wrapping_key(recovery_key.material, vault_id=state.vault_id)
+        for slot in state.slots:
+            if slot.kind is not VaultSlotKind.RECOVERY_KEY:
+                continue
+            try:
+                vault_key = crypto.unwrap_vault_key(
+                    wrapping,
+                    slot.wrapped_key,
+                    vault_id=state.vault_id,
+                    slot_id=slot.slot_id,
+                    kind=slot.kind.value,
+                )
+            except VaultWrongKeyError:
+                continue
+            return OpenVault(self, state, vault_key)
+        raise VaultWrongKeyError()
+
+    # --- for VaultCreation and OpenVault ---------------------------------------------------
+
+    def _state(self) -> SealedVault:
+        state = self._service.vault.state(self._session)
+        if state is None:
+            raise VaultNotFoundError()
+        return state
+
+    def _key_client(self, prompts: KeyPrompts | None) -> PrfKeyClient:
+        client: Any = self._service.security_keys.client(prompts)
+        return client  # type: ignore[no-any-return]
+
+
+def _key_slot(
+    client: PrfKeyClient,
+    rp_id: str,
+    vault_id: str,
+    vault_key: VaultKey,
+    key: VaultKeyChoice,
+    cancel: Event | None,
+) -> NewSlot:
+    salt = crypto.new_salt()
+    answer = client.evaluate_prf(rp_id, {key.credential_id: (salt, None)}, cancel)
+    if answer.credential_id != key.credential_id:
+        raise VaultWrongKeyError()
+    slot_id = str(uuid.uuid4())
+    wrapping = crypto.security_key_wrapping_key(
+        answer.first, vault_id=vault_id, credential_id=key.credential_id
+    )
+    return NewSlot(
+        slot_id=slot_id,
+        kind=VaultSlotKind.SECURITY_KEY,
+        label=key.label,
+        method_id=key.method_id,
+        salt=salt,
+        wrapped_key=crypto.wrap_vault_key(
+            wrapping,
+            vault_key,
+            vault_id=vault_id,
+            slot_id=slot_id,
+            kind=VaultSlotKind.SECURITY_KEY.value,
+        ),
+    )
+
+
+def _recovery_slot(
+    vault_id: str, vault_key: VaultKey, recovery_key: RecoveryKey, label: str
+) -> NewSlot:
+    slot_id = str(uuid.uuid4())
+    return NewSlot(
+        slot_id=slot_id,
+        kind=VaultSlotKind.RECOVERY_KEY,
+        label=label,
+        wrapped_key=crypto.wrap_vault_key(
+            crypto.recovery_key_wrapping_key(recovery_key.material, vault_id=vault_id),
+            vault_key,
+            vault_id=vault_id,
+            slot_id=slot_id,
+            kind=VaultSlotKind.RECOVERY_KEY.value,
+        ),
+    )
+
+
+@dataclass
+class VaultCreation:
+    """A vault made in memory: stored once its printed key has been typed back."""
+
+    _client: VaultClient
+    vault_id: str
+    _vault_key: VaultKey = field(repr=False)
+    _key_slot: NewSlot = field(repr=False)
+    recovery_key: RecoveryKey = field(repr=False)
+
+    def finish(self, typed_recovery_key: str, *, label: str) -> OpenVault:
+        """``typed_recovery_key``: the printed key as the person typed it back, proving
+        the sheet exists; ``label``: the printed key's slot name ("Printed recovery key")."""
+        typed = parse_recovery_key(typed_recovery_key)
+        if typed != self.recovery_key:
+            raise VaultWrongKeyError()
+        client = self._client
+        state = client._service.vault.create(
+            client._session,
+            self.vault_id,
+            [
+                self._key_slot,
+                _recovery_slot(self.vault_id, self._vault_key, self.recovery_key, label),
+            ],
+        )
+        return OpenVault(client, state, self._vault_key)
+
+
+@dataclass
+class RecoveryKeyReplacement:
+    """A new printed key, made in memory: it replaces the old once typed back."""
+
+    _vault: OpenVault
+    recovery_key: RecoveryKey = field(repr=False)
+
+    def finish(self, typed_recovery_key: str, *, label: str) -> None:
+        if parse_recovery_key(typed_recovery_key) != self.recovery_key:
+            raise VaultWrongKeyError()
+        vault = self._vault
+        old = [s.slot_id for s in vault.slots if s.kind is VaultSlotKind.RECOVERY_KEY]
+        storage = vault._client._service.vault
+        session = vault._client._session
+        storage.add_slot(
+            session,
+            _recovery_slot(vault.vault_id, vault._key(), self.recovery_key, label),
+        )
+        state = None
+        for slot_id in old:  # the old sheet opens nothing from now on
+            state = storage.remove_slot(session, slot_id)
+        vault._refresh(state)
+
+
+class OpenVault:
+    """The vault with its key in memory: read, change, add and remove ways in."""
+
+    def __init__(self, client: VaultClient, state: SealedVault, vault_key: VaultKey) -> None:
+        self._client = client
+        self._vault_key: VaultKey | None = vault_key
+        self._state = state
+
+    @property
+    def vault_id(self) -> str:
+        return self._state.vault_id
+
+    @property
+    def slots(self) -> tuple[SealedSlot, ...]:
+        return self._state.slots
+
+    @property
+    def accepts_entries(self) -> bool:
+        return self._state.accepts_entries
+
+    @property
+    def is_open(self) -> bool:
+        return self._vault_key is not None
+
+    def lock(self) -> None:
+        """Forget the vault key (the idle lock, signing out, closing the screen)."""
+        self._vault_key = None
+
+    def entries(self) -> list[VaultEntry]:
+        """Every entry, opened; the store's current state."""
+        self._refresh()
+        return [self._open(sealed) for sealed in self._state.entries]
+
+    def add(self, content: EntryContent) -> VaultEntry:
+        entry_id = str(uuid.uuid4())
+        return self._save(entry_id, content.check(), revision=0)
+
+    def change(self, entry: VaultEntry, content: EntryContent) -> VaultEntry:
+        """Save ``content`` over ``entry`` as it was read (another workstation's change
+        in between is ``VaultChangedElsewhereError``)."""
+        return self._save(entry.entry_id, content.check(), revision=entry.revision)
+
+    def mark_used(self, entry: VaultEntry, index: int, *, on: date) -> VaultEntry:
+        """The code at ``index`` was used today (copying it does this in one action)."""
+        codes = list(entry.content.codes)
+        codes[index] = replace(codes[index], used_on=on)
+        return self.change(entry, replace(entry.content, codes=tuple(codes)))
+
+    def remove(self, entry: VaultEntry) -> None:
+        self._key()
+        self._client._service.vault.remove_entry(self._client._session, entry.entry_id)
+
+    def add_key(
+        self,
+        key: VaultKeyChoice,
+        *,
+        prompts: KeyPrompts | None = None,
+        cancel: Event | None = None,
+    ) -> None:
+        """Another security key opens the vault too (one touch of that key)."""
+        client = self._client
+        slot = _key_slot(
+            client._key_client(prompts), self._state.rp_id, self.vault_id, self._key(), key, cancel
+        )
+        self._refresh(client._service.vault.add_slot(client._session, slot))
+
+    def remove_slot(self, slot: SealedSlot) -> None:
+        self._key()
+        client = self._client
+        self._refresh(client._service.vault.remove_slot(client._session, slot.slot_id))
+
+    def begin_new_recovery_key(self) -> RecoveryKeyReplacement:
+        """A new printed key (the old one lost, or seen by someone): typed back, it
+        replaces every older printed key."""
+        self._key()
+        return RecoveryKeyReplacement(self, RecoveryKey.new())
+
+    # --- inside --------------------------------------------------------------------------
+
+    def _key(self) -> VaultKey:
+        if self._vault_key is None:
+            raise VaultLockedError()
+        return self._vault_key
+
+    def _refresh(self, state: SealedVault | None = None) -> None:
+        self._key()
+        self._state = state or self._client._state()
+
+    def _open(self, sealed: SealedEntry) -> VaultEntry:
+        plaintext = crypto.open_entry(
+            self._key(),
+            sealed.sealed,
+            vault_id=self.vault_id,
+            entry_id=sealed.entry_id,
+            owner=self._client._owner,
+        )
+        return VaultEntry(
+            entry_id=sealed.entry_id,
+            content=entries.decode(plaintext),
+            added_at=sealed.created_at,
+            changed_at=sealed.changed_at,
+            revision=sealed.revision,
+        )
+
+    def _save(self, entry_id: str, content: EntryContent, *, revision: int) -> VaultEntry:
+        client = self._client
+        sealed = crypto.seal_entry(
+            self._key(),
+            entries.encode(content),
+            vault_id=self.vault_id,
+            entry_id=entry_id,
+            owner=client._owner,
+        )
+        stored = client._service.vault.save_entry(client._session, entry_id, sealed, revision)
+        return self._open(stored)
+
+
+def codes_from(texts: Sequence[str]) -> tuple[StoredCode, ...]:
+    """Unused codes, from what ``split_codes`` found."""
+    return tuple(StoredCode(code=text) for text in texts)

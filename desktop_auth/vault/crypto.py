@@ -1,0 +1,127 @@
+"""The vault's cryptography: one random vault key, entries sealed under it, and slots
+that each wrap it under a key of their own (as LUKS and Aegis keep them).
+
+* An entry is AES-256-GCM under the vault key; its associated data binds it to its
+  entry, its vault and its owner, so a ciphertext moved to another entry, vault or
+  user does not open (SECURITY.md V1).
+* A slot is the vault key, AES-256-GCM under a wrapping key; its associated data binds
+  it to its slot, kind and vault, so a slot swapped into another vault or posing as
+  another kind does not open.
+* A security key's wrapping key is HKDF-SHA256 of the key's PRF output (hmac-secret,
+  with user verification), with the vault id and credential id as context; the printed
+  recovery key's is HKDF of its 160 random bits.  Both inputs are full-entropy secrets,
+  so HKDF (not a password hash) is the right derivation.
+
+Adding or removing a slot re-wraps the vault key only; entries are never touched
+(SECURITY.md V3).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from desktop_auth.errors import VaultSealBrokenError, VaultWrongKeyError
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+#: The format byte in front of every ciphertext: a later format can be told apart.
+FORMAT = b"\x01"
+_ENTRY_CONTEXT = b"desktop-auth vault entry v1"
+_SLOT_CONTEXT = b"desktop-auth vault slot v1"
+_KEY_SLOT_INFO = b"desktop-auth vault security-key slot v1"
+_RECOVERY_SLOT_INFO = b"desktop-auth vault recovery-key slot v1"
+
+
+@dataclass(frozen=True)
+class VaultKey:
+    """The 256-bit key the entries are sealed under.  Never leaves the workstation."""
+
+    material: bytes = field(repr=False)
+
+    @classmethod
+    def new(cls) -> VaultKey:
+        return cls(os.urandom(KEY_BYTES))
+
+
+def _associated(context: bytes, *parts: str) -> bytes:
+    # Length-prefixed, so ("ab", "c") and ("a", "bc") never give the same bytes.
+    out = bytearray(context)
+    for part in parts:
+        encoded = part.encode()
+        out += len(encoded).to_bytes(2, "big") + encoded
+    return bytes(out)
+
+
+def _seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
+
+
+def _open(key: bytes, sealed: bytes, associated: bytes) -> bytes:
+    if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[:1] != FORMAT:
+        raise InvalidTag()
+    nonce, ciphertext = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
+    return AESGCM(key).decrypt(nonce, ciphertext, associated)
+
+
+def seal_entry(
+    key: VaultKey, plaintext: bytes, *, vault_id: str, entry_id: str, owner: str
+) -> bytes:
+    """``owner``: the user the vault belongs to, as the workstation knows them (its
+    signed-in session), never as the store says."""
+    return _seal(key.material, plaintext, _associated(_ENTRY_CONTEXT, vault_id, entry_id, owner))
+
+
+def open_entry(key: VaultKey, sealed: bytes, *, vault_id: str, entry_id: str, owner: str) -> bytes:
+    """The entry's plaintext; ``VaultSealBrokenError`` if it was altered, moved or is not
+    sealed under this key (the vault key was already proven by its slot)."""
+    try:
+        return _open(key.material, sealed, _associated(_ENTRY_CONTEXT, vault_id, entry_id, owner))
+    except InvalidTag:
+        raise VaultSealBrokenError() from None
+
+
+def wrap_vault_key(
+    wrapping_key: bytes, vault_key: VaultKey, *, vault_id: str, slot_id: str, kind: str
+) -> bytes:
+    return _seal(
+        wrapping_key, vault_key.material, _associated(_SLOT_CONTEXT, vault_id, slot_id, kind)
+    )
+
+
+def unwrap_vault_key(
+    wrapping_key: bytes, wrapped: bytes, *, vault_id: str, slot_id: str, kind: str
+) -> VaultKey:
+    """``VaultWrongKeyError`` for a wrong key and for a slot altered or moved alike:
+    which of the two it was is nothing an attacker should learn."""
+    try:
+        material = _open(wrapping_key, wrapped, _associated(_SLOT_CONTEXT, vault_id, slot_id, kind))
+    except InvalidTag:
+        raise VaultWrongKeyError() from None
+    if len(material) != KEY_BYTES:
+        raise VaultWrongKeyError()
+    return VaultKey(material)
+
+
+def _hkdf(secret: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(secret)
+
+
+def security_key_wrapping_key(prf_output: bytes, *, vault_id: str, credential_id: bytes) -> bytes:
+    """From one PRF output of the credential (32 bytes, user verified)."""
+    return _hkdf(prf_output, _associated(_KEY_SLOT_INFO, vault_id) + credential_id)
+
+
+def recovery_key_wrapping_key(recovery_key: bytes, *, vault_id: str) -> bytes:
+    return _hkdf(recovery_key, _associated(_RECOVERY_SLOT_INFO, vault_id))
+
+
+def new_salt() -> bytes:
+    """A PRF input: 32 random bytes, new for every slot and every re-wrap."""
+    return os.urandom(KEY_BYTES)
