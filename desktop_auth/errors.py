@@ -862,6 +862,12 @@ class VaultChangedElsewhereError(VaultError):
     code = "vault_changed_elsewhere"
 
 
+class VaultNoCodeLeftError(VaultError):
+    """Every code of that entry is used."""
+
+    code = "vault_no_code_left"
+
+
 class VaultFullError(VaultError):
     """``params``: limit."""
 

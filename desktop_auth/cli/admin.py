@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from desktop_auth.cli.context import CliContext
 
 if TYPE_CHECKING:
-    from desktop_auth.core.service import AuthService, TemporaryPassword, UserSummary
+    from desktop_auth.core.service import AuthService, Session, TemporaryPassword, UserSummary
 from desktop_auth.errors import (
     GateNothingToStartError,
     InsufficientAssuranceError,
@@ -289,7 +289,7 @@ def jwks(ctx: CliContext) -> int:
 def login(ctx: CliContext) -> int:
     """Sign in at the sign-in server as an administrator: password, then the second factor
     (the same rules as the window); the session is kept in the keyring until it ends."""
-    from desktop_auth.core.service import AssuranceLevel, SignInOutcome
+    from desktop_auth.core.service import AssuranceLevel
     from desktop_auth.remote.connect import store_admin_token
 
     url = ctx.config.server_url
@@ -297,9 +297,26 @@ def login(ctx: CliContext) -> int:
         ctx.out("cli.login.not_server")
         return 0
     service = ctx.service()
-    result = service.sign_in.with_password(
-        ctx.args.email, ctx.read_password(from_stdin=ctx.args.password_stdin)
-    )
+    session = sign_in_here(ctx, service, ctx.args.email, password_stdin=ctx.args.password_stdin)
+    if session.role != Role.ADMIN:
+        service.sign_in.sign_out(session)
+        raise PermissionDeniedError()
+    if session.assurance is AssuranceLevel.AAL1:  # B3: administration needs a second factor
+        service.sign_in.sign_out(session)
+        raise InsufficientAssuranceError()
+    store_admin_token(url, session.token)
+    ctx.out("cli.login.done", email=session.email, until=session.expires_at)
+    return 0
+
+
+def sign_in_here(
+    ctx: CliContext, service: AuthService, email: str, *, password_stdin: bool
+) -> Session:
+    """Password, then the second factor (a key's touch, else the app's code), as the
+    window asks them; a new password or a first second factor is set up in the window."""
+    from desktop_auth.core.service import SignInOutcome
+
+    result = service.sign_in.with_password(email, ctx.read_password(from_stdin=password_stdin))
     ticket = result.ticket
     if result.outcome is SignInOutcome.SECOND_FACTOR_REQUIRED and ticket is not None:
         kinds = [method.kind for method in result.methods]
@@ -314,18 +331,8 @@ def login(ctx: CliContext) -> int:
             code = ctx.read_line("cli.prompt.code")
             result = service.sign_in.with_second_factor(ticket, FactorKind.TOTP, code)
     if result.outcome is not SignInOutcome.DONE or result.session is None:
-        # A new password or a first second factor is set up in the window, not here.
         raise SignInRequiredError()
-    session = result.session
-    if session.role != Role.ADMIN:
-        service.sign_in.sign_out(session)
-        raise PermissionDeniedError()
-    if session.assurance is AssuranceLevel.AAL1:  # B3: administration needs a second factor
-        service.sign_in.sign_out(session)
-        raise InsufficientAssuranceError()
-    store_admin_token(url, session.token)
-    ctx.out("cli.login.done", email=session.email, until=session.expires_at)
-    return 0
+    return result.session
 
 
 def logout(ctx: CliContext) -> int:

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_auth.cli import admin, audit, key_trust, keys, rollout, security_key, server
+from desktop_auth.cli import admin, audit, key_trust, keys, rollout, security_key, server, vault
 from desktop_auth.cli.options import window_parser
 from desktop_auth.messages import translate
 from desktop_auth.vocabulary import ENROLLABLE_KINDS, Role
@@ -39,6 +39,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
 
     _add_server_commands(commands.add_parser("server", help=t("cli.cmd.server")), t)
     security_key.add_commands(commands.add_parser("key", help=t("cli.cmd.security_key")), t)
+    vault.add_commands(commands.add_parser("vault", help=t("cli.cmd.vault")), t)
 
     admin_parser = commands.add_parser("admin", help=t("cli.cmd.admin"))
     admin_commands = admin_parser.add_subparsers(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from desktop_auth.gui.account import AccountDialog
     from desktop_auth.gui.admin import AdminConsole
     from desktop_auth.gui.setup_wizard import SetupWizard
+    from desktop_auth.gui.vault_dialog import VaultDialog
 from desktop_auth.errors import StoreNotSetUpHereError
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
@@ -42,6 +43,7 @@ SCREENS = (
     "desktop_auth.gui.second_factor",
     "desktop_auth.gui.setup_wizard",
     "desktop_auth.gui.account",
+    "desktop_auth.gui.vault_dialog",
     "desktop_auth.gui.admin",
 )
 
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.runner.busy_changed.connect(self.start_page.busy.setVisible)
         self.wizard: SetupWizard | None = None
         self.account: AccountDialog | None = None
+        self.vault: VaultDialog | None = None
         self.admin_console: AdminConsole | None = None
         self._open_when_painted = False
         self._build_menus()
@@ -156,6 +159,7 @@ class MainWindow(QMainWindow):
         self.second_factor.cancelled.connect(self.back_to_sign_in)
         self.new_password.signed_in.connect(self.route)
         self.home.settings_requested.connect(self.open_settings)
+        self.home.vault_requested.connect(self.open_vault)
         self.home.admin_requested.connect(self.open_admin_console)
         self.home.sign_out_requested.connect(self.sign_out)
         self.service_opened.emit(service)
@@ -237,9 +241,9 @@ class MainWindow(QMainWindow):
             )
 
     def _idle_expired(self) -> None:
-        for dialog in (self.wizard, self.account, self.admin_console):
+        for dialog in (self.wizard, self.account, self.vault, self.admin_console):
             if dialog is not None:
-                dialog.close()
+                dialog.close()  # the vault locks as it closes
         self.admin_console = None
         minutes = self.idle.minutes
         self._end_session()
@@ -261,6 +265,9 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.idle.disarm()
+        if self.vault is not None:
+            self.vault.close()
+            self.vault = None
         self._end_session()
         if self.admin_console is not None:
             self.admin_console.close()
@@ -276,6 +283,15 @@ class MainWindow(QMainWindow):
         dialog.session_changed.connect(self._session_renewed)
         dialog.enrollment_shown.connect(self.enrollment_shown)
         self.account = dialog
+        dialog.open()
+
+    def open_vault(self) -> None:
+        if self.service is None or self.session is None:
+            return
+        from desktop_auth.gui.vault_dialog import VaultDialog  # needed only after a sign-in
+
+        dialog = VaultDialog(self.service, self.session, self)
+        self.vault = dialog
         dialog.open()
 
     def open_admin_console(self) -> None:

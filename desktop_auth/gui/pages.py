@@ -193,6 +193,7 @@ class HomePage(Screen):
     """Signed in: who, how, and the way to one's security settings."""
 
     settings_requested = Signal()
+    vault_requested = Signal()
     admin_requested = Signal()
     sign_out_requested = Signal()
 
@@ -203,6 +204,8 @@ class HomePage(Screen):
         self.details = paragraph()
         self.settings_button = QPushButton()
         self.settings_button.clicked.connect(self.settings_requested)
+        self.vault_button = QPushButton()
+        self.vault_button.clicked.connect(self.vault_requested)
         self.admin_button = QPushButton()
         self.admin_button.clicked.connect(self.admin_requested)
         self.admin_button.hide()
@@ -212,6 +215,7 @@ class HomePage(Screen):
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(self.settings_button)
+        layout.addWidget(self.vault_button)
         layout.addWidget(self.admin_button)
         layout.addWidget(self.sign_out_button)
         layout.addStretch(1)
@@ -234,5 +238,6 @@ class HomePage(Screen):
                 .replace("%2", session.assurance.value)
             )
         self.settings_button.setText(self.tr("My &security settings"))
+        self.vault_button.setText(self.tr("My &recovery codes"))
         self.admin_button.setText(self.tr("&Administration"))
         self.sign_out_button.setText(self.tr("Sign &out"))

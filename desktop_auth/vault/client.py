@@ -287,6 +287,10 @@ class RecoveryKeyReplacement:
     _vault: OpenVault
     recovery_key: RecoveryKey = field(repr=False)
 
+    @property
+    def vault_id(self) -> str:
+        return self._vault.vault_id
+
     def finish(self, typed_recovery_key: str, *, label: str) -> None:
         if parse_recovery_key(typed_recovery_key) != self.recovery_key:
             raise VaultWrongKeyError()
@@ -327,6 +331,10 @@ class OpenVault:
     @property
     def is_open(self) -> bool:
         return self._vault_key is not None
+
+    def rebind(self, client: VaultClient) -> None:
+        """Go on with a renewed session (after signing in again for a slot change)."""
+        self._client = client
 
     def lock(self) -> None:
         """Forget the vault key (the idle lock, signing out, closing the screen)."""

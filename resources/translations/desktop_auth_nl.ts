@@ -620,6 +620,52 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     </message>
 </context>
 <context>
+    <name>EntryDialog</name>
+    <message numerus="yes">
+        <source>%n code(s) found.</source>
+        <translation>
+            <numerusform>%n code gevonden.</numerusform>
+            <numerusform>%n codes gevonden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Change entry</source>
+        <translation>Item wijzigen</translation>
+    </message>
+    <message>
+        <source>New entry</source>
+        <translation>Nieuw item</translation>
+    </message>
+    <message>
+        <source>&amp;Service:</source>
+        <translation>&amp;Dienst:</translation>
+    </message>
+    <message>
+        <source>&amp;Account:</source>
+        <translation>&amp;Account:</translation>
+    </message>
+    <message>
+        <source>C&amp;odes:</source>
+        <translation>C&amp;odes:</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notities:</translation>
+    </message>
+    <message>
+        <source>For example: GitHub, Microsoft, payroll</source>
+        <translation>Bijvoorbeeld: GitHub, Microsoft, salarisportaal</translation>
+    </message>
+    <message>
+        <source>Paste the codes as the service shows them: one per line, numbered, or in columns.</source>
+        <translation>Plak de codes zoals de dienst ze toont: één per regel, genummerd of in kolommen.</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Opslaan</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunPage</name>
     <message>
         <source>Welcome: set up desktop-auth</source>
@@ -683,6 +729,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>My &amp;security settings</source>
         <translation>Mijn &amp;beveiligingsinstellingen</translation>
+    </message>
+    <message>
+        <source>My &amp;recovery codes</source>
+        <translation>Mijn &amp;herstelcodes</translation>
     </message>
     <message>
         <source>&amp;Administration</source>
@@ -1228,6 +1278,58 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>One recovery code, typed back</source>
         <translation>Eén overgetypte herstelcode</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>Sent to the printer.</source>
+        <extracomment>A copied code leaves the clipboard after this long, unless something else replaced it.</extracomment>
+        <translation>Naar de printer gestuurd.</translation>
+    </message>
+    <message>
+        <source>Could not print.</source>
+        <translation>Afdrukken is niet gelukt.</translation>
+    </message>
+    <message>
+        <source>Save the vault recovery key as PDF</source>
+        <translation>Kluisherstelsleutel als pdf opslaan</translation>
+    </message>
+    <message>
+        <source>vault-recovery-key.pdf</source>
+        <translation>kluisherstelsleutel.pdf</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Opgeslagen: %1</translation>
+    </message>
+    <message>
+        <source>Your vault recovery key</source>
+        <translation>Je kluisherstelsleutel</translation>
+    </message>
+    <message>
+        <source>With this key your vault opens even when no security key can: lost, broken or replaced. Print it or save it, and keep it away from this computer. It is shown only now.</source>
+        <translation>Met deze sleutel gaat je kluis ook open als geen beveiligingssleutel dat kan: kwijt, kapot of vervangen. Druk hem af of sla hem op, en bewaar hem niet bij deze computer. Hij wordt alleen nu getoond.</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Afdrukken…</translation>
+    </message>
+    <message>
+        <source>Save as P&amp;DF…</source>
+        <translation>Opslaan als p&amp;df…</translation>
+    </message>
+    <message>
+        <source>Type the key from the sheet to confirm you have it:</source>
+        <translation>Typ de sleutel over van het vel, om te bevestigen dat je hem hebt:</translation>
+    </message>
+    <message>
+        <source>The vault recovery key, typed back</source>
+        <translation>De kluisherstelsleutel, overgetypt</translation>
+    </message>
+    <message>
+        <source>&amp;Confirm</source>
+        <translation>&amp;Bevestigen</translation>
     </message>
 </context>
 <context>
@@ -1813,6 +1915,213 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>S&amp;witch off old methods…</source>
         <translation>Oude methoden &amp;uitzetten…</translation>
+    </message>
+</context>
+<context>
+    <name>VaultDialog</name>
+    <message>
+        <source>Touch your security key now.</source>
+        <translation>Raak je beveiligingssleutel nu aan.</translation>
+    </message>
+    <message>
+        <source>Which security key?</source>
+        <translation>Welke beveiligingssleutel?</translation>
+    </message>
+    <message>
+        <source>Security key:</source>
+        <translation>Beveiligingssleutel:</translation>
+    </message>
+    <message>
+        <source>Printed vault recovery key</source>
+        <translation>Geprinte kluisherstelsleutel</translation>
+    </message>
+    <message>
+        <source>Type the key from your sheet (8 groups of 5):</source>
+        <translation>Typ de sleutel over van je vel (8 groepen van 5):</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Openen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Signed in again. Try once more.</source>
+        <translation>Opnieuw aangemeld. Probeer het nog een keer.</translation>
+    </message>
+    <message>
+        <source>desktop-auth (this sign-in)</source>
+        <translation>desktop-auth (deze aanmelding)</translation>
+    </message>
+    <message>
+        <source>(used up)</source>
+        <translation>(op)</translation>
+    </message>
+    <message>
+        <source>(running low)</source>
+        <translation>(bijna op)</translation>
+    </message>
+    <message>
+        <source>desktop-auth recovery codes</source>
+        <translation>Herstelcodes van desktop-auth</translation>
+    </message>
+    <message>
+        <source>You have no recovery codes for signing in here. Make them under My security settings.</source>
+        <translation>Je hebt geen herstelcodes om hier in te loggen. Maak ze bij Mijn beveiligingsinstellingen.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 left, made on %3. They are kept as hashes: not even the vault can show them.</source>
+        <translation>%1 van %2 over, gemaakt op %3. Ze worden als hash bewaard: zelfs de kluis kan ze niet tonen.</translation>
+    </message>
+    <message>
+        <source>Account: %1</source>
+        <translation>Account: %1</translation>
+    </message>
+    <message>
+        <source>Added %1, changed %2</source>
+        <translation>Toegevoegd %1, gewijzigd %2</translation>
+    </message>
+    <message>
+        <source>Every code is used. Make new codes at the service and paste them here.</source>
+        <translation>Alle codes zijn gebruikt. Maak nieuwe codes aan bij de dienst en plak ze hier.</translation>
+    </message>
+    <message>
+        <source>Only %1 codes left. Make new codes at the service soon.</source>
+        <translation>Nog maar %1 codes over. Maak binnenkort nieuwe codes aan bij de dienst.</translation>
+    </message>
+    <message>
+        <source>%1 — used %2</source>
+        <translation>%1 — gebruikt %2</translation>
+    </message>
+    <message>
+        <source>That code is used already: pick an unused one.</source>
+        <translation>Die code is al gebruikt: kies een ongebruikte.</translation>
+    </message>
+    <message>
+        <source>Copied and marked used. The clipboard is cleared in %1 seconds.</source>
+        <translation>Gekopieerd en als gebruikt gemarkeerd. Het klembord wordt over %1 seconden leeggemaakt.</translation>
+    </message>
+    <message>
+        <source>Remove entry</source>
+        <translation>Item verwijderen</translation>
+    </message>
+    <message>
+        <source>Remove “%1” and its codes from the vault? They cannot be brought back.</source>
+        <translation>‘%1’ en de codes ervan uit de kluis verwijderen? Ze zijn daarna niet terug te halen.</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>Naar de printer gestuurd.</translation>
+    </message>
+    <message>
+        <source>Could not print.</source>
+        <translation>Afdrukken is niet gelukt.</translation>
+    </message>
+    <message>
+        <source>Each of your security keys opens the vault already. Add a key under My security settings first.</source>
+        <translation>Al je beveiligingssleutels openen de kluis al. Voeg eerst een sleutel toe bij Mijn beveiligingsinstellingen.</translation>
+    </message>
+    <message>
+        <source>That key opens the vault too now.</source>
+        <translation>Die sleutel opent de kluis nu ook.</translation>
+    </message>
+    <message>
+        <source>Opens with: %1, and your printed vault recovery key.</source>
+        <translation>Gaat open met: %1, en je geprinte kluisherstelsleutel.</translation>
+    </message>
+    <message>
+        <source>no security key</source>
+        <translation>geen beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Add a security key: until then no new codes can be kept.</source>
+        <translation>Voeg een beveiligingssleutel toe: tot dan kunnen er geen nieuwe codes worden bewaard.</translation>
+    </message>
+    <message>
+        <source>My recovery codes</source>
+        <translation>Mijn herstelcodes</translation>
+    </message>
+    <message>
+        <source>Keep your recovery codes safe here</source>
+        <translation>Bewaar je herstelcodes hier veilig</translation>
+    </message>
+    <message>
+        <source>Services such as Microsoft, Google or GitHub give you recovery codes for when your phone is lost. Keep them here: they are locked with your own security key, and with a vault recovery key you print. Nobody else can read them, not even the helpdesk.</source>
+        <translation>Diensten als Microsoft, Google of GitHub geven je herstelcodes voor als je telefoon kwijt is. Bewaar ze hier: ze zijn afgesloten met je eigen beveiligingssleutel, en met een kluisherstelsleutel die je afdrukt. Niemand anders kan ze lezen, ook de helpdesk niet.</translation>
+    </message>
+    <message>
+        <source>The vault opens with a security key or Windows Hello. Add one under My security settings first.</source>
+        <translation>De kluis gaat open met een beveiligingssleutel of Windows Hello. Voeg er eerst een toe bij Mijn beveiligingsinstellingen.</translation>
+    </message>
+    <message>
+        <source>&amp;Set up the vault…</source>
+        <translation>Kluis &amp;instellen…</translation>
+    </message>
+    <message>
+        <source>Your vault is locked</source>
+        <translation>Je kluis is vergrendeld</translation>
+    </message>
+    <message>
+        <source>Open it with one touch of your security key, or with the vault recovery key you printed.</source>
+        <translation>Open hem door je beveiligingssleutel aan te raken, of met de kluisherstelsleutel die je hebt afgedrukt.</translation>
+    </message>
+    <message>
+        <source>&amp;Open with my security key</source>
+        <translation>&amp;Openen met mijn beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>Use the &amp;printed vault recovery key…</source>
+        <translation>&amp;Geprinte kluisherstelsleutel gebruiken…</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Zoeken</translation>
+    </message>
+    <message>
+        <source>Search the vault</source>
+        <translation>In de kluis zoeken</translation>
+    </message>
+    <message>
+        <source>Services in your vault</source>
+        <translation>Diensten in je kluis</translation>
+    </message>
+    <message>
+        <source>Codes of this service</source>
+        <translation>Codes van deze dienst</translation>
+    </message>
+    <message>
+        <source>&amp;Copy and mark used</source>
+        <translation>&amp;Kopiëren en als gebruikt markeren</translation>
+    </message>
+    <message>
+        <source>&amp;New entry…</source>
+        <translation>&amp;Nieuw item…</translation>
+    </message>
+    <message>
+        <source>C&amp;hange…</source>
+        <translation>&amp;Wijzigen…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Verwijderen</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Afdrukken…</translation>
+    </message>
+    <message>
+        <source>Add a &amp;key…</source>
+        <translation>&amp;Sleutel toevoegen…</translation>
+    </message>
+    <message>
+        <source>Ne&amp;w printed key…</source>
+        <translation>Nieuwe geprinte s&amp;leutel…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
     </message>
 </context>
 <context>

@@ -199,3 +199,110 @@ def test_c2_authenticator_seed_and_codes_appear_nowhere(
     for name, text in texts.items():
         for planted in (user.secret, raw.hex(), code, wrong, *codes):
             assert planted not in text, f"a planted secret is in {name}"
+
+
+def test_v1_vault_codes_and_keys_appear_nowhere_on_the_server_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codes planted in the vault through a sign-in server, and the vault key, the printed
+    key and the key's PRF outputs: absent from the store file and its WAL, every log line
+    (the server's too) and what the server answered (SECURITY.md V1)."""
+    from typing import cast
+
+    from desktop_auth.config import load_config
+    from desktop_auth.core.service import AuthService
+    from desktop_auth.devices import ctap
+    from desktop_auth.vault.client import VaultClient, codes_from
+    from desktop_auth.vault.entries import EntryContent
+    from tests.helpers import PinnedClock
+    from tests.remote_helpers import serving
+    from tests.webauthn_helpers import hardware_key, make_user_with_key
+
+    planted = ["Planted-Vault-Code-Narwal-7731", "Planted-Vault-Code-Fjord-2290"]
+    planted_note = "Planted-Vault-Note-Kievit-Ooievaar"
+    database = tmp_path / "store.sqlite3"
+    config = tmp_path / "config.toml"
+    config.write_text("[argon2]\nmemory_kib = 19456\ntime_cost = 2\nparallelism = 1\n")
+    monkeypatch.setenv("DESKTOP_AUTH_CONFIG", str(config))
+    monkeypatch.setenv("DESKTOP_AUTH_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("DESKTOP_AUTH_DATA_KEY_FILE", str(tmp_path / "data.key"))
+    key = hardware_key()
+    monkeypatch.setattr(ctap, "connected_authenticators", lambda: iter([key]))
+    prf_outputs: list[bytes] = []
+    evaluate = ctap.SecurityKeyClient.evaluate_prf
+
+    def recorded(self: ctap.SecurityKeyClient, *args: object, **kwargs: object) -> object:
+        answer = evaluate(self, *args, **kwargs)  # type: ignore[arg-type]
+        prf_outputs.extend(o for o in (answer.first, answer.second) if o)
+        return answer
+
+    monkeypatch.setattr(ctap.SecurityKeyClient, "evaluate_prf", recorded)
+    log_file = tmp_path / "everything.log"
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    answers: list[str] = []
+    service = AuthService.open(load_config(), clock=PinnedClock())
+    try:
+        admin = service.accounts.local_administrator()
+        service.initialize(
+            actor=admin,
+            organisation_name="Salariszaken",
+            rp_id="salariszaken.nl",
+            admin_email="beheer@salariszaken.nl",
+            admin_display_name="Anna",
+            admin_password=ADMIN_PASSWORD,
+        )
+        jan = make_user_with_key(service, admin, key)
+        with serving(service) as remote:
+            workstation = cast(AuthService, remote)
+            session = workstation.sign_in.resume(jan.session.token)
+            client = VaultClient(workstation, session)
+            [choice] = client.key_choices()
+            creation = client.begin_create(choice)
+            printed = creation.recovery_key
+            vault = creation.finish(printed.formatted(), label="Printed key")
+            entry = vault.add(
+                EntryContent(service="Bank", codes=codes_from(planted), notes=planted_note)
+            )
+            vault.mark_used(entry, 0, on=PinnedClock().now().date())
+            again = client.open_with_key()
+            assert [e.content.notes for e in again.entries()] == [planted_note]
+            vault_key = again._vault_key
+            assert vault_key is not None
+            answers.append(repr(workstation.vault.state(session)))
+            answers.append(repr(service.audit.events(limit=None, actor=admin)))
+            # While the store is open its WAL holds the latest pages: read it now too.
+            during = {
+                f"{p.name} (open)": p.read_bytes()
+                for p in tmp_path.iterdir()
+                if p.name.startswith("store")
+            }
+    finally:
+        service.close()
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+        handler.close()
+
+    assert len(prf_outputs) >= 3
+    secrets = [
+        *(code.encode() for code in planted),
+        planted_note.encode(),
+        vault_key.material,
+        vault_key.material.hex().encode(),
+        printed.material,
+        printed.formatted().encode(),
+        printed.formatted().replace("-", "").encode(),
+        *prf_outputs,
+    ]
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("store")}
+    assert any(name.endswith("-wal (open)") for name in during), sorted(during)
+    files.update(during)
+    files["log"] = log_file.read_bytes()
+    files["answers"] = "\n".join(answers).encode()
+    assert b"vault.entry_saved" in files["log"]
+    for name, data in files.items():
+        for secret in secrets:
+            assert secret not in data, f"a vault secret is in {name}"

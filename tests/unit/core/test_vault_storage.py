@@ -59,7 +59,7 @@ def make_vault(service: AuthService, jan: KeyUser) -> SealedVault:
     return service.vault.create(jan.session, new_id(), [key_slot(jan.method_id), printed_slot()])
 
 
-def test_a_vault_is_made_with_a_key_and_the_printed_key(
+def test_v2_a_vault_is_made_with_a_key_and_the_printed_key(
     service: AuthService, user_with_key: KeyUser
 ) -> None:
     jan = user_with_key
@@ -131,7 +131,7 @@ def test_a_printed_key_slot_carries_no_salt_or_key(
         )
 
 
-def test_entries_are_kept_only_while_both_kinds_of_slot_exist(
+def test_v2_entries_are_kept_only_while_both_kinds_of_slot_exist(
     service: AuthService, user_with_key: KeyUser
 ) -> None:
     jan = user_with_key
@@ -161,7 +161,7 @@ def test_the_printed_keys_only_slot_is_replaced_never_removed(
     assert printed.slot_id not in {s.slot_id for s in after.slots}
 
 
-def test_removing_a_security_key_removes_its_slot(
+def test_v3_removing_a_security_key_removes_its_slot(
     service: AuthService, user_with_key: KeyUser
 ) -> None:
     jan = user_with_key

@@ -37,14 +37,14 @@ def test_two_seals_of_the_same_entry_differ() -> None:
         {"vault_id": "vault-ae", "entry_id": "ntry-1"},
     ],
 )
-def test_an_entry_moved_elsewhere_does_not_open(moved: dict[str, str]) -> None:
+def test_v1_an_entry_moved_elsewhere_does_not_open(moved: dict[str, str]) -> None:
     key = VaultKey.new()
     sealed = crypto.seal_entry(key, b"codes", **ENTRY)
     with pytest.raises(VaultSealBrokenError):
         crypto.open_entry(key, sealed, **{**ENTRY, **moved})
 
 
-def test_a_wrong_key_or_a_flipped_bit_does_not_open() -> None:
+def test_v1_a_wrong_key_or_a_flipped_bit_does_not_open() -> None:
     key = VaultKey.new()
     sealed = crypto.seal_entry(key, b"codes", **ENTRY)
     with pytest.raises(VaultSealBrokenError):
@@ -58,7 +58,7 @@ def test_a_wrong_key_or_a_flipped_bit_does_not_open() -> None:
         crypto.open_entry(key, sealed[:20], **ENTRY)
 
 
-def test_a_slot_unwraps_only_with_its_key_in_its_place() -> None:
+def test_v2_a_slot_unwraps_only_with_its_key_in_its_place() -> None:
     vault_key = VaultKey.new()
     wrapping = crypto.recovery_key_wrapping_key(os.urandom(20), vault_id=VAULT)
     place = {"vault_id": VAULT, "slot_id": "slot-1", "kind": "recovery_key"}

@@ -1,0 +1,161 @@
+"""My recovery codes in the window: from an empty vault to a printed entry, in English
+and Dutch, through the real key client over the software key (issue 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop_auth.core.service import Actor, AuthService
+from desktop_auth.devices.soft import SoftAuthenticator
+from desktop_auth.gui import recovery_sheet
+from desktop_auth.gui.i18n import install_language
+from desktop_auth.gui.vault_dialog import EntryDialog, RecoveryKeyDialog, VaultDialog
+from desktop_auth.store.db import Store
+from desktop_auth.vault.sheets import EntrySheet
+from tests.gui.conftest import shoot
+from tests.helpers import (
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+    make_service,
+    pdf_text,
+)
+from tests.webauthn_helpers import KeyUser, hardware_key, make_user_with_key
+
+GOOGLE_CODES = "1. 4938 2019    2. 4923 8821\n3. 1111 2222"
+
+
+@pytest.fixture
+def jan(
+    store: Store, clock: PinnedClock, memory_keyring: MemoryKeyring
+) -> tuple[AuthService, KeyUser]:
+    key: SoftAuthenticator = hardware_key()
+    service = make_service(store, clock=clock, keyring=memory_keyring, security_keys=lambda: [key])
+    admin: Actor = initialize_organisation(service)
+    return service, make_user_with_key(service, admin, key)
+
+
+def open_dialog(qtbot: QtBot, service: AuthService, jan: KeyUser) -> VaultDialog:
+    dialog = VaultDialog(service, jan.session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.summary is not None and not dialog.runner.busy)
+    return dialog
+
+
+def child(qtbot: QtBot, dialog: VaultDialog, kind: type) -> QDialog:
+    qtbot.waitUntil(lambda: isinstance(dialog.child, kind) and dialog.child.isVisible())
+    assert dialog.child is not None
+    return dialog.child
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_from_an_empty_vault_to_a_printed_entry(
+    qtbot: QtBot, jan: tuple[AuthService, KeyUser], language: str, tmp_path: Path
+) -> None:
+    install_language(language)
+    service, user = jan
+    dialog = open_dialog(qtbot, service, user)
+    assert dialog.pages.currentWidget() is dialog.intro_page
+    assert dialog.create_button.isEnabled()
+    shoot(dialog, "vault_1_empty")
+
+    dialog.create_button.click()  # one touch of the key (the software key answers)
+    printed = child(qtbot, dialog, RecoveryKeyDialog)
+    assert isinstance(printed, RecoveryKeyDialog)
+    key_text = printed.sheet.recovery_key.formatted()
+    assert printed.key.text() == key_text
+    assert not printed.ok_button.isEnabled()
+    shoot(printed, "vault_2_recovery_key")
+    assert not service.vault.state(user.session)  # nothing stored before it is typed back
+    printed.retype.setText("AAAAA-" + key_text[6:])
+    printed.ok_button.click()
+    qtbot.waitUntil(lambda: bool(printed.error.text()))
+    assert printed.isVisible()
+    printed.retype.setText(key_text.lower())
+    printed.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.open_page)
+    assert not printed.isVisible()
+
+    dialog.add_button.click()
+    entry_dialog = child(qtbot, dialog, EntryDialog)
+    assert isinstance(entry_dialog, EntryDialog)
+    entry_dialog.service.setText("Google")
+    entry_dialog.account.setText("jan.devries@gmail.com")
+    entry_dialog.codes.setPlainText(GOOGLE_CODES)
+    assert "3" in entry_dialog.found.text()
+    shoot(entry_dialog, "vault_3_new_entry")
+    entry_dialog.save_button.click()
+    qtbot.waitUntil(lambda: len(dialog.entries) == 1 and not dialog.runner.busy)
+    assert dialog.selected() is not None
+    assert [dialog.codes.item(i).text() for i in range(3)] == [
+        "4938 2019",
+        "4923 8821",
+        "1111 2222",
+    ]
+
+    dialog.copy_and_mark_used()
+    qtbot.waitUntil(lambda: dialog.entries[0].left == 2 and not dialog.runner.busy)
+    assert QGuiApplication.clipboard().text() == "4938 2019"
+    assert dialog.codes.item(0).font().strikeOut()
+    assert dialog.warning.text()  # 2 left: running low
+    assert dialog.codes.currentRow() == 1  # the next unused one is offered
+    shoot(dialog, "vault_4_entry")
+    dialog._clear_clipboard()
+    assert QGuiApplication.clipboard().text() == ""
+
+    # The entry's sheet, as the printer receives it (the PDF path of the same painter).
+    sheet = EntrySheet(
+        email=user.email, printed_on=dialog.entries[0].added_at.date(), entry=dialog.entries[0]
+    )
+    pdf = tmp_path / "google.pdf"
+    recovery_sheet.save_pdf(sheet, pdf, language)
+    text = pdf_text(pdf)
+    assert "Google" in text and "4923 8821" in text and "1111 2222" in text
+    assert ("2 of 3" if language == "en" else "2 van 3") in text
+
+    dialog.close()
+    assert dialog.vault is None and dialog.entries == []  # locked as it closed
+
+
+def test_a_locked_vault_opens_with_the_key_or_the_printed_key(
+    qtbot: QtBot, jan: tuple[AuthService, KeyUser]
+) -> None:
+    from desktop_auth.vault.client import VaultClient, codes_from
+    from desktop_auth.vault.entries import EntryContent
+
+    service, user = jan
+    client = VaultClient(service, user.session)
+    [key] = client.key_choices()
+    creation = client.begin_create(key)
+    printed = creation.recovery_key.formatted()
+    creation.finish(printed, label="Printed key").add(
+        EntryContent(service="GitHub", codes=codes_from(["aaaa-1111"]))
+    )
+
+    dialog = open_dialog(qtbot, service, user)
+    assert dialog.pages.currentWidget() is dialog.locked_page
+    shoot(dialog, "vault_5_locked")
+    dialog.open_key_button.click()
+    qtbot.waitUntil(lambda: len(dialog.entries) == 1)
+    dialog.close()
+
+    dialog = open_dialog(qtbot, service, user)
+    dialog.open_printed_button.click()
+    ask = child(qtbot, dialog, QDialog)
+    ask.setTextValue("wrong")  # type: ignore[attr-defined]
+    ask.accept()
+    qtbot.waitUntil(lambda: bool(dialog.error.text()))
+    assert "8" in dialog.error.text() and dialog.vault is None
+    dialog.open_printed_button.click()
+    ask = child(qtbot, dialog, QDialog)
+    ask.setTextValue(printed.replace("-", " "))  # type: ignore[attr-defined]
+    ask.accept()
+    qtbot.waitUntil(lambda: len(dialog.entries) == 1)
+    assert dialog.entries[0].content.service == "GitHub"
+    dialog.close()

@@ -1,0 +1,103 @@
+"""``desktop-auth vault``: the vault from a script, through the real key client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from desktop_auth.config import load_config
+from desktop_auth.core.service import AuthService
+from desktop_auth.devices.soft import SoftAuthenticator
+from desktop_auth.vault.client import VaultClient, codes_from
+from desktop_auth.vault.entries import EntryContent
+from tests.helpers import USER_PASSWORD
+from tests.unit.cli.conftest import Cli
+from tests.webauthn_helpers import hardware_key, make_user_with_key
+
+JAN = "jan@example.nl"
+
+
+@pytest.fixture
+def plugged(monkeypatch: pytest.MonkeyPatch) -> list[SoftAuthenticator]:
+    keys: list[SoftAuthenticator] = [hardware_key()]
+    monkeypatch.setattr(
+        "desktop_auth.devices.ctap.connected_authenticators", lambda: iter(keys[-1:])
+    )
+    return keys
+
+
+@pytest.fixture
+def jans_vault(initialized_here: Cli, plugged: list[SoftAuthenticator]) -> Iterator[str]:
+    """Jan with a key and a vault holding GitHub's three codes; yields his printed key."""
+    service = AuthService.open(load_config())
+    try:
+        jan = make_user_with_key(service, service.accounts.local_administrator(), plugged[-1], JAN)
+        client = VaultClient(service, jan.session)
+        [key] = client.key_choices()
+        creation = client.begin_create(key)
+        printed = creation.recovery_key.formatted()
+        vault = creation.finish(printed, label="Printed key")
+        vault.add(
+            EntryContent(
+                service="GitHub", account="jan-dev", codes=codes_from(["aaaa-1111", "bbbb-2222"])
+            )
+        )
+        yield printed
+    finally:
+        service.close()
+
+
+def vault_cli(cli: Cli, *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    return cli(
+        "vault", "--email", JAN, "--password-stdin", *argv, stdin=USER_PASSWORD + "\n" + stdin
+    )
+
+
+def test_list_use_and_add_through_the_key(initialized_here: Cli, jans_vault: str) -> None:
+    cli = initialized_here
+    code, out, err = vault_cli(cli, "list")
+    assert (code, err) == (0, "")
+    assert "GitHub (jan-dev): 2 of 2 codes left" in out
+    assert "aaaa-1111" not in out  # a list shows no code
+
+    code, out, err = vault_cli(cli, "use", "github")
+    assert code == 0 and out.strip().splitlines()[-1] == "aaaa-1111"
+    assert "Only 1 codes left" in err
+    code, out, _err = vault_cli(cli, "use", "GitHub")
+    assert out.strip().splitlines()[-1] == "bbbb-2222"
+    code, _out, err = vault_cli(cli, "use", "GitHub")
+    assert code != 0 and "Every code of that service is used" in err
+
+    code, out, err = vault_cli(
+        cli,
+        "add",
+        "Microsoft",
+        "--account",
+        "jan@outlook.com",
+        stdin="1. 4938 2019   2. 4923 8821\n",
+    )
+    assert (code, err) == (0, "") and "Added Microsoft with 2 codes." in out
+    code, out, _err = vault_cli(cli, "show", "Microsoft")
+    assert "4938 2019" in out and "4923 8821" in out
+
+
+def test_the_printed_key_opens_it_without_a_key(
+    initialized_here: Cli, jans_vault: str, plugged: list[SoftAuthenticator]
+) -> None:
+    cli = initialized_here
+    code, out, err = vault_cli(cli, "--recovery-key-stdin", "list", stdin=jans_vault.lower() + "\n")
+    assert (code, err) == (0, ""), err
+    assert "GitHub" in out
+    code, _out, err = vault_cli(cli, "--recovery-key-stdin", "list", stdin="ABCDE-FGHJK\n")
+    assert code != 0 and "8 groups of 5" in err
+
+
+def test_status_without_a_vault(initialized_here: Cli, plugged: list[SoftAuthenticator]) -> None:
+    service = AuthService.open(load_config())
+    try:
+        make_user_with_key(service, service.accounts.local_administrator(), plugged[-1], JAN)
+    finally:
+        service.close()
+    code, out, err = vault_cli(initialized_here, "status")
+    assert (code, err) == (0, "") and "You have no vault yet" in out
