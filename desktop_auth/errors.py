@@ -998,6 +998,12 @@ class SecurityKeyPinNotSetError(DeviceError):
     code = "security_key_pin_not_set"
 
 
+class SecurityKeyNoPrfError(DeviceError):
+    """The key (or the credential on it) has no PRF (hmac-secret): it cannot open the vault."""
+
+    code = "security_key_no_prf"
+
+
 class SecurityKeyTimeoutError(DeviceError):
     code = "security_key_timeout"
 

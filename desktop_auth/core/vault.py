@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute
@@ -54,11 +55,16 @@ MAX_SEALED_BYTES = 16384
 MAX_WRAPPED_BYTES = 128
 SALT_BYTES = 32
 MAX_LABEL = 100
+#: How the sign-in server's API carries these dataclasses' bytes: as base64 (pydantic reads
+#: this attribute; the core itself does not import pydantic).
+_BYTES_AS_BASE64: Final = {"ser_json_bytes": "base64", "val_json_bytes": "base64"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class SealedSlot:
     """One way into the vault, as stored: nothing here opens it without its key."""
+
+    __pydantic_config__ = _BYTES_AS_BASE64
 
     slot_id: str
     kind: VaultSlotKind
@@ -74,6 +80,8 @@ class SealedSlot:
 
 @dataclass(frozen=True, kw_only=True)
 class SealedEntry:
+    __pydantic_config__ = _BYTES_AS_BASE64
+
     entry_id: str
     sealed: bytes
     revision: int
@@ -101,6 +109,8 @@ class SealedVault:
 class NewSlot:
     """A slot the workstation made: the vault key wrapped under its own key."""
 
+    __pydantic_config__ = _BYTES_AS_BASE64
+
     slot_id: str
     kind: VaultSlotKind
     label: str
@@ -113,6 +123,8 @@ class NewSlot:
 @dataclass(frozen=True, kw_only=True)
 class VaultKeyChoice:
     """One of the user's security keys, as a vault slot would use it."""
+
+    __pydantic_config__ = _BYTES_AS_BASE64
 
     method_id: int
     label: str

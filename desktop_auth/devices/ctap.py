@@ -10,8 +10,10 @@ with a calm, translated message.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from threading import Event
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,11 +29,13 @@ from fido2.ctap import CtapDevice, CtapError
 from fido2.ctap2.base import Ctap2
 from fido2.ctap2.pin import ClientPin
 from fido2.hid import CtapHidDevice
+from fido2.utils import websafe_decode, websafe_encode
 
 from desktop_auth.errors import (
     DeviceError,
     NoSecurityKeyError,
     SecurityKeyCancelledError,
+    SecurityKeyNoPrfError,
     SecurityKeyNotRegisteredError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinChangeRequiredError,
@@ -169,6 +173,15 @@ def _pin_retries(device: CtapDevice | None) -> int | None:
         return None
 
 
+@dataclass(frozen=True)
+class PrfOutput:
+    """What a credential's PRF gave for the salts asked: secrets, kept out of ``repr``."""
+
+    credential_id: bytes
+    first: bytes = field(repr=False)
+    second: bytes | None = field(default=None, repr=False)
+
+
 class SecurityKeyClient:
     """Registers and uses credentials on the first authenticator found."""
 
@@ -232,3 +245,73 @@ class SecurityKeyClient:
         except (ClientError, CtapError) as error:
             raise self._failure(error, device, registering=False) from error
         return dict(response)
+
+    def evaluate_prf(
+        self,
+        rp_id: str,
+        salts: Mapping[bytes, tuple[bytes, bytes | None]],
+        cancel: Event | None = None,
+    ) -> PrfOutput:
+        """One touch, with user verification, of a key holding one of ``salts``'
+        credentials: its PRF (WebAuthn's prf extension, CTAP2 hmac-secret) for that
+        credential's first and optional second salt.
+
+        The assertion is made for this workstation only (a random challenge; it goes to
+        no relying party) and nothing of it but the PRF outputs is kept.  The same JSON
+        works through ``WindowsClient`` (Windows Hello and keys there).  A key or
+        credential without PRF is ``SecurityKeyNoPrfError``: the vault's printed key
+        serves instead.
+        """
+        by_credential = {
+            websafe_encode(credential): {
+                "first": websafe_encode(first),
+                **({"second": websafe_encode(second)} if second is not None else {}),
+            }
+            for credential, (first, second) in salts.items()
+        }
+        options = {
+            "challenge": websafe_encode(os.urandom(32)),
+            "rpId": rp_id,
+            "allowCredentials": [
+                {"type": "public-key", "id": websafe_encode(credential)} for credential in salts
+            ],
+            "userVerification": "required",
+            "extensions": {"prf": {"evalByCredential": by_credential}},
+        }
+        client, device = self._client()
+        try:
+            selection = client.get_assertion(options, event=cancel)  # type: ignore[arg-type]
+            response = selection.get_response(0)
+        except (ClientError, CtapError) as error:
+            raise self._failure(error, device, registering=False) from error
+        credential_id = bytes(response.raw_id)
+        results = _member(_member(response.client_extension_results, "prf"), "results")
+        if results is None or credential_id not in salts:
+            raise SecurityKeyNoPrfError()
+        first = _prf_bytes(_member(results, "first"))
+        second = _prf_bytes(_member(results, "second"))
+        if first is None or (salts[credential_id][1] is not None and second is None):
+            raise SecurityKeyNoPrfError()
+        return PrfOutput(credential_id=credential_id, first=first, second=second)
+
+
+def _member(values: object, name: str) -> object:
+    """A field of python-fido2's extension outputs: a dataclass from ``Fido2Client``, a
+    mapping of JSON from ``WindowsClient``."""
+    if values is None:
+        return None
+    if hasattr(values, name):  # fido2's dataclasses are Mappings of their JSON form too
+        return getattr(values, name)
+    if isinstance(values, Mapping):
+        return values.get(name)
+    return None
+
+
+def _prf_bytes(value: object) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    if isinstance(value, str):
+        return websafe_decode(value)
+    raise SecurityKeyNoPrfError()

@@ -3,17 +3,19 @@
 It implements python-fido2's ``CtapDevice`` (one ``call``), so the real
 ``Fido2Client`` → ``Ctap2`` stack drives it exactly as it drives a YubiKey:
 getInfo, makeCredential and getAssertion (with getNextAssertion), ES256 keys,
-packed self-attestation, resident (discoverable) credentials and built-in user
-verification.  It powers demo mode and the end-to-end tests; its own AAGUID
-lets the relying party refuse it outside demo mode.  Its keys live in memory
-only: it is no place for a real secret.
+packed self-attestation, resident (discoverable) credentials, built-in user
+verification, and hmac-secret (with hmac-secret-mc), which is WebAuthn's PRF: the
+recovery-code vault's way to open with one touch.  It powers demo mode and the
+end-to-end tests; its own AAGUID lets the relying party refuse it outside demo mode.
+Its keys live in memory only: it is no place for a real secret.
 
 Knobs for tests: ``verifies_user`` (a key without a fingerprint reader),
 ``uv_flag`` (a lying authenticator: always or never reports user verification),
 ``next_credential_id`` (a credential id chosen by the test), ``wind_back_counter``
 (a cloned key), ``attestation_certificate`` (packed attestation with a certificate
 chain, as a real model's batch certificate), ``backup_eligible`` and ``backup_state``
-(the flags of a synced passkey), ``supports_pin`` (a key that can hold a PIN;
+(the flags of a synced passkey), ``supports_prf`` (False: a key without the hmac-secret
+extension, so without PRF), ``supports_pin`` (a key that can hold a PIN;
 ``client_pin`` is its PIN state, see ``soft_pin``), and ``touch`` (called where a real key
 waits for a touch; return False to act as if nobody touched it).
 """
@@ -34,6 +36,7 @@ from fido2 import cbor
 from fido2.cose import ES256
 from fido2.ctap import STATUS, CtapDevice, CtapError
 from fido2.ctap2.base import Ctap2
+from fido2.ctap2.pin import ClientPin
 from fido2.hid import CAPABILITY, CTAPHID
 from fido2.webauthn import AttestedCredentialData, AuthenticatorData
 
@@ -54,6 +57,13 @@ class SoftCredential:
     private_key: ec.EllipticCurvePrivateKey = field(repr=False)
     resident: bool
     counter: int = 0
+    #: hmac-secret's CredRandom, one for uses with user verification and one without
+    #: (CTAP 2.1 §12.5); None for a credential made without the extension.
+    cred_random_uv: bytes | None = field(default=None, repr=False)
+    cred_random_no_uv: bytes | None = field(default=None, repr=False)
+
+    def cred_random(self, *, uv: bool) -> bytes | None:
+        return self.cred_random_uv if uv else self.cred_random_no_uv
 
 
 def _ok(response: Mapping[int, Any] | None = None) -> bytes:
@@ -69,12 +79,14 @@ class SoftAuthenticator(CtapDevice):
         aaguid: uuid.UUID = SOFT_AAGUID,
         verifies_user: bool = True,
         supports_pin: bool = False,
+        supports_prf: bool = True,
         min_pin_length: int = 4,
         touch: Callable[[], bool] | None = None,
     ) -> None:
         self.aaguid = aaguid
         self.verifies_user = verifies_user
         self.supports_pin = supports_pin
+        self.supports_prf = supports_prf
         self.client_pin = SoftClientPin(min_pin_length=min_pin_length)
         self.uv_flag: bool | None = None
         self.next_credential_id: bytes | None = None
@@ -84,6 +96,8 @@ class SoftAuthenticator(CtapDevice):
         self.credentials: list[SoftCredential] = []
         self._pending_assertions: list[bytes] = []
         self._pending_flags = FLAG(0)
+        self._pending_extensions: Mapping[str, Any] = {}
+        self._pending_uv = False
         #: The leaf's private key and the chain (DER, leaf first) for packed attestation
         #: with ``x5c``; None: self attestation, which proves nothing about the model.
         self.attestation_certificate: tuple[ec.EllipticCurvePrivateKey, list[bytes]] | None = None
@@ -121,6 +135,13 @@ class SoftAuthenticator(CtapDevice):
             if command == Ctap2.CMD.GET_NEXT_ASSERTION:
                 return _ok(self._next_assertion())
             if command == Ctap2.CMD.CLIENT_PIN and self._pin_capable:
+                return _ok(self.client_pin.handle(request))
+            # hmac-secret's salts travel under a key agreement even on a key with no PIN.
+            if (
+                command == Ctap2.CMD.CLIENT_PIN
+                and self.supports_prf
+                and request.get(2) == ClientPin.CMD.GET_KEY_AGREEMENT
+            ):
                 return _ok(self.client_pin.handle(request))
             if command == Ctap2.CMD.SELECTION:
                 self._wait_for_touch(event, on_keepalive)
@@ -167,6 +188,8 @@ class SoftAuthenticator(CtapDevice):
             0x09: ["usb"],
             0x0A: [{"type": "public-key", "alg": ES256_ALG}],
         }
+        if self.supports_prf:
+            info[0x02] = ["hmac-secret", "hmac-secret-mc"]
         if self._pin_capable:
             options["clientPin"] = self.client_pin.is_set
             info[0x0C] = self.client_pin.force_change
@@ -220,6 +243,8 @@ class SoftAuthenticator(CtapDevice):
             self._wait_for_touch(event, on_keepalive)  # a real key also waits first
             raise CtapError(CtapError.ERR.CREDENTIAL_EXCLUDED)
         self._wait_for_touch(event, on_keepalive)
+        requested: Mapping[str, Any] = request.get(6) or {}
+        with_prf = self.supports_prf and requested.get("hmac-secret") is True
 
         credential = SoftCredential(
             credential_id=self.next_credential_id or secrets.token_bytes(32),
@@ -228,7 +253,10 @@ class SoftAuthenticator(CtapDevice):
             user_name=user.get("name", ""),
             private_key=ec.generate_private_key(ec.SECP256R1()),
             resident=bool(options.get("rk")),
+            cred_random_uv=secrets.token_bytes(32) if with_prf else None,
+            cred_random_no_uv=secrets.token_bytes(32) if with_prf else None,
         )
+        extensions = self._extension_outputs(credential, requested, uv=uv, made=True)
         if credential.resident:  # one resident credential per account and site
             self.credentials = [
                 c
@@ -245,9 +273,10 @@ class SoftAuthenticator(CtapDevice):
         )
         auth_data = AuthenticatorData.create(
             hashlib.sha256(credential.rp_id.encode()).digest(),
-            self._flags(up=True, uv=uv) | FLAG.AT,
+            self._flags(up=True, uv=uv) | FLAG.AT | (FLAG.ED if extensions else FLAG(0)),
             credential.counter,
             attested,
+            extensions or None,
         )
         statement: dict[str, Any] = {"alg": ES256_ALG}
         signer = credential.private_key
@@ -281,6 +310,8 @@ class SoftAuthenticator(CtapDevice):
             self._wait_for_touch(event, on_keepalive)
         self._pending_assertions = [client_data_hash + c.credential_id for c in found[1:]]
         self._pending_flags = self._flags(up=up, uv=uv)
+        self._pending_extensions = request.get(4) or {}
+        self._pending_uv = uv
         response = dict(self._assert(found[0], client_data_hash, self._pending_flags, up))
         if not allowed and len(found) > 1:
             response[5] = len(found)
@@ -304,8 +335,15 @@ class SoftAuthenticator(CtapDevice):
     ) -> Mapping[int, Any]:
         if up:  # a silent probe (up=False) must not move the counter
             credential.counter += 1
+        extensions = self._extension_outputs(
+            credential, self._pending_extensions, uv=self._pending_uv, made=False
+        )
         auth_data = AuthenticatorData.create(
-            hashlib.sha256(credential.rp_id.encode()).digest(), flags, credential.counter
+            hashlib.sha256(credential.rp_id.encode()).digest(),
+            flags | (FLAG.ED if extensions else FLAG(0)),
+            credential.counter,
+            b"",
+            extensions or None,
         )
         signature = credential.private_key.sign(
             auth_data + client_data_hash, ec.ECDSA(hashes.SHA256())
@@ -318,6 +356,23 @@ class SoftAuthenticator(CtapDevice):
         if credential.resident:
             response[4] = {"id": credential.user_id}
         return response
+
+    def _extension_outputs(
+        self, credential: SoftCredential, requested: Mapping[str, Any], *, uv: bool, made: bool
+    ) -> dict[str, Any]:
+        """hmac-secret at makeCredential (``true``, and with hmac-secret-mc the outputs for
+        the salts given) and at getAssertion (the outputs).  A credential made without the
+        extension answers none, as a real key's does."""
+        outputs: dict[str, Any] = {}
+        cred_random = credential.cred_random(uv=uv)
+        if made and cred_random is not None:
+            outputs["hmac-secret"] = True
+        salts = requested.get("hmac-secret-mc" if made else "hmac-secret")
+        if isinstance(salts, Mapping) and cred_random is not None and self.supports_prf:
+            outputs["hmac-secret-mc" if made else "hmac-secret"] = self.client_pin.hmac_secret(
+                salts, cred_random
+            )
+        return outputs
 
     def _fail_if_told(self) -> None:
         if self.fail_with is not None:

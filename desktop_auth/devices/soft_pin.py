@@ -2,7 +2,8 @@
 
 Just enough of CTAP 2.1 §6.5 for the app to set, change and count a PIN through
 python-fido2's real ``ClientPin``: getPINRetries, getKeyAgreement, setPIN and
-changePIN.  The PIN itself is never kept, only the first 16 bytes of its SHA-256
+changePIN; and the hmac-secret extension's salts, which travel under the same shared
+secret (§12.5).  The PIN itself is never kept, only the first 16 bytes of its SHA-256
 (as a real key does); the shared-secret derivation and ciphers are python-fido2's
 own ``PinProtocolV2`` so both ends of the exchange cannot drift apart.
 """
@@ -142,6 +143,27 @@ class SoftClientPin:
         if self.force_change:
             raise CtapError(ERR.PIN_POLICY_VIOLATION)  # CTAP 2.1: a forced change first
         return bytes(self._protocol.encrypt(secret, secrets.token_bytes(32)))  # type: ignore[no-untyped-call]
+
+    def hmac_secret(self, extension: Mapping[int, Any], cred_random: bytes) -> bytes:
+        """The hmac-secret output (CTAP 2.1 §12.5): the platform's salts, decrypted under
+        the shared secret of its key agreement and checked by their saltAuth, each HMACed
+        with the credential's CredRandom; the outputs encrypted back."""
+        if extension.get(4, 1) != PinProtocolV2.VERSION:
+            raise CtapError(ERR.INVALID_PARAMETER)
+        try:
+            key_agreement, salt_enc, salt_auth = extension[1], extension[2], extension[3]
+        except KeyError as error:
+            raise CtapError(ERR.MISSING_PARAMETER) from error
+        secret = self._shared_secret(key_agreement)
+        self._check_auth(secret, salt_enc, salt_auth)
+        salts = bytes(self._protocol.decrypt(secret, salt_enc))  # type: ignore[no-untyped-call]
+        if len(salts) not in (32, 64):
+            raise CtapError(ERR.INVALID_LENGTH)
+        outputs = b"".join(
+            hmac.new(cred_random, salts[start : start + 32], hashlib.sha256).digest()
+            for start in range(0, len(salts), 32)
+        )
+        return bytes(self._protocol.encrypt(secret, outputs))  # type: ignore[no-untyped-call]
 
     def power_cycle(self) -> None:
         """The key was unplugged and plugged in again."""

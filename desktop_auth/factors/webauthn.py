@@ -217,7 +217,10 @@ class WebAuthnFactor:
             user_verification=UserVerificationRequirement(policy.user_verification),
             # Only one kind allowed: the client offers only that kind.
             authenticator_attachment=None if only is None else AuthenticatorAttachment(only),
-            extensions={"credProps": True},  # the client tells whether it became discoverable
+            # credProps: the client tells whether it became discoverable.  prf: the key makes
+            # the credential with hmac-secret, which the recovery-code vault opens with
+            # (Windows Hello enables PRF only when it is asked for at creation).
+            extensions={"credProps": True, "prf": {}},
         )
         pending = PendingCeremony(
             purpose=CeremonyPurpose.REGISTER,

@@ -250,9 +250,11 @@ class VaultDialog(QDialog):
         self.runner = TaskRunner(self)
         self.busy = BusyBar(self.runner)
         self.error = ErrorLabel()
+        #: What just happened or what to do now (touch the key): not an error's colour.
+        self.note = paragraph()
         self.prompts = KeyPromptBridge(self)
         self.prompts.touch_requested.connect(
-            lambda: self.error.show_text(self.tr("Touch your security key now."))
+            lambda: self._say(self.tr("Touch your security key now."))
         )
         self.clipboard_timer = QTimer(self)
         self.clipboard_timer.setSingleShot(True)
@@ -344,6 +346,7 @@ class VaultDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.note)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
@@ -401,7 +404,7 @@ class VaultDialog(QDialog):
             return
         client, prompts = self.client, self.prompts
         cancel = prompts.start()
-        self.error.show_text(self.tr("Touch your security key now."))
+        self._say(self.tr("Touch your security key now."))
         self.runner.start(
             lambda: client.begin_create(key, prompts=prompts, cancel=cancel),
             self._show_new_recovery_key,
@@ -419,7 +422,7 @@ class VaultDialog(QDialog):
         )
 
     def _show_new_recovery_key(self, creation: VaultCreation | RecoveryKeyReplacement) -> None:
-        self.error.clear_error()
+        self._say("")
         dialog = RecoveryKeyDialog(self._recovery_key_sheet(creation.vault_id, creation), self)
         label = self.tr("Printed vault recovery key")
 
@@ -444,7 +447,7 @@ class VaultDialog(QDialog):
     def open_with_key(self) -> None:
         client, prompts = self.client, self.prompts
         cancel = prompts.start()
-        self.error.show_text(self.tr("Touch your security key now."))
+        self._say(self.tr("Touch your security key now."))
         self.runner.start(
             lambda: client.open_with_key(prompts=prompts, cancel=cancel), self._opened, self._failed
         )
@@ -466,11 +469,16 @@ class VaultDialog(QDialog):
         self.runner.start(lambda: client.open_with_recovery_key(typed), self._opened, self._failed)
 
     def _opened(self, vault: OpenVault) -> None:
-        self.error.clear_error()
+        self._say("")
         self.vault = vault
         self._refresh_open()
 
+    def _say(self, text: str) -> None:
+        self.error.clear_error()
+        self.note.setText(text)
+
     def _failed(self, error: DesktopAuthError) -> None:
+        self.note.clear()
         if isinstance(error, VaultWrongKeyError | VaultRecoveryKeyMalformedError):
             self.error.show_error(error)
             return
@@ -488,7 +496,7 @@ class VaultDialog(QDialog):
         self.client = VaultClient(self.service, session)
         if self.vault is not None:
             self.vault.rebind(self.client)
-        self.error.show_text(self.tr("Signed in again. Try once more."))
+        self._say(self.tr("Signed in again. Try once more."))
 
     # --- the open vault -------------------------------------------------------------------
 
@@ -539,6 +547,7 @@ class VaultDialog(QDialog):
         if self.list.currentRow() < 0:
             self.list.setCurrentRow(1 if self.list.count() > 1 else 0)
         self._show_selected()
+        self.ways_label.setText(self._ways_in())
 
     def selected(self) -> VaultEntry | None:
         item = self.list.currentItem()
@@ -651,7 +660,7 @@ class VaultDialog(QDialog):
         self.entries = [e for e in self.entries if e.entry_id != entry.entry_id] + [entry]
         self.entries.sort(key=lambda e: e.content.service.casefold())
         self._fill_list(entry.entry_id)
-        self.error.show_text(note) if note else self.error.clear_error()
+        self._say(note)
 
     def add_entry(self) -> None:
         self._edit(None)
@@ -710,7 +719,7 @@ class VaultDialog(QDialog):
             sheet,
             current_language(),
             self,
-            lambda ok: self.error.show_text(
+            lambda ok: self._say(
                 self.tr("Sent to the printer.") if ok else self.tr("Could not print.")
             ),
         )
@@ -721,7 +730,7 @@ class VaultDialog(QDialog):
         if vault is None:
             return
         if not keys:
-            self.error.show_text(
+            self._say(
                 self.tr(
                     "Each of your security keys opens the vault already. Add a key under My "
                     "security settings first."
@@ -733,7 +742,7 @@ class VaultDialog(QDialog):
             return
         prompts = self.prompts
         cancel = prompts.start()
-        self.error.show_text(self.tr("Touch your security key now."))
+        self._say(self.tr("Touch your security key now."))
         self.runner.start(
             lambda: vault.add_key(key, prompts=prompts, cancel=cancel),
             lambda _none: self._after_slots(self.tr("That key opens the vault too now.")),
@@ -746,20 +755,21 @@ class VaultDialog(QDialog):
             self._show_new_recovery_key(vault.begin_new_recovery_key())
 
     def _after_slots(self, note: str) -> None:
-        self.error.show_text(note)
+        self._say(note)
         self.load()
 
     # --- texts ----------------------------------------------------------------------------
 
     def _ways_in(self) -> str:
-        summary = self.summary
-        if summary is None:
+        # The open vault's own state is the latest (a summary may be a load behind).
+        source = self.vault if self.vault is not None else self.summary
+        if source is None:
             return ""
-        keys = [s.label for s in summary.slots if s.kind is VaultSlotKind.SECURITY_KEY]
+        keys = [s.label for s in source.slots if s.kind is VaultSlotKind.SECURITY_KEY]
         text = self.tr("Opens with: %1, and your printed vault recovery key.").replace(
             "%1", ", ".join(keys) if keys else self.tr("no security key")
         )
-        if not summary.accepts_entries:
+        if not source.accepts_entries:
             text += " " + self.tr("Add a security key: until then no new codes can be kept.")
         return text
 

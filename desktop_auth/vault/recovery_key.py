@@ -10,7 +10,6 @@ unwrapping is tried.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 
@@ -72,10 +71,32 @@ def _chunks(text: str, size: int) -> list[str]:
 
 
 def _check_character(number: int, data: str) -> str:
-    # A check, not a secret: any change of one character, and nearly any of two, or a
-    # group typed in another group's place, shows.
-    digest = hashlib.sha256(f"{number}:{data}".encode()).digest()
-    return ALPHABET[digest[0] % len(ALPHABET)]
+    # A check, not a secret: the group's characters as a polynomial over GF(32), so any one
+    # character changed and any two neighbours swapped always show; the group's number is
+    # added in, so a group typed in another group's place shows too.
+    check = number
+    for position, character in enumerate(data, start=1):
+        check ^= _gf32_multiply(ALPHABET.index(character), _gf32_power(2, position))
+    return ALPHABET[check]
+
+
+def _gf32_multiply(a: int, b: int) -> int:
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0b100000:
+            a ^= 0b100101  # x^5 + x^2 + 1, irreducible: GF(2^5) is a field
+    return product
+
+
+def _gf32_power(base: int, exponent: int) -> int:
+    result = 1
+    for _ in range(exponent):
+        result = _gf32_multiply(result, base)
+    return result
 
 
 def _encode(material: bytes) -> str:

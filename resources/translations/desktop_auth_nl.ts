@@ -1921,6 +1921,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>VaultDialog</name>
     <message>
         <source>Touch your security key now.</source>
+        <extracomment>What just happened or what to do now (touch the key): not an error&apos;s colour.</extracomment>
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>
