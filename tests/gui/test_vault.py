@@ -160,3 +160,38 @@ def test_a_locked_vault_opens_with_the_key_or_the_printed_key(
     qtbot.waitUntil(lambda: len(dialog.entries) == 1)
     assert dialog.entries[0].content.service == "GitHub"
     dialog.close()
+
+
+def test_the_idle_lock_closes_and_locks_the_vault(
+    qtbot: QtBot, jan: tuple[AuthService, KeyUser]
+) -> None:
+    from desktop_auth.gui.main_window import MainWindow
+    from desktop_auth.gui.workers import wait_for_workers
+    from desktop_auth.vault.client import VaultClient
+
+    service, user = jan
+    client = VaultClient(service, user.session)
+    [key] = client.key_choices()
+    creation = client.begin_create(key)
+    creation.finish(creation.recovery_key.formatted(), label="Printed key")
+    window = MainWindow(lambda: service)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_store()
+    qtbot.waitUntil(lambda: window.service is not None)
+    window.signed_in(user.session)
+    window.home.vault_button.click()
+    dialog = window.vault
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.locked_page)
+    dialog.open_key_button.click()
+    qtbot.waitUntil(
+        lambda: dialog.vault is not None and dialog.pages.currentWidget() is dialog.open_page
+    )
+    opened = dialog.vault
+    assert opened is not None and opened.is_open
+    window.idle.expired.emit()  # the minutes without use ran out
+    assert not dialog.isVisible() and dialog.vault is None
+    assert not opened.is_open  # the vault key is forgotten, not only hidden
+    window.close()
+    wait_for_workers()
