@@ -228,7 +228,7 @@ class SecurityKeyClient:
             response = client.make_credential(options, event=cancel)  # type: ignore[arg-type]
         except (ClientError, CtapError) as error:
             raise self._failure(error, device, registering=True) from error
-        return dict(response)
+        return _without_prf_outputs(dict(response))
 
     def authenticate(
         self, options: Mapping[str, Any], cancel: Event | None = None
@@ -293,6 +293,18 @@ class SecurityKeyClient:
         if first is None or (salts[credential_id][1] is not None and second is None):
             raise SecurityKeyNoPrfError()
         return PrfOutput(credential_id=credential_id, first=first, second=second)
+
+
+def _without_prf_outputs(response: dict[str, Any]) -> dict[str, Any]:
+    """The response for the relying party, without PRF outputs: registration asks for PRF
+    (Windows Hello enables it only then) and a key may evaluate it in the same touch, but
+    what it gives stays on this workstation (SECURITY.md V1)."""
+    extensions = dict(response.get("clientExtensionResults") or {})
+    prf = extensions.get("prf")
+    if prf is not None:
+        extensions["prf"] = {k: v for k, v in dict(prf).items() if k != "results"}
+        response["clientExtensionResults"] = extensions
+    return response
 
 
 def _member(values: object, name: str) -> object:

@@ -218,9 +218,13 @@ class WebAuthnFactor:
             # Only one kind allowed: the client offers only that kind.
             authenticator_attachment=None if only is None else AuthenticatorAttachment(only),
             # credProps: the client tells whether it became discoverable.  prf: the key makes
-            # the credential with hmac-secret, which the recovery-code vault opens with
-            # (Windows Hello enables PRF only when it is asked for at creation).
-            extensions={"credProps": True, "prf": {}},
+            # the credential with hmac-secret, which the recovery-code vault opens with;
+            # Windows Hello enables PRF only when it is evaluated at creation, so a throw-away
+            # salt goes along (the workstation keeps the output to itself).
+            extensions={
+                "credProps": True,
+                "prf": {"eval": {"first": websafe_encode(secrets.token_bytes(32))}},
+            },
         )
         pending = PendingCeremony(
             purpose=CeremonyPurpose.REGISTER,

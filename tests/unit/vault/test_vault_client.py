@@ -225,3 +225,14 @@ def test_v1_another_users_vault_does_not_open_with_my_key_or_my_entries(
     plugged.append(jan.key)  # Jan's key in Piet's hand opens nothing of his
     with pytest.raises(SecurityKeyNotRegisteredError):
         VaultClient(service, piet.session).open_with_key()
+
+
+def test_v1_registration_asks_for_prf_and_its_output_never_leaves_the_workstation(
+    service: AuthService, user_with_key: KeyUser
+) -> None:
+    jan = user_with_key
+    ceremony = service.security_keys.begin_add(jan.session, "Spare key")
+    assert "eval" in ceremony.options["extensions"]["prf"]  # Windows Hello needs it at creation
+    response = client_for(hardware_key()).register(ceremony.options)
+    assert response["clientExtensionResults"]["prf"] == {"enabled": True}
+    service.security_keys.finish_add(jan.session, response)
