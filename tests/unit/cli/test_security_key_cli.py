@@ -23,6 +23,9 @@ def test_info_shows_model_versions_and_that_no_pin_is_set(cli: Cli, key: SoftAut
     assert str(SOFT_AAGUID) in out
     assert "FIDO_2_0" in out
     assert "not set" in out and "desktop-auth key pin" in out and "6" in out
+    assert "hmac-secret/PRF): yes" in out
+    key.supports_prf = False  # an older key, without hmac-secret
+    code, out, err = cli("key", "info")
     assert "hmac-secret/PRF): no" in out
 
 
