@@ -54,6 +54,8 @@ MAX_SEALED_BYTES = 16384
 #: A wrapped 256-bit key: format byte, nonce, key and tag are 61 bytes.
 MAX_WRAPPED_BYTES = 128
 SALT_BYTES = 32
+#: The revision column is a 32-bit integer on every engine.
+MAX_REVISION = 2**31 - 2
 MAX_LABEL = 100
 #: How the sign-in server's API carries these dataclasses' bytes: as base64 (pydantic reads
 #: this attribute; the core itself does not import pydantic).
@@ -280,6 +282,8 @@ class VaultStorage:
         """Keep an entry: ``revision`` 0 for a new one, else the revision it was read at."""
         self._guard.require(Action.CHANGE_VAULT, session)
         _check_id(entry_id, "entry_id")
+        if not 0 <= revision <= MAX_REVISION:
+            raise VaultMalformedError(field="revision")
         if not 0 < len(sealed) <= MAX_SEALED_BYTES:
             raise VaultMalformedError(field="sealed")
         ctx = self._ctx
@@ -429,8 +433,12 @@ def _add_slot(db: DbSession, vault: Vault, user: User, slot: NewSlot, now: datet
     credential_row: int | None = None
     if slot.kind is VaultSlotKind.SECURITY_KEY:
         _check_salt(slot.salt)
-        key = None if slot.method_id is None else db.get(WebAuthnCredential, slot.method_id)
-        if key is None or key.user_id != user.id:
+        # Among the user's own keys, compared here: an id from the wire never reaches SQL.
+        own = db.execute(
+            select(WebAuthnCredential).where(WebAuthnCredential.user_id == user.id)
+        ).scalars()
+        key = next((row for row in own if row.id == slot.method_id), None)
+        if key is None:
             raise VaultKeyNotYoursError()
         if key.id in _slot_credentials(db, vault.id):
             raise VaultKeyHasSlotError()

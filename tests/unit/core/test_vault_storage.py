@@ -215,6 +215,11 @@ def test_sizes_are_bounded(service: AuthService, user_with_key: KeyUser) -> None
             service.vault.save_entry(jan.session, new_id(), sealed, 0)
     with pytest.raises(VaultMalformedError):
         service.vault.save_entry(jan.session, "entry", b"x", 0)
+    for revision in (-1, 2**31, 2**70):  # never as far as SQL, where it would overflow
+        with pytest.raises(VaultMalformedError):
+            service.vault.save_entry(jan.session, new_id(), b"x", revision)
+    with pytest.raises(VaultKeyNotYoursError):
+        service.vault.add_slot(jan.session, key_slot(2**70))
 
 
 def test_slot_changes_and_removing_entries_need_a_recent_sign_in(
