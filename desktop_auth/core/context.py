@@ -25,7 +25,7 @@ from desktop_auth.core.audit import (
 from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.clock import Clock
 from desktop_auth.core.identity import email_local_part
-from desktop_auth.core.notifications import SecurityNotifier, announce
+from desktop_auth.core.notifications import SecurityNotifier, announce, any_delivers
 from desktop_auth.core.password_policy import PasswordAssessment, assess_password
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.policy import Policy, load_policy
@@ -136,6 +136,10 @@ class ServiceContext:
     def notify(self, notice: SecurityNotice, email: str) -> None:
         """Call after the change is committed."""
         announce(self.notifiers, notice, email)
+
+    def notices_delivered(self) -> bool:
+        """Security notices reach the account's owner (a mail server is configured)."""
+        return any_delivers(self.notifiers)
 
     def assess_new_password(
         self, db: DbSession, password: str, email: str, *, organisation: str | None = None

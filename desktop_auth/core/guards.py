@@ -57,6 +57,7 @@ class Action(StrEnum):
     VIEW_RECOVERY_STATUS = "view_recovery_status"
     CHANGE_PASSWORD = "change_password"  # noqa: S105 - an action name
     VIEW_OWN_SESSIONS = "view_own_sessions"
+    VIEW_OWN_NOTICES = "view_own_notices"
     END_OWN_SESSION = "end_own_session"
     VIEW_VAULT = "view_vault"
     CHANGE_VAULT = "change_vault"
@@ -114,6 +115,8 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         Action.RENAME_OWN_METHOD: Needs(account=_OWN),
         Action.VIEW_RECOVERY_STATUS: Needs(account=_OWN),
         Action.VIEW_OWN_SESSIONS: Needs(account=_OWN),
+        # Whether security e-mails go out: nothing of the account, but only for its owner.
+        Action.VIEW_OWN_NOTICES: Needs(account=_OWN),
         # Ending a session (a workstation left signed in) only ever takes access away.
         Action.END_OWN_SESSION: Needs(account=_OWN),
         # The current password is asked for as well (P8): that is its re-authentication.

@@ -147,6 +147,11 @@ class MailQueue:
             )
         self.deliver_in_background()
 
+    @property
+    def delivers(self) -> bool:
+        """A mail server is configured: queued mail goes out (without one it only waits)."""
+        return self._sender is not None
+
     def deliver_in_background(self) -> None:
         if self._sender is None or (self._thread is not None and self._thread.is_alive()):
             return

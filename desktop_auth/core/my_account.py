@@ -95,6 +95,13 @@ class MyAccount:
             )
         ctx.notify(SecurityNotice.PASSWORD_CHANGED, user.email)
 
+    def security_mail(self, session: Session) -> bool:
+        """Whether changes to this account are told by security e-mail now: False where
+        no mail server is configured (the e-mails then wait in ``admin mail queue``), so
+        a screen promises no e-mail that will not come."""
+        self._guard.require(Action.VIEW_OWN_NOTICES, session)
+        return self._ctx.notices_delivered()
+
     # --- where the user is signed in ------------------------------------------------
 
     def sessions(self, session: Session) -> list[SessionInfo]:

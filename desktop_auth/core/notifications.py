@@ -23,6 +23,12 @@ class SecurityNotifier(Protocol):
         ...
 
 
+def any_delivers(notifiers: Sequence[SecurityNotifier]) -> bool:
+    """Whether a notice reaches its owner now: a notifier that says it does not deliver
+    (``delivers`` False: a mail queue without a mail server) does not count."""
+    return any(getattr(notifier, "delivers", True) for notifier in notifiers)
+
+
 def announce(notifiers: Sequence[SecurityNotifier], notice: SecurityNotice, email: str) -> None:
     for notifier in notifiers:
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from threading import Event
@@ -68,6 +69,10 @@ def list_usb_authenticators() -> list[str]:
         descriptor = device.descriptor
         names.append(descriptor.product_name or f"{descriptor.vid:04x}:{descriptor.pid:04x}")
     return names
+
+
+#: How often ``wait_for_key`` looks for a key plugged in.
+KEY_POLL_SECONDS = 0.25
 
 
 class KeyPrompts(Protocol):
@@ -204,6 +209,22 @@ class SecurityKeyClient:
         from desktop_auth.devices.key_pin import OwnSecurityKey
 
         return OwnSecurityKey(self._devices)
+
+    def wait_for_key(self, cancel: Event, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a key to be plugged in (at once True where Windows
+        Hello answers instead); False when none came or ``cancel`` was set.  A person told
+        "plug in your key" needs a moment to find it: "No security key found" at once read
+        as a fault."""
+        if self._use_windows_hello and windows_hello_available():
+            return True
+        deadline = time.monotonic() + seconds
+        while not cancel.is_set():
+            if next(iter(self._devices()), None) is not None:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            cancel.wait(KEY_POLL_SECONDS)
+        return False
 
     def _client(self) -> tuple[WebAuthnClient, CtapDevice | None]:
         collector = DefaultClientDataCollector(self._origin)

@@ -74,6 +74,8 @@ class AccountDialog(QDialog):
         self.service = service
         self.session = session
         self.methods: list[EnrolledMethod] = []
+        #: New recovery codes were made (and shown) here.
+        self.codes_made = False
         self.runner = TaskRunner(self)
         self.busy = BusyBar(self.runner)
         self.tabs = QTabWidget()
@@ -333,6 +335,7 @@ class AccountDialog(QDialog):
         self._sensitive(service.recovery_codes.generate, self._new_codes, self.codes_error)
 
     def _new_codes(self, sheet: RecoverySheet) -> None:
+        self.codes_made = True
         dialog = RecoveryCodesDialog(sheet, self)
         dialog.finished.connect(lambda _result: self.refresh())
         dialog.open()

@@ -62,11 +62,23 @@ class ReauthDialog(_Dialog):
     """S1: a fresh sign-in (password and code) before a sensitive change."""
 
     reauthenticated = Signal(object)
+    #: ``for_setup``: the password was right and two-step sign-in is to be set up: the
+    #: SETUP_REQUIRED result, whose ticket the setup wizard takes.
+    setup_ticket = Signal(object)
 
-    def __init__(self, service: AuthService, email: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: AuthService,
+        email: str,
+        parent: QWidget | None = None,
+        *,
+        for_setup: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.service = service
         self.email = email
+        #: Asked before the setup wizard (the home screen's reminder): the password only.
+        self.for_setup = for_setup
         self.ticket = ""
         #: The account's strongest method is a security key: the second step is a touch.
         self.use_key = False
@@ -139,6 +151,9 @@ class ReauthDialog(_Dialog):
         elif result.outcome is SignInOutcome.DONE and result.session is not None:
             self.reauthenticated.emit(result.session)
             self.accept()
+        elif self.for_setup and result.outcome is SignInOutcome.SETUP_REQUIRED and result.ticket:
+            self.setup_ticket.emit(result)
+            self.accept()
         else:
             self.error.show_text(self.tr("Signing in again did not work. Try again later."))
 
@@ -156,8 +171,14 @@ class ReauthDialog(_Dialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sign in again"))
         self.intro.setText(
-            self.tr("For this change, confirm it is you: your password, then a code from your app.")
+            self.tr("To set up two-step sign-in, first confirm it is you with your password.")
+            if self.for_setup
+            else self.tr(
+                "For this change, confirm it is you: your password, then a code from your app."
+            )
         )
+        self.code_label.setVisible(not self.for_setup)
+        self.code.setVisible(not self.for_setup)
         self.password_label.setText(self.tr("&Password:"))
         self.password.set_accessible_name(self.tr("Password"))
         self.code_label.setText(self.tr("&Code:"))

@@ -9,9 +9,9 @@ which every screen sets its texts again.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
 
 from desktop_auth.errors import DesktopAuthError, WeakPasswordError
 from desktop_auth.messages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, translate
@@ -82,3 +82,9 @@ def local_time(moment: datetime | None) -> str:
     if local.date() == datetime.now().astimezone().date():
         return local.strftime("%H:%M")
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(day: date) -> str:
+    """A day as the current language writes it in full ("vrijdag 1 januari 2027"), never
+    digits that read differently per country (issue 19)."""
+    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.LongFormat)

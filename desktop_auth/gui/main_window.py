@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
 
 if TYPE_CHECKING:
     from datetime import date
 
     from PySide6.QtGui import QCloseEvent, QPaintEvent
 
-    from desktop_auth.core.service import AuthService, Session, SignInResult
+    from desktop_auth.core.service import AuthService, Policy, Session, SignInResult
     from desktop_auth.gui.account import AccountDialog
     from desktop_auth.gui.admin import AdminConsole
     from desktop_auth.gui.setup_wizard import SetupWizard
@@ -28,7 +28,7 @@ from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
 from desktop_auth.gui.start_page import StartPage
 from desktop_auth.gui.workers import TaskRunner, run_and_forget
-from desktop_auth.vocabulary import Role
+from desktop_auth.vocabulary import FactorKind, Role
 
 LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.wizard: SetupWizard | None = None
         self.account: AccountDialog | None = None
         self.vault: VaultDialog | None = None
+        self.reauth: QDialog | None = None
         self.admin_console: AdminConsole | None = None
         self._open_when_painted = False
         self._build_menus()
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         self.home.vault_requested.connect(self.open_vault)
         self.home.admin_requested.connect(self.open_admin_console)
         self.home.sign_out_requested.connect(self.sign_out)
+        self.home.setup_requested.connect(self.set_up_now)
+        self.home.codes_requested.connect(lambda: self.open_settings(codes=True))
         self.service_opened.emit(service)
         if initialized:
             self.show_page(self.sign_in)
@@ -222,26 +225,80 @@ class MainWindow(QMainWindow):
             deadline=deadline,
             parent=self,
         )
-        wizard.completed.connect(self.signed_in)
-        wizard.rejected.connect(lambda: self.back_to_sign_in(""))
+        wizard.completed.connect(lambda session: self._wizard_completed(wizard, session))
+        wizard.rejected.connect(self._wizard_rejected)
         wizard.enrollment_shown.connect(self.enrollment_shown)
         wizard.setWindowIcon(self.windowIcon())
         self.wizard = wizard
         wizard.open()
 
-    def signed_in(self, session: Session) -> None:
+    def _wizard_completed(self, wizard: SetupWizard, session: Session) -> None:
+        # From the home screen's reminder: the new session replaces the one before.
+        if self.session is not None and self.session.token != session.token:
+            self._end_session()
+        self.signed_in(
+            session,
+            postponed_until=wizard.deadline if wizard.postponed else None,
+            codes_missing=wizard.codes_skipped,
+        )
+
+    def _wizard_rejected(self) -> None:
+        # Opened from the home screen's reminder: still signed in as before.
+        if self.session is not None:
+            self.show_page(self.home)
+        else:
+            self.back_to_sign_in("")
+
+    def set_up_now(self) -> None:
+        """The home screen's reminder: the password once more, then the setup wizard (its
+        ticket comes only from a sign-in; the session of "Remind me later" is AAL1)."""
+        if self.service is None or self.session is None:
+            return
+        from desktop_auth.gui.dialogs import ReauthDialog  # needed only after a sign-in
+
+        dialog = ReauthDialog(self.service, self.session.email, self, for_setup=True)
+        dialog.setup_ticket.connect(self.route)
+        dialog.reauthenticated.connect(lambda session: self._wizard_less_sign_in(session))
+        self.reauth = dialog
+        dialog.open()
+
+    def _wizard_less_sign_in(self, session: Session) -> None:
+        """Set up meanwhile (another workstation): the new session, with no reminder."""
+        self._end_session()
+        self.signed_in(session)
+
+    def signed_in(
+        self,
+        session: Session,
+        *,
+        postponed_until: date | None = None,
+        codes_missing: bool = False,
+    ) -> None:
         self.session = session
         self.home.show_session(session)
+        self.home.remind(postponed_until=postponed_until, codes_missing=codes_missing)
         self.show_page(self.home)
         self.session_started.emit(session)
         service = self.service
         if service is not None:
             self.runner.start(
-                lambda: service.policy.current().idle_lock_minutes, self.idle.arm, lambda _e: None
+                lambda: (service.policy.current(), service.recovery_codes.status(session).left),
+                lambda read: self._policy_read(session, *read),
+                lambda _e: None,
             )
 
+    def _policy_read(self, session: Session, policy: Policy, codes_left: int) -> None:
+        self.idle.arm(policy.idle_lock_minutes)
+        self.home.set_reminder_text(policy.reminder_text)
+        # A method works but every code is used or none was made: the home keeps asking.
+        has_method = any(m in (FactorKind.TOTP, FactorKind.WEBAUTHN) for m in session.methods)
+        if codes_left == 0 and has_method and self.home.postponed_until is None:
+            self.home.remind(codes_missing=True, focus=False)  # not while the person types
+
     def _idle_expired(self) -> None:
-        for dialog in (self.wizard, self.account, self.vault, self.admin_console):
+        if self.wizard is not None:
+            self.wizard.close_now()  # its codes page would ask first
+        for dialog in (self.reauth, self.account, self.vault, self.admin_console):
             if dialog is not None:
                 dialog.close()  # the vault locks as it closes
         self.admin_console = None
@@ -274,12 +331,16 @@ class MainWindow(QMainWindow):
             self.admin_console = None
         self.back_to_sign_in("")
 
-    def open_settings(self) -> None:
+    def open_settings(self, *, codes: bool = False) -> None:
+        """My security settings; ``codes``: at the recovery codes (the home's reminder)."""
         if self.service is None or self.session is None:
             return
         from desktop_auth.gui.account import AccountDialog  # needed only after a sign-in
 
         dialog = AccountDialog(self.service, self.session, self)
+        if codes:
+            dialog.tabs.setCurrentIndex(1)
+            dialog.finished.connect(lambda _result: self._codes_made(dialog))
         dialog.session_changed.connect(self._session_renewed)
         dialog.enrollment_shown.connect(self.enrollment_shown)
         self.account = dialog
@@ -304,6 +365,10 @@ class MainWindow(QMainWindow):
         console.setWindowIcon(self.windowIcon())
         self.admin_console = console
         console.open()
+
+    def _codes_made(self, dialog: AccountDialog) -> None:
+        if dialog.codes_made:
+            self.home.remind()  # made and shown: the reminder has done its work
 
     def _session_renewed(self, session: Session) -> None:
         self.session = session

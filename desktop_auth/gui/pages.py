@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, Session, SignInResult
 from desktop_auth.errors import DesktopAuthError
+from desktop_auth.gui.i18n import local_date
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
 from desktop_auth.vocabulary import Role
@@ -190,18 +201,47 @@ class FirstRunPage(Screen):
 
 
 class HomePage(Screen):
-    """Signed in: who, how, and the way to one's security settings."""
+    """Signed in: who, how, and the way to one's security settings; a reminder while
+    two-step sign-in waits to be set up, or the recovery codes to be made."""
 
     settings_requested = Signal()
     vault_requested = Signal()
     admin_requested = Signal()
     sign_out_requested = Signal()
+    #: The banner's button: set up two-step sign-in now (after "Remind me later").
+    setup_requested = Signal()
+    #: The banner's button: make recovery codes (none saved yet).
+    codes_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session: Session | None = None
+        #: Set up postponed until this day ("Remind me later"); None: nothing postponed.
+        self.postponed_until: date | None = None
+        #: The organisation's reminder text (the policy's), shown with that reminder.
+        self.reminder_text = ""
+        #: A method works but no recovery codes were saved.
+        self.codes_missing = False
         self.title = heading()
         self.details = paragraph()
+        self.banner = QFrame()
+        self.banner.setObjectName("reminder_banner")
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner_text = paragraph()
+        bold = self.banner_text.font()
+        bold.setBold(True)
+        self.banner_text.setFont(bold)
+        self.banner_note = paragraph()
+        self.banner_button = QPushButton()
+        self.banner_button.clicked.connect(self._banner_clicked)
+        banner_layout = QVBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_text)
+        banner_layout.addWidget(self.banner_note)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner_button)
+        banner_row.addStretch(1)
+        banner_layout.addLayout(banner_row)
+        self.banner.hide()
         self.settings_button = QPushButton()
         self.settings_button.clicked.connect(self.settings_requested)
         self.vault_button = QPushButton()
@@ -214,6 +254,7 @@ class HomePage(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.details)
+        layout.addWidget(self.banner)
         layout.addWidget(self.settings_button)
         layout.addWidget(self.vault_button)
         layout.addWidget(self.admin_button)
@@ -227,7 +268,55 @@ class HomePage(Screen):
         self.retranslate()
         self.settings_button.setFocus()
 
+    def remind(
+        self,
+        *,
+        postponed_until: date | None = None,
+        codes_missing: bool = False,
+        focus: bool = True,
+    ) -> None:
+        """What the banner asks for, after each sign-in (nothing: no banner)."""
+        self.postponed_until = postponed_until
+        self.codes_missing = codes_missing
+        self.retranslate()
+        if focus and not self.banner.isHidden():
+            self.banner_button.setFocus()
+
+    def set_reminder_text(self, text: str) -> None:
+        self.reminder_text = text
+        self.retranslate()
+
+    def _banner_clicked(self) -> None:
+        if self.postponed_until is not None:
+            self.setup_requested.emit()
+        elif self.codes_missing:
+            self.codes_requested.emit()
+
+    def _retranslate_banner(self) -> None:
+        note = ""
+        if self.postponed_until is not None:
+            text = self.tr("Two-step sign-in is required from %1. Set it up now.").replace(
+                "%1", local_date(self.postponed_until)
+            )
+            note = self.reminder_text
+            button = self.tr("Set it &up now…")
+        elif self.codes_missing:
+            text = self.tr(
+                "You have no recovery codes saved. Without them, a lost phone or key keeps "
+                "you out until the helpdesk helps."
+            )
+            button = self.tr("Make recovery &codes now…")
+        else:
+            self.banner.hide()
+            return
+        self.banner_text.setText(text)
+        self.banner_note.setText(note)
+        self.banner_note.setVisible(bool(note))
+        self.banner_button.setText(button)
+        self.banner.show()
+
     def retranslate(self) -> None:
+        self._retranslate_banner()
         session = self.session
         name = session.display_name if session else ""
         self.title.setText(self.tr("Welcome, %1").replace("%1", name))

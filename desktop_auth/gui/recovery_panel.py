@@ -48,6 +48,10 @@ class RecoveryCodesPanel(QWidget):
         self.pdf_button = QPushButton()
         self.text_button = QPushButton()
         self.copy_button = QPushButton()
+        # Enter in the field below opened Print (issue 19): none of these is the dialog's
+        # default: Enter there goes on with the wizard, or says the code is not right.
+        for button in (self.print_button, self.pdf_button, self.text_button, self.copy_button):
+            button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_sheet)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.text_button.clicked.connect(self.save_text)
@@ -60,6 +64,7 @@ class RecoveryCodesPanel(QWidget):
         self.retype_label.setBuddy(self.retype)
         self.stored.toggled.connect(lambda _on: self._update())
         self.retype.textChanged.connect(lambda _text: self._update())
+        self.retype.returnPressed.connect(self._retype_entered)
         self._confirmed = False
 
         buttons = QGridLayout()
@@ -110,6 +115,14 @@ class RecoveryCodesPanel(QWidget):
         if confirmed != self._confirmed:
             self._confirmed = confirmed
             self.confirmed_changed.emit(confirmed)
+
+    def _retype_entered(self) -> None:
+        """Enter after a typed code: a right one goes on (the wizard's default button); a
+        wrong one is said, where Print opened."""
+        if self.retype.text().strip() and not self.confirmed:
+            self.saved.setText(
+                self.tr("That is not one of the codes above. Check it and type it again.")
+            )
 
     def _ask_path(self, title: str, suggested: str, pattern: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(

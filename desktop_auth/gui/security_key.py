@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
+from desktop_auth.errors import SecurityKeyCancelledError
 from desktop_auth.vocabulary import FactorKind
 
 if TYPE_CHECKING:
@@ -86,9 +87,18 @@ def register_key(
     *,
     ticket: str | None = None,
     session: Session | None = None,
+    wait_seconds: float = 0,
 ) -> Session | EnrolledMethod:
-    """A new key for a setup ticket (returns the session) or a signed-in user (the method)."""
+    """A new key for a setup ticket (returns the session) or a signed-in user (the method).
+
+    ``wait_seconds``: first wait that long for a key to be plugged in (until
+    ``prompts.cancel``); the ceremony begins once it is there, so it cannot expire meanwhile.
+    """
     client = service.security_keys.client(prompts)
+    if wait_seconds:
+        client.wait_for_key(prompts.cancel, wait_seconds)  # none came: register says so
+    if prompts.cancel.is_set():  # Back or Cancel while waiting: no ceremony begins
+        raise SecurityKeyCancelledError()
     if session is not None:
         ceremony = service.security_keys.begin_add(session, nickname)
         response = client.register(ceremony.options, prompts.cancel)

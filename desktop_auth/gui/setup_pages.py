@@ -35,8 +35,11 @@ from desktop_auth.gui.key_pin_dialog import SetPinDialog, own_key_of
 from desktop_auth.gui.recovery_panel import RecoveryCodesPanel
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
+from desktop_auth.vocabulary import FactorKind
 
 INTRO, CHOOSE, APP, CODES, DONE, KEY = range(6)
+#: How long the key page waits for a key to be plugged in before "No security key found".
+KEY_WAIT_SECONDS = 60.0
 
 
 class TranslatedPage(QWizardPage):
@@ -122,6 +125,7 @@ class AppSetupPage(TranslatedPage):
     def _finished(self, session: Session) -> None:
         self.owner.session = session
         self.owner.ticket = None
+        self.owner.method_set_up = FactorKind.TOTP
         self.done = True
         self.panel.mark_done()
         self.completeChanged.emit()
@@ -194,12 +198,11 @@ class KeySetupPage(TranslatedPage):
         self.owner = wizard
         self.status = paragraph()
         self.prompts = KeyPromptBridge(self)
-        self.prompts.touch_requested.connect(
-            lambda: self.status.setText(self.tr("Touch your security key now (it blinks)."))
-        )
-        self.prompts.verification_requested.connect(
-            lambda: self.status.setText(self.tr("Confirm it is you: PIN, fingerprint or face."))
-        )
+        #: What the status line says ("waiting", "touch", "verify", "works" or ""): said
+        #: again in the new language when it changes.
+        self.stage = ""
+        self.prompts.touch_requested.connect(lambda: self._say("touch"))
+        self.prompts.verification_requested.connect(lambda: self._say("verify"))
         self.retry = QPushButton()
         self.retry.clicked.connect(self._register)
         self.retry.hide()
@@ -233,27 +236,54 @@ class KeySetupPage(TranslatedPage):
         self.retry.hide()
         self.set_pin.hide()
         prompts.start()
-        self.status.setText(self.tr("Insert your security key, or wait for Windows Hello…"))
+        self._say("waiting")
 
         def register() -> Session:
-            added = register_key(service, prompts, nickname, ticket=ticket, session=session)
+            added = register_key(
+                service,
+                prompts,
+                nickname,
+                ticket=ticket,
+                session=session,
+                wait_seconds=KEY_WAIT_SECONDS,
+            )
             from desktop_auth.core.service import Session  # on first use: the window paints first
 
             return added if isinstance(added, Session) else session  # type: ignore[return-value]
 
         owner.runner.start(register, self._finished, self._failed)
 
+    def _say(self, stage: str) -> None:
+        self.stage = stage
+        texts = {
+            # What is about to happen, said before it does (issue 19).
+            "waiting": self.tr(
+                "Plug in your security key and touch it when it blinks. On a computer with "
+                "Windows Hello, follow its window instead."
+            ),
+            "touch": self.tr("Touch your security key now (it blinks)."),
+            "verify": self.tr("Confirm it is you: PIN, fingerprint or face."),
+            "works": self.tr("Your security key works."),
+        }
+        self.status.setText(texts.get(stage, ""))
+
+    def stop(self) -> None:
+        """Stop waiting for a key (Back, Cancel): the worker gives up within a moment."""
+        self.prompts.stop()
+        self.owner.runner.cancel()
+
     def _finished(self, session: Session) -> None:
         self.owner.session = session
         self.owner.ticket = None
+        self.owner.method_set_up = FactorKind.WEBAUTHN
         self.done = True
-        self.status.setText(self.tr("Your security key works."))
+        self._say("works")
         self.completeChanged.emit()
         self.owner.button(QWizard.WizardButton.CommitButton).setFocus()
 
     def _failed(self, error: DesktopAuthError) -> None:
         self.error.show_error(error)
-        self.status.clear()
+        self._say("")
         self.retry.show()
         if isinstance(error, SecurityKeyUnsupportedError | SecurityKeyPinChangeRequiredError):
             self.pin_change_asked = isinstance(error, SecurityKeyPinChangeRequiredError)
@@ -269,8 +299,7 @@ class KeySetupPage(TranslatedPage):
         dialog.open()
 
     def cleanupPage(self) -> None:  # noqa: N802 - Qt override
-        self.prompts.stop()
-        self.owner.runner.cancel()
+        self.stop()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return self.done
@@ -280,6 +309,7 @@ class KeySetupPage(TranslatedPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Set up your security key"))
+        self._say(self.stage)
         self.retry.setText(self.tr("Try again"))
         self.set_pin.setText(
             self.tr("Change the key's PIN…")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from desktop_auth.core.service import (
         AuthService,
+        Policy,
         Session,
         SignInResult,
     )
 from desktop_auth.errors import DesktopAuthError
-from desktop_auth.gui.i18n import error_text
+from desktop_auth.gui.i18n import error_text, local_date
 from desktop_auth.gui.setup_pages import (
     APP,
     CHOOSE,
@@ -46,7 +48,7 @@ from desktop_auth.gui.setup_pages import (
 )
 from desktop_auth.gui.widgets import paragraph
 from desktop_auth.gui.workers import TaskRunner
-from desktop_auth.vocabulary import Method
+from desktop_auth.vocabulary import FactorKind, Method
 
 
 class SetupWizard(QWizard):
@@ -75,12 +77,21 @@ class SetupWizard(QWizard):
         self.recovered = recovered
         #: Before the organisation's enforcement date: "Remind me later" is allowed.
         self.deadline = deadline
+        #: What the person set up (``FactorKind``), once it works: the done page names it.
+        self.method_set_up: str | None = None
+        #: "Remind me later" offered (before the date, until a method works or it is refused).
+        self.may_postpone = deadline is not None
+        #: The wizard ended by "Remind me later": the home screen keeps reminding.
+        self.postponed = False
+        #: The person closed without storing the recovery codes: the home screen says so.
+        self.codes_skipped = False
         self.runner = TaskRunner(self)
         self.setObjectName("setup_wizard")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
-        self.setPage(INTRO, IntroPage(self))
+        self.intro_page = IntroPage(self)
+        self.setPage(INTRO, self.intro_page)
         self.choose_page = ChooseMethodPage(self)
         self.setPage(CHOOSE, self.choose_page)
         self.setPage(APP, AppSetupPage(self))
@@ -89,17 +100,34 @@ class SetupWizard(QWizard):
         self.setPage(KEY, KeySetupPage(self))
         self.setMinimumSize(720, 560)
         self.accepted.connect(self._accepted)
-        # Which methods the organisation allows, read while the person reads the intro.
+        # What the organisation allows and its reminder, read while the person reads the intro.
         self.policy_runner = TaskRunner(self)
         self.policy_runner.start(
-            lambda: service.policy.current().allowed_methods,
-            self.choose_page.offer,
+            service.policy.current,
+            self._policy_read,
             lambda _error: None,  # then every choice stays; the core still says no calmly
         )
-        if deadline is not None:
-            self.setOption(QWizard.WizardOption.HaveCustomButton1)
-            self.customButtonClicked.connect(self._remind_me_later)
+        self.customButtonClicked.connect(self._remind_me_later)
+        self.currentIdChanged.connect(lambda _id: self._offer_postponing())
+        self._offer_postponing()
+        #: Asked when Cancel or the title-bar close comes before the codes are stored.
+        self.question: QMessageBox | None = None
         self.retranslate()
+
+    def _policy_read(self, policy: Policy) -> None:
+        self.choose_page.offer(policy.allowed_methods)
+        self.intro_page.set_reminder(policy.reminder_text)
+
+    def _offer_postponing(self) -> None:
+        """ "Remind me later" only while it can still act: before a method works (the
+        sign-in ticket is spent then) and never on the codes or the last page."""
+        offered = (
+            self.may_postpone
+            and self.ticket is not None
+            and self.currentId() in (-1, INTRO, CHOOSE, APP, KEY)
+        )
+        if self.testOption(QWizard.WizardOption.HaveCustomButton1) != offered:
+            self.setOption(QWizard.WizardOption.HaveCustomButton1, offered)
 
     def _accepted(self) -> None:
         self.completed.emit(self.session)
@@ -115,26 +143,69 @@ class SetupWizard(QWizard):
     def _deferred(self, result: SignInResult) -> None:
         self.session = result.session
         self.ticket = None
+        self.postponed = True
         self.done(QWizard.DialogCode.Accepted)
 
     def _refused(self, error: DesktopAuthError) -> None:
-        self.setOption(QWizard.WizardOption.HaveCustomButton1, False)
-        intro = self.page(INTRO)
-        if isinstance(intro, IntroPage):
-            intro.how.setText(error_text(error))
+        self.may_postpone = False
+        self._offer_postponing()
+        self.intro_page.how.setText(error_text(error))
 
     def reject(self) -> None:
         # Once a method works, the wizard ends only with recovery codes stored (issue 19):
-        # Cancel, after "That works" or on the codes themselves, leads to them and says
-        # why, where it closed without a word (no codes, and nothing ever asked again).
+        # Cancel, after "That works", leads to them and says why, where it closed without
+        # a word (no codes, and nothing ever asked again).  On the codes page Cancel and
+        # the title-bar close ask (they did nothing there, silently).
         if self.session is not None and self.currentId() in (APP, KEY, CODES):
             codes = self.page(CODES)
             assert isinstance(codes, RecoveryCodesPage)
             codes.needed_note.show()
             if self.currentId() != CODES:
                 self.next()
+            else:
+                self._ask_before_closing_without_codes()
             return
+        key = self.page(KEY)
+        assert isinstance(key, KeySetupPage)
+        key.stop()  # a key page waiting for a key stops waiting
         self.runner.cancel()
+        super().reject()
+
+    def _ask_before_closing_without_codes(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("No recovery codes yet"),
+            self.tr(
+                "You have no recovery codes yet. Without them, a lost phone or key keeps you "
+                "out until the helpdesk helps. Save them now?"
+            ),
+            parent=self,
+        )
+        keep = box.addButton(self.tr("&Save my codes"), QMessageBox.ButtonRole.RejectRole)
+        leave = box.addButton(
+            self.tr("Close &without codes"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+
+        def answered() -> None:
+            if box.clickedButton() is leave:
+                self.codes_skipped = True
+                self.runner.cancel()
+                self.done(QWizard.DialogCode.Accepted)  # signed in: the method works
+
+        box.finished.connect(lambda _result: answered())
+        self.question = box
+        box.open()
+
+    def close_now(self) -> None:
+        """Close whatever page is shown (the idle sign-out): nothing is asked."""
+        key = self.page(KEY)
+        assert isinstance(key, KeySetupPage)
+        key.stop()
+        self.runner.cancel()
+        if self.question is not None:
+            self.question.close()
         super().reject()
 
     def retranslate(self) -> None:
@@ -164,11 +235,20 @@ class IntroPage(TranslatedPage):
         self.owner = wizard
         self.why = paragraph()
         self.how = paragraph()
+        #: The organisation's own words with the reminder (the policy's reminder text).
+        self.reminder = paragraph()
+        self.reminder.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.why)
         layout.addWidget(self.how)
+        layout.addWidget(self.reminder)
         layout.addStretch(1)
         self.retranslate()
+
+    def set_reminder(self, text: str) -> None:
+        """The policy's reminder text, shown before the enforcement date only."""
+        self.reminder.setText(text)
+        self.reminder.setVisible(bool(text) and self.owner.deadline is not None)
 
     def retranslate(self) -> None:
         if self.owner.recovered:
@@ -197,7 +277,7 @@ class IntroPage(TranslatedPage):
             how += "\n\n" + self.tr(
                 "Two-step sign-in is required from %1. Until then you may choose "
                 "\u201cRemind me later\u201d."
-            ).replace("%1", self.owner.deadline.strftime("%d-%m-%Y"))
+            ).replace("%1", local_date(self.owner.deadline))
         self.how.setText(how)
 
 
@@ -277,12 +357,32 @@ class ChooseMethodPage(TranslatedPage):
 
 
 class DonePage(TranslatedPage):
+    """What changed, in the words of what was set up; the security e-mail only if one goes."""
+
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
+        self.owner = wizard
+        #: Security e-mails go out (a mail server is configured): said once it is known.
+        self.mail_sent = False
+        self.runner = TaskRunner(self)
         self.text = paragraph()
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addStretch(1)
+        self.retranslate()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.retranslate()
+        session, service = self.owner.session, self.owner.service
+        if session is not None:
+            self.runner.start(
+                lambda: service.my_account.security_mail(session),
+                self._mail_known,
+                lambda _error: None,  # then no e-mail is promised
+            )
+
+    def _mail_known(self, sent: bool) -> None:
+        self.mail_sent = sent
         self.retranslate()
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
@@ -290,11 +390,20 @@ class DonePage(TranslatedPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Two-step sign-in is on"))
-        self.text.setText(
-            self.tr(
-                "From now on you sign in with your password and the code from your app. "
-                "You will receive a security e-mail about this change; that is expected.\n\n"
+        if self.owner.method_set_up == FactorKind.WEBAUTHN:
+            how = self.tr("From now on you sign in with your password and your security key.")
+            more = self.tr(
+                "Add a spare key, make new recovery codes or change your password under "
+                "My security settings."
+            )
+        else:
+            how = self.tr("From now on you sign in with your password and the code from your app.")
+            more = self.tr(
                 "Add a second phone, make new recovery codes or change your password under "
                 "My security settings."
             )
-        )
+        if self.mail_sent:
+            how += " " + self.tr(
+                "You will receive a security e-mail about this change; that is expected."
+            )
+        self.text.setText(how + "\n\n" + more)

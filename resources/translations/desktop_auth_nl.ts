@@ -5,6 +5,7 @@
     <name>AccountDialog</name>
     <message>
         <source>never</source>
+        <extracomment>New recovery codes were made (and shown) here.</extracomment>
         <translation>nooit</translation>
     </message>
     <message>
@@ -244,6 +245,7 @@
     <name>AppSetupPage</name>
     <message>
         <source>Set up your authenticator app</source>
+        <extracomment>How long the key page waits for a key to be plugged in before &quot;No security key found&quot;.</extracomment>
         <translation>Stel je authenticator-app in</translation>
     </message>
 </context>
@@ -608,15 +610,28 @@
     <name>DonePage</name>
     <message>
         <source>Two-step sign-in is on</source>
+        <extracomment>Security e-mails go out (a mail server is configured): said once it is known.</extracomment>
         <translation>Tweestapsverificatie staat aan</translation>
     </message>
     <message>
-        <source>From now on you sign in with your password and the code from your app. You will receive a security e-mail about this change; that is expected.
-
-Add a second phone, make new recovery codes or change your password under My security settings.</source>
-        <translation>Voortaan log je in met je wachtwoord en de code uit je app. Je ontvangt een beveiligingsmail over deze wijziging; dat klopt.
-
-Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzigen doe je onder Mijn beveiligingsinstellingen.</translation>
+        <source>From now on you sign in with your password and your security key.</source>
+        <translation>Voortaan log je in met je wachtwoord en je beveiligingssleutel.</translation>
+    </message>
+    <message>
+        <source>Add a spare key, make new recovery codes or change your password under My security settings.</source>
+        <translation>Een reservesleutel toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzigen doe je onder Mijn beveiligingsinstellingen.</translation>
+    </message>
+    <message>
+        <source>From now on you sign in with your password and the code from your app.</source>
+        <translation>Voortaan log je in met je wachtwoord en de code uit je app.</translation>
+    </message>
+    <message>
+        <source>Add a second phone, make new recovery codes or change your password under My security settings.</source>
+        <translation>Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzigen doe je onder Mijn beveiligingsinstellingen.</translation>
+    </message>
+    <message>
+        <source>You will receive a security e-mail about this change; that is expected.</source>
+        <translation>Je ontvangt een beveiligingsmail over deze wijziging; dat klopt.</translation>
     </message>
 </context>
 <context>
@@ -719,6 +734,23 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 <context>
     <name>HomePage</name>
     <message>
+        <source>Two-step sign-in is required from %1. Set it up now.</source>
+        <extracomment>The banner&apos;s button: set up two-step sign-in now (after &quot;Remind me later&quot;). The banner&apos;s button: make recovery codes (none saved yet). Set up postponed until this day (&quot;Remind me later&quot;); None: nothing postponed. The organisation&apos;s reminder text (the policy&apos;s), shown with that reminder. A method works but no recovery codes were saved.</extracomment>
+        <translation>Tweestapsverificatie is verplicht vanaf %1. Stel het nu in.</translation>
+    </message>
+    <message>
+        <source>Set it &amp;up now…</source>
+        <translation>Nu &amp;instellen…</translation>
+    </message>
+    <message>
+        <source>You have no recovery codes saved. Without them, a lost phone or key keeps you out until the helpdesk helps.</source>
+        <translation>Je hebt geen herstelcodes bewaard. Zonder herstelcodes kom je bij een verloren telefoon of sleutel niet binnen tot de helpdesk je helpt.</translation>
+    </message>
+    <message>
+        <source>Make recovery &amp;codes now…</source>
+        <translation>Nu herstel&amp;codes maken…</translation>
+    </message>
+    <message>
         <source>Welcome, %1</source>
         <translation>Welkom, %1</translation>
     </message>
@@ -778,6 +810,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>IntroPage</name>
     <message>
         <source>Set up two-step sign-in again</source>
+        <extracomment>The organisation&apos;s own words with the reminder (the policy&apos;s reminder text).</extracomment>
         <translation>Tweestapsverificatie opnieuw instellen</translation>
     </message>
     <message>
@@ -823,8 +856,9 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
         <translation>Bevestig dat jij het bent: pincode, vingerafdruk of gezicht.</translation>
     </message>
     <message>
-        <source>Insert your security key, or wait for Windows Hello…</source>
-        <translation>Steek je beveiligingssleutel erin, of wacht op Windows Hello…</translation>
+        <source>Plug in your security key and touch it when it blinks. On a computer with Windows Hello, follow its window instead.</source>
+        <extracomment>What the status line says (&quot;waiting&quot;, &quot;touch&quot;, &quot;verify&quot;, &quot;works&quot; or &quot;&quot;): said again in the new language when it changes.</extracomment>
+        <translation>Steek je beveiligingssleutel in de computer en raak hem aan zodra hij knippert. Op een computer met Windows Hello volg je in plaats daarvan het venster van Windows Hello.</translation>
     </message>
     <message>
         <source>Your security key works.</source>
@@ -1142,7 +1176,7 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <name>ReauthDialog</name>
     <message>
         <source>Touch your security key now.</source>
-        <extracomment>The account&apos;s strongest method is a security key: the second step is a touch.</extracomment>
+        <extracomment>``for_setup``: the password was right and two-step sign-in is to be set up: the SETUP_REQUIRED result, whose ticket the setup wizard takes. Asked before the setup wizard (the home screen&apos;s reminder): the password only. The account&apos;s strongest method is a security key: the second step is a touch.</extracomment>
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>
@@ -1152,6 +1186,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
     <message>
         <source>Sign in again</source>
         <translation>Opnieuw inloggen</translation>
+    </message>
+    <message>
+        <source>To set up two-step sign-in, first confirm it is you with your password.</source>
+        <translation>Bevestig eerst met je wachtwoord dat jij het bent; daarna stel je tweestapsverificatie in.</translation>
     </message>
     <message>
         <source>For this change, confirm it is you: your password, then a code from your app.</source>
@@ -1207,6 +1245,10 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 </context>
 <context>
     <name>RecoveryCodesPanel</name>
+    <message>
+        <source>That is not one of the codes above. Check it and type it again.</source>
+        <translation>Dat is geen van de codes hierboven. Controleer hem en typ hem opnieuw.</translation>
+    </message>
     <message>
         <source>Save recovery codes as PDF</source>
         <translation>Herstelcodes opslaan als pdf</translation>
@@ -1580,8 +1622,24 @@ Een tweede telefoon toevoegen, nieuwe herstelcodes maken of je wachtwoord wijzig
 <context>
     <name>SetupWizard</name>
     <message>
+        <source>No recovery codes yet</source>
+        <extracomment>The key URI of an app being set up: demo mode&apos;s on-screen app &quot;scans&quot; it. Came in with a recovery or backup code: the new app replaces the old methods. Before the organisation&apos;s enforcement date: &quot;Remind me later&quot; is allowed. What the person set up (``FactorKind``), once it works: the done page names it. &quot;Remind me later&quot; offered (before the date, until a method works or it is refused). The wizard ended by &quot;Remind me later&quot;: the home screen keeps reminding. The person closed without storing the recovery codes: the home screen says so. Asked when Cancel or the title-bar close comes before the codes are stored.</extracomment>
+        <translation>Nog geen herstelcodes</translation>
+    </message>
+    <message>
+        <source>You have no recovery codes yet. Without them, a lost phone or key keeps you out until the helpdesk helps. Save them now?</source>
+        <translation>Je hebt nog geen herstelcodes. Zonder herstelcodes kom je bij een verloren telefoon of sleutel niet binnen tot de helpdesk je helpt. Nu bewaren?</translation>
+    </message>
+    <message>
+        <source>&amp;Save my codes</source>
+        <translation>Mijn codes &amp;bewaren</translation>
+    </message>
+    <message>
+        <source>Close &amp;without codes</source>
+        <translation>Sluiten &amp;zonder codes</translation>
+    </message>
+    <message>
         <source>Set up two-step sign-in</source>
-        <extracomment>The key URI of an app being set up: demo mode&apos;s on-screen app &quot;scans&quot; it. Came in with a recovery or backup code: the new app replaces the old methods. Before the organisation&apos;s enforcement date: &quot;Remind me later&quot; is allowed.</extracomment>
         <translation>Tweestapsverificatie instellen</translation>
     </message>
     <message>

@@ -108,6 +108,7 @@ def test_before_the_enforcement_date_remind_me_later(
     from datetime import timedelta
 
     from desktop_auth.core.service import AssuranceLevel
+    from desktop_auth.gui.i18n import local_date
     from tests.gui.helpers import sign_in
     from tests.helpers import USER_PASSWORD, make_user
 
@@ -121,7 +122,7 @@ def test_before_the_enforcement_date_remind_me_later(
     wizard = wait_wizard(qtbot, window)
     later_button = wizard.button(QWizard.WizardButton.CustomButton1)
     assert later_button.isVisible() and later_button.text() == "&Remind me later"
-    assert deadline.strftime("%d-%m-%Y") in wizard.currentPage().how.text()  # type: ignore[attr-defined]
+    assert local_date(deadline) in wizard.currentPage().how.text()  # type: ignore[attr-defined]
     shoot(wizard, "16-wizard-remind-me-later")
     later_button.click()
     wait_page(qtbot, window, window.home)

@@ -393,3 +393,86 @@ def test_settings_set_a_pin_on_the_key_then_add_it(
     qtbot.waitUntil(lambda: "PIN is set" in dialog.methods_error.text(), timeout=10_000)
     assert spare.client_pin.is_set
     shoot(dialog, "36-settings-key-pin-set")
+
+
+def test_the_key_page_says_what_happens_and_waits_for_the_key_to_be_plugged_in(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    key: SoftAuthenticator,
+    plugged_in: list[SoftAuthenticator],
+) -> None:
+    """Issue 19 item 6: "No security key found" came at once, before anyone could plug one
+    in; and the done page spoke of "the code from your app"."""
+    from PySide6.QtWidgets import QWizard
+
+    from desktop_auth.gui.setup_wizard import DONE, KeySetupPage, RecoveryCodesPage
+
+    plugged_in.clear()  # the key is still in the person's pocket
+    make_user(keyed_service, keyed_admin)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, key_window)
+    wizard.next()
+    wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    assert "Plug in your security key and touch it when it blinks" in page.status.text()
+    qtbot.wait(1_000)  # a second without a key: still waiting, nothing refused
+    assert not page.error.isVisible() and page.busy.isVisible() and not page.isComplete()
+    shoot(wizard, "35-wizard-key-waiting")
+    key_window.set_language("nl")
+    qtbot.waitUntil(lambda: "Steek je beveiligingssleutel" in page.status.text())
+    shoot(wizard, "35-wizard-key-waiting")
+    key_window.set_language("en")
+    qtbot.waitUntil(lambda: "Plug in" in page.status.text())
+    plugged_in.append(key)  # plugged in now: found, touched, registered
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    wizard.next()
+    codes = wizard.currentPage()
+    assert isinstance(codes, RecoveryCodesPage)
+    qtbot.waitUntil(lambda: codes.panel.sheet is not None)
+    codes.panel.stored.click()
+    wizard.next()
+    assert wizard.currentId() == DONE
+    text = wizard.currentPage().text.text()  # type: ignore[attr-defined]
+    assert "your password and your security key" in text and "app" not in text
+    shoot(wizard, "36-wizard-done-key")
+    key_window.set_language("nl")
+    qtbot.waitUntil(lambda: "beveiligingssleutel" in wizard.currentPage().text.text())  # type: ignore[attr-defined]
+    shoot(wizard, "36-wizard-done-key")
+    key_window.set_language("en")
+    qtbot.wait(50)
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_page(qtbot, key_window, key_window.home)
+
+
+def test_waiting_for_a_key_ends_with_no_key_found_or_with_back(
+    qtbot: QtBot,
+    key_window: MainWindow,
+    keyed_service: AuthService,
+    keyed_admin: Actor,
+    plugged_in: list[SoftAuthenticator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_auth.gui import setup_pages
+    from desktop_auth.gui.setup_wizard import CHOOSE, KeySetupPage
+
+    monkeypatch.setattr(setup_pages, "KEY_WAIT_SECONDS", 0.6)
+    plugged_in.clear()
+    make_user(keyed_service, keyed_admin)
+    sign_in(qtbot, key_window, "jan@example.nl", USER_PASSWORD)
+    wizard = wait_wizard(qtbot, key_window)
+    wizard.next()
+    wizard.currentPage().key_choice.click()  # type: ignore[attr-defined]
+    wizard.next()
+    page = wizard.currentPage()
+    assert isinstance(page, KeySetupPage)
+    qtbot.waitUntil(lambda: page.error.isVisible(), timeout=10_000)  # only after the wait
+    assert "No security key found" in page.error.text() and page.retry.isVisible()
+    page.retry.click()  # waits again; Back stops the waiting
+    assert page.busy.isVisible()
+    wizard.back()
+    assert wizard.currentId() == CHOOSE and page.prompts.cancel.is_set()
+    assert not wizard.runner.busy

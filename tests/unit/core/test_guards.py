@@ -75,6 +75,7 @@ CALLS: dict[Action, Call] = {
         )
     ),
     Action.VIEW_OWN_SESSIONS: _own(lambda s, who, u: s.my_account.sessions(who)),
+    Action.VIEW_OWN_NOTICES: _own(lambda s, who, u: s.my_account.security_mail(who)),
     Action.END_OWN_SESSION: _own(
         lambda s, who, u: s.my_account.end_session(
             who, s.my_account.sessions(u.session)[0].session_id
