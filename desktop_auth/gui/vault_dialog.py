@@ -214,7 +214,10 @@ class EntryDialog(QDialog):
 
     def _update(self) -> None:
         count = len(split_codes(self.codes.toPlainText()))
-        self.found.setText(self.tr("%n code(s) found.", "", count))
+        if count == 1:
+            self.found.setText(self.tr("1 code found."))
+        else:
+            self.found.setText(self.tr("%1 codes found.").replace("%1", str(count)))
         self.save_button.setEnabled(bool(self.service.text().strip()))
 
     def retranslate(self) -> None:

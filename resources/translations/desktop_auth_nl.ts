@@ -636,12 +636,13 @@
 </context>
 <context>
     <name>EntryDialog</name>
-    <message numerus="yes">
-        <source>%n code(s) found.</source>
-        <translation>
-            <numerusform>%n code gevonden.</numerusform>
-            <numerusform>%n codes gevonden.</numerusform>
-        </translation>
+    <message>
+        <source>1 code found.</source>
+        <translation>1 code gevonden.</translation>
+    </message>
+    <message>
+        <source>%1 codes found.</source>
+        <translation>%1 codes gevonden.</translation>
     </message>
     <message>
         <source>Change entry</source>
