@@ -327,6 +327,6 @@ class HomePage(Screen):
                 .replace("%2", session.assurance.value)
             )
         self.settings_button.setText(self.tr("My &security settings"))
-        self.vault_button.setText(self.tr("My &recovery codes"))
+        self.vault_button.setText(self.tr("My &recovery codes for other services"))
         self.admin_button.setText(self.tr("&Administration"))
         self.sign_out_button.setText(self.tr("Sign &out"))

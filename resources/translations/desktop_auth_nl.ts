@@ -764,8 +764,8 @@
         <translation>Mijn &amp;beveiligingsinstellingen</translation>
     </message>
     <message>
-        <source>My &amp;recovery codes</source>
-        <translation>Mijn &amp;herstelcodes</translation>
+        <source>My &amp;recovery codes for other services</source>
+        <translation>Mijn &amp;herstelcodes van andere diensten</translation>
     </message>
     <message>
         <source>&amp;Administration</source>
