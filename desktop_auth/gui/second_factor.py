@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -52,7 +53,6 @@ class SecondFactorPage(Screen):
         self.lookup = QLineEdit()
         self.lookup.setFont(monospace(1.3))
         self.lookup.setMaxLength(40)
-        self.lookup.setPlaceholderText("7KQ4-M2XD-9HTR-P3WN")
         self.lookup.returnPressed.connect(self.submit)
         self.key_status = QLabel()
         self.key_status.setWordWrap(True)
@@ -69,9 +69,20 @@ class SecondFactorPage(Screen):
         self.continue_button.clicked.connect(self.submit)
         self.other_button = QPushButton()
         self.other_button.setFlat(True)
+        # It reads as a link and shows where the focus is: flat text alone read as a label.
+        self.other_button.setObjectName("link")
+        self.other_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.other_button.setStyleSheet(
+            "QPushButton#link { color: palette(link); text-decoration: underline; border: none;"
+            " padding: 2px 4px; text-align: left; }"
+            "QPushButton#link:focus { border: 1px dashed palette(link); }"
+        )
         self.other_button.clicked.connect(self.show_choices)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self._back)
+        # Escape goes back to the password, as the Back button does.
+        self.back_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.back_shortcut.activated.connect(self._back)
 
         self.choices = QWidget()
         self.choice_title = QLabel()
@@ -247,6 +258,9 @@ class SecondFactorPage(Screen):
         )
         self.cancel_button.setText(self.tr("Back"))
         self.other_button.setText(self.tr("Use another method"))
+        # What to type, not an example that looks like a code already typed in.
+        self.code.setPlaceholderText(self.tr("6 digits"))
+        self.lookup.setPlaceholderText(self.tr("The code, as on the sheet or slip"))
         self.choice_title.setText(self.tr("Sign in with:"))
         self.choice_buttons[FactorKind.WEBAUTHN].setText(
             self.tr("My security key or Windows Hello")

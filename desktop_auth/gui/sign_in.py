@@ -42,6 +42,8 @@ class SignInPage(Screen):
         self.key_button.clicked.connect(self.sign_in_with_key)
         self.key_status = QLabel()
         self.key_status.setWordWrap(True)
+        #: A passwordless sign-in's refusal, under its own button (not under the password).
+        self.key_error = ErrorLabel()
         self.prompts = KeyPromptBridge(self)
         self.prompts.touch_requested.connect(
             lambda: self.key_status.setText(self.tr("Touch your security key now."))
@@ -65,6 +67,7 @@ class SignInPage(Screen):
         layout.addSpacing(12)
         layout.addWidget(self.key_button)
         layout.addWidget(self.key_status)
+        layout.addWidget(self.key_error)
         layout.addWidget(self.busy)
         layout.addStretch(1)
         layout.addWidget(self.demo_hint)
@@ -115,12 +118,20 @@ class SignInPage(Screen):
         if self.runner.busy:
             return
         self.error.clear_error()
+        self.key_error.clear_error()
         self.prompts.start()
         self.key_status.setText(self.tr("Preparing your security key…"))
         service, prompts = self.service, self.prompts
         self.runner.start(
-            lambda: sign_in_without_password(service, prompts), self._answered, self._failed
+            lambda: sign_in_without_password(service, prompts), self._answered, self._key_failed
         )
+
+    def _key_failed(self, error: DesktopAuthError) -> None:
+        """Shown where the person looked (the key's button), focus left there: the
+        password field was never part of it."""
+        self.key_status.clear()
+        self.key_error.show_error(error)
+        self.key_button.setFocus()
 
     def _answered(self, result: SignInResult) -> None:
         from desktop_auth.core.service import SignInOutcome  # on first use: the window paints first
@@ -167,6 +178,7 @@ class SignInPage(Screen):
 
     def _failed(self, error: DesktopAuthError) -> None:
         self.key_status.clear()
+        self.key_error.clear_error()
         self.error.show_error(error)
         self.password.clear()
         self.password.setFocus()

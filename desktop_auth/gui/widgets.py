@@ -130,7 +130,8 @@ class CodeField(QLineEdit):
         super().__init__(parent)
         self.setMaxLength(9)  # "123 456" or "123-456", with room for a stray space
         self.setFont(monospace(1.6))
-        self.setPlaceholderText("123 456")
+        # No example digits: "123 456" in grey read as a code already filled in (issue 19).
+        self.setPlaceholderText(self.tr("6 digits"))
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         self.textChanged.connect(self._changed)

@@ -467,6 +467,13 @@
     </message>
 </context>
 <context>
+    <name>CodeField</name>
+    <message>
+        <source>6 digits</source>
+        <translation>6 cijfers</translation>
+    </message>
+</context>
+<context>
     <name>CreateUserDialog</name>
     <message>
         <source>New user</source>
@@ -1502,6 +1509,14 @@
         <translation>Een andere methode gebruiken</translation>
     </message>
     <message>
+        <source>6 digits</source>
+        <translation>6 cijfers</translation>
+    </message>
+    <message>
+        <source>The code, as on the sheet or slip</source>
+        <translation>De code, zoals op het vel of het briefje</translation>
+    </message>
+    <message>
         <source>Sign in with:</source>
         <translation>Inloggen met:</translation>
     </message>
@@ -1668,6 +1683,7 @@
     <name>SignInPage</name>
     <message>
         <source>Touch your security key now.</source>
+        <extracomment>A passwordless sign-in&apos;s refusal, under its own button (not under the password).</extracomment>
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>

@@ -311,3 +311,37 @@ def test_p10_an_expired_temporary_password_says_to_ask_the_helpdesk(
     )
     assert window.stack.currentWidget() is window.sign_in
     shoot(window, "07-temporary-password-expired")
+
+
+def test_second_step_reads_plainly_and_escape_goes_back(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Issue 19 item 8: no example digits that look typed in, a link that looks like one and
+    shows its focus, Escape as Back."""
+    jan = make_user_with_app(service, admin, clock)
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    page = window.second_factor
+    wait_page(qtbot, window, page)
+    assert not any(ch.isdigit() for ch in page.code.placeholderText().replace("6", ""))
+    assert "6" in page.code.placeholderText()
+    assert not any(ch.isdigit() for ch in page.lookup.placeholderText())
+    assert (
+        "underline" in page.other_button.styleSheet() and ":focus" in page.other_button.styleSheet()
+    )
+    page.other_button.setFocus()
+    shoot(window, "08b-use-another-method-focused")
+    qtbot.keyClick(page.code, Qt.Key.Key_Escape)
+    wait_page(qtbot, window, window.sign_in)
+
+
+def test_a_passwordless_refusal_shows_under_its_own_button(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor
+) -> None:
+    make_user(service, admin)
+    wait_page(qtbot, window, window.sign_in)
+    page = window.sign_in
+    page.password.setFocus()
+    page.key_button.click()  # no key is plugged in on this machine
+    qtbot.waitUntil(lambda: page.key_error.isVisible())
+    assert not page.error.isVisible() and "key" in page.key_error.text().lower()
+    assert page.focusWidget() is page.key_button
