@@ -696,7 +696,7 @@
     </message>
     <message>
         <source>This sign-in database is new. Name your organisation and create the first administrator; then you set up two-step sign-in for that account.</source>
-        <translation>Deze aanmelddatabase is nieuw. Geef je organisatie een naam en maak de eerste beheerder aan; daarna stel je tweestapsverificatie in voor dat account.</translation>
+        <translation>Deze inlogdatabase is nieuw. Geef je organisatie een naam en maak de eerste beheerder aan; daarna stel je tweestapsverificatie in voor dat account.</translation>
     </message>
     <message>
         <source>&amp;Organisation:</source>
@@ -1759,7 +1759,16 @@
     <name>StartPage</name>
     <message>
         <source>Opening the sign-in database…</source>
-        <translation>De aanmelddatabase wordt geopend…</translation>
+        <extracomment>When the last try was: a second failure looks like the first without it.</extracomment>
+        <translation>De inlogdatabase wordt geopend…</translation>
+    </message>
+    <message>
+        <source>The sign-in database could not be opened</source>
+        <translation>De inlogdatabase kon niet worden geopend</translation>
+    </message>
+    <message>
+        <source>Tried again at %1 (%2 tries).</source>
+        <translation>Opnieuw geprobeerd om %1 (%2 pogingen).</translation>
     </message>
     <message>
         <source>Try again</source>

@@ -95,3 +95,31 @@ def test_a_configured_empty_store_is_set_up_by_it_not_from_the_window(
     assert "has not been set up yet" in window.start_page.error.text()
     assert window.service is None and window.stack.currentWidget() is window.start_page
     wait_for_workers()
+
+
+def test_a_store_that_cannot_be_opened_says_so_and_try_again_is_seen(qtbot: QtBot) -> None:
+    """Issue 19 item 9: the title said "Opening…" above the error, the error stayed English
+    after switching to Dutch, and a second failure looked like nothing happened."""
+    from desktop_auth.errors import StoreUnavailableError
+    from desktop_auth.gui.i18n import install_language
+
+    def unreachable() -> AuthService:
+        raise StoreUnavailableError()
+
+    window = MainWindow(unreachable)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.start_page
+    window.open_store()
+    qtbot.waitUntil(page.error.isVisible, timeout=20_000)
+    assert "could not be opened" in page.title.text() and "Opening" not in page.title.text()
+    assert "helpdesk" in page.error.text()
+    assert not page.tried.isVisible()
+    page.retry_button.click()
+    qtbot.waitUntil(lambda: page.tried.isVisible(), timeout=20_000)
+    assert "2 tries" in page.tried.text()
+    install_language("nl")  # Qt posts the LanguageChange: the page relabels as it arrives
+    qtbot.waitUntil(lambda: "inlogdatabase" in page.error.text(), timeout=5_000)
+    assert "helpdesk" in page.error.text()
+    assert "inlogdatabase" in page.title.text()
+    wait_for_workers()
