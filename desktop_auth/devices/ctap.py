@@ -31,6 +31,7 @@ from fido2.ctap2.base import Ctap2
 from fido2.ctap2.pin import ClientPin
 from fido2.hid import CtapHidDevice
 from fido2.utils import websafe_decode, websafe_encode
+from fido2.webauthn import AuthenticationResponse
 
 from desktop_auth.errors import (
     DeviceError,
@@ -259,13 +260,17 @@ class SecurityKeyClient:
         A key holding several discoverable credentials for this site answers
         with the first; the relying party then tells whose it is.
         """
+        return dict(self._assertion(options, cancel))
+
+    def _assertion(
+        self, options: Mapping[str, Any], cancel: Event | None
+    ) -> AuthenticationResponse:
         client, device = self._client()
         try:
             selection = client.get_assertion(options, event=cancel)  # type: ignore[arg-type]
-            response = selection.get_response(0)
+            return selection.get_response(0)
         except (ClientError, CtapError) as error:
             raise self._failure(error, device, registering=False) from error
-        return dict(response)
 
     def evaluate_prf(
         self,
@@ -299,12 +304,7 @@ class SecurityKeyClient:
             "userVerification": "required",
             "extensions": {"prf": {"evalByCredential": by_credential}},
         }
-        client, device = self._client()
-        try:
-            selection = client.get_assertion(options, event=cancel)  # type: ignore[arg-type]
-            response = selection.get_response(0)
-        except (ClientError, CtapError) as error:
-            raise self._failure(error, device, registering=False) from error
+        response = self._assertion(options, cancel)
         credential_id = bytes(response.raw_id)
         results = _member(_member(response.client_extension_results, "prf"), "results")
         if results is None or credential_id not in salts:

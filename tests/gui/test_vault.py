@@ -16,6 +16,8 @@ from desktop_auth.gui import recovery_sheet
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.vault_dialog import EntryDialog, RecoveryKeyDialog, VaultDialog
 from desktop_auth.store.db import Store
+from desktop_auth.vault.client import OpenVault, VaultClient, codes_from
+from desktop_auth.vault.entries import EntryContent
 from desktop_auth.vault.sheets import EntrySheet
 from tests.gui.conftest import shoot
 from tests.helpers import (
@@ -38,6 +40,16 @@ def jan(
     service = make_service(store, clock=clock, keyring=memory_keyring, security_keys=lambda: [key])
     admin: Actor = initialize_organisation(service)
     return service, make_user_with_key(service, admin, key)
+
+
+def make_vault(service: AuthService, user: KeyUser) -> tuple[OpenVault, str]:
+    """Jan's vault, made as the window would (one touch, the printed key typed back);
+    returns it and the printed key."""
+    client = VaultClient(service, user.session)
+    [key] = client.key_choices()
+    creation = client.begin_create(key)
+    printed = creation.recovery_key.formatted()
+    return creation.finish(printed, label="Printed key"), printed
 
 
 def open_dialog(qtbot: QtBot, service: AuthService, jan: KeyUser) -> VaultDialog:
@@ -127,17 +139,9 @@ def test_from_an_empty_vault_to_a_printed_entry(
 def test_a_locked_vault_opens_with_the_key_or_the_printed_key(
     qtbot: QtBot, jan: tuple[AuthService, KeyUser]
 ) -> None:
-    from desktop_auth.vault.client import VaultClient, codes_from
-    from desktop_auth.vault.entries import EntryContent
-
     service, user = jan
-    client = VaultClient(service, user.session)
-    [key] = client.key_choices()
-    creation = client.begin_create(key)
-    printed = creation.recovery_key.formatted()
-    creation.finish(printed, label="Printed key").add(
-        EntryContent(service="GitHub", codes=codes_from(["aaaa-1111"]))
-    )
+    vault, printed = make_vault(service, user)
+    vault.add(EntryContent(service="GitHub", codes=codes_from(["aaaa-1111"])))
 
     dialog = open_dialog(qtbot, service, user)
     assert dialog.pages.currentWidget() is dialog.locked_page
@@ -167,13 +171,9 @@ def test_the_idle_lock_closes_and_locks_the_vault(
 ) -> None:
     from desktop_auth.gui.main_window import MainWindow
     from desktop_auth.gui.workers import wait_for_workers
-    from desktop_auth.vault.client import VaultClient
 
     service, user = jan
-    client = VaultClient(service, user.session)
-    [key] = client.key_choices()
-    creation = client.begin_create(key)
-    creation.finish(creation.recovery_key.formatted(), label="Printed key")
+    make_vault(service, user)
     window = MainWindow(lambda: service)
     qtbot.addWidget(window)
     window.show()

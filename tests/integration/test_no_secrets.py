@@ -214,7 +214,7 @@ def test_v1_vault_codes_and_keys_appear_nowhere_on_the_server_side(
     from desktop_auth.devices import ctap
     from desktop_auth.vault.client import VaultClient, codes_from
     from desktop_auth.vault.entries import EntryContent
-    from tests.helpers import PinnedClock
+    from tests.helpers import PinnedClock, initialize_organisation
     from tests.remote_helpers import serving
     from tests.webauthn_helpers import hardware_key, make_user_with_key
 
@@ -246,15 +246,7 @@ def test_v1_vault_codes_and_keys_appear_nowhere_on_the_server_side(
     answers: list[str] = []
     service = AuthService.open(load_config(), clock=PinnedClock())
     try:
-        admin = service.accounts.local_administrator()
-        service.initialize(
-            actor=admin,
-            organisation_name="Salariszaken",
-            rp_id="salariszaken.nl",
-            admin_email="beheer@salariszaken.nl",
-            admin_display_name="Anna",
-            admin_password=ADMIN_PASSWORD,
-        )
+        admin = initialize_organisation(service)
         jan = make_user_with_key(service, admin, key)
         with serving(service) as remote:
             workstation = cast(AuthService, remote)
