@@ -1933,6 +1933,22 @@
         <translation>Wachtwoord opnieuw instellen</translation>
     </message>
     <message>
+        <source>Make %1 an administrator? They can then change every account and the policy.</source>
+        <translation>%1 beheerder maken? Die kan dan elk account en het beleid wijzigen.</translation>
+    </message>
+    <message>
+        <source>Make %1 an employee again? They lose the administration.</source>
+        <translation>%1 weer medewerker maken? Het beheer vervalt dan.</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Rol wijzigen</translation>
+    </message>
+    <message>
+        <source>Their open sessions end.</source>
+        <translation>Hun open sessies worden beëindigd.</translation>
+    </message>
+    <message>
         <source>Search by e-mail or name…</source>
         <translation>Zoeken op e-mail of naam…</translation>
     </message>

@@ -316,9 +316,14 @@ def test_t1_unlock_a_locked_account(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     email = make_user(service, admin)
+    select_user(qtbot, console, email)
+    assert not console.users.unlock_button.isEnabled()  # nothing to unlock (issue 19)
     fail_sign_ins(service, clock, email, service.policy.current().throttle.lock_after)
+    console.users.search.clear()  # search again: the row as it is now
+    qtbot.waitUntil(lambda: len(console.users.model.rows) > 1, timeout=10_000)
     select_user(qtbot, console, email)
     assert cell(console, 3) == "locked"
+    qtbot.waitUntil(console.users.unlock_button.isEnabled)
     console.users.unlock_button.click()
     qtbot.waitUntil(lambda: cell(console, 3) == "active")
     assert service.sign_in.with_password(email, USER_PASSWORD).outcome is not SignInOutcome.LOCKED
@@ -435,7 +440,11 @@ def test_disable_asks_first_then_role_exemption_and_deadline(
     qtbot.waitUntil(lambda: cell(console, 3) == "disabled")
     assert service.accounts.get(email).disabled
     assert console.users.disable_button.text() == "&Enable"
-    console.users.set_role("admin")
+    console.users.set_role("admin")  # asks first (issue 19): a role is not a toggle
+    box = wait_visible(qtbot, QMessageBox)
+    assert isinstance(box, QMessageBox) and "administrator" in box.text()
+    assert cell(console, 2) != "administrator"
+    box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: cell(console, 2) == "administrator")
     console.users.toggle_exempt()
     qtbot.waitUntil(lambda: cell(console, 6) == "exempt")

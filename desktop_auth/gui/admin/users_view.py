@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_auth.core.service import Actor, TemporaryPassword, UserSummary
+from desktop_auth.core.service import Actor, TemporaryPassword, UserStatus, UserSummary
 from desktop_auth.gui.admin.context import AdminContext
 from desktop_auth.gui.admin.one_time import BackupCodeDialog, TemporaryPasswordDialog
 from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog, RetireDialog
@@ -153,16 +153,21 @@ class UsersView(Screen):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def _selection_changed(self) -> None:
-        row = self.selected()
-        for button in self.user_buttons:
-            button.setEnabled(row is not None and not self.runner.busy)
+        self._enable_buttons(self.runner.busy)
         self.retranslate()
 
     def _busy_changed(self, busy: bool) -> None:
         self.create_button.setEnabled(not busy)
+        self._enable_buttons(busy)
+
+    def _enable_buttons(self, busy: bool) -> None:
         row = self.selected()
         for button in self.user_buttons:
             button.setEnabled(not busy and row is not None)
+        # Unlock only what is locked: it used to act, and be audited, on anyone (issue 19).
+        self.unlock_button.setEnabled(
+            not busy and row is not None and row.status == UserStatus.LOCKED
+        )
 
     # --- actions ----------------------------------------------------------------------
 
@@ -279,10 +284,24 @@ class UsersView(Screen):
         self._act(user, lambda _actor, _email: None)
 
     def set_role(self, role: str) -> None:
-        service = self.context.service
-        self._act(
-            self._selected_user(),
-            lambda actor, email: service.accounts.set_role(actor=actor, email=email, role=role),
+        """Asks first: a new role ends the person's sessions, and an administrator can
+        change every account."""
+        user, service = self._selected_user(), self.context.service
+        if user is None or user.role == role:
+            return
+        text = (
+            self.tr("Make %1 an administrator? They can then change every account and the policy.")
+            if role == Role.ADMIN
+            else self.tr("Make %1 an employee again? They lose the administration.")
+        ).replace("%1", user.email)
+        self.dialog = confirm(
+            self,
+            self.tr("Change role"),
+            text + " " + self.tr("Their open sessions end."),
+            lambda: self._act(
+                user,
+                lambda actor, email: service.accounts.set_role(actor=actor, email=email, role=role),
+            ),
         )
 
     def toggle_exempt(self) -> None:
