@@ -260,7 +260,9 @@ class SecurityKeyClient:
         A key holding several discoverable credentials for this site answers
         with the first; the relying party then tells whose it is.
         """
-        return dict(self._assertion(options, cancel))
+        # A relying party never gets a PRF evaluated: its salt could be a vault slot's, and
+        # the output the vault's wrapping key (the reviewer's finding: a server could ask).
+        return _without_prf_outputs(dict(self._assertion(_without_prf_inputs(options), cancel)))
 
     def _assertion(
         self, options: Mapping[str, Any], cancel: Event | None
@@ -314,6 +316,18 @@ class SecurityKeyClient:
         if first is None or (salts[credential_id][1] is not None and second is None):
             raise SecurityKeyNoPrfError()
         return PrfOutput(credential_id=credential_id, first=first, second=second)
+
+
+def _without_prf_inputs(options: Mapping[str, Any]) -> dict[str, Any]:
+    """A relying party's request options without PRF or hmac-secret inputs."""
+    cleaned = dict(options)
+    extensions = {
+        name: value
+        for name, value in dict(cleaned.get("extensions") or {}).items()
+        if name not in ("prf", "hmacGetSecret", "hmacCreateSecret")
+    }
+    cleaned["extensions"] = extensions
+    return cleaned
 
 
 def _without_prf_outputs(response: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ def test_window_fails_closed_while_the_database_is_down_then_goes_on(
     own_server.stop()
     type_into(qtbot, page.code, phone_code(user.secret, clock))
     qtbot.waitUntil(lambda: page.error.isVisible(), timeout=20_000)
-    assert page.error.text().startswith("Cannot reach the sign-in database")
+    assert page.error.text().startswith("The sign-in database cannot be reached")
     assert not page.runner.busy and page.code.isEnabled()  # responsive, ready to retry
     shoot(window, "40-database-down")
 

@@ -243,6 +243,11 @@ def test_v1_vault_codes_and_keys_appear_nowhere_on_the_server_side(
     previous_level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
+    # Our own loggers too, whatever an earlier test (a CLI --log-level) left them at.
+    ours = logging.getLogger("desktop_auth")
+    ours_before = (ours.level, ours.propagate)
+    ours.setLevel(logging.DEBUG)
+    ours.propagate = True
     answers: list[str] = []
     service = AuthService.open(load_config(), clock=PinnedClock())
     try:
@@ -276,6 +281,8 @@ def test_v1_vault_codes_and_keys_appear_nowhere_on_the_server_side(
         service.close()
         root.removeHandler(handler)
         root.setLevel(previous_level)
+        ours.setLevel(ours_before[0])
+        ours.propagate = ours_before[1]
         handler.close()
 
     assert len(prf_outputs) >= 3

@@ -51,7 +51,9 @@ def test_sign_in_fails_closed_while_the_server_is_down_and_works_when_it_is_back
     with pytest.raises(StoreUnavailableError) as down:
         service.sign_in.with_second_factor(ticket, "totp", code)
     assert down.value.code == "store_unavailable"
-    assert translate(down.value.message_key, "en").startswith("Cannot reach the sign-in database")
+    assert translate(down.value.message_key, "en").startswith(
+        "The sign-in database cannot be reached"
+    )
     assert translate(down.value.message_key, "nl").startswith("De inlogdatabase is niet bereikbaar")
     with pytest.raises(StoreUnavailableError):
         service.sign_in.with_password(user.email, USER_PASSWORD)

@@ -236,3 +236,25 @@ def test_v1_registration_asks_for_prf_and_its_output_never_leaves_the_workstatio
     response = client_for(hardware_key()).register(ceremony.options)
     assert response["clientExtensionResults"]["prf"] == {"enabled": True}
     service.security_keys.finish_add(jan.session, response)
+
+
+def test_v1_a_sign_in_request_cannot_get_a_vault_slots_prf_evaluated(
+    service: AuthService, user_with_key: KeyUser
+) -> None:
+    """Found in review: a server could add the slot's salt to an ordinary sign-in request
+    and receive the PRF output that wraps the vault key."""
+    from fido2.utils import websafe_encode
+
+    jan = user_with_key
+    make_vault(service, jan)
+    [slot] = VaultClient(service, jan.session).summary().key_slots
+    assert slot.salt is not None and slot.credential_id is not None
+    options = {
+        "challenge": websafe_encode(b"x" * 32),
+        "rpId": "salariszaken.nl",
+        "allowCredentials": [{"type": "public-key", "id": websafe_encode(slot.credential_id)}],
+        "userVerification": "required",
+        "extensions": {"prf": {"eval": {"first": websafe_encode(slot.salt)}}},
+    }
+    response = client_for(jan.key).authenticate(options)
+    assert "prf" not in response["clientExtensionResults"]
