@@ -926,6 +926,12 @@ class SecurityKeyNotRegisteredError(DeviceError):
     code = "security_key_not_registered"
 
 
+class SecurityKeyNoUserVerificationError(DeviceError):
+    """The key answered without checking who touched it (no PIN, no fingerprint)."""
+
+    code = "security_key_no_user_verification"
+
+
 class SecurityKeyPinError(DeviceError):
     """The key refused its PIN; a subclass says how."""
 

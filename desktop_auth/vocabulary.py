@@ -176,6 +176,9 @@ class AuditEventType(StrEnum):
     VAULT_SLOT_REMOVED = "vault.slot_removed"
     VAULT_ENTRY_SAVED = "vault.entry_saved"
     VAULT_ENTRY_REMOVED = "vault.entry_removed"
+    VAULT_REKEYED = "vault.rekeyed"
+    #: A change to a vault without proof of its key: a session used without the key.
+    VAULT_WRITE_REFUSED = "vault.write_refused"
 
 
 class VaultSlotKind(StrEnum):

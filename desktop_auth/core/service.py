@@ -88,12 +88,15 @@ from desktop_auth.core.sign_in_tokens import GATE_AUDIENCE, SignedToken
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.core.vault import (
     NewSlot,
+    NewVaultKey,
+    ResealedEntry,
     SealedEntry,
     SealedSlot,
     SealedVault,
     VaultKeyChoice,
     VaultKeyChoices,
     VaultStorage,
+    write_check_of,
 )
 from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
@@ -133,6 +136,7 @@ __all__ = [
     "Limit",
     "MyAccount",
     "NewSlot",
+    "NewVaultKey",
     "Operations",
     "Organisation",
     "OwnSecurityKey",
@@ -148,6 +152,7 @@ __all__ = [
     "RecoverySheet",
     "RecoveryStatus",
     "RelyingParty",
+    "ResealedEntry",
     "RetirementReport",
     "Rollout",
     "SealedEntry",
@@ -171,6 +176,7 @@ __all__ = [
     "VaultKeyChoices",
     "VaultStorage",
     "Verdict",
+    "write_check_of",
 ]
 
 

@@ -10,13 +10,22 @@ the vault's shape, because a workstation cannot be trusted to keep it:
 * a key slot names one of the user's own registered keys, at most one slot per key, and
   goes when the key goes (the row's foreign key cascades: V3);
 * the printed key's slot is replaced, never just removed;
+* every change proves the vault key: the workstation sends ``write proof`` (HKDF of the
+  vault key), the store keeps only its SHA-256 (``write_check``).  A session alone — a
+  stolen token, another program at the workstation — can read ciphertext but can neither
+  overwrite an entry with garbage nor re-wrap a slot to random bytes;
+* a new vault key (``rekey``) replaces every slot and reseals every entry in one
+  transaction: the old printed sheet with an old copy of the store opens nothing new;
 * a save from an older read is refused (two workstations), sizes are bounded.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -43,6 +52,7 @@ from desktop_auth.errors import (
     VaultNeedsTwoSlotsError,
     VaultNotFoundError,
     VaultSlotNotFoundError,
+    VaultWrongKeyError,
 )
 from desktop_auth.store.models import User, Vault, VaultEntryRow, VaultSlot, WebAuthnCredential
 from desktop_auth.vocabulary import AuditEventType, VaultSlotKind
@@ -57,6 +67,8 @@ SALT_BYTES = 32
 #: The revision column is a 32-bit integer on every engine.
 MAX_REVISION = 2**31 - 2
 MAX_LABEL = 100
+#: The write proof: an HKDF output of the vault key, as long as the key.
+PROOF_BYTES = 32
 #: How the sign-in server's API carries these dataclasses' bytes: as base64 (pydantic reads
 #: this attribute; the core itself does not import pydantic).
 _BYTES_AS_BASE64: Final = {"ser_json_bytes": "base64", "val_json_bytes": "base64"}
@@ -141,6 +153,39 @@ class VaultKeyChoices:
     keys: tuple[VaultKeyChoice, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class ResealedEntry:
+    """An entry sealed anew under a new vault key; ``revision`` as it was read."""
+
+    __pydantic_config__ = _BYTES_AS_BASE64
+
+    entry_id: str
+    sealed: bytes
+    revision: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewVaultKey:
+    """Everything a new vault key changes: the check of its write proof, every slot
+    (the old ones all go) and every entry, resealed."""
+
+    __pydantic_config__ = _BYTES_AS_BASE64
+
+    write_check: bytes
+    slots: tuple[NewSlot, ...]
+    entries: tuple[ResealedEntry, ...]
+
+
+def write_check_of(proof: bytes) -> bytes:
+    """What the store keeps of a write proof: its SHA-256 (the proof itself is an HKDF
+    output of the vault key, so the store learns nothing of the key)."""
+    return hashlib.sha256(proof).digest()
+
+
+class _ProofRefusedError(Exception):
+    """Inside ``_proven``: the write proof did not match (turned into an audited refusal)."""
+
+
 class VaultStorage:
     """The user's own recovery-code vault, sealed on the workstation (``AuthService.vault``).
 
@@ -181,15 +226,15 @@ class VaultStorage:
             )
             return VaultKeyChoices(rp_id=_rp_id(db), keys=keys)
 
-    def create(self, session: Session, vault_id: str, slots: Sequence[NewSlot]) -> SealedVault:
-        """Make the vault with its first slots: a security key's and the printed key's."""
+    def create(
+        self, session: Session, vault_id: str, slots: Sequence[NewSlot], write_check: bytes
+    ) -> SealedVault:
+        """Make the vault with its first slots: a security key's and the printed key's;
+        ``write_check`` is ``write_check_of`` the new vault key's write proof."""
         self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
         _check_id(vault_id, "vault_id")
-        if len(slots) > MAX_SLOTS:
-            raise VaultFullError(limit=MAX_SLOTS)
-        kinds = {slot.kind for slot in slots}
-        if not {VaultSlotKind.SECURITY_KEY, VaultSlotKind.RECOVERY_KEY} <= kinds:
-            raise VaultNeedsTwoSlotsError()
+        _check_write_check(write_check)
+        _check_shape(slots)
         ctx = self._ctx
         now = ctx.now()
         with ctx.store.transaction() as db:
@@ -198,7 +243,9 @@ class VaultStorage:
                 raise VaultExistsError()
             if _id_taken(db, Vault.vault_id, vault_id):
                 raise VaultMalformedError(field="vault_id")
-            vault = Vault(user_id=user.id, vault_id=vault_id, created_at=now)
+            vault = Vault(
+                user_id=user.id, vault_id=vault_id, write_check=write_check, created_at=now
+            )
             db.add(vault)
             db.flush()
             for slot in slots:
@@ -212,14 +259,12 @@ class VaultStorage:
             )
             return _sealed(db, vault)
 
-    def add_slot(self, session: Session, slot: NewSlot) -> SealedVault:
-        """One more way in (another key, or a new printed key before the old goes)."""
+    def add_slot(self, session: Session, proof: bytes, slot: NewSlot) -> SealedVault:
+        """One more way in (another key)."""
         self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
         ctx = self._ctx
         now = ctx.now()
-        with ctx.store.transaction() as db:
-            user = lock_user(db, session.user_id)
-            vault = _existing_vault(db, user.id)
+        with self._proven(session, proof) as (db, user, vault):
             if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
                 raise VaultFullError(limit=MAX_SLOTS)
             _add_slot(db, vault, user, slot, now)
@@ -232,13 +277,12 @@ class VaultStorage:
             )
             return _sealed(db, vault)
 
-    def remove_slot(self, session: Session, slot_id: str) -> SealedVault:
-        """One way in less; the printed key's only slot is replaced, not removed."""
+    def remove_slot(self, session: Session, proof: bytes, slot_id: str) -> SealedVault:
+        """One way in less; the printed key's only slot is replaced (``rekey``), not removed."""
         self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
+        _check_id(slot_id, "slot_id")
         ctx = self._ctx
-        with ctx.store.transaction() as db:
-            user = lock_user(db, session.user_id)
-            vault = _existing_vault(db, user.id)
+        with self._proven(session, proof) as (db, user, vault):
             row = _slot(db, vault, slot_id)
             if row.kind == VaultSlotKind.RECOVERY_KEY:
                 printed = db.execute(
@@ -262,34 +306,80 @@ class VaultStorage:
             db.flush()
             return _sealed(db, vault)
 
-    def rewrap_slot(self, session: Session, slot_id: str, salt: bytes, wrapped_key: bytes) -> None:
+    def rewrap_slot(
+        self, session: Session, proof: bytes, slot_id: str, salt: bytes, wrapped_key: bytes
+    ) -> None:
         """A key slot's new salt and wrapping, from the same touch that opened it (the
         PRF's second input): a PRF output seen once opens the vault no more."""
         self._guard.require(Action.CHANGE_VAULT, session)
+        _check_id(slot_id, "slot_id")
         _check_salt(salt)
         _check_wrapped(wrapped_key)
         ctx = self._ctx
-        with ctx.store.transaction() as db:
-            vault = _existing_vault(db, session.user_id)
+        with self._proven(session, proof) as (db, _user, vault):
             row = _slot(db, vault, slot_id)
             if row.kind != VaultSlotKind.SECURITY_KEY:
                 raise VaultMalformedError(field="slot_id")
             row.salt, row.wrapped_key, row.changed_at = salt, wrapped_key, ctx.now()
 
+    def rekey(self, session: Session, proof: bytes, new_key: NewVaultKey) -> SealedVault:
+        """A new vault key: every slot replaced by ``new_key.slots``, every entry by its
+        resealed self, all or nothing.  An entry changed or added elsewhere since it was
+        read is ``VaultChangedElsewhereError`` (read again and redo)."""
+        self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
+        _check_write_check(new_key.write_check)
+        _check_shape(new_key.slots)
+        for resealed in new_key.entries:
+            _check_id(resealed.entry_id, "entry_id")
+            _check_sealed(resealed.sealed)
+        ctx = self._ctx
+        now = ctx.now()
+        with self._proven(session, proof) as (db, user, vault):
+            rows = {
+                row.entry_id: row
+                for row in db.execute(
+                    select(VaultEntryRow).where(VaultEntryRow.vault_id == vault.id)
+                ).scalars()
+            }
+            resealed_by_id = {resealed.entry_id: resealed for resealed in new_key.entries}
+            if set(rows) != set(resealed_by_id) or len(resealed_by_id) != len(new_key.entries):
+                raise VaultChangedElsewhereError()
+            for entry_id, row in rows.items():
+                resealed = resealed_by_id[entry_id]
+                if row.revision != resealed.revision:
+                    raise VaultChangedElsewhereError()
+                row.sealed, row.revision, row.changed_at = resealed.sealed, row.revision + 1, now
+            db.execute(delete(VaultSlot).where(VaultSlot.vault_id == vault.id))
+            db.flush()
+            for slot in new_key.slots:
+                _add_slot(db, vault, user, slot, now)
+            vault.write_check = new_key.write_check
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_REKEYED,
+                actor=user.email,
+                subject=user.email,
+                details={
+                    "vault": vault.vault_id,
+                    "slots": len(new_key.slots),
+                    "entries": len(new_key.entries),
+                },
+            )
+            db.flush()
+            return _sealed(db, vault)
+
     def save_entry(
-        self, session: Session, entry_id: str, sealed: bytes, revision: int
+        self, session: Session, proof: bytes, entry_id: str, sealed: bytes, revision: int
     ) -> SealedEntry:
         """Keep an entry: ``revision`` 0 for a new one, else the revision it was read at."""
         self._guard.require(Action.CHANGE_VAULT, session)
         _check_id(entry_id, "entry_id")
         if not 0 <= revision <= MAX_REVISION:
             raise VaultMalformedError(field="revision")
-        if not 0 < len(sealed) <= MAX_SEALED_BYTES:
-            raise VaultMalformedError(field="sealed")
+        _check_sealed(sealed)
         ctx = self._ctx
         now = ctx.now()
-        with ctx.store.transaction() as db:
-            vault = _existing_vault(db, session.user_id)
+        with self._proven(session, proof) as (db, _user, vault):
             if not _sealed(db, vault).accepts_entries:
                 raise VaultNeedsTwoSlotsError()
             row = db.execute(
@@ -332,12 +422,12 @@ class VaultStorage:
             db.flush()
             return _entry(row)
 
-    def remove_entry(self, session: Session, entry_id: str) -> None:
+    def remove_entry(self, session: Session, proof: bytes, entry_id: str) -> None:
         """Forget an entry (its codes with it)."""
         self._guard.require(Action.REMOVE_VAULT_ENTRY, session)
+        _check_id(entry_id, "entry_id")
         ctx = self._ctx
-        with ctx.store.transaction() as db:
-            vault = _existing_vault(db, session.user_id)
+        with self._proven(session, proof) as (db, _user, vault):
             removed = db.execute(
                 delete(VaultEntryRow).where(
                     VaultEntryRow.vault_id == vault.id, VaultEntryRow.entry_id == entry_id
@@ -352,6 +442,32 @@ class VaultStorage:
                 subject=session.email,
                 details={"vault": vault.vault_id, "entry": entry_id},
             )
+
+    @contextmanager
+    def _proven(self, session: Session, proof: bytes) -> Iterator[tuple[DbSession, User, Vault]]:
+        """A transaction on the caller's vault, once ``proof`` shows they hold its key.
+
+        A wrong proof is refused and audited (in a transaction of its own: the refused
+        one is rolled back): someone is writing to this vault without its key."""
+        ctx = self._ctx
+        try:
+            with ctx.store.transaction() as db:
+                user = lock_user(db, session.user_id)
+                vault = _existing_vault(db, user.id)
+                offered = write_check_of(proof) if len(proof) == PROOF_BYTES else b""
+                if not hmac.compare_digest(offered, vault.write_check):
+                    raise _ProofRefusedError(vault.vault_id)
+                yield db, user, vault
+        except _ProofRefusedError as refused:
+            with ctx.store.transaction() as db:
+                ctx.audit(
+                    db,
+                    AuditEventType.VAULT_WRITE_REFUSED,
+                    actor=session.email,
+                    subject=session.email,
+                    details={"vault": str(refused.args[0])},
+                )
+            raise VaultWrongKeyError() from None
 
 
 def _vault_of(db: DbSession, user_id: int) -> Vault | None:
@@ -415,6 +531,25 @@ def _check_id(value: str, name: str) -> None:
 def _check_salt(salt: bytes | None) -> None:
     if salt is None or len(salt) != SALT_BYTES:
         raise VaultMalformedError(field="salt")
+
+
+def _check_write_check(write_check: bytes) -> None:
+    if len(write_check) != hashlib.sha256().digest_size:
+        raise VaultMalformedError(field="write_check")
+
+
+def _check_sealed(sealed: bytes) -> None:
+    if not 0 < len(sealed) <= MAX_SEALED_BYTES:
+        raise VaultMalformedError(field="sealed")
+
+
+def _check_shape(slots: Sequence[NewSlot]) -> None:
+    """Two independent ways in, one of each kind at least (V2), and not too many."""
+    if len(slots) > MAX_SLOTS:
+        raise VaultFullError(limit=MAX_SLOTS)
+    kinds = {slot.kind for slot in slots}
+    if not {VaultSlotKind.SECURITY_KEY, VaultSlotKind.RECOVERY_KEY} <= kinds:
+        raise VaultNeedsTwoSlotsError()
 
 
 def _check_wrapped(wrapped: bytes) -> None:

@@ -39,6 +39,7 @@ from desktop_auth.errors import (
     SecurityKeyCancelledError,
     SecurityKeyNoPrfError,
     SecurityKeyNotRegisteredError,
+    SecurityKeyNoUserVerificationError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinChangeRequiredError,
     SecurityKeyPinPausedError,
@@ -307,6 +308,10 @@ class SecurityKeyClient:
             "extensions": {"prf": {"evalByCredential": by_credential}},
         }
         response = self._assertion(options, cancel)
+        if not response.response.authenticator_data.is_user_verified():
+            # hmac-secret gives another output without UV (so the slot would not open
+            # anyway); said plainly rather than as a wrong key.
+            raise SecurityKeyNoUserVerificationError()
         credential_id = bytes(response.raw_id)
         results = _member(_member(response.client_extension_results, "prf"), "results")
         if results is None or credential_id not in salts:

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -383,6 +383,8 @@ class VaultDialog(QDialog):
     def lock(self) -> None:
         """Forget the vault key and what was opened (closing, idle lock, signing out)."""
         self.prompts.stop()
+        self.clipboard_timer.stop()
+        self._clear_clipboard()  # a copied code goes with the key
         if self.vault is not None:
             self.vault.lock()
         self.vault = None
@@ -436,6 +438,8 @@ class VaultDialog(QDialog):
                 if isinstance(result, OpenVault):
                     self.vault = result
                 dialog.done(QDialog.DialogCode.Accepted)
+                if isinstance(creation, RecoveryKeyReplacement):
+                    self._say(self._replaced(creation.dropped_keys))
                 self._refresh_open()
 
             self.runner.start(
@@ -602,7 +606,9 @@ class VaultDialog(QDialog):
             )
         elif entry.running_low:
             self.warning.show_text(
-                self.tr("Only %1 codes left. Make new codes at the service soon.").replace(
+                self.tr("Only one code left. Make new codes at the service soon.")
+                if entry.left == 1
+                else self.tr("Only %1 codes left. Make new codes at the service soon.").replace(
                     "%1", str(entry.left)
                 )
             )
@@ -639,7 +645,12 @@ class VaultDialog(QDialog):
             self.warning.show_text(self.tr("That code is used already: pick an unused one."))
             return
         self._copied = stored.code
-        QGuiApplication.clipboard().setText(stored.code)
+        data = QMimeData()
+        data.setText(stored.code)
+        # KeePassXC's hint: clipboard managers (Klipper and others that read it) keep no
+        # history of this entry.
+        data.setData("x-kde-passwordManagerHint", QByteArray(b"secret"))
+        QGuiApplication.clipboard().setMimeData(data)
         self.clipboard_timer.start(CLIPBOARD_SECONDS * 1000)
         today = date.today()
         self.runner.start(
@@ -754,8 +765,37 @@ class VaultDialog(QDialog):
 
     def new_recovery_key(self) -> None:
         vault = self.vault
-        if vault is not None:
-            self._show_new_recovery_key(vault.begin_new_recovery_key())
+        if vault is None:
+            return
+
+        def touch() -> None:
+            prompts = self.prompts
+            cancel = prompts.start()
+            self._say(self.tr("Touch your security key now."))
+            self.runner.start(
+                lambda: vault.begin_new_recovery_key(prompts=prompts, cancel=cancel),
+                self._show_new_recovery_key,
+                self._failed,
+            )
+
+        self.question = confirm(
+            self,
+            self.tr("New printed vault recovery key"),
+            self.tr(
+                "You get a new sheet, and your vault a new key: the old sheet opens nothing "
+                "from now on. Touch one of your security keys for it; your other keys can be "
+                "added again afterwards."
+            ),
+            touch,
+        )
+
+    def _replaced(self, dropped_keys: tuple[str, ...]) -> str:
+        text = self.tr("Your new printed key and a new vault key are in place.")
+        if dropped_keys:
+            text += " " + self.tr(
+                "These keys no longer open the vault until you add them again: %1"
+            ).replace("%1", ", ".join(dropped_keys))
+        return text
 
     def _after_slots(self, note: str) -> None:
         self._say(note)

@@ -377,6 +377,8 @@ class Vault(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     #: The vault's own id (a UUID the workstation chose), bound into every seal.
     vault_id: Mapped[str] = mapped_column(String(36), unique=True)
+    #: SHA-256 of the vault key's write proof: every change must show the proof.
+    write_check: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

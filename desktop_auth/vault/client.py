@@ -9,6 +9,11 @@ until ``lock()``: the idle lock calls it.
 Nothing is written before it is complete: a new vault is stored only once its printed
 key has been typed back (``VaultCreation.finish``), so no vault ever exists that only a
 key could open.
+
+Every change carries the vault key's write proof (``crypto.write_proof``): the store
+refuses a change from a session that does not hold the key.  A new printed key comes
+with a new vault key (``OpenVault.begin_new_recovery_key``): every entry is resealed and
+the old sheet, even with an old copy of the store, opens nothing written since.
 """
 
 from __future__ import annotations
@@ -24,15 +29,19 @@ from desktop_auth.core.service import (
     AuthService,
     KeyPrompts,
     NewSlot,
+    NewVaultKey,
     RecoveryStatus,
+    ResealedEntry,
     SealedEntry,
     SealedSlot,
     SealedVault,
     Session,
     VaultKeyChoice,
+    write_check_of,
 )
 from desktop_auth.errors import (
     VaultLockedError,
+    VaultNeedsTwoSlotsError,
     VaultNotFoundError,
     VaultWrongKeyError,
 )
@@ -116,7 +125,7 @@ class VaultClient:
         vault_id = str(uuid.uuid4())
         vault_key = VaultKey.new()
         key_slot = _key_slot(
-            self._key_client(prompts), choices.rp_id, vault_id, vault_key, key, cancel
+            self._key_client(prompts), choices.rp_id, vault_id, vault_key, [key], cancel
         )
         return VaultCreation(self, vault_id, vault_key, key_slot, RecoveryKey.new())
 
@@ -164,7 +173,11 @@ class VaultClient:
                 kind=slot.kind.value,
             )
             self._service.vault.rewrap_slot(
-                self._session, slot.slot_id, new_salts[answer.credential_id], rewrapped
+                self._session,
+                crypto.write_proof(vault_key, vault_id=state.vault_id),
+                slot.slot_id,
+                new_salts[answer.credential_id],
+                rewrapped,
             )
         return OpenVault(self, state, vault_key)
 
@@ -207,12 +220,14 @@ def _key_slot(
     rp_id: str,
     vault_id: str,
     vault_key: VaultKey,
-    key: VaultKeyChoice,
+    keys: Sequence[VaultKeyChoice],
     cancel: Event | None,
 ) -> NewSlot:
+    """One touch of any of ``keys``: a new slot for the key that answered."""
     salt = crypto.new_salt()
-    answer = client.evaluate_prf(rp_id, {key.credential_id: (salt, None)}, cancel)
-    if answer.credential_id != key.credential_id:
+    answer = client.evaluate_prf(rp_id, {key.credential_id: (salt, None) for key in keys}, cancel)
+    key = next((key for key in keys if key.credential_id == answer.credential_id), None)
+    if key is None:
         raise VaultWrongKeyError()
     slot_id = str(uuid.uuid4())
     wrapping = crypto.security_key_wrapping_key(
@@ -276,16 +291,25 @@ class VaultCreation:
                 self._key_slot,
                 _recovery_slot(self.vault_id, self._vault_key, self.recovery_key, label),
             ],
+            write_check_of(crypto.write_proof(self._vault_key, vault_id=self.vault_id)),
         )
         return OpenVault(client, state, self._vault_key)
 
 
 @dataclass
 class RecoveryKeyReplacement:
-    """A new printed key, made in memory: it replaces the old once typed back."""
+    """A new printed key and a new vault key, made in memory: once the printed key is
+    typed back, every entry is resealed under the new vault key and every old slot goes.
+
+    The key touched for it opens the new vault key; ``dropped_keys`` — the other keys
+    that opened the old one — open nothing until added again (each needs its own touch).
+    """
 
     _vault: OpenVault
+    _new_key: VaultKey = field(repr=False)
+    _key_slot: NewSlot = field(repr=False)
     recovery_key: RecoveryKey = field(repr=False)
+    dropped_keys: tuple[str, ...]
 
     @property
     def vault_id(self) -> str:
@@ -295,16 +319,35 @@ class RecoveryKeyReplacement:
         if parse_recovery_key(typed_recovery_key) != self.recovery_key:
             raise VaultWrongKeyError()
         vault = self._vault
-        old = [s.slot_id for s in vault.slots if s.kind is VaultSlotKind.RECOVERY_KEY]
-        storage = vault._client._service.vault
-        session = vault._client._session
-        storage.add_slot(
-            session,
-            _recovery_slot(vault.vault_id, vault._key(), self.recovery_key, label),
+        client = vault._client
+        vault_id = vault.vault_id
+        resealed = tuple(
+            ResealedEntry(
+                entry_id=entry.entry_id,
+                sealed=crypto.seal_entry(
+                    self._new_key,
+                    entries.encode(entry.content),
+                    vault_id=vault_id,
+                    entry_id=entry.entry_id,
+                    owner=client._owner,
+                ),
+                revision=entry.revision,
+            )
+            for entry in vault.entries()  # read now: the revisions the store checks
         )
-        state = None
-        for slot_id in old:  # the old sheet opens nothing from now on
-            state = storage.remove_slot(session, slot_id)
+        state = client._service.vault.rekey(
+            client._session,
+            vault._proof(),
+            NewVaultKey(
+                write_check=write_check_of(crypto.write_proof(self._new_key, vault_id=vault_id)),
+                slots=(
+                    self._key_slot,
+                    _recovery_slot(vault_id, self._new_key, self.recovery_key, label),
+                ),
+                entries=resealed,
+            ),
+        )
+        vault._vault_key = self._new_key
         vault._refresh(state)
 
 
@@ -361,8 +404,8 @@ class OpenVault:
         return self.change(entry, replace(entry.content, codes=tuple(codes)))
 
     def remove(self, entry: VaultEntry) -> None:
-        self._key()
-        self._client._service.vault.remove_entry(self._client._session, entry.entry_id)
+        client = self._client
+        client._service.vault.remove_entry(client._session, self._proof(), entry.entry_id)
 
     def add_key(
         self,
@@ -374,20 +417,45 @@ class OpenVault:
         """Another security key opens the vault too (one touch of that key)."""
         client = self._client
         slot = _key_slot(
-            client._key_client(prompts), self._state.rp_id, self.vault_id, self._key(), key, cancel
+            client._key_client(prompts),
+            self._state.rp_id,
+            self.vault_id,
+            self._key(),
+            [key],
+            cancel,
         )
-        self._refresh(client._service.vault.add_slot(client._session, slot))
+        self._refresh(client._service.vault.add_slot(client._session, self._proof(), slot))
 
     def remove_slot(self, slot: SealedSlot) -> None:
+        client = self._client
+        self._refresh(
+            client._service.vault.remove_slot(client._session, self._proof(), slot.slot_id)
+        )
+
+    def begin_new_recovery_key(
+        self, *, prompts: KeyPrompts | None = None, cancel: Event | None = None
+    ) -> RecoveryKeyReplacement:
+        """A new printed key (the old one lost, or seen by someone) and with it a new
+        vault key: one touch of any key that opens the vault now.  Typed back, it
+        replaces every older printed key and reseals every entry."""
         self._key()
         client = self._client
-        self._refresh(client._service.vault.remove_slot(client._session, slot.slot_id))
-
-    def begin_new_recovery_key(self) -> RecoveryKeyReplacement:
-        """A new printed key (the old one lost, or seen by someone): typed back, it
-        replaces every older printed key."""
-        self._key()
-        return RecoveryKeyReplacement(self, RecoveryKey.new())
+        key_slots = [s for s in self.slots if s.kind is VaultSlotKind.SECURITY_KEY]
+        keys = [
+            VaultKeyChoice(
+                method_id=s.method_id, label=s.label, credential_id=s.credential_id, has_slot=True
+            )
+            for s in key_slots
+            if s.method_id is not None and s.credential_id is not None
+        ]
+        if not keys:
+            raise VaultNeedsTwoSlotsError()
+        new_key = VaultKey.new()
+        slot = _key_slot(
+            client._key_client(prompts), self._state.rp_id, self.vault_id, new_key, keys, cancel
+        )
+        dropped = tuple(s.label for s in key_slots if s.method_id != slot.method_id)
+        return RecoveryKeyReplacement(self, new_key, slot, RecoveryKey.new(), dropped)
 
     # --- inside --------------------------------------------------------------------------
 
@@ -395,6 +463,9 @@ class OpenVault:
         if self._vault_key is None:
             raise VaultLockedError()
         return self._vault_key
+
+    def _proof(self) -> bytes:
+        return crypto.write_proof(self._key(), vault_id=self.vault_id)
 
     def _refresh(self, state: SealedVault | None = None) -> None:
         self._key()
@@ -425,7 +496,9 @@ class OpenVault:
             entry_id=entry_id,
             owner=client._owner,
         )
-        stored = client._service.vault.save_entry(client._session, entry_id, sealed, revision)
+        stored = client._service.vault.save_entry(
+            client._session, self._proof(), entry_id, sealed, revision
+        )
         return self._open(stored)
 
 

@@ -36,6 +36,7 @@ _ENTRY_CONTEXT = b"desktop-auth vault entry v1"
 _SLOT_CONTEXT = b"desktop-auth vault slot v1"
 _KEY_SLOT_INFO = b"desktop-auth vault security-key slot v1"
 _RECOVERY_SLOT_INFO = b"desktop-auth vault recovery-key slot v1"
+_WRITE_PROOF_INFO = b"desktop-auth vault write proof v1"
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,12 @@ def security_key_wrapping_key(prf_output: bytes, *, vault_id: str, credential_id
 
 def recovery_key_wrapping_key(recovery_key: bytes, *, vault_id: str) -> bytes:
     return _hkdf(recovery_key, _associated(_RECOVERY_SLOT_INFO, vault_id))
+
+
+def write_proof(key: VaultKey, *, vault_id: str) -> bytes:
+    """What every change to the vault shows the store: proof of holding the vault key.
+    One-way (HKDF), so the store, which keeps only its SHA-256, learns nothing of the key."""
+    return _hkdf(key.material, _associated(_WRITE_PROOF_INFO, vault_id))
 
 
 def new_salt() -> bytes:

@@ -2089,6 +2089,10 @@
         <translation>Alle codes zijn gebruikt. Maak nieuwe codes aan bij de dienst en plak ze hier.</translation>
     </message>
     <message>
+        <source>Only one code left. Make new codes at the service soon.</source>
+        <translation>Nog maar één code over. Maak binnenkort nieuwe codes aan bij de dienst.</translation>
+    </message>
+    <message>
         <source>Only %1 codes left. Make new codes at the service soon.</source>
         <translation>Nog maar %1 codes over. Maak binnenkort nieuwe codes aan bij de dienst.</translation>
     </message>
@@ -2127,6 +2131,22 @@
     <message>
         <source>That key opens the vault too now.</source>
         <translation>Die sleutel opent de kluis nu ook.</translation>
+    </message>
+    <message>
+        <source>New printed vault recovery key</source>
+        <translation>Nieuwe geprinte kluisherstelsleutel</translation>
+    </message>
+    <message>
+        <source>You get a new sheet, and your vault a new key: the old sheet opens nothing from now on. Touch one of your security keys for it; your other keys can be added again afterwards.</source>
+        <translation>Je krijgt een nieuw blad, en je kluis een nieuwe sleutel: het oude blad opent vanaf nu niets meer. Raak hiervoor een van je beveiligingssleutels aan; je andere sleutels kun je daarna weer toevoegen.</translation>
+    </message>
+    <message>
+        <source>Your new printed key and a new vault key are in place.</source>
+        <translation>Je nieuwe geprinte sleutel en een nieuwe kluissleutel zijn ingesteld.</translation>
+    </message>
+    <message>
+        <source>These keys no longer open the vault until you add them again: %1</source>
+        <translation>Deze sleutels openen de kluis pas weer als je ze opnieuw toevoegt: %1</translation>
     </message>
     <message>
         <source>Opens with: %1, and your printed vault recovery key.</source>

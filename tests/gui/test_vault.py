@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
+from desktop_auth.errors import VaultWrongKeyError
 from desktop_auth.gui import recovery_sheet
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.vault_dialog import EntryDialog, RecoveryKeyDialog, VaultDialog
@@ -114,13 +115,13 @@ def test_from_an_empty_vault_to_a_printed_entry(
     dialog.copy_and_mark_used()
     qtbot.waitUntil(lambda: dialog.entries[0].left == 2 and not dialog.runner.busy)
     assert QGuiApplication.clipboard().text() == "4938 2019"
+    hint = QGuiApplication.clipboard().mimeData().data("x-kde-passwordManagerHint")
+    assert bytes(hint.data()) == b"secret"  # clipboard managers keep no history of it
     assert dialog.codes.item(0).font().strikeOut()
     assert dialog.warning.text()  # 2 left: running low
     assert dialog.codes.currentRow() == 1  # the next unused one is offered
     assert "YubiKey 5" in dialog.ways_label.text()  # the key that opens it, by name
     shoot(dialog, "vault_4_entry")
-    dialog._clear_clipboard()
-    assert QGuiApplication.clipboard().text() == ""
 
     # The entry's sheet, as the printer receives it (the PDF path of the same painter).
     sheet = EntrySheet(
@@ -134,6 +135,7 @@ def test_from_an_empty_vault_to_a_printed_entry(
 
     dialog.close()
     assert dialog.vault is None and dialog.entries == []  # locked as it closed
+    assert QGuiApplication.clipboard().text() == ""  # and the copied code went with it
 
 
 def test_a_locked_vault_opens_with_the_key_or_the_printed_key(
@@ -164,6 +166,43 @@ def test_a_locked_vault_opens_with_the_key_or_the_printed_key(
     qtbot.waitUntil(lambda: len(dialog.entries) == 1)
     assert dialog.entries[0].content.service == "GitHub"
     dialog.close()
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_new_printed_key_asks_first_and_gives_the_vault_a_new_key(
+    qtbot: QtBot, jan: tuple[AuthService, KeyUser], language: str
+) -> None:
+    install_language(language)
+    service, user = jan
+    vault, old_printed = make_vault(service, user)
+    vault.add(EntryContent(service="GitHub", codes=codes_from(["aaaa-1111"])))
+    dialog = open_dialog(qtbot, service, user)
+    dialog.open_key_button.click()
+    qtbot.waitUntil(lambda: len(dialog.entries) == 1 and not dialog.runner.busy)
+
+    dialog.new_printed_button.click()
+    question = dialog.question
+    assert isinstance(question, QMessageBox) and question.isVisible()
+    assert ("old sheet" if language == "en" else "oude blad") in question.text()
+    shoot(question, "vault_6_new_printed_key_question")
+    question.button(QMessageBox.StandardButton.Yes).click()  # then one touch of the key
+    printed = child(qtbot, dialog, RecoveryKeyDialog)
+    assert isinstance(printed, RecoveryKeyDialog)
+    new_printed = printed.sheet.recovery_key.formatted()
+    assert new_printed != old_printed
+    printed.retype.setText(new_printed)
+    printed.ok_button.click()
+    qtbot.waitUntil(lambda: not printed.isVisible() and not dialog.runner.busy)
+    qtbot.waitUntil(lambda: len(dialog.entries) == 1)
+    assert ("new vault key" if language == "en" else "nieuwe kluissleutel") in dialog.note.text()
+    shoot(dialog, "vault_7_new_printed_key_done")
+    dialog.close()
+
+    client = VaultClient(service, user.session)
+    with pytest.raises(VaultWrongKeyError):
+        client.open_with_recovery_key(old_printed)
+    reopened = client.open_with_recovery_key(new_printed)
+    assert [e.content.service for e in reopened.entries()] == ["GitHub"]
 
 
 def test_the_idle_lock_closes_and_locks_the_vault(

@@ -269,6 +269,12 @@ def test_v1_vault_codes_and_keys_appear_nowhere_on_the_server_side(
             assert [e.content.notes for e in again.entries()] == [planted_note]
             vault_key = again._vault_key
             assert vault_key is not None
+            # A new printed key, and with it a new vault key, across the wire too.
+            replacement = again.begin_new_recovery_key()
+            replacement.finish(replacement.recovery_key.formatted(), label="Printed key 2")
+            assert [e.content.notes for e in again.entries()] == [planted_note]
+            new_vault_key = again._vault_key
+            assert new_vault_key is not None and new_vault_key != vault_key
             answers.append(repr(workstation.vault.state(session)))
             answers.append(repr(service.audit.events(limit=None, actor=admin)))
             # While the store is open its WAL holds the latest pages: read it now too.
@@ -291,9 +297,12 @@ def test_v1_vault_codes_and_keys_appear_nowhere_on_the_server_side(
         planted_note.encode(),
         vault_key.material,
         vault_key.material.hex().encode(),
+        new_vault_key.material,
         printed.material,
         printed.formatted().encode(),
         printed.formatted().replace("-", "").encode(),
+        replacement.recovery_key.material,
+        replacement.recovery_key.formatted().encode(),
         *prf_outputs,
     ]
     files = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("store")}

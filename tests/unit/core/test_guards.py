@@ -61,13 +61,19 @@ CALLS: dict[Action, Call] = {
     Action.VIEW_RECOVERY_STATUS: _own(lambda s, who, u: s.recovery_codes.status(who)),
     Action.VIEW_VAULT: _own(lambda s, who, u: s.vault.state(who)),
     Action.CHANGE_VAULT: _own(
-        lambda s, who, u: s.vault.save_entry(who, "0e5f4b5c-4c2e-4a8e-9d59-2d1a3c1f6a10", b"x", 0)
+        lambda s, who, u: s.vault.save_entry(
+            who, bytes(32), "0e5f4b5c-4c2e-4a8e-9d59-2d1a3c1f6a10", b"x", 0
+        )
     ),
     Action.CHANGE_VAULT_SLOTS: _own(
-        lambda s, who, u: s.vault.remove_slot(who, "0e5f4b5c-4c2e-4a8e-9d59-2d1a3c1f6a10")
+        lambda s, who, u: s.vault.remove_slot(
+            who, bytes(32), "0e5f4b5c-4c2e-4a8e-9d59-2d1a3c1f6a10"
+        )
     ),
     Action.REMOVE_VAULT_ENTRY: _own(
-        lambda s, who, u: s.vault.remove_entry(who, "0e5f4b5c-4c2e-4a8e-9d59-2d1a3c1f6a10")
+        lambda s, who, u: s.vault.remove_entry(
+            who, bytes(32), "0e5f4b5c-4c2e-4a8e-9d59-2d1a3c1f6a10"
+        )
     ),
     Action.CHANGE_PASSWORD: _own(
         lambda s, who, u: s.my_account.change_password(

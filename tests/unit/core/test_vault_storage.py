@@ -11,7 +11,15 @@ import uuid
 
 import pytest
 
-from desktop_auth.core.service import Actor, AuthService, NewSlot, SealedVault
+from desktop_auth.core.service import (
+    Actor,
+    AuthService,
+    NewSlot,
+    NewVaultKey,
+    ResealedEntry,
+    SealedVault,
+    write_check_of,
+)
 from desktop_auth.errors import (
     ReauthenticationRequiredError,
     VaultChangedElsewhereError,
@@ -23,10 +31,15 @@ from desktop_auth.errors import (
     VaultMalformedError,
     VaultNeedsTwoSlotsError,
     VaultNotFoundError,
+    VaultWrongKeyError,
 )
 from desktop_auth.vocabulary import FactorKind, VaultSlotKind
 from tests.helpers import PinnedClock
 from tests.webauthn_helpers import KeyUser, client_for, hardware_key, make_user_with_key
+
+#: Stands for the workstation's write proof (an HKDF of the vault key it holds).
+PROOF = os.urandom(32)
+CHECK = write_check_of(PROOF)
 
 
 def new_id() -> str:
@@ -56,7 +69,9 @@ def printed_slot(**changes: object) -> NewSlot:
 
 
 def make_vault(service: AuthService, jan: KeyUser) -> SealedVault:
-    return service.vault.create(jan.session, new_id(), [key_slot(jan.method_id), printed_slot()])
+    return service.vault.create(
+        jan.session, new_id(), [key_slot(jan.method_id), printed_slot()], CHECK
+    )
 
 
 def test_v2_a_vault_is_made_with_a_key_and_the_printed_key(
@@ -65,9 +80,9 @@ def test_v2_a_vault_is_made_with_a_key_and_the_printed_key(
     jan = user_with_key
     assert service.vault.state(jan.session) is None
     with pytest.raises(VaultNeedsTwoSlotsError):
-        service.vault.create(jan.session, new_id(), [printed_slot()])
+        service.vault.create(jan.session, new_id(), [printed_slot()], CHECK)
     with pytest.raises(VaultNeedsTwoSlotsError):
-        service.vault.create(jan.session, new_id(), [key_slot(jan.method_id)])
+        service.vault.create(jan.session, new_id(), [key_slot(jan.method_id)], CHECK)
     assert service.vault.state(jan.session) is None  # nothing half-written
     vault = make_vault(service, jan)
     assert vault.accepts_entries and vault.rp_id == "salariszaken.nl"
@@ -85,12 +100,14 @@ def test_a_key_slot_names_one_of_the_users_own_keys_once(
     jan = user_with_key
     piet = make_user_with_key(service, admin, email="piet@example.nl")
     with pytest.raises(VaultKeyNotYoursError):
-        service.vault.create(jan.session, new_id(), [key_slot(piet.method_id), printed_slot()])
+        service.vault.create(
+            jan.session, new_id(), [key_slot(piet.method_id), printed_slot()], CHECK
+        )
     with pytest.raises(VaultKeyNotYoursError):
-        service.vault.create(jan.session, new_id(), [key_slot(None), printed_slot()])
+        service.vault.create(jan.session, new_id(), [key_slot(None), printed_slot()], CHECK)
     vault = make_vault(service, jan)
     with pytest.raises(VaultKeyHasSlotError):
-        service.vault.add_slot(jan.session, key_slot(jan.method_id))
+        service.vault.add_slot(jan.session, PROOF, key_slot(jan.method_id))
     choices = service.vault.key_choices(jan.session)
     assert [(k.method_id, k.has_slot) for k in choices.keys] == [(jan.method_id, True)]
     assert len(service.vault.state(jan.session).slots) == len(vault.slots)  # type: ignore[union-attr]
@@ -116,7 +133,7 @@ def test_malformed_slots_are_refused_and_nothing_is_kept(
     jan = user_with_key
     with pytest.raises(VaultMalformedError):
         service.vault.create(
-            jan.session, new_id(), [key_slot(jan.method_id, **bad), printed_slot()]
+            jan.session, new_id(), [key_slot(jan.method_id, **bad), printed_slot()], CHECK
         )
     assert service.vault.state(jan.session) is None
 
@@ -127,7 +144,10 @@ def test_a_printed_key_slot_carries_no_salt_or_key(
     jan = user_with_key
     with pytest.raises(VaultMalformedError):
         service.vault.create(
-            jan.session, new_id(), [key_slot(jan.method_id), printed_slot(salt=os.urandom(32))]
+            jan.session,
+            new_id(),
+            [key_slot(jan.method_id), printed_slot(salt=os.urandom(32))],
+            CHECK,
         )
 
 
@@ -136,15 +156,15 @@ def test_v2_entries_are_kept_only_while_both_kinds_of_slot_exist(
 ) -> None:
     jan = user_with_key
     with pytest.raises(VaultNotFoundError):
-        service.vault.save_entry(jan.session, new_id(), os.urandom(512), 0)
+        service.vault.save_entry(jan.session, PROOF, new_id(), os.urandom(512), 0)
     vault = make_vault(service, jan)
-    entry = service.vault.save_entry(jan.session, new_id(), os.urandom(512), 0)
+    entry = service.vault.save_entry(jan.session, PROOF, new_id(), os.urandom(512), 0)
     assert entry.revision == 1
     [key] = [s for s in vault.slots if s.kind is VaultSlotKind.SECURITY_KEY]
-    after = service.vault.remove_slot(jan.session, key.slot_id)
+    after = service.vault.remove_slot(jan.session, PROOF, key.slot_id)
     assert not after.accepts_entries and after.entries == (entry,)  # still there, sealed
     with pytest.raises(VaultNeedsTwoSlotsError):
-        service.vault.save_entry(jan.session, new_id(), os.urandom(512), 0)
+        service.vault.save_entry(jan.session, PROOF, new_id(), os.urandom(512), 0)
 
 
 def test_the_printed_keys_only_slot_is_replaced_never_removed(
@@ -154,9 +174,9 @@ def test_the_printed_keys_only_slot_is_replaced_never_removed(
     vault = make_vault(service, jan)
     [printed] = [s for s in vault.slots if s.kind is VaultSlotKind.RECOVERY_KEY]
     with pytest.raises(VaultLastRecoveryKeyError):
-        service.vault.remove_slot(jan.session, printed.slot_id)
-    service.vault.add_slot(jan.session, printed_slot())
-    after = service.vault.remove_slot(jan.session, printed.slot_id)
+        service.vault.remove_slot(jan.session, PROOF, printed.slot_id)
+    service.vault.add_slot(jan.session, PROOF, printed_slot())
+    after = service.vault.remove_slot(jan.session, PROOF, printed.slot_id)
     assert [s.kind for s in after.slots].count(VaultSlotKind.RECOVERY_KEY) == 1
     assert printed.slot_id not in {s.slot_id for s in after.slots}
 
@@ -180,12 +200,12 @@ def test_a_save_from_an_older_read_is_refused(service: AuthService, user_with_ke
     jan = user_with_key
     make_vault(service, jan)
     entry_id = new_id()
-    first = service.vault.save_entry(jan.session, entry_id, b"one" * 100, 0)
-    service.vault.save_entry(jan.session, entry_id, b"two" * 100, first.revision)
+    first = service.vault.save_entry(jan.session, PROOF, entry_id, b"one" * 100, 0)
+    service.vault.save_entry(jan.session, PROOF, entry_id, b"two" * 100, first.revision)
     with pytest.raises(VaultChangedElsewhereError):
-        service.vault.save_entry(jan.session, entry_id, b"lost" * 100, first.revision)
+        service.vault.save_entry(jan.session, PROOF, entry_id, b"lost" * 100, first.revision)
     with pytest.raises(VaultEntryNotFoundError):
-        service.vault.save_entry(jan.session, new_id(), b"x" * 100, 3)
+        service.vault.save_entry(jan.session, PROOF, new_id(), b"x" * 100, 3)
     [kept] = service.vault.state(jan.session).entries  # type: ignore[union-attr]
     assert kept.sealed == b"two" * 100 and kept.revision == 2
 
@@ -198,11 +218,11 @@ def test_another_users_entry_cannot_be_written_or_removed(
     make_vault(service, jan)
     make_vault(service, piet)
     entry_id = new_id()
-    service.vault.save_entry(jan.session, entry_id, b"jan" * 100, 0)
+    service.vault.save_entry(jan.session, PROOF, entry_id, b"jan" * 100, 0)
     with pytest.raises(VaultMalformedError):
-        service.vault.save_entry(piet.session, entry_id, b"piet" * 100, 0)
+        service.vault.save_entry(piet.session, PROOF, entry_id, b"piet" * 100, 0)
     with pytest.raises(VaultEntryNotFoundError):
-        service.vault.remove_entry(piet.session, entry_id)
+        service.vault.remove_entry(piet.session, PROOF, entry_id)
     assert service.vault.state(piet.session).entries == ()  # type: ignore[union-attr]
     assert len(service.vault.state(jan.session).entries) == 1  # type: ignore[union-attr]
 
@@ -212,14 +232,14 @@ def test_sizes_are_bounded(service: AuthService, user_with_key: KeyUser) -> None
     make_vault(service, jan)
     for sealed in (b"", os.urandom(16385)):
         with pytest.raises(VaultMalformedError):
-            service.vault.save_entry(jan.session, new_id(), sealed, 0)
+            service.vault.save_entry(jan.session, PROOF, new_id(), sealed, 0)
     with pytest.raises(VaultMalformedError):
-        service.vault.save_entry(jan.session, "entry", b"x", 0)
+        service.vault.save_entry(jan.session, PROOF, "entry", b"x", 0)
     for revision in (-1, 2**31, 2**70):  # never as far as SQL, where it would overflow
         with pytest.raises(VaultMalformedError):
-            service.vault.save_entry(jan.session, new_id(), b"x", revision)
+            service.vault.save_entry(jan.session, PROOF, new_id(), b"x", revision)
     with pytest.raises(VaultKeyNotYoursError):
-        service.vault.add_slot(jan.session, key_slot(2**70))
+        service.vault.add_slot(jan.session, PROOF, key_slot(2**70))
 
 
 def test_slot_changes_and_removing_entries_need_a_recent_sign_in(
@@ -227,13 +247,13 @@ def test_slot_changes_and_removing_entries_need_a_recent_sign_in(
 ) -> None:
     jan = user_with_key
     make_vault(service, jan)
-    entry = service.vault.save_entry(jan.session, new_id(), b"x" * 100, 0)
+    entry = service.vault.save_entry(jan.session, PROOF, new_id(), b"x" * 100, 0)
     clock.advance(minutes=30)
-    service.vault.save_entry(jan.session, entry.entry_id, b"y" * 100, entry.revision)
+    service.vault.save_entry(jan.session, PROOF, entry.entry_id, b"y" * 100, entry.revision)
     with pytest.raises(ReauthenticationRequiredError):
-        service.vault.add_slot(jan.session, printed_slot())
+        service.vault.add_slot(jan.session, PROOF, printed_slot())
     with pytest.raises(ReauthenticationRequiredError):
-        service.vault.remove_entry(jan.session, entry.entry_id)
+        service.vault.remove_entry(jan.session, PROOF, entry.entry_id)
 
 
 def test_the_audit_trail_names_ids_never_contents(
@@ -242,8 +262,8 @@ def test_the_audit_trail_names_ids_never_contents(
     jan = user_with_key
     vault = make_vault(service, jan)
     sealed = os.urandom(512)
-    entry = service.vault.save_entry(jan.session, new_id(), sealed, 0)
-    service.vault.remove_entry(jan.session, entry.entry_id)
+    entry = service.vault.save_entry(jan.session, PROOF, new_id(), sealed, 0)
+    service.vault.remove_entry(jan.session, PROOF, entry.entry_id)
     events = service.audit.events(subject=jan.email, actor=admin)
     kinds = [e.event_type for e in events if e.event_type.startswith("vault.")]
     assert kinds == ["vault.entry_removed", "vault.entry_saved", "vault.created"]
@@ -254,3 +274,124 @@ def test_the_audit_trail_names_ids_never_contents(
         for e in events
         if e.event_type.startswith("vault.")
     )
+
+
+def test_every_change_needs_the_vault_keys_write_proof_and_a_refusal_is_audited(
+    service: AuthService, admin: Actor, user_with_key: KeyUser
+) -> None:
+    """A live session without the vault key (a stolen token, another program at the
+    workstation) can neither overwrite entries nor re-wrap a slot to random bytes."""
+    jan = user_with_key
+    vault = make_vault(service, jan)
+    entry = service.vault.save_entry(jan.session, PROOF, new_id(), b"kept" * 100, 0)
+    [key, printed] = vault.slots
+    before = service.vault.state(jan.session)
+    wrong = os.urandom(32)
+    attempts = [
+        lambda proof: service.vault.save_entry(
+            jan.session, proof, entry.entry_id, b"garbage" * 10, entry.revision
+        ),
+        lambda proof: service.vault.save_entry(jan.session, proof, new_id(), b"new" * 10, 0),
+        lambda proof: service.vault.remove_entry(jan.session, proof, entry.entry_id),
+        lambda proof: service.vault.rewrap_slot(
+            jan.session, proof, key.slot_id, os.urandom(32), os.urandom(61)
+        ),
+        lambda proof: service.vault.add_slot(jan.session, proof, printed_slot()),
+        lambda proof: service.vault.remove_slot(jan.session, proof, printed.slot_id),
+        lambda proof: service.vault.rekey(
+            jan.session,
+            proof,
+            NewVaultKey(
+                write_check=write_check_of(wrong),
+                slots=(key_slot(jan.method_id), printed_slot()),
+                entries=(ResealedEntry(entry_id=entry.entry_id, sealed=b"x" * 50, revision=1),),
+            ),
+        ),
+    ]
+    for attempt in attempts:
+        for proof in (wrong, b"", CHECK, PROOF[:16]):
+            with pytest.raises(VaultWrongKeyError):
+                attempt(proof)
+    assert service.vault.state(jan.session) == before
+    refused = [
+        e
+        for e in service.audit.events(subject=jan.email, actor=admin)
+        if e.event_type == "vault.write_refused"
+    ]
+    assert len(refused) == len(attempts) * 4
+    assert all(e.details == {"vault": vault.vault_id} for e in refused)
+
+
+def test_a_new_vault_key_replaces_every_slot_and_reseals_every_entry_at_once(
+    service: AuthService, admin: Actor, user_with_key: KeyUser
+) -> None:
+    jan = user_with_key
+    vault = make_vault(service, jan)
+    one = service.vault.save_entry(jan.session, PROOF, new_id(), b"one" * 100, 0)
+    two = service.vault.save_entry(jan.session, PROOF, new_id(), b"two" * 100, 0)
+    new_proof = os.urandom(32)
+    new_slots = (key_slot(jan.method_id), printed_slot())
+    after = service.vault.rekey(
+        jan.session,
+        PROOF,
+        NewVaultKey(
+            write_check=write_check_of(new_proof),
+            slots=new_slots,
+            entries=(
+                ResealedEntry(entry_id=one.entry_id, sealed=b"ONE" * 100, revision=1),
+                ResealedEntry(entry_id=two.entry_id, sealed=b"TWO" * 100, revision=1),
+            ),
+        ),
+    )
+    assert [s.slot_id for s in after.slots] == [s.slot_id for s in new_slots]
+    assert not {s.slot_id for s in vault.slots} & {s.slot_id for s in after.slots}
+    assert [(e.sealed, e.revision) for e in after.entries] == [
+        (b"ONE" * 100, 2),
+        (b"TWO" * 100, 2),
+    ]
+    with pytest.raises(VaultWrongKeyError):  # the old key's proof writes no more
+        service.vault.save_entry(jan.session, PROOF, new_id(), b"x" * 10, 0)
+    service.vault.save_entry(jan.session, new_proof, new_id(), b"x" * 10, 0)
+    events = service.audit.events(subject=jan.email, actor=admin)
+    [rekeyed] = [e for e in events if e.event_type == "vault.rekeyed"]
+    assert rekeyed.details == {"vault": vault.vault_id, "slots": 2, "entries": 2}
+
+
+def test_a_new_vault_key_from_an_older_read_changes_nothing(
+    service: AuthService, user_with_key: KeyUser
+) -> None:
+    """Another workstation saved or added an entry since this one read the vault: the
+    rekey would lose it (or leave it sealed under the old key), so nothing happens."""
+    jan = user_with_key
+    vault = make_vault(service, jan)
+    one = service.vault.save_entry(jan.session, PROOF, new_id(), b"one" * 100, 0)
+
+    def rekey(*entries: ResealedEntry, slots: tuple[NewSlot, ...] | None = None) -> None:
+        service.vault.rekey(
+            jan.session,
+            PROOF,
+            NewVaultKey(
+                write_check=write_check_of(os.urandom(32)),
+                slots=slots or (key_slot(jan.method_id), printed_slot()),
+                entries=entries,
+            ),
+        )
+
+    resealed = ResealedEntry(entry_id=one.entry_id, sealed=b"ONE" * 100, revision=1)
+    service.vault.save_entry(jan.session, PROOF, one.entry_id, b"changed" * 10, 1)
+    with pytest.raises(VaultChangedElsewhereError):
+        rekey(resealed)  # read at revision 1, now 2
+    with pytest.raises(VaultChangedElsewhereError):
+        rekey()  # an entry left out
+    with pytest.raises(VaultChangedElsewhereError):
+        rekey(
+            ResealedEntry(entry_id=one.entry_id, sealed=b"ONE" * 100, revision=2),
+            ResealedEntry(entry_id=new_id(), sealed=b"NEW" * 100, revision=0),
+        )
+    with pytest.raises(VaultChangedElsewhereError):
+        rekey(resealed, resealed)
+    with pytest.raises(VaultNeedsTwoSlotsError):
+        rekey(resealed, slots=(printed_slot(),))
+    after = service.vault.state(jan.session)
+    assert after is not None and after.slots == vault.slots
+    assert [(e.sealed, e.revision) for e in after.entries] == [(b"changed" * 10, 2)]

@@ -16,7 +16,11 @@ from fido2.utils import websafe_encode
 
 from desktop_auth.devices.ctap import SecurityKeyClient
 from desktop_auth.devices.soft import SoftAuthenticator
-from desktop_auth.errors import SecurityKeyCancelledError, SecurityKeyNoPrfError
+from desktop_auth.errors import (
+    SecurityKeyCancelledError,
+    SecurityKeyNoPrfError,
+    SecurityKeyNoUserVerificationError,
+)
 
 ORIGIN = "https://salariszaken.nl"
 RP = {"id": "salariszaken.nl", "name": "Salariszaken"}
@@ -54,6 +58,15 @@ def test_the_same_salt_gives_the_same_output_and_another_salt_another() -> None:
     assert len(once.first) == 32 and once.first == again.first != elsewhere.first
     assert once.credential_id == credential
     assert once.first.hex() not in repr(once)
+
+
+def test_an_answer_without_user_verification_is_refused() -> None:
+    """A key that reports no UV (a lying or misconfigured one) gives no vault secret."""
+    key = SoftAuthenticator()
+    credential = bytes(register(key).raw_id)
+    key.uv_flag = False
+    with pytest.raises(SecurityKeyNoUserVerificationError):
+        prf(key, credential, os.urandom(32))
 
 
 def test_two_salts_in_one_touch() -> None:

@@ -164,20 +164,43 @@ def test_v3_the_printed_key_opens_when_the_key_is_lost_and_a_new_key_is_added(
     assert services == ["GitHub", "Microsoft"]
 
 
-def test_v3_a_new_printed_key_replaces_the_old_one(
-    service: AuthService, user_with_key: KeyUser
+def test_v3_a_new_printed_key_replaces_the_old_one_and_the_vault_key_with_it(
+    service: AuthService, user_with_key: KeyUser, plugged: list[SoftAuthenticator]
 ) -> None:
+    """The old sheet was seen by someone who also copied the store: with the vault key
+    replaced, it opens neither the resealed entries nor anything saved afterwards."""
     jan = user_with_key
     vault, old = make_vault(service, jan)
+    vault.add(GITHUB)
+    spare = add_spare_key(service, jan, plugged)
+    vault.add_key(spare)
+    copied = VaultClient(service, jan.session).summary()  # the store as copied that day
+    old_opened = VaultClient(service, jan.session).open_with_recovery_key(old)
+    old_key = old_opened._key()
+
+    plugged.append(jan.key)  # Jan's own key in the port again: the spare stays in a drawer
     replacement = vault.begin_new_recovery_key()
+    assert replacement.dropped_keys == ("Spare key",)
+    with pytest.raises(VaultWrongKeyError):
+        replacement.finish(RecoveryKey.new().formatted(), label="Printed key 2")
     replacement.finish(replacement.recovery_key.formatted(), label="Printed key 2")
+    vault.add(EntryContent(service="Microsoft", codes=codes_from(["ABCDE-FGHIJ"])))
+
     client = VaultClient(service, jan.session)
     with pytest.raises(VaultWrongKeyError):
         client.open_with_recovery_key(old)
-    client.open_with_recovery_key(replacement.recovery_key.formatted())
-    assert [s.label for s in client.summary().slots if s.kind is VaultSlotKind.RECOVERY_KEY] == [
-        "Printed key 2"
+    assert sorted(e.content.service for e in vault.entries()) == ["GitHub", "Microsoft"]
+    assert copied.slots != client.summary().slots
+    with pytest.raises(VaultSealBrokenError):  # the old vault key, from the copy and old sheet
+        OpenVault(client, client._state(), old_key).entries()
+    reopened = client.open_with_recovery_key(replacement.recovery_key.formatted())
+    assert sorted(e.content.service for e in reopened.entries()) == ["GitHub", "Microsoft"]
+    kinds = [(s.kind, s.label) for s in client.summary().slots]
+    assert kinds == [
+        (VaultSlotKind.SECURITY_KEY, keys_of(service, jan)[0].label),
+        (VaultSlotKind.RECOVERY_KEY, "Printed key 2"),
     ]
+    assert reopened.entries()[0].revision == 2  # resealed: one revision on
 
 
 def test_a_typo_in_the_printed_key_is_named_before_any_unwrapping(

@@ -32,6 +32,7 @@ def upgrade() -> None:
             unique=True,
         ),
         sa.Column("vault_id", sa.String(length=36), nullable=False, unique=True),
+        sa.Column("write_check", sa.LargeBinary(length=32), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
     op.create_table(
