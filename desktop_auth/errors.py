@@ -525,6 +525,12 @@ class PolicyUserVerificationError(ConfigError):
     code = "policy_user_verification"
 
 
+class PolicyEscrowKeyError(ConfigError):
+    """``vault_escrow_key`` is not the base64 of a 32-byte X25519 public key."""
+
+    code = "policy_escrow_key"
+
+
 class PolicyAllowedMethodsError(ConfigError):
     code = "policy_allowed_methods"
 
@@ -885,6 +891,25 @@ class VaultWrongKeyError(VaultError):
     altered: which of the two is not told)."""
 
     code = "vault_wrong_key"
+
+
+class VaultEscrowSlotMissingError(VaultError):
+    """The organisation's policy has an escrow key, and the vault would have no slot for it."""
+
+    code = "vault_escrow_slot_missing"
+
+
+class VaultEscrowOffError(VaultError):
+    """No escrow key in the policy, or this vault has no escrow slot."""
+
+    code = "vault_escrow_off"
+
+
+class VaultEscrowSharesWrongError(VaultError):
+    """The two share files do not make the organisation's escrow key (one from another
+    escrow, or the same file twice)."""
+
+    code = "vault_escrow_shares_wrong"
 
 
 class VaultSealBrokenError(VaultError):

@@ -110,6 +110,7 @@ class SecurityNotice(StrEnum):
     BACKUP_CODE_USED = "backup_code_used"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a notice name
     ACCOUNT_LOCKED = "account_locked"
+    VAULT_ESCROW_USED = "vault_escrow_used"
 
 
 class UserVerification(StrEnum):
@@ -177,6 +178,8 @@ class AuditEventType(StrEnum):
     VAULT_ENTRY_SAVED = "vault.entry_saved"
     VAULT_ENTRY_REMOVED = "vault.entry_removed"
     VAULT_REKEYED = "vault.rekeyed"
+    #: Two administrators opened a user's vault with the organisation's escrow key.
+    VAULT_ESCROW_USED = "vault.escrow_used"
     #: A change to a vault without proof of its key: a session used without the key.
     VAULT_WRITE_REFUSED = "vault.write_refused"
 
@@ -188,3 +191,6 @@ class VaultSlotKind(StrEnum):
     SECURITY_KEY = "security_key"
     #: The printed vault recovery key.
     RECOVERY_KEY = "recovery_key"
+    #: The organisation's escrow key, whose private half needs two administrators (a policy
+    #: switch, off by default; not one of the two independent ways in of V2).
+    ESCROW = "escrow"

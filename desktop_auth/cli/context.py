@@ -58,8 +58,9 @@ class CliContext:
             self._service.close()
             self._service = None
 
-    def read_passphrase(self, *, from_stdin: bool, twice: bool) -> str:
-        """A key file's passphrase from standard input (one line) or a hidden prompt."""
+    def read_passphrase(self, *, from_stdin: bool, twice: bool, prompt: str | None = None) -> str:
+        """A key file's passphrase from standard input (one line) or a hidden prompt
+        (``prompt``, already translated; by default "Passphrase for the key file")."""
         if from_stdin:
             line = sys.stdin.readline()
             passphrase = line[:-1] if line.endswith("\n") else line
@@ -68,7 +69,7 @@ class CliContext:
             return passphrase
         if not sys.stdin.isatty():
             raise PassphraseNeedsTerminalError()
-        first = getpass.getpass(self.t("cli.prompt.key_passphrase"))
+        first = getpass.getpass(prompt or self.t("cli.prompt.key_passphrase"))
         if twice:
             second = getpass.getpass(self.t("cli.prompt.repeat_key_passphrase"))
             if not hmac.compare_digest(first.encode(), second.encode()):

@@ -6,7 +6,17 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_auth.cli import admin, audit, key_trust, keys, rollout, security_key, server, vault
+from desktop_auth.cli import (
+    admin,
+    audit,
+    key_trust,
+    keys,
+    rollout,
+    security_key,
+    server,
+    vault,
+    vault_escrow,
+)
 from desktop_auth.cli.options import window_parser
 from desktop_auth.messages import translate
 from desktop_auth.vocabulary import ENROLLABLE_KINDS, Role
@@ -63,6 +73,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
 
     keys.add_commands(admin_commands.add_parser("key", help=t("cli.cmd.key")), t)
     key_trust.add_commands(admin_commands.add_parser("keys", help=t("cli.cmd.keys")), t)
+    vault_escrow.add_commands(admin_commands.add_parser("vault", help=t("cli.cmd.admin_vault")), t)
 
     db = admin_commands.add_parser("db", help=t("cli.cmd.db"))
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)

@@ -84,6 +84,7 @@ class Action(StrEnum):
     EXPORT_DATA_KEY = "export_data_key"
     IMPORT_DATA_KEY = "import_data_key"
     GRANT_SERVER_ROLE = "grant_server_role"
+    RECOVER_VAULT = "recover_vault"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +149,8 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         # Making an administrator is as strong as promoting one (SET_ROLE).
         Action.CREATE_ADMINISTRATOR: _DESTRUCTIVE,
         Action.IMPORT_USERS: _ADMIN,
+        # Two administrators' shares open the escrow; the session is one of them, recent.
+        Action.RECOVER_VAULT: _DESTRUCTIVE,
         # An unlock after every ten guesses would undo the lock (T1): as strong as the rest.
         Action.UNLOCK_USER: _ADMIN,
         Action.SET_DISABLED: _DESTRUCTIVE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -21,6 +23,7 @@ from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import (
     PolicyAllowedMethodsError,
     PolicyEnforcementDateError,
+    PolicyEscrowKeyError,
     PolicyReminderTextError,
     PolicyUnknownSettingError,
     PolicyUnreadableError,
@@ -33,6 +36,8 @@ from desktop_auth.vocabulary import Method
 logger = logging.getLogger(__name__)
 #: The policy's sections: settings inside them are named "section.name".
 SECTIONS = ("passwords", "throttle")
+#: An X25519 public key.
+ESCROW_KEY_BYTES = 32
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +89,10 @@ class Policy:
     #: What users may set up (``Method``).  Methods set up before stay usable: to switch
     #: one off for everyone, retire it (``admin rollout retire``).
     allowed_methods: tuple[str, ...] = tuple(Method)
+    #: The organisation's vault escrow key (X25519, base64 of its 32 bytes), set by
+    #: ``admin vault escrow init``; empty: no escrow, the default.  While set, every vault
+    #: gets a slot sealed to it, and the vault screen says so.
+    vault_escrow_key: str = ""
 
     def __post_init__(self) -> None:
         # Every number within POLICY_LIMITS; the sections check their own.
@@ -104,6 +113,17 @@ class Policy:
         if not allowed or not set(self.allowed_methods) <= set(Method):
             raise PolicyAllowedMethodsError()
         object.__setattr__(self, "allowed_methods", allowed)
+        if self.vault_escrow_key and self.escrow_public_key is None:
+            raise PolicyEscrowKeyError()
+
+    @property
+    def escrow_public_key(self) -> bytes | None:
+        """The escrow key's 32 bytes, or None (off, or not a key)."""
+        try:
+            raw = base64.b64decode(self.vault_escrow_key, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        return raw if len(raw) == ESCROW_KEY_BYTES else None
 
     def allows(self, method: str) -> bool:
         return method in self.allowed_methods

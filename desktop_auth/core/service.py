@@ -87,6 +87,7 @@ from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.sign_in_tokens import GATE_AUDIENCE, SignedToken
 from desktop_auth.core.users import Actor, UserStatus, UserSummary
 from desktop_auth.core.vault import (
+    EscrowedVault,
     NewSlot,
     NewVaultKey,
     ResealedEntry,
@@ -127,6 +128,7 @@ __all__ = [
     "CheckStatus",
     "EnrolledMethod",
     "EnrollmentReport",
+    "EscrowedVault",
     "ImportReport",
     "ImportRow",
     "IssuedBackupCode",

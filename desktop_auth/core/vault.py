@@ -14,6 +14,11 @@ the vault's shape, because a workstation cannot be trusted to keep it:
   vault key), the store keeps only its SHA-256 (``write_check``).  A session alone — a
   stolen token, another program at the workstation — can read ciphertext but can neither
   overwrite an entry with garbage nor re-wrap a slot to random bytes;
+* while the policy has an escrow key, a new vault and a new vault key carry a slot for
+  it; only an administrator's recent, second-factor session reads that slot
+  (``escrow_slot``) or adds a printed key with it (``recover_with_escrow``), and the
+  user is told by e-mail.  The private key is in two passphrase-sealed shares, one per
+  administrator, on the workstation (``desktop_auth.vault.escrow``): never here;
 * a new vault key (``rekey``) replaces every slot and reseals every entry in one
   transaction: the old printed sheet with an old copy of the store opens nothing new;
 * a save from an older read is refused (two workstations), sizes are bounded.
@@ -38,11 +43,13 @@ from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.organisation import current_organisation
 from desktop_auth.core.session import Session
-from desktop_auth.core.users import lock_user
+from desktop_auth.core.users import Actor, get_user, lock_user
 from desktop_auth.errors import (
     StoreNotInitializedError,
     VaultChangedElsewhereError,
     VaultEntryNotFoundError,
+    VaultEscrowOffError,
+    VaultEscrowSlotMissingError,
     VaultExistsError,
     VaultFullError,
     VaultKeyHasSlotError,
@@ -55,7 +62,7 @@ from desktop_auth.errors import (
     VaultWrongKeyError,
 )
 from desktop_auth.store.models import User, Vault, VaultEntryRow, VaultSlot, WebAuthnCredential
-from desktop_auth.vocabulary import AuditEventType, VaultSlotKind
+from desktop_auth.vocabulary import AuditEventType, SecurityNotice, VaultSlotKind
 
 MAX_ENTRIES = 500
 MAX_SLOTS = 20
@@ -176,6 +183,19 @@ class NewVaultKey:
     entries: tuple[ResealedEntry, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class EscrowedVault:
+    """A user's vault as the escrow opens it: its id and the slot sealed to the escrow key."""
+
+    __pydantic_config__ = _BYTES_AS_BASE64
+
+    vault_id: str
+    slot_id: str
+    wrapped_key: bytes
+    #: The escrow public key the slot was sealed to (base64, as in the policy).
+    escrow_key: str
+
+
 def write_check_of(proof: bytes) -> bytes:
     """What the store keeps of a write proof: its SHA-256 (the proof itself is an HKDF
     output of the vault key, so the store learns nothing of the key)."""
@@ -238,6 +258,7 @@ class VaultStorage:
         ctx = self._ctx
         now = ctx.now()
         with ctx.store.transaction() as db:
+            _check_escrow(ctx.policy(db).vault_escrow_key, slots)
             user = lock_user(db, session.user_id)
             if _vault_of(db, user.id) is not None:
                 raise VaultExistsError()
@@ -260,8 +281,11 @@ class VaultStorage:
             return _sealed(db, vault)
 
     def add_slot(self, session: Session, proof: bytes, slot: NewSlot) -> SealedVault:
-        """One more way in (another key)."""
-        self._guard.require(Action.CHANGE_VAULT_SLOTS, session)
+        """One more way in (another key), or the escrow slot the policy asks for."""
+        # The escrow slot is added as the vault opens, whenever that is: the policy
+        # asks for it, and the proof shows the vault key's holder adds it.
+        escrow = slot.kind is VaultSlotKind.ESCROW
+        self._guard.require(Action.CHANGE_VAULT if escrow else Action.CHANGE_VAULT_SLOTS, session)
         ctx = self._ctx
         now = ctx.now()
         with self._proven(session, proof) as (db, user, vault):
@@ -284,6 +308,8 @@ class VaultStorage:
         ctx = self._ctx
         with self._proven(session, proof) as (db, user, vault):
             row = _slot(db, vault, slot_id)
+            if row.kind == VaultSlotKind.ESCROW and ctx.policy(db).vault_escrow_key:
+                raise VaultEscrowSlotMissingError()  # the policy asks for it
             if row.kind == VaultSlotKind.RECOVERY_KEY:
                 printed = db.execute(
                     select(func.count())
@@ -335,6 +361,7 @@ class VaultStorage:
         ctx = self._ctx
         now = ctx.now()
         with self._proven(session, proof) as (db, user, vault):
+            _check_escrow(ctx.policy(db).vault_escrow_key, new_key.slots)
             rows = {
                 row.entry_id: row
                 for row in db.execute(
@@ -367,6 +394,73 @@ class VaultStorage:
             )
             db.flush()
             return _sealed(db, vault)
+
+    def escrow_slot(self, *, actor: Actor, email: str) -> EscrowedVault:
+        """The user's vault id and escrow slot, for the two administrators whose shares
+        open it (``admin vault escrow open``); audited as it is handed out."""
+        self._guard.require(Action.RECOVER_VAULT, actor)
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            escrow_key = ctx.policy(db).vault_escrow_key
+            user = get_user(db, email)
+            vault = _existing_vault(db, user.id)
+            slot = db.execute(
+                select(VaultSlot).where(
+                    VaultSlot.vault_id == vault.id,
+                    VaultSlot.kind == VaultSlotKind.ESCROW.value,
+                )
+            ).scalar_one_or_none()
+            if not escrow_key or slot is None:
+                raise VaultEscrowOffError()
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_ESCROW_USED,
+                actor=actor,
+                subject=user.email,
+                details={"vault": vault.vault_id, "step": "slot_read"},
+            )
+            return EscrowedVault(
+                vault_id=vault.vault_id,
+                slot_id=slot.slot_id,
+                wrapped_key=slot.wrapped_key,
+                escrow_key=escrow_key,
+            )
+
+    def recover_with_escrow(
+        self, *, actor: Actor, email: str, proof: bytes, slot: NewSlot
+    ) -> SealedVault:
+        """Give the user's vault a new printed key, made by the administrators who opened
+        it with the escrow (``proof``: the vault key's write proof).  The user is told by
+        e-mail, and their next "New printed key…" leaves the administrators nothing."""
+        self._guard.require(Action.RECOVER_VAULT, actor)
+        if slot.kind is not VaultSlotKind.RECOVERY_KEY:
+            raise VaultMalformedError(field="kind")
+        ctx = self._ctx
+        now = ctx.now()
+        with ctx.store.transaction() as db:
+            user = get_user(db, email)
+            vault = _existing_vault(db, user.id)
+            offered = write_check_of(proof) if len(proof) == PROOF_BYTES else b""
+            if not hmac.compare_digest(offered, vault.write_check):
+                raise VaultWrongKeyError()
+            if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
+                raise VaultFullError(limit=MAX_SLOTS)
+            _add_slot(db, vault, user, slot, now)
+            ctx.audit(
+                db,
+                AuditEventType.VAULT_ESCROW_USED,
+                actor=actor,
+                subject=user.email,
+                details={
+                    "vault": vault.vault_id,
+                    "step": "printed_key_added",
+                    "slot": slot.slot_id,
+                },
+            )
+            state = _sealed(db, vault)
+            notified = user.email
+        ctx.notify(SecurityNotice.VAULT_ESCROW_USED, notified)
+        return state
 
     def save_entry(
         self, session: Session, proof: bytes, entry_id: str, sealed: bytes, revision: int
@@ -552,6 +646,13 @@ def _check_shape(slots: Sequence[NewSlot]) -> None:
         raise VaultNeedsTwoSlotsError()
 
 
+def _check_escrow(escrow_key: str, slots: Sequence[NewSlot]) -> None:
+    """While the policy has an escrow key, the vault's slots include one for it (the store
+    cannot see what a slot is sealed to: the workstation seals it to the policy's key)."""
+    if escrow_key and not any(slot.kind is VaultSlotKind.ESCROW for slot in slots):
+        raise VaultEscrowSlotMissingError()
+
+
 def _check_wrapped(wrapped: bytes) -> None:
     if not 0 < len(wrapped) <= MAX_WRAPPED_BYTES:
         raise VaultMalformedError(field="wrapped_key")
@@ -580,6 +681,15 @@ def _add_slot(db: DbSession, vault: Vault, user: User, slot: NewSlot, now: datet
         credential_row = key.id
     elif slot.salt is not None or slot.method_id is not None:
         raise VaultMalformedError(field="kind")
+    elif (
+        slot.kind is VaultSlotKind.ESCROW
+        and db.execute(
+            select(VaultSlot.id).where(
+                VaultSlot.vault_id == vault.id, VaultSlot.kind == VaultSlotKind.ESCROW.value
+            )
+        ).first()
+    ):
+        raise VaultMalformedError(field="kind")  # one escrow slot per vault
     db.add(
         VaultSlot(
             vault_id=vault.id,

@@ -812,20 +812,34 @@ class VaultDialog(QDialog):
         text = self.tr("Opens with: %1, and your printed vault recovery key.").replace(
             "%1", ", ".join(keys) if keys else self.tr("no security key")
         )
+        if any(s.kind is VaultSlotKind.ESCROW for s in source.slots):
+            text += " " + self._escrow_text()
         if not source.accepts_entries:
             text += " " + self.tr("Add a security key: until then no new codes can be kept.")
         return text
+
+    def _escrow_text(self) -> str:
+        return self.tr(
+            "Your organisation can open your vault too, but only two administrators "
+            "together, and you get an e-mail if they do."
+        )
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("My recovery codes"))
         self.intro_title.setText(self.tr("Keep your recovery codes safe here"))
         has_keys = bool(self.keys)
+        escrow_on = self.summary is not None and self.summary.escrow_on
         self.intro_text.setText(
             self.tr(
                 "Services such as Microsoft, Google or GitHub give you recovery codes for when "
                 "your phone is lost. Keep them here: they are locked with your own security key, "
-                "and with a vault recovery key you print. Nobody else can read them, not even "
-                "the helpdesk."
+                "and with a vault recovery key you print."
+            )
+            + " "
+            + (
+                self._escrow_text()
+                if escrow_on
+                else self.tr("Nobody else can read them, not even the helpdesk.")
             )
             + (
                 ""

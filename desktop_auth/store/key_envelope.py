@@ -63,14 +63,15 @@ def check_passphrase(passphrase: str) -> None:
         raise KeyPassphraseShortError(minimum=MIN_PASSPHRASE_CHARS)
 
 
-def seal_key(key: bytes, passphrase: str) -> bytes:
-    """The file's content: the data key sealed under ``passphrase``."""
+def seal_key(key: bytes, passphrase: str, *, file_format: str = FORMAT) -> bytes:
+    """The file's content: the data key (or another 32-byte key, in a ``file_format`` of
+    its own, such as a vault escrow share) sealed under ``passphrase``."""
     if len(key) != KEY_BYTES:
         raise ValueError("a data key has 32 bytes")
     check_passphrase(passphrase)
     salt = secrets.token_bytes(SALT_BYTES)
     header: dict[str, Any] = {
-        "format": FORMAT,
+        "format": file_format,
         "version": VERSION,
         "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P},
         "salt": base64.b64encode(salt).decode(),
@@ -87,7 +88,9 @@ def seal_key(key: bytes, passphrase: str) -> bytes:
     return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _parse(content: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes, tuple[int, int, int]]:
+def _parse(
+    content: bytes, file_format: str
+) -> tuple[dict[str, Any], bytes, bytes, bytes, tuple[int, int, int]]:
     try:
         document = json.loads(content.decode("utf-8"))
         header = {k: document[k] for k in ("format", "version", "kdf", "salt", "fingerprint")}
@@ -99,7 +102,7 @@ def _parse(content: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes, tuple[i
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise KeyFileInvalidError() from exc
     if (
-        header["format"] != FORMAT
+        header["format"] != file_format
         or header["version"] != VERSION
         or kdf.get("name") != "scrypt"
         or not 2**14 <= params[0] <= _MAX_SCRYPT_N
@@ -110,9 +113,10 @@ def _parse(content: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes, tuple[i
     return header, salt, nonce, sealed, params
 
 
-def open_key(content: bytes, passphrase: str) -> OpenedKey:
-    """The data key from a file made by ``seal_key``; a wrong passphrase opens nothing."""
-    header, salt, nonce, sealed, (n, r, p) = _parse(content)
+def open_key(content: bytes, passphrase: str, *, file_format: str = FORMAT) -> OpenedKey:
+    """The key from a file made by ``seal_key`` in ``file_format``; a wrong passphrase
+    opens nothing, a file of another format is ``KeyFileInvalidError``."""
+    header, salt, nonce, sealed, (n, r, p) = _parse(content, file_format)
     try:
         key = AESGCM(_derive(passphrase, salt, n, r, p)).decrypt(
             nonce, sealed, _associated_data(header)

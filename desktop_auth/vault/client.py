@@ -18,6 +18,7 @@ the old sheet, even with an old copy of the store, opens nothing written since.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -75,6 +76,8 @@ class VaultSummary:
     slots: tuple[SealedSlot, ...] = ()
     entry_count: int = 0
     accepts_entries: bool = False
+    #: The organisation keeps an escrow of every vault (two administrators together).
+    escrow_on: bool = False
 
     @property
     def key_slots(self) -> tuple[SealedSlot, ...]:
@@ -96,13 +99,15 @@ class VaultClient:
 
     def summary(self) -> VaultSummary:
         state = self._service.vault.state(self._session)
+        escrow_on = bool(self._service.policy.current().vault_escrow_key)
         if state is None:
-            return VaultSummary(exists=False)
+            return VaultSummary(exists=False, escrow_on=escrow_on)
         return VaultSummary(
             exists=True,
             slots=state.slots,
             entry_count=len(state.entries),
             accepts_entries=state.accepts_entries,
+            escrow_on=escrow_on,
         )
 
     def key_choices(self) -> tuple[VaultKeyChoice, ...]:
@@ -179,7 +184,7 @@ class VaultClient:
                 new_salts[answer.credential_id],
                 rewrapped,
             )
-        return OpenVault(self, state, vault_key)
+        return self._opened(state, vault_key)
 
     def open_with_recovery_key(self, typed: str) -> OpenVault:
         """The printed key, as typed; a typo is named by its group before anything else."""
@@ -199,7 +204,7 @@ class VaultClient:
                 )
             except VaultWrongKeyError:
                 continue
-            return OpenVault(self, state, vault_key)
+            return self._opened(state, vault_key)
         raise VaultWrongKeyError()
 
     # --- for VaultCreation and OpenVault ---------------------------------------------------
@@ -209,6 +214,21 @@ class VaultClient:
         if state is None:
             raise VaultNotFoundError()
         return state
+
+    def _escrow_slots(self, vault_key: VaultKey, vault_id: str) -> list[NewSlot]:
+        """The escrow slot the policy asks for, if it asks for one."""
+        escrow_key = self._service.policy.current().vault_escrow_key
+        return [escrow_slot(escrow_key, vault_key, vault_id=vault_id)] if escrow_key else []
+
+    def _opened(self, state: SealedVault, vault_key: VaultKey) -> OpenVault:
+        """The vault, opened; given its escrow slot first if the policy has one and the
+        vault was made before escrow was switched on."""
+        if not any(s.kind is VaultSlotKind.ESCROW for s in state.slots):
+            for slot in self._escrow_slots(vault_key, state.vault_id):
+                state = self._service.vault.add_slot(
+                    self._session, crypto.write_proof(vault_key, vault_id=state.vault_id), slot
+                )
+        return OpenVault(self, state, vault_key)
 
     def _key_client(self, prompts: KeyPrompts | None) -> PrfKeyClient:
         client: Any = self._service.security_keys.client(prompts)
@@ -249,9 +269,23 @@ def _key_slot(
     )
 
 
-def _recovery_slot(
+def escrow_slot(escrow_key: str, vault_key: VaultKey, *, vault_id: str) -> NewSlot:
+    """The slot a vault carries while the policy has an escrow key (``vault.escrow``)."""
+    slot_id = str(uuid.uuid4())
+    return NewSlot(
+        slot_id=slot_id,
+        kind=VaultSlotKind.ESCROW,
+        label="Organisation escrow",
+        wrapped_key=crypto.seal_for_escrow(
+            base64.b64decode(escrow_key), vault_key, vault_id=vault_id, slot_id=slot_id
+        ),
+    )
+
+
+def recovery_slot(
     vault_id: str, vault_key: VaultKey, recovery_key: RecoveryKey, label: str
 ) -> NewSlot:
+    """The printed key's slot (also made by the escrow's recovery, ``vault.escrow``)."""
     slot_id = str(uuid.uuid4())
     return NewSlot(
         slot_id=slot_id,
@@ -289,7 +323,8 @@ class VaultCreation:
             self.vault_id,
             [
                 self._key_slot,
-                _recovery_slot(self.vault_id, self._vault_key, self.recovery_key, label),
+                recovery_slot(self.vault_id, self._vault_key, self.recovery_key, label),
+                *client._escrow_slots(self._vault_key, self.vault_id),
             ],
             write_check_of(crypto.write_proof(self._vault_key, vault_id=self.vault_id)),
         )
@@ -342,7 +377,8 @@ class RecoveryKeyReplacement:
                 write_check=write_check_of(crypto.write_proof(self._new_key, vault_id=vault_id)),
                 slots=(
                     self._key_slot,
-                    _recovery_slot(vault_id, self._new_key, self.recovery_key, label),
+                    recovery_slot(vault_id, self._new_key, self.recovery_key, label),
+                    *client._escrow_slots(self._new_key, vault_id),
                 ),
                 entries=resealed,
             ),

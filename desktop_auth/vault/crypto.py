@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -37,6 +38,9 @@ _SLOT_CONTEXT = b"desktop-auth vault slot v1"
 _KEY_SLOT_INFO = b"desktop-auth vault security-key slot v1"
 _RECOVERY_SLOT_INFO = b"desktop-auth vault recovery-key slot v1"
 _WRITE_PROOF_INFO = b"desktop-auth vault write proof v1"
+_ESCROW_SLOT_INFO = b"desktop-auth vault escrow slot v1"
+#: An X25519 public key, at the front of an escrow slot.
+ESCROW_KEY_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,42 @@ def security_key_wrapping_key(prf_output: bytes, *, vault_id: str, credential_id
 
 def recovery_key_wrapping_key(recovery_key: bytes, *, vault_id: str) -> bytes:
     return _hkdf(recovery_key, _associated(_RECOVERY_SLOT_INFO, vault_id))
+
+
+def _escrow_wrapping_key(shared: bytes, ephemeral: bytes, recipient: bytes, vault_id: str) -> bytes:
+    return _hkdf(shared, _associated(_ESCROW_SLOT_INFO, vault_id) + ephemeral + recipient)
+
+
+def seal_for_escrow(
+    escrow_public_key: bytes, vault_key: VaultKey, *, vault_id: str, slot_id: str
+) -> bytes:
+    """The vault key sealed to the organisation's escrow key: X25519 with a key made for
+    this slot alone, HKDF, then wrapped as every slot is (ECIES).  The slot is the
+    one-time public key followed by the wrapped key."""
+    recipient = X25519PublicKey.from_public_bytes(escrow_public_key)
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    wrapping = _escrow_wrapping_key(
+        ephemeral.exchange(recipient), ephemeral_public, escrow_public_key, vault_id
+    )
+    return ephemeral_public + wrap_vault_key(
+        wrapping, vault_key, vault_id=vault_id, slot_id=slot_id, kind="escrow"
+    )
+
+
+def open_from_escrow(
+    escrow_key: X25519PrivateKey, wrapped: bytes, *, vault_id: str, slot_id: str
+) -> VaultKey:
+    """The vault key from its escrow slot; ``VaultWrongKeyError`` for another escrow key
+    and for a slot altered or moved alike."""
+    ephemeral_public, rest = wrapped[:ESCROW_KEY_BYTES], wrapped[ESCROW_KEY_BYTES:]
+    try:
+        shared = escrow_key.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+    except ValueError:  # not a point, or one of low order: nothing was sealed to us
+        raise VaultWrongKeyError() from None
+    recipient = escrow_key.public_key().public_bytes_raw()
+    wrapping = _escrow_wrapping_key(shared, ephemeral_public, recipient, vault_id)
+    return unwrap_vault_key(wrapping, rest, vault_id=vault_id, slot_id=slot_id, kind="escrow")
 
 
 def write_proof(key: VaultKey, *, vault_id: str) -> bytes:

@@ -2161,16 +2161,24 @@
         <translation>Voeg een beveiligingssleutel toe: tot dan kunnen er geen nieuwe codes worden bewaard.</translation>
     </message>
     <message>
+        <source>Your organisation can open your vault too, but only two administrators together, and you get an e-mail if they do.</source>
+        <translation>Je organisatie kan je kluis ook openen, maar alleen twee beheerders samen, en je krijgt een e-mail als ze dat doen.</translation>
+    </message>
+    <message>
+        <source>Services such as Microsoft, Google or GitHub give you recovery codes for when your phone is lost. Keep them here: they are locked with your own security key, and with a vault recovery key you print.</source>
+        <translation>Diensten als Microsoft, Google of GitHub geven je herstelcodes voor als je telefoon kwijt is. Bewaar ze hier: ze zijn afgesloten met je eigen beveiligingssleutel, en met een kluisherstelsleutel die je afdrukt.</translation>
+    </message>
+    <message>
+        <source>Nobody else can read them, not even the helpdesk.</source>
+        <translation>Niemand anders kan ze lezen, ook de helpdesk niet.</translation>
+    </message>
+    <message>
         <source>My recovery codes</source>
         <translation>Mijn herstelcodes</translation>
     </message>
     <message>
         <source>Keep your recovery codes safe here</source>
         <translation>Bewaar je herstelcodes hier veilig</translation>
-    </message>
-    <message>
-        <source>Services such as Microsoft, Google or GitHub give you recovery codes for when your phone is lost. Keep them here: they are locked with your own security key, and with a vault recovery key you print. Nobody else can read them, not even the helpdesk.</source>
-        <translation>Diensten als Microsoft, Google of GitHub geven je herstelcodes voor als je telefoon kwijt is. Bewaar ze hier: ze zijn afgesloten met je eigen beveiligingssleutel, en met een kluisherstelsleutel die je afdrukt. Niemand anders kan ze lezen, ook de helpdesk niet.</translation>
     </message>
     <message>
         <source>The vault opens with a security key or Windows Hello. Add one under My security settings first.</source>

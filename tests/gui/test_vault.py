@@ -19,6 +19,7 @@ from desktop_auth.gui.vault_dialog import EntryDialog, RecoveryKeyDialog, VaultD
 from desktop_auth.store.db import Store
 from desktop_auth.vault.client import OpenVault, VaultClient, codes_from
 from desktop_auth.vault.entries import EntryContent
+from desktop_auth.vault.escrow import make_escrow
 from desktop_auth.vault.sheets import EntrySheet
 from tests.gui.conftest import shoot
 from tests.helpers import (
@@ -203,6 +204,28 @@ def test_a_new_printed_key_asks_first_and_gives_the_vault_a_new_key(
         client.open_with_recovery_key(old_printed)
     reopened = client.open_with_recovery_key(new_printed)
     assert [e.content.service for e in reopened.entries()] == ["GitHub"]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_screen_says_when_the_organisation_keeps_an_escrow(
+    qtbot: QtBot, jan: tuple[AuthService, KeyUser], language: str
+) -> None:
+    install_language(language)
+    service, user = jan
+    admin = service.accounts.local_administrator()
+    escrow = make_escrow("anna-heeft-een-lange-zin", "piet-heeft-er-ook-een")
+    service.policy.update(actor=admin, changes={"vault_escrow_key": escrow.public_key})
+    said = "two administrators together" if language == "en" else "twee beheerders samen"
+    dialog = open_dialog(qtbot, service, user)
+    assert said in dialog.intro_text.text()
+    shoot(dialog, "vault_8_escrow_intro")
+    dialog.close()
+    make_vault(service, user)
+    dialog = open_dialog(qtbot, service, user)
+    dialog.open_key_button.click()
+    qtbot.waitUntil(lambda: dialog.vault is not None and not dialog.runner.busy)
+    assert said in dialog.ways_label.text()
+    dialog.close()
 
 
 def test_the_idle_lock_closes_and_locks_the_vault(

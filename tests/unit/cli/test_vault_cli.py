@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +103,91 @@ def test_status_without_a_vault(initialized_here: Cli, plugged: list[SoftAuthent
         service.close()
     code, out, err = vault_cli(initialized_here, "status")
     assert (code, err) == (0, "") and "You have no vault yet" in out
+
+
+ANNA = "anna-heeft-een-lange-zin"
+PIET = "piet-heeft-er-ook-een"
+
+
+def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
+    initialized_here: Cli, jans_vault: str, tmp_path: Path
+) -> None:
+    cli = initialized_here
+    one, other = tmp_path / "anna.share", tmp_path / "piet.share"
+    passphrases = f"{ANNA}\n{PIET}\n"
+    code, out, err = cli(
+        "admin",
+        "vault",
+        "escrow",
+        "init",
+        str(one),
+        str(other),
+        "--passphrases-stdin",
+        stdin=passphrases,
+    )
+    assert (code, err) == (0, ""), err
+    assert "two different administrators" in out and ANNA not in out and PIET not in out
+    assert stat.S_IMODE(one.stat().st_mode) == stat.S_IMODE(other.stat().st_mode) == 0o600
+    code, _out, err = cli(
+        "admin",
+        "vault",
+        "escrow",
+        "init",
+        str(one),
+        str(tmp_path / "x"),
+        "--passphrases-stdin",
+        stdin=passphrases,
+    )
+    assert code != 0 and "already exists" in err and not (tmp_path / "x").exists()
+
+    code, _out, err = vault_cli(cli, "list")  # Jan opens his vault: its escrow slot is added
+    assert (code, err) == (0, "")
+    code, out, err = vault_cli(cli, "status")
+    assert "only two administrators together" in out
+
+    code, _out, err = cli(
+        "admin",
+        "vault",
+        "escrow",
+        "open",
+        "--email",
+        JAN,
+        str(one),
+        str(other),
+        "--passphrases-stdin",
+        stdin=f"{ANNA}\nniet-het-goede-wachtwoord\n",
+    )
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    code, _out, err = cli(
+        "admin",
+        "vault",
+        "escrow",
+        "open",
+        "--email",
+        JAN,
+        str(one),
+        str(one),
+        "--passphrases-stdin",
+        stdin=f"{ANNA}\n{ANNA}\n",
+    )
+    assert code != 0 and "two share files" in err
+    code, out, err = cli(
+        "admin",
+        "vault",
+        "escrow",
+        "open",
+        "--email",
+        JAN,
+        str(one),
+        str(other),
+        "--passphrases-stdin",
+        stdin=passphrases,
+    )
+    assert (code, err) == (0, ""), err
+    [printed] = [line.strip() for line in out.splitlines() if line.count("-") == 7]
+    assert printed != jans_vault
+    code, out, err = vault_cli(cli, "--recovery-key-stdin", "list", stdin=printed + "\n")
+    assert (code, err) == (0, "") and "GitHub" in out
+
+    code, out, err = cli("admin", "vault", "escrow", "off")
+    assert code == 0 and "destroy the share files" in out

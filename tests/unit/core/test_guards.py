@@ -138,6 +138,7 @@ CALLS: dict[Action, Call] = {
     Action.IMPORT_DATA_KEY: _admin(
         lambda s, who, u: s.operations.import_data_key(b"{}", "passphrase", actor=who)
     ),
+    Action.RECOVER_VAULT: _admin(lambda s, who, u: s.vault.escrow_slot(actor=who, email=u.email)),
     Action.GRANT_SERVER_ROLE: _admin(
         lambda s, who, u: s.operations.grant_server_role("desktop_auth_server", actor=who)
     ),

@@ -1,0 +1,132 @@
+"""Handlers for ``desktop-auth admin vault escrow``: the organisation's vault escrow.
+
+``init`` makes the escrow key, writes its private half as two share files (one per
+administrator, each under that administrator's passphrase) and puts the public key in the
+policy.  ``open`` is the helpdesk's last resort for a user who lost every key and the
+printed sheet: both administrators type their passphrases at one workstation, the user's
+vault gets a new printed key, shown once for them to hand over.  ``off`` takes the key
+out of the policy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_auth.cli.context import CliContext
+from desktop_auth.errors import KeyExportExistsError, KeyFileUnreadableError, KeyFileUnwritableError
+
+
+def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
+    commands = vault.add_subparsers(dest="vault_admin_command", metavar="COMMAND", required=True)
+    escrow = commands.add_parser("escrow", help=t("cli.cmd.vault_escrow"))
+    steps = escrow.add_subparsers(dest="escrow_command", metavar="COMMAND", required=True)
+    init = steps.add_parser("init", help=t("cli.cmd.vault_escrow_init"))
+    for name in ("share_one", "share_other"):
+        init.add_argument(name, metavar="SHARE", type=Path, help=t("cli.arg.escrow_share_out"))
+    init.add_argument(
+        "--passphrases-stdin", action="store_true", help=t("cli.opt.passphrases_stdin")
+    )
+    init.set_defaults(handler=init_escrow)
+    opening = steps.add_parser("open", help=t("cli.cmd.vault_escrow_open"))
+    opening.add_argument("--email", required=True, help=t("cli.opt.escrow_email"))
+    for name in ("share_one", "share_other"):
+        opening.add_argument(name, metavar="SHARE", type=Path, help=t("cli.arg.escrow_share_in"))
+    opening.add_argument(
+        "--passphrases-stdin", action="store_true", help=t("cli.opt.passphrases_stdin")
+    )
+    opening.set_defaults(handler=open_vault)
+    steps.add_parser("off", help=t("cli.cmd.vault_escrow_off")).set_defaults(handler=escrow_off)
+
+
+def _passphrases(ctx: CliContext, *, twice: bool) -> tuple[str, str]:
+    one, other = ctx.args.share_one, ctx.args.share_other
+    return (
+        ctx.read_passphrase(
+            from_stdin=ctx.args.passphrases_stdin,
+            twice=twice,
+            prompt=ctx.t("cli.prompt.share_passphrase", path=str(one)),
+        ),
+        ctx.read_passphrase(
+            from_stdin=ctx.args.passphrases_stdin,
+            twice=twice,
+            prompt=ctx.t("cli.prompt.share_passphrase", path=str(other)),
+        ),
+    )
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    try:
+        # Only its owner may read it, and an existing file is never overwritten.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise KeyExportExistsError(path=str(path)) from exc
+    except OSError as exc:
+        raise KeyFileUnwritableError(path=str(path)) from exc
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise KeyFileUnreadableError(path=str(path)) from exc
+
+
+def init_escrow(ctx: CliContext) -> int:
+    from desktop_auth.vault.escrow import make_escrow
+
+    one, other = ctx.args.share_one, ctx.args.share_other
+    for path in (one, other):
+        if path.exists():
+            raise KeyExportExistsError(path=str(path))
+    service = ctx.service()
+    actor = service.accounts.local_administrator()
+    escrow = make_escrow(*_passphrases(ctx, twice=True))
+    written: list[Path] = []
+    try:
+        for path, content in zip((one, other), escrow.shares, strict=True):
+            _write_new(path, content)
+            written.append(path)
+        service.policy.update(actor=actor, changes={"vault_escrow_key": escrow.public_key})
+    except BaseException:
+        # Nothing half-made: no lone share, no shares of a key the policy never got.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    ctx.out("cli.vault_escrow.made", one=str(one), other=str(other))
+    return 0
+
+
+def open_vault(ctx: CliContext) -> int:
+    from desktop_auth.vault.escrow import open_escrow, recover_vault
+
+    contents = (_read(ctx.args.share_one), _read(ctx.args.share_other))
+    service = ctx.service()
+    actor = service.accounts.local_administrator()
+    passphrase_one, passphrase_other = _passphrases(ctx, twice=False)
+    escrow = open_escrow(contents[0], passphrase_one, contents[1], passphrase_other)
+    recovery_key = recover_vault(
+        service,
+        escrow,
+        actor=actor,
+        email=ctx.args.email,
+        label=ctx.t("cli.vault_escrow.slot_label"),
+    )
+    ctx.out("cli.vault_escrow.opened", email=ctx.args.email)
+    # Shown once, on purpose, as a temporary password is: the helpdesk hands it over.
+    print(f"\n    {recovery_key.formatted()}\n")
+    ctx.out("cli.vault_escrow.opened_note")
+    return 0
+
+
+def escrow_off(ctx: CliContext) -> int:
+    service = ctx.service()
+    service.policy.update(
+        actor=service.accounts.local_administrator(), changes={"vault_escrow_key": ""}
+    )
+    ctx.out("cli.vault_escrow.off")
+    return 0

@@ -1,0 +1,265 @@
+"""The organisation's vault escrow (issue 17, SECURITY.md V2): a slot sealed to a key
+whose private half is in two passphrase-sealed shares, used only by both together."""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from desktop_auth.core.service import Actor, AuthService, NewSlot
+from desktop_auth.devices.soft import SoftAuthenticator
+from desktop_auth.errors import (
+    KeyFileInvalidError,
+    KeyFileWrongPassphraseError,
+    KeyPassphraseShortError,
+    PolicyEscrowKeyError,
+    UserNotFoundError,
+    VaultEscrowOffError,
+    VaultEscrowSharesWrongError,
+    VaultEscrowSlotMissingError,
+    VaultMalformedError,
+    VaultWrongKeyError,
+)
+from desktop_auth.store import key_envelope
+from desktop_auth.store.db import Store
+from desktop_auth.vault import crypto
+from desktop_auth.vault.client import VaultClient, codes_from, escrow_slot
+from desktop_auth.vault.crypto import VaultKey
+from desktop_auth.vault.entries import EntryContent
+from desktop_auth.vault.escrow import EscrowKey, make_escrow, open_escrow, recover_vault
+from desktop_auth.vocabulary import SecurityNotice, VaultSlotKind
+from tests.helpers import MemoryKeyring, PinnedClock, make_service
+from tests.webauthn_helpers import KeyUser, hardware_key, make_user_with_key
+
+ANNA = "anna-heeft-een-lange-zin"
+PIET = "piet-heeft-er-ook-een"
+VAULT_ID = str(uuid.uuid4())
+SLOT_ID = str(uuid.uuid4())
+
+
+def escrow_pair() -> tuple[X25519PrivateKey, bytes]:
+    private = X25519PrivateKey.generate()
+    return private, private.public_key().public_bytes_raw()
+
+
+def test_a_slot_sealed_to_the_escrow_opens_only_with_its_key_in_its_place() -> None:
+    private, public = escrow_pair()
+    vault_key = VaultKey.new()
+    sealed = crypto.seal_for_escrow(public, vault_key, vault_id=VAULT_ID, slot_id=SLOT_ID)
+    assert vault_key.material not in sealed
+    opened = crypto.open_from_escrow(private, sealed, vault_id=VAULT_ID, slot_id=SLOT_ID)
+    assert opened == vault_key
+    other, _ = escrow_pair()
+    flipped = bytes([sealed[0] ^ 1]) + sealed[1:]
+    attempts = [
+        (other, sealed, VAULT_ID, SLOT_ID),  # another organisation's escrow
+        (private, sealed, str(uuid.uuid4()), SLOT_ID),  # moved to another vault
+        (private, sealed, VAULT_ID, str(uuid.uuid4())),  # posing as another slot
+        (private, flipped, VAULT_ID, SLOT_ID),  # the one-time key altered
+        (private, bytes(32) + sealed[32:], VAULT_ID, SLOT_ID),  # a low-order point
+        (private, sealed[:20], VAULT_ID, SLOT_ID),
+    ]
+    for key, wrapped, vault_id, slot_id in attempts:
+        with pytest.raises(VaultWrongKeyError):
+            crypto.open_from_escrow(key, wrapped, vault_id=vault_id, slot_id=slot_id)
+
+
+def test_the_escrow_key_needs_both_shares_and_both_passphrases() -> None:
+    escrow = make_escrow(ANNA, PIET)
+    one, other = escrow.shares
+    assert one not in repr(escrow).encode() and other not in repr(escrow).encode()
+    for key in (open_escrow(one, ANNA, other, PIET), open_escrow(other, PIET, one, ANNA)):
+        assert key.public_key == escrow.public_key
+    with pytest.raises(KeyFileWrongPassphraseError):
+        open_escrow(one, PIET, other, PIET)
+    with pytest.raises(VaultEscrowSharesWrongError):  # one administrator's share twice
+        open_escrow(one, ANNA, one, ANNA)
+    data_key_file = key_envelope.seal_key(os.urandom(32), ANNA)
+    with pytest.raises(KeyFileInvalidError):  # a data key's export file is not a share
+        open_escrow(data_key_file, ANNA, other, PIET)
+    with pytest.raises(KeyPassphraseShortError):
+        make_escrow("kort", PIET)
+    # Either share alone is random bytes: neither is the private key, nor its public half.
+    private = open_escrow(one, ANNA, other, PIET).private_key.private_bytes_raw()
+    for share, passphrase in ((one, ANNA), (other, PIET)):
+        alone = key_envelope.open_key(
+            share, passphrase, file_format="desktop-auth-vault-escrow-share"
+        )
+        assert alone.key != private
+
+
+def test_the_policy_takes_only_a_real_public_key(service: AuthService, admin: Actor) -> None:
+    for bad in ("not base64!", base64.b64encode(os.urandom(31)).decode()):
+        with pytest.raises(PolicyEscrowKeyError):
+            service.policy.update(actor=admin, changes={"vault_escrow_key": bad})
+    assert service.policy.current().vault_escrow_key == ""
+
+
+@pytest.fixture
+def heard() -> list[tuple[SecurityNotice, str]]:
+    return []
+
+
+@pytest.fixture
+def told_service(
+    store: Store,
+    clock: PinnedClock,
+    memory_keyring: MemoryKeyring,
+    heard: list[tuple[SecurityNotice, str]],
+) -> tuple[AuthService, list[SoftAuthenticator]]:
+    plugged: list[SoftAuthenticator] = []
+
+    class Recorder:
+        def notify(self, notice: SecurityNotice, email: str) -> None:
+            heard.append((notice, email))
+
+    service = make_service(
+        store,
+        clock=clock,
+        keyring=memory_keyring,
+        notifiers=[Recorder()],
+        security_keys=lambda: plugged[-1:],
+    )
+    return service, plugged
+
+
+def jan_with_vault(
+    service: AuthService, admin: Actor, plugged: list[SoftAuthenticator]
+) -> tuple[KeyUser, str]:
+    plugged.append(hardware_key())
+    jan = make_user_with_key(service, admin, plugged[-1])
+    client = VaultClient(service, jan.session)
+    [key] = client.key_choices()
+    creation = client.begin_create(key)
+    printed = creation.recovery_key.formatted()
+    vault = creation.finish(printed, label="Printed key")
+    vault.add(EntryContent(service="GitHub", codes=codes_from(["aaaa-1111", "bbbb-2222"])))
+    return jan, printed
+
+
+def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
+    told_service: tuple[AuthService, list[SoftAuthenticator]],
+    admin: Actor,
+    heard: list[tuple[SecurityNotice, str]],
+) -> None:
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.update(actor=admin, changes={"vault_escrow_key": escrow.public_key})
+    jan, lost_printed = jan_with_vault(service, admin, plugged)
+    client = VaultClient(service, jan.session)
+    summary = client.summary()
+    assert summary.escrow_on
+    assert [s.kind for s in summary.slots].count(VaultSlotKind.ESCROW) == 1
+
+    key = open_escrow(*escrow.shares[:1], ANNA, escrow.shares[1], PIET)
+    printed = recover_vault(service, key, actor=admin, email=jan.email, label="From the helpdesk")
+    opened = client.open_with_recovery_key(printed.formatted())
+    assert [e.content.service for e in opened.entries()] == ["GitHub"]
+    client.open_with_recovery_key(lost_printed)  # the user's own sheet still opens too
+    assert (SecurityNotice.VAULT_ESCROW_USED, jan.email) in heard
+    events = [
+        e.details.get("step")
+        for e in service.audit.events(subject=jan.email, actor=admin)
+        if e.event_type == "vault.escrow_used"
+    ]
+    assert events == ["printed_key_added", "slot_read"]
+
+    # The user's "New printed key…" then leaves the helpdesk nothing it knew.
+    plugged.append(jan.key)
+    replacement = opened.begin_new_recovery_key()
+    replacement.finish(replacement.recovery_key.formatted(), label="Mine again")
+    with pytest.raises(VaultWrongKeyError):
+        client.open_with_recovery_key(printed.formatted())
+    again = recover_vault(service, key, actor=admin, email=jan.email, label="Once more")
+    assert client.open_with_recovery_key(again.formatted()).entries()  # escrow kept on rekey
+
+
+def test_shares_of_another_escrow_or_no_escrow_open_nothing(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    service, plugged = told_service
+    jan, _ = jan_with_vault(service, admin, plugged)  # made while escrow was off
+    current = make_escrow(ANNA, PIET)
+    with pytest.raises(VaultEscrowOffError):
+        recover_vault(
+            service,
+            open_escrow(*current.shares[:1], ANNA, current.shares[1], PIET),
+            actor=admin,
+            email=jan.email,
+            label="x",
+        )
+    service.policy.update(actor=admin, changes={"vault_escrow_key": current.public_key})
+    with pytest.raises(VaultEscrowOffError):  # no slot until Jan opens his vault again
+        recover_vault(
+            service,
+            open_escrow(*current.shares[:1], ANNA, current.shares[1], PIET),
+            actor=admin,
+            email=jan.email,
+            label="x",
+        )
+    plugged.append(jan.key)
+    VaultClient(service, jan.session).open_with_key()  # the slot is added as it opens
+    older = make_escrow(ANNA, PIET)
+    with pytest.raises(VaultEscrowSharesWrongError):
+        recover_vault(
+            service,
+            open_escrow(*older.shares[:1], ANNA, older.shares[1], PIET),
+            actor=admin,
+            email=jan.email,
+            label="x",
+        )
+    with pytest.raises(UserNotFoundError):
+        recover_vault(
+            service,
+            open_escrow(*current.shares[:1], ANNA, current.shares[1], PIET),
+            actor=admin,
+            email="niemand@example.nl",
+            label="x",
+        )
+    forged = EscrowKey(X25519PrivateKey.generate())
+    with pytest.raises(VaultEscrowSharesWrongError):
+        recover_vault(service, forged, actor=admin, email=jan.email, label="x")
+
+
+def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.update(actor=admin, changes={"vault_escrow_key": escrow.public_key})
+    jan, _ = jan_with_vault(service, admin, plugged)
+    state = service.vault.state(jan.session)
+    assert state is not None
+    [escrowed] = [s for s in state.slots if s.kind is VaultSlotKind.ESCROW]
+    opened = VaultClient(service, jan.session).open_with_key()
+    proof = crypto.write_proof(opened._key(), vault_id=state.vault_id)
+    with pytest.raises(VaultEscrowSlotMissingError):
+        service.vault.remove_slot(jan.session, proof, escrowed.slot_id)
+    other_user = make_user_with_key(service, admin, hardware_key(), "piet@example.nl")
+    key_slot = NewSlot(
+        slot_id=str(uuid.uuid4()),
+        kind=VaultSlotKind.SECURITY_KEY,
+        label="Key",
+        method_id=other_user.method_id,
+        salt=os.urandom(32),
+        wrapped_key=os.urandom(61),
+    )
+    printed = NewSlot(
+        slot_id=str(uuid.uuid4()),
+        kind=VaultSlotKind.RECOVERY_KEY,
+        label="Printed",
+        wrapped_key=os.urandom(61),
+    )
+    with pytest.raises(VaultEscrowSlotMissingError):  # a workstation leaving it out
+        service.vault.create(
+            other_user.session, str(uuid.uuid4()), [key_slot, printed], os.urandom(32)
+        )
+    second = escrow_slot(escrow.public_key, opened._key(), vault_id=state.vault_id)
+    with pytest.raises(VaultMalformedError):  # one escrow slot per vault
+        service.vault.add_slot(jan.session, proof, second)
+    with pytest.raises(VaultWrongKeyError):  # and none at all without the vault key
+        service.vault.add_slot(jan.session, os.urandom(32), second)
