@@ -551,6 +551,12 @@ class PolicyValueOutOfRangeError(ConfigError):
 # --- accounts ----------------------------------------------------------------------------
 
 
+class UserNotLockedError(InvalidInputError):
+    """Unlock asked for an account that is not locked: nothing to do, nothing audited."""
+
+    code = "user_not_locked"
+
+
 class UserNotFoundError(DesktopAuthError):
     code = "user_not_found"
 

@@ -19,6 +19,7 @@ REQUIRED_RESOURCES = (
     "wordlists/en-eff-large.LICENSE.txt",
     "wordlists/nl-opentaal-short.txt",
     "wordlists/nl-opentaal-short.LICENSE.txt",
+    "wordlists/unfit-for-work.txt",
     "translations/messages.en.json",
     "translations/messages.nl.json",
     "translations/desktop_auth_nl.qm",

@@ -34,6 +34,7 @@ from desktop_auth.core.users import (
 from desktop_auth.errors import (
     LastAdministratorError,
     UserExistsError,
+    UserNotLockedError,
 )
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
@@ -308,10 +309,13 @@ class Accounts:
             return summarize(user, self._ctx.policy(db))
 
     def unlock(self, *, actor: Actor, email: str) -> UserSummary:
-        """Clear the password and second-step failure counts: the account opens now."""
+        """Clear the password and second-step failure counts: the account opens now.
+        ``UserNotLockedError`` (nothing changed, nothing audited) when it is not locked."""
         self._guard.require(Action.UNLOCK_USER, actor)
         with self._ctx.store.transaction() as db:
             user = get_user(db, email)
+            if not summarize(user, self._ctx.policy(db)).is_locked(self._ctx.now()):
+                raise UserNotLockedError(email=user.email)
             clear_user_failures(db, user.id)
             clear_second_factor_failures(db, user.id)
             self._ctx.audit(db, AuditEventType.USER_UNLOCKED, actor=actor, subject=user.email)

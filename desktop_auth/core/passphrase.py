@@ -1,4 +1,8 @@
-"""Passphrase suggestions from published word lists (EFF for English, OpenTaal for Dutch)."""
+"""Passphrase suggestions from published word lists (EFF for English, OpenTaal for Dutch).
+
+Without the words unfit for a workplace (``wordlists/unfit-for-work.txt``): a temporary
+password is read out by the helpdesk and typed by a colleague, and "badass-scam-slain"
+is no way to start someone's first day."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from functools import cache
 from desktop_auth.resources import resource_path
 
 WORDLISTS = {"en": "wordlists/en-eff-large.txt", "nl": "wordlists/nl-opentaal-short.txt"}
+UNFIT = "wordlists/unfit-for-work.txt"
 DEFAULT_BITS = 77
 
 
@@ -24,11 +29,21 @@ class Passphrase:
         return f"Passphrase(words={self.words}, bits={self.bits:.1f})"
 
 
+def _words(name: str) -> list[str]:
+    lines = resource_path(name).read_text(encoding="utf-8").splitlines()
+    return [word for word in (line.strip() for line in lines) if word and not word.startswith("#")]
+
+
+@cache
+def unfit_words() -> frozenset[str]:
+    return frozenset(_words(UNFIT))
+
+
 @cache
 def wordlist(language: str) -> tuple[str, ...]:
-    path = resource_path(WORDLISTS.get(language, WORDLISTS["en"]))
-    words = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-    return tuple(dict.fromkeys(word for word in words if word))
+    unfit = unfit_words()
+    words = _words(WORDLISTS.get(language, WORDLISTS["en"]))
+    return tuple(dict.fromkeys(word for word in words if word not in unfit))
 
 
 def suggest_passphrase(

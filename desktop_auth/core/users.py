@@ -15,6 +15,7 @@ from desktop_auth.core.identity import normalize_email
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import Session
 from desktop_auth.errors import InvalidDisplayNameError, InvalidRoleError, UserNotFoundError
+from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
 from desktop_auth.store import locks
 from desktop_auth.store.models import TotpCredential, User, WebAuthnCredential
 from desktop_auth.vocabulary import FactorKind, Role
@@ -56,12 +57,16 @@ class UserSummary:
     #: Until when the temporary password works; None when the user chose their own.
     temporary_password_expires_at: datetime | None = None
 
+    def is_locked(self, now: datetime) -> bool:
+        """Locked, whether or not also disabled: what Unlock undoes."""
+        if self.second_factor_locked or self.locked_for_helpdesk:
+            return True
+        return self.locked_until is not None and self.locked_until > now
+
     def status(self, now: datetime) -> UserStatus:
         if self.disabled:
             return UserStatus.DISABLED
-        if self.second_factor_locked or self.locked_for_helpdesk:
-            return UserStatus.LOCKED
-        if self.locked_until is not None and self.locked_until > now:
+        if self.is_locked(now):
             return UserStatus.LOCKED
         expires = self.temporary_password_expires_at
         if expires is not None and now >= expires:
@@ -122,10 +127,16 @@ class Actor:
 
 
 def parse_role(value: str) -> Role:
-    try:
-        return Role(value.strip().lower())
-    except ValueError as exc:
-        raise InvalidRoleError(role=value, roles=", ".join(r.value for r in Role)) from exc
+    """A role by its value ("admin") or by the name any of our languages shows for it
+    ("administrator", "beheerder"): a CSV written from what the users table shows works."""
+    wanted = value.strip().casefold()
+    for role in Role:
+        names = {role.value} | {
+            translate(f"role.{role.value}", language).casefold() for language in SUPPORTED_LANGUAGES
+        }
+        if wanted in names:
+            return role
+    raise InvalidRoleError(role=value, roles=", ".join(r.value for r in Role))
 
 
 def clean_display_name(value: str) -> str:

@@ -137,7 +137,7 @@ class RecoveryCodesPanel(QWidget):
             self.tr("Save recovery codes as PDF"), self.tr("recovery-codes.pdf"), "PDF (*.pdf)"
         )
         if path is not None:
-            recovery_sheet.save_pdf(self.sheet, path, current_language())
+            recovery_sheet.save_pdf([(self.sheet, current_language())], path)
             self.saved.setText(self.tr("Saved: %1").replace("%1", str(path)))
 
     def save_text(self) -> None:
@@ -155,8 +155,7 @@ class RecoveryCodesPanel(QWidget):
     def print_sheet(self) -> None:
         if self.sheet is not None:
             self.print_dialog = recovery_sheet.print_sheet(
-                self.sheet,
-                current_language(),
+                [(self.sheet, current_language())],
                 self,
                 self._printed,
             )

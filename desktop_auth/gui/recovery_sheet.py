@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -149,20 +149,28 @@ def prepare_page(device: QPagedPaintDevice) -> None:
     )
 
 
-def paint_on(device: QPagedPaintDevice, sheet: Printable, language: str) -> None:
-    """Paint one page on a PDF writer or a printer that is ready to print."""
+#: One printed page: a sheet and the language it is printed in.
+Page = tuple[Printable, str]
+
+
+def paint_on(device: QPagedPaintDevice, pages: Sequence[Page]) -> None:
+    """Paint a page for each sheet on a PDF writer or a printer that is ready to print
+    (an import's slips: one per new user, each in that user's language)."""
     painter = QPainter()
     if not painter.begin(device):
         raise OSError("cannot paint on the output device")
     try:
         dpi = float(device.logicalDpiY())
         area = device.pageLayout().paintRectPixels(round(dpi))
-        render_sheet(painter, QRectF(0, 0, area.width(), area.height()), sheet, language, dpi)
+        for index, (sheet, language) in enumerate(pages):
+            if index and not device.newPage():
+                raise OSError("cannot start another page")
+            render_sheet(painter, QRectF(0, 0, area.width(), area.height()), sheet, language, dpi)
     finally:
         painter.end()
 
 
-def _private_file(path: Path, write: Callable[[Path], object]) -> None:
+def write_private_file(path: Path, write: Callable[[Path], object]) -> None:
     """Write a new file only its owner can read, then move it into place.
 
     The codes never sit in a file with looser rights, and an existing file or
@@ -180,21 +188,22 @@ def _private_file(path: Path, write: Callable[[Path], object]) -> None:
         partial.unlink(missing_ok=True)
 
 
-def save_pdf(sheet: Printable, path: Path, language: str) -> None:
+def save_pdf(pages: Sequence[Page], path: Path) -> None:
     def write(target: Path) -> None:
         writer = QPdfWriter(str(target))
         writer.setResolution(PDF_RESOLUTION)
+        sheet, language = pages[0]
         writer.setTitle(sheet.title(language))  # metadata: never a code
         writer.setCreator("desktop-auth")
         prepare_page(writer)
-        paint_on(writer, sheet, language)
+        paint_on(writer, pages)
         del writer  # closes the file
 
-    _private_file(path, write)
+    write_private_file(path, write)
 
 
 def print_sheet(
-    sheet: Printable, language: str, parent: QWidget | None, printed: Callable[[bool], None]
+    pages: Sequence[Page], parent: QWidget | None, printed: Callable[[bool], None]
 ) -> QPrintDialog:
     """Ask for a printer (a window-modal dialog, the event loop runs on); print when the
     person chooses Print, then ``printed(True)``, or ``printed(False)`` when it failed.
@@ -214,11 +223,11 @@ def print_sheet(
 
                 def write(partial: Path) -> None:
                     printer.setOutputFileName(str(partial))
-                    paint_on(printer, sheet, language)
+                    paint_on(printer, pages)
 
-                _private_file(Path(chosen), write)
+                write_private_file(Path(chosen), write)
             else:
-                paint_on(printer, sheet, language)
+                paint_on(printer, pages)
         except OSError:
             printed(False)
         else:
@@ -231,7 +240,7 @@ def print_sheet(
 
 def save_text(sheet: RecoverySheet, path: Path, language: str) -> None:
     """The codes as a text file only its owner can read."""
-    _private_file(path, lambda target: target.write_text(sheet.as_text(language), "utf-8"))
+    write_private_file(path, lambda target: target.write_text(sheet.as_text(language), "utf-8"))
 
 
 def copy_to_clipboard(sheet: RecoverySheet, language: str) -> None:

@@ -117,7 +117,7 @@ class RecoveryKeyDialog(QDialog):
 
     def print_sheet(self) -> None:
         self.print_dialog = recovery_sheet.print_sheet(
-            self.sheet, current_language(), self, self._printed
+            [(self.sheet, current_language())], self, self._printed
         )
 
     def _printed(self, printed: bool) -> None:
@@ -133,7 +133,7 @@ class RecoveryKeyDialog(QDialog):
             "PDF (*.pdf)",
         )
         if path:
-            recovery_sheet.save_pdf(self.sheet, Path(path), current_language())
+            recovery_sheet.save_pdf([(self.sheet, current_language())], Path(path))
             self.saved.setText(self.tr("Saved: %1").replace("%1", path))
 
     def retranslate(self) -> None:
@@ -730,8 +730,7 @@ class VaultDialog(QDialog):
             return
         sheet = EntrySheet(email=self.session.email, printed_on=date.today(), entry=entry)
         self.print_dialog = recovery_sheet.print_sheet(
-            sheet,
-            current_language(),
+            [(sheet, current_language())],
             self,
             lambda ok: self._say(
                 self.tr("Sent to the printer.") if ok else self.tr("Could not print.")

@@ -787,6 +787,7 @@
     <name>ImportUsersDialog</name>
     <message>
         <source>Import users</source>
+        <extracomment>The last successful import, kept only while the dialog is open: 350 passwords are handed out on paper or by mail merge, not copied from a text box.</extracomment>
         <translation>Gebruikers importeren</translation>
     </message>
     <message>
@@ -802,12 +803,36 @@
         <translation>%1 gebruikers geïmporteerd. Tijdelijke wachtwoorden (alleen nu te zien):</translation>
     </message>
     <message>
-        <source>A CSV file with a header line and the columns email and name (role is optional). Every row is checked first: one bad row imports nothing. Each new user gets a temporary password to change at the first sign-in.</source>
-        <translation>Een CSV-bestand met een kopregel en de kolommen email en name (role mag erbij). Elke regel wordt eerst gecontroleerd: één foute regel en er wordt niets geïmporteerd. Elke nieuwe gebruiker krijgt een tijdelijk wachtwoord dat bij de eerste inlog gewijzigd moet worden.</translation>
+        <source>Sent to the printer.</source>
+        <translation>Naar de printer gestuurd.</translation>
+    </message>
+    <message>
+        <source>Could not print.</source>
+        <translation>Afdrukken is niet gelukt.</translation>
+    </message>
+    <message>
+        <source>Save the temporary passwords</source>
+        <translation>De tijdelijke wachtwoorden opslaan</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Opgeslagen: %1</translation>
+    </message>
+    <message>
+        <source>A CSV file with a header line and the columns email and name (role is optional: employee or administrator). Every row is checked first: one bad row imports nothing. Each new user gets a temporary password to change at the first sign-in.</source>
+        <translation>Een CSV-bestand met een kopregel en de kolommen email en name (role mag erbij: medewerker of beheerder). Elke regel wordt eerst gecontroleerd: één foute regel en er wordt niets geïmporteerd. Elke nieuwe gebruiker krijgt een tijdelijk wachtwoord dat bij de eerste inlog gewijzigd moet worden.</translation>
     </message>
     <message>
         <source>&amp;Choose a CSV file…</source>
         <translation>&amp;Kies een CSV-bestand…</translation>
+    </message>
+    <message>
+        <source>&amp;Print a slip for each…</source>
+        <translation>Voor ieder een briefje af&amp;drukken…</translation>
+    </message>
+    <message>
+        <source>&amp;Save passwords as CSV…</source>
+        <translation>Wachtwoorden als CSV op&amp;slaan…</translation>
     </message>
     <message>
         <source>Import report</source>

@@ -15,9 +15,17 @@ import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
+from desktop_auth.core.passphrase import wordlist
 from desktop_auth.core.policy_limits import POLICY_LIMITS
 from desktop_auth.core.service import Actor, AuthService, Session, SignInOutcome
 from desktop_auth.errors import DesktopAuthError
@@ -249,9 +257,11 @@ def test_a_header_click_sorts_the_whole_list_and_the_count_is_shown(
     shoot(console, "61-admin-users-sorted")
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
 def test_p8_create_user_shows_the_temporary_password_once(
-    qtbot: QtBot, console: AdminConsole, service: AuthService
+    qtbot: QtBot, console: AdminConsole, service: AuthService, language: str
 ) -> None:
+    install_language(language)
     console.tabs.setCurrentWidget(console.users)
     click_when_ready(qtbot, console.users.create_button)
     dialog = wait_visible(qtbot, CreateUserDialog)
@@ -264,6 +274,9 @@ def test_p8_create_user_shows_the_temporary_password_once(
     assert isinstance(shown, TemporaryPasswordDialog)
     password = shown.secret.edit.text()
     assert len(password) >= 12
+    # In the helpdesk's language, from words fit for a workplace (issue 19).
+    assert set(password.split("-")) <= set(wordlist(language))
+    assert service.accounts.get("kees@example.nl").language == language
     shown.secret.copy_button.click()
     assert QApplication.clipboard().text() == password
     first = service.sign_in.with_password("kees@example.nl", password)
@@ -642,7 +655,11 @@ def test_signals_emitted_while_scrolling_leave_pythons_true_alone(
 
 
 def test_import_users_from_csv_reports_bad_rows_then_imports_all(
-    qtbot: QtBot, console: AdminConsole, service: AuthService, tmp_path: Path
+    qtbot: QtBot,
+    console: AdminConsole,
+    service: AuthService,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue 9 from the console: one bad row imports nothing; a good file imports all."""
     from desktop_auth.gui.admin.rollout_dialogs import ImportUsersDialog
@@ -666,8 +683,32 @@ def test_import_users_from_csv_reports_bad_rows_then_imports_all(
     password = line.split()[-1]
     first = service.sign_in.with_password("nina@example.nl", password)
     assert first.outcome is SignInOutcome.MUST_CHANGE_PASSWORD
+
+    # 350 new users are handed their passwords on slips or by mail merge (issue 19).
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+    saved = tmp_path / "passwords.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(saved), ""))
+    dialog.save_button.click()
+    assert saved.stat().st_mode & 0o777 == 0o600
+    rows = saved.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "email,temporary_password" and f"nina@example.nl,{password}" in rows
+    dialog.print_button.click()
+    printing = wait_visible(qtbot, QPrintDialog)
+    assert isinstance(printing, QPrintDialog)
+    slips = tmp_path / "slips.pdf"
+    file_name = printing.findChild(QLineEdit, "filename")
+    assert file_name is not None
+    file_name.setText(str(slips))
+    printing.accept()
+    qtbot.waitUntil(lambda: dialog.saved.text() == "Sent to the printer.")
+    pages = pdf_text(slips).split("\f")
+    assert len([page for page in pages if page.strip()]) == 2  # a slip per new user
+    assert password in pages[0].replace("\n", "") and "omar@example.nl" in pages[1]
+    assert slips.stat().st_mode & 0o777 == 0o600
+
     dialog.reject()
     assert dialog.report.toPlainText() == ""  # the passwords are gone from the screen
+    assert dialog.created is None and not dialog.print_button.isEnabled()
     assert service.accounts.get("omar@example.nl").role == "admin"
 
 

@@ -129,7 +129,7 @@ def test_from_an_empty_vault_to_a_printed_entry(
         email=user.email, printed_on=dialog.entries[0].added_at.date(), entry=dialog.entries[0]
     )
     pdf = tmp_path / "google.pdf"
-    recovery_sheet.save_pdf(sheet, pdf, language)
+    recovery_sheet.save_pdf([(sheet, language)], pdf)
     text = pdf_text(pdf)
     assert "Google" in text and "4923 8821" in text and "1111 2222" in text
     assert ("2 of 3" if language == "en" else "2 van 3") in text

@@ -89,8 +89,7 @@ class TemporaryPasswordDialog(AdminDialog):
         if self.issued is None:
             return
         self.print_dialog = print_sheet(
-            self.issued,
-            self.issued.user.language,
+            [(self.issued, self.issued.user.language)],
             self,
             lambda printed: self.printed.setText(
                 self.tr("Sent to the printer.") if printed else self.tr("Could not print.")
@@ -194,8 +193,7 @@ class BackupCodeDialog(AdminDialog):
         if self.slip is None:
             return
         self.print_dialog = print_sheet(
-            self.slip,
-            self.user.language,
+            [(self.slip, self.user.language)],
             self,
             lambda printed: self.printed.setText(
                 self.tr("Sent to the printer.") if printed else self.tr("Could not print.")

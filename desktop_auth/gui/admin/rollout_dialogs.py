@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -29,6 +30,7 @@ from desktop_auth.core.service import ImportReport, RetirementReport
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
 from desktop_auth.gui.i18n import current_language, message
 from desktop_auth.gui.labels import kind_label
+from desktop_auth.gui.recovery_sheet import print_sheet, write_private_file
 from desktop_auth.gui.widgets import paragraph
 from desktop_auth.vocabulary import ENROLLABLE_KINDS, FactorKind
 
@@ -46,12 +48,28 @@ class ImportUsersDialog(AdminDialog):
         self.choose_button.clicked.connect(self.choose)
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
+        #: The last successful import, kept only while the dialog is open: 350 passwords
+        #: are handed out on paper or by mail merge, not copied from a text box.
+        self.created: ImportReport | None = None
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.print_slips)
+        self.save_button = QPushButton()
+        self.save_button.clicked.connect(self.save_csv)
+        self.saved = paragraph()
+        self.print_dialog: QWidget | None = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
+        handing_out = QHBoxLayout()
+        handing_out.addWidget(self.print_button)
+        handing_out.addWidget(self.save_button)
+        handing_out.addStretch()
         layout = QVBoxLayout(self)
         for widget in (self.intro, self.choose_button, self.report, self.error, self.busy):
             layout.addWidget(widget)
+        layout.addLayout(handing_out)
+        layout.addWidget(self.saved)
         layout.addWidget(self.buttons)
+        self._offer_handing_out()
         self.resize(640, 420)
         self.retranslate()
 
@@ -98,10 +116,54 @@ class ImportUsersDialog(AdminDialog):
                 *(f"{i.user.email}  {i.temporary_password}" for i in report.created),
             ]
             self.imported.emit(report)
+        self.created = report if report.ok and report.created else None
+        self._offer_handing_out()
         self.report.setPlainText("\n".join(lines))
+
+    def _offer_handing_out(self) -> None:
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(self.created is not None)
+
+    def print_slips(self) -> None:
+        """A slip per new user, each in that user's language, to hand over in person."""
+        if self.created is None:
+            return
+        self.print_dialog = print_sheet(
+            [(issued, issued.user.language) for issued in self.created.created],
+            self,
+            lambda printed: self.saved.setText(
+                self.tr("Sent to the printer.") if printed else self.tr("Could not print.")
+            ),
+        )
+
+    def save_csv(self) -> None:
+        """E-mail and temporary password per line, for a mail merge; only its owner may
+        read the file."""
+        report = self.created
+        if report is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save the temporary passwords"), "", self.tr("CSV files (*.csv)")
+        )
+        if not path:
+            return
+
+        def write(target: Path) -> None:
+            with target.open("w", encoding="utf-8", newline="") as stream:
+                report.write_passwords_csv(stream)
+
+        try:
+            write_private_file(Path(path), write)
+        except OSError:
+            self.error.show_text(message("error.key_file_unwritable", path=path))
+            return
+        self.saved.setText(self.tr("Saved: %1").replace("%1", path))
 
     def done(self, result: int) -> None:
         self.report.clear()
+        self.created = None  # the passwords live no longer than the dialog
+        self.saved.clear()
+        self._offer_handing_out()
         super().done(result)
 
     def retranslate(self) -> None:
@@ -109,11 +171,14 @@ class ImportUsersDialog(AdminDialog):
         self.intro.setText(
             self.tr(
                 "A CSV file with a header line and the columns email and name (role is "
-                "optional). Every row is checked first: one bad row imports nothing. Each new "
-                "user gets a temporary password to change at the first sign-in."
+                "optional: employee or administrator). Every row is checked first: one bad row "
+                "imports nothing. Each new user gets a temporary password to change at the "
+                "first sign-in."
             )
         )
         self.choose_button.setText(self.tr("&Choose a CSV file…"))
+        self.print_button.setText(self.tr("&Print a slip for each…"))
+        self.save_button.setText(self.tr("&Save passwords as CSV…"))
         self.report.setAccessibleName(self.tr("Import report"))
 
 

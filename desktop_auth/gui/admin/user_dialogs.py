@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.core.service import EnrolledMethod, TemporaryPassword, UserSummary
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
-from desktop_auth.gui.i18n import local_time, message
+from desktop_auth.gui.i18n import current_language, local_time, message
 from desktop_auth.gui.widgets import confirm, paragraph, read_only_table
 from desktop_auth.vocabulary import Role
 
@@ -65,10 +65,13 @@ class CreateUserDialog(AdminDialog):
             return
         service = self.context.service
         email, name, role = self.email.text(), self.name.text(), str(self.role.currentData())
+        # The language the helpdesk works in: the temporary password's words and the
+        # new colleague's security e-mails (as the CSV import does).
+        language = current_language()
         self.context.run(
             self.runner,
             lambda actor: service.accounts.create(
-                actor=actor, email=email, display_name=name, role=role
+                actor=actor, email=email, display_name=name, role=role, language=language
             ),
             self._created,
             self.error,

@@ -12,6 +12,7 @@ from desktop_auth.core.passphrase import suggest_passphrase, wordlist
 from desktop_auth.core.service import Actor, AuthService, Organisation, SignInOutcome
 from desktop_auth.errors import (
     InsufficientAssuranceError,
+    InvalidCredentialsError,
     InvalidEmailError,
     InvalidInputError,
     InvalidRoleError,
@@ -21,6 +22,7 @@ from desktop_auth.errors import (
     StoreAlreadyInitializedError,
     UserExistsError,
     UserNotFoundError,
+    UserNotLockedError,
 )
 from tests.conftest import ADMIN_PASSWORD
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user
@@ -148,15 +150,30 @@ def test_s1_destructive_admin_actions_need_a_recent_sign_in(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
     """S1: re-authentication within 5 minutes before a destructive admin action."""
-    actor = admin_session_actor(service, admin)
     email = make_user(service, admin)
-    service.accounts.reset_password(actor=actor, email=email)
+    for _ in range(10):  # locked for a quarter of an hour, to be unlocked below
+        with pytest.raises(InvalidCredentialsError):
+            service.sign_in.with_password(email, "niet het goede wachtwoord")
+        clock.advance(seconds=61)
+    actor = admin_session_actor(service, admin)
+    service.accounts.set_disabled(actor=actor, email=email, disabled=False)
     clock.advance(minutes=6)
     service.accounts.unlock(actor=actor, email=email)  # not destructive: allowed
     with pytest.raises(ReauthenticationRequiredError):
         service.accounts.reset_password(actor=actor, email=email)
     with pytest.raises(ReauthenticationRequiredError):
         service.accounts.set_disabled(actor=actor, email=email, disabled=True)
+
+
+def test_unlocking_an_account_that_is_not_locked_changes_and_audits_nothing(
+    service: AuthService, admin: Actor
+) -> None:
+    """Issue 19: Unlock on an account that was not locked acted, and was audited."""
+    email = make_user(service, admin)
+    before = len(service.audit.events(subject=email, actor=admin, limit=None))
+    with pytest.raises(UserNotLockedError):
+        service.accounts.unlock(actor=admin, email=email)
+    assert len(service.audit.events(subject=email, actor=admin, limit=None)) == before
 
 
 def test_unknown_user_is_reported(service: AuthService, admin: Actor) -> None:

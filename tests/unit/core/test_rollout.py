@@ -195,3 +195,26 @@ def test_m8_codes_are_not_methods_to_switch_off(
     """Retiring the helpdesk's codes would clear "had 2FA" and let a password set up anew."""
     with pytest.raises(MethodNotFoundError):
         service.rollout.retire(actor=admin, kind=kind)
+
+
+def test_a_role_is_read_as_the_users_table_shows_it_in_either_language(
+    service: AuthService, admin: Actor
+) -> None:
+    """Issue 19: the table says "administrator" ("beheerder"); the import took only "admin"."""
+    text = (
+        "email,name,role\n"
+        "a@example.nl,A,Administrator\n"
+        "b@example.nl,B,beheerder\n"
+        "c@example.nl,C,medewerker\n"
+        "d@example.nl,D, admin \n"
+        "e@example.nl,E,employee\n"
+    )
+    report = service.rollout.import_users(actor=admin, csv_text=text)
+    assert report.ok
+    assert [c.user.role for c in report.created] == [
+        "admin",
+        "admin",
+        "employee",
+        "admin",
+        "employee",
+    ]

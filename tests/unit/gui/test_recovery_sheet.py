@@ -34,7 +34,7 @@ def test_pdf_holds_every_code_once_with_sheet_id_and_email(
     qapp: QGuiApplication, sheet: RecoverySheet, tmp_path: Path, language: str, title: str
 ) -> None:
     path = tmp_path / "herstelcodes.pdf"
-    recovery_sheet.save_pdf(sheet, path, language)
+    recovery_sheet.save_pdf([(sheet, language)], path)
     text = pdf_text(path)
     assert text.count("\f") == 1  # one page
     for code in sheet.codes:
@@ -53,7 +53,7 @@ def test_every_code_lies_inside_the_page_margins(
     qapp: QGuiApplication, sheet: RecoverySheet, tmp_path: Path
 ) -> None:
     path = tmp_path / "sheet.pdf"
-    recovery_sheet.save_pdf(sheet, path, "nl")
+    recovery_sheet.save_pdf([(sheet, "nl")], path)
     layout = pdf_text(path, "-bbox")
     page = re.search(r'<page width="([\d.]+)" height="([\d.]+)">', layout)
     assert page is not None
@@ -89,7 +89,7 @@ def test_sixteen_codes_still_fit(
 
     many = dataclasses.replace(sheet, codes=tuple(new_code() for _ in range(16)))
     path = tmp_path / "many.pdf"
-    recovery_sheet.save_pdf(many, path, "en")
+    recovery_sheet.save_pdf([(many, "en")], path)
     text = pdf_text(path)
     assert text.count("\f") == 1 and all(text.count(code) == 1 for code in many.codes)
 
@@ -102,8 +102,8 @@ def test_print_paints_the_same_page(
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     recovery_sheet.prepare_page(printer)
-    recovery_sheet.paint_on(printer, sheet, "en")
-    recovery_sheet.save_pdf(sheet, tmp_path / "saved.pdf", "en")
+    recovery_sheet.paint_on(printer, [(sheet, "en")])
+    recovery_sheet.save_pdf([(sheet, "en")], tmp_path / "saved.pdf")
     printed = pdf_text(tmp_path / "printed.pdf").split()
     saved = pdf_text(tmp_path / "saved.pdf").split()
     assert printed == saved
@@ -135,7 +135,7 @@ def test_saved_files_are_private_and_replace_what_was_there(
     link = tmp_path / "codes.pdf"
     link.symlink_to(victim)
     recovery_sheet.save_text(sheet, old, "en")
-    recovery_sheet.save_pdf(sheet, link, "en")
+    recovery_sheet.save_pdf([(sheet, "en")], link)
     for path in (old, link):
         assert not path.is_symlink()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
