@@ -39,7 +39,7 @@ from desktop_auth.errors import (
     SessionExpiredError,
     StoreUnavailableError,
 )
-from desktop_auth.gui.i18n import local_time, message
+from desktop_auth.gui.i18n import clock_time, message
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, Session, SignedToken
@@ -177,7 +177,7 @@ class Gate:
             return message("gate.expired")
         if not self._warned and now >= session.expires_at - WARN_BEFORE_END:
             self._warned = True
-            self._tell(message("gate.ending_soon", time=local_time(session.expires_at)))
+            self._tell(message("gate.ending_soon", time=clock_time(session.expires_at)))
         if self._left_idle():
             assert self._sign_in_again is not None
             again = self._sign_in_again()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QDateEdit
 
 from desktop_auth.errors import DesktopAuthError, WeakPasswordError
 from desktop_auth.messages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, translate
@@ -21,6 +22,20 @@ from desktop_auth.resources import resource_path
 QM_FILES = {"nl": "translations/desktop_auth_nl.qm"}
 
 _state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": []}
+
+#: One way to write a day per language, on every screen and in every date field: the
+#: month in words, so that 3/12 never reads as March to one colleague and December to
+#: the next (issue 19 found three formats on Dutch screens).
+DATE_FORMAT = "d MMMM yyyy"
+#: The country whose conventions each language follows (our English is British).
+LOCALES = {
+    "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom),
+    "nl": (QLocale.Language.Dutch, QLocale.Country.Netherlands),
+}
+
+
+def ui_locale(language: str | None = None) -> QLocale:
+    return QLocale(*LOCALES.get(language or current_language(), LOCALES[DEFAULT_LANGUAGE]))
 
 
 def current_language() -> str:
@@ -54,7 +69,7 @@ def install_language(language: str) -> None:
             app.installTranslator(translator)
     _state["translators"] = translators
     _state["language"] = language
-    QLocale.setDefault(QLocale(language))
+    QLocale.setDefault(ui_locale(language))
 
 
 def error_text(error: DesktopAuthError) -> str:
@@ -75,16 +90,24 @@ def message(key: str, **params: object) -> str:
 
 
 def local_time(moment: datetime | None) -> str:
-    """A moment as this user reads a clock: local time, with the date when not today."""
+    """A moment in local time, always with its day ("Added 19:53" said nothing of when)."""
     if moment is None:
         return "—"
     local = moment.astimezone()
-    if local.date() == datetime.now().astimezone().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+    return f"{local_date(local.date())} {clock_time(local)}"
+
+
+def clock_time(moment: datetime) -> str:
+    """Only the time of day, for a moment minutes away ("try again at 14:05")."""
+    return moment.astimezone().strftime("%H:%M")
+
+
+def use_date_format(edit: QDateEdit) -> None:
+    """A date field that writes the day as every screen does."""
+    edit.setLocale(ui_locale())
+    edit.setDisplayFormat(DATE_FORMAT)
 
 
 def local_date(day: date) -> str:
-    """A day as the current language writes it in full ("vrijdag 1 januari 2027"), never
-    digits that read differently per country (issue 19)."""
-    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.LongFormat)
+    """A day as the current language writes it ("1 januari 2027", "1 January 2027")."""
+    return ui_locale().toString(QDate(day.year, day.month, day.day), DATE_FORMAT)

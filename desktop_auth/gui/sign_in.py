@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, SignInResult
 from desktop_auth.errors import DesktopAuthError
-from desktop_auth.gui.i18n import local_time
+from desktop_auth.gui.i18n import clock_time, local_time
 from desktop_auth.gui.security_key import KeyPromptBridge, sign_in_without_password
 from desktop_auth.gui.widgets import ErrorLabel, PasswordField, Screen, heading, paragraph
 
@@ -146,7 +146,7 @@ class SignInPage(Screen):
         elif result.outcome is SignInOutcome.THROTTLED:
             self.error.show_text(
                 self.tr("Too many attempts. Try again after %1.").replace(
-                    "%1", local_time(result.retry_at)
+                    "%1", clock_time(result.retry_at) if result.retry_at else "—"
                 )
             )
         elif result.outcome is SignInOutcome.LOCKED and result.retry_at is None:

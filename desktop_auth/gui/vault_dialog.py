@@ -39,7 +39,7 @@ from desktop_auth.errors import (
 )
 from desktop_auth.gui import recovery_sheet
 from desktop_auth.gui.dialogs import sign_in_again_or_show
-from desktop_auth.gui.i18n import current_language, local_time
+from desktop_auth.gui.i18n import current_language, local_date, local_time
 from desktop_auth.gui.security_key import KeyPromptBridge
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, confirm, heading, monospace, paragraph
 from desktop_auth.gui.workers import TaskRunner
@@ -619,7 +619,7 @@ class VaultDialog(QDialog):
                 text = (
                     self.tr("%1 — used %2")
                     .replace("%1", stored.code)
-                    .replace("%2", stored.used_on.isoformat())
+                    .replace("%2", local_date(stored.used_on))
                 )
             item = QListWidgetItem(text)
             if stored.used_on is not None:

@@ -497,6 +497,44 @@ def test_l1_l2_audit_filter_verify_and_export(
     assert "Exported" in audit.export_note.text()
 
 
+def test_the_audit_log_reads_as_sentences_in_dutch_and_is_fresh_when_opened(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Issue 19 item 13: raw ids and JSON, the actor written four ways, times without a
+    date, nothing in Dutch, no refresh when the tab opens."""
+    install_language("nl")
+    audit = console.audit
+    console.tabs.setCurrentWidget(console.users)
+    email = make_user(service, admin)  # by the workstation's own administrator ("cli:…")
+    service.rollout.set_exemption(actor=admin, email=email, exempt=True)
+    console.tabs.setCurrentWidget(audit)  # opening the tab loads what happened meanwhile
+    qtbot.waitUntil(
+        lambda: any(e.subject == email for e in audit.entries) and not audit.runner.busy
+    )
+    rows = {
+        audit.table.item(row, 1).text(): row  # type: ignore[union-attr]
+        for row in range(audit.table.rowCount())
+    }
+    assert "Gebruiker aangemaakt" in rows and "user.created" not in rows
+    row = rows["Vrijstelling gewijzigd"]
+    by = audit.table.item(row, 2).text()  # type: ignore[union-attr]
+    assert by.endswith("(opdrachtregel)") and not by.startswith("cli:")
+    when = audit.table.item(row, 0).text()  # type: ignore[union-attr]
+    assert when.startswith("1 juli 2026 ")  # the pinned clock's day, in words, and a time
+    details = audit.table.item(row, 5).text()  # type: ignore[union-attr]
+    assert "{" not in details and "vrijgesteld: ja" in details
+    assert audit.event_type.itemText(audit.event_type.findData("user.created")) == (
+        "Gebruiker aangemaakt"
+    )
+    shoot(audit, "65-admin-audit-readable")
+    signed_in = [
+        audit.table.item(r, 2).text()  # type: ignore[union-attr]
+        for r in range(audit.table.rowCount())
+        if audit.table.item(r, 1).text() == "Ingelogd"  # type: ignore[union-attr]
+    ]
+    assert signed_in and all(not who.startswith("user:") for who in signed_in)
+
+
 def test_a_policy_change_persists_and_is_audited(
     qtbot: QtBot, console: AdminConsole, service: AuthService
 ) -> None:

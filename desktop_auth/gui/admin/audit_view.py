@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from desktop_auth.core.service import Actor, AuditEntry, AuditVerification
 from desktop_auth.gui.admin.context import AdminContext, to_date
 from desktop_auth.gui.colours import Tone, ToneLabel
-from desktop_auth.gui.i18n import local_time, message
+from desktop_auth.gui.i18n import local_time, message, use_date_format
+from desktop_auth.gui.labels import actor_label, details_text, event_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import AuditEventType
@@ -48,7 +49,7 @@ def local_midnight(day: date) -> datetime:
 def _date_edit() -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    use_date_format(edit)
     edit.setDate(QDate.currentDate())
     edit.setEnabled(False)
     return edit
@@ -65,10 +66,11 @@ class AuditView(Screen):
         self.exported: int | None = None
         self.subject = QLineEdit()
         self.subject.setClearButtonEnabled(True)
+        self.subject.setMinimumWidth(self.subject.fontMetrics().averageCharWidth() * 28)
         self.subject.returnPressed.connect(self.load)
         self.event_type = QComboBox()
         self.event_type.addItem("", None)
-        for event_type in AuditEventType:
+        for event_type in AuditEventType:  # named in retranslate(), in the current language
             self.event_type.addItem(event_type.value, event_type.value)
         self.event_type.currentIndexChanged.connect(lambda _index: self.load())
         self.use_since, self.since = QCheckBox(), _date_edit()
@@ -155,19 +157,27 @@ class AuditView(Screen):
     def _loaded(self, entries: list[AuditEntry]) -> None:
         self.entries = entries
         self.table.setRowCount(len(entries))
+        self.retranslate()  # fills the rows, in the current language
+
+    def _fill_rows(self) -> None:
+        entries = self.entries
+        self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            details = json.dumps(dict(entry.details), ensure_ascii=False) if entry.details else ""
             cells = [
                 local_time(entry.occurred_at),
-                entry.event_type,
-                entry.actor,
+                event_label(entry.event_type),
+                actor_label(entry.actor),
                 entry.subject or "",
                 entry.workstation,
-                details,
+                details_text(entry.details),
             ]
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.retranslate()
+                item = QTableWidgetItem(text)
+                if column == 1:
+                    item.setToolTip(entry.event_type)  # the id, as the CSV export has it
+                if column == 5 and entry.details:
+                    item.setToolTip(json.dumps(dict(entry.details), ensure_ascii=False))
+                self.table.setItem(row, column, item)
 
     def choose_export_file(self) -> None:
         name, _kind = QFileDialog.getSaveFileName(
@@ -207,6 +217,10 @@ class AuditView(Screen):
         self.subject.setPlaceholderText(self.tr("User (e-mail)"))
         self.subject.setAccessibleName(self.tr("Filter by user"))
         self.event_type.setItemText(0, self.tr("All events"))
+        for index in range(1, self.event_type.count()):
+            self.event_type.setItemText(index, event_label(str(self.event_type.itemData(index))))
+        for edit in (self.since, self.until):
+            use_date_format(edit)
         self.event_type.setAccessibleName(self.tr("Filter by event type"))
         self.use_since.setText(self.tr("From"))
         self.since.setAccessibleName(self.tr("From date"))
@@ -224,6 +238,7 @@ class AuditView(Screen):
             ]
         )
         self.table.setAccessibleName(self.tr("Audit events"))
+        self._fill_rows()
         self.count.setText(
             self.tr("%1 events shown (newest first, at most %2).")
             .replace("%1", str(len(self.entries)))

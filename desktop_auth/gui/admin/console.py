@@ -38,6 +38,14 @@ class AdminConsole(QDialog):
         self.retranslate()
         for view in (self.dashboard, self.users, self.audit, self.policy):
             view.load()
+        self.tabs.currentChanged.connect(self._tab_opened)
+
+    def _tab_opened(self, index: int) -> None:
+        """The read-only views show what is true now each time they are opened; the
+        policy form keeps what the administrator typed, the users list its own paging."""
+        view = self.tabs.widget(index)
+        if view is self.dashboard or view is self.audit:
+            view.load()
 
     def done(self, result: int) -> None:
         self.users.model.stop()  # no page fetched for a closed console

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.core.service import EnrollmentReport
 from desktop_auth.gui.admin.context import AdminContext
+from desktop_auth.gui.i18n import local_date
 from desktop_auth.gui.labels import kind_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
 from desktop_auth.vocabulary import ENROLLABLE_KINDS
@@ -184,7 +185,7 @@ class DashboardView(Screen):
         if day is None:
             summary += " " + self.tr("It is required now.")
         else:
-            summary += " " + self.tr("It is required from %1.").replace("%1", day.isoformat())
+            summary += " " + self.tr("It is required from %1.").replace("%1", local_date(day))
         self.summary.setText(summary)
         self.failures.setText(
             self.tr("%1 failed sign-ins or second steps in the last 24 hours.").replace(

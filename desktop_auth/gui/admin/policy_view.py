@@ -34,6 +34,7 @@ from desktop_auth.core.service import (
     Unit,
 )
 from desktop_auth.gui.admin.context import AdminContext, to_date
+from desktop_auth.gui.i18n import local_date, use_date_format
 from desktop_auth.gui.labels import method_label
 from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph
 from desktop_auth.vocabulary import Method
@@ -73,7 +74,7 @@ class PolicyView(Screen):
         self.enforce = QCheckBox()
         self.enforcement_date = QDateEdit()
         self.enforcement_date.setCalendarPopup(True)
-        self.enforcement_date.setDisplayFormat("yyyy-MM-dd")
+        use_date_format(self.enforcement_date)
         self.enforce.toggled.connect(self.enforcement_date.setEnabled)
         self.reminder_text = QLineEdit()
         self.reminder_text.setMaxLength(REMINDER_TEXT_MAX_LENGTH)
@@ -192,7 +193,7 @@ class PolicyView(Screen):
                 self.tr("FIDO metadata no. %1 (%2 models); next update due %3.")
                 .replace("%1", str(trust.metadata_number))
                 .replace("%2", str(trust.metadata_entries))
-                .replace("%3", trust.metadata_next_update.isoformat())
+                .replace("%3", local_date(trust.metadata_next_update))
             )
         if trust.roots:
             text += " " + self.tr("Own roots: %1.").replace("%1", ", ".join(trust.roots))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.core.service import EnrolledMethod, TemporaryPassword, UserSummary
 from desktop_auth.gui.admin.context import AdminContext, AdminDialog, to_date
-from desktop_auth.gui.i18n import current_language, local_time, message
+from desktop_auth.gui.i18n import current_language, local_time, message, use_date_format
 from desktop_auth.gui.widgets import confirm, paragraph, read_only_table
 from desktop_auth.vocabulary import Role
 
@@ -223,7 +223,7 @@ class DeadlineDialog(AdminDialog):
         self.own.setChecked(user.setup_deadline is not None)
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        use_date_format(self.day)
         start = user.setup_deadline or today
         self.day.setDate(QDate(start.year, start.month, start.day))
         self.day.setEnabled(self.own.isChecked())

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 )
 
 from desktop_auth.core.service import Actor, AuthService, UserStatus, UserSummary
-from desktop_auth.gui.i18n import local_time, message
+from desktop_auth.gui.i18n import local_date, local_time, message
 from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import Role
 
@@ -283,7 +283,7 @@ class UsersModel(QAbstractTableModel):
             return local_time(user.last_sign_in_at) if user.last_sign_in_at else self.tr("never")
         if user.second_factor_exempt:
             return self.tr("exempt")
-        return user.setup_deadline.isoformat() if user.setup_deadline else "—"
+        return local_date(user.setup_deadline) if user.setup_deadline else "—"
 
     def headerData(  # noqa: N802 - Qt API
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
