@@ -388,7 +388,7 @@ class AccountDialog(QDialog):
         self.regenerate_button.setText(self.tr("Make &new recovery codes…"))
         self.current_label.setText(self.tr("&Current password:"))
         self.current.set_accessible_name(self.tr("Current password"))
-        self.change_button.setText(self.tr("&Change password"))
+        self.change_button.setText(self.tr("C&hange password"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
         self._show_codes_left()
 

@@ -290,11 +290,11 @@ class AddAppDialog(_Dialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Add an authenticator app"))
-        self.nickname_label.setText(self.tr("&Name, so you recognise it later:"))
+        self.nickname_label.setText(self.tr("Na&me, so you recognise it later:"))
         self.nickname.setAccessibleName(self.tr("Name of this method"))
         if not self.nickname.text():
             self.nickname.setText(self.tr("Tablet"))
-        self.start_button.setText(self.tr("Show QR &code"))
+        self.start_button.setText(self.tr("Show &QR code"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
 
 

@@ -183,7 +183,7 @@ class FirstRunPage(Screen):
         texts = [
             self.tr("&Organisation:"),
             self.tr("&Domain name:"),
-            self.tr("Your &name:"),
+            self.tr("Your n&ame:"),
             self.tr("Your &e-mail address:"),
         ]
         names = [

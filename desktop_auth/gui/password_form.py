@@ -109,7 +109,7 @@ class NewPasswordForm(QWidget):
 
     def retranslate(self) -> None:
         self.password_label.setText(self.tr("&New password:"))
-        self.repeat_label.setText(self.tr("&Repeat:"))
+        self.repeat_label.setText(self.tr("Repea&t:"))
         self.password.set_accessible_name(self.tr("New password"))
         self.repeat.set_accessible_name(self.tr("Repeat the new password"))
         self.mismatch.setText(self.tr("The two passwords are not the same."))

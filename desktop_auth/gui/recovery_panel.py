@@ -185,7 +185,7 @@ class RecoveryCodesPanel(QWidget):
         self.pdf_button.setText(self.tr("Save as P&DF…"))
         self.text_button.setText(self.tr("Save as &text file…"))
         self.copy_button.setText(self.tr("C&opy"))
-        self.stored.setText(self.tr("I have &stored my recovery codes"))
+        self.stored.setText(self.tr("&I have stored my recovery codes"))
         self.retype_label.setText(self.tr("Or type one &code to confirm:"))
         self.retype.setAccessibleName(self.tr("One recovery code, typed back"))
 

@@ -352,7 +352,7 @@ class ChooseMethodPage(TranslatedPage):
                 "fingerprint or PIN of Windows Hello. Afterwards you sign in with one touch."
             )
         )
-        self.nickname_label.setText(self.tr("&Name, so you recognise it later:"))
+        self.nickname_label.setText(self.tr("Na&me, so you recognise it later:"))
         self.nickname.setAccessibleName(self.tr("Name of this method"))
 
 

@@ -222,7 +222,7 @@ class EntryDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Change entry") if self.entry else self.tr("New entry"))
-        texts = (self.tr("&Service:"), self.tr("&Account:"), self.tr("C&odes:"), self.tr("&Notes:"))
+        texts = (self.tr("Ser&vice:"), self.tr("&Account:"), self.tr("C&odes:"), self.tr("&Notes:"))
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
         self.service.setPlaceholderText(self.tr("For example: GitHub, Microsoft, payroll"))

@@ -78,7 +78,7 @@
     </message>
     <message>
         <source>&amp;Where you are signed in</source>
-        <translation>&amp;Waar je bent aangemeld</translation>
+        <translation>Waar je bent &amp;aangemeld</translation>
     </message>
     <message>
         <source>Name</source>
@@ -134,15 +134,15 @@
     </message>
     <message>
         <source>&amp;Current password:</source>
-        <translation>&amp;Huidig wachtwoord:</translation>
+        <translation>Hui&amp;dig wachtwoord:</translation>
     </message>
     <message>
         <source>Current password</source>
         <translation>Huidig wachtwoord</translation>
     </message>
     <message>
-        <source>&amp;Change password</source>
-        <translation>Wachtwoord &amp;wijzigen</translation>
+        <source>C&amp;hange password</source>
+        <translation>Wachtwoord wij&amp;zigen</translation>
     </message>
     <message>
         <source>Close</source>
@@ -157,7 +157,7 @@
         <translation>Een authenticator-app toevoegen</translation>
     </message>
     <message>
-        <source>&amp;Name, so you recognise it later:</source>
+        <source>Na&amp;me, so you recognise it later:</source>
         <translation>&amp;Naam, zodat je hem later herkent:</translation>
     </message>
     <message>
@@ -169,7 +169,7 @@
         <translation>Tablet</translation>
     </message>
     <message>
-        <source>Show QR &amp;code</source>
+        <source>Show &amp;QR code</source>
         <translation>QR-&amp;code tonen</translation>
     </message>
     <message>
@@ -458,7 +458,7 @@
         <translation>De sterkste keuze: een USB- of NFC-sleutel (zoals een YubiKey), of gezicht, vingerafdruk of pincode van Windows Hello. Daarna log je in met één tik.</translation>
     </message>
     <message>
-        <source>&amp;Name, so you recognise it later:</source>
+        <source>Na&amp;me, so you recognise it later:</source>
         <translation>&amp;Naam, zodat je hem later herkent:</translation>
     </message>
     <message>
@@ -527,12 +527,12 @@
         <translation>&amp;Nog niet ingesteld</translation>
     </message>
     <message>
-        <source>&amp;Possibly copied security keys</source>
+        <source>Possibly c&amp;opied security keys</source>
         <translation>&amp;Mogelijk gekopieerde beveiligingssleutels</translation>
     </message>
     <message>
         <source>&amp;Locked accounts</source>
-        <translation>&amp;Geblokkeerde accounts</translation>
+        <translation>Geblokkeerde a&amp;ccounts</translation>
     </message>
     <message>
         <source>Users without two-step verification</source>
@@ -660,7 +660,7 @@
         <translation>Nieuw item</translation>
     </message>
     <message>
-        <source>&amp;Service:</source>
+        <source>Ser&amp;vice:</source>
         <translation>&amp;Dienst:</translation>
     </message>
     <message>
@@ -669,7 +669,7 @@
     </message>
     <message>
         <source>C&amp;odes:</source>
-        <translation>C&amp;odes:</translation>
+        <translation>&amp;Codes:</translation>
     </message>
     <message>
         <source>&amp;Notes:</source>
@@ -707,7 +707,7 @@
         <translation>&amp;Domeinnaam:</translation>
     </message>
     <message>
-        <source>Your &amp;name:</source>
+        <source>Your n&amp;ame:</source>
         <translation>Je &amp;naam:</translation>
     </message>
     <message>
@@ -1012,8 +1012,8 @@
         <translation>&amp;Nieuw wachtwoord:</translation>
     </message>
     <message>
-        <source>&amp;Repeat:</source>
-        <translation>&amp;Herhaal:</translation>
+        <source>Repea&amp;t:</source>
+        <translation>Herhaa&amp;l:</translation>
     </message>
     <message>
         <source>New password</source>
@@ -1085,16 +1085,16 @@
         <translation>2FA &amp;verplicht vanaf:</translation>
     </message>
     <message>
-        <source>Re&amp;minder text:</source>
-        <translation>&amp;Herinneringstekst:</translation>
+        <source>Reminder te&amp;xt:</source>
+        <translation>Herinneringste&amp;kst:</translation>
     </message>
     <message>
-        <source>Methods users may set &amp;up:</source>
+        <source>Methods users may se&amp;t up:</source>
         <translation>Methoden die gebruikers mogen &amp;instellen:</translation>
     </message>
     <message>
-        <source>Security key &amp;user verification:</source>
-        <translation>&amp;Gebruikersverificatie bij beveiligingssleutels:</translation>
+        <source>Security key user &amp;verification:</source>
+        <translation>Gebruikersveri&amp;ficatie bij beveiligingssleutels:</translation>
     </message>
     <message>
         <source>Authenticator &amp;code window (30-second steps either side):</source>
@@ -1102,19 +1102,19 @@
     </message>
     <message>
         <source>&amp;Lock the password after this many failures:</source>
-        <translation>Wachtwoord &amp;blokkeren na zoveel mislukte pogingen:</translation>
+        <translation>Wachtwoord blokkeren na zoveel mislukte pogi&amp;ngen:</translation>
     </message>
     <message>
-        <source>Lock the &amp;second step after this many failures:</source>
+        <source>Lock the second step after this ma&amp;ny failures:</source>
         <translation>&amp;Tweede stap blokkeren na zoveel mislukte pogingen:</translation>
     </message>
     <message>
-        <source>Recovery codes &amp;per sheet:</source>
+        <source>Recover&amp;y codes per sheet:</source>
         <translation>Herstelcodes &amp;per vel:</translation>
     </message>
     <message>
         <source>Lock the password &amp;for:</source>
-        <translation>Wachtwoord blokkeren &amp;gedurende:</translation>
+        <translation>Wachtwoord blokkeren gedu&amp;rende:</translation>
     </message>
     <message>
         <source>No FIDO metadata imported: a key&apos;s model is proven only by your own roots (desktop-auth admin keys metadata import FILE).</source>
@@ -1134,7 +1134,7 @@
     </message>
     <message>
         <source>&amp;Backup code lifetime:</source>
-        <translation>Geldigheid &amp;backupcode:</translation>
+        <translation>Geldigheid back&amp;upcode:</translation>
     </message>
     <message>
         <source>Allowed security key &amp;models (AAGUID, one a line; empty: any):</source>
@@ -1202,7 +1202,7 @@
     </message>
     <message>
         <source>&amp;Save policy</source>
-        <translation>Beleid &amp;opslaan</translation>
+        <translation>Beleid op&amp;slaan</translation>
     </message>
 </context>
 <context>
@@ -1336,14 +1336,14 @@
     </message>
     <message>
         <source>Save as &amp;text file…</source>
-        <translation>Opslaan als &amp;tekstbestand…</translation>
+        <translation>Opslaan als tekstbe&amp;stand…</translation>
     </message>
     <message>
         <source>C&amp;opy</source>
         <translation>&amp;Kopiëren</translation>
     </message>
     <message>
-        <source>I have &amp;stored my recovery codes</source>
+        <source>&amp;I have stored my recovery codes</source>
         <translation>Ik heb mijn herstelcodes &amp;bewaard</translation>
     </message>
     <message>
@@ -1606,7 +1606,7 @@
     </message>
     <message>
         <source>&amp;Sign out there…</source>
-        <translation>Daar &amp;afmelden…</translation>
+        <translation>Daar a&amp;fmelden…</translation>
     </message>
 </context>
 <context>
@@ -1998,20 +1998,20 @@
         <translation>&amp;Inschakelen</translation>
     </message>
     <message>
-        <source>&amp;Disable…</source>
+        <source>Disabl&amp;e…</source>
         <translation>&amp;Uitschakelen…</translation>
     </message>
     <message>
-        <source>&amp;Unlock</source>
+        <source>Unloc&amp;k</source>
         <translation>&amp;Deblokkeren</translation>
     </message>
     <message>
-        <source>Reset &amp;password…</source>
+        <source>&amp;Reset password…</source>
         <translation>&amp;Wachtwoord opnieuw instellen…</translation>
     </message>
     <message>
         <source>&amp;Backup code…</source>
-        <translation>&amp;Backupcode…</translation>
+        <translation>Bac&amp;kupcode…</translation>
     </message>
     <message>
         <source>&amp;Methods…</source>
@@ -2019,7 +2019,7 @@
     </message>
     <message>
         <source>R&amp;ole</source>
-        <translation>R&amp;ol</translation>
+        <translation>&amp;Rol</translation>
     </message>
     <message>
         <source>End e&amp;xemption</source>
@@ -2031,7 +2031,7 @@
     </message>
     <message>
         <source>Dead&amp;line…</source>
-        <translation>Uiterste &amp;datum…</translation>
+        <translation>Uiterste da&amp;tum…</translation>
     </message>
     <message>
         <source>&amp;Import users…</source>
@@ -2039,7 +2039,7 @@
     </message>
     <message>
         <source>S&amp;witch off old methods…</source>
-        <translation>Oude methoden &amp;uitzetten…</translation>
+        <translation>Oude methoden uit&amp;zetten…</translation>
     </message>
 </context>
 <context>

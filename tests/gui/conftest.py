@@ -21,6 +21,7 @@ from desktop_auth.gui.app import application
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.workers import wait_for_workers
+from tests.gui.mnemonics import mnemonic_clashes
 from tests.remote_helpers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +78,8 @@ def _window(qtbot: QtBot, service: AuthService) -> Iterator[MainWindow]:
 
 
 def shoot(widget: QWidget, name: str, *, folder: str | None = None, scale: int = 1) -> Path:
-    """Save what the screen shows now, under the current language (or ``folder``).
+    """Save what the screen shows now, under the current language (or ``folder``), and
+    fail if two of its visible controls share an Alt key.
 
     ``scale`` 2 draws it as on a 2x (high-DPI) screen: the same layout, twice the pixels.
     """
@@ -92,6 +94,9 @@ def shoot(widget: QWidget, name: str, *, folder: str | None = None, scale: int =
         picture.fill(widget.palette().window().color())
         widget.render(picture)
     assert picture.save(str(path)), path
+    # Every screen the suite looks at, in each language it is shown in, is also checked
+    # for two controls answering one Alt key (issue 19 item 11).
+    assert mnemonic_clashes(widget) == [], f"{name} ({current_language()})"
     return path
 
 

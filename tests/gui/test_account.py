@@ -226,7 +226,7 @@ def test_b2_where_you_are_signed_in_lists_the_sessions_and_signs_one_out(
     assert panel.table.item(here, 0).text().endswith("(this one)")
     panel.table.selectRow(here)
     assert not panel.end_button.isEnabled()  # this one is "Sign out" on the home page
-    for language, tab in (("nl", "&Waar je bent aangemeld"), ("en", "&Where you are signed in")):
+    for language, tab in (("nl", "Waar je bent &aangemeld"), ("en", "&Where you are signed in")):
         install_language(language)
         qtbot.waitUntil(lambda t=tab: dialog.tabs.tabText(3) == t)  # type: ignore[misc]
         assert shoot(dialog, "24-settings-sessions").stat().st_size > 10_000

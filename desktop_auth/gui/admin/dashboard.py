@@ -153,7 +153,7 @@ class DashboardView(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Two-step verification"))
         self.list_titles[0].setText(self.tr("&Not set up yet"))
-        self.list_titles[1].setText(self.tr("&Possibly copied security keys"))
+        self.list_titles[1].setText(self.tr("Possibly c&opied security keys"))
         self.list_titles[2].setText(self.tr("&Locked accounts"))
         self.not_enrolled.setAccessibleName(self.tr("Users without two-step verification"))
         self.cloned.setAccessibleName(self.tr("Possibly copied security keys"))

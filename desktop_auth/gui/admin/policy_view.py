@@ -257,15 +257,15 @@ class PolicyView(Screen):
     def retranslate(self) -> None:
         texts = [
             self.tr("2FA &required from:"),
-            self.tr("Re&minder text:"),
-            self.tr("Methods users may set &up:"),
-            self.tr("Security key &user verification:"),
+            self.tr("Reminder te&xt:"),
+            self.tr("Methods users may se&t up:"),
+            self.tr("Security key user &verification:"),
             self.tr("Authenticator &code window (30-second steps either side):"),
             self.tr("&Lock the password after this many failures:"),
             self.tr("Lock the password &for:"),
             self.tr("After this many locks only the &helpdesk unlocks:"),
-            self.tr("Lock the &second step after this many failures:"),
-            self.tr("Recovery codes &per sheet:"),
+            self.tr("Lock the second step after this ma&ny failures:"),
+            self.tr("Recover&y codes per sheet:"),
             self.tr("&Backup code lifetime:"),
             self.tr("Allowed security key &models (AAGUID, one a line; empty: any):"),
         ]

@@ -362,9 +362,9 @@ class UsersView(Screen):
         self.table.setAccessibleName(self.tr("Users"))
         self.create_button.setText(self.tr("&New user…"))
         disabled = row is not None and row.user.disabled
-        self.disable_button.setText(self.tr("&Enable") if disabled else self.tr("&Disable…"))
-        self.unlock_button.setText(self.tr("&Unlock"))
-        self.reset_button.setText(self.tr("Reset &password…"))
+        self.disable_button.setText(self.tr("&Enable") if disabled else self.tr("Disabl&e…"))
+        self.unlock_button.setText(self.tr("Unloc&k"))
+        self.reset_button.setText(self.tr("&Reset password…"))
         self.backup_button.setText(self.tr("&Backup code…"))
         self.methods_button.setText(self.tr("&Methods…"))
         self.role_button.setText(self.tr("R&ole"))
