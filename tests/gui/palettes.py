@@ -73,6 +73,11 @@ def settle_layouts(root: QWidget) -> None:
     in the dark-palette test).  Activate every layout until none has anything left to do.
     """
     for _ in range(_SETTLE_ROUNDS):
+        # A label grown taller can raise the window's minimum size; the window then
+        # grows through the platform (a resize event, not a layout request), and until
+        # that is handled the label sits in the old, smaller window: "clipped" (issue 20
+        # item 2, once in a full run).  Handle those events in every round too.
+        QApplication.processEvents()
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         layouts = [w.layout() for w in [root, *root.findChildren(QWidget)] if w.layout()]
         # activate() is true when it laid something out again (a scroll area's does, each
