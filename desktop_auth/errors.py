@@ -957,6 +957,18 @@ class SecurityKeyNotRegisteredError(DeviceError):
     code = "security_key_not_registered"
 
 
+class SecurityKeySignInsNotSupportedError(DeviceError):
+    """The key cannot list or delete the sign-ins stored on it (no credential management)."""
+
+    code = "security_key_sign_ins_not_supported"
+
+
+class SecurityKeySignInNotFoundError(DeviceError):
+    """The sign-in to delete is not on this key (deleted already, or another key)."""
+
+    code = "security_key_sign_in_not_found"
+
+
 class SecurityKeyNoUserVerificationError(DeviceError):
     """The key answered without checking who touched it (no PIN, no fingerprint)."""
 

@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterable
 from fido2.ctap import CtapDevice
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.core.service import OwnSecurityKey
+from desktop_auth.core.service import KeySignIns, OwnSecurityKey, StoredSignIns
 from desktop_auth.errors import (
     PinNeedsTerminalError,
     PinStdinEmptyError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinMismatchError,
     SecurityKeyPinNotSupportedError,
+    SecurityKeySignInNotFoundError,
 )
 
 #: Where the keys come from (None: USB, then NFC); a test puts a software key here.
@@ -35,6 +36,10 @@ def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     pin = commands.add_parser("pin", help=t("cli.cmd.security_key_pin"))
     pin.add_argument("--pin-stdin", action="store_true", help=t("cli.opt.pin_stdin"))
     pin.set_defaults(handler=set_or_change_pin)
+    sign_ins = commands.add_parser("sign-ins", help=t("cli.cmd.security_key_sign_ins"))
+    sign_ins.add_argument("--pin-stdin", action="store_true", help=t("cli.opt.pin_stdin"))
+    sign_ins.add_argument("--delete", type=int, metavar="NUMBER", help=t("cli.opt.delete_sign_in"))
+    sign_ins.set_defaults(handler=sign_ins_on_key)
 
 
 def _yes_no(ctx: CliContext, value: bool) -> str:
@@ -114,4 +119,45 @@ def set_or_change_pin(ctx: CliContext) -> int:
         new_pin = reader.new(minimum)
         key.set_pin(new_pin)
         ctx.out("cli.security_key.pin_was_set")
+    return 0
+
+
+def _print_sign_ins(ctx: CliContext, found: StoredSignIns) -> None:
+    if not found.sign_ins:
+        ctx.out("cli.security_key.no_sign_ins")
+    for number, stored in enumerate(found.sign_ins, start=1):
+        ctx.out(
+            "cli.security_key.sign_in_line",
+            number=number,
+            site=stored.rp_id,
+            account=stored.user_name,
+            ours=ctx.t("cli.security_key.sign_in_ours") if stored.ours else "",
+        )
+    if found.free_slots is not None:
+        ctx.out("cli.security_key.room_for", count=found.free_slots)
+
+
+def sign_ins_on_key(ctx: CliContext) -> int:
+    """The sign-ins on the key, numbered; ``--delete N`` deletes the N-th of that list."""
+    reader = _PinReader(ctx)
+    # The key alone, as `key info`: no store is opened (which would mark this
+    # organisation's own sign-ins, but must not be made by looking at a key).
+    key, our_rp_id = KeySignIns(devices), None
+    pin = reader.current()
+    found = key.list(pin, our_rp_id=our_rp_id)
+    number: int | None = ctx.args.delete
+    if number is None:
+        _print_sign_ins(ctx, found)
+        return 0
+    if not 1 <= number <= len(found.sign_ins):
+        raise SecurityKeySignInNotFoundError()
+    chosen = found.sign_ins[number - 1]
+    words = {"account": chosen.user_name, "site": chosen.rp_id}
+    if sys.stdin.isatty():  # a person at a terminal confirms; a script said --delete
+        answer = input(ctx.t("cli.security_key.confirm_delete", **words)).strip().casefold()
+        if answer not in (ctx.t("cli.security_key.yes").casefold(), "yes"):
+            ctx.out("cli.security_key.not_deleted")
+            return 1
+    _print_sign_ins(ctx, key.delete(pin, chosen.credential_id, our_rp_id=our_rp_id))
+    ctx.out("cli.security_key.deleted", **words)
     return 0

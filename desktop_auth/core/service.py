@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     # start); it is imported when a key is first used (see __getattr__ below).
     from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
     from desktop_auth.devices.key_pin import KeyInfo, OwnSecurityKey
+    from desktop_auth.devices.key_sign_ins import KeySignIns, StoredSignIn, StoredSignIns
 
 import socket
 from collections.abc import Callable, Iterable, Sequence
@@ -134,6 +135,7 @@ __all__ = [
     "IssuedBackupCode",
     "KeyInfo",
     "KeyPrompts",
+    "KeySignIns",
     "KeyTrust",
     "Limit",
     "MyAccount",
@@ -169,6 +171,8 @@ __all__ = [
     "SignInOutcome",
     "SignInResult",
     "SignedToken",
+    "StoredSignIn",
+    "StoredSignIns",
     "TemporaryPassword",
     "TotpEnrollment",
     "Unit",
@@ -426,4 +430,8 @@ def __getattr__(name: str) -> object:
         from desktop_auth.devices import key_pin
 
         return getattr(key_pin, name)
+    if name in ("KeySignIns", "StoredSignIn", "StoredSignIns"):
+        from desktop_auth.devices import key_sign_ins
+
+        return getattr(key_sign_ins, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,6 +36,7 @@ from fido2 import cbor
 from fido2.cose import ES256
 from fido2.ctap import STATUS, CtapDevice, CtapError
 from fido2.ctap2.base import Ctap2
+from fido2.ctap2.credman import CredentialManagement
 from fido2.ctap2.pin import ClientPin
 from fido2.hid import CAPABILITY, CTAPHID
 from fido2.webauthn import AttestedCredentialData, AuthenticatorData
@@ -45,6 +46,8 @@ from desktop_auth.devices.soft_pin import SoftClientPin
 #: This authenticator's model id.  The relying party refuses it outside demo mode.
 SOFT_AAGUID = uuid.UUID("6d44ba9b-f6ec-2e49-b930-0c8fe920cb73")
 ES256_ALG = -7
+#: Discoverable credentials (passkeys) the key can hold, as a small real key.
+MAX_RESIDENT_CREDENTIALS = 25
 FLAG = AuthenticatorData.FLAG
 
 
@@ -104,6 +107,8 @@ class SoftAuthenticator(CtapDevice):
         #: The backup flags this authenticator reports (BE, BS): a synced passkey's.
         self.backup_eligible = False
         self.backup_state = False
+        self._pending_sites: list[str] = []
+        self._pending_stored: list[SoftCredential] = []
 
     # --- CtapDevice ---------------------------------------------------------------
 
@@ -143,6 +148,8 @@ class SoftAuthenticator(CtapDevice):
                 and request.get(2) == ClientPin.CMD.GET_KEY_AGREEMENT
             ):
                 return _ok(self.client_pin.handle(request))
+            if command == Ctap2.CMD.CREDENTIAL_MGMT and self._pin_capable:
+                return _ok(self._credential_management(request))
             if command == Ctap2.CMD.SELECTION:
                 self._wait_for_touch(event, on_keepalive)
                 return _ok()
@@ -192,8 +199,11 @@ class SoftAuthenticator(CtapDevice):
             info[0x02] = ["hmac-secret", "hmac-secret-mc"]
         if self._pin_capable:
             options["clientPin"] = self.client_pin.is_set
+            options["credMgmt"] = True  # its sign-ins listed and deleted, behind the PIN
             info[0x0C] = self.client_pin.force_change
             info[0x0D] = self.client_pin.min_pin_length
+            stored = sum(1 for c in self.credentials if c.resident)
+            info[0x14] = max(0, MAX_RESIDENT_CREDENTIALS - stored)
         return info
 
     def _wait_for_touch(
@@ -374,6 +384,46 @@ class SoftAuthenticator(CtapDevice):
             )
         return outputs
 
+    # --- credential management (CTAP 2.1 §6.8): the sign-ins stored on the key -------
+
+    def _credential_management(self, request: Mapping[int, Any]) -> Mapping[int, Any]:
+        sub, params = request.get(1), request.get(2) or {}
+        if sub in _AUTHENTICATED_CREDMAN:
+            message = bytes([sub]) + (cbor.encode(params) if params else b"")
+            self.client_pin.check_token(request.get(3), request.get(4), message)
+        stored = [c for c in self.credentials if c.resident]
+        if sub == CredentialManagement.CMD.GET_CREDS_METADATA:
+            return {1: len(stored), 2: max(0, MAX_RESIDENT_CREDENTIALS - len(stored))}
+        if sub == CredentialManagement.CMD.ENUMERATE_RPS_BEGIN:
+            sites = list(dict.fromkeys(c.rp_id for c in stored))
+            if not sites:
+                raise CtapError(CtapError.ERR.NO_CREDENTIALS)
+            self._pending_sites = sites[1:]
+            return {**_site(sites[0]), 5: len(sites)}
+        if sub == CredentialManagement.CMD.ENUMERATE_RPS_NEXT:
+            if not self._pending_sites:
+                raise CtapError(CtapError.ERR.NOT_ALLOWED)
+            return _site(self._pending_sites.pop(0))
+        if sub == CredentialManagement.CMD.ENUMERATE_CREDS_BEGIN:
+            site_hash = params.get(1)
+            found = [c for c in stored if hashlib.sha256(c.rp_id.encode()).digest() == site_hash]
+            if not found:
+                raise CtapError(CtapError.ERR.NO_CREDENTIALS)
+            self._pending_stored = found[1:]
+            return {**_stored(found[0]), 9: len(found)}
+        if sub == CredentialManagement.CMD.ENUMERATE_CREDS_NEXT:
+            if not self._pending_stored:
+                raise CtapError(CtapError.ERR.NOT_ALLOWED)
+            return _stored(self._pending_stored.pop(0))
+        if sub == CredentialManagement.CMD.DELETE_CREDENTIAL:
+            wanted = (params.get(2) or {}).get("id")
+            kept = [c for c in self.credentials if not (c.resident and c.credential_id == wanted)]
+            if len(kept) == len(self.credentials):
+                raise CtapError(CtapError.ERR.NO_CREDENTIALS)
+            self.credentials = kept
+            return {}
+        raise CtapError(CtapError.ERR.INVALID_SUBCOMMAND)
+
     def _fail_if_told(self) -> None:
         if self.fail_with is not None:
             code, self.fail_with = self.fail_with, None
@@ -384,3 +434,28 @@ class SoftAuthenticator(CtapDevice):
             if credential.credential_id == credential_id:
                 return credential
         raise CtapError(CtapError.ERR.NO_CREDENTIALS)
+
+
+#: Credential-management subcommands that carry the PIN token's proof (the "next" ones
+#: continue an enumeration the token began).
+_AUTHENTICATED_CREDMAN = frozenset(
+    {
+        CredentialManagement.CMD.GET_CREDS_METADATA,
+        CredentialManagement.CMD.ENUMERATE_RPS_BEGIN,
+        CredentialManagement.CMD.ENUMERATE_CREDS_BEGIN,
+        CredentialManagement.CMD.DELETE_CREDENTIAL,
+    }
+)
+
+
+def _site(rp_id: str) -> dict[int, Any]:
+    return {3: {"id": rp_id}, 4: hashlib.sha256(rp_id.encode()).digest()}
+
+
+def _stored(credential: SoftCredential) -> dict[int, Any]:
+    return {
+        6: {"id": credential.user_id, "name": credential.user_name},
+        7: {"type": "public-key", "id": credential.credential_id},
+        8: dict(ES256.from_cryptography_key(credential.private_key.public_key())),  # type: ignore[no-untyped-call]
+        10: 1,  # credProtect: userVerificationOptional
+    }

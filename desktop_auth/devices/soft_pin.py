@@ -42,6 +42,8 @@ class SoftClientPin:
         self.needs_power_cycle = False
         self._protocol = PinProtocolV2()
         self._key_agreement = ec.generate_private_key(ec.SECP256R1())
+        #: The token the last right PIN bought (credential management checks it).
+        self._token: bytes | None = None
 
     @property
     def is_set(self) -> bool:
@@ -142,7 +144,19 @@ class SoftClientPin:
         self._check_pin_hash(secret, request[6])
         if self.force_change:
             raise CtapError(ERR.PIN_POLICY_VIOLATION)  # CTAP 2.1: a forced change first
-        return bytes(self._protocol.encrypt(secret, secrets.token_bytes(32)))  # type: ignore[no-untyped-call]
+        self._token = secrets.token_bytes(32)
+        return bytes(self._protocol.encrypt(secret, self._token))  # type: ignore[no-untyped-call]
+
+    def check_token(self, protocol: object, pin_uv_param: object, message: bytes) -> None:
+        """A command authenticated with the PIN token (CTAP 2.1 §6.5.5.7): the token's
+        HMAC over ``message``; without a token, or with another, refused."""
+        if pin_uv_param is None:
+            raise CtapError(ERR.PUAT_REQUIRED)
+        if protocol != PinProtocolV2.VERSION or not isinstance(pin_uv_param, bytes):
+            raise CtapError(ERR.INVALID_PARAMETER)
+        if self._token is None:
+            raise CtapError(ERR.PIN_AUTH_INVALID)
+        self._check_auth(self._token, message, pin_uv_param)
 
     def hmac_secret(self, extension: Mapping[int, Any], cred_random: bytes) -> bytes:
         """The hmac-secret output (CTAP 2.1 §12.5): the platform's salts, decrypted under

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from desktop_auth.cli import security_key
 from desktop_auth.devices.soft import SOFT_AAGUID, SoftAuthenticator
@@ -86,3 +89,34 @@ def test_no_key_plugged_in_is_one_calm_line(cli: Cli, monkeypatch: pytest.Monkey
 def test_the_key_group_speaks_dutch(cli: Cli, key: SoftAuthenticator) -> None:
     code, out, _ = cli("--language", "nl", "key", "info")
     assert code == 0 and "Pincode: niet ingesteld" in out
+
+
+def test_sign_ins_lists_what_is_on_the_key_and_deletes_one_by_number(
+    cli: Cli, key: SoftAuthenticator
+) -> None:
+    from desktop_auth.devices.soft import SoftCredential
+
+    key.client_pin.preset("4823917")
+    for rp_id, account in (("github.com", "jan-dev"), ("google.com", "jan@gmail.com")):
+        key.credentials.append(
+            SoftCredential(
+                credential_id=os.urandom(32),
+                rp_id=rp_id,
+                user_id=account.encode(),
+                user_name=account,
+                private_key=ec.generate_private_key(ec.SECP256R1()),
+                resident=True,
+            )
+        )
+    code, out, err = cli("key", "sign-ins", "--pin-stdin", stdin="4823917\n")
+    assert (code, err) == (0, "")
+    assert "1. github.com  jan-dev" in out and "2. google.com  jan@gmail.com" in out
+    assert "Room for 23 more." in out and "4823917" not in out
+    code, out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "2", stdin="4823917\n")
+    assert (code, err) == (0, "")
+    assert "Deleted the sign-in for jan@gmail.com at google.com." in out
+    assert [c.user_name for c in key.credentials] == ["jan-dev"]
+    code, _out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "5", stdin="4823917\n")
+    assert code != 0 and "not on this security key" in err
+    code, _out, err = cli("--language", "nl", "key", "sign-ins", "--pin-stdin", stdin="0000\n")
+    assert code != 0 and "4823917" not in err and len(err.strip().splitlines()) == 1
