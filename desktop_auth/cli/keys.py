@@ -25,6 +25,19 @@ def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     load.set_defaults(handler=import_key)
 
 
+def write_new_private_file(path: Path, content: bytes) -> None:
+    """A key file: only its owner may read it, and an existing file is never overwritten
+    (the data key's export, the vault escrow's shares)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise KeyExportExistsError(path=str(path)) from exc
+    except OSError as exc:
+        raise KeyFileUnwritableError(path=str(path)) from exc
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+
+
 def export_key(ctx: CliContext) -> int:
     path: Path = ctx.args.file
     if path.exists():
@@ -34,15 +47,7 @@ def export_key(ctx: CliContext) -> int:
     content = service.operations.export_data_key(
         passphrase, actor=service.accounts.local_administrator()
     )
-    try:
-        # Only its owner may read it, and an existing file is never overwritten.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise KeyExportExistsError(path=str(path)) from exc
-    except OSError as exc:
-        raise KeyFileUnwritableError(path=str(path)) from exc
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
+    write_new_private_file(path, content)
     ctx.out("cli.key.exported", path=str(path))
     return 0
 

@@ -11,12 +11,12 @@ out of the policy.
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.errors import KeyExportExistsError, KeyFileUnreadableError, KeyFileUnwritableError
+from desktop_auth.cli.keys import write_new_private_file
+from desktop_auth.errors import KeyExportExistsError, KeyFileUnreadableError
 
 
 def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
@@ -57,18 +57,6 @@ def _passphrases(ctx: CliContext, *, twice: bool) -> tuple[str, str]:
     )
 
 
-def _write_new(path: Path, content: bytes) -> None:
-    try:
-        # Only its owner may read it, and an existing file is never overwritten.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise KeyExportExistsError(path=str(path)) from exc
-    except OSError as exc:
-        raise KeyFileUnwritableError(path=str(path)) from exc
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
-
-
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -89,7 +77,7 @@ def init_escrow(ctx: CliContext) -> int:
     written: list[Path] = []
     try:
         for path, content in zip((one, other), escrow.shares, strict=True):
-            _write_new(path, content)
+            write_new_private_file(path, content)
             written.append(path)
         service.policy.update(actor=actor, changes={"vault_escrow_key": escrow.public_key})
     except BaseException:

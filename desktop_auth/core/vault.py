@@ -440,8 +440,7 @@ class VaultStorage:
         with ctx.store.transaction() as db:
             user = get_user(db, email)
             vault = _existing_vault(db, user.id)
-            offered = write_check_of(proof) if len(proof) == PROOF_BYTES else b""
-            if not hmac.compare_digest(offered, vault.write_check):
+            if not _proof_fits(vault, proof):
                 raise VaultWrongKeyError()
             if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
                 raise VaultFullError(limit=MAX_SLOTS)
@@ -548,8 +547,7 @@ class VaultStorage:
             with ctx.store.transaction() as db:
                 user = lock_user(db, session.user_id)
                 vault = _existing_vault(db, user.id)
-                offered = write_check_of(proof) if len(proof) == PROOF_BYTES else b""
-                if not hmac.compare_digest(offered, vault.write_check):
+                if not _proof_fits(vault, proof):
                     raise _ProofRefusedError(vault.vault_id)
                 yield db, user, vault
         except _ProofRefusedError as refused:
@@ -644,6 +642,12 @@ def _check_shape(slots: Sequence[NewSlot]) -> None:
     kinds = {slot.kind for slot in slots}
     if not {VaultSlotKind.SECURITY_KEY, VaultSlotKind.RECOVERY_KEY} <= kinds:
         raise VaultNeedsTwoSlotsError()
+
+
+def _proof_fits(vault: Vault, proof: bytes) -> bool:
+    """The write proof matches the vault's check (in constant time)."""
+    offered = write_check_of(proof) if len(proof) == PROOF_BYTES else b""
+    return hmac.compare_digest(offered, vault.write_check)
 
 
 def _check_escrow(escrow_key: str, slots: Sequence[NewSlot]) -> None:

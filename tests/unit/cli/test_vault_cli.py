@@ -105,6 +105,22 @@ def test_status_without_a_vault(initialized_here: Cli, plugged: list[SoftAuthent
     assert (code, err) == (0, "") and "You have no vault yet" in out
 
 
+def escrow_open(cli: Cli, one: Path, other: Path, *, stdin: str) -> tuple[int, str, str]:
+    """Two administrators at one workstation: their share files, their passphrases."""
+    return cli(
+        "admin",
+        "vault",
+        "escrow",
+        "open",
+        "--email",
+        JAN,
+        str(one),
+        str(other),
+        "--passphrases-stdin",
+        stdin=stdin,
+    )
+
+
 ANNA = "anna-heeft-een-lange-zin"
 PIET = "piet-heeft-er-ook-een"
 
@@ -145,44 +161,11 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     code, out, err = vault_cli(cli, "status")
     assert "only two administrators together" in out
 
-    code, _out, err = cli(
-        "admin",
-        "vault",
-        "escrow",
-        "open",
-        "--email",
-        JAN,
-        str(one),
-        str(other),
-        "--passphrases-stdin",
-        stdin=f"{ANNA}\nniet-het-goede-wachtwoord\n",
-    )
+    code, _out, err = escrow_open(cli, one, other, stdin=f"{ANNA}\nniet-het-goede-wachtwoord\n")
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    code, _out, err = cli(
-        "admin",
-        "vault",
-        "escrow",
-        "open",
-        "--email",
-        JAN,
-        str(one),
-        str(one),
-        "--passphrases-stdin",
-        stdin=f"{ANNA}\n{ANNA}\n",
-    )
+    code, _out, err = escrow_open(cli, one, one, stdin=f"{ANNA}\n{ANNA}\n")
     assert code != 0 and "two share files" in err
-    code, out, err = cli(
-        "admin",
-        "vault",
-        "escrow",
-        "open",
-        "--email",
-        JAN,
-        str(one),
-        str(other),
-        "--passphrases-stdin",
-        stdin=passphrases,
-    )
+    code, out, err = escrow_open(cli, one, other, stdin=passphrases)
     assert (code, err) == (0, ""), err
     [printed] = [line.strip() for line in out.splitlines() if line.count("-") == 7]
     assert printed != jans_vault

@@ -30,7 +30,13 @@ from desktop_auth.vault import crypto
 from desktop_auth.vault.client import VaultClient, codes_from, escrow_slot
 from desktop_auth.vault.crypto import VaultKey
 from desktop_auth.vault.entries import EntryContent
-from desktop_auth.vault.escrow import EscrowKey, make_escrow, open_escrow, recover_vault
+from desktop_auth.vault.escrow import (
+    EscrowKey,
+    NewEscrow,
+    make_escrow,
+    open_escrow,
+    recover_vault,
+)
 from desktop_auth.vocabulary import SecurityNotice, VaultSlotKind
 from tests.helpers import MemoryKeyring, PinnedClock, make_service
 from tests.webauthn_helpers import KeyUser, hardware_key, make_user_with_key
@@ -39,6 +45,11 @@ ANNA = "anna-heeft-een-lange-zin"
 PIET = "piet-heeft-er-ook-een"
 VAULT_ID = str(uuid.uuid4())
 SLOT_ID = str(uuid.uuid4())
+
+
+def both_shares(escrow: NewEscrow) -> EscrowKey:
+    """Both administrators' shares and passphrases, in order."""
+    return open_escrow(escrow.shares[0], ANNA, escrow.shares[1], PIET)
 
 
 def escrow_pair() -> tuple[X25519PrivateKey, bytes]:
@@ -155,7 +166,7 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     assert summary.escrow_on
     assert [s.kind for s in summary.slots].count(VaultSlotKind.ESCROW) == 1
 
-    key = open_escrow(*escrow.shares[:1], ANNA, escrow.shares[1], PIET)
+    key = both_shares(escrow)
     printed = recover_vault(service, key, actor=admin, email=jan.email, label="From the helpdesk")
     opened = client.open_with_recovery_key(printed.formatted())
     assert [e.content.service for e in opened.entries()] == ["GitHub"]
@@ -185,40 +196,18 @@ def test_shares_of_another_escrow_or_no_escrow_open_nothing(
     jan, _ = jan_with_vault(service, admin, plugged)  # made while escrow was off
     current = make_escrow(ANNA, PIET)
     with pytest.raises(VaultEscrowOffError):
-        recover_vault(
-            service,
-            open_escrow(*current.shares[:1], ANNA, current.shares[1], PIET),
-            actor=admin,
-            email=jan.email,
-            label="x",
-        )
+        recover_vault(service, both_shares(current), actor=admin, email=jan.email, label="x")
     service.policy.update(actor=admin, changes={"vault_escrow_key": current.public_key})
     with pytest.raises(VaultEscrowOffError):  # no slot until Jan opens his vault again
-        recover_vault(
-            service,
-            open_escrow(*current.shares[:1], ANNA, current.shares[1], PIET),
-            actor=admin,
-            email=jan.email,
-            label="x",
-        )
+        recover_vault(service, both_shares(current), actor=admin, email=jan.email, label="x")
     plugged.append(jan.key)
     VaultClient(service, jan.session).open_with_key()  # the slot is added as it opens
     older = make_escrow(ANNA, PIET)
     with pytest.raises(VaultEscrowSharesWrongError):
-        recover_vault(
-            service,
-            open_escrow(*older.shares[:1], ANNA, older.shares[1], PIET),
-            actor=admin,
-            email=jan.email,
-            label="x",
-        )
+        recover_vault(service, both_shares(older), actor=admin, email=jan.email, label="x")
     with pytest.raises(UserNotFoundError):
         recover_vault(
-            service,
-            open_escrow(*current.shares[:1], ANNA, current.shares[1], PIET),
-            actor=admin,
-            email="niemand@example.nl",
-            label="x",
+            service, both_shares(current), actor=admin, email="niemand@example.nl", label="x"
         )
     forged = EscrowKey(X25519PrivateKey.generate())
     with pytest.raises(VaultEscrowSharesWrongError):
