@@ -519,6 +519,15 @@
 <context>
     <name>DashboardView</name>
     <message>
+        <source>Double-click to show this user</source>
+        <extracomment>An address in one of the lists was chosen: the console shows that user.</extracomment>
+        <translation>Dubbelklik om deze gebruiker te tonen</translation>
+    </message>
+    <message>
+        <source>Nobody</source>
+        <translation>Niemand</translation>
+    </message>
+    <message>
         <source>Two-step verification</source>
         <translation>Tweestapsverificatie</translation>
     </message>
@@ -549,6 +558,10 @@
     <message>
         <source>&amp;Refresh</source>
         <translation>&amp;Vernieuwen</translation>
+    </message>
+    <message>
+        <source>Unlock the chosen account</source>
+        <translation>Gekozen account vrijgeven</translation>
     </message>
     <message>
         <source>Share of users with two-step verification</source>

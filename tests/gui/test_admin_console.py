@@ -650,6 +650,40 @@ def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(
     window.close()
 
 
+def test_the_dashboards_lists_lead_on_to_the_user_and_unlock_a_locked_account(
+    qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Issue 19 item 14: the lists were dead ends, and empty ones showed nothing."""
+    board = console.dashboard
+    make_user(service, admin, email="piet@example.nl")
+    kees = make_user(service, admin, email="kees@example.nl")
+    fail_sign_ins(service, clock, kees, service.policy.current().throttle.lock_after)
+    console.tabs.setCurrentWidget(console.users)
+    console.tabs.setCurrentWidget(board)  # opened again: counted afresh
+    qtbot.waitUntil(lambda: board.report is not None and kees in board.report.locked)
+    assert [board.cloned.item(i).text() for i in range(board.cloned.count())] == ["Nobody"]
+    assert not board.cloned.item(0).flags() & Qt.ItemFlag.ItemIsSelectable
+    assert not board.unlock_button.isEnabled()  # nothing chosen yet
+    shoot(board, "72-admin-dashboard-lists")
+
+    board.locked.setCurrentRow(0)
+    qtbot.waitUntil(board.unlock_button.isEnabled)
+    board.unlock_button.click()
+    qtbot.waitUntil(lambda: board.report is not None and kees not in board.report.locked)
+    assert service.sign_in.with_password(kees, USER_PASSWORD).outcome is not SignInOutcome.LOCKED
+
+    piet = next(
+        board.not_enrolled.item(i)
+        for i in range(board.not_enrolled.count())
+        if board.not_enrolled.item(i).text() == "piet@example.nl"
+    )
+    board.not_enrolled.itemActivated.emit(piet)  # a double-click, or Enter
+    assert console.tabs.currentWidget() is console.users
+    qtbot.waitUntil(
+        lambda: [r.user.email for r in console.users.model.rows] == ["piet@example.nl"]
+    )
+
+
 def test_every_view_in_both_languages_for_review(
     qtbot: QtBot, console: AdminConsole, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:

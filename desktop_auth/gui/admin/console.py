@@ -39,6 +39,13 @@ class AdminConsole(QDialog):
         for view in (self.dashboard, self.users, self.audit, self.policy):
             view.load()
         self.tabs.currentChanged.connect(self._tab_opened)
+        self.dashboard.user_chosen.connect(self.show_user)
+
+    def show_user(self, email: str) -> None:
+        """One user in the users tab, where the helpdesk's actions are."""
+        self.tabs.setCurrentWidget(self.users)
+        self.users.search.setText(email)
+        self.users.load()
 
     def _tab_opened(self, index: int) -> None:
         """The read-only views show what is true now each time they are opened; the

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -93,7 +94,12 @@ class ShareChart(QWidget):
 
 
 class DashboardView(Screen):
-    """Figures from ``enrollment_report``; Refresh reads them again."""
+    """Figures from ``enrollment_report``; Refresh reads them again.  Each list leads on:
+    a double-click (or Enter) shows that user in the users tab, and a locked account can
+    be unlocked from its list."""
+
+    #: An address in one of the lists was chosen: the console shows that user.
+    user_chosen = Signal(str)
 
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +120,13 @@ class DashboardView(Screen):
             title.setBuddy(widget)
             lists.addWidget(title, 0, column)
             lists.addWidget(widget, 1, column)
+            widget.itemActivated.connect(self._chosen)
+        self.unlock_button = QPushButton()
+        self.unlock_button.clicked.connect(self.unlock_selected)
+        self.unlock_button.setEnabled(False)
+        self.locked.currentItemChanged.connect(lambda *_: self._offer_unlock())
+        self.runner.busy_changed.connect(lambda _busy: self._offer_unlock())
+        lists.addWidget(self.unlock_button, 2, 2)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.load)
         self.error = ErrorLabel()
@@ -129,7 +142,44 @@ class DashboardView(Screen):
         self.retranslate()
 
     def inputs(self) -> list[QWidget]:
-        return [self.refresh_button]
+        return [self.refresh_button]  # Unlock follows the choice too: _offer_unlock
+
+    def _chosen(self, item: QListWidgetItem) -> None:
+        email = item.data(Qt.ItemDataRole.UserRole)
+        if email:
+            self.user_chosen.emit(str(email))
+
+    def _offer_unlock(self) -> None:
+        item = self.locked.currentItem()
+        self.unlock_button.setEnabled(
+            item is not None and bool(item.data(Qt.ItemDataRole.UserRole)) and not self.runner.busy
+        )
+
+    def unlock_selected(self) -> None:
+        item = self.locked.currentItem()
+        email = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not email:
+            return
+        service = self.context.service
+        self.context.run(
+            self.runner,
+            lambda actor: service.accounts.unlock(actor=actor, email=str(email)),
+            lambda _user: self.load(),
+            self.error,
+        )
+
+    def _fill(self, widget: QListWidget, entries: list[tuple[str, str]]) -> None:
+        """``entries``: (address, text); an empty list says so rather than show nothing."""
+        widget.clear()
+        for email, text in entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, email)
+            item.setToolTip(self.tr("Double-click to show this user"))
+            widget.addItem(item)
+        if not entries:
+            empty = QListWidgetItem(self.tr("Nobody"))
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            widget.addItem(empty)
 
     def load(self) -> None:
         service, actor = self.context.service, self.context.actor()
@@ -142,13 +192,8 @@ class DashboardView(Screen):
 
     def _loaded(self, report: EnrollmentReport) -> None:
         self.report = report
-        self.not_enrolled.clear()
-        self.not_enrolled.addItems(list(report.not_enrolled))
-        self.cloned.clear()
-        self.cloned.addItems([f"{key.email} — {key.nickname}" for key in report.possibly_cloned])
-        self.locked.clear()
-        self.locked.addItems(list(report.locked))
-        self.retranslate()
+        self.retranslate()  # fills the lists, "Nobody" in this language where empty
+        self._offer_unlock()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Two-step verification"))
@@ -159,11 +204,18 @@ class DashboardView(Screen):
         self.cloned.setAccessibleName(self.tr("Possibly copied security keys"))
         self.locked.setAccessibleName(self.tr("Locked accounts"))
         self.refresh_button.setText(self.tr("&Refresh"))
+        self.unlock_button.setText(self.tr("Unlock the chosen account"))
         self.chart.setAccessibleName(self.tr("Share of users with two-step verification"))
         report = self.report
         if report is None:
             self.summary.setText(self.tr("Counting…"))
             return
+        self._fill(self.not_enrolled, [(email, email) for email in report.not_enrolled])
+        self._fill(
+            self.cloned,
+            [(key.email, f"{key.email} — {key.nickname}") for key in report.possibly_cloned],
+        )
+        self._fill(self.locked, [(email, email) for email in report.locked])
         total = report.active_users
         self.chart.set_bars(
             [
