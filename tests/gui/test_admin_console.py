@@ -679,9 +679,7 @@ def test_the_dashboards_lists_lead_on_to_the_user_and_unlock_a_locked_account(
     )
     board.not_enrolled.itemActivated.emit(piet)  # a double-click, or Enter
     assert console.tabs.currentWidget() is console.users
-    qtbot.waitUntil(
-        lambda: [r.user.email for r in console.users.model.rows] == ["piet@example.nl"]
-    )
+    qtbot.waitUntil(lambda: [r.user.email for r in console.users.model.rows] == ["piet@example.nl"])
 
 
 def test_every_view_in_both_languages_for_review(
