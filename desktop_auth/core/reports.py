@@ -5,6 +5,7 @@ Counted with a few aggregate queries, so it stays quick with 100,000 users.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,6 +15,18 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.policy import Policy
 from desktop_auth.store.models import AuditEvent, TotpCredential, User, WebAuthnCredential
 from desktop_auth.vocabulary import AuditEventType, FactorKind
+
+#: The days the dashboard's progress picture covers, and the pace is measured over.
+HISTORY_DAYS = 30
+PACE_DAYS = 14
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnrolledOn:
+    """How many active users had set up a second factor by the end of ``day``."""
+
+    day: date
+    enrolled: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +50,15 @@ class EnrollmentReport:
     locked: tuple[str, ...]
     #: Failed sign-ins and second steps in the last 24 hours.
     recent_failures: int
+    #: Active, not exempt, without a second factor: who is still to come.
+    remaining: int = 0
+    #: Day by day, the last ``HISTORY_DAYS`` up to today (UTC days).
+    history: tuple[EnrolledOn, ...] = ()
+    #: First set-ups a day over the last ``PACE_DAYS``.
+    pace_per_day: float = 0.0
+    #: When everyone is set up at that pace (today when nobody is left); None when
+    #: nobody set up in those days and some are still to come.
+    projected_complete: date | None = None
 
     @property
     def share_enrolled(self) -> float:
@@ -106,6 +128,26 @@ def enrollment_report(db: DbSession, policy: Policy, now: datetime, limit: int) 
         .select_from(User)
         .where(User.disabled.is_(False), User.second_factor_exempt.is_(True))
     ).scalar_one()
+    remaining = int(
+        db.execute(
+            select(func.count())
+            .select_from(User)
+            .where(
+                User.disabled.is_(False),
+                User.second_factor_exempt.is_(False),
+                User.id.not_in(keys),
+                User.id.not_in(apps),
+            )
+        ).scalar_one()
+    )
+    history, pace = _history(db, now)
+    today = now.date()
+    if remaining == 0:
+        projected: date | None = today
+    elif pace > 0:
+        projected = today + timedelta(days=math.ceil(remaining / pace))
+    else:
+        projected = None
     return EnrollmentReport(
         active_users=active,
         enrolled=enrolled,
@@ -119,4 +161,52 @@ def enrollment_report(db: DbSession, policy: Policy, now: datetime, limit: int) 
         possibly_cloned=tuple(FlaggedKey(email=e, nickname=n) for e, n in cloned),
         locked=tuple(locked),
         recent_failures=int(failures),
+        remaining=remaining,
+        history=history,
+        pace_per_day=pace,
+        projected_complete=projected,
     )
+
+
+def _history(db: DbSession, now: datetime) -> tuple[tuple[EnrolledOn, ...], float]:
+    """Each active user's first set-up (a key, or a confirmed app), counted by day: one
+    count before the window and the window's own rows, so it stays quick at any size."""
+    setups = (
+        select(
+            WebAuthnCredential.user_id.label("user_id"), WebAuthnCredential.created_at.label("at")
+        )
+        .union_all(
+            select(TotpCredential.user_id, TotpCredential.confirmed_at).where(
+                TotpCredential.confirmed_at.isnot(None)
+            )
+        )
+        .subquery()
+    )
+    firsts = (
+        select(setups.c.user_id, func.min(setups.c.at).label("first"))
+        .join(User, User.id == setups.c.user_id)
+        .where(User.disabled.is_(False))
+        .group_by(setups.c.user_id)
+        .subquery()
+    )
+    today = now.date()
+    start = today - timedelta(days=HISTORY_DAYS - 1)
+    start_moment = datetime.combine(start, datetime.min.time(), tzinfo=now.tzinfo)
+    before = int(
+        db.execute(
+            select(func.count()).select_from(firsts).where(firsts.c.first < start_moment)
+        ).scalar_one()
+    )
+    per_day: dict[date, int] = {}
+    for first in db.execute(select(firsts.c.first).where(firsts.c.first >= start_moment)).scalars():
+        day = first.astimezone(now.tzinfo).date()
+        per_day[day] = per_day.get(day, 0) + 1
+    history = []
+    running = before
+    for offset in range(HISTORY_DAYS):
+        day = start + timedelta(days=offset)
+        running += per_day.get(day, 0)
+        history.append(EnrolledOn(day=day, enrolled=running))
+    pace_start = today - timedelta(days=PACE_DAYS - 1)
+    recent = sum(count for day, count in per_day.items() if day >= pace_start)
+    return tuple(history), recent / PACE_DAYS

@@ -520,7 +520,7 @@
     <name>DashboardView</name>
     <message>
         <source>Double-click to show this user</source>
-        <extracomment>An address in one of the lists was chosen: the console shows that user.</extracomment>
+        <extracomment>The first and the last day, written under the line&apos;s ends. An address in one of the lists was chosen: the console shows that user.</extracomment>
         <translation>Dubbelklik om deze gebruiker te tonen</translation>
     </message>
     <message>
@@ -590,6 +590,34 @@
     <message>
         <source>%1 failed sign-ins or second steps in the last 24 hours.</source>
         <translation>%1 mislukte inlogpogingen of tweede stappen in de afgelopen 24 uur.</translation>
+    </message>
+    <message>
+        <source>From %1 to %2 set up over the last %3 days.</source>
+        <translation>Van %1 naar %2 ingesteld in de afgelopen %3 dagen.</translation>
+    </message>
+    <message>
+        <source>Set-ups over the last weeks</source>
+        <translation>Instellingen in de afgelopen weken</translation>
+    </message>
+    <message>
+        <source>Everyone who must is set up.</source>
+        <translation>Iedereen die moet, heeft het ingesteld.</translation>
+    </message>
+    <message>
+        <source>Nobody set up in the last two weeks: at this pace %1 users never will.</source>
+        <translation>De afgelopen twee weken heeft niemand het ingesteld: in dit tempo doen %1 gebruikers het nooit.</translation>
+    </message>
+    <message>
+        <source>%1 to go. At the pace of the last two weeks (%2 a day) everyone is set up by %3.</source>
+        <translation>Nog %1 te gaan. In het tempo van de afgelopen twee weken (%2 per dag) heeft iedereen het ingesteld op %3.</translation>
+    </message>
+    <message>
+        <source>That is %1 days after the deadline.</source>
+        <translation>Dat is %1 dagen na de uiterste datum.</translation>
+    </message>
+    <message>
+        <source>That is before the deadline.</source>
+        <translation>Dat is voor de uiterste datum.</translation>
     </message>
 </context>
 <context>

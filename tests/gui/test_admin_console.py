@@ -647,6 +647,12 @@ def test_dashboard_counts_enrollment_by_method_and_lists_who_is_missing(
     assert items == ["kees@example.nl", "piet@example.nl"]
     assert board.failures.text().startswith("3 failed")
     assert "Any method: 2/4 (50%)" in board.chart.accessibleDescription()
+    # Progress over time, and the day everyone is done at this pace (issue 19 item 14).
+    assert len(board.progress.shares) == 30 and board.progress.shares[-1] == 0.5
+    assert "2 to go" in board.pace.text() and "15 July 2026" in board.pace.text()
+    assert board.progress.accessibleDescription().endswith("to 50% set up over the last 30 days.")
+    qtbot.waitUntil(lambda: board.chart.height() >= board.chart.sizeHint().height())
+    shoot(board, "73-admin-dashboard-progress")
     window.close()
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -93,6 +93,61 @@ class ShareChart(QWidget):
         painter.end()
 
 
+class ProgressChart(QWidget):
+    """Set-ups over the last weeks: the share of active users with a second factor, day
+    by day, as a line over a 0–100 % track; painted in the palette's colours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shares: list[float] = []
+        #: The first and the last day, written under the line's ends.
+        self.ends = ("", "")
+
+    def set_shares(self, shares: list[float], ends: tuple[str, str], description: str) -> None:
+        self.shares, self.ends = shares, ends
+        self.setAccessibleDescription(description)
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(480, 90 + self.fontMetrics().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(240, 70)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        if len(self.shares) < 2:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        line_height = self.fontMetrics().height()
+        area = QRectF(self.rect()).adjusted(4, 6, -4, -6 - line_height)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.drawRect(area)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        inside = area.adjusted(4, 2, -4, -2)
+        painter.drawText(
+            inside, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), "100%"
+        )
+        painter.drawText(
+            inside, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), "0%"
+        )
+        below = QRectF(area.left(), area.bottom() + 2, area.width(), line_height)
+        painter.drawText(below, int(Qt.AlignmentFlag.AlignLeft), self.ends[0])
+        painter.drawText(below, int(Qt.AlignmentFlag.AlignRight), self.ends[1])
+        step = area.width() / (len(self.shares) - 1)
+        path = QPainterPath()
+        for index, share in enumerate(self.shares):
+            point = QPointF(area.left() + index * step, area.bottom() - share * area.height())
+            if index == 0:
+                path.moveTo(point)
+            else:
+                path.lineTo(point)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2.5))
+        painter.drawPath(path)
+        painter.end()
+
+
 class DashboardView(Screen):
     """Figures from ``enrollment_report``; Refresh reads them again.  Each list leads on:
     a double-click (or Enter) shows that user in the users tab, and a locked account can
@@ -108,6 +163,8 @@ class DashboardView(Screen):
         self.title = heading()
         self.summary = paragraph()
         self.chart = ShareChart()
+        self.progress = ProgressChart()
+        self.pace = paragraph()
         self.failures = paragraph()
         self.list_titles = [QLabel() for _ in range(3)]
         self.not_enrolled = QListWidget()
@@ -134,6 +191,8 @@ class DashboardView(Screen):
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addWidget(self.chart)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.pace)
         layout.addWidget(self.failures)
         layout.addLayout(lists, 1)
         layout.addWidget(self.refresh_button)
@@ -239,8 +298,53 @@ class DashboardView(Screen):
         else:
             summary += " " + self.tr("It is required from %1.").replace("%1", local_date(day))
         self.summary.setText(summary)
+        self._show_progress(report)
         self.failures.setText(
             self.tr("%1 failed sign-ins or second steps in the last 24 hours.").replace(
                 "%1", str(report.recent_failures)
             )
         )
+
+    def _show_progress(self, report: EnrollmentReport) -> None:
+        total = report.active_users
+        shares = [h.enrolled / total if total else 0.0 for h in report.history]
+        first = report.history[0] if report.history else None
+        described = (
+            self.tr("From %1 to %2 set up over the last %3 days.")
+            .replace("%1", f"{shares[0]:.0%}")
+            .replace("%2", f"{shares[-1]:.0%}")
+            .replace("%3", str(len(shares)))
+            if first is not None
+            else ""
+        )
+        ends = (
+            (local_date(report.history[0].day), local_date(report.history[-1].day))
+            if report.history
+            else ("", "")
+        )
+        self.progress.set_shares(shares, ends, described)
+        self.progress.setAccessibleName(self.tr("Set-ups over the last weeks"))
+        done, deadline = report.projected_complete, report.enforcement_date
+        if report.remaining == 0:
+            text = self.tr("Everyone who must is set up.")
+        elif done is None:
+            text = self.tr(
+                "Nobody set up in the last two weeks: at this pace %1 users never will."
+            ).replace("%1", str(report.remaining))
+        else:
+            text = (
+                self.tr(
+                    "%1 to go. At the pace of the last two weeks (%2 a day) everyone is set "
+                    "up by %3."
+                )
+                .replace("%1", str(report.remaining))
+                .replace("%2", f"{report.pace_per_day:.1f}")
+                .replace("%3", local_date(done))
+            )
+            if deadline is not None and done > deadline:
+                text += " " + self.tr("That is %1 days after the deadline.").replace(
+                    "%1", str((done - deadline).days)
+                )
+            elif deadline is not None:
+                text += " " + self.tr("That is before the deadline.")
+        self.pace.setText(f"{described} {text}".strip())

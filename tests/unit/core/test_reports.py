@@ -57,3 +57,35 @@ def test_enrollment_report(service: AuthService, admin: Actor, clock: PinnedCloc
     assert report.locked == ("app@example.nl",)
     assert report.recent_failures == 11
     assert round(report.share_enrolled, 2) == 0.4
+
+
+def test_enrollment_over_time_and_the_day_everyone_is_done_at_this_pace(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Issue 19 item 14: progress over time, and when 100 % comes at today's pace."""
+    from desktop_auth.core.reports import HISTORY_DAYS, PACE_DAYS
+
+    make_user_with_app(service, admin, clock, "lang-geleden@example.nl")
+    clock.advance(days=40)  # before the picture's window: counted in its first day
+    for number in range(7):  # one set-up every other day over the last two weeks
+        make_user_with_app(service, admin, clock, f"nieuw{number}@example.nl")
+        clock.advance(days=2)
+    clock.advance(days=-1)
+    for number in range(14):
+        make_user(service, admin, f"nog{number}@example.nl")
+    report = service.rollout.report(actor=admin)
+    today = clock.now().date()
+    assert len(report.history) == HISTORY_DAYS and report.history[-1].day == today
+    assert report.history[0].enrolled == 1 and report.history[-1].enrolled == 8
+    assert [h.enrolled for h in report.history] == sorted(h.enrolled for h in report.history)
+    assert report.remaining == 15  # and the first administrator, without one too
+    assert report.pace_per_day == 7 / PACE_DAYS
+    assert report.projected_complete == date.fromordinal(today.toordinal() + 30)
+
+    for email in [f"nog{number}@example.nl" for number in range(14)] + ["beheer@salariszaken.nl"]:
+        service.rollout.set_exemption(actor=admin, email=email, exempt=True)
+    assert service.rollout.report(actor=admin).projected_complete == today  # all done
+    clock.advance(days=PACE_DAYS + 1)
+    make_user(service, admin, "laat@example.nl")
+    stalled = service.rollout.report(actor=admin)
+    assert stalled.pace_per_day == 0 and stalled.projected_complete is None
