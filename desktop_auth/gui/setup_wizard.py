@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -315,6 +315,11 @@ class ChooseMethodPage(TranslatedPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         if not self.nickname.text():
             self._suggest_name()
+        # Keyboard users start on the choice that is made, not on the unchecked one
+        # above it (issue 19 item 11): arrows then move between the two.
+        checked = self.group.checkedButton()
+        if checked is not None:
+            checked.setFocus(Qt.FocusReason.TabFocusReason)
 
     def offer(self, allowed: tuple[str, ...]) -> None:
         """Only what the organisation allows; the key choice stands for keys and Hello."""

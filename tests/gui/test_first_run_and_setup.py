@@ -16,6 +16,7 @@ from desktop_auth.gui.setup_wizard import (
     DONE,
     INTRO,
     AppSetupPage,
+    ChooseMethodPage,
     RecoveryCodesPage,
 )
 from tests.gui.conftest import inputs_without_names, read_qr, shoot
@@ -55,6 +56,10 @@ def test_first_run_makes_the_organisation_and_admin_then_sets_up_an_app(
     shoot(wizard, "10-wizard-why")
     wizard.next()
     assert wizard.currentId() == CHOOSE
+    choose = wizard.currentPage()
+    assert isinstance(choose, ChooseMethodPage)
+    # Keyboard users start on the checked choice, not the unchecked one above it.
+    assert wizard.focusWidget() is choose.app_choice and choose.app_choice.isChecked()
     shoot(wizard, "11-wizard-choose")
     wizard.next()
     app_page = wizard.currentPage()
