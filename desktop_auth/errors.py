@@ -531,6 +531,12 @@ class PolicyEscrowKeyError(ConfigError):
     code = "policy_escrow_key"
 
 
+class PolicyEscrowKeyLocalError(ConfigError):
+    """The escrow key is not a setting like the others: it is set on the store's host."""
+
+    code = "policy_escrow_key_local"
+
+
 class PolicyAllowedMethodsError(ConfigError):
     code = "policy_allowed_methods"
 

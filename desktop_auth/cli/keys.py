@@ -34,8 +34,14 @@ def write_new_private_file(path: Path, content: bytes) -> None:
         raise KeyExportExistsError(path=str(path)) from exc
     except OSError as exc:
         raise KeyFileUnwritableError(path=str(path)) from exc
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        path.unlink(missing_ok=True)  # no half-written key file left behind
+        raise KeyFileUnwritableError(path=str(path)) from exc
 
 
 def export_key(ctx: CliContext) -> int:

@@ -79,7 +79,7 @@ def init_escrow(ctx: CliContext) -> int:
         for path, content in zip((one, other), escrow.shares, strict=True):
             write_new_private_file(path, content)
             written.append(path)
-        service.policy.update(actor=actor, changes={"vault_escrow_key": escrow.public_key})
+        service.policy.set_vault_escrow_key(escrow.public_key, actor=actor)
     except BaseException:
         # Nothing half-made: no lone share, no shares of a key the policy never got.
         for path in written:
@@ -113,8 +113,6 @@ def open_vault(ctx: CliContext) -> int:
 
 def escrow_off(ctx: CliContext) -> int:
     service = ctx.service()
-    service.policy.update(
-        actor=service.accounts.local_administrator(), changes={"vault_escrow_key": ""}
-    )
+    service.policy.set_vault_escrow_key("", actor=service.accounts.local_administrator())
     ctx.out("cli.vault_escrow.off")
     return 0

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from sqlalchemy.orm import Session
 
 from desktop_auth.core.password_policy import PasswordPolicy
@@ -118,9 +119,12 @@ class Policy:
 
     @property
     def escrow_public_key(self) -> bytes | None:
-        """The escrow key's 32 bytes, or None (off, or not a key)."""
+        """The escrow key's 32 bytes, or None (off, or not a usable key)."""
         try:
             raw = base64.b64decode(self.vault_escrow_key, validate=True)
+            # A point of low order makes every exchange all zeros: nothing sealed to it
+            # would be secret, and cryptography refuses the exchange.
+            X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(raw))
         except (binascii.Error, ValueError):
             return None
         return raw if len(raw) == ESCROW_KEY_BYTES else None

@@ -3,6 +3,7 @@ the trust anchors of security-key attestation that go with it (SECURITY.md A1)."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from desktop_auth.core.context import ServiceContext
@@ -10,7 +11,11 @@ from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.key_trust import KeyTrust, key_trust, save_blob, save_roots
 from desktop_auth.core.policy import Policy, load_policy, save_policy
 from desktop_auth.core.users import Actor
-from desktop_auth.errors import KeyMetadataInvalidError, KeyMetadataOlderError
+from desktop_auth.errors import (
+    KeyMetadataInvalidError,
+    KeyMetadataOlderError,
+    PolicyEscrowKeyLocalError,
+)
 from desktop_auth.factors import metadata
 from desktop_auth.vocabulary import AuditEventType
 
@@ -31,8 +36,11 @@ class PolicySettings:
             return load_policy(db)
 
     def update(self, *, actor: Actor, changes: Mapping[str, object]) -> Policy:
-        """Change some settings ("throttle.lock_after" reaches inside); all checked, audited."""
+        """Change some settings ("throttle.lock_after" reaches inside); all checked, audited.
+        Not the vault escrow key: ``set_vault_escrow_key``, on the store's host."""
         self._guard.require(Action.CHANGE_POLICY, actor)
+        if "vault_escrow_key" in changes:
+            raise PolicyEscrowKeyLocalError()
         with self._ctx.store.transaction() as db:
             policy = load_policy(db).with_changes(changes)
             save_policy(db, policy)
@@ -49,8 +57,30 @@ class PolicySettings:
         """Every setting at once (a policy built with ``dataclasses.replace``); audited."""
         self._guard.require(Action.CHANGE_POLICY, actor)
         with self._ctx.store.transaction() as db:
-            save_policy(db, policy)
+            # The escrow key stays as it is: one administrator's API call must not choose
+            # whom every vault key is sealed to (set_vault_escrow_key).
+            kept = load_policy(db).vault_escrow_key
+            save_policy(db, dataclasses.replace(policy, vault_escrow_key=kept))
             self._ctx.audit(db, AuditEventType.POLICY_CHANGED, actor=actor, subject=None)
+
+    def set_vault_escrow_key(self, public_key: str, *, actor: Actor) -> Policy:
+        """The organisation's vault escrow key (base64 X25519; "" switches escrow off).
+
+        Not served: only on the store's host (``admin vault escrow init | off``), as the
+        data key's import is.  Through the API one administrator, or a stolen token, could
+        otherwise have every vault sealed to a key that person holds whole."""
+        self._guard.require(Action.CHANGE_POLICY, actor)
+        with self._ctx.store.transaction() as db:
+            policy = dataclasses.replace(load_policy(db), vault_escrow_key=public_key)
+            save_policy(db, policy)
+            self._ctx.audit(
+                db,
+                AuditEventType.POLICY_CHANGED,
+                actor=actor,
+                subject=None,
+                details={"settings": "vault_escrow_key", "escrow": bool(public_key)},
+            )
+        return policy
 
     # --- the trust anchors of attestation (A1) --------------------------------------------
 

@@ -419,12 +419,17 @@ class VaultStorage:
                 subject=user.email,
                 details={"vault": vault.vault_id, "step": "slot_read"},
             )
-            return EscrowedVault(
+            escrowed = EscrowedVault(
                 vault_id=vault.vault_id,
                 slot_id=slot.slot_id,
                 wrapped_key=slot.wrapped_key,
                 escrow_key=escrow_key,
             )
+            notified = user.email
+        # Told now, when the slot leaves the store: whoever holds both shares can open it
+        # offline and never come back for the second step.
+        ctx.notify(SecurityNotice.VAULT_ESCROW_USED, notified)
+        return escrowed
 
     def recover_with_escrow(
         self, *, actor: Actor, email: str, proof: bytes, slot: NewSlot
@@ -438,7 +443,8 @@ class VaultStorage:
         ctx = self._ctx
         now = ctx.now()
         with ctx.store.transaction() as db:
-            user = get_user(db, email)
+            found = get_user(db, email)
+            user = lock_user(db, found.id)  # not beside a rekey: the proof is checked under it
             vault = _existing_vault(db, user.id)
             if not _proof_fits(vault, proof):
                 raise VaultWrongKeyError()
@@ -456,10 +462,7 @@ class VaultStorage:
                     "slot": slot.slot_id,
                 },
             )
-            state = _sealed(db, vault)
-            notified = user.email
-        ctx.notify(SecurityNotice.VAULT_ESCROW_USED, notified)
-        return state
+            return _sealed(db, vault)
 
     def save_entry(
         self, session: Session, proof: bytes, entry_id: str, sealed: bytes, revision: int

@@ -72,6 +72,8 @@ LOCAL_ONLY: frozenset[tuple[str, str]] = frozenset(
         ("operations", "send_queued_mail"),
         # Megabytes, more than a request may carry: imported on the server's host.
         ("policy", "import_key_metadata"),
+        # Whom every vault key is sealed to: never one API call's choice.
+        ("policy", "set_vault_escrow_key"),
     }
 )
 

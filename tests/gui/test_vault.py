@@ -214,7 +214,7 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     service, user = jan
     admin = service.accounts.local_administrator()
     escrow = make_escrow("anna-heeft-een-lange-zin", "piet-heeft-er-ook-een")
-    service.policy.update(actor=admin, changes={"vault_escrow_key": escrow.public_key})
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
     said = "two administrators together" if language == "en" else "twee beheerders samen"
     dialog = open_dialog(qtbot, service, user)
     assert said in dialog.intro_text.text()

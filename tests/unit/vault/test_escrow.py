@@ -4,6 +4,7 @@ whose private half is in two passphrase-sealed shares, used only by both togethe
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import uuid
 
@@ -17,6 +18,7 @@ from desktop_auth.errors import (
     KeyFileWrongPassphraseError,
     KeyPassphraseShortError,
     PolicyEscrowKeyError,
+    PolicyEscrowKeyLocalError,
     UserNotFoundError,
     VaultEscrowOffError,
     VaultEscrowSharesWrongError,
@@ -24,6 +26,7 @@ from desktop_auth.errors import (
     VaultMalformedError,
     VaultWrongKeyError,
 )
+from desktop_auth.remote.wire import LOCAL_ONLY
 from desktop_auth.store import key_envelope
 from desktop_auth.store.db import Store
 from desktop_auth.vault import crypto
@@ -103,11 +106,28 @@ def test_the_escrow_key_needs_both_shares_and_both_passphrases() -> None:
         assert alone.key != private
 
 
-def test_the_policy_takes_only_a_real_public_key(service: AuthService, admin: Actor) -> None:
-    for bad in ("not base64!", base64.b64encode(os.urandom(31)).decode()):
+def test_the_escrow_key_is_a_real_key_set_on_the_stores_host_only(
+    service: AuthService, admin: Actor
+) -> None:
+    """Through the policy API one administrator (or a stolen token) could have every vault
+    sealed to a key held whole: the key is set only by set_vault_escrow_key, which the
+    sign-in server does not serve."""
+    low_order = base64.b64encode(bytes(32)).decode()
+    for bad in ("not base64!", base64.b64encode(os.urandom(31)).decode(), low_order):
         with pytest.raises(PolicyEscrowKeyError):
-            service.policy.update(actor=admin, changes={"vault_escrow_key": bad})
+            service.policy.set_vault_escrow_key(bad, actor=admin)
     assert service.policy.current().vault_escrow_key == ""
+    chosen = make_escrow(ANNA, PIET).public_key
+    with pytest.raises(PolicyEscrowKeyLocalError):
+        service.policy.update(actor=admin, changes={"vault_escrow_key": chosen})
+    service.policy.replace(
+        actor=admin,
+        policy=dataclasses.replace(service.policy.current(), vault_escrow_key=chosen),
+    )
+    assert service.policy.current().vault_escrow_key == ""  # replace keeps it as it was
+    assert ("policy", "set_vault_escrow_key") in LOCAL_ONLY
+    service.policy.set_vault_escrow_key(chosen, actor=admin)
+    assert service.policy.current().vault_escrow_key == chosen
 
 
 @pytest.fixture
@@ -159,7 +179,7 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
 ) -> None:
     service, plugged = told_service
     escrow = make_escrow(ANNA, PIET)
-    service.policy.update(actor=admin, changes={"vault_escrow_key": escrow.public_key})
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
     jan, lost_printed = jan_with_vault(service, admin, plugged)
     client = VaultClient(service, jan.session)
     summary = client.summary()
@@ -197,7 +217,7 @@ def test_shares_of_another_escrow_or_no_escrow_open_nothing(
     current = make_escrow(ANNA, PIET)
     with pytest.raises(VaultEscrowOffError):
         recover_vault(service, both_shares(current), actor=admin, email=jan.email, label="x")
-    service.policy.update(actor=admin, changes={"vault_escrow_key": current.public_key})
+    service.policy.set_vault_escrow_key(current.public_key, actor=admin)
     with pytest.raises(VaultEscrowOffError):  # no slot until Jan opens his vault again
         recover_vault(service, both_shares(current), actor=admin, email=jan.email, label="x")
     plugged.append(jan.key)
@@ -219,7 +239,7 @@ def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
 ) -> None:
     service, plugged = told_service
     escrow = make_escrow(ANNA, PIET)
-    service.policy.update(actor=admin, changes={"vault_escrow_key": escrow.public_key})
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
     jan, _ = jan_with_vault(service, admin, plugged)
     state = service.vault.state(jan.session)
     assert state is not None
