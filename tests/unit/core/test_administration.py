@@ -202,7 +202,8 @@ def test_passphrase_suggestions_reach_77_bits_from_the_shipped_lists() -> None:
         assert suggestion.bits >= 77
         assert len(suggestion.text.split("-")) == suggestion.words
         assert suggestion.text not in repr(suggestion)
-    assert len(wordlist("en")) == 7776
+    # The published lists less the words unfit for a workplace (test_passphrase.py).
+    assert 7500 < len(wordlist("en")) < 7776
     assert len(wordlist("nl")) > 8000
     assert len({suggest_passphrase("en").text for _ in range(20)}) == 20
 
