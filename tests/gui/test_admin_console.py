@@ -111,6 +111,17 @@ def fail_sign_ins(service: AuthService, clock: PinnedClock, email: str, times: i
         clock.advance(seconds=61)  # past the growing wait, so each failure counts
 
 
+def print_to_file(qtbot: QtBot, button: QAbstractButton, target: Path) -> None:
+    """Click ``button`` and answer its print dialog with "print to file" at ``target``."""
+    button.click()
+    printing = wait_visible(qtbot, QPrintDialog)
+    assert isinstance(printing, QPrintDialog)
+    file_name = printing.findChild(QLineEdit, "filename")
+    assert file_name is not None
+    file_name.setText(str(target))
+    printing.accept()
+
+
 def click_when_ready(qtbot: QtBot, button: QAbstractButton) -> None:
     """A view's buttons are off while its list loads (Screen.inputs): click once it is done,
     as a person would.  Clicked at once, the click fell on a disabled button now and then."""
@@ -307,14 +318,8 @@ def test_a_reset_password_is_shown_whole_and_prints_in_the_users_language(
     shoot(shown, "61-admin-temporary-password")
     password = shown.secret.edit.text()
     assert password == issued.temporary_password
-    shown.print_button.click()
-    printing = wait_visible(qtbot, QPrintDialog)
-    assert isinstance(printing, QPrintDialog)
     target = tmp_path / "temporary.pdf"
-    file_name = printing.findChild(QLineEdit, "filename")
-    assert file_name is not None
-    file_name.setText(str(target))
-    printing.accept()
+    print_to_file(qtbot, shown.print_button, target)
     qtbot.waitUntil(lambda: shown.printed.text() == "Sent to the printer.")
     text = pdf_text(target)
     assert password in text.replace("\n", "")
@@ -768,14 +773,8 @@ def test_import_users_from_csv_reports_bad_rows_then_imports_all(
     assert saved.stat().st_mode & 0o777 == 0o600
     rows = saved.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "email,temporary_password" and f"nina@example.nl,{password}" in rows
-    dialog.print_button.click()
-    printing = wait_visible(qtbot, QPrintDialog)
-    assert isinstance(printing, QPrintDialog)
     slips = tmp_path / "slips.pdf"
-    file_name = printing.findChild(QLineEdit, "filename")
-    assert file_name is not None
-    file_name.setText(str(slips))
-    printing.accept()
+    print_to_file(qtbot, dialog.print_button, slips)
     qtbot.waitUntil(lambda: dialog.saved.text() == "Sent to the printer.")
     pages = pdf_text(slips).split("\f")
     assert len([page for page in pages if page.strip()]) == 2  # a slip per new user
