@@ -58,12 +58,17 @@ def export_key(ctx: CliContext) -> int:
     return 0
 
 
-def import_key(ctx: CliContext) -> int:
-    path: Path = ctx.args.file
+def read_key_file(path: Path) -> bytes:
+    """A key file's content (the data key's export, an escrow share), or one clear line."""
     try:
-        content = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise KeyFileUnreadableError(path=str(path)) from exc
+
+
+def import_key(ctx: CliContext) -> int:
+    path: Path = ctx.args.file
+    content = read_key_file(path)
     # The check would refuse exactly the workstation this command is meant to repair.
     service = ctx.service(check_data_key=False)
     passphrase = ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=False)

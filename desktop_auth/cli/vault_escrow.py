@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.cli.keys import write_new_private_file
-from desktop_auth.errors import KeyExportExistsError, KeyFileUnreadableError
+from desktop_auth.cli.keys import read_key_file, write_new_private_file
+from desktop_auth.errors import KeyExportExistsError
 
 
 def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
@@ -57,13 +57,6 @@ def _passphrases(ctx: CliContext, *, twice: bool) -> tuple[str, str]:
     )
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise KeyFileUnreadableError(path=str(path)) from exc
-
-
 def init_escrow(ctx: CliContext) -> int:
     from desktop_auth.vault.escrow import make_escrow
 
@@ -92,7 +85,7 @@ def init_escrow(ctx: CliContext) -> int:
 def open_vault(ctx: CliContext) -> int:
     from desktop_auth.vault.escrow import open_escrow, recover_vault
 
-    contents = (_read(ctx.args.share_one), _read(ctx.args.share_other))
+    contents = (read_key_file(ctx.args.share_one), read_key_file(ctx.args.share_other))
     service = ctx.service()
     actor = service.accounts.local_administrator()
     passphrase_one, passphrase_other = _passphrases(ctx, twice=False)

@@ -29,8 +29,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -442,12 +442,8 @@ class VaultStorage:
             raise VaultMalformedError(field="kind")
         ctx = self._ctx
         now = ctx.now()
-        with ctx.store.transaction() as db:
-            found = get_user(db, email)
-            user = lock_user(db, found.id)  # not beside a rekey: the proof is checked under it
-            vault = _existing_vault(db, user.id)
-            if not _proof_fits(vault, proof):
-                raise VaultWrongKeyError()
+        owner = lambda db: get_user(db, email).id  # noqa: E731 - looked up in the transaction
+        with self._proven_vault(proof, actor=actor, owner=owner) as (db, user, vault):
             if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
                 raise VaultFullError(limit=MAX_SLOTS)
             _add_slot(db, vault, user, slot, now)
@@ -539,28 +535,38 @@ class VaultStorage:
                 details={"vault": vault.vault_id, "entry": entry_id},
             )
 
+    def _proven(
+        self, session: Session, proof: bytes
+    ) -> AbstractContextManager[tuple[DbSession, User, Vault]]:
+        """A transaction on the caller's own vault, once ``proof`` shows they hold its key."""
+        return self._proven_vault(proof, actor=session.email, owner=lambda _db: session.user_id)
+
     @contextmanager
-    def _proven(self, session: Session, proof: bytes) -> Iterator[tuple[DbSession, User, Vault]]:
-        """A transaction on the caller's vault, once ``proof`` shows they hold its key.
+    def _proven_vault(
+        self, proof: bytes, *, actor: Actor | str, owner: Callable[[DbSession], int]
+    ) -> Iterator[tuple[DbSession, User, Vault]]:
+        """A transaction on ``owner``'s vault (their row locked: never beside a rekey),
+        once ``proof`` shows the caller holds its key.
 
         A wrong proof is refused and audited (in a transaction of its own: the refused
         one is rolled back): someone is writing to this vault without its key."""
         ctx = self._ctx
         try:
             with ctx.store.transaction() as db:
-                user = lock_user(db, session.user_id)
+                user = lock_user(db, owner(db))
                 vault = _existing_vault(db, user.id)
                 if not _proof_fits(vault, proof):
-                    raise _ProofRefusedError(vault.vault_id)
+                    raise _ProofRefusedError(vault.vault_id, user.email)
                 yield db, user, vault
         except _ProofRefusedError as refused:
+            vault_id, subject = refused.args
             with ctx.store.transaction() as db:
                 ctx.audit(
                     db,
                     AuditEventType.VAULT_WRITE_REFUSED,
-                    actor=session.email,
-                    subject=session.email,
-                    details={"vault": str(refused.args[0])},
+                    actor=actor,
+                    subject=str(subject),
+                    details={"vault": str(vault_id)},
                 )
             raise VaultWrongKeyError() from None
 

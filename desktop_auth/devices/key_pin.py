@@ -69,14 +69,14 @@ def first_key(
     raise NoSecurityKeyError()
 
 
-def _ctap2(device: CtapDevice) -> Ctap2:
+def ctap2_of(device: CtapDevice) -> Ctap2:
     try:
         return Ctap2(device)
     except (CtapError, ValueError, OSError) as error:  # a U2F-only key has no CTAP2
         raise SecurityKeyPinNotSupportedError() from error
 
 
-def _info(ctap: Ctap2, info: Info) -> KeyInfo:
+def key_info_of(ctap: Ctap2, info: Info) -> KeyInfo:
     pin_supported = "clientPin" in info.options
     pin_set = info.options.get("clientPin") is True
     retries = None
@@ -100,8 +100,8 @@ def _info(ctap: Ctap2, info: Info) -> KeyInfo:
 
 def read_key_info(device: CtapDevice) -> KeyInfo:
     """The key's model, versions, PIN state and capabilities; it needs no touch."""
-    ctap = _ctap2(device)
-    return _info(ctap, ctap.info)
+    ctap = ctap2_of(device)
+    return key_info_of(ctap, ctap.info)
 
 
 def required_pin_length(info: KeyInfo, policy_minimum: int | None = None) -> int:
@@ -120,8 +120,8 @@ def check_new_pin(pin: str, info: KeyInfo, policy_minimum: int | None = None) ->
 
 def set_pin(device: CtapDevice, new_pin: str, *, policy_minimum: int | None = None) -> KeyInfo:
     """Give a key without a PIN its first one; returns what the key says afterwards."""
-    ctap = _ctap2(device)
-    info = _info(ctap, ctap.info)
+    ctap = ctap2_of(device)
+    info = key_info_of(ctap, ctap.info)
     if not info.pin_supported:
         raise SecurityKeyPinNotSupportedError()
     if info.pin_set:
@@ -130,7 +130,7 @@ def set_pin(device: CtapDevice, new_pin: str, *, policy_minimum: int | None = No
     try:
         ClientPin(ctap).set_pin(new_pin)
     except (CtapError, ValueError) as error:
-        raise _pin_failure(error, None) from error
+        raise pin_failure(error, None) from error
     return read_key_info(device)
 
 
@@ -138,8 +138,8 @@ def change_pin(
     device: CtapDevice, old_pin: str, new_pin: str, *, policy_minimum: int | None = None
 ) -> KeyInfo:
     """Replace the key's PIN (old one first); returns what the key says afterwards."""
-    ctap = _ctap2(device)
-    info = _info(ctap, ctap.info)
+    ctap = ctap2_of(device)
+    info = key_info_of(ctap, ctap.info)
     if not info.pin_supported:
         raise SecurityKeyPinNotSupportedError()
     if not info.pin_set:
@@ -150,11 +150,11 @@ def change_pin(
     try:
         ClientPin(ctap).change_pin(old_pin, new_pin)
     except (CtapError, ValueError) as error:
-        raise _pin_failure(error, device) from error
+        raise pin_failure(error, device) from error
     return read_key_info(device)
 
 
-def _pin_failure(error: Exception, device: CtapDevice | None) -> DeviceError:
+def pin_failure(error: Exception, device: CtapDevice | None) -> DeviceError:
     code = error.code if isinstance(error, CtapError) else None
     if code == CtapError.ERR.PIN_POLICY_VIOLATION:  # setting one: the new PIN refused
         return SecurityKeyPinPolicyError()

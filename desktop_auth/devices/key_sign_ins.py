@@ -18,7 +18,7 @@ from fido2.ctap2.pin import ClientPin
 from fido2.webauthn import PublicKeyCredentialDescriptor, PublicKeyCredentialType
 
 from desktop_auth.devices.ctap import connected_authenticators
-from desktop_auth.devices.key_pin import _ctap2, _info, _pin_failure, first_key
+from desktop_auth.devices.key_pin import ctap2_of, first_key, key_info_of, pin_failure
 from desktop_auth.errors import (
     SecurityKeyPinNotSetError,
     SecurityKeySignInNotFoundError,
@@ -47,8 +47,8 @@ class StoredSignIns:
 
 
 def _manager(device: CtapDevice, pin: str) -> CredentialManagement:
-    ctap = _ctap2(device)
-    info = _info(ctap, ctap.info)
+    ctap = ctap2_of(device)
+    info = key_info_of(ctap, ctap.info)
     if not CredentialManagement.is_supported(ctap.info):
         raise SecurityKeySignInsNotSupportedError()
     if not info.pin_set:
@@ -57,7 +57,7 @@ def _manager(device: CtapDevice, pin: str) -> CredentialManagement:
     try:
         token = client_pin.get_pin_token(pin, ClientPin.PERMISSION.CREDENTIAL_MGMT)
     except (CtapError, ValueError) as error:
-        raise _pin_failure(error, device) from error
+        raise pin_failure(error, device) from error
     return CredentialManagement(ctap, client_pin.protocol, token)
 
 
@@ -78,7 +78,7 @@ def _listing(manager: CredentialManagement, our_rp_id: str | None) -> StoredSign
                     )
                 )
     except (CtapError, ValueError) as error:
-        raise _pin_failure(error, None) from error
+        raise pin_failure(error, None) from error
     return StoredSignIns(
         sign_ins=tuple(sorted(sign_ins, key=lambda s: (not s.ours, s.rp_id, s.user_name))),
         free_slots=metadata.get(R.MAX_REMAINING_COUNT),
@@ -108,5 +108,5 @@ class KeySignIns:
         except CtapError as error:
             if error.code == CtapError.ERR.NO_CREDENTIALS:
                 raise SecurityKeySignInNotFoundError() from error
-            raise _pin_failure(error, None) from error
+            raise pin_failure(error, None) from error
         return _listing(manager, our_rp_id)

@@ -272,3 +272,13 @@ def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
         service.vault.add_slot(jan.session, proof, second)
     with pytest.raises(VaultWrongKeyError):  # and none at all without the vault key
         service.vault.add_slot(jan.session, os.urandom(32), second)
+    with pytest.raises(VaultWrongKeyError):  # the escrow path proves the key as well
+        service.vault.recover_with_escrow(
+            actor=admin, email=jan.email, proof=os.urandom(32), slot=printed
+        )
+    refused = [
+        e
+        for e in service.audit.events(subject=jan.email, actor=admin)
+        if e.event_type == "vault.write_refused"
+    ]
+    assert len(refused) == 2 and refused[0].actor.startswith("cli:")
