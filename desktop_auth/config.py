@@ -8,6 +8,7 @@ with a password in the file is refused.
 
 from __future__ import annotations
 
+import base64
 import os
 import tomllib
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ import platformdirs
 from desktop_auth.core.mail_settings import SmtpSettings
 from desktop_auth.core.password_cost import Argon2Parameters
 from desktop_auth.errors import (
+    ConfigEscrowKeyError,
     ConfigOriginsError,
     ConfigSmtpError,
     ConfigSyntaxError,
@@ -35,6 +37,8 @@ ENV_DATABASE_URL = "DESKTOP_AUTH_DATABASE_URL"
 ENV_DATA_KEY_FILE = "DESKTOP_AUTH_DATA_KEY_FILE"
 ENV_LANGUAGE = "DESKTOP_AUTH_LANGUAGE"
 ENV_SERVER_URL = "DESKTOP_AUTH_SERVER_URL"
+#: An X25519 public key.
+ESCROW_KEY_BYTES = 32
 
 _TOP_LEVEL_KEYS = {
     "database_url",
@@ -45,6 +49,7 @@ _TOP_LEVEL_KEYS = {
     "webauthn_origins",
     "server_url",
     "server_ca_file",
+    "vault_escrow_key",
 }
 _SMTP_KEYS = {"host", "port", "security", "sender", "username", "ca_file", "timeout"}
 _ARGON2_KEYS = {"time_cost", "memory_kib", "parallelism"}
@@ -71,6 +76,11 @@ class Config:
     #: No database was configured: this user's own embedded store, the one place where
     #: the window may make a new store and set up an organisation (issue 19).
     default_store: bool = False
+    #: The organisation's vault escrow key, as IT deployed it here (the line ``admin vault
+    #: escrow init`` prints): the only key this workstation seals a vault key to.  The
+    #: policy comes from the store or the server; a key put there by whoever controls
+    #: those would otherwise receive every vault key (SECURITY.md V2).
+    vault_escrow_key: str = ""
 
 
 def window_check_stamp() -> Path:
@@ -145,6 +155,16 @@ def _origins_from(value: Any, path: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _escrow_key_from(value: Any, path: Path) -> str:
+    try:
+        raw = base64.b64decode(str(value), validate=True)
+    except ValueError as exc:
+        raise ConfigEscrowKeyError(path=str(path)) from exc
+    if not isinstance(value, str) or len(raw) != ESCROW_KEY_BYTES:
+        raise ConfigEscrowKeyError(path=str(path))
+    return value
+
+
 def load_config(
     *,
     config_path: Path | None = None,
@@ -194,4 +214,7 @@ def load_config(
         server_url=str(server) if server else None,
         server_ca_file=Path(str(ca_file)).expanduser() if ca_file else None,
         default_store=default_store,
+        vault_escrow_key=(
+            _escrow_key_from(data["vault_escrow_key"], path) if "vault_escrow_key" in data else ""
+        ),
     )

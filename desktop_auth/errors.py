@@ -88,6 +88,12 @@ class ConfigSmtpError(ConfigError):
     code = "config_smtp"
 
 
+class ConfigEscrowKeyError(ConfigError):
+    """``vault_escrow_key`` is not a 32-byte key in base64.  ``params``: path."""
+
+    code = "config_escrow_key"
+
+
 class ConfigOriginsError(ConfigError):
     """``params``: path."""
 
@@ -906,7 +912,8 @@ class VaultWrongKeyError(VaultError):
 
 
 class VaultEscrowSlotMissingError(VaultError):
-    """The organisation's policy has an escrow key, and the vault would have no slot for it."""
+    """The organisation's policy has an escrow key, and the vault would have no slot sealed
+    to it (none at all, or one sealed to a key the policy no longer has)."""
 
     code = "vault_escrow_slot_missing"
 
@@ -915,6 +922,13 @@ class VaultEscrowOffError(VaultError):
     """No escrow key in the policy, or this vault has no escrow slot."""
 
     code = "vault_escrow_off"
+
+
+class VaultEscrowKeyUntrustedError(VaultError):
+    """On the workstation: the policy's escrow key is not the one this workstation's
+    configuration pins (``vault_escrow_key``), so nothing is sealed to it."""
+
+    code = "vault_escrow_key_untrusted"
 
 
 class VaultEscrowSharesWrongError(VaultError):

@@ -62,7 +62,7 @@ def _client(ctx: CliContext) -> VaultClient:
     args = ctx.args
     # The password and the recovery key may both come on standard input, in that order.
     session = sign_in_here(ctx, service, args.email, password_stdin=args.password_stdin)
-    return VaultClient(service, session)
+    return VaultClient(service, session, trusted_escrow_key=ctx.config.vault_escrow_key)
 
 
 def _open(ctx: CliContext, client: VaultClient) -> OpenVault:
@@ -79,6 +79,8 @@ def status(ctx: CliContext) -> int:
     """Whether there is a vault, its ways in and how many entries; nothing is opened."""
     client = _client(ctx)
     summary = client.summary()
+    if summary.escrow_untrusted:
+        ctx.error("cli.vault.escrow_untrusted")
     if not summary.exists:
         ctx.out("cli.vault.none")
         return 0
@@ -87,6 +89,9 @@ def status(ctx: CliContext) -> int:
     ctx.out("cli.vault.entries", count=summary.entry_count)
     if not summary.accepts_entries:
         ctx.out("cli.vault.needs_key")
+    if summary.escrow_opened_at is not None:
+        day = summary.escrow_opened_at.astimezone().date().isoformat()
+        ctx.error("cli.vault.escrow_opened", day=day)
     own = client.own_recovery_codes()
     ctx.out("cli.vault.own_codes", left=own.left, total=own.total)
     return 0

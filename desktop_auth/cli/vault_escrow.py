@@ -72,13 +72,19 @@ def init_escrow(ctx: CliContext) -> int:
         for path, content in zip((one, other), escrow.shares, strict=True):
             write_new_private_file(path, content)
             written.append(path)
-        service.policy.set_vault_escrow_key(escrow.public_key, actor=actor)
+        change = service.policy.set_vault_escrow_key(escrow.public_key, actor=actor)
     except BaseException:
         # Nothing half-made: no lone share, no shares of a key the policy never got.
         for path in written:
             path.unlink(missing_ok=True)
         raise
     ctx.out("cli.vault_escrow.made", one=str(one), other=str(other))
+    if change.slots_removed:
+        ctx.out("cli.vault_escrow.replaced", count=change.slots_removed)
+    # The workstations seal only to the key their own configuration names: a key put in
+    # the policy by whoever controls the store or the server receives nothing.
+    ctx.out("cli.vault_escrow.deploy")
+    print(f'\n    vault_escrow_key = "{escrow.public_key}"\n')
     return 0
 
 
@@ -106,6 +112,6 @@ def open_vault(ctx: CliContext) -> int:
 
 def escrow_off(ctx: CliContext) -> int:
     service = ctx.service()
-    service.policy.set_vault_escrow_key("", actor=service.accounts.local_administrator())
-    ctx.out("cli.vault_escrow.off")
+    change = service.policy.set_vault_escrow_key("", actor=service.accounts.local_administrator())
+    ctx.out("cli.vault_escrow.off", count=change.slots_removed)
     return 0

@@ -11,6 +11,7 @@ from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.key_trust import KeyTrust, key_trust, save_blob, save_roots
 from desktop_auth.core.policy import Policy, load_policy, save_policy
 from desktop_auth.core.users import Actor
+from desktop_auth.core.vault import remove_stale_escrow_slots
 from desktop_auth.errors import (
     KeyMetadataInvalidError,
     KeyMetadataOlderError,
@@ -18,6 +19,14 @@ from desktop_auth.errors import (
 )
 from desktop_auth.factors import metadata
 from desktop_auth.vocabulary import AuditEventType
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class EscrowChange:
+    """The policy with its new escrow key, and how many vaults' old escrow slots went."""
+
+    policy: Policy
+    slots_removed: int
 
 
 class PolicySettings:
@@ -63,8 +72,9 @@ class PolicySettings:
             save_policy(db, dataclasses.replace(policy, vault_escrow_key=kept))
             self._ctx.audit(db, AuditEventType.POLICY_CHANGED, actor=actor, subject=None)
 
-    def set_vault_escrow_key(self, public_key: str, *, actor: Actor) -> Policy:
+    def set_vault_escrow_key(self, public_key: str, *, actor: Actor) -> EscrowChange:
         """The organisation's vault escrow key (base64 X25519; "" switches escrow off).
+        Every escrow slot sealed to another key goes in the same change.
 
         Not served: only on the store's host (``admin vault escrow init | off``), as the
         data key's import is.  Through the API one administrator, or a stolen token, could
@@ -73,14 +83,21 @@ class PolicySettings:
         with self._ctx.store.transaction() as db:
             policy = dataclasses.replace(load_policy(db), vault_escrow_key=public_key)
             save_policy(db, policy)
+            # In the same transaction: from now on the old shares open no vault, and a
+            # workstation gives each vault a slot for the new key as it next opens.
+            removed = remove_stale_escrow_slots(db, policy.vault_escrow_key)
             self._ctx.audit(
                 db,
                 AuditEventType.POLICY_CHANGED,
                 actor=actor,
                 subject=None,
-                details={"settings": "vault_escrow_key", "escrow": bool(public_key)},
+                details={
+                    "settings": "vault_escrow_key",
+                    "escrow": bool(public_key),
+                    "slots_removed": removed,
+                },
             )
-        return policy
+        return EscrowChange(policy=policy, slots_removed=removed)
 
     # --- the trust anchors of attestation (A1) --------------------------------------------
 

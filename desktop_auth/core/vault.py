@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
@@ -94,6 +94,8 @@ class SealedSlot:
     method_id: int | None
     credential_id: bytes | None
     salt: bytes | None
+    #: An escrow slot: the escrow public key it was sealed to (None: made before 0013).
+    sealed_to: str | None
     wrapped_key: bytes
     created_at: datetime
     changed_at: datetime
@@ -118,6 +120,9 @@ class SealedVault:
     created_at: datetime
     slots: tuple[SealedSlot, ...]
     entries: tuple[SealedEntry, ...]
+    #: Administrators gave it a printed key with the escrow then, and so know the vault
+    #: key: until the owner makes a new one (``rekey``) the vault asks them to.
+    escrow_opened_at: datetime | None = None
 
     @property
     def accepts_entries(self) -> bool:
@@ -138,6 +143,8 @@ class NewSlot:
     #: For a security key: which of the user's keys (its method id), and its PRF salt.
     method_id: int | None = None
     salt: bytes | None = None
+    #: For the escrow's slot: the escrow public key it is sealed to (base64, the policy's).
+    sealed_to: str | None = None
     wrapped_key: bytes
 
 
@@ -289,6 +296,17 @@ class VaultStorage:
         ctx = self._ctx
         now = ctx.now()
         with self._proven(session, proof) as (db, user, vault):
+            if escrow:
+                _check_escrow(ctx.policy(db).vault_escrow_key, [slot])
+                # One sealed to an escrow key the policy no longer has opens for nobody
+                # who should: the new one takes its place.
+                db.execute(
+                    delete(VaultSlot).where(
+                        VaultSlot.vault_id == vault.id,
+                        VaultSlot.kind == VaultSlotKind.ESCROW.value,
+                        _stale_escrow(ctx.policy(db).vault_escrow_key),
+                    )
+                )
             if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
                 raise VaultFullError(limit=MAX_SLOTS)
             _add_slot(db, vault, user, slot, now)
@@ -381,6 +399,7 @@ class VaultStorage:
             for slot in new_key.slots:
                 _add_slot(db, vault, user, slot, now)
             vault.write_check = new_key.write_check
+            vault.escrow_opened_at = None  # what the administrators saw opens nothing now
             ctx.audit(
                 db,
                 AuditEventType.VAULT_REKEYED,
@@ -410,7 +429,7 @@ class VaultStorage:
                     VaultSlot.kind == VaultSlotKind.ESCROW.value,
                 )
             ).scalar_one_or_none()
-            if not escrow_key or slot is None:
+            if not escrow_key or slot is None or slot.sealed_to != escrow_key:
                 raise VaultEscrowOffError()
             ctx.audit(
                 db,
@@ -423,7 +442,7 @@ class VaultStorage:
                 vault_id=vault.vault_id,
                 slot_id=slot.slot_id,
                 wrapped_key=slot.wrapped_key,
-                escrow_key=escrow_key,
+                escrow_key=slot.sealed_to,
             )
             notified = user.email
         # Told now, when the slot leaves the store: whoever holds both shares can open it
@@ -447,6 +466,7 @@ class VaultStorage:
             if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
                 raise VaultFullError(limit=MAX_SLOTS)
             _add_slot(db, vault, user, slot, now)
+            vault.escrow_opened_at = now
             ctx.audit(
                 db,
                 AuditEventType.VAULT_ESCROW_USED,
@@ -660,10 +680,34 @@ def _proof_fits(vault: Vault, proof: bytes) -> bool:
 
 
 def _check_escrow(escrow_key: str, slots: Sequence[NewSlot]) -> None:
-    """While the policy has an escrow key, the vault's slots include one for it (the store
-    cannot see what a slot is sealed to: the workstation seals it to the policy's key)."""
-    if escrow_key and not any(slot.kind is VaultSlotKind.ESCROW for slot in slots):
+    """While the policy has an escrow key, the vault's slots include one sealed to it, and
+    none is sealed to another.  The store cannot open a slot to see what it is sealed to:
+    the workstation says, and it seals only to the key its own configuration pins.  What
+    this check catches is the key changing between the workstation's read and its write."""
+    escrowed = [slot for slot in slots if slot.kind is VaultSlotKind.ESCROW]
+    if escrow_key and not escrowed:
         raise VaultEscrowSlotMissingError()
+    if any(slot.sealed_to != escrow_key for slot in escrowed):
+        raise VaultEscrowSlotMissingError()
+
+
+def _stale_escrow(escrow_key: str) -> ColumnElement[bool]:
+    """Escrow slots not sealed to ``escrow_key`` (all of them when escrow is off)."""
+    return or_(VaultSlot.sealed_to.is_(None), VaultSlot.sealed_to != escrow_key)
+
+
+def remove_stale_escrow_slots(db: DbSession, escrow_key: str) -> int:
+    """Take away every escrow slot not sealed to ``escrow_key`` (the policy's new one, or
+    "" when escrow goes off): the old shares then open no vault.  How many went."""
+    stale = db.execute(
+        select(VaultSlot.id).where(
+            VaultSlot.kind == VaultSlotKind.ESCROW.value, _stale_escrow(escrow_key)
+        )
+    ).scalars()
+    ids = list(stale)
+    if ids:
+        db.execute(delete(VaultSlot).where(VaultSlot.id.in_(ids)))
+    return len(ids)
 
 
 def _check_wrapped(wrapped: bytes) -> None:
@@ -679,6 +723,8 @@ def _add_slot(db: DbSession, vault: Vault, user: User, slot: NewSlot, now: datet
         raise VaultMalformedError(field="label")
     if _id_taken(db, VaultSlot.slot_id, slot.slot_id):
         raise VaultMalformedError(field="slot_id")
+    if (slot.sealed_to is None) == (slot.kind is VaultSlotKind.ESCROW):
+        raise VaultMalformedError(field="sealed_to")  # escrow slots only, and always
     credential_row: int | None = None
     if slot.kind is VaultSlotKind.SECURITY_KEY:
         _check_salt(slot.salt)
@@ -711,6 +757,7 @@ def _add_slot(db: DbSession, vault: Vault, user: User, slot: NewSlot, now: datet
             label=label,
             credential_row_id=credential_row,
             salt=slot.salt,
+            sealed_to=slot.sealed_to,
             wrapped_key=slot.wrapped_key,
             created_at=now,
             changed_at=now,
@@ -741,6 +788,7 @@ def _sealed(db: DbSession, vault: Vault) -> SealedVault:
                 method_id=slot.credential_row_id,
                 credential_id=credential_id,
                 salt=slot.salt,
+                sealed_to=slot.sealed_to,
                 wrapped_key=slot.wrapped_key,
                 created_at=slot.created_at,
                 changed_at=slot.changed_at,
@@ -748,6 +796,7 @@ def _sealed(db: DbSession, vault: Vault) -> SealedVault:
             for slot, credential_id in slots
         ),
         entries=tuple(_entry(row) for row in entries),
+        escrow_opened_at=vault.escrow_opened_at,
     )
 
 

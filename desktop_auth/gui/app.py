@@ -57,7 +57,10 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
 
     if not demo:
         may_set_up = config.default_store and not config.server_url
-        return MainWindow(open_configured, may_set_up=may_set_up), None
+        window = MainWindow(
+            open_configured, may_set_up=may_set_up, vault_escrow_key=config.vault_escrow_key
+        )
+        return window, None
     import tempfile
 
     from desktop_auth.gui import demo as demo_mode

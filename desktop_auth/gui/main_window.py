@@ -62,8 +62,12 @@ class MainWindow(QMainWindow):
         demo: bool = False,
         demo_hint: str = "",
         may_set_up: bool = True,
+        vault_escrow_key: str = "",
     ) -> None:
         super().__init__()
+        #: The escrow key this workstation's configuration pins (``Config``): the vault
+        #: seals to no other.
+        self.vault_escrow_key = vault_escrow_key
         self.open_service = open_service
         #: An empty store may be set up here (an organisation and its first administrator):
         #: only on the user's own default store; a configured one is IT's (``admin init``).
@@ -351,7 +355,9 @@ class MainWindow(QMainWindow):
             return
         from desktop_auth.gui.vault_dialog import VaultDialog  # needed only after a sign-in
 
-        dialog = VaultDialog(self.service, self.session, self)
+        dialog = VaultDialog(
+            self.service, self.session, self, trusted_escrow_key=self.vault_escrow_key
+        )
         self.vault = dialog
         dialog.open()
 

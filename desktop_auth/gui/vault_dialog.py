@@ -8,7 +8,7 @@ signing out lock it: the vault key is forgotten.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -238,11 +238,19 @@ class EntryDialog(QDialog):
 class VaultDialog(QDialog):
     """The employee's recovery codes for other services, sealed by their own key."""
 
-    def __init__(self, service: AuthService, session: Session, parent: QWidget | None = None):
+    def __init__(
+        self,
+        service: AuthService,
+        session: Session,
+        parent: QWidget | None = None,
+        *,
+        trusted_escrow_key: str = "",
+    ):
         super().__init__(parent)
         self.service = service
         self.session = session
-        self.client = VaultClient(service, session)
+        self.trusted_escrow_key = trusted_escrow_key
+        self.client = self._client_for(session)
         self.vault: OpenVault | None = None
         self.summary: VaultSummary | None = None
         self.own_codes: RecoveryStatus | None = None
@@ -253,6 +261,8 @@ class VaultDialog(QDialog):
         self.runner = TaskRunner(self)
         self.busy = BusyBar(self.runner)
         self.error = ErrorLabel()
+        #: The policy's escrow key is not the one this workstation pins (SECURITY.md V2).
+        self.escrow_warning = ErrorLabel()
         #: What just happened or what to do now (touch the key): not an error's colour.
         self.note = paragraph()
         self.prompts = KeyPromptBridge(self)
@@ -349,6 +359,7 @@ class VaultDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.escrow_warning)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
@@ -479,6 +490,9 @@ class VaultDialog(QDialog):
         self._say("")
         self.vault = vault
         self._refresh_open()
+        if vault.escrow_opened_at is not None:
+            # The helpdesk knows this vault key: the owner's first step is a new one.
+            self.new_recovery_key()
 
     def _say(self, text: str) -> None:
         self.error.clear_error()
@@ -498,9 +512,12 @@ class VaultDialog(QDialog):
             shown=self.error,
         )
 
+    def _client_for(self, session: Session) -> VaultClient:
+        return VaultClient(self.service, session, trusted_escrow_key=self.trusted_escrow_key)
+
     def _renewed(self, session: Session) -> None:
         self.session = session
-        self.client = VaultClient(self.service, session)
+        self.client = self._client_for(session)
         if self.vault is not None:
             self.vault.rebind(self.client)
         self._say(self.tr("Signed in again. Try once more."))
@@ -777,16 +794,20 @@ class VaultDialog(QDialog):
                 self._failed,
             )
 
-        self.question = confirm(
-            self,
-            self.tr("New printed vault recovery key"),
-            self.tr(
-                "You get a new sheet, and your vault a new key: the old sheet opens nothing "
-                "from now on. Touch one of your security keys for it; your other keys can be "
-                "added again afterwards."
-            ),
-            touch,
+        text = self.tr(
+            "You get a new sheet, and your vault a new key: the old sheet opens nothing "
+            "from now on. Touch one of your security keys for it; your other keys can be "
+            "added again afterwards."
         )
+        if vault.escrow_opened_at is not None:
+            text = self._escrow_opened_text(vault.escrow_opened_at) + "\n\n" + text
+        self.question = confirm(self, self.tr("New printed vault recovery key"), text, touch)
+
+    def _escrow_opened_text(self, when: datetime) -> str:
+        return self.tr(
+            "The helpdesk opened your vault with the organisation's escrow on %1, so it "
+            "knows the vault's key. Make a new printed key now: then only you hold it."
+        ).replace("%1", local_time(when))
 
     def _replaced(self, dropped_keys: tuple[str, ...]) -> str:
         text = self.tr("Your new printed key and a new vault key are in place.")
@@ -815,6 +836,8 @@ class VaultDialog(QDialog):
             text += " " + self._escrow_text()
         if not source.accepts_entries:
             text += " " + self.tr("Add a security key: until then no new codes can be kept.")
+        if source.escrow_opened_at is not None:
+            text += " " + self._escrow_opened_text(source.escrow_opened_at)
         return text
 
     def _escrow_text(self) -> str:
@@ -827,7 +850,10 @@ class VaultDialog(QDialog):
         self.setWindowTitle(self.tr("My recovery codes"))
         self.intro_title.setText(self.tr("Keep your recovery codes safe here"))
         has_keys = bool(self.keys)
-        escrow_on = self.summary is not None and self.summary.escrow_on
+        untrusted = self.summary is not None and self.summary.escrow_untrusted
+        # An escrow key this workstation does not trust gets nothing sealed to it: then
+        # the warning below says what holds, not this sentence.
+        escrow_on = self.summary is not None and self.summary.escrow_on and not untrusted
         self.intro_text.setText(
             self.tr(
                 "Services such as Microsoft, Google or GitHub give you recovery codes for when "
@@ -851,7 +877,7 @@ class VaultDialog(QDialog):
             )
         )
         self.create_button.setText(self.tr("&Set up the vault…"))
-        self.create_button.setEnabled(has_keys)
+        self.create_button.setEnabled(has_keys and not untrusted)
         self.locked_title.setText(self.tr("Your vault is locked"))
         self.locked_text.setText(
             self.tr(
@@ -872,7 +898,18 @@ class VaultDialog(QDialog):
         self.print_button.setText(self.tr("&Print…"))
         self.add_key_button.setText(self.tr("Add a &key…"))
         self.new_printed_button.setText(self.tr("Ne&w printed key…"))
+        self.new_printed_button.setEnabled(not untrusted)
         self.ways_label.setText(self._ways_in())
+        if self.summary is not None and self.summary.escrow_untrusted:
+            self.escrow_warning.show_text(
+                self.tr(
+                    "Your organisation's policy names an escrow key this workstation was not "
+                    "set up to trust. Your vault opens, but it cannot be set up or given a new "
+                    "printed key here, and nothing is sealed to that key. Tell IT."
+                )
+            )
+        else:
+            self.escrow_warning.clear_error()
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
         if self.vault is not None and self.entries:
             self._fill_list()

@@ -380,6 +380,9 @@ class Vault(Base):
     #: SHA-256 of the vault key's write proof: every change must show the proof.
     write_check: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When administrators last gave it a printed key with the escrow: they know the vault
+    #: key until the owner makes a new one (``rekey`` clears this).
+    escrow_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class VaultSlot(Base):
@@ -399,6 +402,8 @@ class VaultSlot(Base):
     )
     #: The PRF input this slot's wrapping key came from (security keys only).
     salt: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    #: An escrow slot: the escrow public key (base64) it was sealed to.
+    sealed_to: Mapped[str | None] = mapped_column(String(44), nullable=True)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,6 +14,11 @@ Every change carries the vault key's write proof (``crypto.write_proof``): the s
 refuses a change from a session that does not hold the key.  A new printed key comes
 with a new vault key (``OpenVault.begin_new_recovery_key``): every entry is resealed and
 the old sheet, even with an old copy of the store, opens nothing written since.
+
+The organisation's escrow slot is sealed only to the escrow key this workstation's own
+configuration pins (``Config.vault_escrow_key``, deployed by IT), never to whatever key
+the policy names: the policy comes from the store or the sign-in server, and whoever
+controls those must not be able to have every vault key sealed to a key of their own.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import base64
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from threading import Event
 from typing import Any, Protocol
 
@@ -41,6 +46,7 @@ from desktop_auth.core.service import (
     write_check_of,
 )
 from desktop_auth.errors import (
+    VaultEscrowKeyUntrustedError,
     VaultLockedError,
     VaultNeedsTwoSlotsError,
     VaultNotFoundError,
@@ -78,6 +84,12 @@ class VaultSummary:
     accepts_entries: bool = False
     #: The organisation keeps an escrow of every vault (two administrators together).
     escrow_on: bool = False
+    #: ...and its escrow key is not the one this workstation pins: nothing can be made or
+    #: re-keyed here until IT puts them right (``VaultEscrowKeyUntrustedError``).
+    escrow_untrusted: bool = False
+    #: Administrators opened it with the escrow then: a new printed key (a new vault
+    #: key) makes what they saw useless.
+    escrow_opened_at: datetime | None = None
 
     @property
     def key_slots(self) -> tuple[SealedSlot, ...]:
@@ -87,9 +99,14 @@ class VaultSummary:
 class VaultClient:
     """One signed-in user's vault, on this workstation."""
 
-    def __init__(self, service: AuthService, session: Session) -> None:
+    def __init__(
+        self, service: AuthService, session: Session, *, trusted_escrow_key: str = ""
+    ) -> None:
+        """``trusted_escrow_key``: the escrow key this workstation's configuration pins
+        (``Config.vault_escrow_key``; "" trusts none)."""
         self._service = service
         self._session = session
+        self._trusted_escrow_key = trusted_escrow_key
 
     @property
     def _owner(self) -> str:
@@ -99,15 +116,20 @@ class VaultClient:
 
     def summary(self) -> VaultSummary:
         state = self._service.vault.state(self._session)
-        escrow_on = bool(self._service.policy.current().vault_escrow_key)
+        escrow_key = self._policy_escrow_key()
+        untrusted = bool(escrow_key) and escrow_key != self._trusted_escrow_key
         if state is None:
-            return VaultSummary(exists=False, escrow_on=escrow_on)
+            return VaultSummary(
+                exists=False, escrow_on=bool(escrow_key), escrow_untrusted=untrusted
+            )
         return VaultSummary(
             exists=True,
             slots=state.slots,
             entry_count=len(state.entries),
             accepts_entries=state.accepts_entries,
-            escrow_on=escrow_on,
+            escrow_on=bool(escrow_key),
+            escrow_untrusted=untrusted,
+            escrow_opened_at=state.escrow_opened_at,
         )
 
     def key_choices(self) -> tuple[VaultKeyChoice, ...]:
@@ -126,6 +148,7 @@ class VaultClient:
         cancel: Event | None = None,
     ) -> VaultCreation:
         """One touch of ``key``: its slot is made in memory, with a new printed key."""
+        self._trusted_policy_escrow_key()  # refused before the touch, not after it
         choices = self._service.vault.key_choices(self._session)
         vault_id = str(uuid.uuid4())
         vault_key = VaultKey.new()
@@ -215,15 +238,32 @@ class VaultClient:
             raise VaultNotFoundError()
         return state
 
+    def _policy_escrow_key(self) -> str:
+        return self._service.policy.current().vault_escrow_key
+
+    def _trusted_policy_escrow_key(self) -> str:
+        """The policy's escrow key ("" when escrow is off) once it is the pinned one;
+        ``VaultEscrowKeyUntrustedError`` otherwise."""
+        escrow_key = self._policy_escrow_key()
+        if escrow_key and escrow_key != self._trusted_escrow_key:  # both public
+            raise VaultEscrowKeyUntrustedError()
+        return escrow_key
+
     def _escrow_slots(self, vault_key: VaultKey, vault_id: str) -> list[NewSlot]:
         """The escrow slot the policy asks for, if it asks for one."""
-        escrow_key = self._service.policy.current().vault_escrow_key
+        escrow_key = self._trusted_policy_escrow_key()
         return [escrow_slot(escrow_key, vault_key, vault_id=vault_id)] if escrow_key else []
 
     def _opened(self, state: SealedVault, vault_key: VaultKey) -> OpenVault:
         """The vault, opened; given its escrow slot first if the policy has one and the
-        vault was made before escrow was switched on."""
-        if not any(s.kind is VaultSlotKind.ESCROW for s in state.slots):
+        vault has none sealed to it (made before escrow was switched on, or before the
+        escrow key changed).  With an escrow key this workstation does not trust, the
+        vault still opens: only nothing is sealed to that key."""
+        escrow_key = self._policy_escrow_key()
+        escrowed = any(
+            s.kind is VaultSlotKind.ESCROW and s.sealed_to == escrow_key for s in state.slots
+        )
+        if escrow_key and not escrowed and escrow_key == self._trusted_escrow_key:
             for slot in self._escrow_slots(vault_key, state.vault_id):
                 state = self._service.vault.add_slot(
                     self._session, crypto.write_proof(vault_key, vault_id=state.vault_id), slot
@@ -276,6 +316,7 @@ def escrow_slot(escrow_key: str, vault_key: VaultKey, *, vault_id: str) -> NewSl
         slot_id=slot_id,
         kind=VaultSlotKind.ESCROW,
         label="Organisation escrow",
+        sealed_to=escrow_key,
         wrapped_key=crypto.seal_for_escrow(
             base64.b64decode(escrow_key), vault_key, vault_id=vault_id, slot_id=slot_id
         ),
@@ -408,6 +449,11 @@ class OpenVault:
         return self._state.accepts_entries
 
     @property
+    def escrow_opened_at(self) -> datetime | None:
+        """Administrators opened it with the escrow then: ``begin_new_recovery_key`` is due."""
+        return self._state.escrow_opened_at
+
+    @property
     def is_open(self) -> bool:
         return self._vault_key is not None
 
@@ -472,18 +518,15 @@ class OpenVault:
         self, *, prompts: KeyPrompts | None = None, cancel: Event | None = None
     ) -> RecoveryKeyReplacement:
         """A new printed key (the old one lost, or seen by someone) and with it a new
-        vault key: one touch of any key that opens the vault now.  Typed back, it
-        replaces every older printed key and reseals every entry."""
+        vault key: one touch of any of the user's security keys — also one registered
+        since the vault was opened with the helpdesk's printed key, when every key that
+        opened it was lost.  Typed back, it replaces every older printed key and reseals
+        every entry."""
         self._key()
         client = self._client
+        client._trusted_policy_escrow_key()  # refused before the touch, not after it
         key_slots = [s for s in self.slots if s.kind is VaultSlotKind.SECURITY_KEY]
-        keys = [
-            VaultKeyChoice(
-                method_id=s.method_id, label=s.label, credential_id=s.credential_id, has_slot=True
-            )
-            for s in key_slots
-            if s.method_id is not None and s.credential_id is not None
-        ]
+        keys = list(client.key_choices())
         if not keys:
             raise VaultNeedsTwoSlotsError()
         new_key = VaultKey.new()

@@ -959,7 +959,7 @@
     <name>MainWindow</name>
     <message>
         <source>You were signed out after %1 minutes without use.</source>
-        <extracomment>An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
+        <extracomment>The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
         <translation>Je bent uitgelogd na %1 minuten zonder gebruik.</translation>
     </message>
     <message>
@@ -2087,7 +2087,7 @@
     <name>VaultDialog</name>
     <message>
         <source>Touch your security key now.</source>
-        <extracomment>What just happened or what to do now (touch the key): not an error&apos;s colour.</extracomment>
+        <extracomment>The policy&apos;s escrow key is not the one this workstation pins (SECURITY.md V2). What just happened or what to do now (touch the key): not an error&apos;s colour.</extracomment>
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>
@@ -2243,6 +2243,10 @@
         <translation>Mijn herstelcodes</translation>
     </message>
     <message>
+        <source>The helpdesk opened your vault with the organisation&apos;s escrow on %1, so it knows the vault&apos;s key. Make a new printed key now: then only you hold it.</source>
+        <translation>De helpdesk heeft je kluis op %1 geopend met de escrow van de organisatie en kent dus de sleutel van de kluis. Maak nu een nieuwe geprinte sleutel: dan heb alleen jij hem.</translation>
+    </message>
+    <message>
         <source>Keep your recovery codes safe here</source>
         <translation>Bewaar je herstelcodes hier veilig</translation>
     </message>
@@ -2313,6 +2317,10 @@
     <message>
         <source>Ne&amp;w printed key…</source>
         <translation>Nieuwe geprinte s&amp;leutel…</translation>
+    </message>
+    <message>
+        <source>Your organisation&apos;s policy names an escrow key this workstation was not set up to trust. Your vault opens, but it cannot be set up or given a new printed key here, and nothing is sealed to that key. Tell IT.</source>
+        <translation>Het beleid van je organisatie noemt een escrowsleutel die deze werkplek niet vertrouwt. Je kluis gaat open, maar kan hier niet worden ingesteld of een nieuwe geprinte sleutel krijgen, en er wordt niets met die sleutel verzegeld. Meld het bij IT.</translation>
     </message>
     <message>
         <source>Close</source>

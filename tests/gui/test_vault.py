@@ -19,7 +19,7 @@ from desktop_auth.gui.vault_dialog import EntryDialog, RecoveryKeyDialog, VaultD
 from desktop_auth.store.db import Store
 from desktop_auth.vault.client import OpenVault, VaultClient, codes_from
 from desktop_auth.vault.entries import EntryContent
-from desktop_auth.vault.escrow import make_escrow
+from desktop_auth.vault.escrow import make_escrow, open_escrow, recover_vault
 from desktop_auth.vault.sheets import EntrySheet
 from tests.gui.conftest import shoot
 from tests.helpers import (
@@ -44,18 +44,18 @@ def jan(
     return service, make_user_with_key(service, admin, key)
 
 
-def make_vault(service: AuthService, user: KeyUser) -> tuple[OpenVault, str]:
-    """Jan's vault, made as the window would (one touch, the printed key typed back);
-    returns it and the printed key."""
-    client = VaultClient(service, user.session)
+def make_vault(service: AuthService, user: KeyUser, trusted: str = "") -> tuple[OpenVault, str]:
+    """Jan's vault, made as the window would (one touch, the printed key typed back) on a
+    workstation that pins ``trusted`` as the escrow key; returns it and the printed key."""
+    client = VaultClient(service, user.session, trusted_escrow_key=trusted)
     [key] = client.key_choices()
     creation = client.begin_create(key)
     printed = creation.recovery_key.formatted()
     return creation.finish(printed, label="Printed key"), printed
 
 
-def open_dialog(qtbot: QtBot, service: AuthService, jan: KeyUser) -> VaultDialog:
-    dialog = VaultDialog(service, jan.session)
+def open_dialog(qtbot: QtBot, service: AuthService, jan: KeyUser, trusted: str = "") -> VaultDialog:
+    dialog = VaultDialog(service, jan.session, trusted_escrow_key=trusted)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.summary is not None and not dialog.runner.busy)
@@ -216,16 +216,57 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     escrow = make_escrow("anna-heeft-een-lange-zin", "piet-heeft-er-ook-een")
     service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
     said = "two administrators together" if language == "en" else "twee beheerders samen"
-    dialog = open_dialog(qtbot, service, user)
-    assert said in dialog.intro_text.text()
+    # A workstation IT did not give this key: it says so, and makes no vault.
+    untrusting = open_dialog(qtbot, service, user)
+    warned = "not set up to trust" if language == "en" else "niet vertrouwt"
+    assert warned in untrusting.escrow_warning.text() and untrusting.escrow_warning.isVisible()
+    shoot(untrusting, "vault_8_escrow_untrusted")
+    assert said not in untrusting.intro_text.text()  # nothing is sealed to that key
+    assert not untrusting.create_button.isEnabled()
+    untrusting.create_vault()  # and were it clicked all the same: refused, nothing made
+    qtbot.waitUntil(lambda: bool(untrusting.error.text()) and not untrusting.runner.busy)
+    assert "IT" in untrusting.error.text() and service.vault.state(user.session) is None
+    untrusting.close()
+
+    pinned = escrow.public_key
+    dialog = open_dialog(qtbot, service, user, pinned)
+    assert said in dialog.intro_text.text() and not dialog.escrow_warning.isVisible()
     shoot(dialog, "vault_8_escrow_intro")
     dialog.close()
-    make_vault(service, user)
-    dialog = open_dialog(qtbot, service, user)
+    make_vault(service, user, pinned)
+    dialog = open_dialog(qtbot, service, user, pinned)
     dialog.open_key_button.click()
     qtbot.waitUntil(lambda: dialog.vault is not None and not dialog.runner.busy)
     assert said in dialog.ways_label.text()
     dialog.close()
+
+    # The helpdesk opened it with the escrow: the first thing the vault asks is a new key.
+    shares = open_escrow(
+        escrow.shares[0], "anna-heeft-een-lange-zin", escrow.shares[1], "piet-heeft-er-ook-een"
+    )
+    helpdesk = recover_vault(service, shares, actor=admin, email=user.email, label="Helpdesk")
+    dialog = open_dialog(qtbot, service, user, pinned)
+    dialog.open_printed_button.click()
+    ask = child(qtbot, dialog, QDialog)
+    ask.setTextValue(helpdesk.formatted())  # type: ignore[attr-defined]
+    ask.accept()
+    qtbot.waitUntil(
+        lambda: isinstance(dialog.question, QMessageBox) and dialog.question.isVisible()
+    )
+    question = dialog.question
+    knows = "knows the vault's key" if language == "en" else "kent dus de sleutel"
+    assert knows in question.text()
+    shoot(question, "vault_9_after_escrow_question")
+    question.button(QMessageBox.StandardButton.Yes).click()  # one touch of Jan's key
+    printed = child(qtbot, dialog, RecoveryKeyDialog)
+    assert isinstance(printed, RecoveryKeyDialog)
+    printed.retype.setText(printed.sheet.recovery_key.formatted())
+    printed.ok_button.click()
+    qtbot.waitUntil(lambda: not printed.isVisible() and not dialog.runner.busy)
+    assert dialog.vault is not None and dialog.vault.escrow_opened_at is None
+    dialog.close()
+    with pytest.raises(VaultWrongKeyError):
+        VaultClient(service, user.session).open_with_recovery_key(helpdesk.formatted())
 
 
 def test_the_idle_lock_closes_and_locks_the_vault(

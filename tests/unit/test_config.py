@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,12 +66,23 @@ def test_c4_a_database_password_in_the_file_is_refused(tmp_path: Path) -> None:
         ("[argon2]\nmemory_kib = 1024\ntime_cost = 1\n", "argon2_too_weak"),
         ("[argon2]\nmemory = 1\n", "config_unknown_key"),
         ('database_url = "::not a url::"\n', "database_url_invalid"),
+        ('vault_escrow_key = "not base64!"\n', "config_escrow_key"),
+        ('vault_escrow_key = "AAAA"\n', "config_escrow_key"),  # 3 bytes, not a key
+        ("vault_escrow_key = 12\n", "config_escrow_key"),
     ],
 )
 def test_bad_files_get_a_clear_error(tmp_path: Path, text: str, code: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(config_path=write(tmp_path / "c.toml", text), environ={})
     assert info.value.code == code
+
+
+def test_the_escrow_key_is_pinned_only_by_the_file_it_deploys(tmp_path: Path) -> None:
+    key = base64.b64encode(os.urandom(32)).decode()
+    path = write(tmp_path / "c.toml", f'vault_escrow_key = "{key}"\n')
+    assert load_config(config_path=path, environ={}).vault_escrow_key == key
+    without = write(tmp_path / "without.toml", 'language = "nl"\n')
+    assert load_config(config_path=without, environ={}).vault_escrow_key == ""
 
 
 def test_an_explicit_missing_file_is_an_error(tmp_path: Path) -> None:

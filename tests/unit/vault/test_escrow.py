@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import update
 
 from desktop_auth.core.service import Actor, AuthService, NewSlot
 from desktop_auth.devices.soft import SoftAuthenticator
@@ -20,6 +21,7 @@ from desktop_auth.errors import (
     PolicyEscrowKeyError,
     PolicyEscrowKeyLocalError,
     UserNotFoundError,
+    VaultEscrowKeyUntrustedError,
     VaultEscrowOffError,
     VaultEscrowSharesWrongError,
     VaultEscrowSlotMissingError,
@@ -29,6 +31,7 @@ from desktop_auth.errors import (
 from desktop_auth.remote.wire import LOCAL_ONLY
 from desktop_auth.store import key_envelope
 from desktop_auth.store.db import Store
+from desktop_auth.store.models import VaultSlot as VaultSlotRow
 from desktop_auth.vault import crypto
 from desktop_auth.vault.client import VaultClient, codes_from, escrow_slot
 from desktop_auth.vault.crypto import VaultKey
@@ -159,11 +162,12 @@ def told_service(
 
 
 def jan_with_vault(
-    service: AuthService, admin: Actor, plugged: list[SoftAuthenticator]
+    service: AuthService, admin: Actor, plugged: list[SoftAuthenticator], trusted: str = ""
 ) -> tuple[KeyUser, str]:
+    """Jan, with a vault made on a workstation that pins ``trusted`` as the escrow key."""
     plugged.append(hardware_key())
     jan = make_user_with_key(service, admin, plugged[-1])
-    client = VaultClient(service, jan.session)
+    client = VaultClient(service, jan.session, trusted_escrow_key=trusted)
     [key] = client.key_choices()
     creation = client.begin_create(key)
     printed = creation.recovery_key.formatted()
@@ -176,19 +180,28 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     told_service: tuple[AuthService, list[SoftAuthenticator]],
     admin: Actor,
     heard: list[tuple[SecurityNotice, str]],
+    clock: PinnedClock,
 ) -> None:
     service, plugged = told_service
     escrow = make_escrow(ANNA, PIET)
     service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, lost_printed = jan_with_vault(service, admin, plugged)
-    client = VaultClient(service, jan.session)
+    jan, lost_printed = jan_with_vault(service, admin, plugged, escrow.public_key)
+    client = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key)
     summary = client.summary()
-    assert summary.escrow_on
+    assert summary.escrow_on and not summary.escrow_untrusted
+    assert summary.escrow_opened_at is None
     assert [s.kind for s in summary.slots].count(VaultSlotKind.ESCROW) == 1
 
     key = both_shares(escrow)
     printed = recover_vault(service, key, actor=admin, email=jan.email, label="From the helpdesk")
+    # What the administrators held in their hands: the vault key itself.
+    escrowed = service.vault.escrow_slot(actor=admin, email=jan.email)
+    known = crypto.open_from_escrow(
+        key.private_key, escrowed.wrapped_key, vault_id=escrowed.vault_id, slot_id=escrowed.slot_id
+    )
+    assert client.summary().escrow_opened_at == clock.now()
     opened = client.open_with_recovery_key(printed.formatted())
+    assert opened.escrow_opened_at == clock.now()  # the vault asks for a new key
     assert [e.content.service for e in opened.entries()] == ["GitHub"]
     client.open_with_recovery_key(lost_printed)  # the user's own sheet still opens too
     assert (SecurityNotice.VAULT_ESCROW_USED, jan.email) in heard
@@ -197,14 +210,24 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
         for e in service.audit.events(subject=jan.email, actor=admin)
         if e.event_type == "vault.escrow_used"
     ]
-    assert events == ["printed_key_added", "slot_read"]
+    assert events == ["slot_read", "printed_key_added", "slot_read"]
 
-    # The user's "New printed key…" then leaves the helpdesk nothing it knew.
+    # The user's "New printed key…" then leaves the helpdesk nothing it knew — with a
+    # key registered after the old ones were lost (Jan's old key has no slot any more).
+    removed = next(s for s in opened.slots if s.kind is VaultSlotKind.SECURITY_KEY)
+    opened.remove_slot(removed)
     plugged.append(jan.key)
     replacement = opened.begin_new_recovery_key()
     replacement.finish(replacement.recovery_key.formatted(), label="Mine again")
+    assert opened.escrow_opened_at is None and client.summary().escrow_opened_at is None
     with pytest.raises(VaultWrongKeyError):
         client.open_with_recovery_key(printed.formatted())
+    with pytest.raises(VaultWrongKeyError):  # the key the helpdesk saw writes nothing now
+        service.vault.remove_entry(
+            jan.session,
+            crypto.write_proof(known, vault_id=escrowed.vault_id),
+            opened.entries()[0].entry_id,
+        )
     again = recover_vault(service, key, actor=admin, email=jan.email, label="Once more")
     assert client.open_with_recovery_key(again.formatted()).entries()  # escrow kept on rekey
 
@@ -221,7 +244,8 @@ def test_shares_of_another_escrow_or_no_escrow_open_nothing(
     with pytest.raises(VaultEscrowOffError):  # no slot until Jan opens his vault again
         recover_vault(service, both_shares(current), actor=admin, email=jan.email, label="x")
     plugged.append(jan.key)
-    VaultClient(service, jan.session).open_with_key()  # the slot is added as it opens
+    # The slot is added as the vault opens, on a workstation that pins that key.
+    VaultClient(service, jan.session, trusted_escrow_key=current.public_key).open_with_key()
     older = make_escrow(ANNA, PIET)
     with pytest.raises(VaultEscrowSharesWrongError):
         recover_vault(service, both_shares(older), actor=admin, email=jan.email, label="x")
@@ -240,11 +264,12 @@ def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
     service, plugged = told_service
     escrow = make_escrow(ANNA, PIET)
     service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, _ = jan_with_vault(service, admin, plugged)
+    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
     state = service.vault.state(jan.session)
     assert state is not None
     [escrowed] = [s for s in state.slots if s.kind is VaultSlotKind.ESCROW]
-    opened = VaultClient(service, jan.session).open_with_key()
+    assert escrowed.sealed_to == escrow.public_key
+    opened = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key).open_with_key()
     proof = crypto.write_proof(opened._key(), vault_id=state.vault_id)
     with pytest.raises(VaultEscrowSlotMissingError):
         service.vault.remove_slot(jan.session, proof, escrowed.slot_id)
@@ -282,3 +307,126 @@ def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
         if e.event_type == "vault.write_refused"
     ]
     assert len(refused) == 2 and refused[0].actor.startswith("cli:")
+
+
+def test_a_workstation_seals_only_to_the_escrow_key_its_configuration_pins(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    """Whoever controls the store or the sign-in server can put a key of their own in the
+    policy: a workstation that does not pin that key seals nothing to it."""
+    service, plugged = told_service
+    jan, _ = jan_with_vault(service, admin, plugged)  # made while escrow was off
+    planted = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(planted.public_key, actor=admin)
+    deployed = make_escrow(ANNA, PIET).public_key  # what IT put in this workstation's file
+    plugged.append(jan.key)
+    for pinned in ("", deployed):
+        client = VaultClient(service, jan.session, trusted_escrow_key=pinned)
+        assert client.summary().escrow_untrusted
+        opened = client.open_with_key()  # the vault still opens for its owner...
+        assert not [s for s in opened.slots if s.kind is VaultSlotKind.ESCROW]  # ...sealing nothing
+        with pytest.raises(VaultEscrowKeyUntrustedError):
+            opened.begin_new_recovery_key()
+    with pytest.raises(VaultEscrowOffError):
+        recover_vault(service, both_shares(planted), actor=admin, email=jan.email, label="x")
+
+    piet = make_user_with_key(service, admin, hardware_key(), "piet@example.nl")
+    untrusting = VaultClient(service, piet.session, trusted_escrow_key=deployed)
+    [key] = untrusting.key_choices()
+    plugged.clear()  # no key plugged in: a touch asked for would fail otherwise
+    with pytest.raises(VaultEscrowKeyUntrustedError):  # refused before the touch
+        untrusting.begin_create(key)
+    assert service.vault.state(piet.session) is None
+    plugged.append(piet.key)
+    trusting = VaultClient(service, piet.session, trusted_escrow_key=planted.public_key)
+    assert not trusting.summary().escrow_untrusted
+    creation = trusting.begin_create(key)
+    made = creation.finish(creation.recovery_key.formatted(), label="Printed")
+    assert [s.sealed_to for s in made.slots if s.kind is VaultSlotKind.ESCROW] == [
+        planted.public_key
+    ]
+
+
+def test_a_new_escrow_key_or_escrow_off_takes_every_old_escrow_slot_away(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor, store: Store
+) -> None:
+    service, plugged = told_service
+    first = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(first.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, first.public_key)
+    second = make_escrow(ANNA, PIET)
+    change = service.policy.set_vault_escrow_key(second.public_key, actor=admin)
+    assert change.slots_removed == 1 and change.policy.vault_escrow_key == second.public_key
+    for shares in (first, second):  # the old shares open nothing; the new have no slot yet
+        with pytest.raises(VaultEscrowOffError):
+            recover_vault(service, both_shares(shares), actor=admin, email=jan.email, label="x")
+    plugged.append(jan.key)
+    client = VaultClient(service, jan.session, trusted_escrow_key=second.public_key)
+    opened = client.open_with_key()
+    assert [s.sealed_to for s in opened.slots if s.kind is VaultSlotKind.ESCROW] == [
+        second.public_key
+    ]
+    assert recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="y")
+
+    # An escrow slot from before revision 0013 names no key: replaced as the vault opens.
+    with store.transaction() as db:
+        db.execute(
+            update(VaultSlotRow)
+            .where(VaultSlotRow.kind == VaultSlotKind.ESCROW.value)
+            .values(sealed_to=None)
+        )
+    with pytest.raises(VaultEscrowOffError):
+        recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="z")
+    reopened = client.open_with_key()
+    assert [s.sealed_to for s in reopened.slots if s.kind is VaultSlotKind.ESCROW] == [
+        second.public_key
+    ]
+
+    off = service.policy.set_vault_escrow_key("", actor=admin)
+    assert off.slots_removed == 1
+    assert not [s for s in client.summary().slots if s.kind is VaultSlotKind.ESCROW]
+    with pytest.raises(VaultEscrowOffError):
+        recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="x")
+    changes = [
+        e.details
+        for e in service.audit.events(actor=admin)
+        if e.event_type == "policy.changed" and e.details.get("settings") == "vault_escrow_key"
+    ]
+    # Newest first: switched off (1 slot), the second key (Jan's first slot), the first.
+    assert [d.get("slots_removed") for d in changes] == [1, 1, 0]
+
+
+def test_the_store_takes_an_escrow_slot_only_sealed_to_the_policys_key(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    """The key changing between a workstation's read and its write, or a workstation
+    naming another key: refused, nothing written."""
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    plugged.append(jan.key)
+    opened = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key).open_with_key()
+    proof = crypto.write_proof(opened._key(), vault_id=opened.vault_id)
+    other = make_escrow(ANNA, PIET).public_key
+    stale = escrow_slot(other, opened._key(), vault_id=opened.vault_id)
+    with pytest.raises(VaultEscrowSlotMissingError):
+        service.vault.add_slot(jan.session, proof, stale)
+    printed = NewSlot(
+        slot_id=str(uuid.uuid4()),
+        kind=VaultSlotKind.RECOVERY_KEY,
+        label="Printed",
+        sealed_to=escrow.public_key,
+        wrapped_key=os.urandom(61),
+    )
+    with pytest.raises(VaultMalformedError):  # only an escrow slot names an escrow key
+        service.vault.add_slot(jan.session, proof, printed)
+    unnamed = dataclasses.replace(
+        escrow_slot(escrow.public_key, opened._key(), vault_id=opened.vault_id), sealed_to=None
+    )
+    with pytest.raises(VaultEscrowSlotMissingError):
+        service.vault.add_slot(jan.session, proof, unnamed)
+    state = service.vault.state(jan.session)
+    assert state is not None and [s.sealed_to for s in state.slots if s.sealed_to] == [
+        escrow.public_key
+    ]
