@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
@@ -297,16 +297,11 @@ class VaultStorage:
         now = ctx.now()
         with self._proven(session, proof) as (db, user, vault):
             if escrow:
-                _check_escrow(ctx.policy(db).vault_escrow_key, [slot])
+                escrow_key = ctx.policy(db).vault_escrow_key
+                _check_escrow(escrow_key, [slot])
                 # One sealed to an escrow key the policy no longer has opens for nobody
                 # who should: the new one takes its place.
-                db.execute(
-                    delete(VaultSlot).where(
-                        VaultSlot.vault_id == vault.id,
-                        VaultSlot.kind == VaultSlotKind.ESCROW.value,
-                        _stale_escrow(ctx.policy(db).vault_escrow_key),
-                    )
-                )
+                remove_stale_escrow_slots(db, escrow_key, vault=vault)
             if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
                 raise VaultFullError(limit=MAX_SLOTS)
             _add_slot(db, vault, user, slot, now)
@@ -691,20 +686,18 @@ def _check_escrow(escrow_key: str, slots: Sequence[NewSlot]) -> None:
         raise VaultEscrowSlotMissingError()
 
 
-def _stale_escrow(escrow_key: str) -> ColumnElement[bool]:
-    """Escrow slots not sealed to ``escrow_key`` (all of them when escrow is off)."""
-    return or_(VaultSlot.sealed_to.is_(None), VaultSlot.sealed_to != escrow_key)
-
-
-def remove_stale_escrow_slots(db: DbSession, escrow_key: str) -> int:
+def remove_stale_escrow_slots(db: DbSession, escrow_key: str, *, vault: Vault | None = None) -> int:
     """Take away every escrow slot not sealed to ``escrow_key`` (the policy's new one, or
-    "" when escrow goes off): the old shares then open no vault.  How many went."""
-    stale = db.execute(
-        select(VaultSlot.id).where(
-            VaultSlot.kind == VaultSlotKind.ESCROW.value, _stale_escrow(escrow_key)
-        )
-    ).scalars()
-    ids = list(stale)
+    "" when escrow goes off) — of every vault, or of ``vault`` only: the old shares then
+    open no vault.  How many went."""
+    stale = (
+        select(VaultSlot.id)
+        .where(VaultSlot.kind == VaultSlotKind.ESCROW.value)
+        .where(or_(VaultSlot.sealed_to.is_(None), VaultSlot.sealed_to != escrow_key))
+    )
+    if vault is not None:
+        stale = stale.where(VaultSlot.vault_id == vault.id)
+    ids = list(db.execute(stale).scalars())
     if ids:
         db.execute(delete(VaultSlot).where(VaultSlot.id.in_(ids)))
     return len(ids)

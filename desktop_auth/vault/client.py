@@ -117,7 +117,7 @@ class VaultClient:
     def summary(self) -> VaultSummary:
         state = self._service.vault.state(self._session)
         escrow_key = self._policy_escrow_key()
-        untrusted = bool(escrow_key) and escrow_key != self._trusted_escrow_key
+        untrusted = self._untrusted(escrow_key)
         if state is None:
             return VaultSummary(
                 exists=False, escrow_on=bool(escrow_key), escrow_untrusted=untrusted
@@ -241,11 +241,15 @@ class VaultClient:
     def _policy_escrow_key(self) -> str:
         return self._service.policy.current().vault_escrow_key
 
+    def _untrusted(self, escrow_key: str) -> bool:
+        """The policy asks for an escrow key this workstation does not pin."""
+        return bool(escrow_key) and escrow_key != self._trusted_escrow_key  # both public
+
     def _trusted_policy_escrow_key(self) -> str:
         """The policy's escrow key ("" when escrow is off) once it is the pinned one;
         ``VaultEscrowKeyUntrustedError`` otherwise."""
         escrow_key = self._policy_escrow_key()
-        if escrow_key and escrow_key != self._trusted_escrow_key:  # both public
+        if self._untrusted(escrow_key):
             raise VaultEscrowKeyUntrustedError()
         return escrow_key
 
@@ -263,11 +267,12 @@ class VaultClient:
         escrowed = any(
             s.kind is VaultSlotKind.ESCROW and s.sealed_to == escrow_key for s in state.slots
         )
-        if escrow_key and not escrowed and escrow_key == self._trusted_escrow_key:
-            for slot in self._escrow_slots(vault_key, state.vault_id):
-                state = self._service.vault.add_slot(
-                    self._session, crypto.write_proof(vault_key, vault_id=state.vault_id), slot
-                )
+        if escrow_key and not escrowed and not self._untrusted(escrow_key):
+            state = self._service.vault.add_slot(
+                self._session,
+                crypto.write_proof(vault_key, vault_id=state.vault_id),
+                escrow_slot(escrow_key, vault_key, vault_id=state.vault_id),
+            )
         return OpenVault(self, state, vault_key)
 
     def _key_client(self, prompts: KeyPrompts | None) -> PrfKeyClient:

@@ -161,6 +161,17 @@ def told_service(
     return service, plugged
 
 
+def printed_slot(sealed_to: str | None = None) -> NewSlot:
+    """A printed key's slot as a workstation would send it (random bytes for the key)."""
+    return NewSlot(
+        slot_id=str(uuid.uuid4()),
+        kind=VaultSlotKind.RECOVERY_KEY,
+        label="Printed",
+        sealed_to=sealed_to,
+        wrapped_key=os.urandom(61),
+    )
+
+
 def jan_with_vault(
     service: AuthService, admin: Actor, plugged: list[SoftAuthenticator], trusted: str = ""
 ) -> tuple[KeyUser, str]:
@@ -282,12 +293,7 @@ def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
         salt=os.urandom(32),
         wrapped_key=os.urandom(61),
     )
-    printed = NewSlot(
-        slot_id=str(uuid.uuid4()),
-        kind=VaultSlotKind.RECOVERY_KEY,
-        label="Printed",
-        wrapped_key=os.urandom(61),
-    )
+    printed = printed_slot()
     with pytest.raises(VaultEscrowSlotMissingError):  # a workstation leaving it out
         service.vault.create(
             other_user.session, str(uuid.uuid4()), [key_slot, printed], os.urandom(32)
@@ -412,13 +418,7 @@ def test_the_store_takes_an_escrow_slot_only_sealed_to_the_policys_key(
     stale = escrow_slot(other, opened._key(), vault_id=opened.vault_id)
     with pytest.raises(VaultEscrowSlotMissingError):
         service.vault.add_slot(jan.session, proof, stale)
-    printed = NewSlot(
-        slot_id=str(uuid.uuid4()),
-        kind=VaultSlotKind.RECOVERY_KEY,
-        label="Printed",
-        sealed_to=escrow.public_key,
-        wrapped_key=os.urandom(61),
-    )
+    printed = printed_slot(sealed_to=escrow.public_key)
     with pytest.raises(VaultMalformedError):  # only an escrow slot names an escrow key
         service.vault.add_slot(jan.session, proof, printed)
     unnamed = dataclasses.replace(
