@@ -19,6 +19,7 @@ from desktop_auth.config import Config
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService
     from desktop_auth.gui.demo import Demo
+from desktop_auth.gui.focus_style import install_focus_style
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.workers import wait_for_workers
@@ -34,6 +35,7 @@ def application() -> QApplication:
     app.setApplicationName(APP_ID)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(window_icon())
+    install_focus_style(app)
     return app
 
 
