@@ -989,6 +989,20 @@ class SecurityKeySignInNotFoundError(DeviceError):
     code = "security_key_sign_in_not_found"
 
 
+class SecurityKeyOwnSignInError(DeviceError):
+    """The sign-in to delete is this organisation's own (desktop-auth's); deleting it needs
+    ``--including-ours``.  ``params``: site."""
+
+    code = "security_key_own_sign_in"
+
+
+class SecurityKeyOwnSignInsUnknownError(DeviceError):
+    """The sign-in database or server did not answer, so which sign-ins on the key are
+    this organisation's own cannot be told; deleting needs ``--including-ours``."""
+
+    code = "security_key_own_sign_ins_unknown"
+
+
 class SecurityKeyNoUserVerificationError(DeviceError):
     """The key answered without checking who touched it (no PIN, no fingerprint)."""
 

@@ -18,12 +18,16 @@ from fido2.ctap import CtapDevice
 from desktop_auth.cli.context import CliContext
 from desktop_auth.core.service import KeySignIns, OwnSecurityKey, StoredSignIns
 from desktop_auth.errors import (
+    DesktopAuthError,
     PinNeedsTerminalError,
     PinStdinEmptyError,
+    SecurityKeyOwnSignInError,
+    SecurityKeyOwnSignInsUnknownError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinMismatchError,
     SecurityKeyPinNotSupportedError,
     SecurityKeySignInNotFoundError,
+    StoreNotFoundError,
 )
 
 #: Where the keys come from (None: USB, then NFC); a test puts a software key here.
@@ -39,6 +43,7 @@ def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     sign_ins = commands.add_parser("sign-ins", help=t("cli.cmd.security_key_sign_ins"))
     sign_ins.add_argument("--pin-stdin", action="store_true", help=t("cli.opt.pin_stdin"))
     sign_ins.add_argument("--delete", type=int, metavar="NUMBER", help=t("cli.opt.delete_sign_in"))
+    sign_ins.add_argument("--including-ours", action="store_true", help=t("cli.opt.including_ours"))
     sign_ins.set_defaults(handler=sign_ins_on_key)
 
 
@@ -122,6 +127,30 @@ def set_or_change_pin(ctx: CliContext) -> int:
     return 0
 
 
+def _our_site(ctx: CliContext) -> tuple[bool, str | None]:
+    """Whether this workstation knows its organisation's sign-in site, and the site.
+
+    Read from the store or the sign-in server that is already there; looking at a key never
+    makes a store.  No store and no server configured: (True, None), nothing here to guard.
+    A store or server that does not answer: (False, None), and nothing can be told apart.
+    """
+    from desktop_auth.remote.connect import open_service
+
+    try:
+        service = open_service(ctx.config, create_store=False, check_data_key=False)
+    except StoreNotFoundError:
+        return True, None
+    except DesktopAuthError:
+        return False, None
+    try:
+        organisation = service.organisation()
+    except DesktopAuthError:
+        return False, None
+    finally:
+        service.close()
+    return True, organisation.rp_id if organisation is not None else None
+
+
 def _print_sign_ins(ctx: CliContext, found: StoredSignIns) -> None:
     if not found.sign_ins:
         ctx.out("cli.security_key.no_sign_ins")
@@ -140,21 +169,30 @@ def _print_sign_ins(ctx: CliContext, found: StoredSignIns) -> None:
 def sign_ins_on_key(ctx: CliContext) -> int:
     """The sign-ins on the key, numbered; ``--delete N`` deletes the N-th of that list."""
     reader = _PinReader(ctx)
-    # The key alone, as `key info`: no store is opened (which would mark this
-    # organisation's own sign-ins, but must not be made by looking at a key).
-    key, our_rp_id = KeySignIns(devices), None
+    known, our_rp_id = _our_site(ctx)
+    key = KeySignIns(devices)
     pin = reader.current()
     found = key.list(pin, our_rp_id=our_rp_id)
     number: int | None = ctx.args.delete
     if number is None:
         _print_sign_ins(ctx, found)
+        if not known:
+            ctx.error("cli.security_key.ours_unknown")
         return 0
     if not 1 <= number <= len(found.sign_ins):
         raise SecurityKeySignInNotFoundError()
     chosen = found.sign_ins[number - 1]
+    # The organisation's own sign-in is the employee's second step: deleted by mistake,
+    # the key stops signing them in while their account still lists it (issue 17).
+    if not ctx.args.including_ours:
+        if chosen.ours:
+            raise SecurityKeyOwnSignInError(site=chosen.rp_id)
+        if not known:
+            raise SecurityKeyOwnSignInsUnknownError()
     words = {"account": chosen.user_name, "site": chosen.rp_id}
     if sys.stdin.isatty():  # a person at a terminal confirms; a script said --delete
-        answer = input(ctx.t("cli.security_key.confirm_delete", **words)).strip().casefold()
+        question = "confirm_delete_ours" if chosen.ours else "confirm_delete"
+        answer = input(ctx.t(f"cli.security_key.{question}", **words)).strip().casefold()
         if answer not in (ctx.t("cli.security_key.yes").casefold(), "yes"):
             ctx.out("cli.security_key.not_deleted")
             return 1

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
+import socket
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from desktop_auth.cli import security_key
+from desktop_auth.cli import main, security_key
 from desktop_auth.devices.soft import SOFT_AAGUID, SoftAuthenticator
 from tests.unit.cli.conftest import Cli
 
@@ -91,13 +94,11 @@ def test_the_key_group_speaks_dutch(cli: Cli, key: SoftAuthenticator) -> None:
     assert code == 0 and "Pincode: niet ingesteld" in out
 
 
-def test_sign_ins_lists_what_is_on_the_key_and_deletes_one_by_number(
-    cli: Cli, key: SoftAuthenticator
-) -> None:
+def store_sign_ins(key: SoftAuthenticator, *sites: tuple[str, str]) -> None:
+    """Passkeys on the key, as other sites' registrations leave them."""
     from desktop_auth.devices.soft import SoftCredential
 
-    key.client_pin.preset("4823917")
-    for rp_id, account in (("github.com", "jan-dev"), ("google.com", "jan@gmail.com")):
+    for rp_id, account in sites:
         key.credentials.append(
             SoftCredential(
                 credential_id=os.urandom(32),
@@ -108,6 +109,13 @@ def test_sign_ins_lists_what_is_on_the_key_and_deletes_one_by_number(
                 resident=True,
             )
         )
+
+
+def test_sign_ins_lists_what_is_on_the_key_and_deletes_one_by_number(
+    cli: Cli, key: SoftAuthenticator, tmp_path: Path
+) -> None:
+    key.client_pin.preset("4823917")
+    store_sign_ins(key, ("github.com", "jan-dev"), ("google.com", "jan@gmail.com"))
     code, out, err = cli("key", "sign-ins", "--pin-stdin", stdin="4823917\n")
     assert (code, err) == (0, "")
     assert "1. github.com  jan-dev" in out and "2. google.com  jan@gmail.com" in out
@@ -120,3 +128,78 @@ def test_sign_ins_lists_what_is_on_the_key_and_deletes_one_by_number(
     assert code != 0 and "not on this security key" in err
     code, _out, err = cli("--language", "nl", "key", "sign-ins", "--pin-stdin", stdin="0000\n")
     assert code != 0 and "4823917" not in err and len(err.strip().splitlines()) == 1
+    # No store here, and none made by looking at a key.
+    assert not (tmp_path / "store.sqlite3").exists()
+
+
+class Terminal(io.StringIO):
+    """Standard input as a person at a terminal gives it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_organisations_own_sign_in_is_marked_and_kept_unless_asked_twice(
+    initialized: Cli,
+    key: SoftAuthenticator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli = initialized
+    key.client_pin.preset("4823917")
+    store_sign_ins(key, ("github.com", "jan-dev"), ("salariszaken.nl", "jan@salariszaken.nl"))
+    code, out, err = cli("key", "sign-ins", "--pin-stdin", stdin="4823917\n")
+    assert (code, err) == (0, "")
+    # Its own first, marked: in the store's mode and through the sign-in server alike.
+    assert "1. salariszaken.nl  jan@salariszaken.nl  (this organisation)" in out
+    assert "2. github.com  jan-dev\n" in out
+
+    code, out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "1", stdin="4823917\n")
+    assert code != 0 and "your sign-in to this organisation (salariszaken.nl)" in err
+    assert "--including-ours" in err and "Deleted" not in out
+    assert len(key.credentials) == 2
+
+    # At a terminal the question says what is at stake; anything but yes keeps it.
+    monkeypatch.setattr(security_key.sys, "stdin", Terminal("4823917\nno\n"))
+    code = main(["key", "sign-ins", "--pin-stdin", "--delete", "1", "--including-ours"])
+    out = capsys.readouterr().out
+    assert code == 1 and "This key will no longer sign you in" in out
+    assert len(key.credentials) == 2
+
+    code, out, err = cli(
+        "key", "sign-ins", "--pin-stdin", "--delete", "1", "--including-ours", stdin="4823917\n"
+    )
+    assert (code, err) == (0, "")
+    assert "Deleted the sign-in for jan@salariszaken.nl at salariszaken.nl." in out
+    assert [c.rp_id for c in key.credentials] == ["github.com"]
+
+
+def test_with_the_server_unreachable_no_sign_in_is_deleted_without_asking_twice(
+    cli: Cli, key: SoftAuthenticator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DESKTOP_AUTH_SERVER_URL", f"https://127.0.0.1:{closed_port()}")
+    key.client_pin.preset("4823917")
+    store_sign_ins(key, ("salariszaken.nl", "jan@salariszaken.nl"))
+    code, out, err = cli("key", "sign-ins", "--pin-stdin", stdin="4823917\n")
+    assert code == 0 and "1. salariszaken.nl  jan@salariszaken.nl\n" in out
+    assert "cannot show which sign-in is this organisation's own" in err
+
+    code, out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "1", stdin="4823917\n")
+    assert code != 0 and "did not answer" in err and len(key.credentials) == 1
+    code, out, err = cli(
+        "--language", "nl", "key", "sign-ins", "--pin-stdin", "--delete", "1", stdin="4823917\n"
+    )
+    assert code != 0 and "gaf geen antwoord" in err and len(key.credentials) == 1
+
+    code, out, err = cli(
+        "key", "sign-ins", "--pin-stdin", "--delete", "1", "--including-ours", stdin="4823917\n"
+    )
+    assert code == 0 and key.credentials == []
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
