@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPalette
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.gui.focus_style import FOCUS_FRAME_WIDTH, FocusFrameStyle, install_focus_style
-from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
 from tests.gui.conftest import shoot
 from tests.gui.helpers import wait_page
@@ -37,7 +38,7 @@ def highlight_pixels(widget: QWidget) -> int:
 
 
 @pytest.fixture
-def controls(qtbot: QtBot) -> dict[str, QWidget]:
+def controls(qtbot: QtBot) -> Iterator[dict[str, QWidget]]:
     root = QWidget()
     qtbot.addWidget(root)
     layout = QVBoxLayout(root)
@@ -54,7 +55,8 @@ def controls(qtbot: QtBot) -> dict[str, QWidget]:
     qtbot.waitExposed(root)
     root.activateWindow()
     qtbot.waitUntil(root.isActiveWindow)
-    return made
+    yield made  # root, which owns them, lives until the test is done
+    root.close()
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
@@ -90,13 +92,20 @@ def test_the_focus_style_stands_once_over_the_platform_style(qapp: QApplication)
     assert not isinstance(style.baseStyle(), FocusFrameStyle)
 
 
+KEY_BUTTON = {
+    "en": "Sign in with security key or fingerprint",
+    "nl": "Inloggen met beveiligingssleutel of vingerafdruk",
+}
+
+
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_tab_to_the_key_button_on_the_sign_in_screen_shows_where_focus_is(
     qtbot: QtBot, window: MainWindow, language: str
 ) -> None:
-    install_language(language)
+    window.set_language(language)
     page = window.sign_in
     wait_page(qtbot, window, page)
+    qtbot.waitUntil(lambda: page.key_button.text() == KEY_BUTTON[language])
     page.email.setFocus()
     qtbot.waitUntil(page.email.hasFocus)
     before = highlight_pixels(page.key_button)
