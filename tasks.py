@@ -141,7 +141,7 @@ def command_test(arguments: list[str]) -> int:
         [venv_bin("ruff"), "format", "--check", "."],
         [venv_bin("mypy")],
         [venv_bin("lint-imports")],
-        [venv_bin("python"), "-m", "pytest", *arguments],
+        [venv_bin("python"), "-m", "pytest", *parallel(arguments), *arguments],
     ]
     for check in checks:
         try:
@@ -150,6 +150,20 @@ def command_test(arguments: list[str]) -> int:
             say(f"failed: {' '.join(str(p) for p in check)}")
             return failed.returncode or 1
     return 0
+
+
+def parallel(arguments: list[str]) -> list[str]:
+    """One pytest worker per core (pytest-xdist), unless the command line chose itself.
+
+    Much of the suite waits on subprocesses, servers and argon2 in one core; one worker per
+    core halves CI's time. Tests never share a store, a server or a folder (each worker
+    starts its own PostgreSQL), so they may run side by side.
+    """
+    chosen = any(
+        argument.startswith(("-n", "--numprocesses", "--dist")) or argument == "no:xdist"
+        for argument in arguments
+    )
+    return [] if chosen else ["--numprocesses", "auto", "--dist", "worksteal"]
 
 
 def ensure_debian_python_venv() -> None:
