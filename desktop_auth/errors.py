@@ -931,6 +931,24 @@ class VaultEscrowKeyUntrustedError(VaultError):
     code = "vault_escrow_key_untrusted"
 
 
+class VaultEscrowNotApprovedError(VaultError):
+    """No approved request of this administrator's to open this vault with the escrow."""
+
+    code = "vault_escrow_not_approved"
+
+
+class VaultEscrowSameAdministratorError(VaultError):
+    """An administrator approved their own request: the escrow needs two."""
+
+    code = "vault_escrow_same_administrator"
+
+
+class VaultEscrowRequestNotFoundError(VaultError):
+    """No open request by that number: mistyped, used, expired, or approved by another."""
+
+    code = "vault_escrow_request_not_found"
+
+
 class VaultEscrowSharesWrongError(VaultError):
     """The two share files do not make the organisation's escrow key (one from another
     escrow, or the same file twice)."""

@@ -178,6 +178,9 @@ class AuditEventType(StrEnum):
     VAULT_ENTRY_SAVED = "vault.entry_saved"
     VAULT_ENTRY_REMOVED = "vault.entry_removed"
     VAULT_REKEYED = "vault.rekeyed"
+    #: An administrator asked to open a user's vault with the escrow; a second approved.
+    VAULT_ESCROW_REQUESTED = "vault.escrow_requested"
+    VAULT_ESCROW_APPROVED = "vault.escrow_approved"
     #: Two administrators opened a user's vault with the organisation's escrow key.
     VAULT_ESCROW_USED = "vault.escrow_used"
     #: A change to a vault without proof of its key: a session used without the key.

@@ -2,7 +2,9 @@
 
 ``init`` makes the escrow key, writes its private half as two share files (one per
 administrator, each under that administrator's passphrase) and puts the public key in the
-policy.  ``open`` is the helpdesk's last resort for a user who lost every key and the
+policy.  ``request`` and ``approve``: one administrator asks to open a user's vault,
+another approves (the store hands the escrow slot out on nothing less).  ``open`` is the
+helpdesk's last resort for a user who lost every key and the
 printed sheet: both administrators type their passphrases at one workstation, the user's
 vault gets a new printed key, shown once for them to hand over.  ``off`` takes the key
 out of the policy.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
@@ -30,6 +33,14 @@ def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> Non
         "--passphrases-stdin", action="store_true", help=t("cli.opt.passphrases_stdin")
     )
     init.set_defaults(handler=init_escrow)
+    asking = steps.add_parser("request", help=t("cli.cmd.vault_escrow_request"))
+    asking.add_argument("--email", required=True, help=t("cli.opt.escrow_email"))
+    asking.set_defaults(handler=request_opening)
+    approving = steps.add_parser("approve", help=t("cli.cmd.vault_escrow_approve"))
+    approving.add_argument("request", metavar="REQUEST", help=t("cli.arg.escrow_request"))
+    approving.set_defaults(handler=approve_opening)
+    listing = steps.add_parser("requests", help=t("cli.cmd.vault_escrow_requests"))
+    listing.set_defaults(handler=list_requests)
     opening = steps.add_parser("open", help=t("cli.cmd.vault_escrow_open"))
     opening.add_argument("--email", required=True, help=t("cli.opt.escrow_email"))
     for name in ("share_one", "share_other"):
@@ -107,6 +118,56 @@ def open_vault(ctx: CliContext) -> int:
     # Shown once, on purpose, as a temporary password is: the helpdesk hands it over.
     print(f"\n    {recovery_key.formatted()}\n")
     ctx.out("cli.vault_escrow.opened_note")
+    return 0
+
+
+def _moment(when: datetime) -> str:
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def request_opening(ctx: CliContext) -> int:
+    service = ctx.service()
+    asked = service.vault.request_escrow(
+        actor=service.accounts.local_administrator(), email=ctx.args.email
+    )
+    ctx.out(
+        "cli.vault_escrow.requested",
+        email=asked.email,
+        request=asked.request_id,
+        until=_moment(asked.expires_at),
+    )
+    return 0
+
+
+def approve_opening(ctx: CliContext) -> int:
+    service = ctx.service()
+    approved = service.vault.approve_escrow(
+        actor=service.accounts.local_administrator(), request_id=ctx.args.request
+    )
+    ctx.out(
+        "cli.vault_escrow.approved",
+        email=approved.email,
+        requested_by=approved.requested_by,
+        until=_moment(approved.expires_at),
+    )
+    return 0
+
+
+def list_requests(ctx: CliContext) -> int:
+    service = ctx.service()
+    found = service.vault.escrow_requests(actor=service.accounts.local_administrator())
+    if not found:
+        ctx.out("cli.vault_escrow.no_requests")
+    for asked in found:
+        key = "request_approved" if asked.approved_by else "request_waiting"
+        ctx.out(
+            f"cli.vault_escrow.{key}",
+            request=asked.request_id,
+            email=asked.email,
+            requested_by=asked.requested_by,
+            approved_by=asked.approved_by or "",
+            until=_moment(asked.expires_at),
+        )
     return 0
 
 

@@ -100,6 +100,7 @@ from desktop_auth.core.vault import (
     VaultStorage,
     write_check_of,
 )
+from desktop_auth.core.vault_escrow import EscrowRequest
 from desktop_auth.errors import KeyringUnavailableError, StoreNotInitializedError
 from desktop_auth.factors.backup_code import BackupCodeFactor, IssuedBackupCode
 from desktop_auth.factors.base import EnrolledMethod, SecondFactorProvider
@@ -129,6 +130,7 @@ __all__ = [
     "CheckStatus",
     "EnrolledMethod",
     "EnrollmentReport",
+    "EscrowRequest",
     "EscrowedVault",
     "ImportReport",
     "ImportRow",

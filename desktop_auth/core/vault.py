@@ -39,11 +39,13 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as DbSession
 
+from desktop_auth.core import vault_escrow
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.organisation import current_organisation
 from desktop_auth.core.session import Session
 from desktop_auth.core.users import Actor, get_user, lock_user
+from desktop_auth.core.vault_escrow import EscrowRequest, take_approval
 from desktop_auth.errors import (
     StoreNotInitializedError,
     VaultChangedElsewhereError,
@@ -411,7 +413,8 @@ class VaultStorage:
 
     def escrow_slot(self, *, actor: Actor, email: str) -> EscrowedVault:
         """The user's vault id and escrow slot, for the two administrators whose shares
-        open it (``admin vault escrow open``); audited as it is handed out."""
+        open it (``admin vault escrow open``): only on a request one of them made and the
+        other approved (``vault_escrow``), once; audited as it is handed out."""
         self._guard.require(Action.RECOVER_VAULT, actor)
         ctx = self._ctx
         with ctx.store.transaction() as db:
@@ -426,12 +429,19 @@ class VaultStorage:
             ).scalar_one_or_none()
             if not escrow_key or slot is None or slot.sealed_to != escrow_key:
                 raise VaultEscrowOffError()
+            approval = take_approval(db, vault, actor, ctx.now())
             ctx.audit(
                 db,
                 AuditEventType.VAULT_ESCROW_USED,
                 actor=actor,
                 subject=user.email,
-                details={"vault": vault.vault_id, "step": "slot_read"},
+                details={
+                    "vault": vault.vault_id,
+                    "step": "slot_read",
+                    "request": approval.request_id,
+                    "requested_by": approval.requested_by,
+                    "approved_by": approval.approved_by or "",
+                },
             )
             escrowed = EscrowedVault(
                 vault_id=vault.vault_id,
@@ -444,6 +454,27 @@ class VaultStorage:
         # offline and never come back for the second step.
         ctx.notify(SecurityNotice.VAULT_ESCROW_USED, notified)
         return escrowed
+
+    def request_escrow(self, *, actor: Actor, email: str) -> EscrowRequest:
+        """Ask to open ``email``'s vault with the escrow: the first of two administrators
+        (``admin vault escrow request``); a vault the escrow cannot open is refused now."""
+        self._guard.require(Action.RECOVER_VAULT, actor)
+        with self._ctx.store.transaction() as db:
+            return vault_escrow.ask(self._ctx, db, actor, email)
+
+    def approve_escrow(self, *, actor: Actor, request_id: str) -> EscrowRequest:
+        """The second administrator's approval of a request (their own is refused); either
+        of the two may then take the escrow slot once, within the request's 24 hours."""
+        self._guard.require(Action.RECOVER_VAULT, actor)
+        with self._ctx.store.transaction() as db:
+            return vault_escrow.approve(self._ctx, db, actor, request_id)
+
+    def escrow_requests(self, *, actor: Actor) -> list[EscrowRequest]:
+        """Open requests, waiting or approved, oldest first: what a second administrator
+        looks at before approving."""
+        self._guard.require(Action.RECOVER_VAULT, actor)
+        with self._ctx.store.transaction() as db:
+            return vault_escrow.pending(db, self._ctx.now())
 
     def recover_with_escrow(
         self, *, actor: Actor, email: str, proof: bytes, slot: NewSlot

@@ -409,6 +409,31 @@ class VaultSlot(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class VaultEscrowRequest(Base):
+    """One administrator's request to open a user's vault with the escrow, and a second
+    administrator's approval: the escrow slot is handed out only on an approved request,
+    once, to one of the two (issue 17, SECURITY.md V2)."""
+
+    __tablename__ = "vault_escrow_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: What the administrators say to each other and type: not a secret.
+    request_id: Mapped[str] = mapped_column(String(16), unique=True)
+    vault_id: Mapped[int] = mapped_column(ForeignKey("vaults.id", ondelete="CASCADE"), index=True)
+    #: Who asked and who approved, as the audit log names them.
+    requested_by: Mapped[str] = mapped_column(String(320))
+    #: Whom the store knows them as: an account (by id) or a local administrator; the two
+    #: of one request must differ.
+    requester: Mapped[str] = mapped_column(String(320))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    approved_by: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    approver: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: When the escrow slot was handed out on it: a request opens the vault once.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 class VaultEntryRow(Base):
     """One sealed entry (service, account, codes, notes): ciphertext only."""
 

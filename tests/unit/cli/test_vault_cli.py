@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,8 +127,13 @@ ANNA = "anna-heeft-een-lange-zin"
 PIET = "piet-heeft-er-ook-een"
 
 
+def as_user(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The next commands run as another operating-system user of the store's host."""
+    monkeypatch.setattr("desktop_auth.core.users.getpass.getuser", lambda: name)
+
+
 def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
-    initialized_here: Cli, jans_vault: str, tmp_path: Path
+    initialized_here: Cli, jans_vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli = initialized_here
     one, other = tmp_path / "anna.share", tmp_path / "piet.share"
@@ -171,6 +177,24 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     code, out, err = vault_cli(cli, "status")
     assert "only two administrators together" in out and err == ""
 
+    # Both share files and passphrases are not enough: a second administrator approves.
+    code, _out, err = escrow_open(cli, one, other, stdin=passphrases)
+    assert code != 0 and "takes two administrators" in err
+    as_user(monkeypatch, "anna")
+    code, out, err = cli("admin", "vault", "escrow", "request", "--email", JAN)
+    assert (code, err) == (0, ""), err
+    [request] = re.findall(r"request ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})", out)
+    assert f"escrow approve {request}" in out
+    code, _out, err = cli("admin", "vault", "escrow", "approve", request)
+    assert code != 0 and "a second administrator" in err
+    as_user(monkeypatch, "piet")
+    code, out, err = cli("admin", "vault", "escrow", "requests")
+    assert code == 0 and f"{request}  {JAN}  asked by cli:anna@" in out and "waiting" in out
+    code, out, err = cli("--language", "nl", "admin", "vault", "escrow", "approve", request)
+    assert (code, err) == (0, "") and "Goedgekeurd: jij of cli:anna@" in out
+    code, out, err = cli("admin", "vault", "escrow", "requests")
+    assert "approved by cli:piet@" in out
+
     code, _out, err = escrow_open(cli, one, other, stdin=f"{ANNA}\nniet-het-goede-wachtwoord\n")
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     code, _out, err = escrow_open(cli, one, one, stdin=f"{ANNA}\n{ANNA}\n")
@@ -184,6 +208,11 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
 
     code, out, err = vault_cli(cli, "status")
     assert "knows its key: make a new printed key" in err  # until Jan makes one
+
+    code, out, err = escrow_open(cli, one, other, stdin=passphrases)
+    assert code != 0 and "takes two administrators" in err  # the approval is used up
+    code, out, err = cli("admin", "vault", "escrow", "requests")
+    assert code == 0 and "No requests" in out
 
     code, out, err = cli("admin", "vault", "escrow", "off")
     assert code == 0 and "Escrow slots removed: 1." in out

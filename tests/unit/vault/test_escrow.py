@@ -7,6 +7,8 @@ import base64
 import dataclasses
 import os
 import uuid
+from datetime import timedelta
+from typing import cast
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -18,14 +20,19 @@ from desktop_auth.errors import (
     KeyFileInvalidError,
     KeyFileWrongPassphraseError,
     KeyPassphraseShortError,
+    PermissionDeniedError,
     PolicyEscrowKeyError,
     PolicyEscrowKeyLocalError,
     UserNotFoundError,
     VaultEscrowKeyUntrustedError,
+    VaultEscrowNotApprovedError,
     VaultEscrowOffError,
+    VaultEscrowRequestNotFoundError,
+    VaultEscrowSameAdministratorError,
     VaultEscrowSharesWrongError,
     VaultEscrowSlotMissingError,
     VaultMalformedError,
+    VaultNotFoundError,
     VaultWrongKeyError,
 )
 from desktop_auth.remote.wire import LOCAL_ONLY
@@ -43,14 +50,27 @@ from desktop_auth.vault.escrow import (
     open_escrow,
     recover_vault,
 )
-from desktop_auth.vocabulary import SecurityNotice, VaultSlotKind
-from tests.helpers import MemoryKeyring, PinnedClock, make_service
+from desktop_auth.vocabulary import Role, SecurityNotice, VaultSlotKind
+from tests.helpers import MemoryKeyring, PinnedClock, make_service, past_sign_in
+from tests.remote_helpers import serving
 from tests.webauthn_helpers import KeyUser, hardware_key, make_user_with_key
 
 ANNA = "anna-heeft-een-lange-zin"
 PIET = "piet-heeft-er-ook-een"
 VAULT_ID = str(uuid.uuid4())
 SLOT_ID = str(uuid.uuid4())
+
+
+#: Another administrator: on the store's host, another operating-system user.
+PIET_ADMIN = Actor(label="cli:piet@werkplek")
+KEES_ADMIN = Actor(label="cli:kees@werkplek")
+
+
+def approved(service: AuthService, asker: Actor, email: str) -> str:
+    """One administrator asks to open ``email``'s vault with the escrow, Piet approves."""
+    asked = service.vault.request_escrow(actor=asker, email=email)
+    service.vault.approve_escrow(actor=PIET_ADMIN, request_id=asked.request_id)
+    return asked.request_id
 
 
 def both_shares(escrow: NewEscrow) -> EscrowKey:
@@ -204,8 +224,10 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     assert [s.kind for s in summary.slots].count(VaultSlotKind.ESCROW) == 1
 
     key = both_shares(escrow)
+    approved(service, admin, jan.email)
     printed = recover_vault(service, key, actor=admin, email=jan.email, label="From the helpdesk")
     # What the administrators held in their hands: the vault key itself.
+    approved(service, admin, jan.email)
     escrowed = service.vault.escrow_slot(actor=admin, email=jan.email)
     known = crypto.open_from_escrow(
         key.private_key, escrowed.wrapped_key, vault_id=escrowed.vault_id, slot_id=escrowed.slot_id
@@ -239,6 +261,7 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
             crypto.write_proof(known, vault_id=escrowed.vault_id),
             opened.entries()[0].entry_id,
         )
+    approved(service, admin, jan.email)
     again = recover_vault(service, key, actor=admin, email=jan.email, label="Once more")
     assert client.open_with_recovery_key(again.formatted()).entries()  # escrow kept on rekey
 
@@ -258,6 +281,7 @@ def test_shares_of_another_escrow_or_no_escrow_open_nothing(
     # The slot is added as the vault opens, on a workstation that pins that key.
     VaultClient(service, jan.session, trusted_escrow_key=current.public_key).open_with_key()
     older = make_escrow(ANNA, PIET)
+    approved(service, admin, jan.email)
     with pytest.raises(VaultEscrowSharesWrongError):
         recover_vault(service, both_shares(older), actor=admin, email=jan.email, label="x")
     with pytest.raises(UserNotFoundError):
@@ -265,6 +289,7 @@ def test_shares_of_another_escrow_or_no_escrow_open_nothing(
             service, both_shares(current), actor=admin, email="niemand@example.nl", label="x"
         )
     forged = EscrowKey(X25519PrivateKey.generate())
+    approved(service, admin, jan.email)
     with pytest.raises(VaultEscrowSharesWrongError):
         recover_vault(service, forged, actor=admin, email=jan.email, label="x")
 
@@ -372,6 +397,7 @@ def test_a_new_escrow_key_or_escrow_off_takes_every_old_escrow_slot_away(
     assert [s.sealed_to for s in opened.slots if s.kind is VaultSlotKind.ESCROW] == [
         second.public_key
     ]
+    approved(service, admin, jan.email)
     assert recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="y")
 
     # An escrow slot from before revision 0013 names no key: replaced as the vault opens.
@@ -430,3 +456,119 @@ def test_the_store_takes_an_escrow_slot_only_sealed_to_the_policys_key(
     assert state is not None and [s.sealed_to for s in state.slots if s.sealed_to] == [
         escrow.public_key
     ]
+
+
+def test_the_escrow_slot_leaves_the_store_once_on_a_request_another_administrator_approved(
+    told_service: tuple[AuthService, list[SoftAuthenticator]],
+    admin: Actor,
+    clock: PinnedClock,
+) -> None:
+    """Review finding 3: one person with both share files and both passphrases opened any
+    vault alone; now the store asks for a second administrator as well."""
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    key = both_shares(escrow)
+    with pytest.raises(VaultEscrowNotApprovedError):  # both shares, one administrator
+        recover_vault(service, key, actor=admin, email=jan.email, label="x")
+
+    asked = service.vault.request_escrow(actor=admin, email=jan.email)
+    assert asked.approved_by is None and asked.expires_at == clock.now() + timedelta(hours=24)
+    with pytest.raises(VaultEscrowNotApprovedError):
+        service.vault.escrow_slot(actor=admin, email=jan.email)
+    with pytest.raises(VaultEscrowSameAdministratorError):
+        service.vault.approve_escrow(actor=admin, request_id=asked.request_id)
+    with pytest.raises(VaultEscrowRequestNotFoundError):
+        service.vault.approve_escrow(actor=PIET_ADMIN, request_id="2222-3333-4444")
+    [waiting] = service.vault.escrow_requests(actor=PIET_ADMIN)
+    assert waiting == asked and waiting.email == jan.email
+
+    # The number as a person types it: lower case, spaces around.
+    approval = service.vault.approve_escrow(
+        actor=PIET_ADMIN, request_id=f" {asked.request_id.lower()} "
+    )
+    assert approval.approved_by == PIET_ADMIN.label and approval.approved_at == clock.now()
+    with pytest.raises(VaultEscrowRequestNotFoundError):  # a third cannot take it over
+        service.vault.approve_escrow(actor=KEES_ADMIN, request_id=asked.request_id)
+    with pytest.raises(VaultEscrowNotApprovedError):  # nor use it
+        service.vault.escrow_slot(actor=KEES_ADMIN, email=jan.email)
+
+    printed = recover_vault(service, key, actor=PIET_ADMIN, email=jan.email, label="Helpdesk")
+    VaultClient(service, jan.session).open_with_recovery_key(printed.formatted())
+    with pytest.raises(VaultEscrowNotApprovedError):  # once
+        service.vault.escrow_slot(actor=admin, email=jan.email)
+    assert service.vault.escrow_requests(actor=admin) == []
+
+    audited = [
+        (e.event_type, e.actor, e.details.get("request"))
+        for e in reversed(service.audit.events(subject=jan.email, actor=admin))
+        if e.event_type.startswith("vault.escrow")
+    ]
+    assert audited == [
+        ("vault.escrow_requested", admin.label, asked.request_id),
+        ("vault.escrow_approved", PIET_ADMIN.label, asked.request_id),
+        ("vault.escrow_used", PIET_ADMIN.label, asked.request_id),
+        ("vault.escrow_used", PIET_ADMIN.label, None),  # the printed key added
+    ]
+
+
+def test_an_escrow_request_holds_a_day_and_asks_only_what_the_escrow_can_open(
+    told_service: tuple[AuthService, list[SoftAuthenticator]],
+    admin: Actor,
+    clock: PinnedClock,
+) -> None:
+    service, plugged = told_service
+    jan, _ = jan_with_vault(service, admin, plugged)  # made while escrow was off
+    with pytest.raises(VaultEscrowOffError):
+        service.vault.request_escrow(actor=admin, email=jan.email)
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    with pytest.raises(VaultEscrowOffError):  # no escrow slot until Jan opens it again
+        service.vault.request_escrow(actor=admin, email=jan.email)
+    piet = make_user_with_key(service, admin, hardware_key(), "piet@example.nl")
+    with pytest.raises(VaultNotFoundError):
+        service.vault.request_escrow(actor=admin, email=piet.email)
+    with pytest.raises(UserNotFoundError):
+        service.vault.request_escrow(actor=admin, email="niemand@example.nl")
+
+    plugged.append(jan.key)
+    VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key).open_with_key()
+    late = service.vault.request_escrow(actor=admin, email=jan.email)
+    clock.advance(hours=24)
+    with pytest.raises(VaultEscrowRequestNotFoundError):
+        service.vault.approve_escrow(actor=PIET_ADMIN, request_id=late.request_id)
+    unused = approved(service, admin, jan.email)
+    clock.advance(hours=24)
+    with pytest.raises(VaultEscrowNotApprovedError):
+        recover_vault(service, both_shares(escrow), actor=admin, email=jan.email, label="x")
+    assert unused not in [r.request_id for r in service.vault.escrow_requests(actor=admin)]
+
+
+def test_through_the_server_two_administrator_accounts_are_two_people(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service.accounts.create(
+        actor=admin, email="piet@salariszaken.nl", display_name="Piet Beheer", role=Role.ADMIN
+    )
+    anna = Actor.for_session(past_sign_in(service, "beheer@salariszaken.nl"))
+    anna_again = Actor.for_session(past_sign_in(service, "beheer@salariszaken.nl"))
+    piet = Actor.for_session(past_sign_in(service, "piet@salariszaken.nl"))
+    employee = Actor.for_session(jan.session)
+    with serving(service) as remote:
+        client = cast(AuthService, remote)
+        with pytest.raises(PermissionDeniedError):
+            client.vault.request_escrow(actor=employee, email=jan.email)
+        asked = client.vault.request_escrow(actor=anna, email=jan.email)
+        # Anna signed in a second time, at another workstation, is still Anna.
+        with pytest.raises(VaultEscrowSameAdministratorError):
+            client.vault.approve_escrow(actor=anna_again, request_id=asked.request_id)
+        client.vault.approve_escrow(actor=piet, request_id=asked.request_id)
+        printed = recover_vault(
+            client, both_shares(escrow), actor=anna_again, email=jan.email, label="Helpdesk"
+        )
+    assert VaultClient(service, jan.session).open_with_recovery_key(printed.formatted())
