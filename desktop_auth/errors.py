@@ -943,6 +943,14 @@ class VaultEscrowSameAdministratorError(VaultError):
     code = "vault_escrow_same_administrator"
 
 
+class VaultEscrowAdministratorRecentError(VaultError):
+    """An administrator account that another administrator created, promoted, re-enabled,
+    or gave a temporary password, a backup code or fewer methods in the last week takes
+    no part in opening a vault with the escrow.  ``params``: email."""
+
+    code = "vault_escrow_administrator_recent"
+
+
 class VaultEscrowRequestNotFoundError(VaultError):
     """No open request by that number: mistyped, used, expired, or approved by another."""
 

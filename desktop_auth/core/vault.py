@@ -45,7 +45,7 @@ from desktop_auth.core.guards import Action, Guard
 from desktop_auth.core.organisation import current_organisation
 from desktop_auth.core.session import Session
 from desktop_auth.core.users import Actor, get_user, lock_user
-from desktop_auth.core.vault_escrow import EscrowRequest, take_approval
+from desktop_auth.core.vault_escrow import EscrowRequest, finish_approval, take_approval
 from desktop_auth.errors import (
     StoreNotInitializedError,
     VaultChangedElsewhereError,
@@ -98,6 +98,7 @@ class SealedSlot:
     salt: bytes | None
     #: An escrow slot: the escrow public key it was sealed to (None: made before 0013).
     sealed_to: str | None
+    #: Empty for the escrow slot: only two administrators together receive that.
     wrapped_key: bytes
     created_at: datetime
     changed_at: datetime
@@ -429,7 +430,7 @@ class VaultStorage:
             ).scalar_one_or_none()
             if not escrow_key or slot is None or slot.sealed_to != escrow_key:
                 raise VaultEscrowOffError()
-            approval = take_approval(db, vault, actor, ctx.now())
+            approval = take_approval(db, vault, actor, escrow_key, ctx.now())
             ctx.audit(
                 db,
                 AuditEventType.VAULT_ESCROW_USED,
@@ -489,6 +490,7 @@ class VaultStorage:
         now = ctx.now()
         owner = lambda db: get_user(db, email).id  # noqa: E731 - looked up in the transaction
         with self._proven_vault(proof, actor=actor, owner=owner) as (db, user, vault):
+            finish_approval(db, vault, actor, now)
             if _count(db, VaultSlot, vault.id) >= MAX_SLOTS:
                 raise VaultFullError(limit=MAX_SLOTS)
             _add_slot(db, vault, user, slot, now)
@@ -813,7 +815,10 @@ def _sealed(db: DbSession, vault: Vault) -> SealedVault:
                 credential_id=credential_id,
                 salt=slot.salt,
                 sealed_to=slot.sealed_to,
-                wrapped_key=slot.wrapped_key,
+                # The escrow slot leaves the store only through ``escrow_slot``, on two
+                # administrators' request: not to whoever holds the owner's session (an
+                # administrator could reset the password and sign in as the owner).
+                wrapped_key=b"" if slot.kind == VaultSlotKind.ESCROW.value else slot.wrapped_key,
                 created_at=slot.created_at,
                 changed_at=slot.changed_at,
             )

@@ -420,6 +420,8 @@ class VaultEscrowRequest(Base):
     #: What the administrators say to each other and type: not a secret.
     request_id: Mapped[str] = mapped_column(String(16), unique=True)
     vault_id: Mapped[int] = mapped_column(ForeignKey("vaults.id", ondelete="CASCADE"), index=True)
+    #: The escrow key in force when it was asked for: a new key, or off, voids it.
+    escrow_key: Mapped[str] = mapped_column(String(44))
     #: Who asked and who approved, as the audit log names them.
     requested_by: Mapped[str] = mapped_column(String(320))
     #: Whom the store knows them as: an account (by id) or a local administrator; the two
@@ -432,6 +434,8 @@ class VaultEscrowRequest(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     #: When the escrow slot was handed out on it: a request opens the vault once.
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: When the printed key made with that slot was added: one, by the same administrator.
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class VaultEntryRow(Base):

@@ -244,6 +244,10 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     shares = open_escrow(
         escrow.shares[0], "anna-heeft-een-lange-zin", escrow.shares[1], "piet-heeft-er-ook-een"
     )
+    asked = service.vault.request_escrow(actor=admin, email=user.email)
+    service.vault.approve_escrow(
+        actor=Actor(label="cli:piet@werkplek"), request_id=asked.request_id
+    )
     helpdesk = recover_vault(service, shares, actor=admin, email=user.email, label="Helpdesk")
     dialog = open_dialog(qtbot, service, user, pinned)
     dialog.open_printed_button.click()

@@ -24,6 +24,7 @@ from desktop_auth.errors import (
     PolicyEscrowKeyError,
     PolicyEscrowKeyLocalError,
     UserNotFoundError,
+    VaultEscrowAdministratorRecentError,
     VaultEscrowKeyUntrustedError,
     VaultEscrowNotApprovedError,
     VaultEscrowOffError,
@@ -546,7 +547,7 @@ def test_an_escrow_request_holds_a_day_and_asks_only_what_the_escrow_can_open(
 
 
 def test_through_the_server_two_administrator_accounts_are_two_people(
-    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor, clock: PinnedClock
 ) -> None:
     service, plugged = told_service
     escrow = make_escrow(ANNA, PIET)
@@ -555,15 +556,23 @@ def test_through_the_server_two_administrator_accounts_are_two_people(
     service.accounts.create(
         actor=admin, email="piet@salariszaken.nl", display_name="Piet Beheer", role=Role.ADMIN
     )
+    # Made by another administrator: for a week it could be a stand-in its maker signs in to.
+    piet = Actor.for_session(past_sign_in(service, "piet@salariszaken.nl"))
+    with pytest.raises(VaultEscrowAdministratorRecentError):
+        service.vault.request_escrow(actor=piet, email=jan.email)
+    clock.advance(days=8)
     anna = Actor.for_session(past_sign_in(service, "beheer@salariszaken.nl"))
     anna_again = Actor.for_session(past_sign_in(service, "beheer@salariszaken.nl"))
     piet = Actor.for_session(past_sign_in(service, "piet@salariszaken.nl"))
-    employee = Actor.for_session(jan.session)
+    employee = Actor.for_session(past_sign_in(service, jan.email))
     with serving(service) as remote:
         client = cast(AuthService, remote)
         with pytest.raises(PermissionDeniedError):
             client.vault.request_escrow(actor=employee, email=jan.email)
-        asked = client.vault.request_escrow(actor=anna, email=jan.email)
+        # The audit names the account the session belongs to, whatever label came along.
+        posing = dataclasses.replace(anna, label="user:piet@salariszaken.nl")
+        asked = client.vault.request_escrow(actor=posing, email=jan.email)
+        assert asked.requested_by == "user:beheer@salariszaken.nl"
         # Anna signed in a second time, at another workstation, is still Anna.
         with pytest.raises(VaultEscrowSameAdministratorError):
             client.vault.approve_escrow(actor=anna_again, request_id=asked.request_id)
@@ -571,4 +580,76 @@ def test_through_the_server_two_administrator_accounts_are_two_people(
         printed = recover_vault(
             client, both_shares(escrow), actor=anna_again, email=jan.email, label="Helpdesk"
         )
-    assert VaultClient(service, jan.session).open_with_recovery_key(printed.formatted())
+    jan_now = past_sign_in(service, jan.email)
+    assert VaultClient(service, jan_now).open_with_recovery_key(printed.formatted())
+
+
+def test_a_stand_in_or_a_former_administrator_opens_nothing(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor, clock: PinnedClock
+) -> None:
+    """Review of finding 3: Anna could reset Piet's password, sign in as him and approve her
+    own request; or Piet, approving, could be disabled before the slot is taken."""
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service.accounts.create(
+        actor=admin, email="piet@salariszaken.nl", display_name="Piet Beheer", role=Role.ADMIN
+    )
+    clock.advance(days=8)
+    anna = Actor.for_session(past_sign_in(service, "beheer@salariszaken.nl"))
+    asked = service.vault.request_escrow(actor=anna, email=jan.email)
+    service.accounts.reset_password(actor=anna, email="piet@salariszaken.nl")
+    stand_in = Actor.for_session(past_sign_in(service, "piet@salariszaken.nl"))
+    with pytest.raises(VaultEscrowAdministratorRecentError) as refused:
+        service.vault.approve_escrow(actor=stand_in, request_id=asked.request_id)
+    assert refused.value.params["email"] == "piet@salariszaken.nl"
+
+    clock.advance(days=8)  # a week of Piet's own use later he is himself again
+    anna = Actor.for_session(past_sign_in(service, "beheer@salariszaken.nl"))
+    piet = Actor.for_session(past_sign_in(service, "piet@salariszaken.nl"))
+    asked = service.vault.request_escrow(actor=anna, email=jan.email)
+    service.vault.approve_escrow(actor=piet, request_id=asked.request_id)
+    service.accounts.set_role(actor=admin, email="piet@salariszaken.nl", role=Role.EMPLOYEE)
+    with pytest.raises(VaultEscrowNotApprovedError):  # approved by someone no longer one
+        service.vault.escrow_slot(actor=anna, email=jan.email)
+
+
+def test_the_owners_own_view_never_carries_the_escrow_slot(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    """An administrator who signs in as the owner (after a password reset, say) must not
+    find the escrow slot there: it leaves the store only on two administrators' request."""
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    state = service.vault.state(jan.session)
+    assert state is not None
+    [escrowed] = [s for s in state.slots if s.kind is VaultSlotKind.ESCROW]
+    assert escrowed.wrapped_key == b"" and escrowed.sealed_to == escrow.public_key
+    assert all(s.wrapped_key for s in state.slots if s.kind is not VaultSlotKind.ESCROW)
+    # Nor is a printed key added "with the escrow" without a slot handed out just now,
+    # not even by someone who holds the vault key.
+    opened = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key).open_with_key()
+    proof = crypto.write_proof(opened._key(), vault_id=opened.vault_id)
+    with pytest.raises(VaultEscrowNotApprovedError):
+        service.vault.recover_with_escrow(
+            actor=admin, email=jan.email, proof=proof, slot=printed_slot()
+        )
+
+
+def test_an_approval_for_an_earlier_escrow_key_opens_nothing(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    service, plugged = told_service
+    first = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(first.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, first.public_key)
+    approved(service, admin, jan.email)
+    second = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(second.public_key, actor=admin)
+    plugged.append(jan.key)
+    VaultClient(service, jan.session, trusted_escrow_key=second.public_key).open_with_key()
+    with pytest.raises(VaultEscrowNotApprovedError):
+        recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="x")

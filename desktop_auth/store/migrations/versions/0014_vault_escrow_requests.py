@@ -6,8 +6,9 @@ Revises: 0013
 Create Date: 2026-12-03
 
 ``vault_escrow_requests``: a request to open one user's vault with the escrow, who asked
-and who approved it (they must differ), until when it holds, and when the escrow slot was
-handed out on it; the slot leaves the store only on an approved, unused request.
+and who approved it (they must differ), for which escrow key, until when it holds, when
+the escrow slot was handed out on it and when the printed key made with it was added; the
+slot leaves the store only on an approved, unused request for the key in force.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def upgrade() -> None:
         sa.Column(
             "vault_id", sa.Integer(), sa.ForeignKey("vaults.id", ondelete="CASCADE"), nullable=False
         ),
+        sa.Column("escrow_key", sa.String(length=44), nullable=False),
         sa.Column("requested_by", sa.String(length=320), nullable=False),
         sa.Column("requester", sa.String(length=320), nullable=False),
         sa.Column("requested_at", UTCDateTime(), nullable=False),
@@ -39,6 +41,7 @@ def upgrade() -> None:
         sa.Column("approver", sa.String(length=320), nullable=True),
         sa.Column("approved_at", UTCDateTime(), nullable=True),
         sa.Column("used_at", UTCDateTime(), nullable=True),
+        sa.Column("finished_at", UTCDateTime(), nullable=True),
     )
     op.create_index("ix_vault_escrow_requests_vault_id", "vault_escrow_requests", ["vault_id"])
 
