@@ -211,6 +211,9 @@ def command_translations(arguments: list[str]) -> int:
                 "-no-obsolete",
                 "-locations",
                 "none",
+                # English is the source language: its file holds only the plural forms
+                # ("1 code", "2 codes"), which the source text cannot give.
+                *(["-pluralonly"] if language == "en" else []),
                 "-ts",
                 ts,
             )

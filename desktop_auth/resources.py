@@ -22,6 +22,7 @@ REQUIRED_RESOURCES = (
     "wordlists/unfit-for-work.txt",
     "translations/messages.en.json",
     "translations/messages.nl.json",
+    "translations/desktop_auth_en.qm",
     "translations/desktop_auth_nl.qm",
     "icons/desktop-auth.svg",
     "desktop-auth.desktop",

@@ -219,7 +219,7 @@ class AccountDialog(QDialog):
             )
             self.codes_left.setText(text)
             return
-        text = self.tr("You have %1 unused recovery codes.").replace("%1", str(status.left))
+        text = self.tr("You have %n unused recovery codes.", "", status.left)
         if status.running_low:
             text += " " + self.tr("That is running low: make new ones.")
         self.codes_left.setText(text)

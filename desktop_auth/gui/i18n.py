@@ -18,8 +18,9 @@ from desktop_auth.errors import DesktopAuthError, WeakPasswordError
 from desktop_auth.messages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, translate
 from desktop_auth.resources import resource_path
 
-#: The Qt message file of each language but English (the source language).
-QM_FILES = {"nl": "translations/desktop_auth_nl.qm"}
+#: The Qt message file of each language; English's holds only plural forms ("%n codes":
+#: "1 code", "2 codes"), the rest is the source text itself.
+QM_FILES = {"en": "translations/desktop_auth_en.qm", "nl": "translations/desktop_auth_nl.qm"}
 
 _state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": []}
 

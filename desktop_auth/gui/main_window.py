@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
         minutes = self.idle.minutes
         self._end_session()
         self.back_to_sign_in(
-            self.tr("You were signed out after %1 minutes without use.").replace("%1", str(minutes))
+            self.tr("You were signed out after %n minutes without use.", "", minutes)
         )
 
     def back_to_sign_in(self, message: str) -> None:

@@ -141,7 +141,7 @@ class SignInPage(Screen):
         seconds = result.retry_in_seconds
         if result.outcome is SignInOutcome.THROTTLED and seconds is not None and seconds < 120:
             self.error.show_text(
-                self.tr("Too many attempts. Try again in %1 seconds.").replace("%1", str(seconds))
+                self.tr("Too many attempts. Try again in %n seconds.", "", seconds)
             )
         elif result.outcome is SignInOutcome.THROTTLED:
             self.error.show_text(

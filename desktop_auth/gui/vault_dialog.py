@@ -214,10 +214,7 @@ class EntryDialog(QDialog):
 
     def _update(self) -> None:
         count = len(split_codes(self.codes.toPlainText()))
-        if count == 1:
-            self.found.setText(self.tr("1 code found."))
-        else:
-            self.found.setText(self.tr("%1 codes found.").replace("%1", str(count)))
+        self.found.setText(self.tr("%n codes found.", "", count))
         self.save_button.setEnabled(bool(self.service.text().strip()))
 
     def retranslate(self) -> None:
@@ -623,11 +620,7 @@ class VaultDialog(QDialog):
             )
         elif entry.running_low:
             self.warning.show_text(
-                self.tr("Only one code left. Make new codes at the service soon.")
-                if entry.left == 1
-                else self.tr("Only %1 codes left. Make new codes at the service soon.").replace(
-                    "%1", str(entry.left)
-                )
+                self.tr("Only %n codes left. Make new codes at the service soon.", "", entry.left)
             )
         for stored in entry.content.codes:
             if stored.used_on is None:

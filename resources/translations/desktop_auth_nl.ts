@@ -12,9 +12,12 @@
         <source>You have no recovery codes. Make them now: without them, a lost phone or key keeps you out until the helpdesk helps.</source>
         <translation>Je hebt geen herstelcodes. Maak ze nu: zonder herstelcodes kom je bij een verloren telefoon of sleutel niet binnen tot de helpdesk je helpt.</translation>
     </message>
-    <message>
-        <source>You have %1 unused recovery codes.</source>
-        <translation>Je hebt nog %1 ongebruikte herstelcodes.</translation>
+    <message numerus="yes">
+        <source>You have %n unused recovery codes.</source>
+        <translation>
+            <numerusform>Je hebt nog %n ongebruikte herstelcode.</numerusform>
+            <numerusform>Je hebt nog %n ongebruikte herstelcodes.</numerusform>
+        </translation>
     </message>
     <message>
         <source>That is running low: make new ones.</source>
@@ -324,9 +327,26 @@
         <source>Audit events</source>
         <translation>Auditgebeurtenissen</translation>
     </message>
-    <message>
-        <source>%1 events shown (newest first, at most %2).</source>
-        <translation>%1 gebeurtenissen getoond (nieuwste eerst, hoogstens %2).</translation>
+    <message numerus="yes">
+        <source>%n events shown (newest first, at most %1).</source>
+        <translation>
+            <numerusform>%n gebeurtenis getoond (nieuwste eerst, hoogstens %1).</numerusform>
+            <numerusform>%n gebeurtenissen getoond (nieuwste eerst, hoogstens %1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n events.</source>
+        <translation>
+            <numerusform>%n gebeurtenis geëxporteerd.</numerusform>
+            <numerusform>%n gebeurtenissen geëxporteerd.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Intact: all %n events are unchanged and none is missing.</source>
+        <translation>
+            <numerusform>Intact: de %n gebeurtenis is ongewijzigd en er ontbreekt er geen.</numerusform>
+            <numerusform>Intact: alle %n gebeurtenissen zijn ongewijzigd en er ontbreekt er geen.</numerusform>
+        </translation>
     </message>
     <message>
         <source>&amp;Export CSV…</source>
@@ -335,14 +355,6 @@
     <message>
         <source>&amp;Verify chain</source>
         <translation>Keten &amp;controleren</translation>
-    </message>
-    <message>
-        <source>Exported %1 events.</source>
-        <translation>%1 gebeurtenissen geëxporteerd.</translation>
-    </message>
-    <message>
-        <source>Intact: all %1 events are unchanged and none is missing.</source>
-        <translation>Intact: alle %1 gebeurtenissen zijn ongewijzigd en er ontbreekt er geen.</translation>
     </message>
     <message>
         <source>Tampered with: the chain breaks at event %1 (%2).</source>
@@ -575,9 +587,26 @@
         <source>Any method</source>
         <translation>Een methode</translation>
     </message>
-    <message>
-        <source>%1 of %2 active users (%3%) have set up two-step verification; %4 exempt.</source>
-        <translation>%1 van de %2 actieve gebruikers (%3%) hebben tweestapsverificatie ingesteld; %4 vrijgesteld.</translation>
+    <message numerus="yes">
+        <source>%n of %1 active users (%2%) have set up two-step verification; %3 exempt.</source>
+        <translation>
+            <numerusform>%n van de %1 actieve gebruikers (%2%) heeft tweestapsverificatie ingesteld; %3 vrijgesteld.</numerusform>
+            <numerusform>%n van de %1 actieve gebruikers (%2%) hebben tweestapsverificatie ingesteld; %3 vrijgesteld.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed sign-ins or second steps in the last 24 hours.</source>
+        <translation>
+            <numerusform>%n mislukte inlogpoging of tweede stap in de afgelopen 24 uur.</numerusform>
+            <numerusform>%n mislukte inlogpogingen of tweede stappen in de afgelopen 24 uur.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>That is %n days after the deadline.</source>
+        <translation>
+            <numerusform>Dat is %n dag na de uiterste datum.</numerusform>
+            <numerusform>Dat is %n dagen na de uiterste datum.</numerusform>
+        </translation>
     </message>
     <message>
         <source>It is required now.</source>
@@ -586,10 +615,6 @@
     <message>
         <source>It is required from %1.</source>
         <translation>Het is verplicht vanaf %1.</translation>
-    </message>
-    <message>
-        <source>%1 failed sign-ins or second steps in the last 24 hours.</source>
-        <translation>%1 mislukte inlogpogingen of tweede stappen in de afgelopen 24 uur.</translation>
     </message>
     <message>
         <source>From %1 to %2 set up over the last %3 days.</source>
@@ -610,10 +635,6 @@
     <message>
         <source>%1 to go. At the pace of the last two weeks (%2 a day) everyone is set up by %3.</source>
         <translation>Nog %1 te gaan. In het tempo van de afgelopen twee weken (%2 per dag) heeft iedereen het ingesteld op %3.</translation>
-    </message>
-    <message>
-        <source>That is %1 days after the deadline.</source>
-        <translation>Dat is %1 dagen na de uiterste datum.</translation>
     </message>
     <message>
         <source>That is before the deadline.</source>
@@ -684,13 +705,12 @@
 </context>
 <context>
     <name>EntryDialog</name>
-    <message>
-        <source>1 code found.</source>
-        <translation>1 code gevonden.</translation>
-    </message>
-    <message>
-        <source>%1 codes found.</source>
-        <translation>%1 codes gevonden.</translation>
+    <message numerus="yes">
+        <source>%n codes found.</source>
+        <translation>
+            <numerusform>%n code gevonden.</numerusform>
+            <numerusform>%n codes gevonden.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Change entry</source>
@@ -839,9 +859,12 @@
         <source>Nothing was imported. Correct these rows and try again:</source>
         <translation>Er is niets geïmporteerd. Verbeter deze regels en probeer het opnieuw:</translation>
     </message>
-    <message>
-        <source>Imported %1 users. Temporary passwords (shown only now):</source>
-        <translation>%1 gebruikers geïmporteerd. Tijdelijke wachtwoorden (alleen nu te zien):</translation>
+    <message numerus="yes">
+        <source>Imported %n users. Temporary passwords (shown only now):</source>
+        <translation>
+            <numerusform>%n gebruiker geïmporteerd. Tijdelijk wachtwoord (alleen nu te zien):</numerusform>
+            <numerusform>%n gebruikers geïmporteerd. Tijdelijke wachtwoorden (alleen nu te zien):</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sent to the printer.</source>
@@ -957,10 +980,13 @@
 </context>
 <context>
     <name>MainWindow</name>
-    <message>
-        <source>You were signed out after %1 minutes without use.</source>
+    <message numerus="yes">
+        <source>You were signed out after %n minutes without use.</source>
         <extracomment>The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
-        <translation>Je bent uitgelogd na %1 minuten zonder gebruik.</translation>
+        <translation>
+            <numerusform>Je bent uitgelogd na %n minuut zonder gebruik.</numerusform>
+            <numerusform>Je bent uitgelogd na %n minuten zonder gebruik.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sign in</source>
@@ -1764,9 +1790,12 @@
         <source>Preparing your security key…</source>
         <translation>Je beveiligingssleutel wordt voorbereid…</translation>
     </message>
-    <message>
-        <source>Too many attempts. Try again in %1 seconds.</source>
-        <translation>Te veel pogingen. Probeer het over %1 seconden opnieuw.</translation>
+    <message numerus="yes">
+        <source>Too many attempts. Try again in %n seconds.</source>
+        <translation>
+            <numerusform>Te veel pogingen. Probeer het over %n seconde opnieuw.</numerusform>
+            <numerusform>Te veel pogingen. Probeer het over %n seconden opnieuw.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Too many attempts. Try again after %1.</source>
@@ -1978,9 +2007,12 @@
         <source>1 user</source>
         <translation>1 gebruiker</translation>
     </message>
-    <message>
-        <source>%1 users</source>
-        <translation>%1 gebruikers</translation>
+    <message numerus="yes">
+        <source>%Ln users</source>
+        <translation>
+            <numerusform>%Ln gebruiker</numerusform>
+            <numerusform>%Ln gebruikers</numerusform>
+        </translation>
     </message>
     <message>
         <source>Disable %1? They can no longer sign in.</source>
@@ -2155,14 +2187,6 @@
         <translation>Alle codes zijn gebruikt. Maak nieuwe codes aan bij de dienst en plak ze hier.</translation>
     </message>
     <message>
-        <source>Only one code left. Make new codes at the service soon.</source>
-        <translation>Nog maar één code over. Maak binnenkort nieuwe codes aan bij de dienst.</translation>
-    </message>
-    <message>
-        <source>Only %1 codes left. Make new codes at the service soon.</source>
-        <translation>Nog maar %1 codes over. Maak binnenkort nieuwe codes aan bij de dienst.</translation>
-    </message>
-    <message>
         <source>%1 — used %2</source>
         <translation>%1 — gebruikt %2</translation>
     </message>
@@ -2241,6 +2265,13 @@
     <message>
         <source>My recovery codes</source>
         <translation>Mijn herstelcodes</translation>
+    </message>
+    <message numerus="yes">
+        <source>Only %n codes left. Make new codes at the service soon.</source>
+        <translation>
+            <numerusform>Nog maar %n code over. Maak binnenkort nieuwe codes aan bij de dienst.</numerusform>
+            <numerusform>Nog maar %n codes over. Maak binnenkort nieuwe codes aan bij de dienst.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The helpdesk opened your vault with the organisation&apos;s escrow on %1, so it knows the vault&apos;s key. Make a new printed key now: then only you hold it.</source>

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
@@ -26,6 +26,7 @@ from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 from tests.totp_helpers import make_user_with_app
 
 TS = ROOT / "resources" / "translations" / "desktop_auth_nl.ts"
+TS_EN = ROOT / "resources" / "translations" / "desktop_auth_en.ts"
 GUI_SOURCES = sorted(str(p) for p in (ROOT / "desktop_auth" / "gui").rglob("*.py"))
 
 
@@ -36,7 +37,8 @@ def tool(name: str) -> str:
 
 
 def messages(ts: Path) -> dict[tuple[str, str], tuple[str, bool]]:
-    """(context, source) → (translation, finished)."""
+    """(context, source) → (translation, finished); a plural message's forms are joined
+    by " | ", and it is finished only with every form filled in."""
     found = {}
     # Our own .ts file from the repository, not untrusted input.
     for context in ET.parse(ts).getroot().iter("context"):  # noqa: S314
@@ -45,7 +47,10 @@ def messages(ts: Path) -> dict[tuple[str, str], tuple[str, bool]]:
             translation = message.find("translation")
             assert translation is not None
             finished = translation.get("type") not in ("unfinished", "vanished", "obsolete")
-            found[(name, message.findtext("source") or "")] = (translation.text or "", finished)
+            forms = [form.text or "" for form in translation.iter("numerusform")]
+            text = " | ".join(forms) if forms else translation.text or ""
+            finished = finished and all(form.strip() for form in forms)
+            found[(name, message.findtext("source") or "")] = (text, finished)
     return found
 
 
@@ -83,7 +88,51 @@ def test_every_visible_string_in_the_code_has_a_dutch_translation_in_the_shipped
     translator = QTranslator()
     assert translator.load(str(shipped))
     for (context, source), (text, _done) in in_code.items():
-        assert translator.translate(context, source) == text
+        if "%n" in source or "%Ln" in source:  # Dutch, as English: one, then more
+            one, more = text.split(" | ")
+            assert translator.translate(context, source, None, 1) == one
+            assert translator.translate(context, source, None, 2) == more
+        else:
+            assert translator.translate(context, source) == text
+
+
+def test_english_says_1_code_and_2_codes_from_its_plural_only_file(tmp_path: Path) -> None:
+    """English is the source language; its .ts holds only what the source cannot say: the
+    singular of every "%n" message (Qt's plurals; issue 19 found "1 failed sign-ins")."""
+    fresh = tmp_path / "fresh_en.ts"
+    shutil.copy(TS_EN, fresh)
+    subprocess.run(
+        [
+            tool("pyside6-lupdate"),
+            *GUI_SOURCES,
+            "-source-language",
+            "en",
+            "-target-language",
+            "en",
+            "-pluralonly",
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-ts",
+            str(fresh),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    plural = messages(fresh)
+    assert len(plural) >= 13 and all("%n" in s or "%Ln" in s for _c, s in plural)
+    assert [key for key, (_t, done) in plural.items() if not done] == []
+    assert plural == messages(TS_EN), "run 'python3 tasks.py translations'"
+    built = tmp_path / "built_en.qm"
+    subprocess.run(
+        [tool("pyside6-lrelease"), "-silent", str(TS_EN), "-qm", str(built)],
+        check=True,
+        capture_output=True,
+    )
+    assert built.read_bytes() == resource_path("translations/desktop_auth_en.qm").read_bytes()
+    for (_context, source), (text, _done) in plural.items():
+        one, more = text.split(" | ")
+        assert more == source and one != source, source
 
 
 def english_leaks(root: QWidget) -> list[str]:
@@ -232,3 +281,30 @@ def test_wizard_buttons_are_ours_in_dutch(qtbot: QtBot, service: AuthService, ad
     assert wizard.buttonText(QWizard.WizardButton.NextButton) == "&Volgende >"
     assert wizard.buttonText(QWizard.WizardButton.CancelButton) == "Annuleren"
     assert wizard.windowTitle() == "Tweestapsverificatie instellen"
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two", "many_users"),
+    [
+        (
+            "en",
+            "You have 1 unused recovery code.",
+            "You have 2 unused recovery codes.",
+            "1,234 users",
+        ),
+        (
+            "nl",
+            "Je hebt nog 1 ongebruikte herstelcode.",
+            "Je hebt nog 2 ongebruikte herstelcodes.",
+            "1.234 gebruikers",
+        ),
+    ],
+)
+def test_counts_take_the_languages_own_plural_and_digit_grouping(
+    language: str, one: str, two: str, many_users: str
+) -> None:
+    install_language(language)
+    source = "You have %n unused recovery codes."
+    assert QCoreApplication.translate("AccountDialog", source, None, 1) == one
+    assert QCoreApplication.translate("AccountDialog", source, None, 2) == two
+    assert QCoreApplication.translate("UsersView", "%Ln users", None, 1234) == many_users

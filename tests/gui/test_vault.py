@@ -102,7 +102,14 @@ def test_from_an_empty_vault_to_a_printed_entry(
     entry_dialog.service.setText("Google")
     entry_dialog.account.setText("jan.devries@gmail.com")
     entry_dialog.codes.setPlainText(GOOGLE_CODES)
-    assert "3" in entry_dialog.found.text()
+    found = {
+        "en": ("3 codes found.", "1 code found."),
+        "nl": ("3 codes gevonden.", "1 code gevonden."),
+    }
+    assert entry_dialog.found.text() == found[language][0]
+    entry_dialog.codes.setPlainText("4938 2019")
+    assert entry_dialog.found.text() == found[language][1]  # Qt's plurals, in English too
+    entry_dialog.codes.setPlainText(GOOGLE_CODES)
     shoot(entry_dialog, "vault_3_new_entry")
     entry_dialog.save_button.click()
     qtbot.waitUntil(lambda: len(dialog.entries) == 1 and not dialog.runner.busy)

@@ -240,16 +240,14 @@ class AuditView(Screen):
         self.table.setAccessibleName(self.tr("Audit events"))
         self._fill_rows()
         self.count.setText(
-            self.tr("%1 events shown (newest first, at most %2).")
-            .replace("%1", str(len(self.entries)))
-            .replace("%2", str(SHOWN_EVENTS))
+            self.tr("%n events shown (newest first, at most %1).", "", len(self.entries)).replace(
+                "%1", str(SHOWN_EVENTS)
+            )
         )
         self.export_button.setText(self.tr("&Export CSV…"))
         self.verify_button.setText(self.tr("&Verify chain"))
         if self.exported is not None:
-            self.export_note.setText(
-                self.tr("Exported %1 events.").replace("%1", str(self.exported))
-            )
+            self.export_note.setText(self.tr("Exported %n events.", "", self.exported))
         self._show_verdict()
 
     def _show_verdict(self) -> None:
@@ -258,8 +256,10 @@ class AuditView(Screen):
             return
         if checked.ok:
             self.verdict.set_tone(Tone.SUCCESS)
-            text = self.tr("Intact: all %1 events are unchanged and none is missing.").replace(
-                "%1", str(checked.events_checked)
+            text = self.tr(
+                "Intact: all %n events are unchanged and none is missing.",
+                "",
+                checked.events_checked,
             )
         else:
             self.verdict.set_tone(Tone.ERROR)

@@ -286,11 +286,14 @@ class DashboardView(Screen):
             ]
         )
         summary = (
-            self.tr("%1 of %2 active users (%3%) have set up two-step verification; %4 exempt.")
-            .replace("%1", str(report.enrolled))
-            .replace("%2", str(total))
-            .replace("%3", f"{report.share_enrolled * 100:.0f}")
-            .replace("%4", str(report.exempt))
+            self.tr(
+                "%n of %1 active users (%2%) have set up two-step verification; %3 exempt.",
+                "",
+                report.enrolled,
+            )
+            .replace("%1", str(total))
+            .replace("%2", f"{report.share_enrolled * 100:.0f}")
+            .replace("%3", str(report.exempt))
         )
         day = report.enforcement_date
         if day is None:
@@ -300,8 +303,10 @@ class DashboardView(Screen):
         self.summary.setText(summary)
         self._show_progress(report)
         self.failures.setText(
-            self.tr("%1 failed sign-ins or second steps in the last 24 hours.").replace(
-                "%1", str(report.recent_failures)
+            self.tr(
+                "%n failed sign-ins or second steps in the last 24 hours.",
+                "",
+                report.recent_failures,
             )
         )
 
@@ -342,8 +347,8 @@ class DashboardView(Screen):
                 .replace("%3", local_date(done))
             )
             if deadline is not None and done > deadline:
-                text += " " + self.tr("That is %1 days after the deadline.").replace(
-                    "%1", str((done - deadline).days)
+                text += " " + self.tr(
+                    "That is %n days after the deadline.", "", (done - deadline).days
                 )
             elif deadline is not None:
                 text += " " + self.tr("That is before the deadline.")

@@ -110,8 +110,10 @@ class ImportUsersDialog(AdminDialog):
         else:
             # Shown once, for the admin to hand over; gone when the dialog closes.
             lines = [
-                self.tr("Imported %1 users. Temporary passwords (shown only now):").replace(
-                    "%1", str(len(report.created))
+                self.tr(
+                    "Imported %n users. Temporary passwords (shown only now):",
+                    "",
+                    len(report.created),
                 ),
                 *(f"{i.user.email}  {i.temporary_password}" for i in report.created),
             ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -137,10 +137,8 @@ class UsersView(Screen):
         total = self.model.total
         if total is None:
             self.found.setText("")
-        elif total == 1:
-            self.found.setText(self.tr("1 user"))
         else:
-            self.found.setText(self.tr("%1 users").replace("%1", QLocale().toString(total)))
+            self.found.setText(self.tr("%Ln users", "", total))
 
     def load(self) -> None:
         self.model.set_search(self.search.text())

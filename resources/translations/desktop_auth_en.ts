@@ -1,0 +1,123 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>AccountDialog</name>
+    <message numerus="yes">
+        <source>You have %n unused recovery codes.</source>
+        <translation>
+            <numerusform>You have %n unused recovery code.</numerusform>
+            <numerusform>You have %n unused recovery codes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message numerus="yes">
+        <source>%n events shown (newest first, at most %1).</source>
+        <translation>
+            <numerusform>%n event shown (newest first, at most %1).</numerusform>
+            <numerusform>%n events shown (newest first, at most %1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n events.</source>
+        <translation>
+            <numerusform>Exported %n event.</numerusform>
+            <numerusform>Exported %n events.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Intact: all %n events are unchanged and none is missing.</source>
+        <translation>
+            <numerusform>Intact: the %n event is unchanged and none is missing.</numerusform>
+            <numerusform>Intact: all %n events are unchanged and none is missing.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message numerus="yes">
+        <source>%n of %1 active users (%2%) have set up two-step verification; %3 exempt.</source>
+        <translation>
+            <numerusform>%n of %1 active users (%2%) has set up two-step verification; %3 exempt.</numerusform>
+            <numerusform>%n of %1 active users (%2%) have set up two-step verification; %3 exempt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed sign-ins or second steps in the last 24 hours.</source>
+        <translation>
+            <numerusform>%n failed sign-in or second step in the last 24 hours.</numerusform>
+            <numerusform>%n failed sign-ins or second steps in the last 24 hours.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>That is %n days after the deadline.</source>
+        <translation>
+            <numerusform>That is %n day after the deadline.</numerusform>
+            <numerusform>That is %n days after the deadline.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EntryDialog</name>
+    <message numerus="yes">
+        <source>%n codes found.</source>
+        <translation>
+            <numerusform>%n code found.</numerusform>
+            <numerusform>%n codes found.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ImportUsersDialog</name>
+    <message numerus="yes">
+        <source>Imported %n users. Temporary passwords (shown only now):</source>
+        <translation>
+            <numerusform>Imported %n user. Temporary password (shown only now):</numerusform>
+            <numerusform>Imported %n users. Temporary passwords (shown only now):</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>You were signed out after %n minutes without use.</source>
+        <extracomment>The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
+        <translation>
+            <numerusform>You were signed out after %n minute without use.</numerusform>
+            <numerusform>You were signed out after %n minutes without use.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message numerus="yes">
+        <source>Too many attempts. Try again in %n seconds.</source>
+        <translation>
+            <numerusform>Too many attempts. Try again in %n second.</numerusform>
+            <numerusform>Too many attempts. Try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UsersView</name>
+    <message numerus="yes">
+        <source>%Ln users</source>
+        <translation>
+            <numerusform>%Ln user</numerusform>
+            <numerusform>%Ln users</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>VaultDialog</name>
+    <message numerus="yes">
+        <source>Only %n codes left. Make new codes at the service soon.</source>
+        <translation>
+            <numerusform>Only %n code left. Make new codes at the service soon.</numerusform>
+            <numerusform>Only %n codes left. Make new codes at the service soon.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
