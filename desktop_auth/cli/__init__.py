@@ -62,7 +62,7 @@ def _configure_logging(level: str, log_file: Path | None) -> None:
     root.setLevel(level.upper())
 
 
-def _run_gui(config: Config, language: str, *, demo: bool) -> int:
+def _run_gui(config: Config, language: str | None, *, demo: bool) -> int:
     # Before Qt loads: a missing library or display is one calm line, never Qt's abort.
     problem = window_problem(os.environ, known_good=window_check_stamp())
     if problem is not None and not problem.missing:
@@ -99,9 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(
             config_path=args.config, database_url=args.database, server_url=args.server
         )
-        language = language or config.language or detect_language()
         if getattr(args, "handler", None) is None:
-            return _run_gui(config, language, demo=args.demo)
+            # The window also knows the language last chosen in its own menu.
+            return _run_gui(config, language or config.language, demo=args.demo)
+        language = language or config.language or detect_language()
         from desktop_auth.cli.context import CliContext
 
         context = CliContext(config=config, language=language, args=args)

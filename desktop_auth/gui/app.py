@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 from desktop_auth.gui.focus_style import install_focus_style
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.preferences import remembered_language
 from desktop_auth.gui.workers import wait_for_workers
+from desktop_auth.messages import detect_language
 from desktop_auth.resources import resource_path
 
 APP_ID = "desktop-auth"
@@ -93,19 +95,23 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
 
 
 def start(
-    config: Config, *, language: str, demo: bool = False
+    config: Config, *, language: str | None, demo: bool = False
 ) -> tuple[QApplication, MainWindow, Demo | None]:
     """All ``run`` does before the event loop: the window is shown, and opens the store
-    once it has painted.  (``benchmarks/gui_startup.py`` times this very path.)"""
+    once it has painted.  (``benchmarks/gui_startup.py`` times this very path.)
+
+    ``language``: the one the command line or the configuration names; None for the one
+    last chosen in the window's menu, else the system's.
+    """
     app = application()
-    install_language(language)
+    install_language(language or remembered_language() or detect_language())
     window, demo_session = build_window(config, demo=demo)
     window.show()
     window.open_store_once_painted()
     return app, window, demo_session
 
 
-def run(config: Config, *, language: str, demo: bool = False) -> int:
+def run(config: Config, *, language: str | None, demo: bool = False) -> int:
     """The event loop until the window closes; the exit status."""
     app, window, demo_session = start(config, language=language, demo=demo)
     status = app.exec()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 from desktop_auth.errors import StoreNotSetUpHereError
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
+from desktop_auth.gui.preferences import remember_language
 from desktop_auth.gui.start_page import StartPage
 from desktop_auth.gui.workers import TaskRunner, run_and_forget
 from desktop_auth.vocabulary import FactorKind, Role
@@ -383,24 +384,32 @@ class MainWindow(QMainWindow):
     # --- language and texts -----------------------------------------------------------
 
     def _build_menus(self) -> None:
+        # Quit in a menu of its own, where people look for it (issue 19: it sat among the
+        # languages).
+        self.file_menu = self.menuBar().addMenu("")
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
         self.language_menu = self.menuBar().addMenu("")
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGES:
             action = QAction(name, self, checkable=True)
             action.setChecked(code == current_language())
-            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            action.triggered.connect(lambda _checked=False, c=code: self.choose_language(c))
             self.language_group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
-        self.quit_action = QAction(self)
-        self.quit_action.triggered.connect(self.close)
-        self.language_menu.addSeparator()
-        self.language_menu.addAction(self.quit_action)
 
     def set_language(self, language: str) -> None:
         install_language(language)  # Qt sends LanguageChange to every widget
         self.language_actions[current_language()].setChecked(True)
+
+    def choose_language(self, language: str) -> None:
+        """The person's choice in the menu: shown at once, and again at the next start."""
+        self.set_language(language)
+        remember_language(current_language())
 
     def retranslate(self) -> None:
         titles = {
@@ -414,6 +423,7 @@ class MainWindow(QMainWindow):
             key = "first_run"
         title = f"{titles[key]} — desktop-auth"
         self.setWindowTitle(f"DEMO — {title}" if self.demo else title)
+        self.file_menu.setTitle(self.tr("&File"))
         self.language_menu.setTitle(self.tr("&Language"))
         self.quit_action.setText(self.tr("&Quit"))
 

@@ -1001,6 +1001,10 @@
         <translation>Eerste start</translation>
     </message>
     <message>
+        <source>&amp;File</source>
+        <translation>&amp;Bestand</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>&amp;Taal</translation>
     </message>
@@ -2003,10 +2007,6 @@
 </context>
 <context>
     <name>UsersView</name>
-    <message>
-        <source>1 user</source>
-        <translation>1 gebruiker</translation>
-    </message>
     <message numerus="yes">
         <source>%Ln users</source>
         <translation>

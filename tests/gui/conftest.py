@@ -11,7 +11,7 @@ from typing import cast
 import pytest
 import zxingcpp
 from PIL import Image
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -41,6 +41,13 @@ def english(qapp: QApplication) -> Iterator[None]:
     wait_for_workers()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def own_preferences(tmp_path: Path) -> None:
+    """What the window remembers (the chosen language) in the test's own folder, never in
+    the home folder of whoever runs the tests, nor from one test to the next."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
 
 
 @pytest.fixture(params=["embedded", "server"])

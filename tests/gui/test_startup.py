@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop_auth.config import Config
 from desktop_auth.core.service import AuthService
 from desktop_auth.gui import app as gui_app
+from desktop_auth.gui.i18n import current_language
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.workers import wait_for_workers
 
@@ -123,3 +124,46 @@ def test_a_store_that_cannot_be_opened_says_so_and_try_again_is_seen(qtbot: QtBo
     assert "helpdesk" in page.error.text()
     assert "inlogdatabase" in page.title.text()
     wait_for_workers()
+
+
+def test_the_language_chosen_in_the_menu_is_the_one_the_next_start_shows(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 19: the choice was gone at the next start. A language the command line or the
+    configuration names still comes first."""
+    config = Config(
+        database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}",
+        data_key_file=tmp_path / "key",
+        default_store=True,
+    )
+    _app, window, _demo = gui_app.start(config, language="en")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.service is not None, timeout=20_000)
+    assert window.menuBar().actions()[0].menu() is window.file_menu  # Quit, not languages
+    assert window.quit_action not in window.language_menu.actions()
+    window.language_actions["nl"].trigger()
+    qtbot.waitUntil(lambda: window.file_menu.title() == "&Bestand")
+    assert window.quit_action.text() == "&Afsluiten"
+    window.close()
+    wait_for_workers()
+    assert window.service is not None
+    window.service.close()
+
+    _app, again, _demo = gui_app.start(config, language=None)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.service is not None, timeout=20_000)
+    assert current_language() == "nl" and again.language_actions["nl"].isChecked()
+    assert again.language_menu.title() == "&Taal"
+    again.close()
+    wait_for_workers()
+    assert again.service is not None
+    again.service.close()
+
+    _app, named, _demo = gui_app.start(config, language="en")  # --language en
+    qtbot.addWidget(named)
+    assert current_language() == "en" and named.language_menu.title() == "&Language"
+    qtbot.waitUntil(lambda: named.service is not None, timeout=20_000)
+    named.close()
+    wait_for_workers()
+    assert named.service is not None
+    named.service.close()
