@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -76,15 +76,20 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
     hint = QCoreApplication.translate(
         "Demo",
         "DEMO — sign in as %1 (authenticator app already set up) or %2 (new: sets up "
-        "two-step sign-in). Password for both: %3",
+        "two-step sign-in); the administrator is %3. Password for all three: %4",
     )
     hint = (
         hint.replace("%1", demo_mode.EMPLOYEE_EMAIL)
         .replace("%2", demo_mode.NEW_EMPLOYEE_EMAIL)
-        .replace("%3", demo_mode.DEMO_PASSWORD)
+        .replace("%3", demo_mode.ADMIN_EMAIL)
+        .replace("%4", demo_mode.DEMO_PASSWORD)
     )
     opener: Callable[[], AuthService] = session.open_service
     window = MainWindow(opener, demo=True, demo_hint=hint)
+    # The phone belongs to the window: it closes with it, and the app ends with the window
+    # (a window of its own kept the process running, issue 19).
+    session.phone.setParent(window, Qt.WindowType.Window)
+    window.closed.connect(session.phone.close)
     # The on-screen phone stands beside the window, not on top of it.
     window.service_opened.connect(
         lambda _service: session.phone.move(window.frameGeometry().topRight() + QPoint(16, 0))

@@ -87,6 +87,8 @@ class AuthenticatorAppWindow(QWidget):
         super().__init__(parent)
         self.now = now
         self.setObjectName("demo_authenticator")
+        # It stands beside the sign-in window and must not take its keyboard focus.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.intro = paragraph()
         self.grid = QGridLayout()
         self.entries: list[tuple[pyotp.TOTP, QLabel, QLabel, QProgressBar]] = []

@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
     session_started = Signal(object)
     service_opened = Signal(object)
     enrollment_shown = Signal(str)
+    #: The window closed (the demo's on-screen phone goes with it).
+    closed = Signal()
 
     def __init__(
         self,
@@ -436,3 +438,4 @@ class MainWindow(QMainWindow):
         self.runner.cancel()
         self._end_session()  # the app waits for its workers before the store closes
         super().closeEvent(event)
+        self.closed.emit()

@@ -671,8 +671,8 @@
 <context>
     <name>Demo</name>
     <message>
-        <source>DEMO — sign in as %1 (authenticator app already set up) or %2 (new: sets up two-step sign-in). Password for both: %3</source>
-        <translation>DEMO — log in als %1 (authenticator-app al ingesteld) of %2 (nieuw: stelt tweestapsverificatie in). Wachtwoord voor beide: %3</translation>
+        <source>DEMO — sign in as %1 (authenticator app already set up) or %2 (new: sets up two-step sign-in); the administrator is %3. Password for all three: %4</source>
+        <translation>DEMO — log in als %1 (authenticator-app al ingesteld) of %2 (nieuw: stelt tweestapsverificatie in); de beheerder is %3. Wachtwoord voor alle drie: %4</translation>
     </message>
 </context>
 <context>
@@ -982,7 +982,7 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>You were signed out after %n minutes without use.</source>
-        <extracomment>The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
+        <extracomment>The window closed (the demo&apos;s on-screen phone goes with it). The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
         <translation>
             <numerusform>Je bent uitgelogd na %n minuut zonder gebruik.</numerusform>
             <numerusform>Je bent uitgelogd na %n minuten zonder gebruik.</numerusform>

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_auth import cli
@@ -19,9 +20,9 @@ from tests.gui.helpers import finish_wizard_with_key, sign_in, type_into, wait_p
 def test_no_command_starts_the_window_and_admin_commands_still_work(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    started: list[tuple[Config, str, bool]] = []
+    started: list[tuple[Config, str | None, bool]] = []
 
-    def fake_run(config: Config, *, language: str, demo: bool = False) -> int:
+    def fake_run(config: Config, *, language: str | None, demo: bool = False) -> int:
         started.append((config, language, demo))
         return 0
 
@@ -31,6 +32,7 @@ def test_no_command_starts_the_window_and_admin_commands_still_work(
     assert cli.main(["--database", url, "--demo"]) == 0
     assert [(c.database_url, d) for c, _lang, d in started] == [(url, False), (url, True)]
     assert started[0][1] == "nl"
+    assert started[1][1] is None  # the window's own choice, else the system's
     assert cli.main(["--database", url, "admin", "db", "upgrade"]) == 0
 
 
@@ -47,6 +49,10 @@ def test_demo_walks_daily_sign_in_and_first_setup_with_the_on_screen_app(qtbot: 
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert session.phone.isVisible() and len(session.phone.codes()) == 1
     assert demo.EMPLOYEE_EMAIL in window.sign_in.demo_hint.text()
+    assert demo.ADMIN_EMAIL in window.sign_in.demo_hint.text()
+    # The phone stands beside the window without taking its focus, and goes with it.
+    assert session.phone.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    assert session.phone.parent() is window and session.phone.isWindow()
 
     sign_in(qtbot, window, demo.EMPLOYEE_EMAIL, demo.DEMO_PASSWORD)
     wait_page(qtbot, window, window.second_factor)
@@ -61,6 +67,7 @@ def test_demo_walks_daily_sign_in_and_first_setup_with_the_on_screen_app(qtbot: 
     qtbot.waitUntil(lambda: len(session.phone.codes()) == 2, timeout=20_000)  # "scanned"
     wizard.reject()
     window.close()
+    assert not session.phone.isVisible()
     session.folder.cleanup()
 
 
