@@ -155,6 +155,8 @@ class AuditEventType(StrEnum):
     FACTOR_REMOVED = "factor.removed"
     FACTOR_RENAMED = "factor.renamed"
     RECOVERY_CODES_CREATED = "recovery_codes.created"
+    #: A batch closed without being saved or printed: it opens nothing (issue 19).
+    RECOVERY_CODES_DISCARDED = "recovery_codes.discarded"
     BACKUP_CODE_ISSUED = "backup_code.issued"
     POLICY_CHANGED = "policy.changed"
     SETUP_DEFERRED = "setup.deferred"

@@ -152,6 +152,25 @@ class RecoveryCodes:
             codes=batch.codes,
         )
 
+    def discard(self, session: Session, sheet_id: str) -> None:
+        """Codes the person closed without saving or printing (the set-up's "Close without
+        codes"): they open nothing, and the account says it has none, so the home screen
+        keeps asking at every sign-in instead of counting codes nobody kept."""
+        self._guard.require(Action.CREATE_RECOVERY_CODES, session)
+        ctx = self._ctx
+        with ctx.store.transaction() as db:
+            user = lock_user(db, session.user_id)
+            # Only that sheet's: codes made since, elsewhere, stay.
+            count = self._recovery.discard_batch(db, user_id=user.id, batch_id=sheet_id)
+            if count:
+                ctx.audit(
+                    db,
+                    AuditEventType.RECOVERY_CODES_DISCARDED,
+                    actor=user.email,
+                    subject=user.email,
+                    details={"batch": sheet_id, "count": count},
+                )
+
     def status(self, session: Session) -> RecoveryStatus:
         """How many are left (``running_low`` at 3 or fewer); never the codes."""
         self._guard.require(Action.VIEW_RECOVERY_STATUS, session)

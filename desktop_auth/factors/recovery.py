@@ -93,6 +93,15 @@ class RecoveryCodeFactor(lookup_secrets.KeyedCodeFactor):
         db.flush()
         return RecoveryBatch(batch_id=batch_id, created_at=now, codes=codes)
 
+    def discard_batch(self, db: DbSession, *, user_id: int, batch_id: str) -> int:
+        """The codes of one batch, gone (used or not); how many there were."""
+        found = db.execute(
+            delete(RecoveryCode).where(
+                RecoveryCode.user_id == user_id, RecoveryCode.batch_id == batch_id
+            )
+        )
+        return int(found.rowcount)  # type: ignore[attr-defined]
+
     def revoke_batch(self, db: DbSession, *, user_id: int) -> None:
         """The helpdesk reset a lost account: the codes may be lost with the phone."""
         db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))

@@ -263,7 +263,7 @@ class KeySetupPage(TranslatedPage):
             ),
             "touch": self.tr("Touch your security key now (it blinks)."),
             "verify": self.tr("Confirm it is you: PIN, fingerprint or face."),
-            "works": self.tr("Your security key works."),
+            "works": self.tr("That works: your security key or Windows Hello is set up."),
         }
         self.status.setText(texts.get(stage, ""))
 

@@ -47,7 +47,7 @@ from desktop_auth.gui.setup_pages import (
     TranslatedPage,
 )
 from desktop_auth.gui.widgets import paragraph
-from desktop_auth.gui.workers import TaskRunner
+from desktop_auth.gui.workers import TaskRunner, run_and_forget
 from desktop_auth.vocabulary import FactorKind, Method
 
 
@@ -192,11 +192,22 @@ class SetupWizard(QWizard):
             if box.clickedButton() is leave:
                 self.codes_skipped = True
                 self.runner.cancel()
+                self._discard_unkept_codes()
                 self.done(QWizard.DialogCode.Accepted)  # signed in: the method works
 
         box.finished.connect(lambda _result: answered())
         self.question = box
         box.open()
+
+    def _discard_unkept_codes(self) -> None:
+        """Codes shown but neither saved nor printed open nothing, so that every later
+        sign-in still asks for codes (they counted as unused, and nothing asked again)."""
+        codes = self.page(CODES)
+        assert isinstance(codes, RecoveryCodesPage)
+        sheet, session, service = codes.panel.sheet, self.session, self.service
+        if sheet is None or session is None:
+            return
+        run_and_forget(lambda: service.recovery_codes.discard(session, sheet.sheet_id))
 
     def close_now(self) -> None:
         """Close whatever page is shown (the idle sign-out): nothing is asked."""
@@ -396,7 +407,11 @@ class DonePage(TranslatedPage):
     def retranslate(self) -> None:
         self.setTitle(self.tr("Two-step sign-in is on"))
         if self.owner.method_set_up == FactorKind.WEBAUTHN:
-            how = self.tr("From now on you sign in with your password and your security key.")
+            # The key page cannot tell Windows Hello from a key (Windows reports both
+            # alike), so the done page names both rather than the wrong one.
+            how = self.tr(
+                "From now on you sign in with your password and your security key or Windows Hello."
+            )
             more = self.tr(
                 "Add a spare key, make new recovery codes or change your password under "
                 "My security settings."

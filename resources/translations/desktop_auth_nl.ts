@@ -683,8 +683,8 @@
         <translation>Tweestapsverificatie staat aan</translation>
     </message>
     <message>
-        <source>From now on you sign in with your password and your security key.</source>
-        <translation>Voortaan log je in met je wachtwoord en je beveiligingssleutel.</translation>
+        <source>From now on you sign in with your password and your security key or Windows Hello.</source>
+        <translation>Voortaan log je in met je wachtwoord en je beveiligingssleutel of Windows Hello.</translation>
     </message>
     <message>
         <source>Add a spare key, make new recovery codes or change your password under My security settings.</source>
@@ -958,8 +958,8 @@
         <translation>Steek je beveiligingssleutel in de computer en raak hem aan zodra hij knippert. Op een computer met Windows Hello volg je in plaats daarvan het venster van Windows Hello.</translation>
     </message>
     <message>
-        <source>Your security key works.</source>
-        <translation>Je beveiligingssleutel werkt.</translation>
+        <source>That works: your security key or Windows Hello is set up.</source>
+        <translation>Dat werkt: je beveiligingssleutel of Windows Hello is ingesteld.</translation>
     </message>
     <message>
         <source>Set up your security key</source>

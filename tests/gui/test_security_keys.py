@@ -437,7 +437,8 @@ def test_the_key_page_says_what_happens_and_waits_for_the_key_to_be_plugged_in(
     wizard.next()
     assert wizard.currentId() == DONE
     text = wizard.currentPage().text.text()  # type: ignore[attr-defined]
-    assert "your password and your security key" in text and "app" not in text
+    assert "your password and your security key or Windows Hello" in text
+    assert "app" not in text
     shoot(wizard, "36-wizard-done-key")
     key_window.set_language("nl")
     qtbot.waitUntil(lambda: "beveiligingssleutel" in wizard.currentPage().text.text())  # type: ignore[attr-defined]

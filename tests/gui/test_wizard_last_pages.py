@@ -22,6 +22,7 @@ from desktop_auth.gui.setup_wizard import (
     RecoveryCodesPage,
     SetupWizard,
 )
+from desktop_auth.gui.workers import wait_for_workers
 from tests.gui.conftest import shoot
 from tests.gui.helpers import press_enter, sign_in, type_into, type_phone_code, wait_wizard
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user
@@ -143,6 +144,13 @@ def test_closing_without_codes_leaves_a_reminder_on_the_home_screen(
     settings = window.account
     assert settings is not None and settings.tabs.currentIndex() == 1
     settings.close()
+    # The codes shown but never kept open nothing, so every later sign-in asks again
+    # (they counted as ten unused codes; issue 19).
+    wait_for_workers()
+    assert window.session is not None
+    assert service.recovery_codes.status(window.session).left == 0
+    kinds = [e.event_type for e in service.audit.events(subject="jan@example.nl", actor=admin)]
+    assert "recovery_codes.discarded" in kinds
 
 
 def test_remind_me_later_leaves_a_banner_that_leads_back_to_the_wizard(

@@ -129,6 +129,29 @@ def test_a_batch_of_ten_is_shown_once_then_only_counted(
     assert created and created[0].details["count"] == 10
 
 
+def test_codes_closed_without_being_kept_open_nothing_and_only_that_sheet_goes(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    user = make_user_with_app(service, admin, clock)
+    unkept = service.recovery_codes.generate(user.session)
+    service.recovery_codes.discard(user.session, unkept.sheet_id)
+    assert service.recovery_codes.status(user.session).total == 0
+    ticket = sign_in_ticket(service, user.email)
+    with pytest.raises(InvalidCodeError):
+        service.sign_in.with_second_factor(ticket, "recovery", unkept.codes[0])
+    # A sheet made since (on another workstation, say) is not the one closed: it stays.
+    kept = service.recovery_codes.generate(user.session)
+    service.recovery_codes.discard(user.session, unkept.sheet_id)
+    assert service.recovery_codes.status(user.session).left == 10
+    assert kept.sheet_id != unkept.sheet_id
+    discarded = [
+        e.details
+        for e in service.audit.events(subject=user.email)
+        if e.event_type == "recovery_codes.discarded"
+    ]
+    assert discarded == [{"batch": unkept.sheet_id, "count": 10}]
+
+
 def test_m8_a_recovery_code_forces_setting_up_again_and_replaces_the_lost_app(
     service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
