@@ -13,7 +13,7 @@ from typing import cast
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -855,3 +855,28 @@ def test_a_confirmed_action_acts_on_the_user_it_named(
     box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: service.accounts.get("anna@example.nl").disabled, timeout=10_000)
     assert not service.accounts.get("bert@example.nl").disabled
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_users_table_header_is_shown_whole(
+    qtbot: QtBot, console: AdminConsole, language: str
+) -> None:
+    """Tried (issue 19): "2FA deadline" was cut off, on a desktop whose font is larger
+    than the offscreen one."""
+    users = console.users
+    console.tabs.setCurrentWidget(users)
+    header = users.table.horizontalHeader()
+    larger = QFont(header.font())
+    larger.setPointSizeF(larger.pointSizeF() * 1.6)
+    header.setFont(larger)
+    install_language(language)  # the texts are set anew, and the widths with them
+    QApplication.sendPostedEvents()  # LanguageChange reaches every widget now
+    qtbot.waitUntil(lambda: users.model.rowCount() > 0)
+    cut = [
+        str(users.model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+        for c in range(users.model.columnCount())
+        if header.sectionSize(c) < header.sectionSizeHint(c)
+    ]
+    assert cut == []
+    assert clipped_texts(console) == []
+    shoot(console, "62-admin-users-headers")

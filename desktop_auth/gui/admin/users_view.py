@@ -32,6 +32,11 @@ from desktop_auth.vocabulary import Role
 SEARCH_DELAY_MS = 200
 
 
+#: Each column's usual width, in pixels (e-mail, name, role, status, methods, last sign-in,
+#: deadline); a header that needs more gets more.
+COLUMN_WIDTHS = (220, 160, 110, 90, 170, 130, 130)
+
+
 class UsersView(Screen):
     """Users in a table fetched in pages; actions work on the selected user."""
 
@@ -58,9 +63,7 @@ class UsersView(Screen):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.setSortingEnabled(True)  # a click on a header asks the model to sort
-        # Fixed widths: measuring contents would read every row fetched so far.
-        for column, width in enumerate((220, 160, 110, 90, 170, 130)):
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.error = ErrorLabel()
         self.model.failed.connect(self.error.show_error)
@@ -347,6 +350,14 @@ class UsersView(Screen):
 
     # --- texts ------------------------------------------------------------------------
 
+    def _fit_columns(self) -> None:
+        """Widths that show every header whole, in this language ("2FA deadline" was cut
+        off): fixed ones, as measuring contents would read every row fetched so far, widened
+        to the header's own text where that needs more."""
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+
     def retranslate(self) -> None:
         row = self.selected()
         self.search.setPlaceholderText(self.tr("Search by e-mail or name…"))
@@ -374,4 +385,5 @@ class UsersView(Screen):
         self.import_button.setText(self.tr("&Import users…"))
         self.retire_button.setText(self.tr("S&witch off old methods…"))
         self.model.retranslate()
+        self._fit_columns()
         self._show_found()
