@@ -55,7 +55,17 @@ def _format_param(value: object) -> str:
     return str(value)
 
 
+#: The parameters a text's number is in: with the number 1, ``<key>.one`` is said where a
+#: catalogue has it ("1 code left", not "1 codes left"). English and Dutch both have one
+#: singular and one plural, so one extra text per message is all either needs.
+COUNT_PARAMETERS = ("count", "left")
+
+
 def translate(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """Return the text for ``key``; an unknown key falls back to English, then the key."""
+    if any(params.get(name) == 1 for name in COUNT_PARAMETERS):
+        singular = f"{key}.one"
+        if singular in catalogue(language) or singular in catalogue(DEFAULT_LANGUAGE):
+            key = singular
     template = catalogue(language).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
     return template.format_map({name: _format_param(v) for name, v in params.items()})

@@ -296,7 +296,7 @@ def test_s2_a_window_left_alone_signs_out(
     assert window.stack.currentWidget() is window.home
     wait_page(qtbot, window, window.sign_in)
     assert window.session is None
-    assert "signed out after 1 minutes" in window.sign_in.error.text()
+    assert "signed out after 1 minute without use" in window.sign_in.error.text()
 
 
 def test_p10_an_expired_temporary_password_says_to_ask_the_helpdesk(

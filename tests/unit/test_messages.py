@@ -87,6 +87,24 @@ def test_language_comes_from_the_locale(env: dict[str, str], expected: str) -> N
     assert detect_language(env) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "Only 1 code left for this", "Only 2 codes left for this"),
+        ("nl", "Nog maar 1 code over", "Nog maar 2 codes over"),
+    ],
+)
+def test_a_count_of_one_takes_the_singular_where_there_is_one(
+    language: str, one: str, two: str
+) -> None:
+    assert translate("cli.vault.running_low", language, left=1).startswith(one)
+    assert translate("cli.vault.running_low", language, left=2).startswith(two)
+    # Every singular has its plural beside it, with the same placeholders.
+    for key in catalogue(language):
+        if key.endswith(".one"):
+            assert key.removesuffix(".one") in catalogue(language), key
+
+
 def test_translate_fills_placeholders_and_falls_back() -> None:
     assert translate("cli.user.disabled", "nl", email="a@b.nl") == "a@b.nl is uitgeschakeld."
     assert translate("no.such.key", "nl") == "no.such.key"

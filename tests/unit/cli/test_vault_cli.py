@@ -67,7 +67,7 @@ def test_list_use_and_add_through_the_key(initialized_here: Cli, jans_vault: str
 
     code, out, err = vault_cli(cli, "use", "github")
     assert code == 0 and out.strip().splitlines()[-1] == "aaaa-1111"
-    assert "Only 1 codes left" in err
+    assert "Only 1 code left for this service" in err
     code, out, _err = vault_cli(cli, "use", "GitHub")
     assert out.strip().splitlines()[-1] == "bbbb-2222"
     code, _out, err = vault_cli(cli, "use", "GitHub")
