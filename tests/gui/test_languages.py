@@ -54,37 +54,39 @@ def messages(ts: Path) -> dict[tuple[str, str], tuple[str, bool]]:
     return found
 
 
-def test_every_visible_string_in_the_code_has_a_dutch_translation_in_the_shipped_qm(
-    tmp_path: Path,
-) -> None:
-    fresh = tmp_path / "fresh.ts"
-    shutil.copy(TS, fresh)
+def refreshed(ts: Path, folder: Path, *options: str) -> Path:
+    """A copy of ``ts`` brought up to date with the code, as tasks.py translations does."""
+    fresh = folder / f"fresh-{ts.name}"
+    shutil.copy(ts, fresh)
+    update = ("-no-obsolete", "-locations", "none", "-ts", str(fresh))
     subprocess.run(
-        [
-            tool("pyside6-lupdate"),
-            *GUI_SOURCES,
-            "-no-obsolete",
-            "-locations",
-            "none",
-            "-ts",
-            str(fresh),
-        ],
+        [tool("pyside6-lupdate"), *GUI_SOURCES, *options, *update],
         check=True,
         capture_output=True,
     )
-    in_code = messages(fresh)
+    return fresh
+
+
+def built_qm(ts: Path, folder: Path) -> bytes:
+    built = folder / f"built-{ts.stem}.qm"
+    subprocess.run(
+        [tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(built)],
+        check=True,
+        capture_output=True,
+    )
+    return built.read_bytes()
+
+
+def test_every_visible_string_in_the_code_has_a_dutch_translation_in_the_shipped_qm(
+    tmp_path: Path,
+) -> None:
+    in_code = messages(refreshed(TS, tmp_path))
     assert len(in_code) > 150
     untranslated = [key for key, (text, done) in in_code.items() if not (done and text.strip())]
     assert untranslated == [], "run 'python3 tasks.py translations' and translate these"
     # The shipped .qm is the .ts built: nothing edited in one and not the other.
-    built = tmp_path / "built.qm"
-    subprocess.run(
-        [tool("pyside6-lrelease"), "-silent", str(TS), "-qm", str(built)],
-        check=True,
-        capture_output=True,
-    )
     shipped = resource_path("translations/desktop_auth_nl.qm")
-    assert built.read_bytes() == shipped.read_bytes(), "run 'python3 tasks.py translations'"
+    assert built_qm(TS, tmp_path) == shipped.read_bytes(), "run 'python3 tasks.py translations'"
     translator = QTranslator()
     assert translator.load(str(shipped))
     for (context, source), (text, _done) in in_code.items():
@@ -99,37 +101,13 @@ def test_every_visible_string_in_the_code_has_a_dutch_translation_in_the_shipped
 def test_english_says_1_code_and_2_codes_from_its_plural_only_file(tmp_path: Path) -> None:
     """English is the source language; its .ts holds only what the source cannot say: the
     singular of every "%n" message (Qt's plurals; issue 19 found "1 failed sign-ins")."""
-    fresh = tmp_path / "fresh_en.ts"
-    shutil.copy(TS_EN, fresh)
-    subprocess.run(
-        [
-            tool("pyside6-lupdate"),
-            *GUI_SOURCES,
-            "-source-language",
-            "en",
-            "-target-language",
-            "en",
-            "-pluralonly",
-            "-no-obsolete",
-            "-locations",
-            "none",
-            "-ts",
-            str(fresh),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    plural = messages(fresh)
+    english = ("-source-language", "en", "-target-language", "en", "-pluralonly")
+    plural = messages(refreshed(TS_EN, tmp_path, *english))
     assert len(plural) >= 13 and all("%n" in s or "%Ln" in s for _c, s in plural)
     assert [key for key, (_t, done) in plural.items() if not done] == []
     assert plural == messages(TS_EN), "run 'python3 tasks.py translations'"
-    built = tmp_path / "built_en.qm"
-    subprocess.run(
-        [tool("pyside6-lrelease"), "-silent", str(TS_EN), "-qm", str(built)],
-        check=True,
-        capture_output=True,
-    )
-    assert built.read_bytes() == resource_path("translations/desktop_auth_en.qm").read_bytes()
+    shipped = resource_path("translations/desktop_auth_en.qm")
+    assert built_qm(TS_EN, tmp_path) == shipped.read_bytes()
     for (_context, source), (text, _done) in plural.items():
         one, more = text.split(" | ")
         assert more == source and one != source, source

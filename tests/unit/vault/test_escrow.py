@@ -208,6 +208,17 @@ def jan_with_vault(
     return jan, printed
 
 
+def escrow_on_and_jans_vault(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> tuple[AuthService, list[SoftAuthenticator], NewEscrow, KeyUser]:
+    """Escrow switched on, and Jan's vault made on a workstation that pins its key."""
+    service, plugged = told_service
+    escrow = make_escrow(ANNA, PIET)
+    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    return service, plugged, escrow, jan
+
+
 def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     told_service: tuple[AuthService, list[SoftAuthenticator]],
     admin: Actor,
@@ -298,10 +309,7 @@ def test_shares_of_another_escrow_or_no_escrow_open_nothing(
 def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
     told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
 ) -> None:
-    service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
-    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
     state = service.vault.state(jan.session)
     assert state is not None
     [escrowed] = [s for s in state.slots if s.kind is VaultSlotKind.ESCROW]
@@ -434,10 +442,7 @@ def test_the_store_takes_an_escrow_slot_only_sealed_to_the_policys_key(
 ) -> None:
     """The key changing between a workstation's read and its write, or a workstation
     naming another key: refused, nothing written."""
-    service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
-    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service, plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
     plugged.append(jan.key)
     opened = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key).open_with_key()
     proof = crypto.write_proof(opened._key(), vault_id=opened.vault_id)
@@ -466,10 +471,7 @@ def test_the_escrow_slot_leaves_the_store_once_on_a_request_another_administrato
 ) -> None:
     """Review finding 3: one person with both share files and both passphrases opened any
     vault alone; now the store asks for a second administrator as well."""
-    service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
-    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
     key = both_shares(escrow)
     with pytest.raises(VaultEscrowNotApprovedError):  # both shares, one administrator
         recover_vault(service, key, actor=admin, email=jan.email, label="x")
@@ -549,10 +551,7 @@ def test_an_escrow_request_holds_a_day_and_asks_only_what_the_escrow_can_open(
 def test_through_the_server_two_administrator_accounts_are_two_people(
     told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor, clock: PinnedClock
 ) -> None:
-    service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
-    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
     service.accounts.create(
         actor=admin, email="piet@salariszaken.nl", display_name="Piet Beheer", role=Role.ADMIN
     )
@@ -589,10 +588,7 @@ def test_a_stand_in_or_a_former_administrator_opens_nothing(
 ) -> None:
     """Review of finding 3: Anna could reset Piet's password, sign in as him and approve her
     own request; or Piet, approving, could be disabled before the slot is taken."""
-    service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
-    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service, _plugged, _escrow, jan = escrow_on_and_jans_vault(told_service, admin)
     service.accounts.create(
         actor=admin, email="piet@salariszaken.nl", display_name="Piet Beheer", role=Role.ADMIN
     )
@@ -620,10 +616,7 @@ def test_the_owners_own_view_never_carries_the_escrow_slot(
 ) -> None:
     """An administrator who signs in as the owner (after a password reset, say) must not
     find the escrow slot there: it leaves the store only on two administrators' request."""
-    service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
-    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
-    jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
+    service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
     state = service.vault.state(jan.session)
     assert state is not None
     [escrowed] = [s for s in state.slots if s.kind is VaultSlotKind.ESCROW]
