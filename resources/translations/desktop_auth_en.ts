@@ -38,10 +38,10 @@
 <context>
     <name>DashboardView</name>
     <message numerus="yes">
-        <source>%n of %1 active users (%2%) have set up two-step verification; %3 exempt.</source>
+        <source>%n of %1 active users (%2%) have set up two-step sign-in; %3 exempt.</source>
         <translation>
-            <numerusform>%n of %1 active users (%2%) has set up two-step verification; %3 exempt.</numerusform>
-            <numerusform>%n of %1 active users (%2%) have set up two-step verification; %3 exempt.</numerusform>
+            <numerusform>%n of %1 active users (%2%) has set up two-step sign-in; %3 exempt.</numerusform>
+            <numerusform>%n of %1 active users (%2%) have set up two-step sign-in; %3 exempt.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -104,6 +104,7 @@
     <name>UsersView</name>
     <message numerus="yes">
         <source>%Ln users</source>
+        <extracomment>Each column&apos;s usual width, in pixels (e-mail, name, role, status, methods, last sign-in, deadline); a header that needs more gets more.</extracomment>
         <translation>
             <numerusform>%Ln user</numerusform>
             <numerusform>%Ln users</numerusform>

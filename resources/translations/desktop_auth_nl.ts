@@ -392,7 +392,7 @@
         <translation>Backupcode van de helpdesk</translation>
     </message>
     <message>
-        <source>A one-time code for %1 that leads only to setting up two-step verification again. Give it only after checking who is asking.</source>
+        <source>A one-time code for %1 that leads only to setting up two-step sign-in again. Give it only after checking who is asking.</source>
         <translation>Een eenmalige code voor %1 die alleen leidt naar het opnieuw instellen van tweestapsverificatie. Geef hem pas nadat je hebt nagegaan wie erom vraagt.</translation>
     </message>
     <message>
@@ -540,7 +540,7 @@
         <translation>Niemand</translation>
     </message>
     <message>
-        <source>Two-step verification</source>
+        <source>Two-step sign-in</source>
         <translation>Tweestapsverificatie</translation>
     </message>
     <message>
@@ -556,7 +556,7 @@
         <translation>Geblokkeerde a&amp;ccounts</translation>
     </message>
     <message>
-        <source>Users without two-step verification</source>
+        <source>Users without two-step sign-in</source>
         <translation>Gebruikers zonder tweestapsverificatie</translation>
     </message>
     <message>
@@ -576,7 +576,7 @@
         <translation>Gekozen account vrijgeven</translation>
     </message>
     <message>
-        <source>Share of users with two-step verification</source>
+        <source>Share of users with two-step sign-in</source>
         <translation>Aandeel gebruikers met tweestapsverificatie</translation>
     </message>
     <message>
@@ -588,7 +588,7 @@
         <translation>Een methode</translation>
     </message>
     <message numerus="yes">
-        <source>%n of %1 active users (%2%) have set up two-step verification; %3 exempt.</source>
+        <source>%n of %1 active users (%2%) have set up two-step sign-in; %3 exempt.</source>
         <translation>
             <numerusform>%n van de %1 actieve gebruikers (%2%) heeft tweestapsverificatie ingesteld; %3 vrijgesteld.</numerusform>
             <numerusform>%n van de %1 actieve gebruikers (%2%) hebben tweestapsverificatie ingesteld; %3 vrijgesteld.</numerusform>
@@ -644,11 +644,11 @@
 <context>
     <name>DeadlineDialog</name>
     <message>
-        <source>2FA deadline</source>
-        <translation>Uiterste datum 2FA</translation>
+        <source>Two-step sign-in deadline</source>
+        <translation>Uiterste datum tweestapsverificatie</translation>
     </message>
     <message>
-        <source>By when must %1 have set up two-step verification?</source>
+        <source>By when must %1 have set up two-step sign-in?</source>
         <translation>Wanneer moet %1 uiterlijk tweestapsverificatie hebben ingesteld?</translation>
     </message>
     <message>
@@ -1152,8 +1152,8 @@
         <translation>Opgeslagen. De wijziging staat in het auditlog.</translation>
     </message>
     <message>
-        <source>2FA &amp;required from:</source>
-        <translation>2FA &amp;verplicht vanaf:</translation>
+        <source>Two-step sign-in &amp;required from:</source>
+        <translation>Tweestapsverificatie &amp;verplicht vanaf:</translation>
     </message>
     <message>
         <source>Reminder te&amp;xt:</source>
@@ -1485,7 +1485,7 @@
         <translation>Methoden uitzetten</translation>
     </message>
     <message>
-        <source>Every such method stops working now, and its users set up two-step verification again at their next sign-in. Go on?</source>
+        <source>Every such method stops working now, and its users set up two-step sign-in again at their next sign-in. Go on?</source>
         <translation>Al deze methoden werken vanaf nu niet meer, en hun gebruikers stellen tweestapsverificatie opnieuw in bij hun volgende inlog. Doorgaan?</translation>
     </message>
     <message>
@@ -1497,7 +1497,7 @@
         <translation>Oude methoden uitzetten</translation>
     </message>
     <message>
-        <source>For a rollout like the manual&apos;s: the old two-step verification is switched off, and everyone sets it up again with the password they have.</source>
+        <source>For a rollout like the manual&apos;s: the old two-step sign-in is switched off, and everyone sets it up again with the password they have.</source>
         <translation>Voor een overstap zoals in de handleiding: de oude tweestapsverificatie gaat uit, en iedereen stelt haar opnieuw in met het wachtwoord dat hij al heeft.</translation>
     </message>
     <message>
@@ -1977,8 +1977,8 @@
         <translation>Laatst ingelogd</translation>
     </message>
     <message>
-        <source>2FA deadline</source>
-        <translation>Uiterste datum 2FA</translation>
+        <source>Set up by</source>
+        <translation>Uiterste datum</translation>
     </message>
     <message>
         <source>administrator</source>
@@ -2009,6 +2009,7 @@
     <name>UsersView</name>
     <message numerus="yes">
         <source>%Ln users</source>
+        <extracomment>Each column&apos;s usual width, in pixels (e-mail, name, role, status, methods, last sign-in, deadline); a header that needs more gets more.</extracomment>
         <translation>
             <numerusform>%Ln gebruiker</numerusform>
             <numerusform>%Ln gebruikers</numerusform>

@@ -255,16 +255,16 @@ class DashboardView(Screen):
         self._offer_unlock()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Two-step verification"))
+        self.title.setText(self.tr("Two-step sign-in"))
         self.list_titles[0].setText(self.tr("&Not set up yet"))
         self.list_titles[1].setText(self.tr("Possibly c&opied security keys"))
         self.list_titles[2].setText(self.tr("&Locked accounts"))
-        self.not_enrolled.setAccessibleName(self.tr("Users without two-step verification"))
+        self.not_enrolled.setAccessibleName(self.tr("Users without two-step sign-in"))
         self.cloned.setAccessibleName(self.tr("Possibly copied security keys"))
         self.locked.setAccessibleName(self.tr("Locked accounts"))
         self.refresh_button.setText(self.tr("&Refresh"))
         self.unlock_button.setText(self.tr("Unlock the chosen account"))
-        self.chart.setAccessibleName(self.tr("Share of users with two-step verification"))
+        self.chart.setAccessibleName(self.tr("Share of users with two-step sign-in"))
         report = self.report
         if report is None:
             self.summary.setText(self.tr("Counting…"))
@@ -287,7 +287,7 @@ class DashboardView(Screen):
         )
         summary = (
             self.tr(
-                "%n of %1 active users (%2%) have set up two-step verification; %3 exempt.",
+                "%n of %1 active users (%2%) have set up two-step sign-in; %3 exempt.",
                 "",
                 report.enrolled,
             )

@@ -210,7 +210,7 @@ class BackupCodeDialog(AdminDialog):
         self.intro.setText(
             self.tr(
                 "A one-time code for %1 that leads only to setting up two-step "
-                "verification again. Give it only after checking who is asking."
+                "sign-in again. Give it only after checking who is asking."
             ).replace("%1", self.user.email)
         )
         self.remove_methods.setText(self.tr("Switch off their current methods now (lost device)"))

@@ -256,7 +256,7 @@ class PolicyView(Screen):
 
     def retranslate(self) -> None:
         texts = [
-            self.tr("2FA &required from:"),
+            self.tr("Two-step sign-in &required from:"),
             self.tr("Reminder te&xt:"),
             self.tr("Methods users may se&t up:"),
             self.tr("Security key user &verification:"),

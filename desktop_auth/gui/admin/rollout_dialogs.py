@@ -228,7 +228,7 @@ class RetireDialog(AdminDialog):
             self.tr("Switch off methods"),
             self.tr(
                 "Every such method stops working now, and its users set up two-step "
-                "verification again at their next sign-in. Go on?"
+                "sign-in again at their next sign-in. Go on?"
             ),
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -260,7 +260,7 @@ class RetireDialog(AdminDialog):
         self.setWindowTitle(self.tr("Switch off old methods"))
         self.intro.setText(
             self.tr(
-                "For a rollout like the manual's: the old two-step verification is switched "
+                "For a rollout like the manual's: the old two-step sign-in is switched "
                 "off, and everyone sets it up again with the password they have."
             )
         )

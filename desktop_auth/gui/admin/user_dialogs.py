@@ -246,11 +246,9 @@ class DeadlineDialog(AdminDialog):
         self.accept()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("2FA deadline"))
+        self.setWindowTitle(self.tr("Two-step sign-in deadline"))
         self.intro.setText(
-            self.tr("By when must %1 have set up two-step verification?").replace(
-                "%1", self.user.email
-            )
+            self.tr("By when must %1 have set up two-step sign-in?").replace("%1", self.user.email)
         )
         self.own.setText(self.tr("A later date for this user only:"))
         self.day.setAccessibleName(self.tr("Deadline"))

@@ -297,7 +297,7 @@ class UsersModel(QAbstractTableModel):
             self.tr("Status"),
             self.tr("Methods"),
             self.tr("Last sign-in"),
-            self.tr("2FA deadline"),
+            self.tr("Set up by"),
         ]
         return headers[section] if 0 <= section < len(headers) else None
 

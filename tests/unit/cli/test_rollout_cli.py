@@ -77,7 +77,7 @@ def test_report(initialized: Cli) -> None:
     initialized("admin", "policy", "set", "enforcement_date=2026-07-01")
     code, out, _ = initialized("admin", "report")
     assert code == 0
-    assert "Two-step verification set up: 0 of 2 active users (0 %)." in out
+    assert "Two-step sign-in set up: 0 of 2 active users (0 %)." in out
     assert "Required from: 2026-07-01." in out
     assert "    jan@example.nl" in out
     code, out, _ = initialized("--language", "nl", "admin", "report")
