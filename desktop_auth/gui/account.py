@@ -370,7 +370,9 @@ class AccountDialog(QDialog):
                 self.tr("Type"),
                 self.tr("Added"),
                 self.tr("Last used"),
-                self.tr("Set up on"),
+                # The workstation it was set up at ("Set up on: vm" read oddly, and
+                # Dutch "Ingesteld op" as "set to").
+                self.tr("Workstation"),
             ]
         )
         self.table.setAccessibleName(self.tr("Your verification methods"))

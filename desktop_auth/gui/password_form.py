@@ -113,7 +113,7 @@ class NewPasswordForm(QWidget):
         self.password.set_accessible_name(self.tr("New password"))
         self.repeat.set_accessible_name(self.tr("Repeat the new password"))
         self.mismatch.setText(self.tr("The two passwords are not the same."))
-        self.suggest_button.setText(self.tr("Suggest a passphrase"))
+        self.suggest_button.setText(self.tr("Su&ggest a passphrase"))
         self.suggest_button.setToolTip(
             self.tr("A few random words are long, strong and easy to remember.")
         )

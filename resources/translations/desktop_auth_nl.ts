@@ -100,8 +100,8 @@
         <translation>Laatst gebruikt</translation>
     </message>
     <message>
-        <source>Set up on</source>
-        <translation>Ingesteld op</translation>
+        <source>Workstation</source>
+        <translation>Werkplek</translation>
     </message>
     <message>
         <source>Your verification methods</source>
@@ -1056,8 +1056,8 @@
         <translation>Laatst gebruikt</translation>
     </message>
     <message>
-        <source>Set up on</source>
-        <translation>Ingesteld op</translation>
+        <source>Workstation</source>
+        <translation>Werkplek</translation>
     </message>
     <message>
         <source>Verification methods</source>
@@ -1099,8 +1099,8 @@
         <translation>De twee wachtwoorden zijn niet gelijk.</translation>
     </message>
     <message>
-        <source>Suggest a passphrase</source>
-        <translation>Stel een wachtzin voor</translation>
+        <source>Su&amp;ggest a passphrase</source>
+        <translation>Stel een wachtzin v&amp;oor</translation>
     </message>
     <message>
         <source>A few random words are long, strong and easy to remember.</source>

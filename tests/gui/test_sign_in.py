@@ -213,7 +213,8 @@ def test_temporary_password_must_be_replaced_first(
     page = window.new_password
     wait_page(qtbot, window, page)
     assert inputs_without_names(page) == []
-    page.form.suggest_button.click()
+    # Alt+G, the button's own key (issue 19: it had none).
+    qtbot.keyClick(page.form.password.edit, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(page.form.suggestion.text()))
     suggestion = page.form.suggestion.text()
     assert len(suggestion.split("-")) >= 5
