@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
 
@@ -25,6 +27,9 @@ def run(
     )
 
 
+# Building, compiling and installing a whole environment: about 3 minutes alone, and more
+# beside the other worker's heavy tests; the suite's 300 s guards against hangs, not this.
+@pytest.mark.timeout(900)
 def test_the_debian_package_installs_runs_and_goes(tmp_path: Path) -> None:
     assert os.geteuid() == 0, "installing a .deb needs root, as CI has"
     built = run(sys.executable, ROOT / "packaging" / "deb.py", tmp_path / "dist")
