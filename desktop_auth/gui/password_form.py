@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 if TYPE_CHECKING:
@@ -34,6 +34,11 @@ class NewPasswordForm(QWidget):
         self.suggest_button.clicked.connect(self.suggest)
         self.suggestion = QLabel()
         self.suggestion.setWordWrap(True)
+        # To copy, or to select and read letter by letter (it could not be selected).
+        self.suggestion.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.password_label = QLabel()
         self.repeat_label = QLabel()
         self.password_label.setBuddy(self.password.edit)
@@ -83,7 +88,9 @@ class NewPasswordForm(QWidget):
 
     def _update(self) -> None:
         first, second = self.password.text(), self.repeat.text()
-        differ = bool(second) and first != second
+        # Said once the repeat can no longer become the password, not while it is still
+        # being typed ("Not the same" after its first letter; issue 19).
+        differ = bool(second) and not first.startswith(second)
         self.mismatch.setVisible(differ)
         ready = self.meter.acceptable and bool(first) and first == second
         if ready != self._ready:

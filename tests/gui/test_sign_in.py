@@ -222,7 +222,12 @@ def test_temporary_password_must_be_replaced_first(
     qtbot.waitUntil(lambda: "most common" in page.form.meter.reasons.text())
     assert not page.save_button.isEnabled()
     shoot(window, "16-new-password-weak")
+    assert (
+        page.form.suggestion.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    )
     type_into(qtbot, page.form.password.edit, suggestion)
+    type_into(qtbot, page.form.repeat.edit, suggestion[:6])  # still typing: nothing said yet
+    assert not page.form.mismatch.isVisible()
     type_into(qtbot, page.form.repeat.edit, suggestion + "x")
     assert page.form.mismatch.isVisible()
     type_into(qtbot, page.form.repeat.edit, suggestion)
