@@ -222,7 +222,13 @@ class StrengthMeter(QWidget):
             self.tr("Strong"),
             self.tr("Very strong"),
         ]
+        # A refused password is not "Fair" in red: it says what the red means.
+        refused = self.tr("Not accepted")
         self.bar.setAccessibleName(self.tr("Password strength"))
+        # As wide as the widest word, so the bar keeps its length while the word changes.
+        metrics = self.word.fontMetrics()
+        widest = max(metrics.horizontalAdvance(w) for w in [*words, refused])
+        self.word.setFixedWidth(widest + metrics.averageCharWidth())
         assessment = self._assessment
         if assessment is None or not self._password:
             self.bar.setValue(0)
@@ -232,7 +238,7 @@ class StrengthMeter(QWidget):
         score = max(0, min(4, assessment.score))
         shown = min(score, 2) if assessment.problems else score
         self.bar.setValue(shown + 1 if shown < 4 else 4)
-        self.word.setText(words[shown])
+        self.word.setText(refused if assessment.problems else words[shown])
         self._colour_bar()
         lines = [
             message(problem.message_key, min_length=self._min_length)

@@ -1898,6 +1898,10 @@
         <translation>Zeer sterk</translation>
     </message>
     <message>
+        <source>Not accepted</source>
+        <translation>Niet toegestaan</translation>
+    </message>
+    <message>
         <source>Password strength</source>
         <translation>Sterkte van het wachtwoord</translation>
     </message>

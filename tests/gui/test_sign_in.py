@@ -26,6 +26,7 @@ from tests.gui.helpers import (
     wait_page,
     wait_wizard,
 )
+from tests.gui.palettes import settle_layouts
 from tests.helpers import USER_PASSWORD, PinnedClock, make_user
 from tests.totp_helpers import make_user_with_app, secret_from_uri
 
@@ -221,11 +222,18 @@ def test_temporary_password_must_be_replaced_first(
     type_into(qtbot, page.form.password.edit, "Welkom01!")
     qtbot.waitUntil(lambda: "most common" in page.form.meter.reasons.text())
     assert not page.save_button.isEnabled()
+    meter = page.form.meter
+    assert meter.word.text() == "Not accepted"  # not "Fair", in red
+    settle_layouts(page)
+    refused_bar = meter.bar.width()
     shoot(window, "16-new-password-weak")
     assert (
         page.form.suggestion.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     )
     type_into(qtbot, page.form.password.edit, suggestion)
+    qtbot.waitUntil(lambda: meter.word.text() in ("Strong", "Very strong"))
+    settle_layouts(page)
+    assert meter.bar.width() == refused_bar  # the bar keeps its length as the word changes
     type_into(qtbot, page.form.repeat.edit, suggestion[:6])  # still typing: nothing said yet
     assert not page.form.mismatch.isVisible()
     type_into(qtbot, page.form.repeat.edit, suggestion + "x")
