@@ -46,6 +46,7 @@ from desktop_auth.gui.widgets import (
     BusyBar,
     ErrorLabel,
     PasswordField,
+    align_label_column,
     confirm,
     paragraph,
     read_only_table,
@@ -389,6 +390,8 @@ class AccountDialog(QDialog):
         )
         self.regenerate_button.setText(self.tr("Make &new recovery codes…"))
         self.current_label.setText(self.tr("&Current password:"))
+        self.new_password.retranslate()  # its labels' texts first, then one column for all
+        align_label_column([self.current_label, *self.new_password.labels])
         self.current.set_accessible_name(self.tr("Current password"))
         self.change_button.setText(self.tr("C&hange password"))
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))

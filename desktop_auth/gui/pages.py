@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import local_date
 from desktop_auth.gui.password_form import NewPasswordForm
-from desktop_auth.gui.widgets import ErrorLabel, Screen, heading, paragraph
+from desktop_auth.gui.widgets import ErrorLabel, Screen, align_label_column, heading, paragraph
 from desktop_auth.vocabulary import Role
 
 
@@ -198,6 +198,8 @@ class FirstRunPage(Screen):
             field.setAccessibleName(name)
         self.rp_id.setToolTip(self.tr("The organisation's internet domain, such as example.com."))
         self.create_button.setText(self.tr("Create and continue"))
+        self.form.retranslate()  # its labels' texts first, then one column for all
+        align_label_column([*self.labels, *self.form.labels])
 
 
 class HomePage(Screen):

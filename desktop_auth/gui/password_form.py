@@ -125,6 +125,11 @@ class NewPasswordForm(QWidget):
             self.tr("A few random words are long, strong and easy to remember.")
         )
 
+    @property
+    def labels(self) -> list[QLabel]:
+        """Its own labels, to line up with the fields of the page around it."""
+        return [self.password_label, self.repeat_label]
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()

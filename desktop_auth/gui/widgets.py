@@ -63,6 +63,17 @@ def read_only_table(columns: int, *, single_selection: bool = True) -> QTableWid
     return table
 
 
+def align_label_column(labels: list[QLabel]) -> None:
+    """One label column for labels that sit in different form layouts (a page's own
+    fields above a ``NewPasswordForm``): each as wide as the widest, in this language, so
+    their fields start at one line (issue 19: they were misaligned)."""
+    for label in labels:
+        label.setMinimumWidth(0)
+    widest = max(label.sizeHint().width() for label in labels)
+    for label in labels:
+        label.setMinimumWidth(widest)
+
+
 def monospace(point_scale: float = 1.0) -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     font.setPointSizeF(font.pointSizeF() * point_scale)

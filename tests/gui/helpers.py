@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.gui.main_window import MainWindow
 from desktop_auth.gui.setup_wizard import KeySetupPage, RecoveryCodesPage, SetupWizard
 from tests.gui.conftest import shoot
+from tests.gui.palettes import settle_layouts
 from tests.helpers import PinnedClock
 from tests.totp_helpers import phone_code
 
@@ -21,6 +22,12 @@ def type_into(qtbot: QtBot, field: QLineEdit, text: str) -> None:
 
 def press_enter(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def left_edges(root: QWidget, fields: list[QWidget]) -> set[int]:
+    """Where each field starts, across the window: one number when they line up."""
+    settle_layouts(root)
+    return {field.mapTo(root, QPoint(0, 0)).x() for field in fields}
 
 
 def wait_page(qtbot: QtBot, window: MainWindow, page: QWidget) -> None:

@@ -12,7 +12,7 @@ from desktop_auth.gui.dialogs import AddAppDialog, ReauthDialog, RecoveryCodesDi
 from desktop_auth.gui.i18n import install_language
 from desktop_auth.gui.main_window import MainWindow
 from tests.gui.conftest import inputs_without_names, read_qr, shoot
-from tests.gui.helpers import sign_in, type_into, type_phone_code, wait_page
+from tests.gui.helpers import left_edges, sign_in, type_into, type_phone_code, wait_page
 from tests.helpers import USER_PASSWORD, PinnedClock, past_sign_in
 from tests.totp_helpers import EnrolledUser, make_user_with_app, secret_from_uri
 
@@ -196,6 +196,8 @@ def test_change_password_with_meter_and_reasons(
     type_into(qtbot, dialog.new_password.password.edit, "password123")
     qtbot.waitUntil(lambda: "most common" in dialog.new_password.meter.reasons.text())
     assert not dialog.change_button.isEnabled()
+    fields = [dialog.current, dialog.new_password.password, dialog.new_password.repeat]
+    assert len(left_edges(dialog, fields)) == 1  # one column (issue 19: misaligned)
     shoot(dialog, "26-settings-password")
     new = "zeven blauwe olifanten dansen samba"
     type_into(qtbot, dialog.new_password.password.edit, new)

@@ -20,7 +20,7 @@ from desktop_auth.gui.setup_wizard import (
     RecoveryCodesPage,
 )
 from tests.gui.conftest import inputs_without_names, read_qr, shoot
-from tests.gui.helpers import type_into, type_phone_code, wait_page, wait_wizard
+from tests.gui.helpers import left_edges, type_into, type_phone_code, wait_page, wait_wizard
 from tests.helpers import PinnedClock
 from tests.totp_helpers import secret_from_uri
 
@@ -47,6 +47,9 @@ def test_first_run_makes_the_organisation_and_admin_then_sets_up_an_app(
     qtbot.waitUntil(page.create_button.isEnabled)
     assert "can be used" in page.form.meter.reasons.text()
     assert inputs_without_names(page) == []
+    # The page's fields and the password form's start at one line (issue 19).
+    fields = [page.organisation, page.admin_email, page.form.password, page.form.repeat]
+    assert len(left_edges(window, fields)) == 1
     shoot(window, "01-first-run")
     page.create_button.click()
 
