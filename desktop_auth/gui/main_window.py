@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 
     from PySide6.QtGui import QCloseEvent, QPaintEvent
 
-    from desktop_auth.core.service import AuthService, Policy, Session, SignInResult
+    from desktop_auth.core.service import (
+        AuthService,
+        Organisation,
+        Policy,
+        Session,
+        SignInResult,
+    )
     from desktop_auth.gui.account import AccountDialog
     from desktop_auth.gui.admin import AdminConsole
     from desktop_auth.gui.setup_wizard import SetupWizard
@@ -104,13 +110,13 @@ class MainWindow(QMainWindow):
     def open_store(self) -> None:
         open_service = self.open_service
 
-        def work() -> tuple[AuthService, bool]:
+        def work() -> tuple[AuthService, Organisation | None]:
             service = open_service()
             # The screens load here, in the worker, with the core: importing them in
             # the GUI thread, before the first paint or on first use, would hold it up.
             for module in SCREENS:
                 importlib.import_module(module)
-            return service, service.organisation() is not None
+            return service, service.organisation()
 
         self.stack.setCurrentWidget(self.start_page)
         self.runner.start(work, self._opened, self.start_page.show_failure)
@@ -135,9 +141,9 @@ class MainWindow(QMainWindow):
         if self._open_when_painted:
             QTimer.singleShot(0, self._open_if_waiting)  # once this paint is on screen
 
-    def _opened(self, opened: tuple[AuthService, bool]) -> None:
-        service, initialized = opened
-        if not initialized and not self.may_set_up:
+    def _opened(self, opened: tuple[AuthService, Organisation | None]) -> None:
+        service, organisation = opened
+        if organisation is None and not self.may_set_up:
             service.close()
             self.start_page.show_failure(StoreNotSetUpHereError())
             return
@@ -151,7 +157,7 @@ class MainWindow(QMainWindow):
         self.sign_in = SignInPage(service)
         self.second_factor = SecondFactorPage(service)
         self.new_password = NewPasswordPage(service)
-        self.home = HomePage()
+        self.home = HomePage(organisation.name if organisation is not None else "")
         for page in (
             self.first_run,
             self.sign_in,
@@ -173,7 +179,7 @@ class MainWindow(QMainWindow):
         self.home.setup_requested.connect(self.set_up_now)
         self.home.codes_requested.connect(lambda: self.open_settings(codes=True))
         self.service_opened.emit(service)
-        if initialized:
+        if organisation is not None:
             self.show_page(self.sign_in)
         else:
             self.show_page(self.first_run)

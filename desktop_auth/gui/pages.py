@@ -215,9 +215,11 @@ class HomePage(Screen):
     #: The banner's button: make recovery codes (none saved yet).
     codes_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, organisation: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session: Session | None = None
+        #: Whose sign-in this is, said on the page (issue 19: it said nowhere).
+        self.organisation = organisation
         #: Set up postponed until this day ("Remind me later"); None: nothing postponed.
         self.postponed_until: date | None = None
         #: The organisation's reminder text (the policy's), shown with that reminder.
@@ -323,11 +325,18 @@ class HomePage(Screen):
         name = session.display_name if session else ""
         self.title.setText(self.tr("Welcome, %1").replace("%1", name))
         if session is not None:
-            self.details.setText(
-                self.tr("You are signed in as %1 (%2).")
-                .replace("%1", session.email)
-                .replace("%2", session.assurance.value)
-            )
+            # How, in words: "(AAL2)" was jargon to everyone but us.
+            # (by value: the core's types load in the worker, after the first paint)
+            two_step = session.assurance.value != "AAL1"
+            if self.organisation and two_step:
+                text = self.tr("You are signed in to %1 as %2, with two-step sign-in.")
+            elif self.organisation:
+                text = self.tr("You are signed in to %1 as %2, with your password alone.")
+            elif two_step:
+                text = self.tr("You are signed in as %2, with two-step sign-in.")
+            else:
+                text = self.tr("You are signed in as %2, with your password alone.")
+            self.details.setText(text.replace("%1", self.organisation).replace("%2", session.email))
         self.settings_button.setText(self.tr("My &security settings"))
         self.vault_button.setText(self.tr("My &recovery codes for other services"))
         self.admin_button.setText(self.tr("&Administration"))

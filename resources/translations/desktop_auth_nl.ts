@@ -804,7 +804,7 @@
     <name>HomePage</name>
     <message>
         <source>Two-step sign-in is required from %1. Set it up now.</source>
-        <extracomment>The banner&apos;s button: set up two-step sign-in now (after &quot;Remind me later&quot;). The banner&apos;s button: make recovery codes (none saved yet). Set up postponed until this day (&quot;Remind me later&quot;); None: nothing postponed. The organisation&apos;s reminder text (the policy&apos;s), shown with that reminder. A method works but no recovery codes were saved.</extracomment>
+        <extracomment>The banner&apos;s button: set up two-step sign-in now (after &quot;Remind me later&quot;). The banner&apos;s button: make recovery codes (none saved yet). Whose sign-in this is, said on the page (issue 19: it said nowhere). Set up postponed until this day (&quot;Remind me later&quot;); None: nothing postponed. The organisation&apos;s reminder text (the policy&apos;s), shown with that reminder. A method works but no recovery codes were saved.</extracomment>
         <translation>Tweestapsverificatie is verplicht vanaf %1. Stel het nu in.</translation>
     </message>
     <message>
@@ -824,8 +824,20 @@
         <translation>Welkom, %1</translation>
     </message>
     <message>
-        <source>You are signed in as %1 (%2).</source>
-        <translation>Je bent ingelogd als %1 (%2).</translation>
+        <source>You are signed in to %1 as %2, with two-step sign-in.</source>
+        <translation>Je bent bij %1 ingelogd als %2, met tweestapsverificatie.</translation>
+    </message>
+    <message>
+        <source>You are signed in to %1 as %2, with your password alone.</source>
+        <translation>Je bent bij %1 ingelogd als %2, met alleen je wachtwoord.</translation>
+    </message>
+    <message>
+        <source>You are signed in as %2, with two-step sign-in.</source>
+        <translation>Je bent ingelogd als %2, met tweestapsverificatie.</translation>
+    </message>
+    <message>
+        <source>You are signed in as %2, with your password alone.</source>
+        <translation>Je bent ingelogd als %2, met alleen je wachtwoord.</translation>
     </message>
     <message>
         <source>My &amp;security settings</source>
@@ -1002,7 +1014,7 @@
     </message>
     <message>
         <source>&amp;File</source>
-        <translation>&amp;Bestand</translation>
+        <translation>Be&amp;stand</translation>
     </message>
     <message>
         <source>&amp;Language</source>

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QTabWidget,
+    QWidget,
+)
 
 _MNEMONIC = re.compile(r"&(?!&)(\w)")
 
@@ -17,7 +24,8 @@ def _letter(text: str) -> str | None:
 
 def mnemonic_clashes(root: QWidget) -> list[str]:
     """Alt keys that more than one visible control of ``root``'s window answers to:
-    buttons (a wizard's own Next and Back too), labels with a buddy, group boxes, tabs."""
+    buttons (a wizard's own Next and Back too), labels with a buddy, group boxes, tabs, and
+    a main window's menus."""
     window = root.window()
     owners: dict[str, list[str]] = defaultdict(list)
 
@@ -43,6 +51,10 @@ def mnemonic_clashes(root: QWidget) -> list[str]:
         if reachable(tabs):
             for index in range(tabs.count()):
                 add(tabs.tabText(index), "tab")
+    if isinstance(window, QMainWindow) and window.menuBar().isVisibleTo(window):
+        for action in window.menuBar().actions():  # Alt+letter opens a menu, too
+            if action.isVisible():
+                add(action.text(), "menu")
     return sorted(
         f"Alt+{letter.upper()}: " + ", ".join(sorted(set(names)))
         for letter, names in owners.items()

@@ -57,6 +57,10 @@ def test_daily_sign_in_password_then_code_submits_on_the_sixth_digit(
     type_phone_code(qtbot, page.code, jan.secret, clock)
     wait_page(qtbot, window, window.home)
     assert window.session is not None and window.session.methods == ("password", "totp")
+    # Whose sign-in, and how, in words (issue 19: "(AAL2)" and no organisation).
+    assert window.home.details.text() == (
+        "You are signed in to Salariszaken as jan@example.nl, with two-step sign-in."
+    )
     shoot(window, "04-signed-in")
 
 

@@ -142,7 +142,7 @@ def test_the_language_chosen_in_the_menu_is_the_one_the_next_start_shows(
     assert window.menuBar().actions()[0].menu() is window.file_menu  # Quit, not languages
     assert window.quit_action not in window.language_menu.actions()
     window.language_actions["nl"].trigger()
-    qtbot.waitUntil(lambda: window.file_menu.title() == "&Bestand")
+    qtbot.waitUntil(lambda: window.file_menu.title() == "Be&stand")
     assert window.quit_action.text() == "&Afsluiten"
     window.close()
     wait_for_workers()
