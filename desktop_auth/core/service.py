@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from desktop_auth.devices.key_sign_ins import KeySignIns, StoredSignIn, StoredSignIns
 
 import socket
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 from fido2.ctap import CtapDevice
@@ -219,7 +220,9 @@ class AuthService:
         if security_keys is None and demo:
             from desktop_auth.devices.soft import SoftAuthenticator
 
-            demo_key = SoftAuthenticator()
+            # A person's touch takes a moment: answering at once, the demo's key was done
+            # before its "touch your key" prompt could be seen (issue 19).
+            demo_key = SoftAuthenticator(touch=_a_moment_then_touched)
             security_keys = lambda: [demo_key]  # noqa: E731
         self._key_devices = security_keys or _connected_authenticators
         self._extra_origins = tuple(extra_origins)
@@ -437,3 +440,12 @@ def __getattr__(name: str) -> object:
 
         return getattr(key_sign_ins, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: How long the demo's software key "waits for the touch".
+DEMO_TOUCH_SECONDS = 1.0
+
+
+def _a_moment_then_touched() -> bool:
+    time.sleep(DEMO_TOUCH_SECONDS)
+    return True

@@ -53,12 +53,21 @@ def type_phone_code(qtbot: QtBot, field: QLineEdit, secret: str, clock: PinnedCl
 
 
 def finish_wizard_with_key(
-    qtbot: QtBot, window: MainWindow, wizard: SetupWizard, shot: str | None = None
+    qtbot: QtBot,
+    window: MainWindow,
+    wizard: SetupWizard,
+    shot: str | None = None,
+    *,
+    touch_prompt: bool = False,
 ) -> None:
-    """From the method page with the key chosen: one touch, codes stored, Finish, home."""
+    """From the method page with the key chosen: one touch, codes stored, Finish, home.
+    ``touch_prompt``: the page is seen asking for the touch first (a key that takes its
+    time, as a person does)."""
     wizard.next()
     page = wizard.currentPage()
     assert isinstance(page, KeySetupPage)
+    if touch_prompt:
+        qtbot.waitUntil(lambda: "Touch your security key now" in page.status.text())
     qtbot.waitUntil(page.isComplete, timeout=10_000)
     if shot is not None:
         shoot(wizard, shot)
