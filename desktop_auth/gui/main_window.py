@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.idle = IdleLock(self)
         self.idle.expired.connect(self._idle_expired)
+        self.idle.warning.connect(self._idle_warning)
+        self.idle.resumed.connect(lambda: self.statusBar().clearMessage())
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.start_page = StartPage()
@@ -308,7 +310,17 @@ class MainWindow(QMainWindow):
         if codes_left == 0 and has_method and self.home.postponed_until is None:
             self.home.remind(codes_missing=True, focus=False)  # not while the person types
 
+    def _idle_warning(self, seconds: int) -> None:
+        self.statusBar().showMessage(
+            self.tr(
+                "Signed out in %n seconds without use. Move the mouse to stay.",
+                "",
+                seconds,
+            )
+        )
+
     def _idle_expired(self) -> None:
+        self.statusBar().clearMessage()
         if self.wizard is not None:
             self.wizard.close_now()  # its codes page would ask first
         for dialog in (self.reauth, self.account, self.vault, self.admin_console):

@@ -993,8 +993,15 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <source>You were signed out after %n minutes without use.</source>
+        <source>Signed out in %n seconds without use. Move the mouse to stay.</source>
         <extracomment>The window closed (the demo&apos;s on-screen phone goes with it). The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
+        <translation>
+            <numerusform>Over %n seconde uitgelogd zonder gebruik. Beweeg de muis om te blijven.</numerusform>
+            <numerusform>Over %n seconden uitgelogd zonder gebruik. Beweeg de muis om te blijven.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>You were signed out after %n minutes without use.</source>
         <translation>
             <numerusform>Je bent uitgelogd na %n minuut zonder gebruik.</numerusform>
             <numerusform>Je bent uitgelogd na %n minuten zonder gebruik.</numerusform>

@@ -317,6 +317,29 @@ def test_s2_a_window_left_alone_signs_out(
     assert "signed out after 1 minute without use" in window.sign_in.error.text()
 
 
+def test_s2_the_idle_sign_out_is_announced_and_movement_takes_the_warning_back(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Issue 19 item 10: the sign-out came without a warning."""
+    jan = make_user_with_app(service, admin, clock)
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    wait_page(qtbot, window, window.second_factor)
+    type_phone_code(qtbot, window.second_factor.code, jan.secret, clock)
+    wait_page(qtbot, window, window.home)
+    qtbot.waitUntil(lambda: window.idle.timer.isActive())
+    bar = window.statusBar()
+    window.idle.count_down(1_000)  # fifteen minutes are long for a test; the rule is the same
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("Signed out in 1 second without"))
+    assert window.session is not None  # warned, not yet signed out
+    shoot(window, "19-idle-warning")
+    qtbot.keyClick(window.home, Qt.Key.Key_Shift)  # someone is there after all
+    assert bar.currentMessage() == ""
+    assert window.stack.currentWidget() is window.home
+    qtbot.waitUntil(lambda: "Signed out in" in bar.currentMessage())
+    wait_page(qtbot, window, window.sign_in)  # nobody moved this time
+    assert window.session is None and bar.currentMessage() == ""
+
+
 def test_p10_an_expired_temporary_password_says_to_ask_the_helpdesk(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
