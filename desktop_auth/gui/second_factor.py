@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, EnrolledMethod, SignInResult
-from desktop_auth.errors import DesktopAuthError, SignInExpiredError
+from desktop_auth.errors import DesktopAuthError, SecondFactorLockedError, SignInExpiredError
 from desktop_auth.gui.i18n import error_text
 from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
 from desktop_auth.gui.widgets import CodeField, ErrorLabel, Screen, heading, monospace, paragraph
@@ -41,6 +41,9 @@ class SecondFactorPage(Screen):
         self.service = service
         self.ticket = ""
         self.kind = FactorKind.TOTP
+        #: The second step refused more codes (too many wrong ones): the field is off
+        #: until another method is chosen, where it stayed open to typing (issue 19).
+        self.locked = False
         self.title = heading()
         #: Shown when every everyday method is gone (removed by the helpdesk, or by the
         #: user): what happened, instead of asking for a code of an app that is no more.
@@ -113,7 +116,13 @@ class SecondFactorPage(Screen):
         self.retranslate()
 
     def inputs(self) -> list[QWidget]:
-        return [self.code, self.lookup, self.continue_button, self.other_button, self.choices]
+        fields: list[QWidget] = [] if self.locked else [self.code, self.lookup]
+        return [*fields, self.continue_button, self.other_button, self.choices]
+
+    def _lock_fields(self, locked: bool) -> None:
+        self.locked = locked
+        for field in (self.code, self.lookup):
+            field.setEnabled(not locked)
 
     def start(self, ticket: str, methods: tuple[EnrolledMethod, ...]) -> None:
         """A new second step; offer the strongest method the user has."""
@@ -133,6 +142,7 @@ class SecondFactorPage(Screen):
 
     def use(self, kind: FactorKind) -> None:
         self.kind = kind
+        self._lock_fields(False)
         self.choices.hide()
         self.error.clear_error()
         self.code.reset()
@@ -202,6 +212,10 @@ class SecondFactorPage(Screen):
             self.cancelled.emit(error_text(error))
             return
         self.error.show_error(error)
+        if isinstance(error, SecondFactorLockedError) and self.kind != FactorKind.WEBAUTHN:
+            self._lock_fields(True)  # the message says what to use instead
+            self.other_button.setFocus()
+            return
         if self.kind == FactorKind.WEBAUTHN:
             self.key_status.setText(self.tr("Try again, or use another method."))
             self.continue_button.setFocus()

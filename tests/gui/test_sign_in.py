@@ -83,6 +83,34 @@ def test_wrong_password_and_wrong_code_are_told_beside_the_field(
     shoot(window, "06-second-factor-error")
 
 
+def test_a_locked_second_step_closes_the_code_field_and_points_elsewhere(
+    qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """Issue 19 item 10: after the lock the code field stayed open to typing."""
+    import dataclasses
+
+    service.policy.replace(
+        actor=admin,
+        policy=dataclasses.replace(service.policy.current(), second_factor_lock_after=2),
+    )
+    jan = make_user_with_app(service, admin, clock)
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    page = window.second_factor
+    wait_page(qtbot, window, page)
+    for _ in range(3):
+        if page.locked:
+            break
+        type_into(qtbot, page.code, "000 000")
+        qtbot.waitUntil(lambda: page.error.isVisible() and not page.runner.busy)
+    assert page.locked and "the second step is locked" in page.error.text()
+    assert not page.code.isEnabled() and page.other_button.isEnabled()
+    assert page.other_button.hasFocus()
+    shoot(window, "06b-second-factor-locked")
+    page.other_button.click()
+    page.choice_buttons[FactorKind.RECOVERY].click()  # what the message offers
+    assert page.lookup.isEnabled() and not page.locked
+
+
 def test_t1_lock_says_when_to_try_again(
     qtbot: QtBot, window: MainWindow, service: AuthService, admin: Actor, clock: PinnedClock
 ) -> None:
