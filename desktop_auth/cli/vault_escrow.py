@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from desktop_auth.cli.context import CliContext
@@ -121,10 +120,6 @@ def open_vault(ctx: CliContext) -> int:
     return 0
 
 
-def _moment(when: datetime) -> str:
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def request_opening(ctx: CliContext) -> int:
     service = ctx.service()
     asked = service.vault.request_escrow(
@@ -134,7 +129,7 @@ def request_opening(ctx: CliContext) -> int:
         "cli.vault_escrow.requested",
         email=asked.email,
         request=asked.request_id,
-        until=_moment(asked.expires_at),
+        until=asked.expires_at,
     )
     return 0
 
@@ -148,7 +143,7 @@ def approve_opening(ctx: CliContext) -> int:
         "cli.vault_escrow.approved",
         email=approved.email,
         requested_by=approved.requested_by,
-        until=_moment(approved.expires_at),
+        until=approved.expires_at,
     )
     return 0
 
@@ -166,7 +161,7 @@ def list_requests(ctx: CliContext) -> int:
             email=asked.email,
             requested_by=asked.requested_by,
             approved_by=asked.approved_by or "",
-            until=_moment(asked.expires_at),
+            until=asked.expires_at,
         )
     return 0
 
