@@ -599,13 +599,14 @@ class InvalidCredentialsError(AuthenticationError):
 
 
 class InvalidCredentialsWaitError(InvalidCredentialsError):
-    """As ``InvalidCredentialsError``, and the next try must wait; ``params``: until."""
+    """As ``InvalidCredentialsError``, and the next try must wait; ``params``: until, left
+    (wrong tries before the lock)."""
 
     code = "invalid_credentials_wait"
 
 
 class InvalidCredentialsWaitSecondsError(InvalidCredentialsWaitError):
-    """As ``InvalidCredentialsWaitError``, for a wait of seconds; ``params``: seconds."""
+    """As ``InvalidCredentialsWaitError``, for a wait of seconds; ``params``: seconds, left."""
 
     code = "invalid_credentials_wait_seconds"
 
@@ -660,6 +661,9 @@ class SessionNotFoundError(DesktopAuthError):
 
 
 class SecondFactorError(AuthenticationError):
+    """A refused second-step answer; a guessable one before the lock also has the
+    ``params`` tries_left (added to the text by ``messages.error_message``)."""
+
     code = "second_factor_failed"
     #: The WebAuthn ceremony this refused answer spent (never shown; see ``Ceremonies``).
     spent_ceremony: str | None = None

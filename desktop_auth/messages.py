@@ -58,7 +58,7 @@ def _format_param(value: object) -> str:
 #: The parameters a text's number is in: with the number 1, ``<key>.one`` is said where a
 #: catalogue has it ("1 code left", not "1 codes left"). English and Dutch both have one
 #: singular and one plural, so one extra text per message is all either needs.
-COUNT_PARAMETERS = ("count", "left")
+COUNT_PARAMETERS = ("count", "left", "tries_left")
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
@@ -69,3 +69,12 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, /, **params: object) -
             key = singular
     template = catalogue(language).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
     return template.format_map({name: _format_param(v) for name, v in params.items()})
+
+
+def error_message(key: str, language: str, params: Mapping[str, object]) -> str:
+    """An error's text; a refused answer that is not yet the last one also says how many
+    tries are left (``tries_left``), so the lock never comes as a surprise (issue 19)."""
+    text = translate(key, language, **params)
+    if "tries_left" in params:
+        text = f"{text} {translate('second_step.tries_left', language, **params)}"
+    return text

@@ -20,7 +20,7 @@ from desktop_auth.errors import (
     WindowLibrariesMissingError,
     WindowUnavailableError,
 )
-from desktop_auth.messages import detect_language, translate
+from desktop_auth.messages import detect_language, error_message, translate
 from desktop_auth.system_libraries import window_problem
 
 EXIT_OK = 0
@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except DesktopAuthError as exc:
         language = language or detect_language()
-        message = translate(exc.message_key, language, **exc.params)
+        message = error_message(exc.message_key, language, exc.params)
         print(f"desktop-auth: {message}", file=sys.stderr)
         if isinstance(exc, WeakPasswordError):
             for reason in exc.reasons:

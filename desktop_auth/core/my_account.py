@@ -85,7 +85,7 @@ class MyAccount:
             user, current_password, policy, now, reason="wrong_current_password"
         )
         if closed is not None:
-            raise credentials_error(closed, now)
+            raise credentials_error(closed, policy.throttle, now)
         with ctx.store.transaction() as db:
             self._steps.check_new_password(db, user, new_password)
         new_hash = ctx.hasher.hash(new_password)

@@ -137,6 +137,10 @@ class SecondFactorFlow:
                 ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
             if provider.guessable and failures >= limit:
                 raise SecondFactorLockedError() from wrong
+            if provider.guessable:
+                # Past the password, so the count tells nothing of who exists: say how
+                # many guesses remain before the lock (issue 19).
+                raise _with_tries_left(wrong, limit - failures) from wrong
             raise
         except BaseException:
             if reserved is not None:  # not an answer (mistyped, store trouble): no guess spent
@@ -249,3 +253,10 @@ class SecondFactorFlow:
             method = self.remove_in(db, user, target, actor=actor_label)
         ctx.notify(SecurityNotice.FACTOR_REMOVED, user.email)
         return method
+
+
+def _with_tries_left(wrong: SecondFactorError, left: int) -> SecondFactorError:
+    """The same refusal, also saying how many more answers the lock allows."""
+    told = type(wrong)(**wrong.params, tries_left=left)
+    told.spent_ceremony = wrong.spent_ceremony
+    return told

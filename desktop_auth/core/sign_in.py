@@ -136,7 +136,7 @@ class SignIn:
                 )
         if reserved is None:
             return closed_result(ctx.unknown_accounts.closed_state(email_key, now), policy, now)
-        raise credentials_error(reserved, now)
+        raise credentials_error(reserved, policy.throttle, now)
 
     def _rehash(self, db: DbSession, user: User, password: str) -> None:
         new_hash = self._ctx.hasher.hash(password)

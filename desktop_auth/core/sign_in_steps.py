@@ -27,6 +27,7 @@ from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import AssuranceLevel, Session
 from desktop_auth.core.throttle import (
     FailureOutcome,
+    ThrottlePolicy,
     clear_user_failures,
     reserve_password_attempt,
 )
@@ -48,18 +49,27 @@ from desktop_auth.vocabulary import AuditEventType, SecurityNotice
 SHORT_WAIT = timedelta(minutes=2)
 
 
-def credentials_error(outcome: FailureOutcome, now: datetime) -> InvalidCredentialsError:
+def credentials_error(
+    outcome: FailureOutcome, throttle: ThrottlePolicy, now: datetime
+) -> InvalidCredentialsError:
+    """The refusal of a wrong password, the same for an unknown address.
+
+    Once the waits begin it also says how many more wrong tries lock the account
+    (``left``): both paths count in ``_closing``, so that number tells no one whether
+    the address exists, no more than the waits themselves do.
+    """
     if outcome.for_helpdesk:
         return InvalidCredentialsHeldError()
     if outcome.locked and outcome.closed_until is not None:
         return InvalidCredentialsLockedError(until=outcome.closed_until)
     if outcome.closed_until is not None:
+        left = throttle.lock_after - outcome.failures
         wait = outcome.closed_until - now
         if wait < SHORT_WAIT:
             return InvalidCredentialsWaitSecondsError(
-                seconds=max(1, math.ceil(wait.total_seconds()))
+                seconds=max(1, math.ceil(wait.total_seconds())), left=left
             )
-        return InvalidCredentialsWaitError(until=outcome.closed_until)
+        return InvalidCredentialsWaitError(until=outcome.closed_until, left=left)
     return InvalidCredentialsError()
 
 
@@ -122,13 +132,13 @@ class SignInSteps:
             return closed
         assert reserved is not None
         if not ctx.hasher.verify(user.password_hash, password):
-            raise self.wrong_password(user, reserved, reason=reason)
+            raise self.wrong_password(user, reserved, policy.throttle, reason=reason)
         with ctx.store.transaction() as db:
             clear_user_failures(db, user.id)
         return None
 
     def wrong_password(
-        self, user: User, outcome: FailureOutcome, *, reason: str
+        self, user: User, outcome: FailureOutcome, throttle: ThrottlePolicy, *, reason: str
     ) -> InvalidCredentialsError:
         """Audit a wrong password and every lock it caused, and tell the owner of each
         lock; the error to raise says when to try again."""
@@ -155,7 +165,7 @@ class SignInSteps:
                 )
         if outcome.locked:
             ctx.notify(SecurityNotice.ACCOUNT_LOCKED, user.email)
-        return credentials_error(outcome, self.ctx.now())
+        return credentials_error(outcome, throttle, self.ctx.now())
 
     def after_password(
         self,

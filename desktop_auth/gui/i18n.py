@@ -15,7 +15,12 @@ from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTran
 from PySide6.QtWidgets import QDateEdit
 
 from desktop_auth.errors import DesktopAuthError, WeakPasswordError
-from desktop_auth.messages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, translate
+from desktop_auth.messages import (
+    DEFAULT_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    error_message,
+    translate,
+)
 from desktop_auth.resources import resource_path
 
 #: The Qt message file of each language; English's holds only plural forms ("%n codes":
@@ -76,7 +81,7 @@ def install_language(language: str) -> None:
 def error_text(error: DesktopAuthError) -> str:
     """The plain-words message for an error from the core, in the current language."""
     language = current_language()
-    text = translate(error.message_key, language, **error.params)
+    text = error_message(error.message_key, language, error.params)
     if isinstance(error, WeakPasswordError):
         reasons = [
             translate(f"password.problem.{r}", language, **error.params) for r in error.reasons

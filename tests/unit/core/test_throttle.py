@@ -14,7 +14,7 @@ from sqlalchemy import select
 from desktop_auth.core.service import Actor, AuthService, SignInOutcome, UserStatus
 from desktop_auth.core.throttle import ThrottlePolicy
 from desktop_auth.errors import ConfigError, InvalidCredentialsError
-from desktop_auth.messages import translate
+from desktop_auth.messages import error_message, translate
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import User
 from desktop_auth.vocabulary import SecurityNotice
@@ -59,15 +59,27 @@ def test_t1_delay_from_five_lock_at_ten_for_fifteen_minutes(
     seconds = fifth.value.params["seconds"]
     assert isinstance(seconds, int) and 1 <= seconds <= 60
     assert f"try again in {seconds} seconds" in translate(
-        fifth.value.message_key, "en", seconds=seconds
+        fifth.value.message_key, "en", **fifth.value.params
     )
     # Within the delay even the right password gets only "wait".
     waiting = service.sign_in.with_password(email, USER_PASSWORD)
     assert waiting.outcome is SignInOutcome.THROTTLED and waiting.retry_at is not None
     assert waiting.retry_in_seconds == seconds
+    # From the first wait on it also says how near the lock is (issue 19).
+    assert fifth.value.params["left"] == 5
+    assert "5 more wrong attempts lock the account." in error_message(
+        fifth.value.message_key, "en", fifth.value.params
+    )
     clock.advance(seconds=61)
-    keys = fail(service, email, 4, clock)
-    assert keys == ["invalid_credentials_wait_seconds"] * 4
+    keys = fail(service, email, 3, clock)
+    assert keys == ["invalid_credentials_wait_seconds"] * 3
+    with pytest.raises(InvalidCredentialsError) as ninth:
+        service.sign_in.with_password(email, WRONG)
+    assert ninth.value.params["left"] == 1
+    assert error_message(ninth.value.message_key, "nl", ninth.value.params).endswith(
+        "Na nog één verkeerde poging wordt het account geblokkeerd."
+    )
+    clock.advance(seconds=61)
     with pytest.raises(InvalidCredentialsError) as tenth:
         service.sign_in.with_password(email, WRONG)
     assert tenth.value.code == "invalid_credentials_locked"
@@ -193,6 +205,24 @@ def test_t1_locks_escalate_until_only_the_helpdesk_opens_the_account(
         SignInOutcome.SETUP_REQUIRED
     )
     assert not service.accounts.get(email).locked_for_helpdesk
+
+
+def test_t2_how_near_the_lock_is_told_alike_for_an_unknown_address(
+    service: AuthService, admin: Actor, clock: PinnedClock
+) -> None:
+    """The "N more wrong attempts lock the account" count comes from the same sum for
+    an address that matches no account, so it cannot tell which addresses are real."""
+    known, unknown = make_user(service, admin), "niemand@example.nl"
+    told: dict[str, list[tuple[str, object]]] = {}
+    for email in (known, unknown):
+        told[email] = []
+        for _ in range(9):
+            with pytest.raises(InvalidCredentialsError) as refused:
+                service.sign_in.with_password(email, WRONG)
+            told[email].append((refused.value.code, refused.value.params.get("left")))
+            clock.advance(seconds=61)
+    assert told[known] == told[unknown]
+    assert [left for _, left in told[known]] == [None] * 4 + [5, 4, 3, 2, 1]
 
 
 def test_t2_an_unknown_address_escalates_alike(

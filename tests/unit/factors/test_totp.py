@@ -30,6 +30,7 @@ from desktop_auth.errors import (
     SecretUnreadableError,
 )
 from desktop_auth.factors import otp_codes
+from desktop_auth.messages import error_message
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import Setting, TotpCredential, User
 from desktop_auth.vocabulary import FactorKind
@@ -282,9 +283,18 @@ def test_t3_ten_wrong_codes_lock_the_second_factor_until_an_admin_unlocks(
     user = make_user_with_app(service, admin, clock)
     ticket = sign_in_ticket(service, user.email)
     bad = wrong(phone_code(user.secret, clock))
+    told = []
     for _ in range(9):
-        with pytest.raises(InvalidCodeError):
+        with pytest.raises(InvalidCodeError) as refused:
             service.sign_in.with_second_factor(ticket, "totp", bad)
+        told.append(refused.value.params["tries_left"])
+    # Each refusal says how near the lock is, so the lock is no surprise (issue 19).
+    assert told == [9, 8, 7, 6, 5, 4, 3, 2, 1]
+    last = refused.value
+    assert error_message(last.message_key, "en", last.params) == (
+        "That code is not right. Check that your phone's clock is right and try the "
+        "current code. One more wrong code locks the second step."
+    )
     with pytest.raises(SecondFactorLockedError):
         service.sign_in.with_second_factor(ticket, "totp", bad)
     assert service.accounts.get(user.email).failed_attempts == 0  # the password counter is apart
