@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QKeyEvent, QResizeEvent
 
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.colours import Tone, ToneLabel
@@ -48,6 +48,20 @@ class ErrorLabel(ToneLabel):
         self.setWordWrap(True)
         self.setObjectName("error")
         self.hide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # A form row does not ask a wrapping label its height for the width it got, so
+        # the row took the height of a guessed narrow width: two lines became four, with
+        # an empty line above and below (issue 19). Tell the height at the real width.
+        hint = super().sizeHint()
+        if self.wordWrap() and self.width() > hint.width():
+            return QSize(hint.width(), self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # another width, another height: the row asks again
 
     def show_error(self, error: DesktopAuthError) -> None:
         self.show_text(error_text(error))

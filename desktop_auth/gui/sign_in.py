@@ -35,6 +35,11 @@ class SignInPage(Screen):
         self.password_label = QLabel()
         self.password_label.setBuddy(self.password.edit)
         self.error = ErrorLabel()
+        #: Why the window came back here (signed out when idle, a sign-in that took too
+        #: long): news, not a mistake of whoever reads it, so not in error red (issue 19).
+        self.notice = paragraph()
+        self.notice.setObjectName("notice")
+        self.notice.hide()
         self.sign_in_button = QPushButton()
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self.submit)
@@ -61,6 +66,7 @@ class SignInPage(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
+        layout.addWidget(self.notice)
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.sign_in_button)
@@ -81,13 +87,21 @@ class SignInPage(Screen):
         return [self.email, self.password, self.sign_in_button, self.key_button]
 
     def reset(self, message: str = "") -> None:
-        """Back to the start of a sign-in; the e-mail address stays, the password goes."""
+        """Back to the start of a sign-in; the e-mail address stays, the password goes.
+        ``message`` says why the window came back here, until the next try."""
         self.runner.cancel()
         self.prompts.stop()
         self.key_status.clear()
         self.password.clear()
-        self.error.show_text(message)
+        self.error.clear_error()
+        self.key_error.clear_error()
+        self._show_notice(message)
         (self.password if self.email.text() else self.email).setFocus()
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        self.notice.setAccessibleName(text)
 
     def set_demo_hint(self, text: str) -> None:
         self.demo_hint.setText(text)
@@ -108,6 +122,7 @@ class SignInPage(Screen):
             (self.email if not email else self.password).setFocus()
             return
         self.error.clear_error()
+        self._show_notice("")
         service = self.service
         self.runner.start(
             lambda: service.sign_in.with_password(email, password), self._answered, self._failed
@@ -119,6 +134,7 @@ class SignInPage(Screen):
             return
         self.error.clear_error()
         self.key_error.clear_error()
+        self._show_notice("")
         self.prompts.start()
         self.key_status.setText(self.tr("Preparing your security key…"))
         service, prompts = self.service, self.prompts

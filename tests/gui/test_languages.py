@@ -244,6 +244,20 @@ def test_dutch_from_the_menu_relabels_the_open_screen_and_core_messages(
     type_into(qtbot, window.second_factor.code, "000000")
     qtbot.waitUntil(window.second_factor.error.isVisible)
     assert window.second_factor.error.text().startswith("Deze code klopt niet.")
+    assert window.second_factor.error.text().endswith(
+        "Na nog 9 verkeerde codes wordt de tweede stap geblokkeerd."
+    )
+    shoot(window, "06-second-factor-error")
+    # Signed out for being idle (armed by hand: here the sign-in is not done): a notice in
+    # Dutch plurals, in the page's own colour, not the error line.
+    window.idle.arm(1)
+    window.idle.expired.emit()
+    wait_page(qtbot, window, window.sign_in)
+    assert window.sign_in.notice.text() == "Je bent uitgelogd na 1 minuut zonder gebruik."
+    assert not window.sign_in.error.isVisible()
+    shoot(window, "09b-signed-out-when-idle")
+    sign_in(qtbot, window, jan.email, USER_PASSWORD)
+    wait_page(qtbot, window, window.second_factor)
     window.language_actions["en"].trigger()
     qtbot.waitUntil(lambda: window.second_factor.other_button.text() == "Use another method")
 
