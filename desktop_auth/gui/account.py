@@ -75,7 +75,7 @@ class AccountDialog(QDialog):
         self.service = service
         self.session = session
         self.methods: list[EnrolledMethod] = []
-        #: New recovery codes were made (and shown) here.
+        # New recovery codes were made (and shown) here.
         self.codes_made = False
         self.runner = TaskRunner(self)
         self.busy = BusyBar(self.runner)

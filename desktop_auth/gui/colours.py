@@ -15,10 +15,10 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-#: WCAG 2.x level AA for normal text.
+# WCAG 2.x level AA for normal text.
 MIN_CONTRAST = 4.5
 
-#: Events after which a widget's palette may differ (system theme switched, app palette set).
+# Events after which a widget's palette may differ (system theme switched, app palette set).
 PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
 
 

@@ -31,13 +31,13 @@ RP_ID = "demo.example"
 ADMIN_EMAIL = "beheer@demo.example"
 EMPLOYEE_EMAIL = "jan@demo.example"
 NEW_EMPLOYEE_EMAIL = "nieuw@demo.example"
-#: Known on purpose: this is a demo, and the hint on the sign-in screen shows it.
+# Known on purpose: this is a demo, and the hint on the sign-in screen shows it.
 DEMO_PASSWORD = "groene appel boven de rivier"  # noqa: S105
 
 
 @dataclass(frozen=True, kw_only=True)
 class DemoAccounts:
-    #: Key URIs the on-screen app has "scanned" already.
+    # Key URIs the on-screen app has "scanned" already.
     app_uris: tuple[str, ...]
 
 

@@ -62,8 +62,8 @@ class ReauthDialog(_Dialog):
     """S1: a fresh sign-in (password and code) before a sensitive change."""
 
     reauthenticated = Signal(object)
-    #: ``for_setup``: the password was right and two-step sign-in is to be set up: the
-    #: SETUP_REQUIRED result, whose ticket the setup wizard takes.
+    # ``for_setup``: the password was right and two-step sign-in is to be set up: the
+    # SETUP_REQUIRED result, whose ticket the setup wizard takes.
     setup_ticket = Signal(object)
 
     def __init__(
@@ -77,10 +77,10 @@ class ReauthDialog(_Dialog):
         super().__init__(parent)
         self.service = service
         self.email = email
-        #: Asked before the setup wizard (the home screen's reminder): the password only.
+        # Asked before the setup wizard (the home screen's reminder): the password only.
         self.for_setup = for_setup
         self.ticket = ""
-        #: The account's strongest method is a security key: the second step is a touch.
+        # The account's strongest method is a security key: the second step is a touch.
         self.use_key = False
         self.prompts = KeyPromptBridge(self)
         self.intro = paragraph()
@@ -211,7 +211,7 @@ class AddAppDialog(_Dialog):
 
     added = Signal(object)
     enrollment_shown = Signal(str)
-    #: A fresh sign-in was needed to begin (binding asks for one, M7): the new session.
+    # A fresh sign-in was needed to begin (binding asks for one, M7): the new session.
     session_changed = Signal(object)
 
     def __init__(self, service: AuthService, session: Session, parent: QWidget | None = None):

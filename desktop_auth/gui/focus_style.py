@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
-#: Wide enough to see at a glance, narrow enough to stay inside a control's margins.
+# Wide enough to see at a glance, narrow enough to stay inside a control's margins.
 FOCUS_FRAME_WIDTH = 2
 
 

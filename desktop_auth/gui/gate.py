@@ -45,9 +45,9 @@ if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, Session, SignedToken
 
 EXIT_CANCELLED = 1
-#: What the gate tells a program; also removed from what the program inherits.
+# What the gate tells a program; also removed from what the program inherits.
 TOKEN_VARIABLE = "DESKTOP_AUTH_TOKEN"  # noqa: S105 (a variable's name, not a secret)
-#: Names older gates set without a signature: a parent's values must not pass through.
+# Names older gates set without a signature: a parent's values must not pass through.
 UNSIGNED_VARIABLES = (
     "DESKTOP_AUTH_USER",
     "DESKTOP_AUTH_NAME",
@@ -56,9 +56,9 @@ UNSIGNED_VARIABLES = (
     "DESKTOP_AUTH_SESSION_EXPIRES",
 )
 WARN_BEFORE_END = timedelta(minutes=5)
-#: How often the gate asks whether the sign-in still holds.
+# How often the gate asks whether the sign-in still holds.
 CHECK_SECONDS = 30.0
-#: What a web application finds in the fragment of the URL the gate opens.
+# What a web application finds in the fragment of the URL the gate opens.
 URL_FRAGMENT_NAME = "desktop_auth_token"
 
 
@@ -121,7 +121,7 @@ class Gate:
         self._now = now
         self._tell = tell
         self._warned = False
-        #: The sign-in the program runs under now (a re-sign-in replaces it).
+        # The sign-in the program runs under now (a re-sign-in replaces it).
         self._current: Session | None = None
 
     def run(self, session: Session | None, command: Sequence[str]) -> int:

@@ -23,17 +23,17 @@ from desktop_auth.messages import (
 )
 from desktop_auth.resources import resource_path
 
-#: The Qt message file of each language; English's holds only plural forms ("%n codes":
-#: "1 code", "2 codes"), the rest is the source text itself.
+# The Qt message file of each language; English's holds only plural forms ("%n codes":
+# "1 code", "2 codes"), the rest is the source text itself.
 QM_FILES = {"en": "translations/desktop_auth_en.qm", "nl": "translations/desktop_auth_nl.qm"}
 
 _state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": []}
 
-#: One way to write a day per language, on every screen and in every date field: the
-#: month in words, so that 3/12 never reads as March to one colleague and December to
-#: the next (issue 19 found three formats on Dutch screens).
+# One way to write a day per language, on every screen and in every date field: the
+# month in words, so that 3/12 never reads as March to one colleague and December to
+# the next (issue 19 found three formats on Dutch screens).
 DATE_FORMAT = "d MMMM yyyy"
-#: The country whose conventions each language follows (our English is British).
+# The country whose conventions each language follows (our English is British).
 LOCALES = {
     "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom),
     "nl": (QLocale.Language.Dutch, QLocale.Country.Netherlands),

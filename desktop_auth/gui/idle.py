@@ -21,15 +21,15 @@ _ACTIVITY = {
 }
 
 
-#: How long before the sign-out the warning comes, at most.
+# How long before the sign-out the warning comes, at most.
 WARNING_MS = 60_000
 
 
 class IdleLock(QObject):
     expired = Signal()
-    #: ``warning(seconds)``: signed out in that many seconds unless someone moves.
+    # ``warning(seconds)``: signed out in that many seconds unless someone moves.
     warning = Signal(int)
-    #: Someone moved after the warning: it no longer holds.
+    # Someone moved after the warning: it no longer holds.
     resumed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:

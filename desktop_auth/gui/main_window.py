@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
     session_started = Signal(object)
     service_opened = Signal(object)
     enrollment_shown = Signal(str)
-    #: The window closed (the demo's on-screen phone goes with it).
+    # The window closed (the demo's on-screen phone goes with it).
     closed = Signal()
 
     def __init__(
@@ -74,12 +74,12 @@ class MainWindow(QMainWindow):
         vault_escrow_key: str = "",
     ) -> None:
         super().__init__()
-        #: The escrow key this workstation's configuration pins (``Config``): the vault
-        #: seals to no other.
+        # The escrow key this workstation's configuration pins (``Config``): the vault
+        # seals to no other.
         self.vault_escrow_key = vault_escrow_key
         self.open_service = open_service
-        #: An empty store may be set up here (an organisation and its first administrator):
-        #: only on the user's own default store; a configured one is IT's (``admin init``).
+        # An empty store may be set up here (an organisation and its first administrator):
+        # only on the user's own default store; a configured one is IT's (``admin init``).
         self.may_set_up = may_set_up
         self.demo = demo
         self.demo_hint = demo_hint

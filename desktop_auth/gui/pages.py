@@ -210,21 +210,21 @@ class HomePage(Screen):
     vault_requested = Signal()
     admin_requested = Signal()
     sign_out_requested = Signal()
-    #: The banner's button: set up two-step sign-in now (after "Remind me later").
+    # The banner's button: set up two-step sign-in now (after "Remind me later").
     setup_requested = Signal()
-    #: The banner's button: make recovery codes (none saved yet).
+    # The banner's button: make recovery codes (none saved yet).
     codes_requested = Signal()
 
     def __init__(self, organisation: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session: Session | None = None
-        #: Whose sign-in this is, said on the page (issue 19: it said nowhere).
+        # Whose sign-in this is, said on the page (issue 19: it said nowhere).
         self.organisation = organisation
-        #: Set up postponed until this day ("Remind me later"); None: nothing postponed.
+        # Set up postponed until this day ("Remind me later"); None: nothing postponed.
         self.postponed_until: date | None = None
-        #: The organisation's reminder text (the policy's), shown with that reminder.
+        # The organisation's reminder text (the policy's), shown with that reminder.
         self.reminder_text = ""
-        #: A method works but no recovery codes were saved.
+        # A method works but no recovery codes were saved.
         self.codes_missing = False
         self.title = heading()
         self.details = paragraph()

@@ -149,7 +149,7 @@ def prepare_page(device: QPagedPaintDevice) -> None:
     )
 
 
-#: One printed page: a sheet and the language it is printed in.
+# One printed page: a sheet and the language it is printed in.
 Page = tuple[Printable, str]
 
 

@@ -24,9 +24,9 @@ from desktop_auth.gui.security_key import KeyPromptBridge, answer_with_key
 from desktop_auth.gui.widgets import CodeField, ErrorLabel, Screen, heading, monospace, paragraph
 from desktop_auth.vocabulary import FactorKind
 
-#: What a person can answer with, in the order "Use another method" offers them.
+# What a person can answer with, in the order "Use another method" offers them.
 KINDS = tuple(FactorKind)
-#: The methods a person keeps using; the others are ways back in.
+# The methods a person keeps using; the others are ways back in.
 EVERYDAY = (FactorKind.WEBAUTHN, FactorKind.TOTP)
 
 
@@ -41,12 +41,12 @@ class SecondFactorPage(Screen):
         self.service = service
         self.ticket = ""
         self.kind = FactorKind.TOTP
-        #: The second step refused more codes (too many wrong ones): the field is off
-        #: until another method is chosen, where it stayed open to typing (issue 19).
+        # The second step refused more codes (too many wrong ones): the field is off
+        # until another method is chosen, where it stayed open to typing (issue 19).
         self.locked = False
         self.title = heading()
-        #: Shown when every everyday method is gone (removed by the helpdesk, or by the
-        #: user): what happened, instead of asking for a code of an app that is no more.
+        # Shown when every everyday method is gone (removed by the helpdesk, or by the
+        # user): what happened, instead of asking for a code of an app that is no more.
         self.removed_note = paragraph()
         self.removed_note.hide()
         self.explanation = paragraph()

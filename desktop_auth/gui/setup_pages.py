@@ -38,7 +38,7 @@ from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
 from desktop_auth.vocabulary import FactorKind
 
 INTRO, CHOOSE, APP, CODES, DONE, KEY = range(6)
-#: How long the key page waits for a key to be plugged in before "No security key found".
+# How long the key page waits for a key to be plugged in before "No security key found".
 KEY_WAIT_SECONDS = 60.0
 
 
@@ -146,7 +146,7 @@ class RecoveryCodesPage(TranslatedPage):
         self.owner = wizard
         self.panel = RecoveryCodesPanel()
         self.panel.confirmed_changed.connect(lambda _ok: self.completeChanged.emit())
-        #: Why Cancel does not close here: shown once someone tried.
+        # Why Cancel does not close here: shown once someone tried.
         self.needed_note = paragraph()
         self.needed_note.hide()
         self.error = ErrorLabel()
@@ -198,8 +198,8 @@ class KeySetupPage(TranslatedPage):
         self.owner = wizard
         self.status = paragraph()
         self.prompts = KeyPromptBridge(self)
-        #: What the status line says ("waiting", "touch", "verify", "works" or ""): said
-        #: again in the new language when it changes.
+        # What the status line says ("waiting", "touch", "verify", "works" or ""): said
+        # again in the new language when it changes.
         self.stage = ""
         self.prompts.touch_requested.connect(lambda: self._say("touch"))
         self.prompts.verification_requested.connect(lambda: self._say("verify"))

@@ -55,7 +55,7 @@ class SetupWizard(QWizard):
     """``completed(session)`` once a method works and the codes are stored."""
 
     completed = Signal(object)
-    #: The key URI of an app being set up: demo mode's on-screen app "scans" it.
+    # The key URI of an app being set up: demo mode's on-screen app "scans" it.
     enrollment_shown = Signal(str)
 
     def __init__(
@@ -73,17 +73,17 @@ class SetupWizard(QWizard):
         self.service = service
         self.ticket = ticket
         self.session = session
-        #: Came in with a recovery or backup code: the new app replaces the old methods.
+        # Came in with a recovery or backup code: the new app replaces the old methods.
         self.recovered = recovered
-        #: Before the organisation's enforcement date: "Remind me later" is allowed.
+        # Before the organisation's enforcement date: "Remind me later" is allowed.
         self.deadline = deadline
-        #: What the person set up (``FactorKind``), once it works: the done page names it.
+        # What the person set up (``FactorKind``), once it works: the done page names it.
         self.method_set_up: str | None = None
-        #: "Remind me later" offered (before the date, until a method works or it is refused).
+        # "Remind me later" offered (before the date, until a method works or it is refused).
         self.may_postpone = deadline is not None
-        #: The wizard ended by "Remind me later": the home screen keeps reminding.
+        # The wizard ended by "Remind me later": the home screen keeps reminding.
         self.postponed = False
-        #: The person closed without storing the recovery codes: the home screen says so.
+        # The person closed without storing the recovery codes: the home screen says so.
         self.codes_skipped = False
         self.runner = TaskRunner(self)
         self.setObjectName("setup_wizard")
@@ -110,7 +110,7 @@ class SetupWizard(QWizard):
         self.customButtonClicked.connect(self._remind_me_later)
         self.currentIdChanged.connect(lambda _id: self._offer_postponing())
         self._offer_postponing()
-        #: Asked when Cancel or the title-bar close comes before the codes are stored.
+        # Asked when Cancel or the title-bar close comes before the codes are stored.
         self.question: QMessageBox | None = None
         self.retranslate()
 
@@ -246,7 +246,7 @@ class IntroPage(TranslatedPage):
         self.owner = wizard
         self.why = paragraph()
         self.how = paragraph()
-        #: The organisation's own words with the reminder (the policy's reminder text).
+        # The organisation's own words with the reminder (the policy's reminder text).
         self.reminder = paragraph()
         self.reminder.hide()
         layout = QVBoxLayout(self)
@@ -378,7 +378,7 @@ class DonePage(TranslatedPage):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__()
         self.owner = wizard
-        #: Security e-mails go out (a mail server is configured): said once it is known.
+        # Security e-mails go out (a mail server is configured): said once it is known.
         self.mail_sent = False
         self.runner = TaskRunner(self)
         self.text = paragraph()

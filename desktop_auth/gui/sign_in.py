@@ -35,8 +35,8 @@ class SignInPage(Screen):
         self.password_label = QLabel()
         self.password_label.setBuddy(self.password.edit)
         self.error = ErrorLabel()
-        #: Why the window came back here (signed out when idle, a sign-in that took too
-        #: long): news, not a mistake of whoever reads it, so not in error red (issue 19).
+        # Why the window came back here (signed out when idle, a sign-in that took too
+        # long): news, not a mistake of whoever reads it, so not in error red (issue 19).
         self.notice = paragraph()
         self.notice.setObjectName("notice")
         self.notice.hide()
@@ -47,7 +47,7 @@ class SignInPage(Screen):
         self.key_button.clicked.connect(self.sign_in_with_key)
         self.key_status = QLabel()
         self.key_status.setWordWrap(True)
-        #: A passwordless sign-in's refusal, under its own button (not under the password).
+        # A passwordless sign-in's refusal, under its own button (not under the password).
         self.key_error = ErrorLabel()
         self.prompts = KeyPromptBridge(self)
         self.prompts.touch_requested.connect(

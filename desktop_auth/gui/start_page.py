@@ -24,7 +24,7 @@ class StartPage(Screen):
         super().__init__(parent)
         self.title = heading()
         self.error = ErrorLabel()
-        #: When the last try was: a second failure looks like the first without it.
+        # When the last try was: a second failure looks like the first without it.
         self.tried = QLabel()
         self.tried.hide()
         self.retry_button = QPushButton()

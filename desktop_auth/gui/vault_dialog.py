@@ -58,7 +58,7 @@ from desktop_auth.vocabulary import VaultSlotKind
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService, RecoveryStatus, Session, VaultKeyChoice
 
-#: A copied code leaves the clipboard after this long, unless something else replaced it.
+# A copied code leaves the clipboard after this long, unless something else replaced it.
 CLIPBOARD_SECONDS = 45
 
 
@@ -258,9 +258,9 @@ class VaultDialog(QDialog):
         self.runner = TaskRunner(self)
         self.busy = BusyBar(self.runner)
         self.error = ErrorLabel()
-        #: The policy's escrow key is not the one this workstation pins (SECURITY.md V2).
+        # The policy's escrow key is not the one this workstation pins (SECURITY.md V2).
         self.escrow_warning = ErrorLabel()
-        #: What just happened or what to do now (touch the key): not an error's colour.
+        # What just happened or what to do now (touch the key): not an error's colour.
         self.note = paragraph()
         self.prompts = KeyPromptBridge(self)
         self.prompts.touch_requested.connect(

@@ -167,7 +167,7 @@ class CodeField(QLineEdit):
 class StrengthMeter(QWidget):
     """A live verdict on a new password: a bar, a word, and the policy's reasons."""
 
-    #: Whether the password currently shown is acceptable.
+    # Whether the password currently shown is acceptable.
     verdict_changed = Signal(bool)
 
     def __init__(self, service: AuthService, parent: QWidget | None = None) -> None:

@@ -83,7 +83,6 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Signed out in %n seconds without use. Move the mouse to stay.</source>
-        <extracomment>The window closed (the demo&apos;s on-screen phone goes with it). The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
         <translation>
             <numerusform>Signed out in %n second without use. Move the mouse to stay.</numerusform>
             <numerusform>Signed out in %n seconds without use. Move the mouse to stay.</numerusform>
@@ -111,7 +110,6 @@
     <name>UsersView</name>
     <message numerus="yes">
         <source>%Ln users</source>
-        <extracomment>Each column&apos;s usual width, in pixels (e-mail, name, role, status, methods, last sign-in, deadline); a header that needs more gets more.</extracomment>
         <translation>
             <numerusform>%Ln user</numerusform>
             <numerusform>%Ln users</numerusform>

@@ -5,7 +5,6 @@
     <name>AccountDialog</name>
     <message>
         <source>never</source>
-        <extracomment>New recovery codes were made (and shown) here.</extracomment>
         <translation>nooit</translation>
     </message>
     <message>
@@ -156,7 +155,6 @@
     <name>AddAppDialog</name>
     <message>
         <source>Add an authenticator app</source>
-        <extracomment>A fresh sign-in was needed to begin (binding asks for one, M7): the new session.</extracomment>
         <translation>Een authenticator-app toevoegen</translation>
     </message>
     <message>
@@ -248,7 +246,6 @@
     <name>AppSetupPage</name>
     <message>
         <source>Set up your authenticator app</source>
-        <extracomment>How long the key page waits for a key to be plugged in before &quot;No security key found&quot;.</extracomment>
         <translation>Stel je authenticator-app in</translation>
     </message>
 </context>
@@ -256,7 +253,6 @@
     <name>AuditView</name>
     <message>
         <source>Export audit log</source>
-        <extracomment>The newest events shown at once; the export has them all.</extracomment>
         <translation>Auditlog exporteren</translation>
     </message>
     <message>
@@ -365,7 +361,6 @@
     <name>AuthenticatorAppWindow</name>
     <message>
         <source>Current code</source>
-        <extracomment>Known on purpose: this is a demo, and the hint on the sign-in screen shows it. Key URIs the on-screen app has &quot;scanned&quot; already.</extracomment>
         <translation>Huidige code</translation>
     </message>
     <message>
@@ -532,7 +527,6 @@
     <name>DashboardView</name>
     <message>
         <source>Double-click to show this user</source>
-        <extracomment>The first and the last day, written under the line&apos;s ends. An address in one of the lists was chosen: the console shows that user.</extracomment>
         <translation>Dubbelklik om deze gebruiker te tonen</translation>
     </message>
     <message>
@@ -679,7 +673,6 @@
     <name>DonePage</name>
     <message>
         <source>Two-step sign-in is on</source>
-        <extracomment>Security e-mails go out (a mail server is configured): said once it is known.</extracomment>
         <translation>Tweestapsverificatie staat aan</translation>
     </message>
     <message>
@@ -804,7 +797,6 @@
     <name>HomePage</name>
     <message>
         <source>Two-step sign-in is required from %1. Set it up now.</source>
-        <extracomment>The banner&apos;s button: set up two-step sign-in now (after &quot;Remind me later&quot;). The banner&apos;s button: make recovery codes (none saved yet). Whose sign-in this is, said on the page (issue 19: it said nowhere). Set up postponed until this day (&quot;Remind me later&quot;); None: nothing postponed. The organisation&apos;s reminder text (the policy&apos;s), shown with that reminder. A method works but no recovery codes were saved.</extracomment>
         <translation>Tweestapsverificatie is verplicht vanaf %1. Stel het nu in.</translation>
     </message>
     <message>
@@ -860,7 +852,6 @@
     <name>ImportUsersDialog</name>
     <message>
         <source>Import users</source>
-        <extracomment>The last successful import, kept only while the dialog is open: 350 passwords are handed out on paper or by mail merge, not copied from a text box.</extracomment>
         <translation>Gebruikers importeren</translation>
     </message>
     <message>
@@ -919,7 +910,6 @@
     <name>IntroPage</name>
     <message>
         <source>Set up two-step sign-in again</source>
-        <extracomment>The organisation&apos;s own words with the reminder (the policy&apos;s reminder text).</extracomment>
         <translation>Tweestapsverificatie opnieuw instellen</translation>
     </message>
     <message>
@@ -966,7 +956,6 @@
     </message>
     <message>
         <source>Plug in your security key and touch it when it blinks. On a computer with Windows Hello, follow its window instead.</source>
-        <extracomment>What the status line says (&quot;waiting&quot;, &quot;touch&quot;, &quot;verify&quot;, &quot;works&quot; or &quot;&quot;): said again in the new language when it changes.</extracomment>
         <translation>Steek je beveiligingssleutel in de computer en raak hem aan zodra hij knippert. Op een computer met Windows Hello volg je in plaats daarvan het venster van Windows Hello.</translation>
     </message>
     <message>
@@ -994,7 +983,6 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Signed out in %n seconds without use. Move the mouse to stay.</source>
-        <extracomment>The window closed (the demo&apos;s on-screen phone goes with it). The escrow key this workstation&apos;s configuration pins (``Config``): the vault seals to no other. An empty store may be set up here (an organisation and its first administrator): only on the user&apos;s own default store; a configured one is IT&apos;s (``admin init``).</extracomment>
         <translation>
             <numerusform>Over %n seconde uitgelogd zonder gebruik. Beweeg de muis om te blijven.</numerusform>
             <numerusform>Over %n seconden uitgelogd zonder gebruik. Beweeg de muis om te blijven.</numerusform>
@@ -1299,7 +1287,6 @@
     <name>ReauthDialog</name>
     <message>
         <source>Touch your security key now.</source>
-        <extracomment>``for_setup``: the password was right and two-step sign-in is to be set up: the SETUP_REQUIRED result, whose ticket the setup wizard takes. Asked before the setup wizard (the home screen&apos;s reminder): the password only. The account&apos;s strongest method is a security key: the second step is a touch.</extracomment>
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>
@@ -1358,7 +1345,6 @@
     <name>RecoveryCodesPage</name>
     <message>
         <source>Save your recovery codes</source>
-        <extracomment>Why Cancel does not close here: shown once someone tried.</extracomment>
         <translation>Sla je herstelcodes op</translation>
     </message>
     <message>
@@ -1449,7 +1435,6 @@
     <name>RecoveryKeyDialog</name>
     <message>
         <source>Sent to the printer.</source>
-        <extracomment>A copied code leaves the clipboard after this long, unless something else replaced it.</extracomment>
         <translation>Naar de printer gestuurd.</translation>
     </message>
     <message>
@@ -1544,7 +1529,6 @@
     <name>SecondFactorPage</name>
     <message>
         <source>Preparing your security key…</source>
-        <extracomment>What a person can answer with, in the order &quot;Use another method&quot; offers them. The methods a person keeps using; the others are ways back in. Shown when every everyday method is gone (removed by the helpdesk, or by the user): what happened, instead of asking for a code of an app that is no more.</extracomment>
         <translation>Je beveiligingssleutel wordt voorbereid…</translation>
     </message>
     <message>
@@ -1754,7 +1738,6 @@
     <name>SetupWizard</name>
     <message>
         <source>No recovery codes yet</source>
-        <extracomment>The key URI of an app being set up: demo mode&apos;s on-screen app &quot;scans&quot; it. Came in with a recovery or backup code: the new app replaces the old methods. Before the organisation&apos;s enforcement date: &quot;Remind me later&quot; is allowed. What the person set up (``FactorKind``), once it works: the done page names it. &quot;Remind me later&quot; offered (before the date, until a method works or it is refused). The wizard ended by &quot;Remind me later&quot;: the home screen keeps reminding. The person closed without storing the recovery codes: the home screen says so. Asked when Cancel or the title-bar close comes before the codes are stored.</extracomment>
         <translation>Nog geen herstelcodes</translation>
     </message>
     <message>
@@ -1798,7 +1781,6 @@
     <name>SignInPage</name>
     <message>
         <source>Touch your security key now.</source>
-        <extracomment>A passwordless sign-in&apos;s refusal, under its own button (not under the password).</extracomment>
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>
@@ -1877,7 +1859,6 @@
     <name>StartPage</name>
     <message>
         <source>Opening the sign-in database…</source>
-        <extracomment>When the last try was: a second failure looks like the first without it.</extracomment>
         <translation>De inlogdatabase wordt geopend…</translation>
     </message>
     <message>
@@ -1897,7 +1878,6 @@
     <name>StrengthMeter</name>
     <message>
         <source>Very weak</source>
-        <extracomment>Whether the password currently shown is acceptable.</extracomment>
         <translation>Zeer zwak</translation>
     </message>
     <message>
@@ -1964,7 +1944,6 @@
     <name>UsersModel</name>
     <message>
         <source>none</source>
-        <extracomment>Pages held at once (1,600 rows): a screenful with room to scroll back. Pages asked for but not yet fetched that are still worth fetching (newest first). Column → ``accounts.page`` sort order; the methods column has none. Users the listing finds; None until counted (the first page comes first).</extracomment>
         <translation>geen</translation>
     </message>
     <message>
@@ -2032,7 +2011,6 @@
     <name>UsersView</name>
     <message numerus="yes">
         <source>%Ln users</source>
-        <extracomment>Each column&apos;s usual width, in pixels (e-mail, name, role, status, methods, last sign-in, deadline); a header that needs more gets more.</extracomment>
         <translation>
             <numerusform>%Ln gebruiker</numerusform>
             <numerusform>%Ln gebruikers</numerusform>
@@ -2143,7 +2121,6 @@
     <name>VaultDialog</name>
     <message>
         <source>Touch your security key now.</source>
-        <extracomment>The policy&apos;s escrow key is not the one this workstation pins (SECURITY.md V2). What just happened or what to do now (touch the key): not an error&apos;s colour.</extracomment>
         <translation>Raak je beveiligingssleutel nu aan.</translation>
     </message>
     <message>

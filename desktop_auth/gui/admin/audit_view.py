@@ -30,7 +30,7 @@ from desktop_auth.gui.widgets import ErrorLabel, Screen, paragraph, read_only_ta
 from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import AuditEventType
 
-#: The newest events shown at once; the export has them all.
+# The newest events shown at once; the export has them all.
 SHOWN_EVENTS = 500
 
 

@@ -100,7 +100,7 @@ class ProgressChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shares: list[float] = []
-        #: The first and the last day, written under the line's ends.
+        # The first and the last day, written under the line's ends.
         self.ends = ("", "")
 
     def set_shares(self, shares: list[float], ends: tuple[str, str], description: str) -> None:
@@ -153,7 +153,7 @@ class DashboardView(Screen):
     a double-click (or Enter) shows that user in the users tab, and a locked account can
     be unlocked from its list."""
 
-    #: An address in one of the lists was chosen: the console shows that user.
+    # An address in one of the lists was chosen: the console shows that user.
     user_chosen = Signal(str)
 
     def __init__(self, context: AdminContext, parent: QWidget | None = None) -> None:

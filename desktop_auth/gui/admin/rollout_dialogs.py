@@ -48,8 +48,8 @@ class ImportUsersDialog(AdminDialog):
         self.choose_button.clicked.connect(self.choose)
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
-        #: The last successful import, kept only while the dialog is open: 350 passwords
-        #: are handed out on paper or by mail merge, not copied from a text box.
+        # The last successful import, kept only while the dialog is open: 350 passwords
+        # are handed out on paper or by mail merge, not copied from a text box.
         self.created: ImportReport | None = None
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_slips)

@@ -29,12 +29,12 @@ from desktop_auth.gui.workers import TaskRunner
 from desktop_auth.vocabulary import Role
 
 PAGE_SIZE = 200
-#: Pages held at once (1,600 rows): a screenful with room to scroll back.
+# Pages held at once (1,600 rows): a screenful with room to scroll back.
 CACHED_PAGES = 8
-#: Pages asked for but not yet fetched that are still worth fetching (newest first).
+# Pages asked for but not yet fetched that are still worth fetching (newest first).
 WANTED_PAGES = 4
 COLUMNS = 7
-#: Column → ``accounts.page`` sort order; the methods column has none.
+# Column → ``accounts.page`` sort order; the methods column has none.
 SORT_ORDERS = {0: "email", 1: "name", 2: "role", 3: "status", 5: "last_sign_in", 6: "deadline"}
 PLACEHOLDER = "…"
 Index = QModelIndex | QPersistentModelIndex
@@ -102,7 +102,7 @@ class UsersModel(QAbstractTableModel):
         self.page_size = page_size
         self.cached_pages = cached_pages
         self.listing = Listing()
-        #: Users the listing finds; None until counted (the first page comes first).
+        # Users the listing finds; None until counted (the first page comes first).
         self.total: int | None = 0
         self.pages: OrderedDict[int, list[UserRow]] = OrderedDict()
         self.wanted: list[int] = []

@@ -32,8 +32,8 @@ from desktop_auth.vocabulary import Role
 SEARCH_DELAY_MS = 200
 
 
-#: Each column's usual width, in pixels (e-mail, name, role, status, methods, last sign-in,
-#: deadline); a header that needs more gets more.
+# Each column's usual width, in pixels (e-mail, name, role, status, methods, last sign-in,
+# deadline); a header that needs more gets more.
 COLUMN_WIDTHS = (220, 160, 110, 90, 170, 130, 130)
 
 
