@@ -9,6 +9,7 @@ in the repository (``docs/openapi.json``; a test compares them).
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import io
 import logging
@@ -241,7 +242,7 @@ def _add_route(
         arguments = (
             {} if body is None else {name: getattr(body, name) for name in type(body).model_fields}
         )
-        if not _encodable(arguments):  # a lone surrogate: JSON allows it, UTF-8 does not
+        if not _storable(arguments):
             audit_refusal(
                 service,
                 limits,
@@ -295,19 +296,30 @@ def _add_route(
     )
 
 
-def _encodable(value: object) -> bool:
+#: The widest integer either store keeps (a signed 64-bit column): JSON has no limit, and a
+#: larger id reached SQLite as an OverflowError, a server error (B5).
+STORED_INTEGERS = range(-(2**63), 2**63)
+
+
+def _storable(value: object) -> bool:
+    """Whether every part of a request can reach the store: each text encodes as UTF-8
+    (JSON allows a lone surrogate, UTF-8 does not), each integer fits a 64-bit column."""
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return False
         return True
+    if isinstance(value, int):
+        return value in STORED_INTEGERS
     if isinstance(value, dict):
-        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+        return all(_storable(k) and _storable(v) for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):
-        return all(_encodable(item) for item in value)
+        return all(_storable(item) for item in value)
     if isinstance(value, BaseModel):
-        return _encodable(value.model_dump())
+        return _storable(value.model_dump())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _storable(dataclasses.asdict(value))
     return True
 
 

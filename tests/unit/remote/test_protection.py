@@ -250,3 +250,25 @@ def test_b5_fuzzed_bodies_crash_nothing_and_every_refusal_is_audited(
     refused = sum(1 for p in payloads if isinstance(p, dict) and p.get("code") == "request_refused")
     assert refused >= len(BAD_BODIES)  # most bodies are no valid request at all
     assert len(events(service, "server.request_refused")) == refused
+
+
+def test_b5_an_integer_no_store_column_holds_is_refused_as_bad_input(
+    service: AuthService, admin: Actor
+) -> None:
+    """JSON numbers have no limit; a 64-bit column has. Past it the store raised an
+    OverflowError, a server error (found by the per-operation schema walk)."""
+    ids = [2**63, -(2**63) - 1, 2**63 - 1]
+    answers = call(
+        service,
+        [
+            {"url": "/v1/accounts/method_kinds", "json": {"user_ids": [i]}, "headers": WORKSTATION}
+            for i in ids
+        ],
+    )
+    too_wide, too_negative, widest = answers
+    for answer in (too_wide, too_negative):
+        assert answer.status_code == 400
+        assert answer.json()["params"] == {"reason": "malformed"}
+    # The widest that fits gets past the check: on to who is asking.
+    assert widest.status_code == 401
+    assert [e["reason"] for e in events(service, "server.request_refused")] == ["malformed"] * 2
