@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -105,6 +106,22 @@ def summarize(user: User, policy: Policy | None = None) -> UserSummary:
     )
 
 
+def operating_system_account() -> str:
+    """The name of the operating-system account this process runs as, as the system
+    knows it. Not ``getpass.getuser()``: that believes $USER and $LOGNAME, so one
+    administrator could sign audit events, and the escrow's second approval, as
+    another (issue 17)."""
+    if sys.platform == "win32":
+        return os.getlogin()  # GetUserNameW: the process's token, not the environment
+    import pwd  # POSIX only
+
+    uid = os.geteuid()  # whose rights the process uses on the store's files
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # an account with no entry (a container's bare uid): its number
+        return f"uid {uid}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Actor:
     """Who performs an action, as the audit log names them.
@@ -119,7 +136,7 @@ class Actor:
 
     @classmethod
     def local_administrator(cls, workstation: str) -> Actor:
-        return cls(label=f"cli:{getpass.getuser()}@{workstation}")
+        return cls(label=f"cli:{operating_system_account()}@{workstation}")
 
     @classmethod
     def for_session(cls, session: Session) -> Actor:

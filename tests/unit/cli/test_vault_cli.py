@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import stat
 from collections.abc import Iterator
@@ -129,7 +130,7 @@ PIET = "piet-heeft-er-ook-een"
 
 def as_user(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """The next commands run as another operating-system user of the store's host."""
-    monkeypatch.setattr("desktop_auth.core.users.getpass.getuser", lambda: name)
+    monkeypatch.setattr("desktop_auth.core.users.operating_system_account", lambda: name)
 
 
 def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
@@ -218,3 +219,36 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     assert code == 0 and "Escrow slots removed: 1." in out
     code, out, err = escrow_open(cli, one, other, stdin=passphrases)
     assert code != 0 and "no organisation escrow" in err
+
+
+def test_a_borrowed_user_name_is_not_a_second_administrator(
+    initialized_here: Cli, jans_vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the local administrator was named from $USER, so one person could ask
+    and then approve "as" another by setting it; the name is the process's own account."""
+    cli = initialized_here
+    code, out, err = cli(
+        "admin",
+        "vault",
+        "escrow",
+        "init",
+        str(tmp_path / "a.share"),
+        str(tmp_path / "b.share"),
+        "--passphrases-stdin",
+        stdin=f"{ANNA}\n{PIET}\n",
+    )
+    assert (code, err) == (0, ""), err
+    [deploy] = [line.strip() for line in out.splitlines() if "vault_escrow_key = " in line]
+    config = Path(os.environ["DESKTOP_AUTH_CONFIG"])
+    config.write_text(deploy + "\n" + config.read_text())
+    assert vault_cli(cli, "list")[0] == 0  # Jan's vault gets its escrow slot
+    code, out, err = cli("admin", "vault", "escrow", "request", "--email", JAN)
+    assert (code, err) == (0, ""), err
+    [request] = re.findall(r"request ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})", out)
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    for variable in ("USER", "LOGNAME", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "piet")
+    code, _out, err = cli("admin", "vault", "escrow", "approve", request)
+    assert code != 0 and "a second administrator" in err
+    code, out, _err = cli("admin", "vault", "escrow", "requests")
+    assert f"asked by cli:{me}@" in out and "cli:piet@" not in out
