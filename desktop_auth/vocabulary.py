@@ -110,6 +110,8 @@ class SecurityNotice(StrEnum):
     BACKUP_CODE_USED = "backup_code_used"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a notice name
     ACCOUNT_LOCKED = "account_locked"
+    #: Asked, before any second administrator approves: the owner can still object.
+    VAULT_ESCROW_REQUESTED = "vault_escrow_requested"
     VAULT_ESCROW_USED = "vault_escrow_used"
 
 

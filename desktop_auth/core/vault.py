@@ -461,7 +461,11 @@ class VaultStorage:
         (``admin vault escrow request``); a vault the escrow cannot open is refused now."""
         self._guard.require(Action.RECOVER_VAULT, actor)
         with self._ctx.store.transaction() as db:
-            return vault_escrow.ask(self._ctx, db, actor, email)
+            asked = vault_escrow.ask(self._ctx, db, actor, email)
+        # Told at once, not only once it is used: the owner hears of it while a second
+        # administrator may still be asked to say no (issue 17).
+        self._ctx.notify(SecurityNotice.VAULT_ESCROW_REQUESTED, asked.email)
+        return asked
 
     def approve_escrow(self, *, actor: Actor, request_id: str) -> EscrowRequest:
         """The second administrator's approval of a request (their own is refused); either

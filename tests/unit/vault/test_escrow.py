@@ -237,6 +237,9 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
 
     key = both_shares(escrow)
     approved(service, admin, jan.email)
+    # Jan hears of the request itself, before anything is opened (issue 17).
+    assert heard[-1] == (SecurityNotice.VAULT_ESCROW_REQUESTED, jan.email)
+    assert (SecurityNotice.VAULT_ESCROW_USED, jan.email) not in heard
     printed = recover_vault(service, key, actor=admin, email=jan.email, label="From the helpdesk")
     # What the administrators held in their hands: the vault key itself.
     approved(service, admin, jan.email)
