@@ -33,6 +33,12 @@ CHECKS = [
     response_schema_conformance,
 ]
 WORKSTATION = {"X-Desktop-Auth-Workstation": "WS-fuzz"}
+#: The walk judges answers, not their speed (speed is benchmarks/' job): schemathesis's
+#: own 10 s read timeout failed a CI run in which one request for an unknown ticket (a
+#: read and a rate-limit commit, 15 ms here) took longer on a loaded machine and then
+#: passed on its replay. The server's time limit (a 503 past it) and the client's are
+#: both set wide; pytest-timeout still ends a request that hangs.
+PATIENCE_SECONDS = 240.0
 
 
 #: Every operation of the kept document (docs/openapi.json, checked current elsewhere),
@@ -58,7 +64,10 @@ def test_b5_every_operation_answers_as_its_document_says(
     service: AuthService, admin: Actor, method: str, path: str
 ) -> None:
     make_user(service, admin)
-    limits = ServerLimits(budgets=RateLimitPolicy(per_address=10**9, per_account=10**9))
+    limits = ServerLimits(
+        budgets=RateLimitPolicy(per_address=10**9, per_account=10**9),
+        request_seconds=PATIENCE_SECONDS,
+    )
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(service, limits))
     token = past_sign_in(service, "beheer@salariszaken.nl").token
     callers = (WORKSTATION, {**WORKSTATION, "Authorization": f"Bearer {token}"})
@@ -74,6 +83,6 @@ def test_b5_every_operation_answers_as_its_document_says(
     @given(case=operation.as_strategy())
     def answers_as_documented(case: Any) -> None:
         for headers in callers:
-            case.call_and_validate(headers=headers, checks=CHECKS)
+            case.call_and_validate(headers=headers, checks=CHECKS, timeout=PATIENCE_SECONDS)
 
     answers_as_documented()
