@@ -8,7 +8,6 @@ with a password in the file is refused.
 
 from __future__ import annotations
 
-import base64
 import os
 import tomllib
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from desktop_auth.core.escrow_key import escrow_key_halves
 from desktop_auth.core.mail_settings import SmtpSettings
 from desktop_auth.core.password_cost import Argon2Parameters
 from desktop_auth.errors import (
@@ -37,9 +37,6 @@ ENV_DATABASE_URL = "DESKTOP_AUTH_DATABASE_URL"
 ENV_DATA_KEY_FILE = "DESKTOP_AUTH_DATA_KEY_FILE"
 ENV_LANGUAGE = "DESKTOP_AUTH_LANGUAGE"
 ENV_SERVER_URL = "DESKTOP_AUTH_SERVER_URL"
-#: An X25519 public key.
-ESCROW_KEY_BYTES = 32
-
 _TOP_LEVEL_KEYS = {
     "database_url",
     "data_key_file",
@@ -156,16 +153,10 @@ def _origins_from(value: Any, path: Path) -> tuple[str, ...]:
 
 
 def _escrow_key_from(value: Any, path: Path) -> str:
-    """Its form only: the policy's own check (a usable X25519 point) applies to the key
-    it is compared with, and importing cryptography here would slow every start."""
-    try:
-        if (
-            isinstance(value, str)
-            and len(base64.b64decode(value, validate=True)) == ESCROW_KEY_BYTES
-        ):
-            return value
-    except ValueError:
-        pass
+    """Its form only: the policy's own check (usable X25519 points) applies to the key it
+    is compared with, and importing cryptography here would slow every start."""
+    if isinstance(value, str) and escrow_key_halves(value) is not None:
+        return value
     raise ConfigEscrowKeyError(path=str(path))
 
 

@@ -89,7 +89,8 @@ class ConfigSmtpError(ConfigError):
 
 
 class ConfigEscrowKeyError(ConfigError):
-    """``vault_escrow_key`` is not a 32-byte key in base64.  ``params``: path."""
+    """``vault_escrow_key`` is not two different 32-byte keys in base64, joined by ":".
+    ``params``: path."""
 
     code = "config_escrow_key"
 
@@ -532,7 +533,8 @@ class PolicyUserVerificationError(ConfigError):
 
 
 class PolicyEscrowKeyError(ConfigError):
-    """``vault_escrow_key`` is not the base64 of a 32-byte X25519 public key."""
+    """``vault_escrow_key`` is not two different usable X25519 public keys (base64,
+    joined by ":")."""
 
     code = "policy_escrow_key"
 
@@ -961,11 +963,24 @@ class VaultEscrowRequestNotFoundError(VaultError):
     code = "vault_escrow_request_not_found"
 
 
-class VaultEscrowSharesWrongError(VaultError):
-    """The two share files do not make the organisation's escrow key (one from another
-    escrow, or the same file twice)."""
+class VaultEscrowNotFirstKeyError(VaultError):
+    """This administrator's key is not the first key of the escrow in force: it opens no
+    escrow slot's outer layer (the other administrator's, or one of another escrow)."""
 
-    code = "vault_escrow_shares_wrong"
+    code = "vault_escrow_not_first_key"
+
+
+class VaultEscrowNotSecondKeyError(VaultError):
+    """This administrator's key is not the second key of the escrow the half-opened slot
+    belongs to: it cannot open what the first administrator opened."""
+
+    code = "vault_escrow_not_second_key"
+
+
+class VaultEscrowHalfFileError(VaultError):
+    """Not a file ``admin vault escrow open`` wrote for the second administrator."""
+
+    code = "vault_escrow_half_file"
 
 
 class VaultSealBrokenError(VaultError):

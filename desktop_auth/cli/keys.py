@@ -27,7 +27,7 @@ def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
 
 def write_new_private_file(path: Path, content: bytes) -> None:
     """A key file: only its owner may read it, and an existing file is never overwritten
-    (the data key's export, the vault escrow's shares)."""
+    (the data key's export, an administrator's escrow key)."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
@@ -59,7 +59,8 @@ def export_key(ctx: CliContext) -> int:
 
 
 def read_key_file(path: Path) -> bytes:
-    """A key file's content (the data key's export, an escrow share), or one clear line."""
+    """A key file's content (the data key's export, an escrow key, a half-opened slot),
+    or one clear line."""
     try:
         return path.read_bytes()
     except OSError as exc:

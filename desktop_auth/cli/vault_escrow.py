@@ -1,13 +1,15 @@
 """Handlers for ``desktop-auth admin vault escrow``: the organisation's vault escrow.
 
-``init`` makes the escrow key, writes its private half as two share files (one per
-administrator, each under that administrator's passphrase) and puts the public key in the
-policy.  ``request`` and ``approve``: one administrator asks to open a user's vault,
-another approves (the store hands the escrow slot out on nothing less).  ``open`` is the
-helpdesk's last resort for a user who lost every key and the
-printed sheet: both administrators type their passphrases at one workstation, the user's
-vault gets a new printed key, shown once for them to hand over.  ``off`` takes the key
-out of the policy.
+Two administrators, each with a key of their own: ``keygen`` makes one administrator's
+key on that administrator's own workstation (the file under their passphrase, the public
+key printed).  ``init`` puts the two public keys in the policy, on the store's host.
+``request`` and ``approve``: one administrator asks to open a user's vault, the other
+approves (the store hands the escrow slot out on nothing less).  Then the helpdesk's last
+resort for a user who lost every key and the printed sheet takes both, each at their own
+workstation: ``open`` with the first administrator's key opens the outer layer and writes
+what remains, sealed to the second's key, to a file; ``finish`` with the second's key opens
+the vault key from it and gives the vault a new printed key, shown once for them to hand
+over.  ``off`` takes the escrow out of the policy.
 """
 
 from __future__ import annotations
@@ -15,22 +17,27 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_auth.cli.context import CliContext
 from desktop_auth.cli.keys import read_key_file, write_new_private_file
 from desktop_auth.errors import KeyExportExistsError
+
+if TYPE_CHECKING:  # loaded only by the commands that use it: cryptography is slow to load
+    from desktop_auth.vault.escrow import AdministratorKey
 
 
 def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     commands = vault.add_subparsers(dest="vault_admin_command", metavar="COMMAND", required=True)
     escrow = commands.add_parser("escrow", help=t("cli.cmd.vault_escrow"))
     steps = escrow.add_subparsers(dest="escrow_command", metavar="COMMAND", required=True)
+    keygen = steps.add_parser("keygen", help=t("cli.cmd.vault_escrow_keygen"))
+    keygen.add_argument("key_file", metavar="KEY_FILE", type=Path, help=t("cli.arg.escrow_key_out"))
+    _passphrase_option(keygen, t)
+    keygen.set_defaults(handler=make_key)
     init = steps.add_parser("init", help=t("cli.cmd.vault_escrow_init"))
-    for name in ("share_one", "share_other"):
-        init.add_argument(name, metavar="SHARE", type=Path, help=t("cli.arg.escrow_share_out"))
-    init.add_argument(
-        "--passphrases-stdin", action="store_true", help=t("cli.opt.passphrases_stdin")
-    )
+    for name in ("first", "second"):
+        init.add_argument(name, metavar="PUBLIC_KEY", help=t(f"cli.arg.escrow_public_{name}"))
     init.set_defaults(handler=init_escrow)
     asking = steps.add_parser("request", help=t("cli.cmd.vault_escrow_request"))
     asking.add_argument("--email", required=True, help=t("cli.opt.escrow_email"))
@@ -42,78 +49,104 @@ def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> Non
     listing.set_defaults(handler=list_requests)
     opening = steps.add_parser("open", help=t("cli.cmd.vault_escrow_open"))
     opening.add_argument("--email", required=True, help=t("cli.opt.escrow_email"))
-    for name in ("share_one", "share_other"):
-        opening.add_argument(name, metavar="SHARE", type=Path, help=t("cli.arg.escrow_share_in"))
+    opening.add_argument("key_file", metavar="KEY_FILE", type=Path, help=t("cli.arg.escrow_key_in"))
     opening.add_argument(
-        "--passphrases-stdin", action="store_true", help=t("cli.opt.passphrases_stdin")
+        "half_file", metavar="HALF_FILE", type=Path, help=t("cli.arg.escrow_half_out")
     )
-    opening.set_defaults(handler=open_vault)
+    _passphrase_option(opening, t)
+    opening.set_defaults(handler=open_first_layer)
+    finishing = steps.add_parser("finish", help=t("cli.cmd.vault_escrow_finish"))
+    finishing.add_argument(
+        "half_file", metavar="HALF_FILE", type=Path, help=t("cli.arg.escrow_half_in")
+    )
+    finishing.add_argument(
+        "key_file", metavar="KEY_FILE", type=Path, help=t("cli.arg.escrow_key_in")
+    )
+    _passphrase_option(finishing, t)
+    finishing.set_defaults(handler=finish_opening)
     steps.add_parser("off", help=t("cli.cmd.vault_escrow_off")).set_defaults(handler=escrow_off)
 
 
-def _passphrases(ctx: CliContext, *, twice: bool) -> tuple[str, str]:
-    one, other = ctx.args.share_one, ctx.args.share_other
-    return (
-        ctx.read_passphrase(
-            from_stdin=ctx.args.passphrases_stdin,
-            twice=twice,
-            prompt=ctx.t("cli.prompt.share_passphrase", path=str(one)),
-        ),
-        ctx.read_passphrase(
-            from_stdin=ctx.args.passphrases_stdin,
-            twice=twice,
-            prompt=ctx.t("cli.prompt.share_passphrase", path=str(other)),
-        ),
+def _passphrase_option(command: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
+    command.add_argument(
+        "--passphrase-stdin", action="store_true", help=t("cli.opt.passphrase_stdin")
     )
 
 
-def init_escrow(ctx: CliContext) -> int:
-    from desktop_auth.vault.escrow import make_escrow
+def make_key(ctx: CliContext) -> int:
+    """On the administrator's own workstation: no store is opened."""
+    from desktop_auth.vault.escrow import make_administrator_key
 
-    one, other = ctx.args.share_one, ctx.args.share_other
-    for path in (one, other):
-        if path.exists():
-            raise KeyExportExistsError(path=str(path))
+    path: Path = ctx.args.key_file
+    if path.exists():
+        raise KeyExportExistsError(path=str(path))
+    made = make_administrator_key(
+        ctx.read_passphrase(from_stdin=ctx.args.passphrase_stdin, twice=True)
+    )
+    write_new_private_file(path, made.sealed)
+    ctx.out("cli.vault_escrow.key_made", path=str(path))
+    print(f"\n    {made.public_key}\n")
+    return 0
+
+
+def init_escrow(ctx: CliContext) -> int:
+    from desktop_auth.vault.escrow import escrow_key
+
     service = ctx.service()
-    actor = service.accounts.local_administrator()
-    escrow = make_escrow(*_passphrases(ctx, twice=True))
-    written: list[Path] = []
-    try:
-        for path, content in zip((one, other), escrow.shares, strict=True):
-            write_new_private_file(path, content)
-            written.append(path)
-        change = service.policy.set_vault_escrow_key(escrow.public_key, actor=actor)
-    except BaseException:
-        # Nothing half-made: no lone share, no shares of a key the policy never got.
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    ctx.out("cli.vault_escrow.made", one=str(one), other=str(other))
+    key = escrow_key(ctx.args.first, ctx.args.second)
+    change = service.policy.set_vault_escrow_key(key, actor=service.accounts.local_administrator())
+    ctx.out("cli.vault_escrow.made")
     if change.slots_removed:
         ctx.out("cli.vault_escrow.replaced", count=change.slots_removed)
     # The workstations seal only to the key their own configuration names: a key put in
     # the policy by whoever controls the store or the server receives nothing.
     ctx.out("cli.vault_escrow.deploy")
-    print(f'\n    vault_escrow_key = "{escrow.public_key}"\n')
+    print(f'\n    vault_escrow_key = "{change.policy.vault_escrow_key}"\n')
     return 0
 
 
-def open_vault(ctx: CliContext) -> int:
-    from desktop_auth.vault.escrow import open_escrow, recover_vault
+def _administrator_key(ctx: CliContext) -> AdministratorKey:
+    from desktop_auth.vault.escrow import open_administrator_key
 
-    contents = (read_key_file(ctx.args.share_one), read_key_file(ctx.args.share_other))
+    content = read_key_file(ctx.args.key_file)
+    passphrase = ctx.read_passphrase(
+        from_stdin=ctx.args.passphrase_stdin,
+        twice=False,
+        prompt=ctx.t("cli.prompt.escrow_key_passphrase", path=str(ctx.args.key_file)),
+    )
+    return open_administrator_key(content, passphrase)
+
+
+def open_first_layer(ctx: CliContext) -> int:
+    from desktop_auth.vault import escrow
+
+    half_file: Path = ctx.args.half_file
+    if half_file.exists():  # before the slot is taken: a used approval is not given back
+        raise KeyExportExistsError(path=str(half_file))
+    key = _administrator_key(ctx)
     service = ctx.service()
-    actor = service.accounts.local_administrator()
-    passphrase_one, passphrase_other = _passphrases(ctx, twice=False)
-    escrow = open_escrow(contents[0], passphrase_one, contents[1], passphrase_other)
-    recovery_key = recover_vault(
+    half = escrow.open_first_layer(
+        service, key, actor=service.accounts.local_administrator(), email=ctx.args.email
+    )
+    write_new_private_file(half_file, half.to_file())
+    ctx.out("cli.vault_escrow.half_opened", email=half.email, path=str(half_file))
+    return 0
+
+
+def finish_opening(ctx: CliContext) -> int:
+    from desktop_auth.vault import escrow
+
+    half = escrow.HalfOpened.from_file(read_key_file(ctx.args.half_file))
+    key = _administrator_key(ctx)
+    service = ctx.service()
+    recovery_key = escrow.finish_opening(
         service,
-        escrow,
-        actor=actor,
-        email=ctx.args.email,
+        key,
+        half,
+        actor=service.accounts.local_administrator(),
         label=ctx.t("cli.vault_escrow.slot_label"),
     )
-    ctx.out("cli.vault_escrow.opened", email=ctx.args.email)
+    ctx.out("cli.vault_escrow.opened", email=half.email)
     # Shown once, on purpose, as a temporary password is: the helpdesk hands it over.
     print(f"\n    {recovery_key.formatted()}\n")
     ctx.out("cli.vault_escrow.opened_note")

@@ -149,7 +149,7 @@ GUARDS: Mapping[Action, Needs] = MappingProxyType(
         # Making an administrator is as strong as promoting one (SET_ROLE).
         Action.CREATE_ADMINISTRATOR: _DESTRUCTIVE,
         Action.IMPORT_USERS: _ADMIN,
-        # Two administrators' shares open the escrow; the session is one of them, recent.
+        # Two administrators' keys open the escrow; the session is one of them, recent.
         Action.RECOVER_VAULT: _DESTRUCTIVE,
         # An unlock after every ten guesses would undo the lock (T1): as strong as the rest.
         Action.UNLOCK_USER: _ADMIN,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -13,6 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from sqlalchemy.orm import Session
 
+from desktop_auth.core.escrow_key import escrow_key_halves
 from desktop_auth.core.password_policy import PasswordPolicy
 from desktop_auth.core.policy_limits import (
     POLICY_LIMITS,
@@ -38,7 +37,6 @@ logger = logging.getLogger(__name__)
 #: The policy's sections: settings inside them are named "section.name".
 SECTIONS = ("passwords", "throttle")
 #: An X25519 public key.
-ESCROW_KEY_BYTES = 32
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,9 +88,9 @@ class Policy:
     #: What users may set up (``Method``).  Methods set up before stay usable: to switch
     #: one off for everyone, retire it (``admin rollout retire``).
     allowed_methods: tuple[str, ...] = tuple(Method)
-    #: The organisation's vault escrow key (X25519, base64 of its 32 bytes), set by
-    #: ``admin vault escrow init``; empty: no escrow, the default.  While set, every vault
-    #: gets a slot sealed to it, and the vault screen says so.
+    #: The organisation's vault escrow key (two administrators' X25519 public keys,
+    #: ``core/escrow_key.py``), set by ``admin vault escrow init``; empty: no escrow, the
+    #: default.  While set, every vault gets a slot sealed to it, and the screen says so.
     vault_escrow_key: str = ""
 
     def __post_init__(self) -> None:
@@ -114,20 +112,24 @@ class Policy:
         if not allowed or not set(self.allowed_methods) <= set(Method):
             raise PolicyAllowedMethodsError()
         object.__setattr__(self, "allowed_methods", allowed)
-        if self.vault_escrow_key and self.escrow_public_key is None:
+        if self.vault_escrow_key and self.escrow_public_keys is None:
             raise PolicyEscrowKeyError()
 
     @property
-    def escrow_public_key(self) -> bytes | None:
-        """The escrow key's 32 bytes, or None (off, or not a usable key)."""
-        try:
-            raw = base64.b64decode(self.vault_escrow_key, validate=True)
-            # A point of low order makes every exchange all zeros: nothing sealed to it
-            # would be secret, and cryptography refuses the exchange.
-            X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(raw))
-        except (binascii.Error, ValueError):
+    def escrow_public_keys(self) -> tuple[bytes, bytes] | None:
+        """The escrow key's two administrators' public keys (first, second), or None (off,
+        or not two usable keys)."""
+        halves = escrow_key_halves(self.vault_escrow_key)
+        if halves is None:
             return None
-        return raw if len(raw) == ESCROW_KEY_BYTES else None
+        try:
+            for raw in halves:
+                # A point of low order makes every exchange all zeros: nothing sealed to
+                # it would be secret, and cryptography refuses the exchange.
+                X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(raw))
+        except ValueError:
+            return None
+        return halves
 
     def allows(self, method: str) -> bool:
         return method in self.allowed_methods

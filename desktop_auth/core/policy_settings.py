@@ -73,7 +73,8 @@ class PolicySettings:
             self._ctx.audit(db, AuditEventType.POLICY_CHANGED, actor=actor, subject=None)
 
     def set_vault_escrow_key(self, public_key: str, *, actor: Actor) -> EscrowChange:
-        """The organisation's vault escrow key (base64 X25519; "" switches escrow off).
+        """The organisation's vault escrow key (two administrators' X25519 public keys,
+        ``core/escrow_key.py``; "" switches escrow off).
         Every escrow slot sealed to another key goes in the same change.
 
         Not served: only on the store's host (``admin vault escrow init | off``), as the
@@ -83,7 +84,7 @@ class PolicySettings:
         with self._ctx.store.transaction() as db:
             policy = dataclasses.replace(load_policy(db), vault_escrow_key=public_key)
             save_policy(db, policy)
-            # In the same transaction: from now on the old shares open no vault, and a
+            # In the same transaction: from now on the old keys open no vault, and a
             # workstation gives each vault a slot for the new key as it next opens.
             removed = remove_stale_escrow_slots(db, policy.vault_escrow_key)
             self._ctx.audit(

@@ -17,8 +17,9 @@ the vault's shape, because a workstation cannot be trusted to keep it:
 * while the policy has an escrow key, a new vault and a new vault key carry a slot for
   it; only an administrator's recent, second-factor session reads that slot
   (``escrow_slot``) or adds a printed key with it (``recover_with_escrow``), and the
-  user is told by e-mail.  The private key is in two passphrase-sealed shares, one per
-  administrator, on the workstation (``desktop_auth.vault.escrow``): never here;
+  user is told by e-mail.  The slot is sealed to two administrators' keys, one layer
+  inside the other; each private key is in its administrator's own file on their own
+  workstation (``desktop_auth.vault.escrow``): never here;
 * a new vault key (``rekey``) replaces every slot and reseals every entry in one
   transaction: the old printed sheet with an old copy of the store opens nothing new;
 * a save from an older read is refused (two workstations), sizes are bounded.
@@ -70,8 +71,9 @@ MAX_ENTRIES = 500
 MAX_SLOTS = 20
 #: An entry's ciphertext: a service's 16 codes and notes fit many times over.
 MAX_SEALED_BYTES = 16384
-#: A wrapped 256-bit key: format byte, nonce, key and tag are 61 bytes.
-MAX_WRAPPED_BYTES = 128
+#: A wrapped 256-bit key: format byte, nonce, key and tag are 61 bytes; an escrow slot
+#: adds a one-time public key per layer and a second seal around the first: 154 bytes.
+MAX_WRAPPED_BYTES = 256
 SALT_BYTES = 32
 #: The revision column is a 32-bit integer on every engine.
 MAX_REVISION = 2**31 - 2
@@ -413,9 +415,10 @@ class VaultStorage:
             return _sealed(db, vault)
 
     def escrow_slot(self, *, actor: Actor, email: str) -> EscrowedVault:
-        """The user's vault id and escrow slot, for the two administrators whose shares
-        open it (``admin vault escrow open``): only on a request one of them made and the
-        other approved (``vault_escrow``), once; audited as it is handed out."""
+        """The user's vault id and escrow slot, for the two administrators whose keys
+        open it (``admin vault escrow open``, then ``finish``): only on a request one of
+        them made and the other approved (``vault_escrow``), once; audited as it is handed
+        out."""
         self._guard.require(Action.RECOVER_VAULT, actor)
         ctx = self._ctx
         with ctx.store.transaction() as db:
@@ -451,7 +454,7 @@ class VaultStorage:
                 escrow_key=slot.sealed_to,
             )
             notified = user.email
-        # Told now, when the slot leaves the store: whoever holds both shares can open it
+        # Told now, when the slot leaves the store: whoever holds both keys can open it
         # offline and never come back for the second step.
         ctx.notify(SecurityNotice.VAULT_ESCROW_USED, notified)
         return escrowed
@@ -725,7 +728,7 @@ def _check_escrow(escrow_key: str, slots: Sequence[NewSlot]) -> None:
 
 def remove_stale_escrow_slots(db: DbSession, escrow_key: str, *, vault: Vault | None = None) -> int:
     """Take away every escrow slot not sealed to ``escrow_key`` (the policy's new one, or
-    "" when escrow goes off) — of every vault, or of ``vault`` only: the old shares then
+    "" when escrow goes off) — of every vault, or of ``vault`` only: the old keys then
     open no vault.  How many went."""
     stale = (
         select(VaultSlot.id)

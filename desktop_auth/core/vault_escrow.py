@@ -1,17 +1,16 @@
 """Two administrators, not one: a request and an approval before the escrow opens a vault.
 
-The escrow's private key is split into two passphrase-sealed shares, but one person who
-holds both files and both passphrases could open any vault alone (issue 17, review
-finding 3). So the store hands a vault's escrow slot out only on a request one
-administrator made and another approved, once, to one of those two, and then takes one
-printed key from that same administrator within minutes. On a sign-in server "another"
-means another administrator account, each signed in with its second factor within the
-last minutes (``Action.RECOVER_VAULT``), and neither account put in someone's hands
-lately: created, made an administrator, re-enabled, or given a temporary password, a
-backup code or fewer methods by someone else in the last week, it could be a stand-in
-its maker signs in to. On the store's own host "another" is another operating-system
-user, which that host's owner can pose as (they can read the store itself too: there
-the shares are what holds).
+The escrow slot is sealed to two administrators' keys, one inside the other, but two keys
+can end up in one pair of hands (issue 17, review finding 3). So the store hands a vault's
+escrow slot out only on a request one administrator made and another approved, once, to
+one of those two, and then takes one printed key made with it from one of those two
+within minutes. On a sign-in server "another" means another administrator account, each
+signed in with its second factor within the last minutes (``Action.RECOVER_VAULT``), and
+neither account put in someone's hands lately: created, made an administrator,
+re-enabled, or given a temporary password, a backup code or fewer methods by someone else
+in the last week, it could be a stand-in its maker signs in to. On the store's own host
+"another" is another operating-system user, which that host's owner can pose as (they can
+read the store itself too: there the two keys are what holds).
 """
 
 from __future__ import annotations

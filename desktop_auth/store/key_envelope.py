@@ -65,7 +65,7 @@ def check_passphrase(passphrase: str) -> None:
 
 def seal_key(key: bytes, passphrase: str, *, file_format: str = FORMAT) -> bytes:
     """The file's content: the data key (or another 32-byte key, in a ``file_format`` of
-    its own, such as a vault escrow share) sealed under ``passphrase``."""
+    its own, such as an administrator's vault escrow key) sealed under ``passphrase``."""
     if len(key) != KEY_BYTES:
         raise ValueError("a data key has 32 bytes")
     check_passphrase(passphrase)

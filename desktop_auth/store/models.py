@@ -29,6 +29,9 @@ class Base(DeclarativeBase):
 #: Made by migration 0006 beside the models, which cannot describe them: PostgreSQL's
 #: trigram indexes and, on SQLite, the FTS5 user search.
 _NOT_MODELLED = frozenset({"ix_users_email_trgm", "ix_users_name_trgm"})
+#: An escrow key: two base64 X25519 public keys and ":" (``core.escrow_key``, above the
+#: store, checks it; a test keeps the two equal).
+ESCROW_KEY_LENGTH = 2 * 44 + 1
 
 
 def is_modelled(name: str | None, type_: str, _parent_names: object) -> bool:
@@ -402,8 +405,9 @@ class VaultSlot(Base):
     )
     #: The PRF input this slot's wrapping key came from (security keys only).
     salt: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    #: An escrow slot: the escrow public key (base64) it was sealed to.
-    sealed_to: Mapped[str | None] = mapped_column(String(44), nullable=True)
+    #: An escrow slot: the escrow key it was sealed to (two administrators' base64
+    #: public keys joined by ":", ``core/escrow_key.py``).
+    sealed_to: Mapped[str | None] = mapped_column(String(ESCROW_KEY_LENGTH), nullable=True)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -421,7 +425,7 @@ class VaultEscrowRequest(Base):
     request_id: Mapped[str] = mapped_column(String(16), unique=True)
     vault_id: Mapped[int] = mapped_column(ForeignKey("vaults.id", ondelete="CASCADE"), index=True)
     #: The escrow key in force when it was asked for: a new key, or off, voids it.
-    escrow_key: Mapped[str] = mapped_column(String(44))
+    escrow_key: Mapped[str] = mapped_column(String(ESCROW_KEY_LENGTH))
     #: Who asked and who approved, as the audit log names them.
     requested_by: Mapped[str] = mapped_column(String(320))
     #: Whom the store knows them as: an account (by id) or a local administrator; the two

@@ -23,7 +23,6 @@ controls those must not be able to have every vault key sealed to a key of their
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ from datetime import date, datetime
 from threading import Event
 from typing import Any, Protocol
 
+from desktop_auth.core.escrow_key import escrow_key_halves
 from desktop_auth.core.service import (
     AuthService,
     KeyPrompts,
@@ -323,9 +323,16 @@ def escrow_slot(escrow_key: str, vault_key: VaultKey, *, vault_id: str) -> NewSl
         label="Organisation escrow",
         sealed_to=escrow_key,
         wrapped_key=crypto.seal_for_escrow(
-            base64.b64decode(escrow_key), vault_key, vault_id=vault_id, slot_id=slot_id
+            *_halves(escrow_key), vault_key, vault_id=vault_id, slot_id=slot_id
         ),
     )
+
+
+def _halves(escrow_key: str) -> tuple[bytes, bytes]:
+    halves = escrow_key_halves(escrow_key)
+    if halves is None:  # the configuration and the policy both checked its form
+        raise VaultEscrowKeyUntrustedError()
+    return halves
 
 
 def recovery_slot(

@@ -38,8 +38,10 @@ _SLOT_CONTEXT = b"desktop-auth vault slot v1"
 _KEY_SLOT_INFO = b"desktop-auth vault security-key slot v1"
 _RECOVERY_SLOT_INFO = b"desktop-auth vault recovery-key slot v1"
 _WRITE_PROOF_INFO = b"desktop-auth vault write proof v1"
-_ESCROW_SLOT_INFO = b"desktop-auth vault escrow slot v1"
-#: An X25519 public key, at the front of an escrow slot.
+#: The escrow slot's two layers (v2: two administrators' keys, one inside the other).
+_ESCROW_INNER_INFO = b"desktop-auth vault escrow inner layer v2"
+_ESCROW_OUTER_INFO = b"desktop-auth vault escrow outer layer v2"
+#: An X25519 public key, at the front of each layer of an escrow slot.
 ESCROW_KEY_BYTES = 32
 
 
@@ -127,39 +129,74 @@ def recovery_key_wrapping_key(recovery_key: bytes, *, vault_id: str) -> bytes:
     return _hkdf(recovery_key, _associated(_RECOVERY_SLOT_INFO, vault_id))
 
 
-def _escrow_wrapping_key(shared: bytes, ephemeral: bytes, recipient: bytes, vault_id: str) -> bytes:
-    return _hkdf(shared, _associated(_ESCROW_SLOT_INFO, vault_id) + ephemeral + recipient)
+def _escrow_wrapping_key(
+    shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes, vault_id: str
+) -> bytes:
+    return _hkdf(shared, _associated(info, vault_id) + ephemeral + recipient)
+
+
+def _shared_secret(private_key: X25519PrivateKey, ephemeral_public: bytes) -> bytes:
+    try:
+        return private_key.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+    except ValueError:  # not a point, or one of low order: nothing was sealed to us
+        raise VaultWrongKeyError() from None
+
+
+def _to_recipient(recipient_public: bytes, info: bytes, vault_id: str) -> tuple[bytes, bytes]:
+    """A one-time key pair's public half and the wrapping key it shares with the
+    recipient (ECIES: X25519, then HKDF bound to the vault, both public keys and ``info``)."""
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
+    wrapping = _escrow_wrapping_key(shared, ephemeral_public, recipient_public, info, vault_id)
+    return ephemeral_public, wrapping
+
+
+def _from_sender(
+    private_key: X25519PrivateKey, sealed: bytes, info: bytes, vault_id: str
+) -> tuple[bytes, bytes]:
+    """The wrapping key ``_to_recipient`` made for ``private_key``, and what it sealed."""
+    ephemeral_public, rest = sealed[:ESCROW_KEY_BYTES], sealed[ESCROW_KEY_BYTES:]
+    recipient = private_key.public_key().public_bytes_raw()
+    shared = _shared_secret(private_key, ephemeral_public)
+    return _escrow_wrapping_key(shared, ephemeral_public, recipient, info, vault_id), rest
 
 
 def seal_for_escrow(
-    escrow_public_key: bytes, vault_key: VaultKey, *, vault_id: str, slot_id: str
+    first_public: bytes, second_public: bytes, vault_key: VaultKey, *, vault_id: str, slot_id: str
 ) -> bytes:
-    """The vault key sealed to the organisation's escrow key: X25519 with a key made for
-    this slot alone, HKDF, then wrapped as every slot is (ECIES).  The slot is the
-    one-time public key followed by the wrapped key."""
-    recipient = X25519PublicKey.from_public_bytes(escrow_public_key)
-    ephemeral = X25519PrivateKey.generate()
-    ephemeral_public = ephemeral.public_key().public_bytes_raw()
-    wrapping = _escrow_wrapping_key(
-        ephemeral.exchange(recipient), ephemeral_public, escrow_public_key, vault_id
-    )
-    return ephemeral_public + wrap_vault_key(
+    """The vault key sealed to two administrators' keys, one inside the other: wrapped
+    as every slot is under a key shared with the second administrator's key, and that
+    sealed under a key shared with the first's (each ECIES with a one-time X25519 key,
+    bound to vault and slot).  The first administrator's key opens only a layer that
+    the second's alone can open: neither key, nor its holder, opens a vault alone."""
+    ephemeral, wrapping = _to_recipient(second_public, _ESCROW_INNER_INFO, vault_id)
+    inner = ephemeral + wrap_vault_key(
         wrapping, vault_key, vault_id=vault_id, slot_id=slot_id, kind="escrow"
     )
+    ephemeral, wrapping = _to_recipient(first_public, _ESCROW_OUTER_INFO, vault_id)
+    return ephemeral + _seal(wrapping, inner, _associated(_ESCROW_OUTER_INFO, vault_id, slot_id))
 
 
-def open_from_escrow(
-    escrow_key: X25519PrivateKey, wrapped: bytes, *, vault_id: str, slot_id: str
-) -> VaultKey:
-    """The vault key from its escrow slot; ``VaultWrongKeyError`` for another escrow key
-    and for a slot altered or moved alike."""
-    ephemeral_public, rest = wrapped[:ESCROW_KEY_BYTES], wrapped[ESCROW_KEY_BYTES:]
+def open_escrow_outer(
+    first_key: X25519PrivateKey, wrapped: bytes, *, vault_id: str, slot_id: str
+) -> bytes:
+    """The first administrator's step: the inner layer, still sealed to the second
+    administrator's key.  ``VaultWrongKeyError`` for another key and for a slot altered
+    or moved alike."""
+    wrapping, sealed = _from_sender(first_key, wrapped, _ESCROW_OUTER_INFO, vault_id)
     try:
-        shared = escrow_key.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
-    except ValueError:  # not a point, or one of low order: nothing was sealed to us
+        return _open(wrapping, sealed, _associated(_ESCROW_OUTER_INFO, vault_id, slot_id))
+    except InvalidTag:
         raise VaultWrongKeyError() from None
-    recipient = escrow_key.public_key().public_bytes_raw()
-    wrapping = _escrow_wrapping_key(shared, ephemeral_public, recipient, vault_id)
+
+
+def open_escrow_inner(
+    second_key: X25519PrivateKey, inner: bytes, *, vault_id: str, slot_id: str
+) -> VaultKey:
+    """The second administrator's step: the vault key from the layer the first opened.
+    ``VaultWrongKeyError`` for another key and for a layer altered or moved alike."""
+    wrapping, rest = _from_sender(second_key, inner, _ESCROW_INNER_INFO, vault_id)
     return unwrap_vault_key(wrapping, rest, vault_id=vault_id, slot_id=slot_id, kind="escrow")
 
 

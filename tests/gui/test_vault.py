@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from desktop_auth.core.escrow_key import escrow_key_of
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.errors import VaultWrongKeyError
@@ -19,7 +21,11 @@ from desktop_auth.gui.vault_dialog import EntryDialog, RecoveryKeyDialog, VaultD
 from desktop_auth.store.db import Store
 from desktop_auth.vault.client import OpenVault, VaultClient, codes_from
 from desktop_auth.vault.entries import EntryContent
-from desktop_auth.vault.escrow import make_escrow, open_escrow, recover_vault
+from desktop_auth.vault.escrow import (
+    AdministratorKey,
+    finish_opening,
+    open_first_layer,
+)
 from desktop_auth.vault.sheets import EntrySheet
 from tests.gui.conftest import shoot
 from tests.helpers import (
@@ -220,8 +226,9 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     install_language(language)
     service, user = jan
     admin = service.accounts.local_administrator()
-    escrow = make_escrow("anna-heeft-een-lange-zin", "piet-heeft-er-ook-een")
-    service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
+    anna, piet = (AdministratorKey(X25519PrivateKey.generate()) for _ in range(2))
+    pinned = escrow_key_of(anna.public_bytes, piet.public_bytes)
+    service.policy.set_vault_escrow_key(pinned, actor=admin)
     said = "two administrators together" if language == "en" else "twee beheerders samen"
     # A workstation IT did not give this key: it says so, and makes no vault.
     untrusting = open_dialog(qtbot, service, user)
@@ -235,7 +242,6 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     assert "IT" in untrusting.error.text() and service.vault.state(user.session) is None
     untrusting.close()
 
-    pinned = escrow.public_key
     dialog = open_dialog(qtbot, service, user, pinned)
     assert said in dialog.intro_text.text() and not dialog.escrow_warning.isVisible()
     shoot(dialog, "vault_8_escrow_intro")
@@ -248,14 +254,12 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     dialog.close()
 
     # The helpdesk opened it with the escrow: the first thing the vault asks is a new key.
-    shares = open_escrow(
-        escrow.shares[0], "anna-heeft-een-lange-zin", escrow.shares[1], "piet-heeft-er-ook-een"
-    )
     asked = service.vault.request_escrow(actor=admin, email=user.email)
     service.vault.approve_escrow(
         actor=Actor(label="cli:piet@werkplek"), request_id=asked.request_id
     )
-    helpdesk = recover_vault(service, shares, actor=admin, email=user.email, label="Helpdesk")
+    half = open_first_layer(service, anna, actor=admin, email=user.email)
+    helpdesk = finish_opening(service, piet, half, actor=admin, label="Helpdesk")
     dialog = open_dialog(qtbot, service, user, pinned)
     dialog.open_printed_button.click()
     ask = child(qtbot, dialog, QDialog)

@@ -68,6 +68,8 @@ def test_c4_a_database_password_in_the_file_is_refused(tmp_path: Path) -> None:
         ('database_url = "::not a url::"\n', "database_url_invalid"),
         ('vault_escrow_key = "not base64!"\n', "config_escrow_key"),
         ('vault_escrow_key = "AAAA"\n', "config_escrow_key"),  # 3 bytes, not a key
+        (f'vault_escrow_key = "{"A" * 43}="\n', "config_escrow_key"),  # one key: not two
+        (f'vault_escrow_key = "{"A" * 43}=:{"A" * 43}="\n', "config_escrow_key"),  # twice
         ("vault_escrow_key = 12\n", "config_escrow_key"),
     ],
 )
@@ -78,7 +80,7 @@ def test_bad_files_get_a_clear_error(tmp_path: Path, text: str, code: str) -> No
 
 
 def test_the_escrow_key_is_pinned_only_by_the_file_it_deploys(tmp_path: Path) -> None:
-    key = base64.b64encode(os.urandom(32)).decode()
+    key = ":".join(base64.b64encode(os.urandom(32)).decode() for _ in range(2))
     path = write(tmp_path / "c.toml", f'vault_escrow_key = "{key}"\n')
     assert load_config(config_path=path, environ={}).vault_escrow_key == key
     without = write(tmp_path / "without.toml", 'language = "nl"\n')

@@ -108,8 +108,8 @@ def test_status_without_a_vault(initialized_here: Cli, plugged: list[SoftAuthent
     assert (code, err) == (0, "") and "You have no vault yet" in out
 
 
-def escrow_open(cli: Cli, one: Path, other: Path, *, stdin: str) -> tuple[int, str, str]:
-    """Two administrators at one workstation: their share files, their passphrases."""
+def escrow_open(cli: Cli, key: Path, half: Path, *, stdin: str) -> tuple[int, str, str]:
+    """The first administrator, at their own workstation, with their own key file."""
     return cli(
         "admin",
         "vault",
@@ -117,11 +117,40 @@ def escrow_open(cli: Cli, one: Path, other: Path, *, stdin: str) -> tuple[int, s
         "open",
         "--email",
         JAN,
-        str(one),
-        str(other),
-        "--passphrases-stdin",
+        str(key),
+        str(half),
+        "--passphrase-stdin",
         stdin=stdin,
     )
+
+
+def escrow_finish(cli: Cli, half: Path, key: Path, *, stdin: str) -> tuple[int, str, str]:
+    """The second administrator, at theirs, with the file the first wrote."""
+    return cli(
+        "admin", "vault", "escrow", "finish", str(half), str(key), "--passphrase-stdin", stdin=stdin
+    )
+
+
+def keygen(cli: Cli, path: Path, passphrase: str) -> str:
+    """One administrator makes their key; the public key it prints."""
+    code, out, err = cli(
+        "admin", "vault", "escrow", "keygen", str(path), "--passphrase-stdin", stdin=passphrase
+    )
+    assert (code, err) == (0, ""), err
+    assert passphrase not in out and stat.S_IMODE(path.stat().st_mode) == 0o600
+    [public] = re.findall(r"^\s+([A-Za-z0-9+/]{43}=)$", out, re.MULTILINE)
+    return public
+
+
+def escrow_on(cli: Cli, tmp_path: Path) -> tuple[Path, Path, str]:
+    """Anna's and Piet's keys, escrow on with both; the line for the configuration."""
+    anna, piet = tmp_path / "anna.key", tmp_path / "piet.key"
+    code, out, err = cli(
+        "admin", "vault", "escrow", "init", keygen(cli, anna, ANNA), keygen(cli, piet, PIET)
+    )
+    assert (code, err) == (0, ""), err
+    [deploy] = [line.strip() for line in out.splitlines() if "vault_escrow_key = " in line]
+    return anna, piet, deploy
 
 
 ANNA = "anna-heeft-een-lange-zin"
@@ -137,36 +166,17 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     initialized_here: Cli, jans_vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli = initialized_here
-    one, other = tmp_path / "anna.share", tmp_path / "piet.share"
-    passphrases = f"{ANNA}\n{PIET}\n"
-    code, out, err = cli(
-        "admin",
-        "vault",
-        "escrow",
-        "init",
-        str(one),
-        str(other),
-        "--passphrases-stdin",
-        stdin=passphrases,
-    )
-    assert (code, err) == (0, ""), err
-    assert "two different administrators" in out and ANNA not in out and PIET not in out
-    assert stat.S_IMODE(one.stat().st_mode) == stat.S_IMODE(other.stat().st_mode) == 0o600
+    anna, piet, deploy = escrow_on(cli, tmp_path)
     code, _out, err = cli(
-        "admin",
-        "vault",
-        "escrow",
-        "init",
-        str(one),
-        str(tmp_path / "x"),
-        "--passphrases-stdin",
-        stdin=passphrases,
+        "admin", "vault", "escrow", "keygen", str(anna), "--passphrase-stdin", stdin=ANNA
     )
-    assert code != 0 and "already exists" in err and not (tmp_path / "x").exists()
+    assert code != 0 and "already exists" in err  # a key is never overwritten
+    public = keygen(cli, tmp_path / "kees.key", "kees-heeft-ook-een-zin")
+    code, _out, err = cli("admin", "vault", "escrow", "init", public, public)
+    assert code != 0 and "two different administrators" in err  # one key twice: one person
 
     # Until IT puts the printed line in the workstation's configuration, nothing is
     # sealed to the key: the policy alone is not trusted with it.
-    [deploy] = [line.strip() for line in out.splitlines() if "vault_escrow_key = " in line]
     code, out, err = vault_cli(cli, "list")
     assert code == 0 and "only two administrators together" not in out
     code, out, err = vault_cli(cli, "status")
@@ -178,9 +188,10 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     code, out, err = vault_cli(cli, "status")
     assert "only two administrators together" in out and err == ""
 
-    # Both share files and passphrases are not enough: a second administrator approves.
-    code, _out, err = escrow_open(cli, one, other, stdin=passphrases)
-    assert code != 0 and "takes two administrators" in err
+    # A key file is not enough: a second administrator approves.
+    half = tmp_path / "jan.half"
+    code, _out, err = escrow_open(cli, anna, half, stdin=ANNA)
+    assert code != 0 and "takes two administrators" in err and not half.exists()
     as_user(monkeypatch, "anna")
     code, out, err = cli("admin", "vault", "escrow", "request", "--email", JAN)
     assert (code, err) == (0, ""), err
@@ -192,15 +203,28 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     code, out, err = cli("admin", "vault", "escrow", "requests")
     assert code == 0 and f"{request}  {JAN}  asked by cli:anna@" in out and "waiting" in out
     code, out, err = cli("--language", "nl", "admin", "vault", "escrow", "approve", request)
-    assert (code, err) == (0, "") and "Goedgekeurd: jij of cli:anna@" in out
+    assert (code, err) == (0, "") and "Goedgekeurd: cli:anna@" in out and "finish" in out
     code, out, err = cli("admin", "vault", "escrow", "requests")
     assert "approved by cli:piet@" in out
 
-    code, _out, err = escrow_open(cli, one, other, stdin=f"{ANNA}\nniet-het-goede-wachtwoord\n")
+    # Anna, at her workstation, opens her layer; a wrong passphrase or Piet's key, nothing.
+    as_user(monkeypatch, "anna")
+    code, _out, err = escrow_open(cli, anna, half, stdin="niet-het-goede-wachtwoord\n")
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    code, _out, err = escrow_open(cli, one, one, stdin=f"{ANNA}\n{ANNA}\n")
-    assert code != 0 and "two share files" in err
-    code, out, err = escrow_open(cli, one, other, stdin=passphrases)
+    code, _out, err = escrow_open(cli, piet, half, stdin=PIET)
+    assert code != 0 and "not the first administrator's key" in err and not half.exists()
+    code, out, err = escrow_open(cli, anna, half, stdin=ANNA)
+    assert (code, err) == (0, ""), err
+    assert f"Give {half} to the second administrator" in out
+    assert stat.S_IMODE(half.stat().st_mode) == 0o600
+    code, _out, err = escrow_finish(cli, half, anna, stdin=ANNA)  # Anna alone goes no further
+    assert code != 0 and "not the second administrator's key" in err
+    code, _out, err = escrow_finish(cli, tmp_path / "anna.key", piet, stdin=PIET)
+    assert code != 0 and "not a file that" in err
+
+    # Piet, at his, finishes.
+    as_user(monkeypatch, "piet")
+    code, out, err = escrow_finish(cli, half, piet, stdin=PIET)
     assert (code, err) == (0, ""), err
     [printed] = [line.strip() for line in out.splitlines() if line.count("-") == 7]
     assert printed != jans_vault
@@ -210,14 +234,14 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     code, out, err = vault_cli(cli, "status")
     assert "knows its key: make a new printed key" in err  # until Jan makes one
 
-    code, out, err = escrow_open(cli, one, other, stdin=passphrases)
+    code, out, err = escrow_open(cli, anna, tmp_path / "again.half", stdin=ANNA)
     assert code != 0 and "takes two administrators" in err  # the approval is used up
     code, out, err = cli("admin", "vault", "escrow", "requests")
     assert code == 0 and "No requests" in out
 
     code, out, err = cli("admin", "vault", "escrow", "off")
     assert code == 0 and "Escrow slots removed: 1." in out
-    code, out, err = escrow_open(cli, one, other, stdin=passphrases)
+    code, out, err = escrow_open(cli, anna, tmp_path / "off.half", stdin=ANNA)
     assert code != 0 and "no organisation escrow" in err
 
 
@@ -227,18 +251,7 @@ def test_a_borrowed_user_name_is_not_a_second_administrator(
     """Issue 17: the local administrator was named from $USER, so one person could ask
     and then approve "as" another by setting it; the name is the process's own account."""
     cli = initialized_here
-    code, out, err = cli(
-        "admin",
-        "vault",
-        "escrow",
-        "init",
-        str(tmp_path / "a.share"),
-        str(tmp_path / "b.share"),
-        "--passphrases-stdin",
-        stdin=f"{ANNA}\n{PIET}\n",
-    )
-    assert (code, err) == (0, ""), err
-    [deploy] = [line.strip() for line in out.splitlines() if "vault_escrow_key = " in line]
+    _anna, _piet, deploy = escrow_on(cli, tmp_path)
     config = Path(os.environ["DESKTOP_AUTH_CONFIG"])
     config.write_text(deploy + "\n" + config.read_text())
     assert vault_cli(cli, "list")[0] == 0  # Jan's vault gets its escrow slot

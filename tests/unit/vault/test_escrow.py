@@ -1,5 +1,5 @@
-"""The organisation's vault escrow (issue 17, SECURITY.md V2): a slot sealed to a key
-whose private half is in two passphrase-sealed shares, used only by both together."""
+"""The organisation's vault escrow (issue 17, SECURITY.md V2): a slot sealed to two
+administrators' own keys, one layer inside the other, opened only by both in turn."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import update
 
+from desktop_auth.core import escrow_key as escrow_key_form
+from desktop_auth.core.escrow_key import escrow_key_of
 from desktop_auth.core.service import Actor, AuthService, NewSlot
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.errors import (
@@ -25,19 +27,21 @@ from desktop_auth.errors import (
     PolicyEscrowKeyLocalError,
     UserNotFoundError,
     VaultEscrowAdministratorRecentError,
+    VaultEscrowHalfFileError,
     VaultEscrowKeyUntrustedError,
     VaultEscrowNotApprovedError,
+    VaultEscrowNotFirstKeyError,
+    VaultEscrowNotSecondKeyError,
     VaultEscrowOffError,
     VaultEscrowRequestNotFoundError,
     VaultEscrowSameAdministratorError,
-    VaultEscrowSharesWrongError,
     VaultEscrowSlotMissingError,
     VaultMalformedError,
     VaultNotFoundError,
     VaultWrongKeyError,
 )
 from desktop_auth.remote.wire import LOCAL_ONLY
-from desktop_auth.store import key_envelope
+from desktop_auth.store import key_envelope, models
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import VaultSlot as VaultSlotRow
 from desktop_auth.vault import crypto
@@ -45,12 +49,15 @@ from desktop_auth.vault.client import VaultClient, codes_from, escrow_slot
 from desktop_auth.vault.crypto import VaultKey
 from desktop_auth.vault.entries import EntryContent
 from desktop_auth.vault.escrow import (
-    EscrowKey,
-    NewEscrow,
-    make_escrow,
-    open_escrow,
-    recover_vault,
+    AdministratorKey,
+    HalfOpened,
+    escrow_key,
+    finish_opening,
+    make_administrator_key,
+    open_administrator_key,
+    open_first_layer,
 )
+from desktop_auth.vault.recovery_key import RecoveryKey
 from desktop_auth.vocabulary import Role, SecurityNotice, VaultSlotKind
 from tests.helpers import MemoryKeyring, PinnedClock, make_service, past_sign_in
 from tests.remote_helpers import serving
@@ -74,9 +81,40 @@ def approved(service: AuthService, asker: Actor, email: str) -> str:
     return asked.request_id
 
 
-def both_shares(escrow: NewEscrow) -> EscrowKey:
-    """Both administrators' shares and passphrases, in order."""
-    return open_escrow(escrow.shares[0], ANNA, escrow.shares[1], PIET)
+@dataclasses.dataclass(frozen=True)
+class Escrow:
+    """Two administrators' keys, each made on its own workstation (here without the
+    file's scrypt, which the key-file test covers), and the policy's escrow key of both."""
+
+    first: AdministratorKey
+    second: AdministratorKey
+
+    @property
+    def public_key(self) -> str:
+        return escrow_key_of(self.first.public_bytes, self.second.public_bytes)
+
+
+def administrator_key() -> AdministratorKey:
+    return AdministratorKey(X25519PrivateKey.generate())
+
+
+def two_keys() -> Escrow:
+    return Escrow(administrator_key(), administrator_key())
+
+
+def recover_vault(
+    service: AuthService,
+    escrow: Escrow,
+    *,
+    actor: Actor,
+    email: str,
+    label: str,
+    finisher: Actor | None = None,
+) -> RecoveryKey:
+    """Both steps: the first administrator opens their layer, the second (``finisher``,
+    by default the same store identity) finishes with their own key."""
+    half = open_first_layer(service, escrow.first, actor=actor, email=email)
+    return finish_opening(service, escrow.second, half, actor=finisher or actor, label=label)
 
 
 def escrow_pair() -> tuple[X25519PrivateKey, bytes]:
@@ -84,50 +122,69 @@ def escrow_pair() -> tuple[X25519PrivateKey, bytes]:
     return private, private.public_key().public_bytes_raw()
 
 
-def test_a_slot_sealed_to_the_escrow_opens_only_with_its_key_in_its_place() -> None:
-    private, public = escrow_pair()
+def test_a_slot_sealed_to_the_escrow_opens_only_with_both_keys_in_turn_in_its_place() -> None:
+    first, first_public = escrow_pair()
+    second, second_public = escrow_pair()
     vault_key = VaultKey.new()
-    sealed = crypto.seal_for_escrow(public, vault_key, vault_id=VAULT_ID, slot_id=SLOT_ID)
+    sealed = crypto.seal_for_escrow(
+        first_public, second_public, vault_key, vault_id=VAULT_ID, slot_id=SLOT_ID
+    )
     assert vault_key.material not in sealed
-    opened = crypto.open_from_escrow(private, sealed, vault_id=VAULT_ID, slot_id=SLOT_ID)
+    inner = crypto.open_escrow_outer(first, sealed, vault_id=VAULT_ID, slot_id=SLOT_ID)
+    assert vault_key.material not in inner  # what the first administrator holds
+    opened = crypto.open_escrow_inner(second, inner, vault_id=VAULT_ID, slot_id=SLOT_ID)
     assert opened == vault_key
     other, _ = escrow_pair()
     flipped = bytes([sealed[0] ^ 1]) + sealed[1:]
-    attempts = [
+    outer_attempts = [
+        (second, sealed, VAULT_ID, SLOT_ID),  # the second key first: it opens no outer layer
         (other, sealed, VAULT_ID, SLOT_ID),  # another organisation's escrow
-        (private, sealed, str(uuid.uuid4()), SLOT_ID),  # moved to another vault
-        (private, sealed, VAULT_ID, str(uuid.uuid4())),  # posing as another slot
-        (private, flipped, VAULT_ID, SLOT_ID),  # the one-time key altered
-        (private, bytes(32) + sealed[32:], VAULT_ID, SLOT_ID),  # a low-order point
-        (private, sealed[:20], VAULT_ID, SLOT_ID),
+        (first, sealed, str(uuid.uuid4()), SLOT_ID),  # moved to another vault
+        (first, sealed, VAULT_ID, str(uuid.uuid4())),  # posing as another slot
+        (first, flipped, VAULT_ID, SLOT_ID),  # the one-time key altered
+        (first, bytes(32) + sealed[32:], VAULT_ID, SLOT_ID),  # a low-order point
+        (first, sealed[:20], VAULT_ID, SLOT_ID),
     ]
-    for key, wrapped, vault_id, slot_id in attempts:
+    for key, wrapped, vault_id, slot_id in outer_attempts:
         with pytest.raises(VaultWrongKeyError):
-            crypto.open_from_escrow(key, wrapped, vault_id=vault_id, slot_id=slot_id)
+            crypto.open_escrow_outer(key, wrapped, vault_id=vault_id, slot_id=slot_id)
+    inner_attempts = [
+        (first, inner, VAULT_ID, SLOT_ID),  # the first administrator alone goes no further
+        (other, inner, VAULT_ID, SLOT_ID),
+        (second, sealed, VAULT_ID, SLOT_ID),  # the slot itself, with the outer layer on
+        (second, inner, str(uuid.uuid4()), SLOT_ID),
+        (second, inner, VAULT_ID, str(uuid.uuid4())),
+        (second, inner[:-1] + bytes([inner[-1] ^ 1]), VAULT_ID, SLOT_ID),
+        (second, bytes(32) + inner[32:], VAULT_ID, SLOT_ID),
+    ]
+    for key, layer, vault_id, slot_id in inner_attempts:
+        with pytest.raises(VaultWrongKeyError):
+            crypto.open_escrow_inner(key, layer, vault_id=vault_id, slot_id=slot_id)
 
 
-def test_the_escrow_key_needs_both_shares_and_both_passphrases() -> None:
-    escrow = make_escrow(ANNA, PIET)
-    one, other = escrow.shares
-    assert one not in repr(escrow).encode() and other not in repr(escrow).encode()
-    for key in (open_escrow(one, ANNA, other, PIET), open_escrow(other, PIET, one, ANNA)):
-        assert key.public_key == escrow.public_key
+def test_each_administrator_makes_their_own_key_under_their_own_passphrase() -> None:
+    """Issue 17: ``init`` took both administrators' passphrases at one keyboard; now each
+    makes a key on their own workstation and only the public halves meet."""
+    anna, piet = make_administrator_key(ANNA), make_administrator_key(PIET)
+    assert anna.sealed not in repr(anna).encode() and ANNA.encode() not in anna.sealed
+    opened = open_administrator_key(anna.sealed, ANNA)
+    assert base64.b64encode(opened.public_bytes).decode() == anna.public_key
+    assert repr(opened) == "AdministratorKey()"  # nothing of the key in a log line
     with pytest.raises(KeyFileWrongPassphraseError):
-        open_escrow(one, PIET, other, PIET)
-    with pytest.raises(VaultEscrowSharesWrongError):  # one administrator's share twice
-        open_escrow(one, ANNA, one, ANNA)
+        open_administrator_key(anna.sealed, PIET)
     data_key_file = key_envelope.seal_key(os.urandom(32), ANNA)
-    with pytest.raises(KeyFileInvalidError):  # a data key's export file is not a share
-        open_escrow(data_key_file, ANNA, other, PIET)
+    with pytest.raises(KeyFileInvalidError):  # a data key's export file is not a key
+        open_administrator_key(data_key_file, ANNA)
     with pytest.raises(KeyPassphraseShortError):
-        make_escrow("kort", PIET)
-    # Either share alone is random bytes: neither is the private key, nor its public half.
-    private = open_escrow(one, ANNA, other, PIET).private_key.private_bytes_raw()
-    for share, passphrase in ((one, ANNA), (other, PIET)):
-        alone = key_envelope.open_key(
-            share, passphrase, file_format="desktop-auth-vault-escrow-share"
-        )
-        assert alone.key != private
+        make_administrator_key("kort")
+    # The policy's key names both, in order; the same key twice is not two people.
+    both = escrow_key(f" {anna.public_key}\n", piet.public_key)
+    assert escrow_key_form.escrow_key_halves(both) == (
+        base64.b64decode(anna.public_key),
+        base64.b64decode(piet.public_key),
+    )
+    assert escrow_key_form.escrow_key_halves(escrow_key(anna.public_key, anna.public_key)) is None
+    assert len(both) <= escrow_key_form.ESCROW_KEY_LENGTH == models.ESCROW_KEY_LENGTH
 
 
 def test_the_escrow_key_is_a_real_key_set_on_the_stores_host_only(
@@ -136,12 +193,21 @@ def test_the_escrow_key_is_a_real_key_set_on_the_stores_host_only(
     """Through the policy API one administrator (or a stolen token) could have every vault
     sealed to a key held whole: the key is set only by set_vault_escrow_key, which the
     sign-in server does not serve."""
-    low_order = base64.b64encode(bytes(32)).decode()
-    for bad in ("not base64!", base64.b64encode(os.urandom(31)).decode(), low_order):
+    good = two_keys().first.public_bytes
+    low_order = escrow_key_of(good, bytes(32))
+    bad_keys = (
+        "not base64!:" + base64.b64encode(good).decode(),
+        escrow_key_of(good, os.urandom(31)),
+        low_order,
+        escrow_key_of(good, good),  # one key twice: one person
+        base64.b64encode(good).decode(),  # one key, the earlier form
+        escrow_key_of(good, two_keys().first.public_bytes) + ":" + "A" * 44,
+    )
+    for bad in bad_keys:
         with pytest.raises(PolicyEscrowKeyError):
             service.policy.set_vault_escrow_key(bad, actor=admin)
     assert service.policy.current().vault_escrow_key == ""
-    chosen = make_escrow(ANNA, PIET).public_key
+    chosen = two_keys().public_key
     with pytest.raises(PolicyEscrowKeyLocalError):
         service.policy.update(actor=admin, changes={"vault_escrow_key": chosen})
     service.policy.replace(
@@ -210,10 +276,10 @@ def jan_with_vault(
 
 def escrow_on_and_jans_vault(
     told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
-) -> tuple[AuthService, list[SoftAuthenticator], NewEscrow, KeyUser]:
+) -> tuple[AuthService, list[SoftAuthenticator], Escrow, KeyUser]:
     """Escrow switched on, and Jan's vault made on a workstation that pins its key."""
     service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
+    escrow = two_keys()
     service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
     jan, _ = jan_with_vault(service, admin, plugged, escrow.public_key)
     return service, plugged, escrow, jan
@@ -226,7 +292,7 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     clock: PinnedClock,
 ) -> None:
     service, plugged = told_service
-    escrow = make_escrow(ANNA, PIET)
+    escrow = two_keys()
     service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
     jan, lost_printed = jan_with_vault(service, admin, plugged, escrow.public_key)
     client = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key)
@@ -235,7 +301,7 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     assert summary.escrow_opened_at is None
     assert [s.kind for s in summary.slots].count(VaultSlotKind.ESCROW) == 1
 
-    key = both_shares(escrow)
+    key = escrow
     approved(service, admin, jan.email)
     # Jan hears of the request itself, before anything is opened (issue 17).
     assert heard[-1] == (SecurityNotice.VAULT_ESCROW_REQUESTED, jan.email)
@@ -244,8 +310,16 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     # What the administrators held in their hands: the vault key itself.
     approved(service, admin, jan.email)
     escrowed = service.vault.escrow_slot(actor=admin, email=jan.email)
-    known = crypto.open_from_escrow(
-        key.private_key, escrowed.wrapped_key, vault_id=escrowed.vault_id, slot_id=escrowed.slot_id
+    known = crypto.open_escrow_inner(
+        key.second.private_key,
+        crypto.open_escrow_outer(
+            key.first.private_key,
+            escrowed.wrapped_key,
+            vault_id=escrowed.vault_id,
+            slot_id=escrowed.slot_id,
+        ),
+        vault_id=escrowed.vault_id,
+        slot_id=escrowed.slot_id,
     )
     assert client.summary().escrow_opened_at == clock.now()
     opened = client.open_with_recovery_key(printed.formatted())
@@ -281,32 +355,46 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
     assert client.open_with_recovery_key(again.formatted()).entries()  # escrow kept on rekey
 
 
-def test_shares_of_another_escrow_or_no_escrow_open_nothing(
+def test_keys_of_another_escrow_or_no_escrow_open_nothing(
     told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
 ) -> None:
     service, plugged = told_service
     jan, _ = jan_with_vault(service, admin, plugged)  # made while escrow was off
-    current = make_escrow(ANNA, PIET)
+    current = two_keys()
     with pytest.raises(VaultEscrowOffError):
-        recover_vault(service, both_shares(current), actor=admin, email=jan.email, label="x")
+        recover_vault(service, current, actor=admin, email=jan.email, label="x")
     service.policy.set_vault_escrow_key(current.public_key, actor=admin)
     with pytest.raises(VaultEscrowOffError):  # no slot until Jan opens his vault again
-        recover_vault(service, both_shares(current), actor=admin, email=jan.email, label="x")
+        recover_vault(service, current, actor=admin, email=jan.email, label="x")
     plugged.append(jan.key)
     # The slot is added as the vault opens, on a workstation that pins that key.
     VaultClient(service, jan.session, trusted_escrow_key=current.public_key).open_with_key()
-    older = make_escrow(ANNA, PIET)
     approved(service, admin, jan.email)
-    with pytest.raises(VaultEscrowSharesWrongError):
-        recover_vault(service, both_shares(older), actor=admin, email=jan.email, label="x")
+    # Checked before the slot leaves the store: a wrong key file wastes no approval.
+    for wrong in (two_keys(), Escrow(current.second, current.first)):
+        with pytest.raises(VaultEscrowNotFirstKeyError):
+            recover_vault(service, wrong, actor=admin, email=jan.email, label="x")
     with pytest.raises(UserNotFoundError):
-        recover_vault(
-            service, both_shares(current), actor=admin, email="niemand@example.nl", label="x"
-        )
-    forged = EscrowKey(X25519PrivateKey.generate())
-    approved(service, admin, jan.email)
-    with pytest.raises(VaultEscrowSharesWrongError):
-        recover_vault(service, forged, actor=admin, email=jan.email, label="x")
+        recover_vault(service, current, actor=admin, email="niemand@example.nl", label="x")
+    half = open_first_layer(service, current.first, actor=admin, email=jan.email)
+    for second in (current.first, administrator_key()):  # the first alone, or a third
+        with pytest.raises(VaultEscrowNotSecondKeyError):
+            finish_opening(service, second, half, actor=admin, label="x")
+    # What travels between the two: a file that tells its carrier nothing.
+    content = half.to_file()
+    assert HalfOpened.from_file(content) == half
+    assert jan.email in content.decode() and b"inner" in content
+    tampered = dataclasses.replace(half, inner=half.inner[:-1] + bytes([half.inner[-1] ^ 1]))
+    moved = dataclasses.replace(half, slot_id=str(uuid.uuid4()))
+    for altered in (tampered, moved):
+        with pytest.raises(VaultWrongKeyError):
+            finish_opening(service, current.second, altered, actor=admin, label="x")
+    for bad in (b"", b"{}", b"\xff", content.replace(b"half-opened", b"half-closed")):
+        with pytest.raises(VaultEscrowHalfFileError):
+            HalfOpened.from_file(bad)
+    assert finish_opening(service, current.second, half, actor=admin, label="Helpdesk")
+    with pytest.raises(VaultEscrowNotApprovedError):  # the same half, once
+        finish_opening(service, current.second, half, actor=admin, label="again")
 
 
 def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
@@ -359,9 +447,9 @@ def test_a_workstation_seals_only_to_the_escrow_key_its_configuration_pins(
     policy: a workstation that does not pin that key seals nothing to it."""
     service, plugged = told_service
     jan, _ = jan_with_vault(service, admin, plugged)  # made while escrow was off
-    planted = make_escrow(ANNA, PIET)
+    planted = two_keys()
     service.policy.set_vault_escrow_key(planted.public_key, actor=admin)
-    deployed = make_escrow(ANNA, PIET).public_key  # what IT put in this workstation's file
+    deployed = two_keys().public_key  # what IT put in this workstation's file
     plugged.append(jan.key)
     for pinned in ("", deployed):
         client = VaultClient(service, jan.session, trusted_escrow_key=pinned)
@@ -371,7 +459,7 @@ def test_a_workstation_seals_only_to_the_escrow_key_its_configuration_pins(
         with pytest.raises(VaultEscrowKeyUntrustedError):
             opened.begin_new_recovery_key()
     with pytest.raises(VaultEscrowOffError):
-        recover_vault(service, both_shares(planted), actor=admin, email=jan.email, label="x")
+        recover_vault(service, planted, actor=admin, email=jan.email, label="x")
 
     piet = make_user_with_key(service, admin, hardware_key(), "piet@example.nl")
     untrusting = VaultClient(service, piet.session, trusted_escrow_key=deployed)
@@ -394,15 +482,16 @@ def test_a_new_escrow_key_or_escrow_off_takes_every_old_escrow_slot_away(
     told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor, store: Store
 ) -> None:
     service, plugged = told_service
-    first = make_escrow(ANNA, PIET)
+    first = two_keys()
     service.policy.set_vault_escrow_key(first.public_key, actor=admin)
     jan, _ = jan_with_vault(service, admin, plugged, first.public_key)
-    second = make_escrow(ANNA, PIET)
+    second = two_keys()
     change = service.policy.set_vault_escrow_key(second.public_key, actor=admin)
     assert change.slots_removed == 1 and change.policy.vault_escrow_key == second.public_key
-    for shares in (first, second):  # the old shares open nothing; the new have no slot yet
-        with pytest.raises(VaultEscrowOffError):
-            recover_vault(service, both_shares(shares), actor=admin, email=jan.email, label="x")
+    with pytest.raises(VaultEscrowNotFirstKeyError):  # the old keys open nothing
+        recover_vault(service, first, actor=admin, email=jan.email, label="x")
+    with pytest.raises(VaultEscrowOffError):  # the new have no slot yet
+        recover_vault(service, second, actor=admin, email=jan.email, label="x")
     plugged.append(jan.key)
     client = VaultClient(service, jan.session, trusted_escrow_key=second.public_key)
     opened = client.open_with_key()
@@ -410,7 +499,7 @@ def test_a_new_escrow_key_or_escrow_off_takes_every_old_escrow_slot_away(
         second.public_key
     ]
     approved(service, admin, jan.email)
-    assert recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="y")
+    assert recover_vault(service, second, actor=admin, email=jan.email, label="y")
 
     # An escrow slot from before revision 0013 names no key: replaced as the vault opens.
     with store.transaction() as db:
@@ -420,7 +509,7 @@ def test_a_new_escrow_key_or_escrow_off_takes_every_old_escrow_slot_away(
             .values(sealed_to=None)
         )
     with pytest.raises(VaultEscrowOffError):
-        recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="z")
+        recover_vault(service, second, actor=admin, email=jan.email, label="z")
     reopened = client.open_with_key()
     assert [s.sealed_to for s in reopened.slots if s.kind is VaultSlotKind.ESCROW] == [
         second.public_key
@@ -430,7 +519,7 @@ def test_a_new_escrow_key_or_escrow_off_takes_every_old_escrow_slot_away(
     assert off.slots_removed == 1
     assert not [s for s in client.summary().slots if s.kind is VaultSlotKind.ESCROW]
     with pytest.raises(VaultEscrowOffError):
-        recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="x")
+        recover_vault(service, second, actor=admin, email=jan.email, label="x")
     changes = [
         e.details
         for e in service.audit.events(actor=admin)
@@ -449,7 +538,7 @@ def test_the_store_takes_an_escrow_slot_only_sealed_to_the_policys_key(
     plugged.append(jan.key)
     opened = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key).open_with_key()
     proof = crypto.write_proof(opened._key(), vault_id=opened.vault_id)
-    other = make_escrow(ANNA, PIET).public_key
+    other = two_keys().public_key
     stale = escrow_slot(other, opened._key(), vault_id=opened.vault_id)
     with pytest.raises(VaultEscrowSlotMissingError):
         service.vault.add_slot(jan.session, proof, stale)
@@ -475,7 +564,7 @@ def test_the_escrow_slot_leaves_the_store_once_on_a_request_another_administrato
     """Review finding 3: one person with both share files and both passphrases opened any
     vault alone; now the store asks for a second administrator as well."""
     service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
-    key = both_shares(escrow)
+    key = escrow
     with pytest.raises(VaultEscrowNotApprovedError):  # both shares, one administrator
         recover_vault(service, key, actor=admin, email=jan.email, label="x")
 
@@ -500,7 +589,12 @@ def test_the_escrow_slot_leaves_the_store_once_on_a_request_another_administrato
     with pytest.raises(VaultEscrowNotApprovedError):  # nor use it
         service.vault.escrow_slot(actor=KEES_ADMIN, email=jan.email)
 
-    printed = recover_vault(service, key, actor=PIET_ADMIN, email=jan.email, label="Helpdesk")
+    # Piet opens his layer at his workstation; the other key's holder finishes at theirs,
+    # and only one of the two who asked and approved may.
+    half = open_first_layer(service, key.first, actor=PIET_ADMIN, email=jan.email)
+    with pytest.raises(VaultEscrowNotApprovedError):
+        finish_opening(service, key.second, half, actor=KEES_ADMIN, label="Helpdesk")
+    printed = finish_opening(service, key.second, half, actor=admin, label="Helpdesk")
     VaultClient(service, jan.session).open_with_recovery_key(printed.formatted())
     with pytest.raises(VaultEscrowNotApprovedError):  # once
         service.vault.escrow_slot(actor=admin, email=jan.email)
@@ -515,7 +609,7 @@ def test_the_escrow_slot_leaves_the_store_once_on_a_request_another_administrato
         ("vault.escrow_requested", admin.label, asked.request_id),
         ("vault.escrow_approved", PIET_ADMIN.label, asked.request_id),
         ("vault.escrow_used", PIET_ADMIN.label, asked.request_id),
-        ("vault.escrow_used", PIET_ADMIN.label, None),  # the printed key added
+        ("vault.escrow_used", admin.label, None),  # the printed key added
     ]
 
 
@@ -528,7 +622,7 @@ def test_an_escrow_request_holds_a_day_and_asks_only_what_the_escrow_can_open(
     jan, _ = jan_with_vault(service, admin, plugged)  # made while escrow was off
     with pytest.raises(VaultEscrowOffError):
         service.vault.request_escrow(actor=admin, email=jan.email)
-    escrow = make_escrow(ANNA, PIET)
+    escrow = two_keys()
     service.policy.set_vault_escrow_key(escrow.public_key, actor=admin)
     with pytest.raises(VaultEscrowOffError):  # no escrow slot until Jan opens it again
         service.vault.request_escrow(actor=admin, email=jan.email)
@@ -547,7 +641,7 @@ def test_an_escrow_request_holds_a_day_and_asks_only_what_the_escrow_can_open(
     unused = approved(service, admin, jan.email)
     clock.advance(hours=24)
     with pytest.raises(VaultEscrowNotApprovedError):
-        recover_vault(service, both_shares(escrow), actor=admin, email=jan.email, label="x")
+        recover_vault(service, escrow, actor=admin, email=jan.email, label="x")
     assert unused not in [r.request_id for r in service.vault.escrow_requests(actor=admin)]
 
 
@@ -580,7 +674,7 @@ def test_through_the_server_two_administrator_accounts_are_two_people(
             client.vault.approve_escrow(actor=anna_again, request_id=asked.request_id)
         client.vault.approve_escrow(actor=piet, request_id=asked.request_id)
         printed = recover_vault(
-            client, both_shares(escrow), actor=anna_again, email=jan.email, label="Helpdesk"
+            client, escrow, actor=anna_again, email=jan.email, label="Helpdesk", finisher=piet
         )
     jan_now = past_sign_in(service, jan.email)
     assert VaultClient(service, jan_now).open_with_recovery_key(printed.formatted())
@@ -639,13 +733,13 @@ def test_an_approval_for_an_earlier_escrow_key_opens_nothing(
     told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
 ) -> None:
     service, plugged = told_service
-    first = make_escrow(ANNA, PIET)
+    first = two_keys()
     service.policy.set_vault_escrow_key(first.public_key, actor=admin)
     jan, _ = jan_with_vault(service, admin, plugged, first.public_key)
     approved(service, admin, jan.email)
-    second = make_escrow(ANNA, PIET)
+    second = two_keys()
     service.policy.set_vault_escrow_key(second.public_key, actor=admin)
     plugged.append(jan.key)
     VaultClient(service, jan.session, trusted_escrow_key=second.public_key).open_with_key()
     with pytest.raises(VaultEscrowNotApprovedError):
-        recover_vault(service, both_shares(second), actor=admin, email=jan.email, label="x")
+        recover_vault(service, second, actor=admin, email=jan.email, label="x")
