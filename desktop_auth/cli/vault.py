@@ -13,11 +13,14 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_auth.cli.admin import sign_in_here
 from desktop_auth.cli.context import CliContext
+from desktop_auth.cli.keys import read_key_file
 from desktop_auth.errors import (
+    ImportUnreadableError,
     VaultEntryNotFoundError,
     VaultNoCodeLeftError,
     VaultNotFoundError,
@@ -51,7 +54,9 @@ def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> Non
     add = commands.add_parser("add", help=t("cli.cmd.vault_add"))
     add.add_argument("service", help=t("cli.arg.vault_service"))
     add.add_argument("--account", default="", help=t("cli.opt.vault_account"))
-    add.add_argument("--notes", default="", help=t("cli.opt.vault_notes"))
+    # A file, not the note itself: a command line is readable by every user of the machine
+    # (ps, /proc) and kept in shell histories; standard input carries the codes.
+    add.add_argument("--notes-file", type=Path, help=t("cli.opt.vault_notes_file"))
     add.set_defaults(handler=add_entry)
 
 
@@ -141,6 +146,15 @@ def use_code(ctx: CliContext) -> int:
     return 0
 
 
+def _notes(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return read_key_file(path).decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ImportUnreadableError(path=str(path)) from None
+
+
 def add_entry(ctx: CliContext) -> int:
     """A new entry; its codes come on standard input, in any layout the services print."""
     args = ctx.args
@@ -154,7 +168,7 @@ def add_entry(ctx: CliContext) -> int:
             service=args.service,
             account=args.account,
             codes=tuple(StoredCode(code=code) for code in codes),
-            notes=args.notes,
+            notes=_notes(args.notes_file),
         )
     )
     ctx.out("cli.vault.added", service=entry.content.service, count=len(entry.content.codes))

@@ -16,7 +16,7 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.vault.client import VaultClient, codes_from
 from desktop_auth.vault.entries import EntryContent
-from tests.helpers import USER_PASSWORD
+from tests.helpers import USER_PASSWORD, past_sign_in
 from tests.unit.cli.conftest import Cli
 from tests.webauthn_helpers import hardware_key, make_user_with_key
 
@@ -59,7 +59,9 @@ def vault_cli(cli: Cli, *argv: str, stdin: str = "") -> tuple[int, str, str]:
     )
 
 
-def test_list_use_and_add_through_the_key(initialized_here: Cli, jans_vault: str) -> None:
+def test_list_use_and_add_through_the_key(
+    initialized_here: Cli, jans_vault: str, tmp_path: Path, plugged: list[SoftAuthenticator]
+) -> None:
     cli = initialized_here
     code, out, err = vault_cli(cli, "list")
     assert (code, err) == (0, "")
@@ -74,17 +76,37 @@ def test_list_use_and_add_through_the_key(initialized_here: Cli, jans_vault: str
     code, _out, err = vault_cli(cli, "use", "GitHub")
     assert code != 0 and "Every code of that service is used" in err
 
+    # A note comes from a file: on the command line every user of the machine would see it.
+    notes = tmp_path / "note.txt"
+    notes.write_text("PIN-hint: de verjaardag van oma\n", encoding="utf-8")
+    code, _out, err = vault_cli(cli, "add", "Microsoft", "--notes", "x", stdin="4938 2019\n")
+    assert code != 0 and "Cannot read the file x." in err  # a path, never the note itself
+    notes_in_latin1 = tmp_path / "latin1.txt"
+    notes_in_latin1.write_bytes("café".encode("latin-1"))
+    code, _out, err = vault_cli(
+        cli, "add", "Microsoft", "--notes-file", str(notes_in_latin1), stdin="4938 2019\n"
+    )
+    assert code != 0 and "UTF-8" in err
     code, out, err = vault_cli(
         cli,
         "add",
         "Microsoft",
         "--account",
         "jan@outlook.com",
+        "--notes-file",
+        str(notes),
         stdin="1. 4938 2019   2. 4923 8821\n",
     )
     assert (code, err) == (0, "") and "Added Microsoft with 2 codes." in out
     code, out, _err = vault_cli(cli, "show", "Microsoft")
     assert "4938 2019" in out and "4923 8821" in out
+    service = AuthService.open(load_config())
+    try:
+        opened = VaultClient(service, past_sign_in(service, JAN)).open_with_key()
+        [entry] = [e for e in opened.entries() if e.content.service == "Microsoft"]
+        assert entry.content.notes == "PIN-hint: de verjaardag van oma"
+    finally:
+        service.close()
 
 
 def test_the_printed_key_opens_it_without_a_key(
