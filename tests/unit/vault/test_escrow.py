@@ -6,8 +6,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import os
+import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 from typing import cast
 
 import pytest
@@ -59,6 +63,7 @@ from desktop_auth.vault.escrow import (
 )
 from desktop_auth.vault.recovery_key import RecoveryKey
 from desktop_auth.vocabulary import Role, SecurityNotice, VaultSlotKind
+from tests.conftest import ENGINES
 from tests.helpers import MemoryKeyring, PinnedClock, make_service, past_sign_in
 from tests.remote_helpers import serving
 from tests.webauthn_helpers import KeyUser, hardware_key, make_user_with_key
@@ -743,3 +748,55 @@ def test_an_approval_for_an_earlier_escrow_key_opens_nothing(
     VaultClient(service, jan.session, trusted_escrow_key=second.public_key).open_with_key()
     with pytest.raises(VaultEscrowNotApprovedError):
         recover_vault(service, second, actor=admin, email=jan.email, label="x")
+
+
+def at_once(*calls: Callable[[], object]) -> list[object]:
+    """Each call in its own thread, released together; what each returned or raised."""
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], object]) -> object:
+        start.wait()
+        try:
+            return call()
+        except Exception as exc:
+            return exc
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+@pytest.mark.parametrize("engine", ENGINES, indirect=True)
+def test_two_approvals_or_two_hand_outs_at_once_use_a_request_once(
+    told_service: tuple[AuthService, list[SoftAuthenticator]], admin: Actor
+) -> None:
+    """The approval and the hand-out are conditional updates: of two at once, on two
+    connections, one wins and the other is refused (on PostgreSQL the second waits for
+    the first's row lock, then finds the row taken)."""
+    service, _plugged, _escrow, jan = escrow_on_and_jans_vault(told_service, admin)
+    for _round in range(3):
+        asked = service.vault.request_escrow(actor=admin, email=jan.email)
+        approve, take = service.vault.approve_escrow, service.vault.escrow_slot
+        approvals = at_once(
+            partial(approve, actor=PIET_ADMIN, request_id=asked.request_id),
+            partial(approve, actor=KEES_ADMIN, request_id=asked.request_id),
+        )
+        won = [a for a in approvals if not isinstance(a, Exception)]
+        assert len(won) == 1, approvals
+        assert [type(a) for a in approvals if isinstance(a, Exception)] == [
+            VaultEscrowRequestNotFoundError
+        ]
+        approver = PIET_ADMIN if won[0].approved_by == PIET_ADMIN.label else KEES_ADMIN
+        hand_outs = at_once(
+            partial(take, actor=admin, email=jan.email),
+            partial(take, actor=approver, email=jan.email),
+        )
+        assert len([h for h in hand_outs if not isinstance(h, Exception)]) == 1, hand_outs
+        assert [type(h) for h in hand_outs if isinstance(h, Exception)] == [
+            VaultEscrowNotApprovedError
+        ]
+    approved_events = [
+        e
+        for e in service.audit.events(subject=jan.email)
+        if e.event_type == "vault.escrow_approved"
+    ]
+    assert len(approved_events) == 3
