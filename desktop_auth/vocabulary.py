@@ -113,6 +113,8 @@ class SecurityNotice(StrEnum):
     #: Asked, before any second administrator approves: the owner can still object.
     VAULT_ESCROW_REQUESTED = "vault_escrow_requested"
     VAULT_ESCROW_USED = "vault_escrow_used"
+    #: An administrator withdrew the request before it was used: nothing is opened.
+    VAULT_ESCROW_CANCELLED = "vault_escrow_cancelled"
 
 
 class UserVerification(StrEnum):
@@ -185,6 +187,8 @@ class AuditEventType(StrEnum):
     #: An administrator asked to open a user's vault with the escrow; a second approved.
     VAULT_ESCROW_REQUESTED = "vault.escrow_requested"
     VAULT_ESCROW_APPROVED = "vault.escrow_approved"
+    #: ...or withdrew it (the owner objected, or it was asked for in error).
+    VAULT_ESCROW_CANCELLED = "vault.escrow_cancelled"
     #: Two administrators opened a user's vault with the organisation's escrow key.
     VAULT_ESCROW_USED = "vault.escrow_used"
     #: A change to a vault without proof of its key: a session used without the key.

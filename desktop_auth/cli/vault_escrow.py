@@ -45,6 +45,9 @@ def add_commands(vault: argparse.ArgumentParser, t: Callable[[str], str]) -> Non
     approving = steps.add_parser("approve", help=t("cli.cmd.vault_escrow_approve"))
     approving.add_argument("request", metavar="REQUEST", help=t("cli.arg.escrow_request"))
     approving.set_defaults(handler=approve_opening)
+    cancelling = steps.add_parser("cancel", help=t("cli.cmd.vault_escrow_cancel"))
+    cancelling.add_argument("request", metavar="REQUEST", help=t("cli.arg.escrow_request"))
+    cancelling.set_defaults(handler=cancel_opening)
     listing = steps.add_parser("requests", help=t("cli.cmd.vault_escrow_requests"))
     listing.set_defaults(handler=list_requests)
     opening = steps.add_parser("open", help=t("cli.cmd.vault_escrow_open"))
@@ -178,6 +181,15 @@ def approve_opening(ctx: CliContext) -> int:
         requested_by=approved.requested_by,
         until=approved.expires_at,
     )
+    return 0
+
+
+def cancel_opening(ctx: CliContext) -> int:
+    service = ctx.service()
+    withdrawn = service.vault.cancel_escrow(
+        actor=service.accounts.local_administrator(), request_id=ctx.args.request
+    )
+    ctx.out("cli.vault_escrow.cancelled", request=withdrawn.request_id, email=withdrawn.email)
     return 0
 
 

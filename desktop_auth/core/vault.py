@@ -477,6 +477,15 @@ class VaultStorage:
         with self._ctx.store.transaction() as db:
             return vault_escrow.approve(self._ctx, db, actor, request_id)
 
+    def cancel_escrow(self, *, actor: Actor, request_id: str) -> EscrowRequest:
+        """Withdraw a request before its slot is taken (the owner objected, or it was
+        asked in error); any administrator may.  The owner is told."""
+        self._guard.require(Action.RECOVER_VAULT, actor)
+        with self._ctx.store.transaction() as db:
+            withdrawn = vault_escrow.cancel(self._ctx, db, actor, request_id)
+        self._ctx.notify(SecurityNotice.VAULT_ESCROW_CANCELLED, withdrawn.email)
+        return withdrawn
+
     def escrow_requests(self, *, actor: Actor) -> list[EscrowRequest]:
         """Open requests, waiting or approved, oldest first: what a second administrator
         looks at before approving."""

@@ -144,6 +144,36 @@ def approve(ctx: ServiceContext, db: DbSession, actor: Actor, request_id: str) -
     return _shown(row, user)
 
 
+def cancel(ctx: ServiceContext, db: DbSession, actor: Actor, request_id: str) -> EscrowRequest:
+    """Withdraw a request not yet used (it ends now), audited.  Any administrator may: the
+    safe direction, and how the owner's objection is heard — by the helpdesk, or by a
+    third administrator while the two who asked and approved are out of reach."""
+    now = ctx.now()
+    row, user, vault = _open_request(db, request_id, now)
+    # Only while nobody took the slot on it meanwhile: a withdrawal never races a use.
+    ended = db.execute(
+        update(VaultEscrowRequest)
+        .where(
+            VaultEscrowRequest.id == row.id,
+            VaultEscrowRequest.used_at.is_(None),
+            VaultEscrowRequest.expires_at > now,
+        )
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if ended.rowcount != 1:  # type: ignore[attr-defined]
+        raise VaultEscrowRequestNotFoundError()
+    db.refresh(row)
+    ctx.audit(
+        db,
+        AuditEventType.VAULT_ESCROW_CANCELLED,
+        actor=_label(db, actor),
+        subject=user.email,
+        details={"vault": vault.vault_id, "request": row.request_id},
+    )
+    return _shown(row, user)
+
+
 def pending(db: DbSession, now: datetime) -> list[EscrowRequest]:
     """Requests neither used nor expired, oldest first."""
     found = db.execute(

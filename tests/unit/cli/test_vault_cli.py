@@ -287,3 +287,11 @@ def test_a_borrowed_user_name_is_not_a_second_administrator(
     assert code != 0 and "a second administrator" in err
     code, out, _err = cli("admin", "vault", "escrow", "requests")
     assert f"asked by cli:{me}@" in out and "cli:piet@" not in out
+
+    # The owner objects: the helpdesk withdraws the request.
+    code, out, err = cli("--language", "nl", "admin", "vault", "escrow", "cancel", request)
+    assert (code, err) == (0, "") and f"Ingetrokken: verzoek {request}" in out
+    code, out, _err = cli("admin", "vault", "escrow", "requests")
+    assert "No requests" in out
+    code, _out, err = cli("admin", "vault", "escrow", "cancel", request)
+    assert code != 0 and "Traceback" not in err

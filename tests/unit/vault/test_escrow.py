@@ -800,3 +800,42 @@ def test_two_approvals_or_two_hand_outs_at_once_use_a_request_once(
         if e.event_type == "vault.escrow_approved"
     ]
     assert len(approved_events) == 3
+
+
+def test_any_administrator_withdraws_a_request_before_it_is_used(
+    told_service: tuple[AuthService, list[SoftAuthenticator]],
+    admin: Actor,
+    heard: list[tuple[SecurityNotice, str]],
+) -> None:
+    """Issue 17: the owner, told of a request, could only object by calling the helpdesk,
+    and the helpdesk could not take the request back."""
+    service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
+    asked = approved(service, admin, jan.email)
+    employee = Actor.for_session(jan.session)
+    with pytest.raises(PermissionDeniedError):
+        service.vault.cancel_escrow(actor=employee, request_id=asked)
+    # A third administrator may: the safe direction.
+    withdrawn = service.vault.cancel_escrow(actor=KEES_ADMIN, request_id=f" {asked.lower()}")
+    assert withdrawn.request_id == asked and withdrawn.email == jan.email
+    assert heard[-1] == (SecurityNotice.VAULT_ESCROW_CANCELLED, jan.email)
+    assert service.vault.escrow_requests(actor=admin) == []
+    with pytest.raises(VaultEscrowNotApprovedError):  # it opens nothing now
+        recover_vault(service, escrow, actor=admin, email=jan.email, label="x")
+    with pytest.raises(VaultEscrowRequestNotFoundError):  # once
+        service.vault.cancel_escrow(actor=admin, request_id=asked)
+    with pytest.raises(VaultEscrowRequestNotFoundError):
+        service.vault.approve_escrow(actor=KEES_ADMIN, request_id=asked)
+    with pytest.raises(VaultEscrowRequestNotFoundError):
+        service.vault.cancel_escrow(actor=admin, request_id="2222-3333-4444")
+
+    used = approved(service, admin, jan.email)
+    half = open_first_layer(service, escrow.first, actor=admin, email=jan.email)
+    with pytest.raises(VaultEscrowRequestNotFoundError):  # too late once the slot is out
+        service.vault.cancel_escrow(actor=admin, request_id=used)
+    assert finish_opening(service, escrow.second, half, actor=admin, label="Helpdesk")
+    audited = [
+        (e.event_type, e.actor, e.details.get("request"))
+        for e in service.audit.events(subject=jan.email)
+        if e.event_type == "vault.escrow_cancelled"
+    ]
+    assert audited == [("vault.escrow_cancelled", KEES_ADMIN.label, asked)]
