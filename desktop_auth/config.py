@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from desktop_auth.core.escrow_key import escrow_key_halves
+from desktop_auth.core.escrow_key import escrow_key_halves, is_single_key
 from desktop_auth.core.mail_settings import SmtpSettings
 from desktop_auth.core.password_cost import Argon2Parameters
 from desktop_auth.errors import (
@@ -157,6 +157,11 @@ def _escrow_key_from(value: Any, path: Path) -> str:
     is compared with, and importing cryptography here would slow every start."""
     if isinstance(value, str) and escrow_key_halves(value) is not None:
         return value
+    if isinstance(value, str) and is_single_key(value):
+        # The earlier one-key form, left by an upgrade that switched that escrow off: it
+        # pins nothing (the vault screen tells the user, who tells IT), rather than
+        # keeping the workstation from starting.
+        return ""
     raise ConfigEscrowKeyError(path=str(path))
 
 

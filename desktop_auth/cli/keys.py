@@ -44,6 +44,20 @@ def write_new_private_file(path: Path, content: bytes) -> None:
         raise KeyFileUnwritableError(path=str(path)) from exc
 
 
+def fill_private_file(path: Path, content: bytes) -> None:
+    """Write a file ``write_new_private_file`` made (empty) a moment before: it keeps its
+    0600, and a failed write leaves nothing behind."""
+    try:
+        with path.open("r+b") as fh:
+            fh.write(content)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise KeyFileUnwritableError(path=str(path)) from exc
+
+
 def export_key(ctx: CliContext) -> int:
     path: Path = ctx.args.file
     if path.exists():

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_auth.cli.context import CliContext
-from desktop_auth.cli.keys import read_key_file, write_new_private_file
+from desktop_auth.cli.keys import fill_private_file, read_key_file, write_new_private_file
 from desktop_auth.errors import KeyExportExistsError
 
 if TYPE_CHECKING:  # loaded only by the commands that use it: cryptography is slow to load
@@ -124,14 +124,19 @@ def open_first_layer(ctx: CliContext) -> int:
     from desktop_auth.vault import escrow
 
     half_file: Path = ctx.args.half_file
-    if half_file.exists():  # before the slot is taken: a used approval is not given back
-        raise KeyExportExistsError(path=str(half_file))
     key = _administrator_key(ctx)
-    service = ctx.service()
-    half = escrow.open_first_layer(
-        service, key, actor=service.accounts.local_administrator(), email=ctx.args.email
-    )
-    write_new_private_file(half_file, half.to_file())
+    # Made (new, 0600) before the slot is taken: a used approval is not given back, so a
+    # file that cannot be written must fail first.
+    write_new_private_file(half_file, b"")
+    try:
+        service = ctx.service()
+        half = escrow.open_first_layer(
+            service, key, actor=service.accounts.local_administrator(), email=ctx.args.email
+        )
+        fill_private_file(half_file, half.to_file())
+    except BaseException:
+        half_file.unlink(missing_ok=True)
+        raise
     ctx.out("cli.vault_escrow.half_opened", email=half.email, path=str(half_file))
     return 0
 
@@ -153,6 +158,9 @@ def finish_opening(ctx: CliContext) -> int:
     # Shown once, on purpose, as a temporary password is: the helpdesk hands it over.
     print(f"\n    {recovery_key.formatted()}\n")
     ctx.out("cli.vault_escrow.opened_note")
+    # With the second key it would open the vault key again, until the owner re-keys.
+    ctx.args.half_file.unlink(missing_ok=True)
+    ctx.out("cli.vault_escrow.half_removed", path=str(ctx.args.half_file))
     return 0
 
 

@@ -36,7 +36,6 @@ from desktop_auth.vocabulary import Method
 logger = logging.getLogger(__name__)
 #: The policy's sections: settings inside them are named "section.name".
 SECTIONS = ("passwords", "throttle")
-#: An X25519 public key.
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -39,8 +39,9 @@ from desktop_auth.vocabulary import AuditEventType, Role, VaultSlotKind
 #: Long enough for a second administrator to be reached; short enough that an approval
 #: left lying about is not a standing licence.
 REQUEST_LIFETIME: Final = timedelta(hours=24)
-#: Between handing out the slot and adding the printed key made with it: one sitting.
-FINISH_WITHIN: Final = timedelta(minutes=15)
+#: Between handing out the slot and adding the printed key made with it: one sitting of
+#: two people at two workstations, the file passed between them.
+FINISH_WITHIN: Final = timedelta(hours=1)
 #: How long an account put in someone else's hands stays out of the two-person rule.
 HANDOVER_QUIET: Final = timedelta(days=7)
 #: What another administrator can do to an account that lets them sign in to it.
@@ -215,7 +216,8 @@ def take_approval(
 
 
 def finish_approval(db: DbSession, vault: Vault, actor: Actor, now: datetime) -> None:
-    """The printed key that ``actor`` made with the slot just handed out, once."""
+    """The printed key made with the slot just handed out on a request ``actor`` took
+    part in (the store does not record which of the two took the slot), once."""
     identity = administrator_identity(actor)
     row = db.execute(
         select(VaultEscrowRequest)

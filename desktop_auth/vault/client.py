@@ -256,7 +256,9 @@ class VaultClient:
     def _escrow_slots(self, vault_key: VaultKey, vault_id: str) -> list[NewSlot]:
         """The escrow slot the policy asks for, if it asks for one."""
         escrow_key = self._trusted_policy_escrow_key()
-        return [escrow_slot(escrow_key, vault_key, vault_id=vault_id)] if escrow_key else []
+        if not escrow_key:
+            return []
+        return [escrow_slot(escrow_key, vault_key, vault_id=vault_id, owner=self._session.email)]
 
     def _opened(self, state: SealedVault, vault_key: VaultKey) -> OpenVault:
         """The vault, opened; given its escrow slot first if the policy has one and the
@@ -271,7 +273,9 @@ class VaultClient:
             state = self._service.vault.add_slot(
                 self._session,
                 crypto.write_proof(vault_key, vault_id=state.vault_id),
-                escrow_slot(escrow_key, vault_key, vault_id=state.vault_id),
+                escrow_slot(
+                    escrow_key, vault_key, vault_id=state.vault_id, owner=self._session.email
+                ),
             )
         return OpenVault(self, state, vault_key)
 
@@ -314,8 +318,9 @@ def _key_slot(
     )
 
 
-def escrow_slot(escrow_key: str, vault_key: VaultKey, *, vault_id: str) -> NewSlot:
-    """The slot a vault carries while the policy has an escrow key (``vault.escrow``)."""
+def escrow_slot(escrow_key: str, vault_key: VaultKey, *, vault_id: str, owner: str) -> NewSlot:
+    """The slot a vault carries while the policy has an escrow key (``vault.escrow``);
+    ``owner``: the address the workstation signed in, bound into both layers."""
     slot_id = str(uuid.uuid4())
     return NewSlot(
         slot_id=slot_id,
@@ -323,7 +328,7 @@ def escrow_slot(escrow_key: str, vault_key: VaultKey, *, vault_id: str) -> NewSl
         label="Organisation escrow",
         sealed_to=escrow_key,
         wrapped_key=crypto.seal_for_escrow(
-            *_halves(escrow_key), vault_key, vault_id=vault_id, slot_id=slot_id
+            *_halves(escrow_key), vault_key, vault_id=vault_id, slot_id=slot_id, owner=owner
         ),
     )
 

@@ -130,9 +130,17 @@ def recovery_key_wrapping_key(recovery_key: bytes, *, vault_id: str) -> bytes:
 
 
 def _escrow_wrapping_key(
-    shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes, vault_id: str
+    shared: bytes, ephemeral: bytes, recipient: bytes, info: bytes, vault_id: str, owner: str
 ) -> bytes:
-    return _hkdf(shared, _associated(info, vault_id) + ephemeral + recipient)
+    bound = _associated(info, vault_id, escrow_owner(owner))
+    return _hkdf(shared, bound + ephemeral + recipient)
+
+
+def escrow_owner(email: str) -> str:
+    """Whose vault an escrow slot is, as bound into both its layers: the owner's address
+    as an administrator types it, in one case.  Bound so that a store handing out another
+    vault's slot for the address asked about gets that slot refused, not unwrapped."""
+    return email.strip().lower()
 
 
 def _shared_secret(private_key: X25519PrivateKey, ephemeral_public: bytes) -> bytes:
@@ -142,49 +150,61 @@ def _shared_secret(private_key: X25519PrivateKey, ephemeral_public: bytes) -> by
         raise VaultWrongKeyError() from None
 
 
-def _to_recipient(recipient_public: bytes, info: bytes, vault_id: str) -> tuple[bytes, bytes]:
+def _to_recipient(
+    recipient_public: bytes, info: bytes, vault_id: str, owner: str
+) -> tuple[bytes, bytes]:
     """A one-time key pair's public half and the wrapping key it shares with the
     recipient (ECIES: X25519, then HKDF bound to the vault, both public keys and ``info``)."""
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes_raw()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
-    wrapping = _escrow_wrapping_key(shared, ephemeral_public, recipient_public, info, vault_id)
+    wrapping = _escrow_wrapping_key(
+        shared, ephemeral_public, recipient_public, info, vault_id, owner
+    )
     return ephemeral_public, wrapping
 
 
 def _from_sender(
-    private_key: X25519PrivateKey, sealed: bytes, info: bytes, vault_id: str
+    private_key: X25519PrivateKey, sealed: bytes, info: bytes, vault_id: str, owner: str
 ) -> tuple[bytes, bytes]:
     """The wrapping key ``_to_recipient`` made for ``private_key``, and what it sealed."""
     ephemeral_public, rest = sealed[:ESCROW_KEY_BYTES], sealed[ESCROW_KEY_BYTES:]
     recipient = private_key.public_key().public_bytes_raw()
     shared = _shared_secret(private_key, ephemeral_public)
-    return _escrow_wrapping_key(shared, ephemeral_public, recipient, info, vault_id), rest
+    wrapping = _escrow_wrapping_key(shared, ephemeral_public, recipient, info, vault_id, owner)
+    return wrapping, rest
 
 
 def seal_for_escrow(
-    first_public: bytes, second_public: bytes, vault_key: VaultKey, *, vault_id: str, slot_id: str
+    first_public: bytes,
+    second_public: bytes,
+    vault_key: VaultKey,
+    *,
+    vault_id: str,
+    slot_id: str,
+    owner: str,
 ) -> bytes:
     """The vault key sealed to two administrators' keys, one inside the other: wrapped
     as every slot is under a key shared with the second administrator's key, and that
     sealed under a key shared with the first's (each ECIES with a one-time X25519 key,
-    bound to vault and slot).  The first administrator's key opens only a layer that
+    bound to vault, slot and ``owner``'s address, ``escrow_owner``).  The first
+    administrator's key opens only a layer that
     the second's alone can open: neither key, nor its holder, opens a vault alone."""
-    ephemeral, wrapping = _to_recipient(second_public, _ESCROW_INNER_INFO, vault_id)
+    ephemeral, wrapping = _to_recipient(second_public, _ESCROW_INNER_INFO, vault_id, owner)
     inner = ephemeral + wrap_vault_key(
         wrapping, vault_key, vault_id=vault_id, slot_id=slot_id, kind="escrow"
     )
-    ephemeral, wrapping = _to_recipient(first_public, _ESCROW_OUTER_INFO, vault_id)
+    ephemeral, wrapping = _to_recipient(first_public, _ESCROW_OUTER_INFO, vault_id, owner)
     return ephemeral + _seal(wrapping, inner, _associated(_ESCROW_OUTER_INFO, vault_id, slot_id))
 
 
 def open_escrow_outer(
-    first_key: X25519PrivateKey, wrapped: bytes, *, vault_id: str, slot_id: str
+    first_key: X25519PrivateKey, wrapped: bytes, *, vault_id: str, slot_id: str, owner: str
 ) -> bytes:
     """The first administrator's step: the inner layer, still sealed to the second
     administrator's key.  ``VaultWrongKeyError`` for another key and for a slot altered
     or moved alike."""
-    wrapping, sealed = _from_sender(first_key, wrapped, _ESCROW_OUTER_INFO, vault_id)
+    wrapping, sealed = _from_sender(first_key, wrapped, _ESCROW_OUTER_INFO, vault_id, owner)
     try:
         return _open(wrapping, sealed, _associated(_ESCROW_OUTER_INFO, vault_id, slot_id))
     except InvalidTag:
@@ -192,11 +212,11 @@ def open_escrow_outer(
 
 
 def open_escrow_inner(
-    second_key: X25519PrivateKey, inner: bytes, *, vault_id: str, slot_id: str
+    second_key: X25519PrivateKey, inner: bytes, *, vault_id: str, slot_id: str, owner: str
 ) -> VaultKey:
     """The second administrator's step: the vault key from the layer the first opened.
     ``VaultWrongKeyError`` for another key and for a layer altered or moved alike."""
-    wrapping, rest = _from_sender(second_key, inner, _ESCROW_INNER_INFO, vault_id)
+    wrapping, rest = _from_sender(second_key, inner, _ESCROW_INNER_INFO, vault_id, owner)
     return unwrap_vault_key(wrapping, rest, vault_id=vault_id, slot_id=slot_id, kind="escrow")
 
 

@@ -162,11 +162,14 @@ def open_first_layer(
     escrowed = service.vault.escrow_slot(actor=actor, email=email)
     if not _is_half(key, escrowed.escrow_key, 0):
         raise VaultEscrowNotFirstKeyError()  # the key changed in between
+    # Bound to the address typed here, not to what the store says: a store that hands
+    # out another vault's slot gets it refused, never unwrapped for the wrong person.
     inner = crypto.open_escrow_outer(
         key.private_key,
         escrowed.wrapped_key,
         vault_id=escrowed.vault_id,
         slot_id=escrowed.slot_id,
+        owner=email,
     )
     return HalfOpened(
         email=email,
@@ -187,7 +190,7 @@ def finish_opening(
     if not _is_half(key, half.escrow_key, 1):
         raise VaultEscrowNotSecondKeyError()
     vault_key = crypto.open_escrow_inner(
-        key.private_key, half.inner, vault_id=half.vault_id, slot_id=half.slot_id
+        key.private_key, half.inner, vault_id=half.vault_id, slot_id=half.slot_id, owner=half.email
     )
     recovery_key = RecoveryKey.new()
     slot = recovery_slot(half.vault_id, vault_key, recovery_key, label)

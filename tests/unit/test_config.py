@@ -68,7 +68,6 @@ def test_c4_a_database_password_in_the_file_is_refused(tmp_path: Path) -> None:
         ('database_url = "::not a url::"\n', "database_url_invalid"),
         ('vault_escrow_key = "not base64!"\n', "config_escrow_key"),
         ('vault_escrow_key = "AAAA"\n', "config_escrow_key"),  # 3 bytes, not a key
-        (f'vault_escrow_key = "{"A" * 43}="\n', "config_escrow_key"),  # one key: not two
         (f'vault_escrow_key = "{"A" * 43}=:{"A" * 43}="\n', "config_escrow_key"),  # twice
         ("vault_escrow_key = 12\n", "config_escrow_key"),
     ],
@@ -80,11 +79,16 @@ def test_bad_files_get_a_clear_error(tmp_path: Path, text: str, code: str) -> No
 
 
 def test_the_escrow_key_is_pinned_only_by_the_file_it_deploys(tmp_path: Path) -> None:
-    key = ":".join(base64.b64encode(os.urandom(32)).decode() for _ in range(2))
+    key = ":".join(base64.b64encode(os.urandom(31) + b"\x01").decode() for _ in range(2))
     path = write(tmp_path / "c.toml", f'vault_escrow_key = "{key}"\n')
     assert load_config(config_path=path, environ={}).vault_escrow_key == key
     without = write(tmp_path / "without.toml", 'language = "nl"\n')
     assert load_config(config_path=without, environ={}).vault_escrow_key == ""
+    # The earlier one-key form, left by an upgrade that switched that escrow off: it
+    # pins nothing, and the workstation still starts.
+    single = base64.b64encode(os.urandom(31) + b"\x01").decode()  # below the field prime
+    older = write(tmp_path / "older.toml", f'vault_escrow_key = "{single}"\n')
+    assert load_config(config_path=older, environ={}).vault_escrow_key == ""
 
 
 def test_an_explicit_missing_file_is_an_error(tmp_path: Path) -> None:

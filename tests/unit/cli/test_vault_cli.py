@@ -235,6 +235,9 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     code, _out, err = escrow_open(cli, piet, half, stdin=PIET)
     assert code != 0 and "not the first administrator's key" in err and not half.exists()
+    nowhere = tmp_path / "missing" / "jan.half"  # refused before the approval is used
+    code, _out, err = escrow_open(cli, anna, nowhere, stdin=ANNA)
+    assert code != 0 and "Traceback" not in err and not nowhere.exists()
     code, out, err = escrow_open(cli, anna, half, stdin=ANNA)
     assert (code, err) == (0, ""), err
     assert f"Give {half} to the second administrator" in out
@@ -250,6 +253,7 @@ def test_escrow_from_init_to_a_new_printed_key_for_a_user_who_lost_everything(
     assert (code, err) == (0, ""), err
     [printed] = [line.strip() for line in out.splitlines() if line.count("-") == 7]
     assert printed != jans_vault
+    assert not half.exists() and f"{half} is deleted" in out  # it opened the vault key
     code, out, err = vault_cli(cli, "--recovery-key-stdin", "list", stdin=printed + "\n")
     assert (code, err) == (0, "") and "GitHub" in out
 

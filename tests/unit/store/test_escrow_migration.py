@@ -87,4 +87,28 @@ def test_an_escrow_of_one_key_is_switched_off_and_two_keys_fit(database_url: str
             {"two": two},
         )
         assert db.execute(select(VaultSlot.sealed_to)).scalar_one() == two
+        db.execute(text("UPDATE vault_slots SET sealed_to = NULL"))
+        db.execute(
+            text("UPDATE settings SET value = :value WHERE key = 'policy'"),
+            {"value": json.dumps({"vault_escrow_key": two, "reminder_text": "Kom op"})},
+        )
+    # Back to 0014, whose code reads one key only: the two-key escrow is switched off too.
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+    with store.transaction() as db:
+        assert get_setting(db, POLICY) == {"vault_escrow_key": "", "reminder_text": "Kom op"}
+    store.dispose()
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_store_without_escrow_is_left_as_it_was(database_url: str) -> None:
+    store = Store.open(database_url)
+    config = store._alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0014")
+    store.upgrade()  # no policy row at all
+    with store.transaction() as db:
+        assert get_setting(db, POLICY) is None
     store.dispose()

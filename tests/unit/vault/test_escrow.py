@@ -99,6 +99,17 @@ class Escrow:
         return escrow_key_of(self.first.public_bytes, self.second.public_bytes)
 
 
+def other_spelling(raw: bytes) -> str:
+    """The same 32 bytes in base64 with the last character's unused bits set: decoders
+    that do not check them read the same key."""
+    text = base64.b64encode(raw).decode()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(text[-2])
+    spelled = text[:-2] + alphabet[last | 0b11] + "="
+    assert base64.b64decode(spelled) == raw and spelled != text
+    return spelled
+
+
 def administrator_key() -> AdministratorKey:
     return AdministratorKey(X25519PrivateKey.generate())
 
@@ -131,40 +142,47 @@ def test_a_slot_sealed_to_the_escrow_opens_only_with_both_keys_in_turn_in_its_pl
     first, first_public = escrow_pair()
     second, second_public = escrow_pair()
     vault_key = VaultKey.new()
+    jan = "jan@example.nl"
     sealed = crypto.seal_for_escrow(
-        first_public, second_public, vault_key, vault_id=VAULT_ID, slot_id=SLOT_ID
+        first_public, second_public, vault_key, vault_id=VAULT_ID, slot_id=SLOT_ID, owner=jan
     )
     assert vault_key.material not in sealed
-    inner = crypto.open_escrow_outer(first, sealed, vault_id=VAULT_ID, slot_id=SLOT_ID)
+    # The address as an administrator types it: any case, spaces around.
+    inner = crypto.open_escrow_outer(
+        first, sealed, vault_id=VAULT_ID, slot_id=SLOT_ID, owner=" Jan@Example.NL "
+    )
     assert vault_key.material not in inner  # what the first administrator holds
-    opened = crypto.open_escrow_inner(second, inner, vault_id=VAULT_ID, slot_id=SLOT_ID)
+    opened = crypto.open_escrow_inner(second, inner, vault_id=VAULT_ID, slot_id=SLOT_ID, owner=jan)
     assert opened == vault_key
     other, _ = escrow_pair()
     flipped = bytes([sealed[0] ^ 1]) + sealed[1:]
+    elsewhere, piet = str(uuid.uuid4()), "piet@example.nl"
     outer_attempts = [
-        (second, sealed, VAULT_ID, SLOT_ID),  # the second key first: it opens no outer layer
-        (other, sealed, VAULT_ID, SLOT_ID),  # another organisation's escrow
-        (first, sealed, str(uuid.uuid4()), SLOT_ID),  # moved to another vault
-        (first, sealed, VAULT_ID, str(uuid.uuid4())),  # posing as another slot
-        (first, flipped, VAULT_ID, SLOT_ID),  # the one-time key altered
-        (first, bytes(32) + sealed[32:], VAULT_ID, SLOT_ID),  # a low-order point
-        (first, sealed[:20], VAULT_ID, SLOT_ID),
+        (second, sealed, VAULT_ID, SLOT_ID, jan),  # the second key first: no outer layer
+        (other, sealed, VAULT_ID, SLOT_ID, jan),  # another organisation's escrow
+        (first, sealed, elsewhere, SLOT_ID, jan),  # moved to another vault
+        (first, sealed, VAULT_ID, elsewhere, jan),  # posing as another slot
+        (first, sealed, VAULT_ID, SLOT_ID, piet),  # handed out as someone else's
+        (first, flipped, VAULT_ID, SLOT_ID, jan),  # the one-time key altered
+        (first, bytes(32) + sealed[32:], VAULT_ID, SLOT_ID, jan),  # a low-order point
+        (first, sealed[:20], VAULT_ID, SLOT_ID, jan),
     ]
-    for key, wrapped, vault_id, slot_id in outer_attempts:
+    for key, wrapped, vault_id, slot_id, owner in outer_attempts:
         with pytest.raises(VaultWrongKeyError):
-            crypto.open_escrow_outer(key, wrapped, vault_id=vault_id, slot_id=slot_id)
+            crypto.open_escrow_outer(key, wrapped, vault_id=vault_id, slot_id=slot_id, owner=owner)
     inner_attempts = [
-        (first, inner, VAULT_ID, SLOT_ID),  # the first administrator alone goes no further
-        (other, inner, VAULT_ID, SLOT_ID),
-        (second, sealed, VAULT_ID, SLOT_ID),  # the slot itself, with the outer layer on
-        (second, inner, str(uuid.uuid4()), SLOT_ID),
-        (second, inner, VAULT_ID, str(uuid.uuid4())),
-        (second, inner[:-1] + bytes([inner[-1] ^ 1]), VAULT_ID, SLOT_ID),
-        (second, bytes(32) + inner[32:], VAULT_ID, SLOT_ID),
+        (first, inner, VAULT_ID, SLOT_ID, jan),  # the first administrator alone: no further
+        (other, inner, VAULT_ID, SLOT_ID, jan),
+        (second, sealed, VAULT_ID, SLOT_ID, jan),  # the slot itself, the outer layer on
+        (second, inner, elsewhere, SLOT_ID, jan),
+        (second, inner, VAULT_ID, elsewhere, jan),
+        (second, inner, VAULT_ID, SLOT_ID, piet),
+        (second, inner[:-1] + bytes([inner[-1] ^ 1]), VAULT_ID, SLOT_ID, jan),
+        (second, bytes(32) + inner[32:], VAULT_ID, SLOT_ID, jan),
     ]
-    for key, layer, vault_id, slot_id in inner_attempts:
+    for key, layer, vault_id, slot_id, owner in inner_attempts:
         with pytest.raises(VaultWrongKeyError):
-            crypto.open_escrow_inner(key, layer, vault_id=vault_id, slot_id=slot_id)
+            crypto.open_escrow_inner(key, layer, vault_id=vault_id, slot_id=slot_id, owner=owner)
 
 
 def test_each_administrator_makes_their_own_key_under_their_own_passphrase() -> None:
@@ -205,6 +223,12 @@ def test_the_escrow_key_is_a_real_key_set_on_the_stores_host_only(
         escrow_key_of(good, os.urandom(31)),
         low_order,
         escrow_key_of(good, good),  # one key twice: one person
+        # ...also written a second way: X25519 ignores the top bit, and a number at or
+        # above the field's prime is a smaller one (review of the two-key escrow).
+        escrow_key_of(good, good[:31] + bytes([good[31] | 0x80])),
+        escrow_key_of(good, (2**255 - 19 + 9).to_bytes(32, "little")),  # the base point, 9
+        escrow_key_of(good, two_keys().first.public_bytes).removesuffix("="),
+        f"{base64.b64encode(good).decode()}:{other_spelling(two_keys().first.public_bytes)}",
         base64.b64encode(good).decode(),  # one key, the earlier form
         escrow_key_of(good, two_keys().first.public_bytes) + ":" + "A" * 44,
     )
@@ -265,11 +289,15 @@ def printed_slot(sealed_to: str | None = None) -> NewSlot:
 
 
 def jan_with_vault(
-    service: AuthService, admin: Actor, plugged: list[SoftAuthenticator], trusted: str = ""
+    service: AuthService,
+    admin: Actor,
+    plugged: list[SoftAuthenticator],
+    trusted: str = "",
+    email: str | None = None,
 ) -> tuple[KeyUser, str]:
-    """Jan, with a vault made on a workstation that pins ``trusted`` as the escrow key."""
+    """Jan (or ``email``), with a vault made on a workstation that pins ``trusted``."""
     plugged.append(hardware_key())
-    jan = make_user_with_key(service, admin, plugged[-1])
+    jan = make_user_with_key(service, admin, plugged[-1], *([email] if email else []))
     client = VaultClient(service, jan.session, trusted_escrow_key=trusted)
     [key] = client.key_choices()
     creation = client.begin_create(key)
@@ -322,9 +350,11 @@ def test_two_administrators_give_a_user_who_lost_everything_a_new_printed_key(
             escrowed.wrapped_key,
             vault_id=escrowed.vault_id,
             slot_id=escrowed.slot_id,
+            owner=jan.email,
         ),
         vault_id=escrowed.vault_id,
         slot_id=escrowed.slot_id,
+        owner=jan.email,
     )
     assert client.summary().escrow_opened_at == clock.now()
     opened = client.open_with_recovery_key(printed.formatted())
@@ -428,7 +458,7 @@ def test_while_escrow_is_on_a_vault_keeps_its_escrow_slot(
         service.vault.create(
             other_user.session, str(uuid.uuid4()), [key_slot, printed], os.urandom(32)
         )
-    second = escrow_slot(escrow.public_key, opened._key(), vault_id=state.vault_id)
+    second = escrow_slot(escrow.public_key, opened._key(), vault_id=state.vault_id, owner=jan.email)
     with pytest.raises(VaultMalformedError):  # one escrow slot per vault
         service.vault.add_slot(jan.session, proof, second)
     with pytest.raises(VaultWrongKeyError):  # and none at all without the vault key
@@ -544,14 +574,15 @@ def test_the_store_takes_an_escrow_slot_only_sealed_to_the_policys_key(
     opened = VaultClient(service, jan.session, trusted_escrow_key=escrow.public_key).open_with_key()
     proof = crypto.write_proof(opened._key(), vault_id=opened.vault_id)
     other = two_keys().public_key
-    stale = escrow_slot(other, opened._key(), vault_id=opened.vault_id)
+    stale = escrow_slot(other, opened._key(), vault_id=opened.vault_id, owner=jan.email)
     with pytest.raises(VaultEscrowSlotMissingError):
         service.vault.add_slot(jan.session, proof, stale)
     printed = printed_slot(sealed_to=escrow.public_key)
     with pytest.raises(VaultMalformedError):  # only an escrow slot names an escrow key
         service.vault.add_slot(jan.session, proof, printed)
     unnamed = dataclasses.replace(
-        escrow_slot(escrow.public_key, opened._key(), vault_id=opened.vault_id), sealed_to=None
+        escrow_slot(escrow.public_key, opened._key(), vault_id=opened.vault_id, owner=jan.email),
+        sealed_to=None,
     )
     with pytest.raises(VaultEscrowSlotMissingError):
         service.vault.add_slot(jan.session, proof, unnamed)
@@ -567,10 +598,11 @@ def test_the_escrow_slot_leaves_the_store_once_on_a_request_another_administrato
     clock: PinnedClock,
 ) -> None:
     """Review finding 3: one person with both share files and both passphrases opened any
-    vault alone; now the store asks for a second administrator as well."""
+    vault alone (the escrow's earlier form); now the store asks for a second administrator
+    as well."""
     service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
     key = escrow
-    with pytest.raises(VaultEscrowNotApprovedError):  # both shares, one administrator
+    with pytest.raises(VaultEscrowNotApprovedError):  # both keys, one administrator
         recover_vault(service, key, actor=admin, email=jan.email, label="x")
 
     asked = service.vault.request_escrow(actor=admin, email=jan.email)
@@ -839,3 +871,39 @@ def test_any_administrator_withdraws_a_request_before_it_is_used(
         if e.event_type == "vault.escrow_cancelled"
     ]
     assert audited == [("vault.escrow_cancelled", KEES_ADMIN.label, asked)]
+
+
+def test_a_store_handing_out_another_vaults_slot_gets_it_refused_not_unwrapped(
+    told_service: tuple[AuthService, list[SoftAuthenticator]],
+    admin: Actor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review of the two-key escrow: the layers bound vault and slot, not whose vault it
+    is, so a store answering "open Jan's" with Piet's slot had Anna unwrap Piet's layer
+    into a file labelled Jan.  Both layers bind the address the administrator typed."""
+    service, plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
+    piet, _ = jan_with_vault(service, admin, plugged, escrow.public_key, "piet@example.nl")
+    approved(service, admin, piet.email)
+    pietss = service.vault.escrow_slot(actor=admin, email=piet.email)
+    approved(service, admin, jan.email)
+    monkeypatch.setattr(service.vault, "escrow_slot", lambda **_: pietss)
+    with pytest.raises(VaultWrongKeyError):
+        open_first_layer(service, escrow.first, actor=admin, email=jan.email)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_second_step_comes_within_the_hour(
+    told_service: tuple[AuthService, list[SoftAuthenticator]],
+    admin: Actor,
+    clock: PinnedClock,
+) -> None:
+    service, _plugged, escrow, jan = escrow_on_and_jans_vault(told_service, admin)
+    approved(service, admin, jan.email)
+    half = open_first_layer(service, escrow.first, actor=admin, email=jan.email)
+    clock.advance(minutes=61)
+    with pytest.raises(VaultEscrowNotApprovedError):
+        finish_opening(service, escrow.second, half, actor=admin, label="late")
+    approved(service, admin, jan.email)
+    half = open_first_layer(service, escrow.first, actor=admin, email=jan.email)
+    clock.advance(minutes=59)
+    assert finish_opening(service, escrow.second, half, actor=admin, label="in time")

@@ -15,6 +15,7 @@ one, and each vault gets a slot for it the next time its owner opens it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from alembic import op
@@ -30,21 +31,28 @@ _WIDE = 89
 _NARROW = 44
 
 
-def upgrade() -> None:
+def _switch_off(stale: Callable[[str], bool]) -> None:
+    """Empty the policy's escrow key if it is of the form ``stale`` says the other side
+    of this revision cannot read."""
     bind = op.get_bind()
     settings = sa.table("settings", sa.column("key", sa.String), sa.column("value", sa.Text))
     stored = bind.execute(
         sa.select(settings.c.value).where(settings.c.key == "policy")
     ).scalar_one_or_none()
-    if stored is not None:
-        policy = json.loads(stored)
-        if policy.get("vault_escrow_key") and ":" not in policy["vault_escrow_key"]:
-            policy["vault_escrow_key"] = ""
-            bind.execute(
-                settings.update()
-                .where(settings.c.key == "policy")
-                .values(value=json.dumps(policy, sort_keys=True))
-            )
+    if stored is None:
+        return
+    policy = json.loads(stored)
+    if policy.get("vault_escrow_key") and stale(policy["vault_escrow_key"]):
+        policy["vault_escrow_key"] = ""
+        bind.execute(
+            settings.update()
+            .where(settings.c.key == "policy")
+            .values(value=json.dumps(policy, sort_keys=True))
+        )
+
+
+def upgrade() -> None:
+    _switch_off(lambda key: ":" not in key)
     op.execute("DELETE FROM vault_escrow_requests")
     op.execute("DELETE FROM vault_slots WHERE kind = 'escrow'")
     with op.batch_alter_table("vault_slots") as batch_op:
@@ -59,6 +67,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # The earlier form cannot hold a two-key escrow: it is switched off, as upgrading did.
+    _switch_off(lambda key: ":" in key)
     op.execute("DELETE FROM vault_escrow_requests")
     op.execute("DELETE FROM vault_slots WHERE kind = 'escrow'")
     with op.batch_alter_table("vault_escrow_requests") as batch_op:
