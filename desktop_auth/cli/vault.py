@@ -97,6 +97,9 @@ def status(ctx: CliContext) -> int:
     if summary.escrow_opened_at is not None:
         day = summary.escrow_opened_at.astimezone().date().isoformat()
         ctx.error("cli.vault.escrow_opened", day=day)
+    if summary.slot_removed_at is not None:
+        day = summary.slot_removed_at.astimezone().date().isoformat()
+        ctx.error("cli.vault.slot_removed", day=day)
     own = client.own_recovery_codes()
     ctx.out("cli.vault.own_codes", left=own.left, total=own.total)
     return 0

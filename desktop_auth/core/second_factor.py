@@ -27,6 +27,7 @@ from desktop_auth.core.throttle import (
     reserve_second_factor_attempt,
 )
 from desktop_auth.core.users import lock_user
+from desktop_auth.core.vault_slot_removal import note_key_leaving
 from desktop_auth.errors import (
     LastFactorError,
     MethodNotAllowedError,
@@ -39,7 +40,7 @@ from desktop_auth.factors.base import (
     SecondFactorProvider,
 )
 from desktop_auth.store.models import User
-from desktop_auth.vocabulary import AuditEventType, SecurityNotice
+from desktop_auth.vocabulary import AuditEventType, FactorKind, SecurityNotice
 
 
 def assurance_of(method: EnrolledMethod) -> AssuranceLevel:
@@ -221,6 +222,8 @@ class SecondFactorFlow:
     def remove_in(
         self, db: DbSession, user: User, method: EnrolledMethod, *, actor: str
     ) -> EnrolledMethod:
+        if method.kind == FactorKind.WEBAUTHN:
+            note_key_leaving(db, method.method_id, self.ctx.now())
         removed = self.provider(method.kind).remove(db, user_id=user.id, method_id=method.method_id)
         self.ctx.audit(
             db,

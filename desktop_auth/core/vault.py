@@ -128,6 +128,10 @@ class SealedVault:
     #: Administrators gave it a printed key with the escrow then, and so know the vault
     #: key: until the owner makes a new one (``rekey``) the vault asks them to.
     escrow_opened_at: datetime | None = None
+    #: A security key or a printed key stopped opening it then, but the vault key it
+    #: unwrapped is the same: with a copy of the store from before, the removed one still
+    #: opens the vault.  Until the owner makes a new one (``rekey``) the vault asks them to.
+    slot_removed_at: datetime | None = None
 
     @property
     def accepts_entries(self) -> bool:
@@ -340,6 +344,8 @@ class VaultStorage:
                 if printed <= 1:
                     raise VaultLastRecoveryKeyError()
             db.delete(row)
+            if row.kind != VaultSlotKind.ESCROW:
+                vault.slot_removed_at = ctx.now()
             ctx.audit(
                 db,
                 AuditEventType.VAULT_SLOT_REMOVED,
@@ -399,7 +405,8 @@ class VaultStorage:
             for slot in new_key.slots:
                 _add_slot(db, vault, user, slot, now)
             vault.write_check = new_key.write_check
-            vault.escrow_opened_at = None  # what the administrators saw opens nothing now
+            # What the administrators saw, and what a removed slot unwrapped, open nothing now.
+            vault.escrow_opened_at = vault.slot_removed_at = None
             ctx.audit(
                 db,
                 AuditEventType.VAULT_REKEYED,
@@ -842,6 +849,7 @@ def _sealed(db: DbSession, vault: Vault) -> SealedVault:
         ),
         entries=tuple(_entry(row) for row in entries),
         escrow_opened_at=vault.escrow_opened_at,
+        slot_removed_at=vault.slot_removed_at,
     )
 
 

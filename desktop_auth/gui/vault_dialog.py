@@ -487,8 +487,9 @@ class VaultDialog(QDialog):
         self._say("")
         self.vault = vault
         self._refresh_open()
-        if vault.escrow_opened_at is not None:
-            # The helpdesk knows this vault key: the owner's first step is a new one.
+        if vault.escrow_opened_at is not None or vault.slot_removed_at is not None:
+            # The helpdesk knows this vault key, or a removed (lost?) key still unwraps
+            # it from an old copy of the store: the owner's first step is a new one.
             self.new_recovery_key()
 
     def _say(self, text: str) -> None:
@@ -792,6 +793,8 @@ class VaultDialog(QDialog):
             "from now on. Touch one of your security keys for it; your other keys can be "
             "added again afterwards."
         )
+        if vault.slot_removed_at is not None:
+            text = self._slot_removed_text(vault.slot_removed_at) + "\n\n" + text
         if vault.escrow_opened_at is not None:
             text = self._escrow_opened_text(vault.escrow_opened_at) + "\n\n" + text
         self.question = confirm(self, self.tr("New printed vault recovery key"), text, touch)
@@ -800,6 +803,13 @@ class VaultDialog(QDialog):
         return self.tr(
             "The helpdesk opened your vault with the organisation's escrow on %1, so it "
             "knows the vault's key. Make a new printed key now: then only you hold it."
+        ).replace("%1", local_time(when))
+
+    def _slot_removed_text(self, when: datetime) -> str:
+        return self.tr(
+            "A way into your vault was removed on %1, but the vault's key is still the "
+            "same: with a copy of the store from before, a lost key still opens it. Make "
+            "a new printed key now: then the removed one opens nothing."
         ).replace("%1", local_time(when))
 
     def _replaced(self, dropped_keys: tuple[str, ...]) -> str:
@@ -831,6 +841,8 @@ class VaultDialog(QDialog):
             text += " " + self.tr("Add a security key: until then no new codes can be kept.")
         if source.escrow_opened_at is not None:
             text += " " + self._escrow_opened_text(source.escrow_opened_at)
+        if source.slot_removed_at is not None:
+            text += " " + self._slot_removed_text(source.slot_removed_at)
         return text
 
     def _escrow_text(self) -> str:

@@ -41,7 +41,7 @@ from desktop_auth.store.credentials import with_keyring_password
 MIGRATIONS_LOCATION = str(Path(__file__).resolve().parent / "migrations")
 #: The newest migration's revision.  A store already there opens without loading Alembic
 #: (about 100 ms of the window's start); a test keeps this equal to Alembic's own head.
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 
 #: How long a SQLite writer waits for another workstation process's write to finish.
 SQLITE_BUSY_TIMEOUT_MS = 30_000

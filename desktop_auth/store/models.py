@@ -386,6 +386,9 @@ class Vault(Base):
     #: When administrators last gave it a printed key with the escrow: they know the vault
     #: key until the owner makes a new one (``rekey`` clears this).
     escrow_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: When a security key or a printed key last stopped opening it: the vault key that
+    #: slot unwrapped is unchanged until the owner makes a new one (``rekey`` clears this).
+    slot_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class VaultSlot(Base):

@@ -90,6 +90,9 @@ class VaultSummary:
     #: Administrators opened it with the escrow then: a new printed key (a new vault
     #: key) makes what they saw useless.
     escrow_opened_at: datetime | None = None
+    #: A security key or a printed key stopped opening it then; the vault key is the same
+    #: until a new printed key makes a new one.
+    slot_removed_at: datetime | None = None
 
     @property
     def key_slots(self) -> tuple[SealedSlot, ...]:
@@ -130,6 +133,7 @@ class VaultClient:
             escrow_on=bool(escrow_key),
             escrow_untrusted=untrusted,
             escrow_opened_at=state.escrow_opened_at,
+            slot_removed_at=state.slot_removed_at,
         )
 
     def key_choices(self) -> tuple[VaultKeyChoice, ...]:
@@ -469,6 +473,12 @@ class OpenVault:
     def escrow_opened_at(self) -> datetime | None:
         """Administrators opened it with the escrow then: ``begin_new_recovery_key`` is due."""
         return self._state.escrow_opened_at
+
+    @property
+    def slot_removed_at(self) -> datetime | None:
+        """A security key or a printed key stopped opening it then: with a copy of the store
+        from before, the removed one still opens it until ``begin_new_recovery_key``."""
+        return self._state.slot_removed_at
 
     @property
     def is_open(self) -> bool:

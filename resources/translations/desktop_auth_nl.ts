@@ -2279,6 +2279,10 @@
         <translation>De helpdesk heeft je kluis op %1 geopend met de escrow van de organisatie en kent dus de sleutel van de kluis. Maak nu een nieuwe geprinte sleutel: dan heb alleen jij hem.</translation>
     </message>
     <message>
+        <source>A way into your vault was removed on %1, but the vault&apos;s key is still the same: with a copy of the store from before, a lost key still opens it. Make a new printed key now: then the removed one opens nothing.</source>
+        <translation>Op %1 is een manier om je kluis te openen verwijderd, maar de sleutel van de kluis is nog dezelfde: met een kopie van de opslag van daarvoor opent een verloren sleutel haar nog. Maak nu een nieuwe geprinte sleutel: dan opent de verwijderde niets meer.</translation>
+    </message>
+    <message>
         <source>Keep your recovery codes safe here</source>
         <translation>Bewaar je herstelcodes hier veilig</translation>
     </message>

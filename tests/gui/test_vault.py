@@ -35,7 +35,7 @@ from tests.helpers import (
     make_service,
     pdf_text,
 )
-from tests.webauthn_helpers import KeyUser, hardware_key, make_user_with_key
+from tests.webauthn_helpers import KeyUser, client_for, hardware_key, make_user_with_key
 
 GOOGLE_CODES = "1. 4938 2019    2. 4923 8821\n3. 1111 2222"
 
@@ -282,6 +282,55 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     dialog.close()
     with pytest.raises(VaultWrongKeyError):
         VaultClient(service, user.session).open_with_recovery_key(helpdesk.formatted())
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_removed_key_has_the_vault_ask_for_a_new_key_when_it_opens(
+    qtbot: QtBot,
+    store: Store,
+    clock: PinnedClock,
+    memory_keyring: MemoryKeyring,
+    language: str,
+) -> None:
+    install_language(language)
+    plugged: list[SoftAuthenticator] = [hardware_key()]
+    service = make_service(
+        store, clock=clock, keyring=memory_keyring, security_keys=lambda: plugged[-1:]
+    )
+    user = make_user_with_key(service, initialize_organisation(service), plugged[0])
+    vault, _printed = make_vault(service, user)
+    vault.add(EntryContent(service="GitHub", codes=codes_from(["aaaa-1111"])))
+    spare = hardware_key()
+    ceremony = service.security_keys.begin_add(user.session, "Spare key")
+    service.security_keys.finish_add(user.session, client_for(spare).register(ceremony.options))
+    plugged.append(spare)
+    [spare_choice] = [
+        k for k in VaultClient(service, user.session).key_choices() if k.label == "Spare key"
+    ]
+    vault.add_key(spare_choice)
+    plugged.pop()  # the spare is lost: Jan's own key is in the port
+    [spare_slot] = [s for s in vault.slots if s.label == "Spare key"]
+    vault.remove_slot(spare_slot)
+
+    dialog = open_dialog(qtbot, service, user)
+    dialog.open_key_button.click()
+    qtbot.waitUntil(
+        lambda: isinstance(dialog.question, QMessageBox) and dialog.question.isVisible()
+    )
+    question = dialog.question
+    said = "a lost key still opens it" if language == "en" else "opent een verloren sleutel"
+    assert said in question.text()
+    assert said in dialog.ways_label.text()
+    shoot(question, "vault_10_after_removed_key_question")
+    question.button(QMessageBox.StandardButton.Yes).click()  # one touch of Jan's key
+    printed = child(qtbot, dialog, RecoveryKeyDialog)
+    assert isinstance(printed, RecoveryKeyDialog)
+    printed.retype.setText(printed.sheet.recovery_key.formatted())
+    printed.ok_button.click()
+    qtbot.waitUntil(lambda: not printed.isVisible() and not dialog.runner.busy)
+    assert dialog.vault is not None and dialog.vault.slot_removed_at is None
+    assert said not in dialog.ways_label.text()
+    dialog.close()
 
 
 def test_the_idle_lock_closes_and_locks_the_vault(

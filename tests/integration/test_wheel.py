@@ -21,7 +21,7 @@ for name in r.REQUIRED_RESOURCES:
     assert r.resource_path(name).stat().st_size > 0, name
 store = Store.open("sqlite:///" + sys.argv[2])
 store.upgrade()
-assert store.current_revision() == store.head_revision() == "0015"
+assert store.current_revision() == store.head_revision() == "0016"
 print("wheel-ok")
 """
 

@@ -16,9 +16,10 @@ from desktop_auth.core.service import AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
 from desktop_auth.vault.client import VaultClient, codes_from
 from desktop_auth.vault.entries import EntryContent
+from desktop_auth.vocabulary import VaultSlotKind
 from tests.helpers import USER_PASSWORD, past_sign_in
 from tests.unit.cli.conftest import Cli
-from tests.webauthn_helpers import hardware_key, make_user_with_key
+from tests.webauthn_helpers import client_for, hardware_key, make_user_with_key
 
 JAN = "jan@example.nl"
 
@@ -128,6 +129,36 @@ def test_status_without_a_vault(initialized_here: Cli, plugged: list[SoftAuthent
         service.close()
     code, out, err = vault_cli(initialized_here, "status")
     assert (code, err) == (0, "") and "You have no vault yet" in out
+
+
+def test_status_says_when_a_removed_key_still_opens_an_old_copy(
+    initialized_here: Cli, jans_vault: str
+) -> None:
+    code, _out, err = vault_cli(initialized_here, "status")
+    assert (code, err) == (0, "")
+    service = AuthService.open(load_config())
+    try:
+        jan = past_sign_in(service, JAN)
+        spare = hardware_key()
+        ceremony = service.security_keys.begin_add(jan, "Spare key")
+        service.security_keys.finish_add(jan, client_for(spare).register(ceremony.options))
+        [spare_method] = [m for m in service.accounts.methods(JAN) if m.label == "Spare key"]
+        service.accounts.remove_method(
+            actor=service.accounts.local_administrator(),
+            email=JAN,
+            kind=spare_method.kind,
+            method_id=spare_method.method_id,
+        )  # no slot of the vault's: nothing to say
+        code, _out, err = vault_cli(initialized_here, "status")
+        assert (code, err) == (0, "")
+        opened = VaultClient(service, jan).open_with_key()
+        [key_slot] = [s for s in opened.slots if s.kind is VaultSlotKind.SECURITY_KEY]
+        opened.remove_slot(key_slot)
+    finally:
+        service.close()
+    code, _out, err = vault_cli(initialized_here, "status")
+    assert code == 0 and "A way into this vault was removed on" in err
+    assert "New printed key" in err
 
 
 def escrow_open(cli: Cli, key: Path, half: Path, *, stdin: str) -> tuple[int, str, str]:

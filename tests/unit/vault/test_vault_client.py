@@ -164,6 +164,43 @@ def test_v3_the_printed_key_opens_when_the_key_is_lost_and_a_new_key_is_added(
     assert services == ["GitHub", "Microsoft"]
 
 
+def test_v3_a_removed_key_leaves_the_vault_asking_for_a_new_vault_key(
+    service: AuthService,
+    admin: Actor,
+    user_with_key: KeyUser,
+    plugged: list[SoftAuthenticator],
+    clock: PinnedClock,
+) -> None:
+    """The lost key's slot is gone, but it unwrapped the vault key that still seals every
+    entry: with a copy of the store from before, the key opens the vault.  The vault says
+    so until a new printed key gives it a new vault key."""
+    jan = user_with_key
+    vault, _printed = make_vault(service, jan)
+    vault.add(GITHUB)
+    client = VaultClient(service, jan.session)
+    assert client.summary().slot_removed_at is None
+    spare = add_spare_key(service, jan, plugged)
+    vault.add_key(spare)
+    [spare_slot] = [s for s in vault.slots if s.label == "Spare key"]
+    vault.remove_slot(spare_slot)  # from the vault only
+    assert vault.slot_removed_at == clock.now()
+    assert client.summary().slot_removed_at == clock.now()
+
+    replacement = vault.begin_new_recovery_key()  # the spare is plugged in: it opens now
+    replacement.finish(replacement.recovery_key.formatted(), label="Printed key 2")
+    assert vault.slot_removed_at is None and client.summary().slot_removed_at is None
+
+    # The helpdesk removes the lost key from Jan's account: the vault's slot goes with it.
+    clock.advance(minutes=5)
+    [spare_method] = [m for m in service.accounts.methods(jan.email) if m.label == "Spare key"]
+    service.accounts.remove_method(
+        actor=admin, email=jan.email, kind=FactorKind.WEBAUTHN, method_id=spare_method.method_id
+    )
+    summary = client.summary()
+    assert summary.slot_removed_at == clock.now()
+    assert "Spare key" not in [s.label for s in summary.slots]
+
+
 def test_v3_a_new_printed_key_replaces_the_old_one_and_the_vault_key_with_it(
     service: AuthService, user_with_key: KeyUser, plugged: list[SoftAuthenticator]
 ) -> None:
