@@ -43,6 +43,9 @@ _ESCROW_INNER_INFO = b"desktop-auth vault escrow inner layer v2"
 _ESCROW_OUTER_INFO = b"desktop-auth vault escrow outer layer v2"
 #: An X25519 public key, at the front of each layer of an escrow slot.
 ESCROW_KEY_BYTES = 32
+#: An escrow slot's inner layer, what the first administrator's step hands the second: a
+#: one-time public key, then the vault key wrapped as every slot is (format, nonce, key, tag).
+ESCROW_INNER_BYTES = ESCROW_KEY_BYTES + len(FORMAT) + NONCE_BYTES + KEY_BYTES + 16
 
 
 @dataclass(frozen=True)

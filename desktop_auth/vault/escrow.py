@@ -139,6 +139,8 @@ class HalfOpened:
             inner = base64.b64decode(data["inner"], validate=True)
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise VaultEscrowHalfFileError() from None
+        if len(inner) != crypto.ESCROW_INNER_BYTES:
+            raise VaultEscrowHalfFileError()  # cut or padded: not what step 1 wrote
         return cls(inner=inner, **text)
 
 

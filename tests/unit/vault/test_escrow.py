@@ -424,7 +424,10 @@ def test_keys_of_another_escrow_or_no_escrow_open_nothing(
     for altered in (tampered, moved):
         with pytest.raises(VaultWrongKeyError):
             finish_opening(service, current.second, altered, actor=admin, label="x")
-    for bad in (b"", b"{}", b"\xff", content.replace(b"half-opened", b"half-closed")):
+    cut = dataclasses.replace(half, inner=half.inner[:-1]).to_file()
+    padded = dataclasses.replace(half, inner=half.inner + b"\0" * 4096).to_file()
+    wrong_form = content.replace(b"half-opened", b"half-closed")
+    for bad in (b"", b"{}", b"\xff", wrong_form, cut, padded):
         with pytest.raises(VaultEscrowHalfFileError):
             HalfOpened.from_file(bad)
     assert finish_opening(service, current.second, half, actor=admin, label="Helpdesk")
