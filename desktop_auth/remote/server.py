@@ -95,6 +95,13 @@ def create_app(service: AuthService, limits: ServerLimits | None = None) -> Fast
         docs_url=None,
         redoc_url=None,
     )
+    plain_document = app.openapi
+
+    def document() -> dict[str, Any]:
+        """FastAPI's document, each integer with the bounds the server holds it to."""
+        return state_integer_bounds(plain_document())
+
+    app.openapi = document  # type: ignore[method-assign]
     app.add_middleware(Protection, service=service, limits=limits)
     app.state.hashing_pool = HashingPool(limits.hashes_at_once)
 
@@ -299,6 +306,26 @@ def _add_route(
 #: The widest integer either store keeps (a signed 64-bit column): JSON has no limit, and a
 #: larger id reached SQLite as an OverflowError, a server error (B5).
 STORED_INTEGERS = range(-(2**63), 2**63)
+
+
+def state_integer_bounds(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with a ``minimum`` and ``maximum`` on every integer that has none: what
+    ``_storable`` refuses beyond them, a client can read in the document (and a schema
+    walk stays within).  In place, and idempotent, as FastAPI caches the document."""
+
+    def walk(part: object) -> None:
+        if isinstance(part, dict):
+            if part.get("type") == "integer":
+                part.setdefault("minimum", STORED_INTEGERS.start)
+                part.setdefault("maximum", STORED_INTEGERS.stop - 1)
+            for value in part.values():
+                walk(value)
+        elif isinstance(part, list):
+            for value in part:
+                walk(value)
+
+    walk(schema)
+    return schema
 
 
 def _storable(value: object) -> bool:

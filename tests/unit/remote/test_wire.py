@@ -19,6 +19,29 @@ def test_the_openapi_document_in_the_repository_is_current() -> None:
     )
 
 
+def test_b5_every_integer_in_the_document_states_the_bounds_the_server_holds_it_to() -> None:
+    """Beyond a 64-bit column the server refuses an integer as malformed: the document
+    says so, rather than letting a client find out."""
+    integers: list[dict[str, object]] = []
+
+    def walk(part: object) -> None:
+        if isinstance(part, dict):
+            if part.get("type") == "integer":
+                integers.append(part)
+            for value in part.values():
+                walk(value)
+        elif isinstance(part, list):
+            for value in part:
+                walk(value)
+
+    walk(openapi.document())
+    assert len(integers) > 30  # ids, revisions, counts: in bodies and in answers
+    for integer in integers:
+        minimum, maximum = integer["minimum"], integer["maximum"]
+        assert isinstance(minimum, int) and isinstance(maximum, int)
+        assert -(2**63) <= minimum <= maximum <= 2**63 - 1
+
+
 def test_every_public_capability_method_is_served_or_local() -> None:
     served = {(o.capability, o.name) for o in wire.operations()}
     for capability, cls in wire.CAPABILITIES.items():
