@@ -190,7 +190,7 @@ def test_db_upgrade_and_doctor(initialized_here: Cli) -> None:
     code, out, _ = initialized_here("admin", "db", "upgrade")
     assert code == 0 and "up to date" in out
     code, out, _ = initialized_here("admin", "doctor")
-    assert "[ok] Database: reachable, schema up to date (0015)" in out
+    assert "[ok] Database: reachable, schema up to date (0016)" in out
     assert "Qt window system" in out and "Security keys" in out and "System keyring" in out
     assert code in (0, 1)
     assert (code == 1) == ("[XX]" in out)
