@@ -31,6 +31,8 @@ from desktop_auth.errors import VaultSealBrokenError, VaultWrongKeyError
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
+#: AES-GCM's authentication tag.
+TAG_BYTES = 16
 #: The format byte in front of every ciphertext: a later format can be told apart.
 FORMAT = b"\x01"
 _ENTRY_CONTEXT = b"desktop-auth vault entry v1"
@@ -45,7 +47,7 @@ _ESCROW_OUTER_INFO = b"desktop-auth vault escrow outer layer v2"
 ESCROW_KEY_BYTES = 32
 #: An escrow slot's inner layer, what the first administrator's step hands the second: a
 #: one-time public key, then the vault key wrapped as every slot is (format, nonce, key, tag).
-ESCROW_INNER_BYTES = ESCROW_KEY_BYTES + len(FORMAT) + NONCE_BYTES + KEY_BYTES + 16
+ESCROW_INNER_BYTES = ESCROW_KEY_BYTES + len(FORMAT) + NONCE_BYTES + KEY_BYTES + TAG_BYTES
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def _seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
 
 
 def _open(key: bytes, sealed: bytes, associated: bytes) -> bytes:
-    if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[:1] != FORMAT:
+    if len(sealed) < len(FORMAT) + NONCE_BYTES + TAG_BYTES or sealed[:1] != FORMAT:
         raise InvalidTag()
     nonce, ciphertext = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
     return AESGCM(key).decrypt(nonce, ciphertext, associated)

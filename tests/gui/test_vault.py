@@ -74,6 +74,25 @@ def child(qtbot: QtBot, dialog: VaultDialog, kind: type) -> QDialog:
     return dialog.child
 
 
+def asked_first(qtbot: QtBot, dialog: VaultDialog) -> QMessageBox:
+    """The question the vault asks as it opens (a new printed key is due)."""
+    qtbot.waitUntil(
+        lambda: isinstance(dialog.question, QMessageBox) and dialog.question.isVisible()
+    )
+    assert isinstance(dialog.question, QMessageBox)
+    return dialog.question
+
+
+def make_new_printed_key(qtbot: QtBot, dialog: VaultDialog, question: QMessageBox) -> None:
+    """Yes to ``question``, one touch of Jan's key, and the new printed key typed back."""
+    question.button(QMessageBox.StandardButton.Yes).click()
+    printed = child(qtbot, dialog, RecoveryKeyDialog)
+    assert isinstance(printed, RecoveryKeyDialog)
+    printed.retype.setText(printed.sheet.recovery_key.formatted())
+    printed.ok_button.click()
+    qtbot.waitUntil(lambda: not printed.isVisible() and not dialog.runner.busy)
+
+
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_from_an_empty_vault_to_a_printed_entry(
     qtbot: QtBot, jan: tuple[AuthService, KeyUser], language: str, tmp_path: Path
@@ -265,19 +284,11 @@ def test_the_screen_says_when_the_organisation_keeps_an_escrow(
     ask = child(qtbot, dialog, QDialog)
     ask.setTextValue(helpdesk.formatted())  # type: ignore[attr-defined]
     ask.accept()
-    qtbot.waitUntil(
-        lambda: isinstance(dialog.question, QMessageBox) and dialog.question.isVisible()
-    )
-    question = dialog.question
+    question = asked_first(qtbot, dialog)
     knows = "knows the vault's key" if language == "en" else "kent dus de sleutel"
     assert knows in question.text()
     shoot(question, "vault_9_after_escrow_question")
-    question.button(QMessageBox.StandardButton.Yes).click()  # one touch of Jan's key
-    printed = child(qtbot, dialog, RecoveryKeyDialog)
-    assert isinstance(printed, RecoveryKeyDialog)
-    printed.retype.setText(printed.sheet.recovery_key.formatted())
-    printed.ok_button.click()
-    qtbot.waitUntil(lambda: not printed.isVisible() and not dialog.runner.busy)
+    make_new_printed_key(qtbot, dialog, question)
     assert dialog.vault is not None and dialog.vault.escrow_opened_at is None
     dialog.close()
     with pytest.raises(VaultWrongKeyError):
@@ -314,20 +325,12 @@ def test_a_removed_key_has_the_vault_ask_for_a_new_key_when_it_opens(
 
     dialog = open_dialog(qtbot, service, user)
     dialog.open_key_button.click()
-    qtbot.waitUntil(
-        lambda: isinstance(dialog.question, QMessageBox) and dialog.question.isVisible()
-    )
-    question = dialog.question
+    question = asked_first(qtbot, dialog)
     said = "a lost key still opens it" if language == "en" else "opent een verloren sleutel"
     assert said in question.text()
     assert said in dialog.ways_label.text()
     shoot(question, "vault_10_after_removed_key_question")
-    question.button(QMessageBox.StandardButton.Yes).click()  # one touch of Jan's key
-    printed = child(qtbot, dialog, RecoveryKeyDialog)
-    assert isinstance(printed, RecoveryKeyDialog)
-    printed.retype.setText(printed.sheet.recovery_key.formatted())
-    printed.ok_button.click()
-    qtbot.waitUntil(lambda: not printed.isVisible() and not dialog.runner.busy)
+    make_new_printed_key(qtbot, dialog, question)
     assert dialog.vault is not None and dialog.vault.slot_removed_at is None
     assert said not in dialog.ways_label.text()
     dialog.close()
