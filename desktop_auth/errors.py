@@ -1034,6 +1034,56 @@ class SecurityKeySignInNotFoundError(DeviceError):
     code = "security_key_sign_in_not_found"
 
 
+class SecurityKeyWindowsOnlyError(DeviceError):
+    """On Windows without administrator rights only Windows' own WebAuthn API reaches a
+    key: it signs in, but offers no PIN, listing, fingerprints or reset from here."""
+
+    code = "security_key_windows_only"
+
+
+class SecurityKeyResetOneKeyOnlyError(DeviceError):
+    """More than one key is plugged in: which to erase must not be a guess."""
+
+    code = "security_key_reset_one_key_only"
+
+
+class SecurityKeyResetTooLateError(DeviceError):
+    """The key refused the reset: it allows one only in the seconds after plugging in."""
+
+    code = "security_key_reset_too_late"
+
+
+class SecurityKeyResetNeedsTerminalError(DeviceError):
+    """``key reset`` asks a person to confirm and replug the key; a script cannot."""
+
+    code = "security_key_reset_needs_terminal"
+
+
+class SecurityKeyFingerprintsNotSupportedError(DeviceError):
+    """The key has no fingerprint sensor (no bio enrollment)."""
+
+    code = "security_key_fingerprints_not_supported"
+
+
+class SecurityKeyFingerprintNotFoundError(DeviceError):
+    """No such fingerprint on this key (removed already, or another key)."""
+
+    code = "security_key_fingerprint_not_found"
+
+
+class SecurityKeyFingerprintsFullError(DeviceError):
+    """The key holds as many fingerprints as it can; remove one first."""
+
+    code = "security_key_fingerprints_full"
+
+
+class SecurityKeyFingerprintNameError(InvalidInputError):
+    """A fingerprint's name: empty, unprintable, or longer than the key holds.
+    ``params``: limit (bytes)."""
+
+    code = "security_key_fingerprint_name"
+
+
 class SecurityKeyOwnSignInError(DeviceError):
     """The sign-in to delete is this organisation's own (desktop-auth's); deleting it needs
     ``--including-ours``.  ``params``: site."""

@@ -1,6 +1,7 @@
-"""Handlers for ``desktop-auth key``: the person's own security key (info, PIN).
+"""Handlers for ``desktop-auth key``: the person's own security key (info, PIN, the
+sign-ins stored on it; fingerprints and reset are in ``key_fingerprints`` and ``key_reset``).
 
-Thin: the device layer (``devices.key_pin``) does the work.  A PIN is read at a
+Thin: the device layer (``devices.key_pin``, ``key_sign_ins``) does the work.  A PIN is read at a
 hidden prompt (getpass) or, with ``--pin-stdin``, one per line from standard
 input; it is handed to the key and never printed or logged.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 from fido2.ctap import CtapDevice
 
+from desktop_auth.cli import key_fingerprints, key_reset
 from desktop_auth.cli.context import CliContext
 from desktop_auth.core.service import KeySignIns, OwnSecurityKey, StoredSignIns
 from desktop_auth.errors import (
@@ -40,11 +42,13 @@ def add_commands(key: argparse.ArgumentParser, t: Callable[[str], str]) -> None:
     pin = commands.add_parser("pin", help=t("cli.cmd.security_key_pin"))
     pin.add_argument("--pin-stdin", action="store_true", help=t("cli.opt.pin_stdin"))
     pin.set_defaults(handler=set_or_change_pin)
-    sign_ins = commands.add_parser("sign-ins", help=t("cli.cmd.security_key_sign_ins"))
+    sign_ins = commands.add_parser("credentials", help=t("cli.cmd.security_key_sign_ins"))
     sign_ins.add_argument("--pin-stdin", action="store_true", help=t("cli.opt.pin_stdin"))
     sign_ins.add_argument("--delete", type=int, metavar="NUMBER", help=t("cli.opt.delete_sign_in"))
     sign_ins.add_argument("--including-ours", action="store_true", help=t("cli.opt.including_ours"))
     sign_ins.set_defaults(handler=sign_ins_on_key)
+    key_fingerprints.add_command(commands, t)
+    key_reset.add_command(commands, t)
 
 
 def _yes_no(ctx: CliContext, value: bool) -> str:
@@ -73,7 +77,7 @@ def info(ctx: CliContext) -> int:
     return 0
 
 
-class _PinReader:
+class PinReader:
     """PINs one per line from standard input, or typed at hidden prompts."""
 
     def __init__(self, ctx: CliContext) -> None:
@@ -111,7 +115,7 @@ def set_or_change_pin(ctx: CliContext) -> int:
         raise SecurityKeyPinNotSupportedError()
     if details.pin_blocked:
         raise SecurityKeyPinBlockedError()
-    reader = _PinReader(ctx)
+    reader = PinReader(ctx)
     minimum = details.min_pin_length
     if details.pin_set:
         if details.pin_retries is not None:
@@ -168,7 +172,7 @@ def _print_sign_ins(ctx: CliContext, found: StoredSignIns) -> None:
 
 def sign_ins_on_key(ctx: CliContext) -> int:
     """The sign-ins on the key, numbered; ``--delete N`` deletes the N-th of that list."""
-    reader = _PinReader(ctx)
+    reader = PinReader(ctx)
     known, our_rp_id = _our_site(ctx)
     key = KeySignIns(devices)
     pin = reader.current()

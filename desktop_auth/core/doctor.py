@@ -14,17 +14,20 @@ if TYPE_CHECKING:
 
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import keyring
+from fido2.ctap import CtapDevice
 
 from desktop_auth.config import Config
 from desktop_auth.core.checks import CheckResult, CheckStatus
 from desktop_auth.core.clock import Clock, SystemClock
 from desktop_auth.core.data_key import DataKeyState, inspect_data_key
-from desktop_auth.devices.ctap import list_usb_authenticators
+from desktop_auth.core.key_health import check_keys, model_in_store
+from desktop_auth.devices.ctap import connected_authenticators, list_usb_authenticators
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.store.db import Store
 from desktop_auth.store.keys import (
@@ -300,7 +303,10 @@ def _needs_keyring(config: Config) -> bool:
 
 
 def run_checks(
-    config: Config, keyring_backend: KeyringBackend | None = None, clock: Clock | None = None
+    config: Config,
+    keyring_backend: KeyringBackend | None = None,
+    clock: Clock | None = None,
+    devices: Callable[[], Iterable[CtapDevice]] | None = None,
 ) -> list[CheckResult]:
     results: list[CheckResult]
     if config.server_url:
@@ -313,4 +319,5 @@ def run_checks(
             _check_keyring(keyring_backend, needed=_needs_keyring(config)),
             _check_data_key(config, keyring_backend),
         ]
-    return [*results, _check_qt(), _check_fido_devices()]
+    keys = check_keys(model_in_store(config), devices or connected_authenticators)
+    return [*results, _check_qt(), _check_fido_devices(), *keys]

@@ -56,6 +56,13 @@ def load_anchors(db: DbSession) -> TrustAnchors:
     )
 
 
+def key_model_in(db: DbSession, aaguid: str) -> str | None:
+    """A key model's name from the imported BLOB; None without a BLOB or for a model it
+    does not list (the person is shown the AAGUID then)."""
+    text = get_setting(db, ATTESTATION_METADATA_BLOB)
+    return metadata.model_description(metadata.stored_blob(text), aaguid) if text else None
+
+
 def key_trust(db: DbSession) -> KeyTrust:
     stored = get_setting(db, ATTESTATION_METADATA) or {}
     roots = metadata.roots_from_text(get_setting(db, ATTESTATION_ROOTS) or [])

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session as DbSession
 from desktop_auth.core.context import ServiceContext
 from desktop_auth.core.flow import PendingStage, SignInOutcome, SignInResult
 from desktop_auth.core.guards import Action, Guard
+from desktop_auth.core.key_trust import key_model_in
 from desktop_auth.core.policy import Policy
 from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import Session
@@ -194,6 +195,13 @@ class SecurityKeys:
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
 
     # --- the client side ----------------------------------------------------------------
+
+    def model_name(self, session: Session, aaguid: str) -> str | None:
+        """A security key's model by its AAGUID, as the FIDO metadata the organisation
+        imported names it ("YubiKey 5 Series with NFC"); None where it is not listed."""
+        self._guard.require(Action.VIEW_OWN_METHODS, session)
+        with self._ctx.store.transaction() as db:
+            return key_model_in(db, aaguid)
 
     def client(self, prompts: KeyPrompts | None = None) -> SecurityKeyClient:
         """The client for this relying party: the first key found (the software key in

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     # The client side of WebAuthn loads python-fido2's client (~60 ms of the window's
     # start); it is imported when a key is first used (see __getattr__ below).
     from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
+    from desktop_auth.devices.key_fingerprints import Fingerprint, KeyFingerprints, Sample
     from desktop_auth.devices.key_pin import KeyInfo, OwnSecurityKey
     from desktop_auth.devices.key_sign_ins import KeySignIns, StoredSignIn, StoredSignIns
 
@@ -133,9 +134,11 @@ __all__ = [
     "EnrollmentReport",
     "EscrowRequest",
     "EscrowedVault",
+    "Fingerprint",
     "ImportReport",
     "ImportRow",
     "IssuedBackupCode",
+    "KeyFingerprints",
     "KeyInfo",
     "KeyPrompts",
     "KeySignIns",
@@ -162,6 +165,7 @@ __all__ = [
     "ResealedEntry",
     "RetirementReport",
     "Rollout",
+    "Sample",
     "SealedEntry",
     "SealedSlot",
     "SealedVault",
@@ -439,6 +443,10 @@ def __getattr__(name: str) -> object:
         from desktop_auth.devices import key_sign_ins
 
         return getattr(key_sign_ins, name)
+    if name in ("Fingerprint", "KeyFingerprints", "Sample"):
+        from desktop_auth.devices import key_fingerprints
+
+        return getattr(key_fingerprints, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from threading import Event
 
 from fido2.ctap import CtapDevice, CtapError
 from fido2.ctap2.base import Ctap2, Info
 from fido2.ctap2.pin import ClientPin
 
-from desktop_auth.devices.ctap import connected_authenticators, key_failure
+from desktop_auth.devices.ctap import (
+    connected_authenticators,
+    key_failure,
+    windows_hello_available,
+)
 from desktop_auth.errors import (
     DeviceError,
     NoSecurityKeyError,
@@ -27,6 +32,7 @@ from desktop_auth.errors import (
     SecurityKeyPinPolicyError,
     SecurityKeyPinSetError,
     SecurityKeyPinTooShortError,
+    SecurityKeyWindowsOnlyError,
 )
 
 #: CTAP2 caps a PIN at 63 bytes of UTF-8 (CTAP 2.1 §6.5.1).
@@ -60,11 +66,33 @@ class KeyInfo:
         return self.pin_set and self.force_pin_change
 
 
+def reachable_keys(
+    devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators,
+) -> list[CtapDevice]:
+    """The security keys plugged in (USB, then NFC).  None where only Windows' own WebAuthn
+    API may reach keys (Windows without administrator rights): SecurityKeyWindowsOnlyError,
+    so the person learns why rather than reading "no key found" with a key in the port."""
+    found = list(devices())
+    if not found and windows_hides_keys():
+        raise SecurityKeyWindowsOnlyError()
+    return found
+
+
+def windows_hides_keys() -> bool:
+    """On Windows, a program without elevation cannot talk to a key directly (only through
+    Windows Hello's WebAuthn API, which offers no PIN, listing or reset)."""
+    if not windows_hello_available():
+        return False
+    import ctypes
+
+    return not ctypes.windll.shell32.IsUserAnAdmin()  # type: ignore[attr-defined]
+
+
 def first_key(
     devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators,
 ) -> CtapDevice:
     """The first security key plugged in (USB, then NFC), or NoSecurityKeyError."""
-    for device in devices():
+    for device in reachable_keys(devices):
         return device
     raise NoSecurityKeyError()
 
@@ -189,3 +217,11 @@ class OwnSecurityKey:
     ) -> KeyInfo:
         """A new PIN in place of the old one."""
         return change_pin(first_key(self._devices), old_pin, new_pin, policy_minimum=policy_minimum)
+
+    def reset(
+        self, *, cancel: Event | None = None, on_touch: Callable[[], None] | None = None
+    ) -> None:
+        """Erase the key (the only one plugged in, just replugged); it waits for a touch."""
+        from desktop_auth.devices.key_reset import reset_key
+
+        reset_key(self._devices, cancel=cancel, on_touch=on_touch)

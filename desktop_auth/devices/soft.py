@@ -16,14 +16,17 @@ Knobs for tests: ``verifies_user`` (a key without a fingerprint reader),
 chain, as a real model's batch certificate), ``backup_eligible`` and ``backup_state``
 (the flags of a synced passkey), ``supports_prf`` (False: a key without the hmac-secret
 extension, so without PRF), ``supports_pin`` (a key that can hold a PIN;
-``client_pin`` is its PIN state, see ``soft_pin``), and ``touch`` (called where a real key
-waits for a touch; return False to act as if nobody touched it).
+``client_pin`` is its PIN state, see ``soft_pin``), ``fingerprints`` (a fingerprint
+sensor, see ``soft_bio``), ``touch`` (called where a real key waits for a touch; return
+False to act as if nobody touched it), and ``clock`` with ``replug`` (a reset is allowed
+only in the first seconds after the key is plugged in, as on a real key).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +44,7 @@ from fido2.ctap2.pin import ClientPin
 from fido2.hid import CAPABILITY, CTAPHID
 from fido2.webauthn import AttestedCredentialData, AuthenticatorData
 
+from desktop_auth.devices.soft_bio import SoftFingerprintSensor
 from desktop_auth.devices.soft_pin import SoftClientPin
 
 #: This authenticator's model id.  The relying party refuses it outside demo mode.
@@ -48,6 +52,9 @@ SOFT_AAGUID = uuid.UUID("6d44ba9b-f6ec-2e49-b930-0c8fe920cb73")
 ES256_ALG = -7
 #: Discoverable credentials (passkeys) the key can hold, as a small real key.
 MAX_RESIDENT_CREDENTIALS = 25
+#: A reset is refused this long after the key was plugged in (CTAP 2.1 §6.6: "within
+#: 10 seconds"), so malware cannot wipe a key that sits in its port.
+RESET_WINDOW_SECONDS = 10.0
 FLAG = AuthenticatorData.FLAG
 
 
@@ -85,6 +92,8 @@ class SoftAuthenticator(CtapDevice):
         supports_prf: bool = True,
         min_pin_length: int = 4,
         touch: Callable[[], bool] | None = None,
+        fingerprints: SoftFingerprintSensor | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.aaguid = aaguid
         self.verifies_user = verifies_user
@@ -96,6 +105,9 @@ class SoftAuthenticator(CtapDevice):
         #: Make the next makeCredential/getAssertion fail so (a wrong PIN, say).
         self.fail_with: int | None = None
         self.touch = touch or (lambda: True)
+        self.fingerprints = fingerprints
+        self.clock = clock
+        self.plugged_in_at = clock()
         self.credentials: list[SoftCredential] = []
         self._pending_assertions: list[bytes] = []
         self._pending_flags = FLAG(0)
@@ -150,8 +162,13 @@ class SoftAuthenticator(CtapDevice):
                 return _ok(self.client_pin.handle(request))
             if command == Ctap2.CMD.CREDENTIAL_MGMT and self._pin_capable:
                 return _ok(self._credential_management(request))
+            if command == Ctap2.CMD.BIO_ENROLLMENT and self.fingerprints is not None:
+                return _ok(self._bio_enrollment(request, event, on_keepalive))
             if command == Ctap2.CMD.SELECTION:
                 self._wait_for_touch(event, on_keepalive)
+                return _ok()
+            if command == Ctap2.CMD.RESET:
+                self._reset(event, on_keepalive)
                 return _ok()
         except CtapError as error:
             return bytes([error.code])
@@ -175,6 +192,11 @@ class SoftAuthenticator(CtapDevice):
     @property
     def _pin_capable(self) -> bool:
         return self.supports_pin or self.client_pin.is_set
+
+    def replug(self) -> None:
+        """The key was unplugged and plugged in again: PIN pauses end, a reset may follow."""
+        self.plugged_in_at = self.clock()
+        self.client_pin.power_cycle()
 
     def wind_back_counter(self, credential_id: bytes, counter: int) -> None:
         """Act as a clone made earlier: its counter is behind the original's."""
@@ -204,6 +226,8 @@ class SoftAuthenticator(CtapDevice):
             info[0x0D] = self.client_pin.min_pin_length
             stored = sum(1 for c in self.credentials if c.resident)
             info[0x14] = max(0, MAX_RESIDENT_CREDENTIALS - stored)
+        if self.fingerprints is not None:
+            options["bioEnroll"] = self.fingerprints.has_enrollments
         return info
 
     def _wait_for_touch(
@@ -383,6 +407,30 @@ class SoftAuthenticator(CtapDevice):
                 salts, cred_random
             )
         return outputs
+
+    def _reset(self, event: Event | None, on_keepalive: Callable[[STATUS], None] | None) -> None:
+        """authenticatorReset (CTAP 2.1 §6.6): everything gone, only just after plugging in
+        and only with a touch."""
+        if self.clock() - self.plugged_in_at > RESET_WINDOW_SECONDS:
+            raise CtapError(CtapError.ERR.NOT_ALLOWED)
+        self._wait_for_touch(event, on_keepalive)
+        self.credentials = []
+        self.client_pin = SoftClientPin(min_pin_length=self.client_pin.min_pin_length)
+        if self.fingerprints is not None:
+            self.fingerprints.forget_all()
+
+    def _bio_enrollment(
+        self,
+        request: Mapping[int, Any],
+        event: Event | None,
+        on_keepalive: Callable[[STATUS], None] | None,
+    ) -> Mapping[int, Any]:
+        assert self.fingerprints is not None
+        return self.fingerprints.handle(
+            request,
+            check_token=self.client_pin.check_token,
+            wait_for_finger=lambda: self._wait_for_touch(event, on_keepalive),
+        )
 
     # --- credential management (CTAP 2.1 §6.8): the sign-ins stored on the key -------
 

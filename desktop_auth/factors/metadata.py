@@ -89,6 +89,16 @@ def stored_blob(text: str) -> MetadataBlobPayload:
     return parsed
 
 
+def model_description(payload: MetadataBlobPayload, aaguid: str) -> str | None:
+    """The model's name as its maker describes it in the BLOB ("YubiKey 5 Series with
+    NFC"); None for a model the BLOB does not list."""
+    for entry in payload.entries:
+        if entry.aaguid is not None and str(entry.aaguid) == aaguid:
+            statement = entry.metadata_statement
+            return statement.description if statement is not None else None
+    return None
+
+
 def read_roots(pem: bytes) -> tuple[bytes, ...]:
     """The certificate authorities in a PEM file, as DER; ``AttestationRootsInvalidError``
     when there is none, or one is no certificate authority."""

@@ -70,6 +70,7 @@ def test_languages_have_the_same_keys_and_placeholders() -> None:
             "doctor.keyring.ok",
             "sheet.account",
             "cli.security_key.sign_in_line",  # only placeholders
+            "cli.security_key.fingerprint_line",  # only placeholders
         }, key
 
 

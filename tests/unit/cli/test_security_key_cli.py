@@ -116,17 +116,17 @@ def test_sign_ins_lists_what_is_on_the_key_and_deletes_one_by_number(
 ) -> None:
     key.client_pin.preset("4823917")
     store_sign_ins(key, ("github.com", "jan-dev"), ("google.com", "jan@gmail.com"))
-    code, out, err = cli("key", "sign-ins", "--pin-stdin", stdin="4823917\n")
+    code, out, err = cli("key", "credentials", "--pin-stdin", stdin="4823917\n")
     assert (code, err) == (0, "")
     assert "1. github.com  jan-dev" in out and "2. google.com  jan@gmail.com" in out
     assert "Room for 23 more." in out and "4823917" not in out
-    code, out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "2", stdin="4823917\n")
+    code, out, err = cli("key", "credentials", "--pin-stdin", "--delete", "2", stdin="4823917\n")
     assert (code, err) == (0, "")
     assert "Deleted the sign-in for jan@gmail.com at google.com." in out
     assert [c.user_name for c in key.credentials] == ["jan-dev"]
-    code, _out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "5", stdin="4823917\n")
+    code, _out, err = cli("key", "credentials", "--pin-stdin", "--delete", "5", stdin="4823917\n")
     assert code != 0 and "not on this security key" in err
-    code, _out, err = cli("--language", "nl", "key", "sign-ins", "--pin-stdin", stdin="0000\n")
+    code, _out, err = cli("--language", "nl", "key", "credentials", "--pin-stdin", stdin="0000\n")
     assert code != 0 and "4823917" not in err and len(err.strip().splitlines()) == 1
     # No store here, and none made by looking at a key.
     assert not (tmp_path / "store.sqlite3").exists()
@@ -148,26 +148,26 @@ def test_the_organisations_own_sign_in_is_marked_and_kept_unless_asked_twice(
     cli = initialized
     key.client_pin.preset("4823917")
     store_sign_ins(key, ("github.com", "jan-dev"), ("salariszaken.nl", "jan@salariszaken.nl"))
-    code, out, err = cli("key", "sign-ins", "--pin-stdin", stdin="4823917\n")
+    code, out, err = cli("key", "credentials", "--pin-stdin", stdin="4823917\n")
     assert (code, err) == (0, "")
     # Its own first, marked: in the store's mode and through the sign-in server alike.
     assert "1. salariszaken.nl  jan@salariszaken.nl  (this organisation)" in out
     assert "2. github.com  jan-dev\n" in out
 
-    code, out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "1", stdin="4823917\n")
+    code, out, err = cli("key", "credentials", "--pin-stdin", "--delete", "1", stdin="4823917\n")
     assert code != 0 and "your sign-in to this organisation (salariszaken.nl)" in err
     assert "--including-ours" in err and "Deleted" not in out
     assert len(key.credentials) == 2
 
     # At a terminal the question says what is at stake; anything but yes keeps it.
     monkeypatch.setattr(security_key.sys, "stdin", Terminal("4823917\nno\n"))
-    code = main(["key", "sign-ins", "--pin-stdin", "--delete", "1", "--including-ours"])
+    code = main(["key", "credentials", "--pin-stdin", "--delete", "1", "--including-ours"])
     out = capsys.readouterr().out
     assert code == 1 and "This key will no longer sign you in" in out
     assert len(key.credentials) == 2
 
     code, out, err = cli(
-        "key", "sign-ins", "--pin-stdin", "--delete", "1", "--including-ours", stdin="4823917\n"
+        "key", "credentials", "--pin-stdin", "--delete", "1", "--including-ours", stdin="4823917\n"
     )
     assert (code, err) == (0, "")
     assert "Deleted the sign-in for jan@salariszaken.nl at salariszaken.nl." in out
@@ -180,19 +180,19 @@ def test_with_the_server_unreachable_no_sign_in_is_deleted_without_asking_twice(
     monkeypatch.setenv("DESKTOP_AUTH_SERVER_URL", f"https://127.0.0.1:{closed_port()}")
     key.client_pin.preset("4823917")
     store_sign_ins(key, ("salariszaken.nl", "jan@salariszaken.nl"))
-    code, out, err = cli("key", "sign-ins", "--pin-stdin", stdin="4823917\n")
+    code, out, err = cli("key", "credentials", "--pin-stdin", stdin="4823917\n")
     assert code == 0 and "1. salariszaken.nl  jan@salariszaken.nl\n" in out
     assert "cannot show which sign-in is this organisation's own" in err
 
-    code, out, err = cli("key", "sign-ins", "--pin-stdin", "--delete", "1", stdin="4823917\n")
+    code, out, err = cli("key", "credentials", "--pin-stdin", "--delete", "1", stdin="4823917\n")
     assert code != 0 and "did not answer" in err and len(key.credentials) == 1
     code, out, err = cli(
-        "--language", "nl", "key", "sign-ins", "--pin-stdin", "--delete", "1", stdin="4823917\n"
+        "--language", "nl", "key", "credentials", "--pin-stdin", "--delete", "1", stdin="4823917\n"
     )
     assert code != 0 and "gaf geen antwoord" in err and len(key.credentials) == 1
 
     code, out, err = cli(
-        "key", "sign-ins", "--pin-stdin", "--delete", "1", "--including-ours", stdin="4823917\n"
+        "key", "credentials", "--pin-stdin", "--delete", "1", "--including-ours", stdin="4823917\n"
     )
     assert code == 0 and key.credentials == []
 

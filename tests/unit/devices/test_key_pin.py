@@ -100,7 +100,7 @@ def test_a_blocked_pin_says_to_reset_the_key_which_removes_its_sign_ins() -> Non
     assert read_key_info(key).pin_blocked
     with pytest.raises(SecurityKeyPinBlockedError):  # asked no further
         change_pin(key, "4823917", "7713954")
-    for language, words in (("en", ("reset", "removes")), ("nl", ("gereset", "wist"))):
+    for language, words in (("en", ("reset", "removes")), ("nl", ("gewist", "verwijdert"))):
         text = translate(blocked.value.message_key, language)
         assert all(word in text for word in words)
 

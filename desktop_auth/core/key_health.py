@@ -1,0 +1,125 @@
+"""Key health (issue 18): what ``admin doctor`` says of each security key plugged in.
+
+Its PIN (set, tries left, blocked, to be changed), the room for more sign-ins, and
+whether it can open the recovery-code vault (PRF).  Read from the key's
+``authenticatorGetInfo``, which needs no touch and no PIN; the model's name comes from
+the FIDO metadata the organisation imported, where it lists the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from fido2.ctap import CtapDevice
+
+from desktop_auth.config import Config
+from desktop_auth.core.checks import CheckResult, CheckStatus
+from desktop_auth.devices.ctap import connected_authenticators
+from desktop_auth.devices.key_pin import KeyInfo, read_key_info
+from desktop_auth.errors import DesktopAuthError
+
+NAME = "doctor.key"
+
+
+def model_in_store(config: Config) -> Callable[[str], str | None]:
+    """Model names from the embedded store's metadata; a server's workstation holds no
+    store, and a store that does not open names no model (the AAGUID is shown instead)."""
+
+    def model(aaguid: str) -> str | None:
+        if config.server_url:
+            return None
+        from desktop_auth.core.key_trust import key_model_in
+        from desktop_auth.store.db import Store
+
+        try:
+            store = Store.open(config.database_url, written_in=config.database_url_file)
+        except DesktopAuthError:
+            return None
+        try:
+            with store.transaction() as db:
+                return key_model_in(db, aaguid)
+        except DesktopAuthError:
+            return None
+        finally:
+            store.dispose()
+
+    return model
+
+
+def key_health(info: KeyInfo, model: str) -> CheckResult:
+    slots = (
+        "-"
+        if info.remaining_discoverable_credentials is None
+        else str(info.remaining_discoverable_credentials)
+    )
+    params = {"model": model, "slots": slots, "left": str(info.pin_retries or 0)}
+    if not info.pin_supported:
+        return CheckResult(
+            name_key=NAME, status=CheckStatus.OK, detail_key="doctor.key.no_pin", params=params
+        )
+    if info.pin_blocked:
+        return CheckResult(
+            name_key=NAME,
+            status=CheckStatus.FAILED,
+            detail_key="doctor.key.pin_blocked",
+            params=params,
+            fix_key="doctor.fix.key_reset",
+        )
+    if not info.pin_set:
+        return CheckResult(
+            name_key=NAME,
+            status=CheckStatus.WARNING,
+            detail_key="doctor.key.pin_not_set",
+            params=params,
+            fix_key="doctor.fix.key_pin",
+        )
+    if info.needs_pin_change:
+        return CheckResult(
+            name_key=NAME,
+            status=CheckStatus.WARNING,
+            detail_key="doctor.key.pin_change",
+            params=params,
+            fix_key="doctor.fix.key_pin",
+        )
+    full = info.remaining_discoverable_credentials == 0
+    return CheckResult(
+        name_key=NAME,
+        status=CheckStatus.WARNING if full else CheckStatus.OK,
+        detail_key="doctor.key.pin_set",
+        params=params,
+        fix_key="doctor.fix.key_full" if full else None,
+    )
+
+
+def vault_unlock(info: KeyInfo, model: str) -> CheckResult:
+    return CheckResult(
+        name_key="doctor.key_prf",
+        status=CheckStatus.OK,
+        detail_key="doctor.key_prf.yes" if info.supports_prf else "doctor.key_prf.no",
+        params={"model": model},
+    )
+
+
+def check_keys(
+    model_of: Callable[[str], str | None],
+    devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators,
+) -> list[CheckResult]:
+    """Two lines per key plugged in: its PIN and room, and whether it opens the vault."""
+    results: list[CheckResult] = []
+    try:
+        found = list(devices())
+    except OSError:  # the device check says so already, with its fix
+        return results
+    for device in found:
+        try:
+            info = read_key_info(device)
+        except DesktopAuthError:
+            results.append(
+                CheckResult(
+                    name_key=NAME, status=CheckStatus.WARNING, detail_key="doctor.key.unreadable"
+                )
+            )
+            continue
+        model = model_of(info.aaguid) or info.aaguid
+        results += [key_health(info, model), vault_unlock(info, model)]
+    return results
