@@ -15,30 +15,6 @@ from desktop_auth.cli.context import CliContext
 from desktop_auth.core.service import Fingerprint, KeyFingerprints, Sample
 from desktop_auth.errors import SecurityKeyFingerprintNotFoundError
 
-FEEDBACK_KEYS = frozenset(
-    {
-        "fp_too_high",
-        "fp_too_low",
-        "fp_too_left",
-        "fp_too_right",
-        "fp_too_fast",
-        "fp_too_slow",
-        "fp_poor_quality",
-        "fp_too_skewed",
-        "fp_too_short",
-        "fp_merge_failure",
-        "fp_exists",
-        "no_user_activity",
-        "no_up_transition",
-    }
-)
-
-
-def feedback_key(feedback: str) -> str:
-    """The message key for what the sensor said of a poor sample (``FP_TOO_FAST``, …)."""
-    name = feedback.lower()
-    return f"key.fingerprint_feedback.{name if name in FEEDBACK_KEYS else 'other'}"
-
 
 def add_command(commands: Any, t: Callable[[str], str]) -> None:
     fingerprints: argparse.ArgumentParser = commands.add_parser(
@@ -86,7 +62,7 @@ def fingerprints_on_key(ctx: CliContext) -> int:
 
         def progress(sample: Sample) -> None:
             if sample.feedback is not None:
-                why = ctx.t(feedback_key(sample.feedback))
+                why = ctx.t(sample.message_key)
                 ctx.out("cli.security_key.sample_poor", why=why)
             elif sample.remaining:
                 ctx.out("cli.security_key.sample_good", remaining=sample.remaining)

@@ -70,6 +70,7 @@ def info(ctx: CliContext) -> int:
     if details.remaining_discoverable_credentials is not None:
         ctx.out("cli.security_key.free_slots", slots=details.remaining_discoverable_credentials)
     ctx.out("cli.security_key.prf", answer=_yes_no(ctx, details.supports_prf))
+    ctx.out("cli.security_key.sensor", answer=_yes_no(ctx, details.fingerprint_sensor))
     if details.pin_blocked:
         ctx.error(SecurityKeyPinBlockedError.message_key)
     elif details.needs_pin_change:

@@ -46,6 +46,32 @@ class Sample:
     remaining: int
     feedback: str | None
 
+    @property
+    def message_key(self) -> str:
+        """What to tell the person about a poor sample (``key.fingerprint_feedback.…``)."""
+        name = (self.feedback or "").lower()
+        return f"key.fingerprint_feedback.{name if name in _FEEDBACK_TOLD else 'other'}"
+
+
+#: The sensor's verdicts that have their own advice in the catalogue.
+_FEEDBACK_TOLD = frozenset(
+    {
+        "fp_too_high",
+        "fp_too_low",
+        "fp_too_left",
+        "fp_too_right",
+        "fp_too_fast",
+        "fp_too_slow",
+        "fp_poor_quality",
+        "fp_too_skewed",
+        "fp_too_short",
+        "fp_merge_failure",
+        "fp_exists",
+        "no_user_activity",
+        "no_up_transition",
+    }
+)
+
 
 def _enrollment(device: CtapDevice, pin: str) -> FPBioEnrollment:
     ctap = ctap2_of(device)

@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from threading import Event
+from typing import TYPE_CHECKING
 
 from fido2.ctap import CtapDevice, CtapError
 from fido2.ctap2.base import Ctap2, Info
+from fido2.ctap2.bio import FPBioEnrollment
+from fido2.ctap2.credman import CredentialManagement
 from fido2.ctap2.pin import ClientPin
 
 from desktop_auth.devices.ctap import (
@@ -34,6 +37,10 @@ from desktop_auth.errors import (
     SecurityKeyPinTooShortError,
     SecurityKeyWindowsOnlyError,
 )
+
+if TYPE_CHECKING:
+    from desktop_auth.devices.key_fingerprints import KeyFingerprints
+    from desktop_auth.devices.key_sign_ins import KeySignIns
 
 #: CTAP2 caps a PIN at 63 bytes of UTF-8 (CTAP 2.1 §6.5.1).
 MAX_PIN_BYTES = 63
@@ -56,6 +63,10 @@ class KeyInfo:
     remaining_discoverable_credentials: int | None
     #: hmac-secret: what WebAuthn's PRF (vault unlock by key) runs on.
     supports_prf: bool
+    #: The sign-ins stored on it can be listed and deleted (credential management).
+    manages_sign_ins: bool = False
+    #: A fingerprint sensor whose fingers can be enrolled from here (bio enrollment).
+    fingerprint_sensor: bool = False
 
     @property
     def pin_blocked(self) -> bool:
@@ -123,6 +134,8 @@ def key_info_of(ctap: Ctap2, info: Info) -> KeyInfo:
         force_pin_change=info.force_pin_change,
         remaining_discoverable_credentials=info.remaining_disc_creds,
         supports_prf="hmac-secret" in info.extensions,
+        manages_sign_ins=CredentialManagement.is_supported(info),
+        fingerprint_sensor=FPBioEnrollment.is_supported(info),
     )
 
 
@@ -217,6 +230,18 @@ class OwnSecurityKey:
     ) -> KeyInfo:
         """A new PIN in place of the old one."""
         return change_pin(first_key(self._devices), old_pin, new_pin, policy_minimum=policy_minimum)
+
+    def sign_ins(self) -> KeySignIns:
+        """The sign-ins stored on this key (listed and deleted behind its PIN)."""
+        from desktop_auth.devices.key_sign_ins import KeySignIns
+
+        return KeySignIns(self._devices)
+
+    def fingerprints(self) -> KeyFingerprints:
+        """The fingerprints on this key's sensor (behind its PIN)."""
+        from desktop_auth.devices.key_fingerprints import KeyFingerprints
+
+        return KeyFingerprints(self._devices)
 
     def reset(
         self, *, cancel: Event | None = None, on_touch: Callable[[], None] | None = None

@@ -41,6 +41,7 @@ from desktop_auth.gui.i18n import local_time, message
 from desktop_auth.gui.key_pin_dialog import SetPinDialog, own_key_of
 from desktop_auth.gui.password_form import NewPasswordForm
 from desktop_auth.gui.security_key import KeyPromptBridge, register_key
+from desktop_auth.gui.security_key_panel import SecurityKeyPanel
 from desktop_auth.gui.sessions_panel import SessionsPanel
 from desktop_auth.gui.widgets import (
     BusyBar,
@@ -153,6 +154,8 @@ class AccountDialog(QDialog):
         self.tabs.addTab(password_tab, "")
         self.sessions = SessionsPanel(service, session)
         self.tabs.addTab(self.sessions, "")
+        self.security_key = SecurityKeyPanel(service, session, own_key_of(service))
+        self.tabs.addTab(self.security_key, "")
         self.tabs.currentChanged.connect(self._tab_shown)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
@@ -169,6 +172,8 @@ class AccountDialog(QDialog):
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.sessions:
             self.sessions.load()
+        if self.tabs.widget(index) is self.security_key and self.security_key.read is None:
+            self.security_key.load()
 
     def refresh(self) -> None:
         service, session = self.service, self.session
@@ -258,6 +263,7 @@ class AccountDialog(QDialog):
     def _use_session(self, session: Session) -> None:
         self.session = session
         self.sessions.set_session(session)
+        self.security_key.set_session(session)
         self.session_changed.emit(session)
 
     def add_app(self) -> None:
@@ -365,6 +371,7 @@ class AccountDialog(QDialog):
         self.tabs.setTabText(1, self.tr("&Recovery codes"))
         self.tabs.setTabText(2, self.tr("&Password"))
         self.tabs.setTabText(3, self.tr("&Where you are signed in"))
+        self.tabs.setTabText(4, self.tr("Security ke&y"))
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Name"),

@@ -12,13 +12,15 @@ import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +49,43 @@ def _pin_field() -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(63)
     return field
+
+
+class KeyPinRow(QWidget):
+    """ "PIN of your security key: [····] [Open]": what the key's stored sign-ins and
+    fingerprints are behind.  ``entered(pin)`` on Open or Enter; the dialog keeps the PIN
+    only while it is open, as each of the key's answers needs a fresh token."""
+
+    entered = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.field = _pin_field()
+        self.label.setBuddy(self.field)
+        self.button = QPushButton()
+        self.button.clicked.connect(self._entered)
+        self.field.returnPressed.connect(self._entered)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.field, 1)
+        layout.addWidget(self.button)
+        self.retranslate()
+
+    def _entered(self) -> None:
+        if self.field.text():
+            self.entered.emit(self.field.text())
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("&PIN of your security key:"))
+        self.button.setText(self.tr("&Open"))
+        self.field.setAccessibleName(self.tr("PIN of your security key"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 class SetPinDialog(QDialog):

@@ -139,3 +139,16 @@ class _Forgotten(QRunnable):
 def wait_for_workers(milliseconds: int = 10_000) -> bool:
     """At exit: let running jobs end before the store closes."""
     return QThreadPool.globalInstance().waitForDone(milliseconds)
+
+
+class Progress(QObject):
+    """Word from a worker while it runs (a fingerprint's touches, "touch the key"): the
+    worker calls ``report``; ``reported`` is delivered in the GUI thread, queued."""
+
+    reported = Signal(object)
+
+    def report(self, value: object) -> None:
+        try:
+            self.reported.emit(value)
+        except RuntimeError:  # the screen was closed meanwhile
+            log.debug("progress arrived after its screen closed")

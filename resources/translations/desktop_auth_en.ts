@@ -70,12 +70,32 @@
     </message>
 </context>
 <context>
+    <name>FingerprintsDialog</name>
+    <message numerus="yes">
+        <source>Good. %n more touches.</source>
+        <translation>
+            <numerusform>Good. %n more touch.</numerusform>
+            <numerusform>Good. %n more touches.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ImportUsersDialog</name>
     <message numerus="yes">
         <source>Imported %n users. Temporary passwords (shown only now):</source>
         <translation>
             <numerusform>Imported %n user. Temporary password (shown only now):</numerusform>
             <numerusform>Imported %n users. Temporary passwords (shown only now):</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>KeySignInsDialog</name>
+    <message numerus="yes">
+        <source>%n sign-ins on the key.</source>
+        <translation>
+            <numerusform>%n sign-in on the key.</numerusform>
+            <numerusform>%n sign-ins on the key.</numerusform>
         </translation>
     </message>
 </context>
@@ -93,6 +113,23 @@
         <translation>
             <numerusform>You were signed out after %n minute without use.</numerusform>
             <numerusform>You were signed out after %n minutes without use.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SecurityKeyPanel</name>
+    <message numerus="yes">
+        <source>Set; %n tries left before the key blocks it.</source>
+        <translation>
+            <numerusform>Set; %n try left before the key blocks it.</numerusform>
+            <numerusform>Set; %n tries left before the key blocks it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Room for %n more sign-ins.</source>
+        <translation>
+            <numerusform>Room for %n more sign-in.</numerusform>
+            <numerusform>Room for %n more sign-ins.</numerusform>
         </translation>
     </message>
 </context>

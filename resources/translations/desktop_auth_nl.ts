@@ -40,7 +40,7 @@
     </message>
     <message>
         <source>The key&apos;s PIN is set. You can add the key now.</source>
-        <translation>De pincode van de sleutel is ingesteld. U kunt de sleutel nu toevoegen.</translation>
+        <translation>De pincode van de sleutel is ingesteld. Je kunt de sleutel nu toevoegen.</translation>
     </message>
     <message>
         <source>Rename</source>
@@ -81,6 +81,10 @@
     <message>
         <source>&amp;Where you are signed in</source>
         <translation>Waar je bent &amp;aangemeld</translation>
+    </message>
+    <message>
+        <source>Security ke&amp;y</source>
+        <translation>Beveiligingssle&amp;utel</translation>
     </message>
     <message>
         <source>Name</source>
@@ -743,6 +747,88 @@
     </message>
 </context>
 <context>
+    <name>FingerprintsDialog</name>
+    <message>
+        <source>(no name)</source>
+        <translation>(geen naam)</translation>
+    </message>
+    <message>
+        <source>Add a fingerprint</source>
+        <translation>Een vingerafdruk toevoegen</translation>
+    </message>
+    <message>
+        <source>Name of the finger (e.g. Right index):</source>
+        <translation>Naam van de vinger (bijv. Rechterwijsvinger):</translation>
+    </message>
+    <message>
+        <source>Touch the sensor with the finger to add, and lift it between touches.</source>
+        <translation>Raak de sensor aan met de vinger die je wilt toevoegen, en til hem op tussen de aanrakingen.</translation>
+    </message>
+    <message>
+        <source>Touch again.</source>
+        <translation>Raak de sensor opnieuw aan.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Good. %n more touches.</source>
+        <translation>
+            <numerusform>Goed. Nog %n keer.</numerusform>
+            <numerusform>Goed. Nog %n keer.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Klaar.</translation>
+    </message>
+    <message>
+        <source>Rename the fingerprint</source>
+        <translation>De vingerafdruk hernoemen</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>Nieuwe naam:</translation>
+    </message>
+    <message>
+        <source>Remove a fingerprint</source>
+        <translation>Een vingerafdruk verwijderen</translation>
+    </message>
+    <message>
+        <source>Remove fingerprint %1? The key no longer accepts that finger.</source>
+        <translation>Vingerafdruk %1 verwijderen? De sleutel accepteert die vinger dan niet meer.</translation>
+    </message>
+    <message>
+        <source>Fingerprints on your security key</source>
+        <translation>Vingerafdrukken op je beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>With a finger on the key&apos;s sensor, the key knows it is you without asking for its PIN. Add each finger you want to use.</source>
+        <translation>Met een vinger op de sensor van de sleutel weet de sleutel dat jij het bent, zonder om de pincode te vragen. Voeg elke vinger toe die je wilt gebruiken.</translation>
+    </message>
+    <message>
+        <source>&amp;Add a fingerprint…</source>
+        <translation>Vingerafdruk &amp;toevoegen…</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>Ander&amp;e naam…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source>
+        <translation>&amp;Verwijderen…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>%v of %m touches</source>
+        <translation>%v van %m aanrakingen</translation>
+    </message>
+    <message>
+        <source>Touches of the sensor</source>
+        <translation>Aanrakingen van de sensor</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunPage</name>
     <message>
         <source>Welcome: set up desktop-auth</source>
@@ -934,6 +1020,21 @@
     </message>
 </context>
 <context>
+    <name>KeyPinRow</name>
+    <message>
+        <source>&amp;PIN of your security key:</source>
+        <translation>&amp;Pincode van je beveiligingssleutel:</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Openen</translation>
+    </message>
+    <message>
+        <source>PIN of your security key</source>
+        <translation>Pincode van je beveiligingssleutel</translation>
+    </message>
+</context>
+<context>
     <name>KeyPromptBridge</name>
     <message>
         <source>Security key PIN</source>
@@ -942,6 +1043,49 @@
     <message>
         <source>Enter the PIN of your security key:</source>
         <translation>Vul de pincode van je beveiligingssleutel in:</translation>
+    </message>
+</context>
+<context>
+    <name>KeyResetDialog</name>
+    <message>
+        <source>reset</source>
+        <translation>wissen</translation>
+    </message>
+    <message>
+        <source>Touch the key to confirm.</source>
+        <translation>Raak de sleutel aan om te bevestigen.</translation>
+    </message>
+    <message>
+        <source>Erase the security key</source>
+        <translation>De beveiligingssleutel wissen</translation>
+    </message>
+    <message>
+        <source>Erasing removes everything on the security key: its PIN, its fingerprints and every sign-in stored on it, for this organisation and for every other site. It cannot be undone. Accounts that use this key no longer accept it: remove it there and register it again.</source>
+        <translation>Wissen verwijdert alles op de beveiligingssleutel: de pincode, de vingerafdrukken en alle aanmeldingen die erop staan, voor deze organisatie en voor alle andere sites. Dat kan niet ongedaan worden gemaakt. Accounts die deze sleutel gebruiken, accepteren hem daarna niet meer: verwijder hem daar en registreer hem opnieuw.</translation>
+    </message>
+    <message>
+        <source>Plug in only the key to erase. To go on, type %1 below.</source>
+        <translation>Steek alleen de sleutel in die je wilt wissen. Typ hieronder %1 om door te gaan.</translation>
+    </message>
+    <message>
+        <source>&amp;Type the word:</source>
+        <translation>&amp;Typ het woord:</translation>
+    </message>
+    <message>
+        <source>&amp;Next</source>
+        <translation>&amp;Volgende</translation>
+    </message>
+    <message>
+        <source>Unplug the key and plug it back in, then choose Erase now at once: a key allows erasing only in its first seconds. Then touch it.</source>
+        <translation>Haal de sleutel eruit en steek hem er weer in, en kies dan meteen Nu wissen: een sleutel laat zich alleen in de eerste seconden wissen. Raak hem daarna aan.</translation>
+    </message>
+    <message>
+        <source>&amp;Erase now</source>
+        <translation>Nu &amp;wissen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
     </message>
 </context>
 <context>
@@ -977,6 +1121,64 @@
     <message>
         <source>Set a PIN on the key…</source>
         <translation>Stel een pincode in op de sleutel…</translation>
+    </message>
+</context>
+<context>
+    <name>KeySignInsDialog</name>
+    <message>
+        <source>%1 (this organisation)</source>
+        <translation>%1 (deze organisatie)</translation>
+    </message>
+    <message>
+        <source>Delete your sign-in to this organisation (%1) from the key? This key will no longer sign you in, while My security settings still lists it: remove the key there instead. It cannot be brought back.</source>
+        <translation>Je aanmelding bij deze organisatie (%1) van de sleutel wissen? Je kunt dan niet meer inloggen met deze sleutel, terwijl Mijn beveiligingsinstellingen hem nog wel noemt: verwijder de sleutel liever daar. Dit kan niet ongedaan worden gemaakt.</translation>
+    </message>
+    <message>
+        <source>Delete the sign-in for %1 at %2 from this key? It cannot be brought back.</source>
+        <translation>De aanmelding voor %1 bij %2 van deze sleutel wissen? Dit kan niet ongedaan worden gemaakt.</translation>
+    </message>
+    <message>
+        <source>Delete a sign-in</source>
+        <translation>Een aanmelding wissen</translation>
+    </message>
+    <message>
+        <source>Sign-ins on your security key</source>
+        <translation>Aanmeldingen op je beveiligingssleutel</translation>
+    </message>
+    <message>
+        <source>The sign-ins (passkeys) stored on the key plugged in, for this organisation and other sites. A key holds only a few dozen: delete the ones you no longer use to make room.</source>
+        <translation>De aanmeldingen (passkeys) op de sleutel die erin zit, voor deze organisatie en andere sites. Er passen er maar een paar dozijn op een sleutel: wis de aanmeldingen die je niet meer gebruikt om ruimte te maken.</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>No sign-ins are stored on this key.</source>
+        <translation>Er staan geen aanmeldingen op deze sleutel.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sign-ins on the key.</source>
+        <translation>
+            <numerusform>%n aanmelding op de sleutel.</numerusform>
+            <numerusform>%n aanmeldingen op de sleutel.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Room for %1 more.</source>
+        <translation>Ruimte voor nog %1.</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Wissen…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
     </message>
 </context>
 <context>
@@ -1634,6 +1836,119 @@
     <message>
         <source>A backup code from the helpdesk</source>
         <translation>Een backupcode van de helpdesk</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityKeyPanel</name>
+    <message>
+        <source>The key&apos;s PIN is set.</source>
+        <translation>De pincode van de sleutel is ingesteld.</translation>
+    </message>
+    <message>
+        <source>The key is erased. It has no PIN now: set one, then add it again under Verification methods.</source>
+        <translation>De sleutel is gewist. Hij heeft nu geen pincode: stel er een in en voeg hem daarna opnieuw toe bij Verificatiemethoden.</translation>
+    </message>
+    <message>
+        <source>This key cannot hold a PIN.</source>
+        <translation>Deze sleutel kan geen pincode bevatten.</translation>
+    </message>
+    <message>
+        <source>Blocked after too many wrong tries: only erasing the key helps.</source>
+        <translation>Geblokkeerd na te veel foute pogingen: alleen wissen van de sleutel helpt.</translation>
+    </message>
+    <message>
+        <source>Not set. Set one (at least %1 characters) to register the key.</source>
+        <translation>Niet ingesteld. Stel er een in (minstens %1 tekens) om de sleutel te registreren.</translation>
+    </message>
+    <message>
+        <source>The key asks for a new PIN.</source>
+        <translation>De sleutel vraagt om een nieuwe pincode.</translation>
+    </message>
+    <message>
+        <source>Set.</source>
+        <translation>Ingesteld.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Set; %n tries left before the key blocks it.</source>
+        <translation>
+            <numerusform>Ingesteld; nog %n poging voordat de sleutel hem blokkeert.</numerusform>
+            <numerusform>Ingesteld; nog %n pogingen voordat de sleutel hem blokkeert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (not in the organisation&apos;s list of models)</source>
+        <translation>%1 (niet in de lijst met modellen van de organisatie)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Room for %n more sign-ins.</source>
+        <translation>
+            <numerusform>Ruimte voor nog %n aanmelding.</numerusform>
+            <numerusform>Ruimte voor nog %n aanmeldingen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Yes: one touch opens My recovery codes.</source>
+        <translation>Ja: één aanraking opent Mijn herstelcodes.</translation>
+    </message>
+    <message>
+        <source>No: My recovery codes open with the printed vault key.</source>
+        <translation>Nee: Mijn herstelcodes openen met de geprinte kluissleutel.</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nee</translation>
+    </message>
+    <message>
+        <source>The security key plugged in: its PIN, the sign-ins stored on it and its fingerprints. Reading it needs no touch.</source>
+        <translation>De beveiligingssleutel die erin zit: de pincode, de aanmeldingen die erop staan en de vingerafdrukken. Voor het uitlezen hoef je hem niet aan te raken.</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Model:</translation>
+    </message>
+    <message>
+        <source>PIN:</source>
+        <translation>Pincode:</translation>
+    </message>
+    <message>
+        <source>Sign-ins:</source>
+        <translation>Aanmeldingen:</translation>
+    </message>
+    <message>
+        <source>Opens My recovery codes:</source>
+        <translation>Opent Mijn herstelcodes:</translation>
+    </message>
+    <message>
+        <source>Fingerprint sensor:</source>
+        <translation>Vingerafdruksensor:</translation>
+    </message>
+    <message>
+        <source>Change the P&amp;IN…</source>
+        <translation>P&amp;incode wijzigen…</translation>
+    </message>
+    <message>
+        <source>Set a P&amp;IN…</source>
+        <translation>P&amp;incode instellen…</translation>
+    </message>
+    <message>
+        <source>&amp;Sign-ins on the key…</source>
+        <translation>Aanmel&amp;dingen op de sleutel…</translation>
+    </message>
+    <message>
+        <source>&amp;Fingerprints…</source>
+        <translation>Vingera&amp;fdrukken…</translation>
+    </message>
+    <message>
+        <source>&amp;Erase the key…</source>
+        <translation>Sleutel wi&amp;ssen…</translation>
+    </message>
+    <message>
+        <source>Read the key a&amp;gain</source>
+        <translation>Sleutel opnieuw uit&amp;lezen</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,243 @@
+"""My security settings › Security key (issue 18): the key's health read without a touch,
+its stored sign-ins listed and one deleted, a fingerprint enrolled touch by touch with the
+count-down shown and another cancelled, and the key erased behind two steps; in English and
+Dutch, with screenshots looked at."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from fido2.ctap2.bio import FPBioEnrollment
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop_auth.core.service import AuthService
+from desktop_auth.devices.soft import RESET_WINDOW_SECONDS, SoftAuthenticator
+from desktop_auth.devices.soft_bio import SoftFingerprintSensor
+from desktop_auth.gui.account import AccountDialog
+from desktop_auth.gui.fingerprints_dialog import FingerprintsDialog
+from desktop_auth.gui.i18n import install_language
+from desktop_auth.gui.key_reset_dialog import KeyResetDialog
+from desktop_auth.gui.key_sign_ins_dialog import KeySignInsDialog
+from desktop_auth.gui.security_key_panel import SecurityKeyPanel
+from desktop_auth.store.db import Store
+from tests.attestation_helpers import blob, entry, root
+from tests.gui.conftest import shoot
+from tests.helpers import (
+    MemoryKeyring,
+    PinnedClock,
+    initialize_organisation,
+    make_service,
+    make_user,
+    past_sign_in,
+)
+from tests.unit.cli.test_security_key_cli import store_sign_ins
+from tests.webauthn_helpers import HARDWARE_AAGUID
+
+PIN = "4823917"
+MDS_ROOT = root("Test FIDO Metadata Root")
+
+
+class Clock:
+    now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock_of_key() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def key(clock_of_key: Clock) -> SoftAuthenticator:
+    """A key with a fingerprint sensor and a PIN, with a passkey for another site on it."""
+    key = SoftAuthenticator(
+        aaguid=HARDWARE_AAGUID,
+        supports_pin=True,
+        fingerprints=SoftFingerprintSensor(),
+        clock=clock_of_key,
+    )
+    key.client_pin.preset(PIN)
+    return key
+
+
+@pytest.fixture
+def service(
+    store: Store, clock: PinnedClock, memory_keyring: MemoryKeyring, key: SoftAuthenticator
+) -> AuthService:
+    service = make_service(
+        store,
+        clock=clock,
+        keyring=memory_keyring,
+        security_keys=lambda: [key],
+        metadata_root=MDS_ROOT.der,
+    )
+    admin = initialize_organisation(service)
+    service.policy.import_key_metadata(
+        blob(MDS_ROOT, [entry(HARDWARE_AAGUID, root("Maker"), description="YubiKey Bio")]),
+        actor=admin,
+    )
+    make_user(service, admin)
+    rp_id = service.security_keys.relying_party().rp_id
+    store_sign_ins(key, ("github.com", "jan-dev"), (rp_id, "jan@example.nl"))
+    return service
+
+
+@pytest.fixture
+def language() -> str:
+    return "en"
+
+
+@pytest.fixture
+def page(
+    qtbot: QtBot, service: AuthService, language: str
+) -> Iterator[tuple[AccountDialog, SecurityKeyPanel]]:
+    """My security settings open on the Security key page, in ``language``."""
+    install_language(language)
+    session = past_sign_in(service, "jan@example.nl")
+    dialog = AccountDialog(service, session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.security_key)
+    panel = dialog.security_key
+    qtbot.waitUntil(lambda: panel.read is not None, timeout=10_000)
+    yield dialog, panel
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def child(qtbot: QtBot, parent: object, kind: type) -> object:
+    qtbot.waitUntil(lambda: parent.findChild(kind) is not None, timeout=10_000)  # type: ignore[attr-defined]
+    return parent.findChild(kind)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_page_reads_the_key_and_lists_its_sign_ins_ours_marked(
+    qtbot: QtBot,
+    page: tuple[AccountDialog, SecurityKeyPanel],
+    key: SoftAuthenticator,
+    language: str,
+) -> None:
+    dialog, panel = page
+    assert panel.values["model"].text() == "YubiKey Bio"
+    expected_pin = {"en": "8 tries left", "nl": "nog 8 pogingen"}[language]
+    assert expected_pin in panel.values["pin"].text()
+    assert "23" in panel.values["room"].text()
+    assert panel.fingerprints_button.isEnabled() and panel.sign_ins_button.isEnabled()
+    shoot(dialog, "key_1_health")
+
+    panel.sign_ins_button.click()
+    sign_ins = child(qtbot, panel, KeySignInsDialog)
+    assert isinstance(sign_ins, KeySignInsDialog)
+    sign_ins.pin.field.setText(PIN)
+    sign_ins.pin.button.click()
+    qtbot.waitUntil(lambda: sign_ins.table.rowCount() == 2, timeout=10_000)
+    ours = {"en": "(this organisation)", "nl": "(deze organisatie)"}[language]
+    assert ours in sign_ins.table.item(0, 0).text()
+    assert sign_ins.table.item(1, 0).text() == "github.com"
+    shoot(sign_ins, "key_2_sign_ins")
+    sign_ins.table.selectRow(1)
+    sign_ins.delete_button.click()
+    assert sign_ins.question.isVisible()
+    sign_ins.question.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: sign_ins.table.rowCount() == 1, timeout=10_000)
+    assert [c.rp_id for c in key.credentials] != [] and all(
+        c.rp_id != "github.com" for c in key.credentials
+    )
+
+
+def test_a_wrong_pin_says_the_tries_left_and_the_list_stays_shut(
+    qtbot: QtBot, page: tuple[AccountDialog, SecurityKeyPanel]
+) -> None:
+    _dialog, panel = page
+    panel.sign_ins_button.click()
+    sign_ins = child(qtbot, panel, KeySignInsDialog)
+    assert isinstance(sign_ins, KeySignInsDialog)
+    sign_ins.pin.field.setText("0000000")
+    sign_ins.pin.button.click()
+    qtbot.waitUntil(sign_ins.error.isVisible, timeout=10_000)
+    assert "7" in sign_ins.error.text() and "0000000" not in sign_ins.error.text()
+    assert not sign_ins.table.isVisible() and sign_ins.pin.field.text() == ""
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_fingerprint_is_enrolled_with_the_touches_counted_and_another_cancelled(
+    qtbot: QtBot,
+    page: tuple[AccountDialog, SecurityKeyPanel],
+    key: SoftAuthenticator,
+    language: str,
+) -> None:
+    _dialog, panel = page
+    assert key.fingerprints is not None
+    touches = threading.Semaphore(0)
+    key.touch = lambda: touches.acquire(timeout=10)
+    key.fingerprints.feedback.extend(
+        [FPBioEnrollment.FEEDBACK.FP_GOOD, FPBioEnrollment.FEEDBACK.FP_TOO_FAST]
+    )
+    panel.fingerprints_button.click()
+    prints = child(qtbot, panel, FingerprintsDialog)
+    assert isinstance(prints, FingerprintsDialog)
+    prints.pin.field.setText(PIN)
+    prints.pin.button.click()
+    qtbot.waitUntil(prints.add_button.isVisible, timeout=10_000)
+    assert prints.list.count() == 0
+
+    prints.enroll("Right index")
+    touches.release(2)  # a good touch, then one too fast
+    advice = {"en": "keep your finger on the sensor", "nl": "houd je vinger iets langer"}
+    qtbot.waitUntil(lambda: advice[language] in prints.touch_text.text(), timeout=10_000)
+    assert prints.touches.value() == 1 and prints.touches.maximum() == 4
+    shoot(prints, "key_3_fingerprint_touches")
+    touches.release(3)
+    qtbot.waitUntil(lambda: prints.list.count() == 1, timeout=10_000)
+    assert prints.list.item(0).text() == "Right index"
+    assert not prints.touches.isVisible()
+    shoot(prints, "key_4_fingerprints")
+
+    prints.enroll("Left index")
+    touches.release(1)
+    qtbot.waitUntil(lambda: prints.touches.value() == 1, timeout=10_000)
+    prints.busy.cancel_button.click()
+    touches.release(4)  # enough to finish, had the key not learnt of the cancel
+    QThreadPool.globalInstance().waitForDone(10_000)
+    assert list(key.fingerprints.templates.values()) == ["Right index"]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_key_is_erased_only_after_the_word_the_replug_and_in_time(
+    qtbot: QtBot,
+    page: tuple[AccountDialog, SecurityKeyPanel],
+    key: SoftAuthenticator,
+    clock_of_key: Clock,
+    language: str,
+) -> None:
+    _dialog, panel = page
+    panel.reset_button.click()
+    erase = child(qtbot, panel, KeyResetDialog)
+    assert isinstance(erase, KeyResetDialog)
+    word = {"en": "reset", "nl": "wissen"}[language]
+    assert word in erase.instruction.text()
+    erase.word.setText("yes")
+    assert not erase.next_button.isEnabled()
+    erase.word.setText(word)
+    assert erase.next_button.isEnabled()
+    shoot(erase, "key_5_erase_word")
+    erase.next_button.click()
+    assert not erase.word.isVisible()
+    shoot(erase, "key_6_erase_replug")
+
+    clock_of_key.now += RESET_WINDOW_SECONDS + 5  # not replugged: the key refuses
+    erase.next_button.click()
+    qtbot.waitUntil(erase.error.isVisible, timeout=10_000)
+    assert len(key.credentials) == 2 and key.client_pin.is_set
+    key.replug()
+    erase.next_button.click()
+    qtbot.waitUntil(lambda: not erase.isVisible(), timeout=10_000)
+    assert key.credentials == [] and not key.client_pin.is_set
+    qtbot.waitUntil(lambda: bool(panel.done.text()), timeout=10_000)
+    qtbot.waitUntil(lambda: panel.read is not None and not panel.read.info.pin_set)
+    assert not panel.sign_ins_button.isEnabled()
