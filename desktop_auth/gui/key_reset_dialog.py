@@ -57,7 +57,7 @@ class KeyResetDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.addButton(self.next_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        layout = self.column = QVBoxLayout(self)
         layout.addWidget(self.warning)
         layout.addWidget(self.instruction)
         layout.addWidget(self.word_label)
@@ -86,7 +86,7 @@ class KeyResetDialog(QDialog):
             self.retranslate()
             # The instruction grew a line while the word's field went: lay out now, or
             # its last line is cut off until the next event (as a screenshot showed).
-            self.layout().activate()
+            self.column.activate()
             return
         self.error.clear_error()
         self._cancel = threading.Event()
