@@ -1041,10 +1041,11 @@ class SecurityKeyWindowsOnlyError(DeviceError):
     code = "security_key_windows_only"
 
 
-class SecurityKeyResetOneKeyOnlyError(DeviceError):
-    """More than one key is plugged in: which to erase must not be a guess."""
+class SecurityKeyOneKeyOnlyError(DeviceError):
+    """More than one key is plugged in: which one gets the PIN, or is erased, must not be
+    a guess."""
 
-    code = "security_key_reset_one_key_only"
+    code = "security_key_one_key_only"
 
 
 class SecurityKeyResetTooLateError(DeviceError):

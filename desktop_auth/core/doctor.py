@@ -319,5 +319,5 @@ def run_checks(
             _check_keyring(keyring_backend, needed=_needs_keyring(config)),
             _check_data_key(config, keyring_backend),
         ]
-    keys = check_keys(model_in_store(config), devices or connected_authenticators)
+    keys = check_keys(model_in_store(config, keyring_backend), devices or connected_authenticators)
     return [*results, _check_qt(), _check_fido_devices(), *keys]

@@ -9,19 +9,25 @@ the FIDO metadata the organisation imported, where it lists the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from fido2.ctap import CtapDevice
 
 from desktop_auth.config import Config
 from desktop_auth.core.checks import CheckResult, CheckStatus
 from desktop_auth.devices.ctap import connected_authenticators
-from desktop_auth.devices.key_pin import KeyInfo, read_key_info
+from desktop_auth.devices.key_pin import KeyInfo, PinState, read_key_info
 from desktop_auth.errors import DesktopAuthError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 NAME = "doctor.key"
 
 
-def model_in_store(config: Config) -> Callable[[str], str | None]:
+def model_in_store(
+    config: Config, keyring_backend: KeyringBackend | None = None
+) -> Callable[[str], str | None]:
     """Model names from the embedded store's metadata; a server's workstation holds no
     store, and a store that does not open names no model (the AAGUID is shown instead)."""
 
@@ -32,7 +38,11 @@ def model_in_store(config: Config) -> Callable[[str], str | None]:
         from desktop_auth.store.db import Store
 
         try:
-            store = Store.open(config.database_url, written_in=config.database_url_file)
+            store = Store.open(
+                config.database_url,
+                keyring_backend=keyring_backend,
+                written_in=config.database_url_file,
+            )
         except DesktopAuthError:
             return None
         try:
@@ -46,49 +56,28 @@ def model_in_store(config: Config) -> Callable[[str], str | None]:
     return model
 
 
+#: What each PIN state reads as, whether it is a problem, and its fix.
+_PIN_LINES: dict[PinState, tuple[str, CheckStatus, str | None]] = {
+    PinState.UNSUPPORTED: ("doctor.key.no_pin", CheckStatus.OK, None),
+    PinState.BLOCKED: ("doctor.key.pin_blocked", CheckStatus.FAILED, "doctor.fix.key_reset"),
+    PinState.NOT_SET: ("doctor.key.pin_not_set", CheckStatus.WARNING, "doctor.fix.key_pin"),
+    PinState.CHANGE_REQUIRED: ("doctor.key.pin_change", CheckStatus.WARNING, "doctor.fix.key_pin"),
+    PinState.SET: ("doctor.key.pin_set", CheckStatus.OK, None),
+}
+
+
 def key_health(info: KeyInfo, model: str) -> CheckResult:
-    slots = (
-        "-"
-        if info.remaining_discoverable_credentials is None
-        else str(info.remaining_discoverable_credentials)
-    )
-    params = {"model": model, "slots": slots, "left": str(info.pin_retries or 0)}
-    if not info.pin_supported:
-        return CheckResult(
-            name_key=NAME, status=CheckStatus.OK, detail_key="doctor.key.no_pin", params=params
-        )
-    if info.pin_blocked:
-        return CheckResult(
-            name_key=NAME,
-            status=CheckStatus.FAILED,
-            detail_key="doctor.key.pin_blocked",
-            params=params,
-            fix_key="doctor.fix.key_reset",
-        )
-    if not info.pin_set:
-        return CheckResult(
-            name_key=NAME,
-            status=CheckStatus.WARNING,
-            detail_key="doctor.key.pin_not_set",
-            params=params,
-            fix_key="doctor.fix.key_pin",
-        )
-    if info.needs_pin_change:
-        return CheckResult(
-            name_key=NAME,
-            status=CheckStatus.WARNING,
-            detail_key="doctor.key.pin_change",
-            params=params,
-            fix_key="doctor.fix.key_pin",
-        )
-    full = info.remaining_discoverable_credentials == 0
-    return CheckResult(
-        name_key=NAME,
-        status=CheckStatus.WARNING if full else CheckStatus.OK,
-        detail_key="doctor.key.pin_set",
-        params=params,
-        fix_key="doctor.fix.key_full" if full else None,
-    )
+    room = info.remaining_discoverable_credentials
+    params = {"model": model, "slots": "-" if room is None else str(room)}
+    detail, status, fix = _PIN_LINES[info.pin_state]
+    if info.pin_state is PinState.SET:
+        if info.pin_retries is None:  # the key did not say: no count rather than a wrong one
+            detail = "doctor.key.pin_set_uncounted"
+        else:
+            params["left"] = str(info.pin_retries)
+        if room == 0:
+            status, fix = CheckStatus.WARNING, "doctor.fix.key_full"
+    return CheckResult(name_key=NAME, status=status, detail_key=detail, params=params, fix_key=fix)
 
 
 def vault_unlock(info: KeyInfo, model: str) -> CheckResult:
@@ -113,7 +102,7 @@ def check_keys(
     for device in found:
         try:
             info = read_key_info(device)
-        except DesktopAuthError:
+        except (DesktopAuthError, OSError):  # U2F-only, busy, or pulled out mid-read
             results.append(
                 CheckResult(
                     name_key=NAME, status=CheckStatus.WARNING, detail_key="doctor.key.unreadable"

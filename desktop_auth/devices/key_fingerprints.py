@@ -9,15 +9,16 @@ about a poor one, so the person sees progress rather than a key that blinks on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from threading import Event
 
 from fido2.ctap import CtapDevice, CtapError
-from fido2.ctap2.bio import CaptureError, FPBioEnrollment
+from fido2.ctap2.bio import CaptureError, FPBioEnrollment, FPEnrollmentContext
 from fido2.ctap2.pin import ClientPin
 
 from desktop_auth.devices.ctap import connected_authenticators
-from desktop_auth.devices.key_pin import ctap2_of, first_key, key_info_of, pin_failure
+from desktop_auth.devices.key_pin import ctap2_of, key_info_of, only_key, pin_failure
 from desktop_auth.errors import (
     SecurityKeyCancelledError,
     SecurityKeyFingerprintNameError,
@@ -25,8 +26,11 @@ from desktop_auth.errors import (
     SecurityKeyFingerprintsFullError,
     SecurityKeyFingerprintsNotSupportedError,
     SecurityKeyPinNotSetError,
+    SecurityKeyTimeoutError,
 )
 
+#: Samples in a row without a finger before enrolment stops as timed out.
+MAX_IDLE_SAMPLES = 3
 #: CTAP 2.1 §6.7.4: a friendly name is at most this many bytes of UTF-8 unless the key
 #: says otherwise (maxTemplateFriendlyName).
 DEFAULT_MAX_NAME_BYTES = 64
@@ -118,14 +122,39 @@ def _known(fingerprints: tuple[Fingerprint, ...], template_id: bytes) -> None:
         raise SecurityKeyFingerprintNotFoundError()
 
 
+def _capture_all(
+    enroller: FPEnrollmentContext,
+    on_sample: Callable[[Sample], None],
+    cancel: Event | None,
+) -> bytes:
+    """Touch after touch until the key has its samples; the template id.  A sensor that
+    feels no finger again and again (the person walked away) ends it as a timeout."""
+    idle = 0
+    while True:
+        try:
+            template_id = enroller.capture(event=cancel)
+        except CaptureError as poor:
+            feedback = FPBioEnrollment.FEEDBACK(poor.code)
+            if feedback == FPBioEnrollment.FEEDBACK.FP_DATABASE_FULL:
+                raise SecurityKeyFingerprintsFullError() from poor
+            idle = idle + 1 if feedback == FPBioEnrollment.FEEDBACK.NO_USER_ACTIVITY else 0
+            if idle >= MAX_IDLE_SAMPLES:
+                raise SecurityKeyTimeoutError() from poor
+            on_sample(Sample(remaining=enroller.remaining or 0, feedback=feedback.name))
+            continue
+        if template_id is not None:
+            return template_id
+        on_sample(Sample(remaining=enroller.remaining or 0, feedback=None))
+
+
 class KeyFingerprints:
-    """The fingerprints on the first key plugged in; each call asks the key for a token."""
+    """The fingerprints on the one key plugged in; each call asks the key for a token."""
 
     def __init__(self, devices: Callable[[], Iterable[CtapDevice]] | None = None) -> None:
         self._devices = devices or connected_authenticators
 
     def list(self, pin: str) -> tuple[Fingerprint, ...]:
-        return _listed(_enrollment(first_key(self._devices), pin))
+        return _listed(_enrollment(only_key(self._devices), pin))
 
     def enroll(
         self,
@@ -137,33 +166,28 @@ class KeyFingerprints:
     ) -> tuple[Fingerprint, ...]:
         """Enroll a finger: touch after touch until the key has enough good samples; then
         named.  Cancelled (``cancel`` set), the key drops the half-made enrolment."""
-        bio = _enrollment(first_key(self._devices), pin)
+        bio = _enrollment(only_key(self._devices), pin)
         name = _checked_name(bio, name)
         enroller = bio.enroll()
         template_id: bytes | None = None
         try:
-            while template_id is None:
-                try:
-                    template_id = enroller.capture(event=cancel)
-                except CaptureError as poor:
-                    feedback = FPBioEnrollment.FEEDBACK(poor.code)
-                    on_sample(Sample(remaining=enroller.remaining or 0, feedback=feedback.name))
-                    continue
-                if template_id is None:
-                    on_sample(Sample(remaining=enroller.remaining or 0, feedback=None))
+            template_id = _capture_all(enroller, on_sample, cancel)
             bio.set_name(template_id, name)
         except CtapError as error:
             if error.code == CtapError.ERR.FP_DATABASE_FULL:
                 raise SecurityKeyFingerprintsFullError() from error
             if error.code == CtapError.ERR.KEEPALIVE_CANCEL:
-                enroller.cancel()
                 raise SecurityKeyCancelledError() from error
             raise pin_failure(error, None) from error
+        finally:
+            if template_id is None:  # cancelled, timed out or failed: end it on the key
+                with suppress(CtapError, OSError):
+                    enroller.cancel()
         on_sample(Sample(remaining=0, feedback=None))
         return _listed(bio)
 
     def rename(self, pin: str, template_id: bytes, name: str) -> tuple[Fingerprint, ...]:
-        bio = _enrollment(first_key(self._devices), pin)
+        bio = _enrollment(only_key(self._devices), pin)
         name = _checked_name(bio, name)
         _known(_listed(bio), template_id)
         try:
@@ -174,7 +198,7 @@ class KeyFingerprints:
 
     def remove(self, pin: str, template_id: bytes) -> tuple[Fingerprint, ...]:
         """Remove one fingerprint; the key no longer accepts that finger."""
-        bio = _enrollment(first_key(self._devices), pin)
+        bio = _enrollment(only_key(self._devices), pin)
         _known(_listed(bio), template_id)
         try:
             bio.remove_enrollment(template_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from threading import Event
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from desktop_auth.devices.ctap import (
 from desktop_auth.errors import (
     DeviceError,
     NoSecurityKeyError,
+    SecurityKeyOneKeyOnlyError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinNotSetError,
     SecurityKeyPinNotSupportedError,
@@ -44,6 +46,16 @@ if TYPE_CHECKING:
 
 #: CTAP2 caps a PIN at 63 bytes of UTF-8 (CTAP 2.1 §6.5.1).
 MAX_PIN_BYTES = 63
+
+
+class PinState(StrEnum):
+    """Where a key's PIN stands, for what the person is told (doctor, the Security key page)."""
+
+    UNSUPPORTED = "unsupported"  # a key that cannot hold one (U2F-only, or no clientPin)
+    BLOCKED = "blocked"  # no tries left: only a reset helps
+    NOT_SET = "not_set"  # out of the box: set one before registering
+    CHANGE_REQUIRED = "change_required"  # forcePINChange
+    SET = "set"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +88,18 @@ class KeyInfo:
     def needs_pin_change(self) -> bool:
         return self.pin_set and self.force_pin_change
 
+    @property
+    def pin_state(self) -> PinState:
+        if not self.pin_supported:
+            return PinState.UNSUPPORTED
+        if self.pin_blocked:
+            return PinState.BLOCKED
+        if not self.pin_set:
+            return PinState.NOT_SET
+        if self.needs_pin_change:
+            return PinState.CHANGE_REQUIRED
+        return PinState.SET
+
 
 def reachable_keys(
     devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators,
@@ -97,6 +121,19 @@ def windows_hides_keys() -> bool:
     import ctypes
 
     return not ctypes.windll.shell32.IsUserAnAdmin()  # type: ignore[attr-defined]
+
+
+def only_key(
+    devices: Callable[[], Iterable[CtapDevice]] = connected_authenticators,
+) -> CtapDevice:
+    """The one security key plugged in, for what sends it the PIN or erases it: with two
+    in, a PIN meant for one would cost the other a try (eight, and it is blocked)."""
+    found = reachable_keys(devices)
+    if not found:
+        raise NoSecurityKeyError()
+    if len(found) > 1:
+        raise SecurityKeyOneKeyOnlyError()
+    return found[0]
 
 
 def first_key(
@@ -223,13 +260,13 @@ class OwnSecurityKey:
 
     def set_pin(self, new_pin: str, *, policy_minimum: int | None = None) -> KeyInfo:
         """A first PIN on a key that has none."""
-        return set_pin(first_key(self._devices), new_pin, policy_minimum=policy_minimum)
+        return set_pin(only_key(self._devices), new_pin, policy_minimum=policy_minimum)
 
     def change_pin(
         self, old_pin: str, new_pin: str, *, policy_minimum: int | None = None
     ) -> KeyInfo:
         """A new PIN in place of the old one."""
-        return change_pin(first_key(self._devices), old_pin, new_pin, policy_minimum=policy_minimum)
+        return change_pin(only_key(self._devices), old_pin, new_pin, policy_minimum=policy_minimum)
 
     def sign_ins(self) -> KeySignIns:
         """The sign-ins stored on this key (listed and deleted behind its PIN)."""

@@ -15,13 +15,8 @@ from threading import Event
 from fido2.ctap import STATUS, CtapDevice, CtapError
 
 from desktop_auth.devices.ctap import connected_authenticators, key_failure
-from desktop_auth.devices.key_pin import ctap2_of, reachable_keys
-from desktop_auth.errors import (
-    DeviceError,
-    NoSecurityKeyError,
-    SecurityKeyResetOneKeyOnlyError,
-    SecurityKeyResetTooLateError,
-)
+from desktop_auth.devices.key_pin import ctap2_of, only_key
+from desktop_auth.errors import DeviceError, SecurityKeyResetTooLateError
 
 
 def reset_key(
@@ -31,12 +26,7 @@ def reset_key(
     on_touch: Callable[[], None] | None = None,
 ) -> None:
     """Reset the only key plugged in; it waits for the touch that confirms."""
-    found = reachable_keys(devices)
-    if not found:
-        raise NoSecurityKeyError()
-    if len(found) > 1:
-        raise SecurityKeyResetOneKeyOnlyError()
-    ctap = ctap2_of(found[0])
+    ctap = ctap2_of(only_key(devices))
 
     def keepalive(status: int) -> None:
         if status == STATUS.UPNEEDED and on_touch is not None:

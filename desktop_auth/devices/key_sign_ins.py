@@ -18,7 +18,7 @@ from fido2.ctap2.pin import ClientPin
 from fido2.webauthn import PublicKeyCredentialDescriptor, PublicKeyCredentialType
 
 from desktop_auth.devices.ctap import connected_authenticators
-from desktop_auth.devices.key_pin import ctap2_of, first_key, key_info_of, pin_failure
+from desktop_auth.devices.key_pin import ctap2_of, key_info_of, only_key, pin_failure
 from desktop_auth.errors import (
     SecurityKeyPinNotSetError,
     SecurityKeySignInNotFoundError,
@@ -86,19 +86,19 @@ def _listing(manager: CredentialManagement, our_rp_id: str | None) -> StoredSign
 
 
 class KeySignIns:
-    """The sign-ins on the first key plugged in; each call asks the key for a PIN token."""
+    """The sign-ins on the one key plugged in; each call asks the key for a PIN token."""
 
     def __init__(self, devices: Callable[[], Iterable[CtapDevice]] | None = None) -> None:
         self._devices = devices or connected_authenticators
 
     def list(self, pin: str, *, our_rp_id: str | None = None) -> StoredSignIns:
-        return _listing(_manager(first_key(self._devices), pin), our_rp_id)
+        return _listing(_manager(only_key(self._devices), pin), our_rp_id)
 
     def delete(
         self, pin: str, credential_id: bytes, *, our_rp_id: str | None = None
     ) -> StoredSignIns:
         """Delete one sign-in from the key (it cannot be brought back); the rest after."""
-        manager = _manager(first_key(self._devices), pin)
+        manager = _manager(only_key(self._devices), pin)
         try:
             manager.delete_cred(
                 PublicKeyCredentialDescriptor(

@@ -151,6 +151,14 @@ class SoftAuthenticator(CtapDevice):
                 return _ok(self._get_assertion(request, event, on_keepalive))
             if command == Ctap2.CMD.GET_NEXT_ASSERTION:
                 return _ok(self._next_assertion())
+            if (
+                command == Ctap2.CMD.CLIENT_PIN
+                and request.get(2) == ClientPin.CMD.GET_TOKEN_USING_UV
+                and self._issues_tokens
+                and self.verifies_user
+            ):
+                self._wait_for_touch(event, on_keepalive)  # its fingerprint, say
+                return _ok(self.client_pin.uv_token(request))
             if command == Ctap2.CMD.CLIENT_PIN and self._pin_capable:
                 return _ok(self.client_pin.handle(request))
             # hmac-secret's salts travel under a key agreement even on a key with no PIN.
@@ -193,6 +201,22 @@ class SoftAuthenticator(CtapDevice):
     def _pin_capable(self) -> bool:
         return self.supports_pin or self.client_pin.is_set
 
+    @property
+    def _issues_tokens(self) -> bool:
+        """CTAP 2.1 tokens with permissions, as keys with a fingerprint sensor give."""
+        return self._pin_capable and self.fingerprints is not None
+
+    def _uv_by_token(
+        self, request: Mapping[int, Any], param_key: int, message: bytes, permission: int
+    ) -> bool:
+        """A pinUvAuthParam in makeCredential/getAssertion: the token's proof over the
+        client data hash, for this command's permission, stands for user verification."""
+        param = request.get(param_key)
+        if param is None:
+            return False
+        self.client_pin.check_token(request.get(param_key + 1), param, message, permission)
+        return True
+
     def replug(self) -> None:
         """The key was unplugged and plugged in again: PIN pauses end, a reset may follow."""
         self.plugged_in_at = self.clock()
@@ -222,6 +246,8 @@ class SoftAuthenticator(CtapDevice):
         if self._pin_capable:
             options["clientPin"] = self.client_pin.is_set
             options["credMgmt"] = True  # its sign-ins listed and deleted, behind the PIN
+            if self._issues_tokens:
+                options["pinUvAuthToken"] = True
             info[0x0C] = self.client_pin.force_change
             info[0x0D] = self.client_pin.min_pin_length
             stored = sum(1 for c in self.credentials if c.resident)
@@ -272,7 +298,9 @@ class SoftAuthenticator(CtapDevice):
         if not any(p.get("alg") == ES256_ALG for p in params):
             raise CtapError(CtapError.ERR.UNSUPPORTED_ALGORITHM)
         excluded = {d["id"] for d in request.get(5) or []}
-        uv = self._uv(options)
+        uv = self._uv(options) or self._uv_by_token(
+            request, 8, client_data_hash, ClientPin.PERMISSION.MAKE_CREDENTIAL
+        )
         if any(c.credential_id in excluded and c.rp_id == rp["id"] for c in self.credentials):
             self._wait_for_touch(event, on_keepalive)  # a real key also waits first
             raise CtapError(CtapError.ERR.CREDENTIAL_EXCLUDED)
@@ -331,7 +359,9 @@ class SoftAuthenticator(CtapDevice):
         allowed = [d["id"] for d in request.get(3) or []]
         options: Mapping[str, bool] = request.get(5) or {}
         up = options.get("up", True)
-        uv = self._uv(options)
+        uv = self._uv(options) or self._uv_by_token(
+            request, 6, client_data_hash, ClientPin.PERMISSION.GET_ASSERTION
+        )
         if allowed:
             found = [c for c in self.credentials if c.rp_id == rp_id and c.credential_id in allowed]
         else:
@@ -428,7 +458,9 @@ class SoftAuthenticator(CtapDevice):
         assert self.fingerprints is not None
         return self.fingerprints.handle(
             request,
-            check_token=self.client_pin.check_token,
+            check_token=lambda protocol, param, message: self.client_pin.check_token(
+                protocol, param, message, ClientPin.PERMISSION.BIO_ENROLL
+            ),
             wait_for_finger=lambda: self._wait_for_touch(event, on_keepalive),
         )
 
@@ -438,7 +470,9 @@ class SoftAuthenticator(CtapDevice):
         sub, params = request.get(1), request.get(2) or {}
         if sub in _AUTHENTICATED_CREDMAN:
             message = bytes([sub]) + (cbor.encode(params) if params else b"")
-            self.client_pin.check_token(request.get(3), request.get(4), message)
+            self.client_pin.check_token(
+                request.get(3), request.get(4), message, ClientPin.PERMISSION.CREDENTIAL_MGMT
+            )
         stored = [c for c in self.credentials if c.resident]
         if sub == CredentialManagement.CMD.GET_CREDS_METADATA:
             return {1: len(stored), 2: max(0, MAX_RESIDENT_CREDENTIALS - len(stored))}

@@ -108,12 +108,15 @@ class SoftFingerprintSensor:
             return {}
         raise CtapError(ERR.INVALID_SUBCOMMAND)
 
+    @property
+    def enrolling(self) -> bool:
+        """An enrolment is under way: begun, and neither done nor cancelled (enrollCancel)."""
+        return self._enrolling is not None
+
     def _sample(self, wait_for_finger: Callable[[], None]) -> dict[int, Any]:
-        try:
-            wait_for_finger()
-        except CtapError:
-            self._enrolling = None
-            raise
+        # A touch cancelled or timed out leaves the enrolment open, as on a real sensor:
+        # the platform ends it with enrollCancel.
+        wait_for_finger()
         verdict = self.feedback.popleft() if self.feedback else FEEDBACK.FP_GOOD
         if verdict == FEEDBACK.FP_GOOD:
             self._remaining -= 1

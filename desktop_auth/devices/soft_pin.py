@@ -42,8 +42,16 @@ class SoftClientPin:
         self.needs_power_cycle = False
         self._protocol = PinProtocolV2()
         self._key_agreement = ec.generate_private_key(ec.SECP256R1())
-        #: The token the last right PIN bought (credential management checks it).
+        #: The token the last right PIN bought (credential management checks it), and what
+        #: it may be used for (CTAP 2.1 permissions; a legacy token may do anything, as
+        #: on the CTAP 2.0 keys that hand them out).
         self._token: bytes | None = None
+        self._token_permissions = 0
+
+    @property
+    def token_permissions(self) -> int:
+        """What the last token handed out may do (a test looks)."""
+        return self._token_permissions
 
     @property
     def is_set(self) -> bool:
@@ -69,7 +77,12 @@ class SoftClientPin:
             self._change_pin(request)
             return {}
         if subcommand == CMD.GET_TOKEN_USING_PIN_LEGACY:
-            return {2: self._pin_token(request)}
+            return {2: self._pin_token(request, ~0)}
+        if subcommand == CMD.GET_TOKEN_USING_PIN:  # CTAP 2.1: a token for what it asks
+            permissions = request.get(9)
+            if not isinstance(permissions, int) or permissions == 0:
+                raise CtapError(ERR.MISSING_PARAMETER)
+            return {2: self._pin_token(request, permissions)}
         raise CtapError(ERR.INVALID_SUBCOMMAND)
 
     def _shared_secret(self, platform_key: Mapping[int, Any]) -> bytes:
@@ -138,18 +151,35 @@ class SoftClientPin:
         self.retries = MAX_PIN_RETRIES
         self._wrong_in_a_row = 0
 
-    def _pin_token(self, request: Mapping[int, Any]) -> bytes:
-        """getPinToken: a fresh token for a right PIN (the soft key checks no permissions)."""
+    def uv_token(self, request: Mapping[int, Any]) -> Mapping[int, Any]:
+        """getPinUvAuthTokenUsingUvWithPermissions (CTAP 2.1 §6.5.5.7.3), once the key's
+        own check (its fingerprint) passed: a token for the permissions asked."""
+        if request.get(1) != PinProtocolV2.VERSION:
+            raise CtapError(ERR.INVALID_PARAMETER)
+        permissions = request.get(9)
+        if not isinstance(permissions, int) or permissions == 0:
+            raise CtapError(ERR.MISSING_PARAMETER)
+        secret = self._shared_secret(request[3])
+        self._token = secrets.token_bytes(32)
+        self._token_permissions = permissions
+        return {2: bytes(self._protocol.encrypt(secret, self._token))}  # type: ignore[no-untyped-call]
+
+    def _pin_token(self, request: Mapping[int, Any], permissions: int) -> bytes:
+        """A fresh token for a right PIN, good for ``permissions``."""
         secret = self._shared_secret(request[3])
         self._check_pin_hash(secret, request[6])
         if self.force_change:
             raise CtapError(ERR.PIN_POLICY_VIOLATION)  # CTAP 2.1: a forced change first
         self._token = secrets.token_bytes(32)
+        self._token_permissions = permissions
         return bytes(self._protocol.encrypt(secret, self._token))  # type: ignore[no-untyped-call]
 
-    def check_token(self, protocol: object, pin_uv_param: object, message: bytes) -> None:
+    def check_token(
+        self, protocol: object, pin_uv_param: object, message: bytes, permission: int
+    ) -> None:
         """A command authenticated with the PIN token (CTAP 2.1 §6.5.5.7): the token's
-        HMAC over ``message``; without a token, or with another, refused."""
+        HMAC over ``message``; without a token, with another, or with one not given
+        ``permission`` (credential management, bio enrollment), refused."""
         if pin_uv_param is None:
             raise CtapError(ERR.PUAT_REQUIRED)
         if protocol != PinProtocolV2.VERSION or not isinstance(pin_uv_param, bytes):
@@ -157,6 +187,8 @@ class SoftClientPin:
         if self._token is None:
             raise CtapError(ERR.PIN_AUTH_INVALID)
         self._check_auth(self._token, message, pin_uv_param)
+        if not self._token_permissions & permission:
+            raise CtapError(ERR.PIN_AUTH_INVALID)
 
     def hmac_secret(self, extension: Mapping[int, Any], cred_random: bytes) -> bytes:
         """The hmac-secret output (CTAP 2.1 §12.5): the platform's salts, decrypted under

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import message
-from desktop_auth.gui.key_pin_dialog import KeyPinRow
+from desktop_auth.gui.key_pin_dialog import KeyPinRow, keeps_pin
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, confirm, paragraph
 from desktop_auth.gui.workers import Progress, TaskRunner
 
@@ -64,9 +64,9 @@ class FingerprintsDialog(QDialog):
         self.touch_text = QLabel()
         self.touch_text.setWordWrap(True)
         self.error = ErrorLabel()
-        self.busy = BusyBar(self.runner)
-        # Ends the enrolment on the key too (the event is read at each touch).
-        self.busy.cancel_button.clicked.connect(lambda: self._cancel.set())
+        # Cancel tells the key (the switch is read at each touch); the key's "cancelled"
+        # then comes back like any answer, and the dialog is usable again.
+        self.busy = BusyBar(self.runner, cancel=lambda: self._cancel.set())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -139,8 +139,11 @@ class FingerprintsDialog(QDialog):
         self._enrolling(False)
         self.error.show_error(error)
         self.pin.field.clear()
-        if self.fingerprints is None:
-            self._pin = ""
+        if self.fingerprints is None or not keeps_pin(error):
+            self._pin = ""  # back to the PIN: the list and the PIN typed are gone
+            self.fingerprints = None
+            self.list.clear()
+            self._show_list(False)
 
     def add(self) -> None:
         if self.runner.busy:
@@ -230,11 +233,13 @@ class FingerprintsDialog(QDialog):
             remove,
         )
 
-    def reject(self) -> None:
+    def done(self, result: int) -> None:
+        """However it closes (Close, Escape, the idle lock closing the settings): an
+        enrolment under way is ended on the key, and the PIN forgotten."""
         self._cancel.set()
         self._pin = ""
         self.runner.cancel()
-        super().reject()
+        super().done(result)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Fingerprints on your security key"))

@@ -51,9 +51,8 @@ class KeyResetDialog(QDialog):
         self.next_button = QPushButton()
         self.next_button.clicked.connect(self.next_step)
         self.error = ErrorLabel()
-        busy = BusyBar(self.runner)
-        # The switch of the reset under way (each attempt gets a fresh one).
-        busy.cancel_button.clicked.connect(lambda: self._cancel.set())
+        # Cancel tells the key (each attempt has a fresh switch); its "cancelled" comes back.
+        busy = BusyBar(self.runner, cancel=lambda: self._cancel.set())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.addButton(self.next_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
@@ -70,7 +69,7 @@ class KeyResetDialog(QDialog):
         self._word_changed(self.word.text())
 
     def expected_word(self) -> str:
-        return self.tr("reset")
+        return self.tr("reset").casefold()
 
     def _word_changed(self, text: str) -> None:
         if self.step == 1:
@@ -109,10 +108,10 @@ class KeyResetDialog(QDialog):
         self.error.show_error(error)
         self.next_button.setEnabled(True)
 
-    def reject(self) -> None:
+    def done(self, result: int) -> None:
         self._cancel.set()
         self.runner.cancel()
-        super().reject()
+        super().done(result)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Erase the security key"))
@@ -121,7 +120,8 @@ class KeyResetDialog(QDialog):
                 "Erasing removes everything on the security key: its PIN, its fingerprints "
                 "and every sign-in stored on it, for this organisation and for every other "
                 "site. It cannot be undone. Accounts that use this key no longer accept it: "
-                "remove it there and register it again."
+                "remove it there and register it again. My recovery codes no longer open "
+                "with it; the printed vault key still opens them."
             )
         )
         first = self.step == 1

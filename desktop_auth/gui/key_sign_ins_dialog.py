@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_auth.errors import DesktopAuthError
-from desktop_auth.gui.key_pin_dialog import KeyPinRow
+from desktop_auth.gui.key_pin_dialog import KeyPinRow, keeps_pin
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, confirm, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
 
@@ -100,9 +100,16 @@ class KeySignInsDialog(QDialog):
     def _failed(self, error: DesktopAuthError) -> None:
         self.error.show_error(error)
         self.pin.field.clear()
-        if self.found is None:
-            self._pin = ""
+        if self.found is None or not keeps_pin(error):
+            self._forget()
             self.pin.field.setFocus()
+
+    def _forget(self) -> None:
+        """Back to the PIN: the list and the PIN typed are gone."""
+        self._pin = ""
+        self.found = None
+        self.table.setRowCount(0)
+        self._show_list(False)
 
     def selected(self) -> StoredSignIn | None:
         rows = self.table.selectionModel().selectedRows()
@@ -140,10 +147,11 @@ class KeySignInsDialog(QDialog):
             )
         self.question = confirm(self, self.tr("Delete a sign-in"), text, delete)
 
-    def reject(self) -> None:
+    def done(self, result: int) -> None:
+        """However it closes (Close, Escape, the idle lock closing the settings)."""
         self._pin = ""
         self.runner.cancel()
-        super().reject()
+        super().done(result)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sign-ins on your security key"))

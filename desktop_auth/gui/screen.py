@@ -8,6 +8,7 @@ first paint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
@@ -80,7 +81,15 @@ class ErrorLabel(ToneLabel):
 class BusyBar(QWidget):
     """An indeterminate bar with Cancel, shown while a screen's runner works."""
 
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        cancel: Callable[[], None] | None = None,
+    ) -> None:
+        """``cancel``: what Cancel does instead of dropping the job's answer; for work that
+        can be told to stop (a security key), so its "cancelled" still comes back."""
         super().__init__(parent)
         self.runner = runner
         self.label = QLabel()
@@ -89,7 +98,7 @@ class BusyBar(QWidget):
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(8)
         self.cancel_button = QPushButton()
-        self.cancel_button.clicked.connect(runner.cancel)
+        self.cancel_button.clicked.connect(cancel or runner.cancel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)

@@ -32,6 +32,8 @@ from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
 from desktop_auth.gui.workers import TaskRunner
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QHideEvent
+
     from desktop_auth.core.service import AuthService, KeyInfo, OwnSecurityKey, Session
 
 
@@ -57,6 +59,7 @@ class SecurityKeyPanel(QWidget):
         self.session = session
         self._open_key = open_key
         self.read: ReadKey | None = None
+        self.dialog: QDialog | None = None  # the one this page has open
         self.runner = TaskRunner(self)
         self.intro = paragraph()
         self.values = {name: QLabel() for name in ("model", "pin", "room", "vault", "sensor")}
@@ -100,6 +103,13 @@ class SecurityKeyPanel(QWidget):
     def set_session(self, session: Session) -> None:
         self.session = session
 
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        # The settings closed (by the person or the idle lock): so does what this page
+        # opened, forgetting a PIN and ending what the key was asked.
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.reject()
+        super().hideEvent(event)
+
     def load(self) -> None:
         if self.runner.busy:
             return
@@ -109,8 +119,14 @@ class SecurityKeyPanel(QWidget):
 
         def read() -> ReadKey:
             info = open_key().info()
-            model = service.security_keys.model_name(session, info.aaguid)
-            return ReadKey(info, model, service.security_keys.relying_party().rp_id)
+            # The key is what matters here (erasing a blocked one needs nothing else): the
+            # model's name and the site are asked of the service, and may go without.
+            try:
+                model = service.security_keys.model_name(session, info.aaguid)
+                rp_id: str | None = service.security_keys.relying_party().rp_id
+            except DesktopAuthError:
+                model, rp_id = None, None
+            return ReadKey(info, model, rp_id)
 
         self.runner.start(read, self._read, self._failed)
 
@@ -138,7 +154,7 @@ class SecurityKeyPanel(QWidget):
         dialog = SetPinDialog(self._open_key, self)
         dialog.accepted.connect(lambda: self._after(self.tr("The key's PIN is set.")))
         dialog.open()
-        self.dialog: QDialog = dialog
+        self.dialog = dialog
 
     def show_sign_ins(self) -> None:
         rp_id = self.read.rp_id if self.read is not None else None
@@ -155,8 +171,8 @@ class SecurityKeyPanel(QWidget):
         dialog.accepted.connect(
             lambda: self._after(
                 self.tr(
-                    "The key is erased. It has no PIN now: set one, then add it again under "
-                    "Verification methods."
+                    "The key is erased. Under Verification methods, remove it and add it "
+                    "again; set its PIN first."
                 )
             )
         )
@@ -170,15 +186,17 @@ class SecurityKeyPanel(QWidget):
     # --- texts -------------------------------------------------------------------------
 
     def _pin_text(self, info: KeyInfo) -> str:
-        if not info.pin_supported:
+        from desktop_auth.core.service import PinState
+
+        state = info.pin_state
+        if state is PinState.UNSUPPORTED:
             return self.tr("This key cannot hold a PIN.")
-        if info.pin_blocked:
+        if state is PinState.BLOCKED:
             return self.tr("Blocked after too many wrong tries: only erasing the key helps.")
-        if not info.pin_set:
-            return self.tr(
-                "Not set. Set one (at least %1 characters) to register the key."
-            ).replace("%1", str(info.min_pin_length))
-        if info.needs_pin_change:
+        if state is PinState.NOT_SET:
+            text = self.tr("Not set. Set one (at least %1 characters) to register the key.")
+            return text.replace("%1", str(info.min_pin_length))
+        if state is PinState.CHANGE_REQUIRED:
             return self.tr("The key asks for a new PIN.")
         if info.pin_retries is None:
             return self.tr("Set.")

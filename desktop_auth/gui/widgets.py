@@ -280,6 +280,9 @@ class StrengthMeter(QWidget):
 def confirm(parent: QWidget, title: str, text: str, then: Callable[[], None]) -> QMessageBox:
     """Ask before a change the user would notice; ``then()`` only on Yes (Qt's own button texts)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    # Plain text: a question may quote what others wrote (a site's account name on a key),
+    # which Qt would otherwise render as HTML if it looked like some.
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 

@@ -1060,8 +1060,8 @@
         <translation>De beveiligingssleutel wissen</translation>
     </message>
     <message>
-        <source>Erasing removes everything on the security key: its PIN, its fingerprints and every sign-in stored on it, for this organisation and for every other site. It cannot be undone. Accounts that use this key no longer accept it: remove it there and register it again.</source>
-        <translation>Wissen verwijdert alles op de beveiligingssleutel: de pincode, de vingerafdrukken en alle aanmeldingen die erop staan, voor deze organisatie en voor alle andere sites. Dat kan niet ongedaan worden gemaakt. Accounts die deze sleutel gebruiken, accepteren hem daarna niet meer: verwijder hem daar en registreer hem opnieuw.</translation>
+        <source>Erasing removes everything on the security key: its PIN, its fingerprints and every sign-in stored on it, for this organisation and for every other site. It cannot be undone. Accounts that use this key no longer accept it: remove it there and register it again. My recovery codes no longer open with it; the printed vault key still opens them.</source>
+        <translation>Wissen verwijdert alles op de beveiligingssleutel: de pincode, de vingerafdrukken en alle aanmeldingen die erop staan, voor deze organisatie en voor alle andere sites. Dat kan niet ongedaan worden gemaakt. Accounts die deze sleutel gebruiken, accepteren hem daarna niet meer: verwijder hem daar en registreer hem opnieuw. Mijn herstelcodes gaan dan niet meer open met deze sleutel; de geprinte kluissleutel opent ze nog wel.</translation>
     </message>
     <message>
         <source>Plug in only the key to erase. To go on, type %1 below.</source>
@@ -1845,8 +1845,8 @@
         <translation>De pincode van de sleutel is ingesteld.</translation>
     </message>
     <message>
-        <source>The key is erased. It has no PIN now: set one, then add it again under Verification methods.</source>
-        <translation>De sleutel is gewist. Hij heeft nu geen pincode: stel er een in en voeg hem daarna opnieuw toe bij Verificatiemethoden.</translation>
+        <source>The key is erased. Under Verification methods, remove it and add it again; set its PIN first.</source>
+        <translation>De sleutel is gewist. Verwijder hem bij Verificatiemethoden en voeg hem opnieuw toe; stel eerst een pincode in.</translation>
     </message>
     <message>
         <source>This key cannot hold a PIN.</source>

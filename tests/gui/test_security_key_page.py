@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_auth.core.service import AuthService
+from desktop_auth.devices.key_pin import OwnSecurityKey
 from desktop_auth.devices.soft import RESET_WINDOW_SECONDS, SoftAuthenticator
 from desktop_auth.devices.soft_bio import SoftFingerprintSensor
+from desktop_auth.errors import ServerUnavailableError
 from desktop_auth.gui.account import AccountDialog
 from desktop_auth.gui.fingerprints_dialog import FingerprintsDialog
 from desktop_auth.gui.i18n import install_language
@@ -205,6 +207,10 @@ def test_a_fingerprint_is_enrolled_with_the_touches_counted_and_another_cancelle
     touches.release(4)  # enough to finish, had the key not learnt of the cancel
     QThreadPool.globalInstance().waitForDone(10_000)
     assert list(key.fingerprints.templates.values()) == ["Right index"]
+    assert not key.fingerprints.enrolling
+    # The key's "cancelled" came back: the dialog is usable again, the list still open.
+    qtbot.waitUntil(prints.add_button.isEnabled, timeout=10_000)
+    assert prints.error.isVisible() and prints.list.count() == 1 and not prints.touches.isVisible()
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -241,3 +247,56 @@ def test_the_key_is_erased_only_after_the_word_the_replug_and_in_time(
     qtbot.waitUntil(lambda: bool(panel.done.text()), timeout=10_000)
     qtbot.waitUntil(lambda: panel.read is not None and not panel.read.info.pin_set)
     assert not panel.sign_ins_button.isEnabled()
+
+
+def test_c2_a_swapped_key_gets_no_remembered_pin_and_the_page_closes_its_dialogs(
+    qtbot: QtBot, page: tuple[AccountDialog, SecurityKeyPanel], key: SoftAuthenticator
+) -> None:
+    """The PIN typed for one key is not sent to another (each wrong one costs a try), and
+    closing the settings (the idle lock does) closes what the page opened."""
+    dialog, panel = page
+    panel.fingerprints_button.click()
+    prints = child(qtbot, panel, FingerprintsDialog)
+    assert isinstance(prints, FingerprintsDialog)
+    prints.pin.field.setText(PIN)
+    prints.pin.button.click()
+    qtbot.waitUntil(prints.add_button.isVisible, timeout=10_000)
+    other = SoftAuthenticator(supports_pin=True, fingerprints=SoftFingerprintSensor())
+    other.client_pin.preset("7713954")
+    other.fingerprints.templates[b"\x01\x01"] = "Thumb"  # type: ignore[union-attr]
+    swapped = [other]
+    panel._open_key = lambda: OwnSecurityKey(lambda: swapped)  # the key is swapped
+    prints._open_key = panel._open_key
+    prints.list.setCurrentRow(0)
+    prints.enroll("Left index")
+    qtbot.waitUntil(prints.error.isVisible, timeout=10_000)
+    assert other.pin_retries == 7  # the one wrong try the key's answer cost
+    assert prints.pin.isVisible() and not prints.list.isVisible()
+    assert not prints.add_button.isVisible()  # nothing more can go out with the old PIN
+
+    prints.pin.field.setText("7713954")
+    prints.pin.button.click()
+    qtbot.waitUntil(prints.list.isVisible, timeout=10_000)
+    dialog.reject()  # the settings close, as at the idle lock
+    assert not prints.isVisible() and prints._pin == ""
+
+
+def test_the_key_is_read_even_when_the_service_does_not_answer(
+    qtbot: QtBot,
+    service: AuthService,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreachable(*_args: object) -> None:
+        raise ServerUnavailableError()
+
+    monkeypatch.setattr(service.security_keys, "model_name", unreachable)
+    session = past_sign_in(service, "jan@example.nl")
+    dialog = AccountDialog(service, session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.security_key)
+    panel = dialog.security_key
+    qtbot.waitUntil(lambda: panel.read is not None, timeout=10_000)
+    assert panel.read is not None and panel.read.model is None
+    assert "not in the organisation's list" in panel.values["model"].text()
+    assert panel.reset_button.isEnabled() and not panel.error.isVisible()

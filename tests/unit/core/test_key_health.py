@@ -90,3 +90,22 @@ def test_the_window_asks_the_service_for_a_models_name(service: AuthService, adm
     )
     assert service.security_keys.model_name(session, str(YUBIKEY_5_NFC)) == "YubiKey Bio"
     assert service.security_keys.model_name(session, "00000000-0000-0000-0000-000000000000") is None
+
+
+class PulledOut(SoftAuthenticator):
+    """A key pulled out while it was read."""
+
+    def call(self, *args: object, **kwargs: object) -> bytes:
+        raise OSError("device gone")
+
+
+def test_a_key_asking_for_a_new_pin_warns_and_one_that_does_not_answer_is_named(
+    database_url: str,
+) -> None:
+    asks = SoftAuthenticator(supports_pin=True)
+    asks.client_pin.preset("4823917")
+    asks.client_pin.force_change = True
+    (health, _vault) = _key_lines(database_url, asks)
+    assert (health.status, health.detail_key) == (CheckStatus.WARNING, "doctor.key.pin_change")
+    (gone,) = _key_lines(database_url, PulledOut())
+    assert (gone.status, gone.detail_key) == (CheckStatus.WARNING, "doctor.key.unreadable")

@@ -15,7 +15,7 @@ from desktop_auth.devices.soft_bio import SoftFingerprintSensor
 from desktop_auth.errors import (
     NoSecurityKeyError,
     SecurityKeyCancelledError,
-    SecurityKeyResetOneKeyOnlyError,
+    SecurityKeyOneKeyOnlyError,
     SecurityKeyResetTooLateError,
     SecurityKeyTimeoutError,
     SecurityKeyWindowsOnlyError,
@@ -89,7 +89,7 @@ def test_without_a_touch_or_when_cancelled_nothing_is_erased(key: SoftAuthentica
 def test_with_two_keys_plugged_in_neither_is_erased(key: SoftAuthenticator) -> None:
     other = SoftAuthenticator(supports_pin=True)
     store_passkey(other, "google.com", "jan@gmail.com")
-    with pytest.raises(SecurityKeyResetOneKeyOnlyError):
+    with pytest.raises(SecurityKeyOneKeyOnlyError):
         OwnSecurityKey(lambda: [key, other]).reset()
     assert len(key.credentials) == 2 and len(other.credentials) == 1
     with pytest.raises(NoSecurityKeyError):
