@@ -127,7 +127,7 @@ def install(log_path: Path) -> None:
 
     create_app = server.create_app
 
-    def timed_create_app(service: Any) -> Any:
+    def timed_create_app(service: Any, *args: Any, **kwargs: Any) -> Any:
         from sqlalchemy import event
 
         engine = service._context.store.engine
@@ -154,7 +154,7 @@ def install(log_path: Path) -> None:
         sign_in = service.sign_in
         sign_in.with_password = timed_step("password", sign_in.with_password)
         sign_in.with_second_factor = timed_step("code", sign_in.with_second_factor)
-        return create_app(service)
+        return create_app(service, *args, **kwargs)
 
     server.create_app = timed_create_app
 
