@@ -36,6 +36,9 @@ class Operations:
         #: The sign-in server's request budgets (an attribute, not an operation: never
         #: served; the server counts with it before each request without a session).
         self.rate_limits = rate_limits
+        #: The hasher, so the sign-in server can say where argon2 runs (an attribute too:
+        #: never served).
+        self.password_hasher = context.hasher
 
     # --- the data key --------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -14,6 +16,12 @@ from desktop_auth.core.password_cost import MIN_MEMORY_KIB, MIN_TIME_COST, Argon
 __all__ = ["MIN_MEMORY_KIB", "MIN_TIME_COST", "Argon2Parameters", "PasswordHasher"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def _here(hashing: Callable[[], T]) -> T:
+    return hashing()
 
 
 def normalize_password(password: str) -> str:
@@ -35,13 +43,20 @@ class PasswordHasher:
             salt_len=p.salt_len,
             type=argon2.Type.ID,
         )
+        #: Where argon2 itself runs: here, or (the sign-in server) in threads of lower
+        #: priority, so that only the hashing yields to the cheap steps, not the Python
+        #: around it, which holds the interpreter's lock (issue 15).
+        self.run_hashing: Callable[[Callable[[], str | bool]], str | bool] = _here
         self._dummy_hash: str | None = None
         #: Dummies made with the cost of stored hashes, by that cost (see ``verify_dummy``).
         self._dummies: dict[tuple[int, int, int, int], str] = {}
         self._dummy_lock = threading.Lock()
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(normalize_password(password))
+        normalized = normalize_password(password)
+        hashed = self.run_hashing(lambda: self._hasher.hash(normalized))
+        assert isinstance(hashed, str)
+        return hashed
 
     def verify(self, stored_hash: str, password: str) -> bool:
         # A lone surrogate (undecodable input, JSON's "\\ud800") cannot be anyone's
@@ -49,7 +64,7 @@ class PasswordHasher:
         # other, counted, audited and as slow (T1, T2), where strict UTF-8 crashed.
         candidate = normalize_password(password).encode("utf-8", "surrogatepass")
         try:
-            return self._hasher.verify(stored_hash, candidate)
+            return bool(self.run_hashing(lambda: self._hasher.verify(stored_hash, candidate)))
         except VerifyMismatchError:
             return False
         except (InvalidHashError, VerificationError):
@@ -66,7 +81,7 @@ class PasswordHasher:
         """Make the dummy hash now, so no sign-in pays for making it."""
         with self._dummy_lock:
             if self._dummy_hash is None:
-                self._dummy_hash = self._hasher.hash("desktop-auth dummy password")
+                self._dummy_hash = self.hash("desktop-auth dummy password")
 
     def verify_dummy(self, password: str, like: str | None = None) -> None:
         """Spend the same time as a real verify: unknown accounts must not answer faster.

@@ -1,21 +1,20 @@
-"""Threads of their own, at a lower CPU priority, for the requests that run argon2.
+"""Threads of their own, at a lower CPU priority, for argon2 on the sign-in server.
 
 A password step costs a quarter of a second of CPU by design; a code or a key's touch costs
 milliseconds.  Run in the same threads at the same priority, a crowd at the password step
 took every thread from the steps behind it and the cores from their few milliseconds (issue
-15: the code step's p95 was 8.6 s under load, its target 25 ms).  Here the password steps
-queue for ``workers`` threads (one per core: more only split the cores into slower hashes)
-whose niceness is raised once, when each thread starts: argon2's own lane threads inherit
-it, so the cheap steps get a core whenever they need one, and the hashes take every cycle
-left over, which keeps the throughput.  On Linux the niceness is a thread's own; where the
-system has no such call (Windows) the queue alone remains.
+15: the code step's p95 was 8.6 s under load, its target 25 ms).  Here the hashes queue for
+``workers`` threads (one per core: more only split the cores into slower hashes) whose
+niceness is raised once, when each thread starts: argon2's own lane threads inherit it, so
+the cheap steps get a core whenever they need one, and the hashes take every cycle left
+over, which keeps the throughput.  Only the hashing runs here: the password step's own
+Python stays at the normal priority (see ``run_blocking``).  On Linux the niceness is a
+thread's own; where the system has no such call (Windows) the queue alone remains.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
 import os
 import threading
 from collections.abc import Callable
@@ -38,7 +37,7 @@ def _lower_priority() -> None:
 
 
 class HashingPool:
-    """``await pool.run(function, *args)``: ``function`` in one of the pool's threads."""
+    """``pool.run_blocking(hashing)``: argon2 in one of the pool's threads, the caller waiting."""
 
     def __init__(self, workers: int) -> None:
         self._executor = ThreadPoolExecutor(
@@ -47,6 +46,9 @@ class HashingPool:
             initializer=_lower_priority,
         )
 
-    async def run(self, function: Callable[..., T], *args: object) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(function, *args))
+    def run_blocking(self, hashing: Callable[[], T]) -> T:
+        """``hashing`` (argon2 alone) in one of the pool's threads; the caller waits.  Only
+        the hashing runs at the lower priority: a password step's Python around it (store,
+        audit, JSON) holds the interpreter's lock, and held by a thread of low priority it
+        kept the code steps waiting for it (issue 15: their p95 was 77 ms, 19 ms alone)."""
+        return self._executor.submit(hashing).result()

@@ -40,7 +40,7 @@ class ServerLimits:
     max_body_bytes: int = 64 * 1024
     request_seconds: float = 30.0
     budgets: RateLimitPolicy = field(default_factory=RateLimitPolicy)
-    #: Requests that run argon2 at once (``server.HASHING``, in a ``HashingPool``): one
+    #: argon2 hashes at once (for ``server.HASHING``'s requests, in a ``HashingPool``): one
     #: per core; more only split the cores into slower hashes.
     hashes_at_once: int = field(default_factory=lambda: os.cpu_count() or 1)
 

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -46,10 +46,14 @@ __all__ = ["JWKS_PATH", "ServerLimits", "create_app"]
 
 log = logging.getLogger("desktop_auth.server")
 
+#: Password steps under way at once, per hash the pool runs at once: the others wait for a
+#: thread (their argon2 would wait for the pool anyway).
+PASSWORD_STEPS_PER_HASH = 4
 #: Password attempts: counted against the account's budget too, from any address.
 ACCOUNT_BUDGETED = frozenset({("sign_in", "with_password")})
-#: The operations that run argon2 (a password verified or hashed): they run in the
-#: ``HashingPool``'s threads, ``ServerLimits.hashes_at_once`` of them at a lower priority.
+#: The operations that run argon2 (a password verified or hashed): they run in threads of
+#: their own, and their hashing in the ``HashingPool``'s ``ServerLimits.hashes_at_once``
+#: threads at a lower priority.
 HASHING = frozenset(
     {
         ("sign_in", "with_password"),
@@ -103,7 +107,11 @@ def create_app(service: AuthService, limits: ServerLimits | None = None) -> Fast
 
     app.openapi = document  # type: ignore[method-assign]
     app.add_middleware(Protection, service=service, limits=limits)
-    app.state.hashing_pool = HashingPool(limits.hashes_at_once)
+    hashing_pool = HashingPool(limits.hashes_at_once)
+    app.state.hashing_pool = hashing_pool
+    # argon2 in the pool's threads of lower priority; the steps around it at the normal one.
+    service.operations.password_hasher.run_hashing = hashing_pool.run_blocking
+    app.state.password_steps = CapacityLimiter(limits.hashes_at_once * PASSWORD_STEPS_PER_HASH)
 
     @app.exception_handler(errors.DesktopAuthError)
     def _refused(_request: Request, error: errors.DesktopAuthError) -> JSONResponse:
@@ -230,15 +238,17 @@ def _add_route(
     adapter = wire.adapter(returns)
 
     hashing = (operation.capability, operation.name) in HASHING
-    pool: HashingPool = app.state.hashing_pool
+    password_steps: CapacityLimiter = app.state.password_steps
 
     async def endpoint(
         request: Request,
         body: BaseModel | None = None,
         credentials: HTTPAuthorizationCredentials | None = None,
     ) -> Any:
-        if hashing:
-            return await pool.run(answer, request, body, credentials)
+        if hashing:  # threads of their own: a crowd of them leaves the others' threads be
+            return await to_thread.run_sync(
+                answer, request, body, credentials, limiter=password_steps
+            )
         return await to_thread.run_sync(answer, request, body, credentials)
 
     def answer(
