@@ -71,3 +71,14 @@ def touch_key(service: AuthService, ticket: str, key: SoftAuthenticator) -> str:
     """The second-factor step's answer, as JSON text."""
     ceremony = service.security_keys.begin_sign_in(ticket)
     return json.dumps(client_for(key).authenticate(ceremony.options))
+
+
+class KeyClock:
+    """A software key's clock a test moves by hand (``SoftAuthenticator(clock=…)``): how
+    long ago the key was plugged in decides whether it allows a reset."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

@@ -37,26 +37,19 @@ from tests.helpers import (
     past_sign_in,
 )
 from tests.unit.cli.test_security_key_cli import store_sign_ins
-from tests.webauthn_helpers import HARDWARE_AAGUID
+from tests.webauthn_helpers import HARDWARE_AAGUID, KeyClock
 
 PIN = "4823917"
 MDS_ROOT = root("Test FIDO Metadata Root")
 
 
-class Clock:
-    now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock_of_key() -> KeyClock:
+    return KeyClock(100.0)
 
 
 @pytest.fixture
-def clock_of_key() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def key(clock_of_key: Clock) -> SoftAuthenticator:
+def key(clock_of_key: KeyClock) -> SoftAuthenticator:
     """A key with a fingerprint sensor and a PIN, with a passkey for another site on it."""
     key = SoftAuthenticator(
         aaguid=HARDWARE_AAGUID,
@@ -101,20 +94,35 @@ def page(
 ) -> Iterator[tuple[AccountDialog, SecurityKeyPanel]]:
     """My security settings open on the Security key page, in ``language``."""
     install_language(language)
-    session = past_sign_in(service, "jan@example.nl")
-    dialog = AccountDialog(service, session)
+    yield open_settings(qtbot, service)
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def open_settings(qtbot: QtBot, service: AuthService) -> tuple[AccountDialog, SecurityKeyPanel]:
+    """Jan's My security settings, on the Security key page once it has read the key."""
+    dialog = AccountDialog(service, past_sign_in(service, "jan@example.nl"))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.tabs.setCurrentWidget(dialog.security_key)
     panel = dialog.security_key
     qtbot.waitUntil(lambda: panel.read is not None, timeout=10_000)
-    yield dialog, panel
-    QThreadPool.globalInstance().waitForDone(10_000)
+    return dialog, panel
 
 
 def child(qtbot: QtBot, parent: object, kind: type) -> object:
     qtbot.waitUntil(lambda: parent.findChild(kind) is not None, timeout=10_000)  # type: ignore[attr-defined]
     return parent.findChild(kind)  # type: ignore[attr-defined]
+
+
+def opened_with_pin(qtbot: QtBot, panel: SecurityKeyPanel, kind: type, pin: str) -> object:
+    """The page's dialog of ``kind`` (sign-ins, fingerprints), the PIN typed and sent."""
+    button = panel.sign_ins_button if kind is KeySignInsDialog else panel.fingerprints_button
+    button.click()
+    dialog = child(qtbot, panel, kind)
+    assert isinstance(dialog, KeySignInsDialog | FingerprintsDialog)
+    dialog.pin.field.setText(pin)
+    dialog.pin.button.click()
+    return dialog
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -132,11 +140,8 @@ def test_the_page_reads_the_key_and_lists_its_sign_ins_ours_marked(
     assert panel.fingerprints_button.isEnabled() and panel.sign_ins_button.isEnabled()
     shoot(dialog, "key_1_health")
 
-    panel.sign_ins_button.click()
-    sign_ins = child(qtbot, panel, KeySignInsDialog)
+    sign_ins = opened_with_pin(qtbot, panel, KeySignInsDialog, PIN)
     assert isinstance(sign_ins, KeySignInsDialog)
-    sign_ins.pin.field.setText(PIN)
-    sign_ins.pin.button.click()
     qtbot.waitUntil(lambda: sign_ins.table.rowCount() == 2, timeout=10_000)
     ours = {"en": "(this organisation)", "nl": "(deze organisatie)"}[language]
     assert ours in sign_ins.table.item(0, 0).text()
@@ -156,11 +161,8 @@ def test_a_wrong_pin_says_the_tries_left_and_the_list_stays_shut(
     qtbot: QtBot, page: tuple[AccountDialog, SecurityKeyPanel]
 ) -> None:
     _dialog, panel = page
-    panel.sign_ins_button.click()
-    sign_ins = child(qtbot, panel, KeySignInsDialog)
+    sign_ins = opened_with_pin(qtbot, panel, KeySignInsDialog, "0000000")
     assert isinstance(sign_ins, KeySignInsDialog)
-    sign_ins.pin.field.setText("0000000")
-    sign_ins.pin.button.click()
     qtbot.waitUntil(sign_ins.error.isVisible, timeout=10_000)
     assert "7" in sign_ins.error.text() and "0000000" not in sign_ins.error.text()
     assert not sign_ins.table.isVisible() and sign_ins.pin.field.text() == ""
@@ -180,11 +182,8 @@ def test_a_fingerprint_is_enrolled_with_the_touches_counted_and_another_cancelle
     key.fingerprints.feedback.extend(
         [FPBioEnrollment.FEEDBACK.FP_GOOD, FPBioEnrollment.FEEDBACK.FP_TOO_FAST]
     )
-    panel.fingerprints_button.click()
-    prints = child(qtbot, panel, FingerprintsDialog)
+    prints = opened_with_pin(qtbot, panel, FingerprintsDialog, PIN)
     assert isinstance(prints, FingerprintsDialog)
-    prints.pin.field.setText(PIN)
-    prints.pin.button.click()
     qtbot.waitUntil(prints.add_button.isVisible, timeout=10_000)
     assert prints.list.count() == 0
 
@@ -218,7 +217,7 @@ def test_the_key_is_erased_only_after_the_word_the_replug_and_in_time(
     qtbot: QtBot,
     page: tuple[AccountDialog, SecurityKeyPanel],
     key: SoftAuthenticator,
-    clock_of_key: Clock,
+    clock_of_key: KeyClock,
     language: str,
 ) -> None:
     _dialog, panel = page
@@ -255,11 +254,8 @@ def test_c2_a_swapped_key_gets_no_remembered_pin_and_the_page_closes_its_dialogs
     """The PIN typed for one key is not sent to another (each wrong one costs a try), and
     closing the settings (the idle lock does) closes what the page opened."""
     dialog, panel = page
-    panel.fingerprints_button.click()
-    prints = child(qtbot, panel, FingerprintsDialog)
+    prints = opened_with_pin(qtbot, panel, FingerprintsDialog, PIN)
     assert isinstance(prints, FingerprintsDialog)
-    prints.pin.field.setText(PIN)
-    prints.pin.button.click()
     qtbot.waitUntil(prints.add_button.isVisible, timeout=10_000)
     other = SoftAuthenticator(supports_pin=True, fingerprints=SoftFingerprintSensor())
     other.client_pin.preset("7713954")
@@ -290,13 +286,7 @@ def test_the_key_is_read_even_when_the_service_does_not_answer(
         raise ServerUnavailableError()
 
     monkeypatch.setattr(service.security_keys, "model_name", unreachable)
-    session = past_sign_in(service, "jan@example.nl")
-    dialog = AccountDialog(service, session)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.tabs.setCurrentWidget(dialog.security_key)
-    panel = dialog.security_key
-    qtbot.waitUntil(lambda: panel.read is not None, timeout=10_000)
+    _dialog, panel = open_settings(qtbot, service)
     assert panel.read is not None and panel.read.model is None
     assert "not in the organisation's list" in panel.values["model"].text()
     assert panel.reset_button.isEnabled() and not panel.error.isVisible()

@@ -11,24 +11,18 @@ from desktop_auth.devices.soft import RESET_WINDOW_SECONDS, SoftAuthenticator
 from desktop_auth.devices.soft_bio import SoftFingerprintSensor
 from tests.unit.cli.conftest import Cli
 from tests.unit.cli.test_security_key_cli import Terminal, store_sign_ins
+from tests.webauthn_helpers import KeyClock
 
 PIN = "4823917"
 
 
-class Clock:
-    now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> KeyClock:
+    return KeyClock(0.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def key(monkeypatch: pytest.MonkeyPatch, clock: Clock) -> SoftAuthenticator:
+def key(monkeypatch: pytest.MonkeyPatch, clock: KeyClock) -> SoftAuthenticator:
     """A key with a sensor, a PIN and a passkey, plugged in."""
     plugged_in = SoftAuthenticator(
         supports_pin=True, fingerprints=SoftFingerprintSensor(), clock=clock
@@ -50,7 +44,7 @@ def at_terminal(
 
 def test_reset_warns_asks_for_the_word_then_the_replug_and_erases_the_key(
     key: SoftAuthenticator,
-    clock: Clock,
+    clock: KeyClock,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -81,7 +75,7 @@ def _input_that_replugs(key: SoftAuthenticator, word: str = "reset") -> object:
 def test_reset_erases_nothing_without_the_word_or_a_terminal_or_in_time(
     cli: Cli,
     key: SoftAuthenticator,
-    clock: Clock,
+    clock: KeyClock,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

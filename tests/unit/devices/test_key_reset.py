@@ -21,23 +21,16 @@ from desktop_auth.errors import (
     SecurityKeyWindowsOnlyError,
 )
 from tests.unit.devices.test_key_sign_ins import PIN, store_passkey
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.webauthn_helpers import KeyClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> KeyClock:
+    return KeyClock(1000.0)
 
 
 @pytest.fixture
-def key(clock: Clock) -> SoftAuthenticator:
+def key(clock: KeyClock) -> SoftAuthenticator:
     """A key in use: a PIN, two passkeys and a fingerprint."""
     key = SoftAuthenticator(supports_pin=True, fingerprints=SoftFingerprintSensor(), clock=clock)
     key.client_pin.preset(PIN)
@@ -49,7 +42,7 @@ def key(clock: Clock) -> SoftAuthenticator:
 
 
 def test_a_reset_just_after_plugging_in_erases_pin_sign_ins_and_fingerprints(
-    key: SoftAuthenticator, clock: Clock
+    key: SoftAuthenticator, clock: KeyClock
 ) -> None:
     touches: list[str] = []
     clock.now += RESET_WINDOW_SECONDS - 1
@@ -63,7 +56,7 @@ def test_a_reset_just_after_plugging_in_erases_pin_sign_ins_and_fingerprints(
 
 
 def test_too_long_after_plugging_in_the_key_refuses_until_it_is_replugged(
-    key: SoftAuthenticator, clock: Clock
+    key: SoftAuthenticator, clock: KeyClock
 ) -> None:
     clock.now += RESET_WINDOW_SECONDS + 1
     with pytest.raises(SecurityKeyResetTooLateError):
