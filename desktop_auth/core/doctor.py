@@ -117,7 +117,12 @@ def _check_data_key(config: Config, keyring_backend: KeyringBackend | None) -> C
         written_in=config.database_url_file,
     )
     try:
-        state, _ = inspect_data_key(store, keys)
+        # A database without the schema (reachable, never set up) holds no key's record:
+        # asked for one, it would fail with "no such table" (the database check says so).
+        if store.current_revision() is None:
+            state = DataKeyState.NOT_INITIALIZED
+        else:
+            state, _ = inspect_data_key(store, keys)
     except DesktopAuthError as exc:
         return CheckResult(
             name_key=name,

@@ -34,21 +34,26 @@ def model_in_store(
     def model(aaguid: str) -> str | None:
         if config.server_url:
             return None
+        from sqlalchemy.exc import SQLAlchemyError
+
         from desktop_auth.core.key_trust import key_model_in
         from desktop_auth.store.db import Store
 
-        try:
+        try:  # looking at a key makes no store (create=False)
             store = Store.open(
                 config.database_url,
                 keyring_backend=keyring_backend,
                 written_in=config.database_url_file,
+                create=False,
             )
         except DesktopAuthError:
             return None
         try:
+            if store.current_revision() != store.head_revision():
+                return None  # not set up, or behind: the database check says so
             with store.transaction() as db:
                 return key_model_in(db, aaguid)
-        except DesktopAuthError:
+        except (DesktopAuthError, SQLAlchemyError):
             return None
         finally:
             store.dispose()
