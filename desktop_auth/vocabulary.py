@@ -158,6 +158,7 @@ class AuditEventType(StrEnum):
     FACTOR_ADDED = "factor.added"
     FACTOR_REMOVED = "factor.removed"
     FACTOR_RENAMED = "factor.renamed"
+    SECURITY_KEY_ERASED = "security_key.erased"
     RECOVERY_CODES_CREATED = "recovery_codes.created"
     #: A batch closed without being saved or printed: it opens nothing (issue 19).
     RECOVERY_CODES_DISCARDED = "recovery_codes.discarded"

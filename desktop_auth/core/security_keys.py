@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
 
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,7 +29,7 @@ from desktop_auth.core.second_factor import SecondFactorFlow, assurance_of
 from desktop_auth.core.session import Session
 from desktop_auth.core.sign_in_steps import SignInSteps
 from desktop_auth.core.users import lock_user
-from desktop_auth.errors import PasswordlessDisabledError, SecondFactorError
+from desktop_auth.errors import InvalidInputError, PasswordlessDisabledError, SecondFactorError
 from desktop_auth.factors.base import EnrolledMethod
 from desktop_auth.factors.webauthn import Ceremony, KeyPolicy, RelyingParty, WebAuthnFactor
 from desktop_auth.store.models import User
@@ -195,6 +196,24 @@ class SecurityKeys:
         return SignInResult(outcome=SignInOutcome.DONE, session=session)
 
     # --- the client side ----------------------------------------------------------------
+
+    def note_key_erased(self, session: Session, aaguid: str) -> None:
+        """The employee erased a security key on this workstation (its PIN and every
+        sign-in on it are gone): recorded, so the helpdesk can tell why that key stopped
+        working.  The key's registration stays listed until it is removed."""
+        self._guard.require(Action.VIEW_OWN_METHODS, session)
+        try:
+            model = str(uuid.UUID(aaguid))  # the key's model id: nothing of the key's secrets
+        except ValueError as error:
+            raise InvalidInputError() from error
+        with self._ctx.store.transaction() as db:
+            self._ctx.audit(
+                db,
+                AuditEventType.SECURITY_KEY_ERASED,
+                actor=session.email,
+                subject=session.email,
+                details={"aaguid": model},
+            )
 
     def model_name(self, session: Session, aaguid: str) -> str | None:
         """A security key's model by its AAGUID, as the FIDO metadata the organisation

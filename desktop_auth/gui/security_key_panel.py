@@ -168,16 +168,27 @@ class SecurityKeyPanel(QWidget):
 
     def erase(self) -> None:
         dialog = KeyResetDialog(self._open_key, self)
-        dialog.accepted.connect(
-            lambda: self._after(
-                self.tr(
-                    "The key is erased. Under Verification methods, remove it and add it "
-                    "again; set its PIN first."
-                )
-            )
-        )
+        dialog.accepted.connect(self._erased)
         dialog.open()
         self.dialog = dialog
+
+    def _erased(self) -> None:
+        """Recorded in the audit log, so the helpdesk can tell why the key stopped working;
+        should that fail, the key is erased all the same, and the page says what next."""
+        done = self.tr(
+            "The key is erased. Under Verification methods, remove it and add it again; set "
+            "its PIN first."
+        )
+        service, session = self.service, self.session
+        aaguid = self.read.info.aaguid if self.read is not None else None
+        if aaguid is None:
+            self._after(done)
+            return
+        self.runner.start(
+            lambda: service.security_keys.note_key_erased(session, aaguid),
+            lambda _noted: self._after(done),
+            lambda _failed: self._after(done),
+        )
 
     def _after(self, text: str) -> None:
         self.load()

@@ -219,6 +219,7 @@ def test_the_key_is_erased_only_after_the_word_the_replug_and_in_time(
     key: SoftAuthenticator,
     clock_of_key: KeyClock,
     language: str,
+    service: AuthService,
 ) -> None:
     _dialog, panel = page
     panel.reset_button.click()
@@ -246,6 +247,12 @@ def test_the_key_is_erased_only_after_the_word_the_replug_and_in_time(
     qtbot.waitUntil(lambda: bool(panel.done.text()), timeout=10_000)
     qtbot.waitUntil(lambda: panel.read is not None and not panel.read.info.pin_set)
     assert not panel.sign_ins_button.isEnabled()
+    # The audit log says so (L1), for the helpdesk: which model, by whom; nothing secret.
+    (erased,) = [
+        e for e in service.audit.events(limit=None) if e.event_type == "security_key.erased"
+    ]
+    assert erased.details == {"aaguid": str(HARDWARE_AAGUID)}
+    assert erased.subject == "jan@example.nl"
 
 
 def test_c2_a_swapped_key_gets_no_remembered_pin_and_the_page_closes_its_dialogs(

@@ -11,6 +11,7 @@ from desktop_auth.core import doctor
 from desktop_auth.core.checks import CheckResult, CheckStatus
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.devices.soft import SoftAuthenticator
+from desktop_auth.errors import InvalidInputError
 from desktop_auth.messages import translate
 from desktop_auth.store.db import Store
 from tests.attestation_helpers import YUBIKEY_5_NFC, blob, entry, root
@@ -109,3 +110,17 @@ def test_a_key_asking_for_a_new_pin_warns_and_one_that_does_not_answer_is_named(
     assert (health.status, health.detail_key) == (CheckStatus.WARNING, "doctor.key.pin_change")
     (gone,) = _key_lines(database_url, PulledOut())
     assert (gone.status, gone.detail_key) == (CheckStatus.WARNING, "doctor.key.unreadable")
+
+
+def test_l1_an_erased_key_is_audited_by_its_model_and_a_malformed_one_is_refused(
+    service: AuthService, admin: Actor
+) -> None:
+    make_user(service, admin)
+    session = past_sign_in(service, "jan@example.nl")
+    service.security_keys.note_key_erased(session, str(YUBIKEY_5_NFC))
+    (erased,) = [
+        e for e in service.audit.events(limit=None) if e.event_type == "security_key.erased"
+    ]
+    assert (erased.actor, erased.details) == ("jan@example.nl", {"aaguid": str(YUBIKEY_5_NFC)})
+    with pytest.raises(InvalidInputError):
+        service.security_keys.note_key_erased(session, "not a model id")
