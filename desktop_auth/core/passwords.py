@@ -6,7 +6,7 @@ import logging
 import threading
 import unicodedata
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,6 +18,12 @@ __all__ = ["MIN_MEMORY_KIB", "MIN_TIME_COST", "Argon2Parameters", "PasswordHashe
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+class HashRunner(Protocol):
+    """Runs one argon2 call somewhere and gives back its result (or its exception)."""
+
+    def __call__(self, hashing: Callable[[], T]) -> T: ...
 
 
 def _here(hashing: Callable[[], T]) -> T:
@@ -46,7 +52,7 @@ class PasswordHasher:
         #: Where argon2 itself runs: here, or (the sign-in server) in threads of lower
         #: priority, so that only the hashing yields to the cheap steps, not the Python
         #: around it, which holds the interpreter's lock (issue 15).
-        self.run_hashing: Callable[[Callable[[], str | bool]], str | bool] = _here
+        self.run_hashing: HashRunner = _here
         self._dummy_hash: str | None = None
         #: Dummies made with the cost of stored hashes, by that cost (see ``verify_dummy``).
         self._dummies: dict[tuple[int, int, int, int], str] = {}
@@ -54,9 +60,7 @@ class PasswordHasher:
 
     def hash(self, password: str) -> str:
         normalized = normalize_password(password)
-        hashed = self.run_hashing(lambda: self._hasher.hash(normalized))
-        assert isinstance(hashed, str)
-        return hashed
+        return self.run_hashing(lambda: self._hasher.hash(normalized))
 
     def verify(self, stored_hash: str, password: str) -> bool:
         # A lone surrogate (undecodable input, JSON's "\\ud800") cannot be anyone's
@@ -64,7 +68,7 @@ class PasswordHasher:
         # other, counted, audited and as slow (T1, T2), where strict UTF-8 crashed.
         candidate = normalize_password(password).encode("utf-8", "surrogatepass")
         try:
-            return bool(self.run_hashing(lambda: self._hasher.verify(stored_hash, candidate)))
+            return self.run_hashing(lambda: self._hasher.verify(stored_hash, candidate))
         except VerifyMismatchError:
             return False
         except (InvalidHashError, VerificationError):

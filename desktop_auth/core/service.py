@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     # start); it is imported when a key is first used (see __getattr__ below).
     from desktop_auth.devices.ctap import KeyPrompts, SecurityKeyClient
     from desktop_auth.devices.key_fingerprints import Fingerprint, KeyFingerprints, Sample
-    from desktop_auth.devices.key_pin import KeyInfo, OwnSecurityKey, PinState
+    from desktop_auth.devices.key_pin import KeyInfo, OwnSecurityKey, PinState, pin_stays_usable
     from desktop_auth.devices.key_sign_ins import KeySignIns, StoredSignIn, StoredSignIns
 
 import socket
@@ -190,6 +190,7 @@ __all__ = [
     "VaultKeyChoices",
     "VaultStorage",
     "Verdict",
+    "pin_stays_usable",
     "write_check_of",
 ]
 
@@ -436,7 +437,7 @@ def __getattr__(name: str) -> object:
         from desktop_auth.devices import ctap
 
         return getattr(ctap, name)
-    if name in ("KeyInfo", "OwnSecurityKey", "PinState"):
+    if name in ("KeyInfo", "OwnSecurityKey", "PinState", "pin_stays_usable"):
         from desktop_auth.devices import key_pin
 
         return getattr(key_pin, name)

@@ -28,8 +28,13 @@ from desktop_auth.devices.ctap import (
     windows_hello_available,
 )
 from desktop_auth.errors import (
+    DesktopAuthError,
     DeviceError,
     NoSecurityKeyError,
+    SecurityKeyCancelledError,
+    SecurityKeyFingerprintNameError,
+    SecurityKeyFingerprintNotFoundError,
+    SecurityKeyFingerprintsFullError,
     SecurityKeyOneKeyOnlyError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinNotSetError,
@@ -37,6 +42,8 @@ from desktop_auth.errors import (
     SecurityKeyPinPolicyError,
     SecurityKeyPinSetError,
     SecurityKeyPinTooShortError,
+    SecurityKeySignInNotFoundError,
+    SecurityKeyTimeoutError,
     SecurityKeyWindowsOnlyError,
 )
 
@@ -134,6 +141,22 @@ def only_key(
     if len(found) > 1:
         raise SecurityKeyOneKeyOnlyError()
     return found[0]
+
+
+def pin_stays_usable(error: DesktopAuthError) -> bool:
+    """After this error a PIN the person typed may be sent again to the same key: a name
+    refused, a sign-in or finger not found, a cancel.  After any other (a wrong PIN, the key
+    swapped, a second one plugged in) it must be asked again: sent once more it could cost
+    another key a try.  For a window that keeps the PIN while its dialog is open."""
+    return isinstance(
+        error,
+        SecurityKeySignInNotFoundError
+        | SecurityKeyFingerprintNotFoundError
+        | SecurityKeyFingerprintNameError
+        | SecurityKeyFingerprintsFullError
+        | SecurityKeyCancelledError
+        | SecurityKeyTimeoutError,
+    )
 
 
 def first_key(

@@ -79,10 +79,7 @@ class SoftClientPin:
         if subcommand == CMD.GET_TOKEN_USING_PIN_LEGACY:
             return {2: self._pin_token(request, ~0)}
         if subcommand == CMD.GET_TOKEN_USING_PIN:  # CTAP 2.1: a token for what it asks
-            permissions = request.get(9)
-            if not isinstance(permissions, int) or permissions == 0:
-                raise CtapError(ERR.MISSING_PARAMETER)
-            return {2: self._pin_token(request, permissions)}
+            return {2: self._pin_token(request, _permissions_asked(request))}
         raise CtapError(ERR.INVALID_SUBCOMMAND)
 
     def _shared_secret(self, platform_key: Mapping[int, Any]) -> bytes:
@@ -156,13 +153,8 @@ class SoftClientPin:
         own check (its fingerprint) passed: a token for the permissions asked."""
         if request.get(1) != PinProtocolV2.VERSION:
             raise CtapError(ERR.INVALID_PARAMETER)
-        permissions = request.get(9)
-        if not isinstance(permissions, int) or permissions == 0:
-            raise CtapError(ERR.MISSING_PARAMETER)
-        secret = self._shared_secret(request[3])
-        self._token = secrets.token_bytes(32)
-        self._token_permissions = permissions
-        return {2: bytes(self._protocol.encrypt(secret, self._token))}  # type: ignore[no-untyped-call]
+        permissions = _permissions_asked(request)
+        return {2: self._new_token(self._shared_secret(request[3]), permissions)}
 
     def _pin_token(self, request: Mapping[int, Any], permissions: int) -> bytes:
         """A fresh token for a right PIN, good for ``permissions``."""
@@ -170,6 +162,10 @@ class SoftClientPin:
         self._check_pin_hash(secret, request[6])
         if self.force_change:
             raise CtapError(ERR.PIN_POLICY_VIOLATION)  # CTAP 2.1: a forced change first
+        return self._new_token(secret, permissions)
+
+    def _new_token(self, secret: bytes, permissions: int) -> bytes:
+        """A fresh token good for ``permissions``, encrypted to the platform."""
         self._token = secrets.token_bytes(32)
         self._token_permissions = permissions
         return bytes(self._protocol.encrypt(secret, self._token))  # type: ignore[no-untyped-call]
@@ -220,3 +216,11 @@ class SoftClientPin:
         """Give the key a PIN directly, as if set elsewhere (a test or demo knob)."""
         self._pin_hash = hashlib.sha256(pin.encode()).digest()[:16]
         self.retries = MAX_PIN_RETRIES
+
+
+def _permissions_asked(request: Mapping[int, Any]) -> int:
+    """A CTAP 2.1 token request's permissions (its key 9); none is a missing parameter."""
+    permissions = request.get(9)
+    if not isinstance(permissions, int) or permissions == 0:
+        raise CtapError(ERR.MISSING_PARAMETER)
+    return permissions

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.errors import DesktopAuthError
 from desktop_auth.gui.i18n import message
-from desktop_auth.gui.key_pin_dialog import KeyPinRow, keeps_pin
+from desktop_auth.gui.key_pin_dialog import KeyPinRow
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, confirm, paragraph
 from desktop_auth.gui.workers import Progress, TaskRunner
 
@@ -136,10 +136,12 @@ class FingerprintsDialog(QDialog):
         self._selection_changed()
 
     def _failed(self, error: DesktopAuthError) -> None:
+        from desktop_auth.core.service import pin_stays_usable
+
         self._enrolling(False)
         self.error.show_error(error)
         self.pin.field.clear()
-        if self.fingerprints is None or not keeps_pin(error):
+        if self.fingerprints is None or not pin_stays_usable(error):
             self._pin = ""  # back to the PIN: the list and the PIN typed are gone
             self.fingerprints = None
             self.list.clear()

@@ -27,15 +27,9 @@ from PySide6.QtWidgets import (
 
 from desktop_auth.errors import (
     DesktopAuthError,
-    SecurityKeyCancelledError,
-    SecurityKeyFingerprintNameError,
-    SecurityKeyFingerprintNotFoundError,
-    SecurityKeyFingerprintsFullError,
     SecurityKeyPinBlockedError,
     SecurityKeyPinMismatchError,
     SecurityKeyPinTooShortError,
-    SecurityKeySignInNotFoundError,
-    SecurityKeyTimeoutError,
 )
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, paragraph
 from desktop_auth.gui.workers import TaskRunner
@@ -55,21 +49,6 @@ def _pin_field() -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(63)
     return field
-
-
-def keeps_pin(error: DesktopAuthError) -> bool:
-    """After this error the PIN typed may be asked again of the same key: a name refused, a
-    finger not found, a cancel.  Any other (a wrong PIN, the key swapped or a second one
-    plugged in) forgets it: sent again it could cost another key a try."""
-    return isinstance(
-        error,
-        SecurityKeySignInNotFoundError
-        | SecurityKeyFingerprintNotFoundError
-        | SecurityKeyFingerprintNameError
-        | SecurityKeyFingerprintsFullError
-        | SecurityKeyCancelledError
-        | SecurityKeyTimeoutError,
-    )
 
 
 class KeyPinRow(QWidget):

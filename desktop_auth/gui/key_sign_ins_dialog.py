@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_auth.errors import DesktopAuthError
-from desktop_auth.gui.key_pin_dialog import KeyPinRow, keeps_pin
+from desktop_auth.gui.key_pin_dialog import KeyPinRow
 from desktop_auth.gui.widgets import BusyBar, ErrorLabel, confirm, paragraph, read_only_table
 from desktop_auth.gui.workers import TaskRunner
 
@@ -98,9 +98,11 @@ class KeySignInsDialog(QDialog):
         self.retranslate()
 
     def _failed(self, error: DesktopAuthError) -> None:
+        from desktop_auth.core.service import pin_stays_usable
+
         self.error.show_error(error)
         self.pin.field.clear()
-        if self.found is None or not keeps_pin(error):
+        if self.found is None or not pin_stays_usable(error):
             self._forget()
             self.pin.field.setFocus()
 
