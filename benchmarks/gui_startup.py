@@ -7,10 +7,13 @@ Each measurement is a fresh process (imports included), and ours is the real com
 ``config.toml`` naming the database (as an organisation deploys it), so argument
 parsing and reading the configuration count too.  The only addition is an event
 filter on the window, fitted as ``gui.app.build_window`` hands the window over.
-"shown" is the window's first paint; "ready" is the sign-in form on screen with the
-store open (migrations checked) — what a person can type into.  A temporary SQLite
-store set up by ``admin init``, with a key file, so no keyring is needed.
-Target: shown / bare <= 1.3.
+"shown" is the window's first paint; "ready to type" is the sign-in form on screen,
+enabled, with the e-mail field focused — what a person can type into (issue 20); "store
+open" is when the store (migrations checked) has opened and the window has the service,
+so a sign-in typed before then is sent.  A temporary SQLite store set up by ``admin
+init``, with a key file, so no keyring is needed.
+Targets: shown / bare <= 1.3 (set when the first paint was a placeholder "Opening…" page;
+now the first paint is the form itself), ready to type / bare <= 2.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Painted(QObject):
         if event.type() == QEvent.Type.Paint:
             print("shown", time.time() - start, flush=True)
             print("ready", time.time() - start, flush=True)
+            print("open", time.time() - start, flush=True)
             app.quit()
         return False
 f = Painted(); window.installEventFilter(f)
@@ -62,13 +66,19 @@ class Painted(QObject):
 def watched(*args, **kwargs):
     window, demo = build_window(*args, **kwargs)
     window.installEventFilter(painted)
+    page = window.sign_in
     def ready():
-        if window.service is not None and window.stack.currentWidget() is not window.start_page:
+        if "ready" not in seen and painted.shown and window.stack.currentWidget() is page \
+                and page.email.isEnabled() and page.email.hasFocus():
+            seen.add("ready")
             print("ready", time.time() - start, flush=True)
+        if window.service is not None and page.service is not None:
+            print("open", time.time() - start, flush=True)
             window.close()
     poll.timeout.connect(ready)
     poll.start(1)
     return window, demo
+seen = set()
 painted = Painted()
 poll = QTimer()
 gui_app.build_window = watched
@@ -147,17 +157,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         set_up_store(folder)
         measure(OURS, folder)  # a first run warms the caches; the others are every day
-        bare, shown, ready = [], [], []
+        bare, shown, ready, opened = [], [], [], []
         for _ in range(args.runs):
             bare.append(measure(BARE, folder)["shown"])
             ours = measure(OURS, folder)
             shown.append(ours["shown"])
             ready.append(ours["ready"])
-    b, s, r = (statistics.median(x) for x in (bare, shown, ready))
-    print(f"bare PySide6 window shown:   {b * 1000:7.0f} ms (median of {args.runs})")
-    print(f"sign-in window shown:        {s * 1000:7.0f} ms   ratio {s / b:.2f}")
-    print(f"sign-in form ready (store):  {r * 1000:7.0f} ms   ratio {r / b:.2f}")
-    print("target: shown / bare <= 1.3")
+            opened.append(ours["open"])
+    b, s, r, o = (statistics.median(x) for x in (bare, shown, ready, opened))
+    print(f"bare PySide6 window shown:      {b * 1000:7.0f} ms (median of {args.runs})")
+    print(f"sign-in window shown:           {s * 1000:7.0f} ms   ratio {s / b:.2f}")
+    print(f"sign-in form ready to type:     {r * 1000:7.0f} ms   ratio {r / b:.2f}")
+    print(f"store open (sign-in is sent):   {o * 1000:7.0f} ms   ratio {o / b:.2f}")
+    print("targets: shown / bare <= 1.3, ready to type / bare <= 2")
 
 
 if __name__ == "__main__":

@@ -89,9 +89,13 @@ def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
+def default_store_file() -> Path:
+    """This user's own embedded store, used when nothing names another."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "desktop-auth.sqlite3"
+
+
 def default_database_url() -> str:
-    data_dir = platformdirs.user_data_path(APP_NAME, appauthor=False)
-    return f"sqlite:///{data_dir / 'desktop-auth.sqlite3'}"
+    return f"sqlite:///{default_store_file()}"
 
 
 def _read_file(path: Path) -> dict[str, Any]:

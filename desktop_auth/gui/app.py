@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop_auth.config import Config
+from desktop_auth.config import Config, default_store_file
 
 if TYPE_CHECKING:
     from desktop_auth.core.service import AuthService
@@ -62,7 +62,12 @@ def build_window(config: Config, *, demo: bool = False) -> tuple[MainWindow, Dem
     if not demo:
         may_set_up = config.default_store and not config.server_url
         window = MainWindow(
-            open_configured, may_set_up=may_set_up, vault_escrow_key=config.vault_escrow_key
+            open_configured,
+            may_set_up=may_set_up,
+            # The user's own store, once made, is the sign-in of every day: typing may
+            # start before it has opened (without it, this is the first run's set-up).
+            expect_sign_in=not may_set_up or default_store_file().exists(),
+            vault_escrow_key=config.vault_escrow_key,
         )
         return window, None
     import tempfile

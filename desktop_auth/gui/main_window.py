@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from desktop_auth.gui.admin import AdminConsole
     from desktop_auth.gui.setup_wizard import SetupWizard
     from desktop_auth.gui.vault_dialog import VaultDialog
-from desktop_auth.errors import StoreNotSetUpHereError
+from desktop_auth.errors import DesktopAuthError, StoreNotSetUpHereError
 from desktop_auth.gui.i18n import current_language, install_language
 from desktop_auth.gui.idle import IdleLock
 from desktop_auth.gui.preferences import remember_language
+from desktop_auth.gui.sign_in import SignInPage
 from desktop_auth.gui.start_page import StartPage
 from desktop_auth.gui.workers import TaskRunner, run_and_forget
 from desktop_auth.vocabulary import FactorKind, Role
@@ -42,17 +43,26 @@ LANGUAGES = (("en", "English"), ("nl", "Nederlands"))
 # Should the window not paint (started hidden, say), the store opens anyway after this.
 OPEN_UNPAINTED_AFTER_MS = 250
 
-# Loaded in the worker that opens the store (see ``open_store``): the window
-# paints its start page first, and the GUI thread never stalls on an import.
+# Loaded in the worker that opens the store (see ``open_store``), so the GUI thread
+# never stalls on an import: what the window shows once the store is open...
 SCREENS = (
     "desktop_auth.gui.pages",
     "desktop_auth.gui.sign_in",
     "desktop_auth.gui.second_factor",
+)
+# ...and, right after, what is needed only once someone has signed in: a sign-in typed
+# before the store opened waits for the store, not for these.
+LATER_SCREENS = (
     "desktop_auth.gui.setup_wizard",
     "desktop_auth.gui.account",
     "desktop_auth.gui.vault_dialog",
     "desktop_auth.gui.admin",
 )
+
+
+def _import_later_screens() -> None:
+    for module in LATER_SCREENS:
+        importlib.import_module(module)
 
 
 class MainWindow(QMainWindow):
@@ -71,8 +81,13 @@ class MainWindow(QMainWindow):
         demo: bool = False,
         demo_hint: str = "",
         may_set_up: bool = True,
+        expect_sign_in: bool | None = None,
         vault_escrow_key: str = "",
     ) -> None:
+        """``expect_sign_in``: the sign-in form is the first screen, ready to type into
+        while the store opens (what is typed is sent once it has); else "Opening…" comes
+        first, as for a first run that may end in setting up a store.  By default, when
+        this window may not set one up."""
         super().__init__()
         # The escrow key this workstation's configuration pins (``Config``): the vault
         # seals to no other.
@@ -82,7 +97,6 @@ class MainWindow(QMainWindow):
         # only on the user's own default store; a configured one is IT's (``admin init``).
         self.may_set_up = may_set_up
         self.demo = demo
-        self.demo_hint = demo_hint
         self.service: AuthService | None = None
         self.session: Session | None = None
         self.email = ""
@@ -97,6 +111,13 @@ class MainWindow(QMainWindow):
         self.start_page.retry.connect(self.open_store)
         self.stack.addWidget(self.start_page)
         self.runner.busy_changed.connect(self.start_page.busy.setVisible)
+        # Built before the store is open: what is typed into it waits for the store.
+        self.sign_in = SignInPage()
+        self.sign_in.set_demo_hint(demo_hint)
+        self.stack.addWidget(self.sign_in)
+        if demo or not may_set_up if expect_sign_in is None else expect_sign_in:
+            self.stack.setCurrentWidget(self.sign_in)
+            self.sign_in.reset()
         self.wizard: SetupWizard | None = None
         self.account: AccountDialog | None = None
         self.vault: VaultDialog | None = None
@@ -120,8 +141,14 @@ class MainWindow(QMainWindow):
                 importlib.import_module(module)
             return service, service.organisation()
 
+        if self.stack.currentWidget() is not self.sign_in:
+            self.stack.setCurrentWidget(self.start_page)
+        self.runner.start(work, self._opened, self._not_opened)
+
+    def _not_opened(self, error: DesktopAuthError) -> None:
+        self.sign_in.store_answered(None)  # a sign-in typed meanwhile is not sent
         self.stack.setCurrentWidget(self.start_page)
-        self.runner.start(work, self._opened, self.start_page.show_failure)
+        self.start_page.show_failure(error)
 
     def open_store_once_painted(self) -> None:
         """``open_store`` right after the window's first paint.
@@ -147,28 +174,25 @@ class MainWindow(QMainWindow):
         service, organisation = opened
         if organisation is None and not self.may_set_up:
             service.close()
-            self.start_page.show_failure(StoreNotSetUpHereError())
+            self._not_opened(StoreNotSetUpHereError())
             return
         # Already loaded by the worker (SCREENS): these imports only look them up.
         from desktop_auth.gui.pages import FirstRunPage, HomePage, NewPasswordPage
         from desktop_auth.gui.second_factor import SecondFactorPage
-        from desktop_auth.gui.sign_in import SignInPage
 
+        run_and_forget(_import_later_screens)
         self.service = service
         self.first_run = FirstRunPage(service)
-        self.sign_in = SignInPage(service)
         self.second_factor = SecondFactorPage(service)
         self.new_password = NewPasswordPage(service)
         self.home = HomePage(organisation.name if organisation is not None else "")
         for page in (
             self.first_run,
-            self.sign_in,
             self.second_factor,
             self.new_password,
             self.home,
         ):
             self.stack.addWidget(page)
-        self.sign_in.set_demo_hint(self.demo_hint)
         self.first_run.signed_in.connect(self._first_admin_signed_in)
         self.sign_in.signed_in.connect(self.route)
         self.second_factor.signed_in.connect(self.route)
@@ -181,11 +205,15 @@ class MainWindow(QMainWindow):
         self.home.setup_requested.connect(self.set_up_now)
         self.home.codes_requested.connect(lambda: self.open_settings(codes=True))
         self.service_opened.emit(service)
-        if organisation is not None:
-            self.show_page(self.sign_in)
-        else:
+        self.sign_in.store_answered(service)  # what was typed stays, and is sent if asked
+        if organisation is None:
+            self.sign_in.reset()  # nobody to sign in yet: first, the first run's set-up
             self.show_page(self.first_run)
             self.first_run.organisation.setFocus()
+        elif self.stack.currentWidget() is not self.sign_in:
+            self.show_page(self.sign_in)
+        else:
+            self.retranslate()
 
     def show_page(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)
@@ -454,6 +482,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.runner.cancel()
+        if self.service is None:
+            self.sign_in.store_answered(None)  # the store's answer will not come here now
         self._end_session()  # the app waits for its workers before the store closes
         super().closeEvent(event)
         self.closed.emit()

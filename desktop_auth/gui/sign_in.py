@@ -1,7 +1,13 @@
-"""The sign-in window's first step: e-mail address and password."""
+"""The sign-in window's first step: e-mail address and password.
+
+The page is on screen before the store has opened, so typing can start at once
+(issue 20); a sign-in sent before then waits for the store's answer.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -20,9 +26,13 @@ class SignInPage(Screen):
 
     signed_in = Signal(object)
 
-    def __init__(self, service: AuthService, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.service: AuthService | None = None
+        # Set once the window has tried to open the store, whichever way it went.
+        self._store_answered = threading.Event()
+        # The busy bar says what it waits for while that is the store (``_after_store``).
+        self.runner.busy_changed.connect(lambda busy: busy or self.busy.retranslate())
         self.title = heading()
         self.intro = paragraph()
         self.demo_hint = paragraph()
@@ -113,6 +123,24 @@ class SignInPage(Screen):
         else:
             self.password.setFocus()
 
+    def store_answered(self, service: AuthService | None) -> None:
+        """The store is open (``service``), or could not be opened or set up (None): a
+        sign-in waiting for it goes ahead, or is dropped with its password."""
+        self.service = service
+        self._store_answered.set()
+
+    def _after_store(self, then: Callable[[], None]) -> None:
+        """``then`` once the store has answered, busy (and cancellable) until it has."""
+
+        def go_on(_answered: bool) -> None:
+            if self.service is None:
+                self.password.clear()  # not sent: the window says why the store is not open
+            else:
+                then()
+
+        self.runner.start(self._store_answered.wait, go_on, self._failed)
+        self.busy.label.setText(self.tr("Opening the sign-in database…"))
+
     def submit(self) -> None:
         if self.runner.busy:
             return
@@ -124,6 +152,9 @@ class SignInPage(Screen):
         self.error.clear_error()
         self._show_notice("")
         service = self.service
+        if service is None:
+            self._after_store(self.submit)
+            return
         self.runner.start(
             lambda: service.sign_in.with_password(email, password), self._answered, self._failed
         )
@@ -131,6 +162,9 @@ class SignInPage(Screen):
     def sign_in_with_key(self) -> None:
         """Passwordless: a discoverable credential with user verification, no e-mail typed."""
         if self.runner.busy:
+            return
+        if self.service is None:
+            self._after_store(self.sign_in_with_key)
             return
         self.error.clear_error()
         self.key_error.clear_error()

@@ -2103,6 +2103,10 @@
         <translation>Bevestig dat jij het bent: pincode, vingerafdruk of gezicht.</translation>
     </message>
     <message>
+        <source>Opening the sign-in database…</source>
+        <translation>De inlogdatabase wordt geopend…</translation>
+    </message>
+    <message>
         <source>Enter your e-mail address and your password.</source>
         <translation>Vul je e-mailadres en je wachtwoord in.</translation>
     </message>

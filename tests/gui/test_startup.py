@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
@@ -167,3 +171,73 @@ def test_the_language_chosen_in_the_menu_is_the_one_the_next_start_shows(
     wait_for_workers()
     assert named.service is not None
     named.service.close()
+
+
+# Run in a fresh interpreter: at the window's first paint, is the sign-in form what it
+# shows, ready to type into, and which of the heavy libraries have loaded?
+FIRST_PAINT_PROBE = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+import desktop_auth.gui.app as gui_app
+from desktop_auth.config import load_config
+HEAVY = {"sqlalchemy", "alembic", "argon2", "cryptography", "fido2", "httpx", "psycopg",
+         "joserfc", "jwt", "zxcvbn", "email_validator", "pyotp", "qrcode"}
+app, window, _demo = gui_app.start(load_config(), language="en")
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            page = window.sign_in
+            ready = window.stack.currentWidget() is page and page.email.isEnabled()
+            loaded = sorted({name.split(".")[0] for name in sys.modules} & HEAVY)
+            print("ready" if ready else "not ready", ",".join(loaded), flush=True)
+            os._exit(0)
+        return False
+first_paint = FirstPaint()
+window.installEventFilter(first_paint)
+app.exec()
+"""
+
+
+def first_paint(tmp_path: Path, config_text: str, *, own_store: bool = False) -> str:
+    """What FIRST_PAINT_PROBE says, with this configuration and this user's own folders."""
+    config = tmp_path / "config.toml"
+    config.write_text(config_text)
+    if own_store:
+        own = tmp_path / "data" / "desktop-auth" / "desktop-auth.sqlite3"
+        own.parent.mkdir(parents=True)
+        own.write_bytes(b"")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("DESKTOP_AUTH_DATABASE_URL", None)
+    env.pop("DESKTOP_AUTH_SERVER_URL", None)
+    env["DESKTOP_AUTH_CONFIG"] = str(config)
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("config_text", "own_store"),
+    [
+        ('server_url = "https://signin.example.nl"\n', False),
+        ('database_url = "sqlite:////var/lib/desktop-auth/store.sqlite3"\n', False),
+        ("", True),  # this user's own store, made on an earlier day
+    ],
+    ids=["server", "configured store", "own store"],
+)
+def test_the_first_paint_is_the_sign_in_form_with_no_database_or_crypto_library_loaded(
+    tmp_path: Path, config_text: str, own_store: bool
+) -> None:
+    """Issue 20: ready to type at once (``benchmarks/gui_startup.py`` times it); the store,
+    and what it needs, load after the first paint."""
+    assert first_paint(tmp_path, config_text, own_store=own_store) == "ready "
+
+
+def test_a_first_run_starts_with_opening_not_with_a_sign_in_form(tmp_path: Path) -> None:
+    """No own store yet: the first run may end in setting one up, not in a sign-in."""
+    assert first_paint(tmp_path, "") == "not ready "
