@@ -98,10 +98,16 @@ class PendingSignIns:
     def peek(self, ticket: str, stage: PendingStage, now: datetime) -> PendingSignIn:
         """Return the pending sign-in without using the ticket up (to check input first)."""
         with self._store.transaction() as db:
-            row = db.get(PendingSignInRow, _ticket_hash(ticket))
-            if row is None or row.stage != stage.value or row.expires_at <= now:
-                raise SignInExpiredError()
-            return _pending(row)
+            return self.peek_in(db, ticket, stage, now)
+
+    def peek_in(
+        self, db: DbSession, ticket: str, stage: PendingStage, now: datetime
+    ) -> PendingSignIn:
+        """``peek``, in the caller's transaction."""
+        row = db.get(PendingSignInRow, _ticket_hash(ticket))
+        if row is None or row.stage != stage.value or row.expires_at <= now:
+            raise SignInExpiredError()
+        return _pending(row)
 
     def take(self, ticket: str, stage: PendingStage, now: datetime) -> PendingSignIn:
         """Remove and return the pending sign-in, in a transaction of its own."""

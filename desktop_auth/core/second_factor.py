@@ -71,7 +71,7 @@ class SecondFactorFlow:
         verify: Callable[[DbSession], EnrolledMethod],
         user: User,
         policy: Policy,
-        then: Callable[[DbSession, EnrolledMethod], T],
+        then: Callable[[DbSession, User, EnrolledMethod], T],
     ) -> T:
         """Run a provider's check in its own transaction; count and audit a wrong answer.
 
@@ -79,7 +79,8 @@ class SecondFactorFlow:
         the reservation is one atomic UPDATE that refuses once the limit is reached,
         so parallel guesses from many workstations still get ``limit`` tries in all.
 
-        ``then`` takes the sign-in on in the same transaction as the check: a server
+        ``then`` takes the sign-in on in the same transaction as the check, with the user's
+        row as locked here (read once: issue 15): a server
         that dies between the two leaves neither a spent code without a session nor a
         used-up ticket; the store rolls the whole step back and another server can take
         it again (issue 15: 2.7 % of sign-ins failed across a killed server).
@@ -104,7 +105,7 @@ class SecondFactorFlow:
             with ctx.store.transaction() as db:
                 # One user's answers queue (user row, then factor rows, then the audit
                 # head): the same lock order as removing a method, so no deadlock.
-                lock_user(db, user.id)
+                locked = lock_user(db, user.id)
                 method: EnrolledMethod = verify(db)
                 clear_second_factor_failures(db, user.id)
                 ctx.audit(
@@ -114,7 +115,7 @@ class SecondFactorFlow:
                     subject=user.email,
                     details={"kind": method.kind, "method": method.method_id},
                 )
-                return then(db, method)
+                return then(db, locked, method)
         except SecondFactorError as wrong:
             with ctx.store.transaction() as db:
                 provider.after_failure(db, user_id=user.id, error=wrong)

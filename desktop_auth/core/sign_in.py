@@ -202,8 +202,8 @@ class SignIn:
         """
         ctx = self._ctx
         provider = self._factors.provider(kind)
-        peeked = self._steps.pending.peek(ticket, PendingStage.SECOND_FACTOR, ctx.now())
-        with ctx.store.transaction() as db:
+        with ctx.store.transaction() as db:  # one transaction for what the check needs
+            peeked = self._steps.pending.peek_in(db, ticket, PendingStage.SECOND_FACTOR, ctx.now())
             user = db.get_one(User, peeked.user_id)
             policy = ctx.policy(db)
 
@@ -212,11 +212,11 @@ class SignIn:
             peeked = self._steps.pending.take_in(db, ticket, PendingStage.SECOND_FACTOR, ctx.now())
             return provider.verify(db, user_id=user.id, response=response, now=ctx.now())
 
-        def signed_in(db: DbSession, method: EnrolledMethod) -> SignInResult:
+        def signed_in(db: DbSession, locked: User, method: EnrolledMethod) -> SignInResult:
             # A recovery or backup code: the way back in leads only to setting up again.
             return self._steps.after_password(
                 db,
-                db.get_one(User, peeked.user_id),
+                locked,
                 policy,
                 [*peeked.methods_used, method.kind],
                 assurance=assurance_of(method),

@@ -32,7 +32,7 @@ class SignInPage(Screen):
         # Set once the window has tried to open the store, whichever way it went.
         self._store_answered = threading.Event()
         # The busy bar says what it waits for while that is the store (``_after_store``).
-        self.runner.busy_changed.connect(lambda busy: busy or self.busy.retranslate())
+        self.runner.busy_changed.connect(self._busy_ended)
         self.title = heading()
         self.intro = paragraph()
         self.demo_hint = paragraph()
@@ -122,6 +122,10 @@ class SignInPage(Screen):
             self.submit()
         else:
             self.password.setFocus()
+
+    def _busy_ended(self, busy: bool) -> None:
+        if not busy:
+            self.busy.retranslate()
 
     def store_answered(self, service: AuthService | None) -> None:
         """The store is open (``service``), or could not be opened or set up (None): a
