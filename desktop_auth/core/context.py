@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session as DbSession
 
 from desktop_auth.core.audit import (
     JSONScalar,
-    append_event,
     older_chain_unsealed,
+    record_event,
     seal_older_chain,
+    write_recorded,
 )
 from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.clock import Clock
@@ -72,6 +73,7 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         self.unknown_accounts = UnknownAccountThrottle(self.store, Policy().throttle)
+        self.store.before_each_commit(write_recorded)  # what ``audit`` recorded
 
     def audit_seal(self, db: DbSession) -> AuditSeal:
         """The audit log's keys, derived from the data key (fails closed without it)."""
@@ -108,7 +110,7 @@ class ServiceContext:
         details: Mapping[str, JSONScalar] | None = None,
     ) -> None:
         label = actor.label if isinstance(actor, Actor) else actor
-        append_event(
+        record_event(
             db,
             self.audit_seal(db),
             event_type=event_type,
