@@ -17,7 +17,6 @@ from desktop_auth.core.policy import Policy
 from desktop_auth.core.session import Session
 from desktop_auth.errors import InvalidDisplayNameError, InvalidRoleError, UserNotFoundError
 from desktop_auth.messages import SUPPORTED_LANGUAGES, translate
-from desktop_auth.store import locks
 from desktop_auth.store.models import TotpCredential, User, WebAuthnCredential
 from desktop_auth.vocabulary import FactorKind, Role
 
@@ -176,10 +175,15 @@ def get_user(db: DbSession, email: str) -> User:
 
 
 def lock_user(db: DbSession, user_id: int) -> User:
-    """The user's row, locked until the transaction ends (see ``store.locks``).
+    """The user's row, locked until the transaction ends (the lock of
+    ``store.locks.lock_user``), and read fresh in the same statement.
     Every change to a user's factors and codes takes it first."""
-    locks.lock_user(db, user_id)
-    return db.get_one(User, user_id)
+    return db.execute(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def method_kinds(db: DbSession, user_ids: Sequence[int]) -> dict[int, tuple[FactorKind, ...]]:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from desktop_auth.errors import (
     CodeAlreadyUsedError,
@@ -298,7 +299,9 @@ class TotpFactor:
                 .values(last_used_step=step, last_used_at=now)
             )
             if won.rowcount == 1:  # type: ignore[attr-defined]
-                db.refresh(credential)
+                # What the UPDATE wrote, without reading the row back.
+                set_committed_value(credential, "last_used_step", step)
+                set_committed_value(credential, "last_used_at", now)
                 return _method(credential)
             replayed = True
         raise CodeAlreadyUsedError() if replayed else InvalidCodeError()
