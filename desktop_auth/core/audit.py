@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import IO
 
 from sqlalchemy import select
+from sqlalchemy.event import listen
 from sqlalchemy.orm import Session
 
 from desktop_auth.core.audit_seal import AuditSeal
@@ -186,7 +187,13 @@ def record_event(
     at the first event, it was held through the rest of the work, and every audited
     transaction of every server waited behind it (issue 15: 19 ms of a code step).  A
     detail that names a secret is refused here, at its caller, not at the commit."""
-    session.info.setdefault(RECORDED, []).append(
+    recorded = session.info.get(RECORDED)
+    if recorded is None:
+        recorded = session.info[RECORDED] = []
+        # On this transaction's session itself: whoever opened the store, a service or
+        # not, its events are written.
+        listen(session, "before_commit", write_recorded)
+    recorded.append(
         _Event(
             seal=seal,
             event_type=event_type,
@@ -200,35 +207,11 @@ def record_event(
 
 
 def write_recorded(session: Session) -> None:
-    """The events this transaction recorded, chained in (the store calls this just before
-    each commit; a transaction rolled back takes its recorded events with it)."""
+    """The events this transaction recorded, chained in, just before it commits (a
+    transaction rolled back takes its recorded events with it)."""
     recorded: list[_Event] = session.info.pop(RECORDED, [])
     if recorded:
         _write(session, recorded)
-
-
-def append_event(
-    session: Session,
-    seal: AuditSeal,
-    *,
-    event_type: AuditEventType,
-    actor: str,
-    subject: str | None,
-    workstation: str,
-    occurred_at: datetime,
-    details: Mapping[str, JSONScalar] | None = None,
-) -> int:
-    """Add one event inside the caller's transaction at once; its id."""
-    event = _Event(
-        seal=seal,
-        event_type=event_type,
-        actor=actor,
-        subject=subject,
-        workstation=workstation,
-        occurred_at=occurred_at,
-        details_text=_check_details(details or {}),
-    )
-    return _write(session, [event])
 
 
 def _write(session: Session, events: list[_Event]) -> int:

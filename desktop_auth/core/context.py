@@ -21,7 +21,6 @@ from desktop_auth.core.audit import (
     older_chain_unsealed,
     record_event,
     seal_older_chain,
-    write_recorded,
 )
 from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.clock import Clock
@@ -73,7 +72,6 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         self.unknown_accounts = UnknownAccountThrottle(self.store, Policy().throttle)
-        self.store.before_each_commit(write_recorded)  # what ``audit`` recorded
 
     def audit_seal(self, db: DbSession) -> AuditSeal:
         """The audit log's keys, derived from the data key (fails closed without it)."""

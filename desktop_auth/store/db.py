@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -223,12 +223,6 @@ class Store:
         return cls(
             create_store_engine(with_keyring_password(parsed, keyring_backend), create=create)
         )
-
-    def before_each_commit(self, write: Callable[[Session], None]) -> None:
-        """``write(session)`` as each of this store's transactions commits, still inside
-        it (the core's audit events); once, however many services share the store."""
-        if not event.contains(self._sessions, "before_commit", write):
-            event.listen(self._sessions, "before_commit", write)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

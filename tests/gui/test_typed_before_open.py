@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.errors import StoreUnavailableError
 from desktop_auth.gui.main_window import MainWindow
+from desktop_auth.gui.sign_in import SignInPage
 from desktop_auth.gui.workers import wait_for_workers
 from tests.gui.conftest import shoot
 from tests.gui.helpers import press_enter, type_into, wait_page
@@ -37,6 +38,13 @@ class SlowStore:
         return self.service
 
 
+def type_sign_in(qtbot: QtBot, page: SignInPage, email: str) -> None:
+    """E-mail address, password, Enter: before the store has opened."""
+    type_into(qtbot, page.email, email)
+    type_into(qtbot, page.password.edit, USER_PASSWORD)
+    press_enter(qtbot, page.password.edit)
+
+
 @pytest.fixture
 def open_window(qtbot: QtBot) -> Iterator[Callable[[SlowStore], MainWindow]]:
     windows: list[MainWindow] = []
@@ -55,22 +63,27 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[[SlowStore], MainWindow]]:
     wait_for_workers()
 
 
-def test_the_form_is_typable_before_the_store_opens_and_the_sign_in_goes_once_it_has(
-    qtbot: QtBot,
+@pytest.fixture
+def jans_window(
     open_window: Callable[[SlowStore], MainWindow],
     service: AuthService,
     admin: Actor,
     clock: PinnedClock,
-) -> None:
+) -> tuple[MainWindow, SlowStore, str]:
+    """A window whose store is still opening, and Jan, who has an app, to sign in."""
     jan = make_user_with_app(service, admin, clock)
     store = SlowStore(service)
-    window = open_window(store)
+    return open_window(store), store, jan.email
+
+
+def test_the_form_is_typable_before_the_store_opens_and_the_sign_in_goes_once_it_has(
+    qtbot: QtBot, jans_window: tuple[MainWindow, SlowStore, str], service: AuthService
+) -> None:
+    window, store, email = jans_window
     page = window.sign_in
     assert window.stack.currentWidget() is page and window.service is None
     qtbot.waitUntil(page.email.hasFocus)  # typing goes to the e-mail field at once
-    type_into(qtbot, page.email, jan.email)
-    type_into(qtbot, page.password.edit, USER_PASSWORD)
-    press_enter(qtbot, page.password.edit)
+    type_sign_in(qtbot, page, email)
     assert page.runner.busy and page.busy.isVisible()  # waits for the store, visibly
     assert not page.email.isEnabled() and page.password.text() == USER_PASSWORD
     assert page.busy.label.text() == "Opening the sign-in database…"  # why it waits
@@ -101,19 +114,11 @@ def test_a_sign_in_typed_before_a_store_that_cannot_open_is_not_sent(
 
 
 def test_cancelling_a_waiting_sign_in_sends_nothing_when_the_store_opens(
-    qtbot: QtBot,
-    open_window: Callable[[SlowStore], MainWindow],
-    service: AuthService,
-    admin: Actor,
-    clock: PinnedClock,
+    qtbot: QtBot, jans_window: tuple[MainWindow, SlowStore, str], service: AuthService
 ) -> None:
-    jan = make_user_with_app(service, admin, clock)
-    store = SlowStore(service)
-    window = open_window(store)
+    window, store, email = jans_window
     page = window.sign_in
-    type_into(qtbot, page.email, jan.email)
-    type_into(qtbot, page.password.edit, USER_PASSWORD)
-    press_enter(qtbot, page.password.edit)
+    type_sign_in(qtbot, page, email)
     assert page.runner.busy
     qtbot.keyClick(page, Qt.Key.Key_Escape)
     assert not page.runner.busy and page.email.isEnabled()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_auth.core.audit import append_event
+from desktop_auth.core.audit import record_event
 from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.passwords import PasswordHasher
 from desktop_auth.core.service import AuthService, Session
@@ -32,7 +32,7 @@ def fail_and_audit(
         for round_number in range(rounds):
             with store.transaction() as db:
                 record_user_failure(db, user_id, NO_LOCK, datetime.now(UTC))
-                append_event(
+                record_event(
                     db,
                     seal,
                     event_type=AuditEventType.SIGN_IN_FAILED,

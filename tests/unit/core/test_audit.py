@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DatabaseError
 
-from desktop_auth.core.audit import append_event
+from desktop_auth.core.audit import record_event
 from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.errors import InvalidCredentialsError
@@ -110,7 +110,7 @@ def test_l2_the_database_itself_refuses_changes_to_the_log(
 def test_audit_details_refuse_names_that_suggest_a_secret(store: Store, clock: PinnedClock) -> None:
     """C2: the audit API will not take a detail called password, code, secret, …"""
     with pytest.raises(ValueError, match="secret"), store.transaction() as db:
-        append_event(
+        record_event(
             db,
             AuditSeal(SecretBox(bytes(32))),
             event_type=AuditEventType.SIGN_IN_FAILED,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from desktop_auth.core.audit import append_event, record_event
+from desktop_auth.core.audit import lock_audit_head, record_event
 from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.store.db import Store
@@ -102,8 +102,8 @@ def test_a_detail_that_names_a_secret_is_refused_where_it_is_recorded(
 
 @pytest.fixture
 def open_transaction(store: Store) -> Iterator[tuple[threading.Event, threading.Event]]:
-    """A transaction in another thread that records (or appends) an event, then stays
-    open until told to end: ``(started, finish)``."""
+    """A transaction in another thread that records an event (and, to contrast, may lock
+    the head at once), then stays open until told to end: ``(started, finish)``."""
     started, finish = threading.Event(), threading.Event()
     yield started, finish
     finish.set()
@@ -114,18 +114,9 @@ def _held_open(
     finish: threading.Event,
 ) -> None:  # fmt: skip
     with store.transaction() as db:
-        if at_once:
-            append_event(
-                db,
-                seal,
-                event_type=AuditEventType.USER_ROLE_CHANGED,
-                actor="test",
-                subject="long@example.nl",
-                workstation="WS-042",
-                occurred_at=clock.now(),
-            )
-        else:
-            record(db, seal, clock, "long@example.nl")
+        if at_once:  # as events were written before: the head locked at the first
+            lock_audit_head(db)
+        record(db, seal, clock, "long@example.nl")
         started.set()
         assert finish.wait(30)
 
@@ -140,7 +131,7 @@ def test_a_long_audited_transaction_holds_up_no_other_audited_one(
     open_transaction: tuple[threading.Event, threading.Event],
     at_once: bool,
 ) -> None:
-    """``append_event``, which locks the head at once, is the contrast: it does hold up."""
+    """The head locked at the first event, as before, is the contrast: it does hold up."""
     started, finish = open_transaction
     long = threading.Thread(
         target=_held_open,
