@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import IO
 
 from sqlalchemy import select
-from sqlalchemy.event import listen
+from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session
 
 from desktop_auth.core.audit_seal import AuditSeal
@@ -187,13 +187,11 @@ def record_event(
     at the first event, it was held through the rest of the work, and every audited
     transaction of every server waited behind it (issue 15: 19 ms of a code step).  A
     detail that names a secret is refused here, at its caller, not at the commit."""
-    recorded = session.info.get(RECORDED)
-    if recorded is None:
-        recorded = session.info[RECORDED] = []
-        # On this transaction's session itself: whoever opened the store, a service or
-        # not, its events are written.
-        listen(session, "before_commit", write_recorded)
-    recorded.append(
+    if session.in_nested_transaction():
+        # A savepoint rolled back would not take a recorded event with it: record the
+        # event outside it, once its outcome is known.
+        raise RuntimeError("audit events are recorded outside savepoints")
+    session.info.setdefault(RECORDED, []).append(
         _Event(
             seal=seal,
             event_type=event_type,
@@ -206,9 +204,15 @@ def record_event(
     )
 
 
+@listens_for(Session, "before_commit")
 def write_recorded(session: Session) -> None:
     """The events this transaction recorded, chained in, just before it commits (a
-    transaction rolled back takes its recorded events with it)."""
+    transaction rolled back takes its recorded events with it).  For every session,
+    whoever opened the store; not as a savepoint is released (SQLAlchemy calls this
+    then too): the head's lock would be taken early, and a savepoint rolled back after
+    a failed flush would take the events with it."""
+    if session.in_nested_transaction():
+        return
     recorded: list[_Event] = session.info.pop(RECORDED, [])
     if recorded:
         _write(session, recorded)

@@ -58,6 +58,7 @@ class SignInDialog(QDialog):
         for dialog in (self.main.wizard, self.main.account):
             if dialog is not None:
                 dialog.close()
+        self.main.sign_in.runner.cancel()  # a sign-in still waiting for the store goes nowhere
         super().done(result)
 
 

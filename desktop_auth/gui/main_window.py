@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.runner.start(work, self._opened, self._not_opened)
 
     def _not_opened(self, error: DesktopAuthError) -> None:
-        self.sign_in.store_answered(None)  # a sign-in typed meanwhile is not sent
+        self.sign_in.store_answered(None)  # a sign-in typed meanwhile is not sent, nor kept
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.show_failure(error)
 
@@ -482,8 +482,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.runner.cancel()
-        if self.service is None:
-            self.sign_in.store_answered(None)  # the store's answer will not come here now
+        self.sign_in.runner.cancel()  # a sign-in waiting for the store goes nowhere now
         self._end_session()  # the app waits for its workers before the store closes
         super().closeEvent(event)
         self.closed.emit()

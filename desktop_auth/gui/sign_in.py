@@ -6,7 +6,6 @@ The page is on screen before the store has opened, so typing can start at once
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,8 +28,8 @@ class SignInPage(Screen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service: AuthService | None = None
-        # Set once the window has tried to open the store, whichever way it went.
-        self._store_answered = threading.Event()
+        # A sign-in asked for before the store has opened: what ends its wait.
+        self._store_waited: Callable[[], None] | None = None
         # The busy bar says what it waits for while that is the store (``_after_store``).
         self.runner.busy_changed.connect(self._busy_ended)
         self.title = heading()
@@ -131,18 +130,21 @@ class SignInPage(Screen):
         """The store is open (``service``), or could not be opened or set up (None): a
         sign-in waiting for it goes ahead, or is dropped with its password."""
         self.service = service
-        self._store_answered.set()
+        if service is None:
+            self.password.clear()  # not sent: the window says why the store is not open
+        finish, self._store_waited = self._store_waited, None
+        if finish is not None:
+            finish()
 
     def _after_store(self, then: Callable[[], None]) -> None:
-        """``then`` once the store has answered, busy (and cancellable) until it has."""
+        """``then`` once the store is open, busy (and cancellable) until it has answered;
+        no thread waits for it."""
 
-        def go_on(_answered: bool) -> None:
-            if self.service is None:
-                self.password.clear()  # not sent: the window says why the store is not open
-            else:
+        def go_on() -> None:
+            if self.service is not None:
                 then()
 
-        self.runner.start(self._store_answered.wait, go_on, self._failed)
+        self._store_waited = self.runner.wait(go_on)
         self.busy.label.setText(self.tr("Opening the sign-in database…"))
 
     def submit(self) -> None:

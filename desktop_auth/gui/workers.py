@@ -87,6 +87,16 @@ class TaskRunner(QObject):
         self.busy_changed.emit(True)
         QThreadPool.globalInstance().start(_Job(self._number, work, self._signals))
 
+    def wait(self, done: Callable[[], None]) -> Callable[[], None]:
+        """Busy, as for a job, but with no thread: until the returned ``finish()`` is
+        called here, then ``done()``, unless cancelled meanwhile (``finish`` then does
+        nothing)."""
+        self._number += 1
+        number = self._number
+        self._callbacks = {number: (lambda _result: done(), lambda _error: None)}
+        self.busy_changed.emit(True)
+        return lambda: self._succeeded(number, None)
+
     def cancel(self) -> None:
         if self._callbacks:
             self._callbacks = {}

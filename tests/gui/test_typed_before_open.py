@@ -23,19 +23,26 @@ from tests.totp_helpers import make_user_with_app
 
 
 class SlowStore:
-    """An opener that answers only when the test says so: the store "opening"."""
+    """An opener that answers only when the test says so: the store "opening".  Each
+    call gives the next of ``answers``: a service, or None for "cannot be reached"."""
 
-    def __init__(self, service: AuthService | None) -> None:
-        self.service = service
+    def __init__(self, *answers: AuthService | None) -> None:
+        self.answers = list(answers)
         self.release = threading.Event()
         self.calls = 0
 
     def __call__(self) -> AuthService:
         self.calls += 1
         assert self.release.wait(20)
-        if self.service is None:
+        answer = self.answers.pop(0)
+        if answer is None:
             raise StoreUnavailableError()
-        return self.service
+        return answer
+
+
+def sign_in_events(service: AuthService, email: str) -> list[str]:
+    return [e.event_type for e in service.audit.events(subject=email, limit=None)
+            if e.event_type.startswith("sign_in.")]  # fmt: skip
 
 
 def type_sign_in(qtbot: QtBot, page: SignInPage, email: str) -> None:
@@ -96,12 +103,18 @@ def test_the_form_is_typable_before_the_store_opens_and_the_sign_in_goes_once_it
 
 
 def test_a_sign_in_typed_before_a_store_that_cannot_open_is_not_sent(
-    qtbot: QtBot, open_window: Callable[[SlowStore], MainWindow]
+    qtbot: QtBot,
+    open_window: Callable[[SlowStore], MainWindow],
+    service: AuthService,
+    admin: Actor,
+    clock: PinnedClock,
 ) -> None:
-    store = SlowStore(None)
+    jan = make_user_with_app(service, admin, clock)
+    before = sign_in_events(service, jan.email)
+    store = SlowStore(None, service)  # unreachable first, then back
     window = open_window(store)
     page = window.sign_in
-    type_into(qtbot, page.email, "jan@example.nl")
+    type_into(qtbot, page.email, jan.email)
     type_into(qtbot, page.password.edit, USER_PASSWORD)
     page.sign_in_button.click()
     assert page.runner.busy
@@ -109,8 +122,28 @@ def test_a_sign_in_typed_before_a_store_that_cannot_open_is_not_sent(
     qtbot.waitUntil(window.start_page.error.isVisible, timeout=20_000)
     assert window.stack.currentWidget() is window.start_page
     assert "could not be opened" in window.start_page.title.text()
-    qtbot.waitUntil(lambda: not page.runner.busy)
+    assert not page.runner.busy
     assert page.password.text() == "" and page.service is None  # dropped, not kept
+    window.start_page.retry_button.click()  # the store is back
+    qtbot.waitUntil(lambda: window.service is service, timeout=20_000)
+    wait_page(qtbot, window, page)
+    qtbot.wait(200)  # time for a wrongly sent sign-in to come back
+    assert window.session is None and not page.runner.busy
+    assert sign_in_events(service, jan.email) == before  # no attempt reached the store
+
+
+def test_closing_the_window_drops_a_sign_in_waiting_for_the_store(
+    qtbot: QtBot, jans_window: tuple[MainWindow, SlowStore, str], service: AuthService
+) -> None:
+    window, store, email = jans_window
+    before = sign_in_events(service, email)
+    type_sign_in(qtbot, window.sign_in, email)
+    assert window.sign_in.runner.busy
+    window.close()
+    store.release.set()
+    assert wait_for_workers(10_000)  # nothing left waiting: the app can end
+    qtbot.wait(200)
+    assert sign_in_events(service, email) == before and window.session is None
 
 
 def test_cancelling_a_waiting_sign_in_sends_nothing_when_the_store_opens(
@@ -134,14 +167,19 @@ def test_cancelling_a_waiting_sign_in_sends_nothing_when_the_store_opens(
 
 
 def test_the_key_button_before_the_store_opens_waits_for_it_too(
-    qtbot: QtBot, open_window: Callable[[SlowStore], MainWindow]
+    qtbot: QtBot,
+    open_window: Callable[[SlowStore], MainWindow],
+    service: AuthService,
+    admin: Actor,
 ) -> None:
-    store = SlowStore(None)
+    store = SlowStore(service)
     window = open_window(store)
     page = window.sign_in
     page.key_button.click()
     assert page.runner.busy and page.key_status.text() == ""  # no key asked yet
     store.release.set()
-    qtbot.waitUntil(window.start_page.error.isVisible, timeout=20_000)
-    qtbot.waitUntil(lambda: not page.runner.busy)
-    assert page.key_status.text() == ""
+    # Then the key is asked for (this test's machine has none: it waits for one).
+    qtbot.waitUntil(lambda: page.key_status.text() != "", timeout=20_000)
+    assert page.key_status.text() == "Preparing your security key…" and page.runner.busy
+    qtbot.keyClick(page, Qt.Key.Key_Escape)
+    assert not page.runner.busy

@@ -16,6 +16,7 @@ from desktop_auth.core.audit_seal import AuditSeal
 from desktop_auth.core.service import Actor, AuthService
 from desktop_auth.store.db import Store
 from desktop_auth.store.models import AuditEvent, AuditHead
+from desktop_auth.store.settings import insert_setting
 from desktop_auth.vocabulary import AuditEventType
 from tests.conftest import ENGINES
 from tests.helpers import PinnedClock, secret_box_of
@@ -98,6 +99,36 @@ def test_a_detail_that_names_a_secret_is_refused_where_it_is_recorded(
             occurred_at=clock.now(),
             details={"code": "123456"},
         )
+
+
+@both_engines
+def test_an_event_is_not_recorded_inside_a_savepoint(
+    store: Store, seal: AuditSeal, clock: PinnedClock
+) -> None:
+    """A savepoint rolled back would not take a recorded event with it."""
+    with (
+        store.transaction() as db,
+        db.begin_nested(),
+        pytest.raises(RuntimeError, match="savepoint"),
+    ):
+        record(db, seal, clock, "inside@example.nl")
+
+
+@both_engines
+def test_an_event_recorded_before_a_failed_savepoint_is_still_written(
+    service: AuthService, store: Store, seal: AuditSeal, clock: PinnedClock
+) -> None:
+    """SQLAlchemy calls ``before_commit`` as a savepoint is released too: the events must
+    wait for the real commit, not go into a savepoint whose flush then fails."""
+    before = counted(store)
+    with store.transaction() as db:
+        record(db, seal, clock, "kept@example.nl")
+        assert insert_setting(db, "test.once", 1)
+        assert not insert_setting(db, "test.once", 2)  # its savepoint failed, rolled back
+        assert db.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == before
+    assert counted(store) == before + 1
+    assert service.audit.events(limit=1)[0].subject == "kept@example.nl"
+    assert service.audit.verify().ok
 
 
 @pytest.fixture
