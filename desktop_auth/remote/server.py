@@ -107,10 +107,8 @@ def create_app(service: AuthService, limits: ServerLimits | None = None) -> Fast
 
     app.openapi = document  # type: ignore[method-assign]
     app.add_middleware(Protection, service=service, limits=limits)
-    hashing_pool = HashingPool(limits.hashes_at_once)
-    app.state.hashing_pool = hashing_pool
     # argon2 in the pool's threads of lower priority; the steps around it at the normal one.
-    service.operations.password_hasher.run_hashing = hashing_pool.run_blocking
+    service.operations.password_hasher.run_hashing = HashingPool(limits.hashes_at_once).run_blocking
     app.state.password_steps = CapacityLimiter(limits.hashes_at_once * PASSWORD_STEPS_PER_HASH)
 
     @app.exception_handler(errors.DesktopAuthError)
